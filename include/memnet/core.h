@@ -1,0 +1,197 @@
+/**
+ * @file core.h
+ * @brief Context, status codes, error messages, allocator hooks, logging and the RNG.
+ *
+ * Every memnet object belongs to an ::mn_context. The context keeps the allocator, the log
+ * callback and the message of the last error. The library never aborts, prints or exits:
+ * every fallible call returns an ::mn_status and, on failure, leaves a readable message
+ * naming the offending value in mn_context_last_error().
+ *
+ * Threads: a context and its objects are used by one thread at a time; separate contexts
+ * share nothing and may run concurrently.
+ */
+#ifndef MEMNET_CORE_H
+#define MEMNET_CORE_H
+
+#include <memnet/common.h>
+
+MN_BEGIN_DECLS
+
+/**
+ * @brief The list of status codes: X(name, value, description).
+ *
+ * Append-only: a released code keeps its name and value for ever.
+ */
+#define MN_STATUS_LIST(X)                                                        \
+    X(MN_OK, 0, "success")                                                       \
+    X(MN_ERR_NOMEM, -1, "out of memory")                                         \
+    X(MN_ERR_INVALID, -2, "invalid argument")                                    \
+    X(MN_ERR_RANGE, -3, "value out of range")                                    \
+    X(MN_ERR_IO, -4, "input/output error")                                       \
+    X(MN_ERR_PARSE, -5, "malformed input")                                       \
+    X(MN_ERR_NOT_FOUND, -6, "not found")                                         \
+    X(MN_ERR_STATE, -7, "object not in a state that allows the call")           \
+    X(MN_ERR_SINGULAR, -8, "singular system (undefined potential)")             \
+    X(MN_ERR_SOLVER, -9, "numerical solver failure")                             \
+    X(MN_ERR_CONVERGENCE, -10, "iteration did not converge")                     \
+    X(MN_ERR_CANCELLED, -11, "cancelled by the caller")                          \
+    X(MN_ERR_UNSUPPORTED, -12, "operation not supported")                        \
+    X(MN_ERR_INTERNAL, -13, "internal error")
+
+/** @brief Result of every fallible call: #MN_OK (0) or a negative error code. */
+typedef enum mn_status {
+/** @cond INTERNAL */
+#define MN__STATUS_ENUM(name, value, text) name = value,
+    MN_STATUS_LIST(MN__STATUS_ENUM)
+#undef MN__STATUS_ENUM
+/** @endcond */
+    MN_STATUS_MIN_ = -13 /**< smallest code in this version (not a status) */
+} mn_status;
+
+/**
+ * @brief Short English description of a status code.
+ * @param[in] status any value; unknown values give "unknown status".
+ * @return a static string; never NULL.
+ */
+MN_API const char *mn_status_str(mn_status status);
+
+/**
+ * @brief Name of a status code ("MN_ERR_RANGE").
+ * @return a static string; "MN_UNKNOWN" for values not in the list.
+ */
+MN_API const char *mn_status_name(mn_status status);
+
+/** @brief Library context: allocator, log callback, last error message. Opaque. */
+typedef struct mn_context mn_context;
+
+/**
+ * @brief Custom allocator. A versioned extension struct: set `struct_size` with
+ * #MN_ALLOCATOR_INIT; the library reads only the members the caller knows.
+ *
+ * The functions follow malloc/realloc/free semantics and receive `user_data`.
+ */
+typedef struct mn_allocator {
+    size_t struct_size;                                         /**< sizeof(mn_allocator) */
+    void *(*malloc_fn)(size_t size, void *user_data);           /**< allocate */
+    void *(*realloc_fn)(void *ptr, size_t size, void *user_data); /**< resize */
+    void (*free_fn)(void *ptr, void *user_data);                /**< release (NULL allowed) */
+    void *user_data;                                            /**< passed to every call */
+} mn_allocator;
+
+/** @brief Initialiser for ::mn_allocator: size set, everything else NULL. */
+#define MN_ALLOCATOR_INIT { sizeof(mn_allocator), NULL, NULL, NULL, NULL }
+
+/** @brief Severity of a log message. */
+typedef enum mn_log_level {
+    MN_LOG_ERROR = 0,   /**< an error is being returned */
+    MN_LOG_WARNING = 1, /**< something suspicious, computation goes on */
+    MN_LOG_INFO = 2,    /**< progress and statistics */
+    MN_LOG_DEBUG = 3    /**< details for developers */
+} mn_log_level;
+
+/**
+ * @brief Log callback.
+ * @param[in] level severity.
+ * @param[in] message NUL-terminated text, valid during the call only.
+ * @param[in] user_data as given to mn_context_set_log().
+ */
+typedef void (*mn_log_fn)(mn_log_level level, const char *message, void *user_data);
+
+/**
+ * @brief Create a context with the C library's malloc/realloc/free.
+ * @param[out] out the new context; NULL on failure.
+ * @return #MN_OK, #MN_ERR_INVALID (out is NULL) or #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_context_new(mn_context **out);
+
+/**
+ * @brief Create a context whose objects use a custom allocator.
+ * @param[out] out the new context; NULL on failure.
+ * @param[in] allocator the hooks (copied); NULL means the C library's functions. All three
+ *            functions must be given.
+ * @return #MN_OK, #MN_ERR_INVALID (missing function or bad struct_size), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_context_new_with_allocator(mn_context **out, const mn_allocator *allocator);
+
+/**
+ * @brief Free a context. Objects created from it must be freed first.
+ * @param[in] ctx the context; NULL does nothing.
+ */
+MN_API void mn_context_free(mn_context *ctx);
+
+/**
+ * @brief Message of the last error recorded in this context.
+ *
+ * The message names the offending value ("edge 17: gap length -0.2 must be > 0").
+ * It stays until the next error; successful calls do not clear it.
+ * @param[in] ctx the context (NULL gives "").
+ * @return a borrowed string, valid until the next call on the context; "" if no error yet.
+ */
+MN_API const char *mn_context_last_error(const mn_context *ctx);
+
+/**
+ * @brief Status of the last error recorded in this context (#MN_OK if none).
+ */
+MN_API mn_status mn_context_last_status(const mn_context *ctx);
+
+/**
+ * @brief Forget the last error.
+ */
+MN_API void mn_context_clear_error(mn_context *ctx);
+
+/**
+ * @brief Install a log callback (none by default: the library prints nothing).
+ * @param[in] ctx the context.
+ * @param[in] fn the callback, or NULL to disable logging.
+ * @param[in] max_level messages above this level are not delivered.
+ * @param[in] user_data passed to every call.
+ */
+MN_API void mn_context_set_log(mn_context *ctx, mn_log_fn fn, mn_log_level max_level,
+                               void *user_data);
+
+/* ------------------------------------------------------------------------------------- */
+/* Random numbers                                                                        */
+/* ------------------------------------------------------------------------------------- */
+
+/**
+ * @brief Reproducible random number generator (xoshiro256** seeded through SplitMix64).
+ *
+ * A (seed, stream) pair gives the same integer sequence on every platform and build.
+ * Different streams of one seed are statistically independent: use one stream per
+ * independent use (geometry, model variability, initial states, ...).
+ */
+typedef struct mn_rng mn_rng;
+
+/**
+ * @brief Create a generator.
+ * @param[out] out the generator; NULL on failure.
+ * @param[in] ctx the owning context.
+ * @param[in] seed the seed.
+ * @param[in] stream the stream number (0, 1, 2, ... for independent uses).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_rng_new(mn_rng **out, mn_context *ctx, uint64_t seed, uint64_t stream);
+
+/** @brief Free a generator; NULL does nothing. */
+MN_API void mn_rng_free(mn_rng *rng);
+
+/** @brief Next 64 random bits. O(1). */
+MN_API uint64_t mn_rng_u64(mn_rng *rng);
+
+/** @brief Uniform double in [0, 1) with 53 random bits. O(1). */
+MN_API double mn_rng_uniform(mn_rng *rng);
+
+/**
+ * @brief Standard normal variate (polar Box-Muller on uniforms from this generator).
+ *
+ * The integer stream is platform independent; the transform uses log and sqrt from the
+ * C library, which are correctly rounded on glibc.
+ */
+MN_API double mn_rng_normal(mn_rng *rng);
+
+/** @brief Uniform integer in [0, n) without modulo bias; 0 when n is 0. */
+MN_API uint64_t mn_rng_below(mn_rng *rng, uint64_t n);
+
+MN_END_DECLS
+
+#endif /* MEMNET_CORE_H */

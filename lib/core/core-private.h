@@ -1,0 +1,78 @@
+/*
+ * Internal helpers of the core module, shared by every module of memnet.
+ * Not installed; not part of the ABI.
+ */
+#ifndef MEMNET_CORE_PRIVATE_H
+#define MEMNET_CORE_PRIVATE_H
+
+#include <memnet/core.h>
+#include <stdarg.h>
+
+#define MN__ERRMSG_MAX 512
+
+struct mn_context {
+    mn_allocator alloc;
+    mn_log_fn log_fn;
+    mn_log_level log_level;
+    void *log_user;
+    mn_status last_status;
+    char last_error[MN__ERRMSG_MAX];
+};
+
+/* Allocation through the context's hooks. Sizes are checked for overflow. */
+void *mn__malloc(mn_context *ctx, size_t size);
+void *mn__calloc(mn_context *ctx, size_t count, size_t size); /* zero-filled */
+void *mn__realloc(mn_context *ctx, void *ptr, size_t size);
+void *mn__realloc_array(mn_context *ctx, void *ptr, size_t count, size_t size);
+void mn__free(mn_context *ctx, void *ptr);
+char *mn__strdup(mn_context *ctx, const char *s);
+/* malloc that records "out of memory (what, N bytes)" in ctx on failure */
+void *mn__malloc_or_err(mn_context *ctx, size_t count, size_t size, const char *what);
+void *mn__calloc_or_err(mn_context *ctx, size_t count, size_t size, const char *what);
+
+/* Record an error (printf-style message) and return `status` (so: return mn__error(...)). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+mn_status mn__error(mn_context *ctx, mn_status status, const char *fmt, ...);
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void mn__log(mn_context *ctx, mn_log_level level, const char *fmt, ...);
+
+/* goto-cleanup helpers: the function declares `mn_status st = MN_OK;` and a `cleanup:` label */
+#define MN__TRY(expr)                                                                           \
+    do {                                                                                        \
+        st = (expr);                                                                            \
+        if (st != MN_OK) goto cleanup;                                                          \
+    } while (0)
+#define MN__FAIL(expr)                                                                          \
+    do {                                                                                        \
+        st = (expr);                                                                            \
+        goto cleanup;                                                                           \
+    } while (0)
+
+/* ---- RNG state, usable by value inside other objects (no allocation) ---- */
+typedef struct mn__rng_state {
+    uint64_t s[4];
+    int has_spare;
+    double spare;
+} mn__rng_state;
+
+struct mn_rng {
+    mn_context *ctx;
+    mn__rng_state st;
+};
+
+void mn__rng_seed(mn__rng_state *r, uint64_t seed, uint64_t stream);
+uint64_t mn__rng_u64(mn__rng_state *r);
+double mn__rng_uniform(mn__rng_state *r);      /* [0,1) */
+double mn__rng_uniform_pos(mn__rng_state *r);  /* (0,1) */
+double mn__rng_normal(mn__rng_state *r);
+uint64_t mn__rng_below(mn__rng_state *r, uint64_t n);
+
+/* Finite-and-positive test etc. */
+int mn__isfinite(double x);
+
+#endif

@@ -1,0 +1,55 @@
+/* Helpers shared by the Check suites. */
+#ifndef MEMNET_TEST_H
+#define MEMNET_TEST_H
+
+#include <check.h>
+#include <math.h>
+#include <memnet/memnet.h>
+#include <stdio.h>
+
+/* |a - b| <= tol * max(|b|, floor): relative comparison with an absolute floor. */
+#define MN_ASSERT_REL(a, b, tol)                                                                \
+    do {                                                                                        \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                  \
+        double s_ = fabs(b_) > 1e-300 ? fabs(b_) : 1.0;                                         \
+        ck_assert_msg(isfinite(a_) && fabs(a_ - b_) <= t_ * s_,                                 \
+                      "%s = %.17g, expected %s = %.17g (rel err %.3g > %.3g)", #a, a_, #b, b_,  \
+                      fabs(a_ - b_) / s_, t_);                                                  \
+    } while (0)
+
+#define MN_ASSERT_ABS(a, b, tol)                                                                \
+    do {                                                                                        \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                  \
+        ck_assert_msg(isfinite(a_) && fabs(a_ - b_) <= t_, "%s = %.17g, expected %.17g (+- %g)", \
+                      #a, a_, b_, t_);                                                          \
+    } while (0)
+
+#define MN_ASSERT_OK(ctx, expr)                                                                 \
+    do {                                                                                        \
+        mn_status st_ = (expr);                                                                 \
+        ck_assert_msg(st_ == MN_OK, "%s failed: %s: %s", #expr, mn_status_name(st_),           \
+                      mn_context_last_error(ctx));                                              \
+    } while (0)
+
+/* expect a given error code and a message containing `needle` */
+#define MN_ASSERT_ERR(ctx, expr, code, needle)                                                  \
+    do {                                                                                        \
+        mn_status st_ = (expr);                                                                 \
+        ck_assert_msg(st_ == (code), "%s returned %s, expected %s (%s)", #expr,                 \
+                      mn_status_name(st_), mn_status_name(code), mn_context_last_error(ctx));  \
+        ck_assert_msg(strstr(mn_context_last_error(ctx), (needle)) != NULL,                    \
+                      "message \"%s\" does not mention \"%s\"", mn_context_last_error(ctx),    \
+                      (needle));                                                                \
+    } while (0)
+
+/* Run a suite (CK_NORMAL output); returns the process exit status. */
+int mn_test_run(Suite *s);
+
+/* Dense symmetric solve A x = b (n x n, row major, A overwritten): Gaussian elimination with
+ * partial pivoting. Independent reference for tests. Returns 0 on success. */
+int mn_test_dense_solve(double *A, double *b, int n);
+
+/* A temporary file name under the build directory or /tmp (static buffer). */
+const char *mn_test_tmpfile(const char *name);
+
+#endif

@@ -1,0 +1,318 @@
+/* Graph: construction, attributes, adjacency, components, extraction, files, bad input. */
+#include "mn-test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static mn_context *ctx;
+
+static void setup(void) { ck_assert_int_eq(mn_context_new(&ctx), MN_OK); }
+static void teardown(void)
+{
+    mn_context_free(ctx);
+    ctx = NULL;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* independent union-find reference for components */
+static int uf_find(int *p, int x)
+{
+    while (p[x] != x) x = p[x] = p[p[x]];
+    return x;
+}
+
+START_TEST(test_build_and_adjacency)
+{
+    mn_graph *g = NULL;
+    int64_t u[] = { 0, 1, 2, 0, 4, 1 };
+    int64_t v[] = { 1, 2, 0, 3, 5, 0 }; /* parallel edge 1-0 is legal */
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 7, 6, u, v));
+    ck_assert_uint_eq(mn_graph_node_count(g), 7);
+    ck_assert_uint_eq(mn_graph_edge_count(g), 6);
+    const int64_t *off;
+    const mn_index *nbr, *edge;
+    MN_ASSERT_OK(ctx, mn_graph_adjacency(g, &off, &nbr, &edge));
+    int deg_ref[7] = { 0 };
+    for (int e = 0; e < 6; e++) {
+        deg_ref[u[e]]++;
+        deg_ref[v[e]]++;
+    }
+    for (int i = 0; i < 7; i++) ck_assert_int_eq(off[i + 1] - off[i], deg_ref[i]);
+    /* every adjacency entry points along a real edge */
+    for (int i = 0; i < 7; i++)
+        for (int64_t k = off[i]; k < off[i + 1]; k++) {
+            int e = edge[k];
+            ck_assert((u[e] == i && v[e] == nbr[k]) || (v[e] == i && u[e] == nbr[k]));
+        }
+    const mn_index *lab;
+    size_t nc;
+    MN_ASSERT_OK(ctx, mn_graph_components(g, &lab, &nc));
+    ck_assert_uint_eq(nc, 3); /* {0,1,2,3}, {4,5}, {6} */
+    ck_assert_int_eq(lab[0], lab[3]);
+    ck_assert_int_ne(lab[0], lab[4]);
+    ck_assert_int_eq(lab[4], lab[5]);
+    ck_assert_int_ne(lab[6], lab[5]);
+    /* adding an edge invalidates the caches */
+    mn_index e;
+    MN_ASSERT_OK(ctx, mn_graph_add_edge(g, 3, 4, &e));
+    ck_assert_int_eq(e, 6);
+    MN_ASSERT_OK(ctx, mn_graph_components(g, &lab, &nc));
+    ck_assert_uint_eq(nc, 2);
+    int conn = -1;
+    mn_index a[] = { 0 }, b[] = { 5 }, c[] = { 6 };
+    MN_ASSERT_OK(ctx, mn_graph_connected(g, a, 1, b, 1, &conn));
+    ck_assert_int_eq(conn, 1);
+    MN_ASSERT_OK(ctx, mn_graph_connected(g, a, 1, c, 1, &conn));
+    ck_assert_int_eq(conn, 0);
+    mn_graph_free(g);
+    mn_graph_free(NULL);
+}
+END_TEST
+
+START_TEST(test_components_random_against_union_find)
+{
+    mn_rng *r = NULL;
+    MN_ASSERT_OK(ctx, mn_rng_new(&r, ctx, 99, 0));
+    const int n = 2000, m = 1500;
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, n));
+    int *p = malloc(n * sizeof *p);
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int k = 0; k < m; k++) {
+        int a = (int)mn_rng_below(r, n), b = (int)mn_rng_below(r, n);
+        if (a == b) continue;
+        MN_ASSERT_OK(ctx, mn_graph_add_edge(g, a, b, NULL));
+        p[uf_find(p, a)] = uf_find(p, b);
+    }
+    const mn_index *lab;
+    size_t nc;
+    MN_ASSERT_OK(ctx, mn_graph_components(g, &lab, &nc));
+    size_t roots = 0;
+    for (int i = 0; i < n; i++) roots += uf_find(p, i) == i;
+    ck_assert_uint_eq(nc, roots);
+    for (int k = 0; k < 5000; k++) {
+        int a = (int)mn_rng_below(r, n), b = (int)mn_rng_below(r, n);
+        ck_assert_int_eq(lab[a] == lab[b], uf_find(p, a) == uf_find(p, b));
+    }
+    free(p);
+    mn_rng_free(r);
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_attributes_and_extraction)
+{
+    mn_graph *g = NULL, *s = NULL;
+    int64_t u[] = { 0, 1, 3, 4, 5 };
+    int64_t v[] = { 1, 2, 4, 5, 3 };
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 6, 5, u, v));
+    double x[6] = { 0, 1, 2, 3, 4, 5 }, y[6] = { 5, 4, 3, 2, 1, 0 };
+    double len[5] = { 0.5, 1.5, 2.5, 3.5, 4.5 };
+    double col[5] = { 10, 11, 12, 13, 14 };
+    MN_ASSERT_OK(ctx, mn_graph_set_node_coords(g, x, y));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_lengths(g, len));
+    MN_ASSERT_OK(ctx, mn_graph_add_edge_column(g, col));
+    mn_index left[] = { 3, 3, 4 }, right[] = { 0, 5 };
+    MN_ASSERT_OK(ctx, mn_graph_set_node_set(g, "left", left, 3));
+    MN_ASSERT_OK(ctx, mn_graph_set_node_set(g, "right", right, 2));
+    const mn_index *ids;
+    size_t n;
+    MN_ASSERT_OK(ctx, mn_graph_node_set(g, "left", &ids, &n));
+    ck_assert_uint_eq(n, 2); /* duplicate removed */
+    mn_index nmap[6], emap[5];
+    mn_index seeds[] = { 4 };
+    MN_ASSERT_OK(ctx, mn_graph_extract_components(&s, g, seeds, 1, nmap, emap));
+    ck_assert_uint_eq(mn_graph_node_count(s), 3);
+    ck_assert_uint_eq(mn_graph_edge_count(s), 3);
+    ck_assert_int_eq(nmap[0], -1);
+    ck_assert_int_eq(nmap[3], 0);
+    ck_assert_int_eq(nmap[5], 2);
+    ck_assert_int_eq(emap[1], -1);
+    ck_assert_int_eq(emap[2], 0);
+    const mn_index *no = mn_graph_node_origin(s), *eo = mn_graph_edge_origin(s);
+    for (int i = 0; i < 3; i++) ck_assert_int_eq(nmap[no[i]], i);
+    for (int e = 0; e < 3; e++) {
+        ck_assert_int_eq(emap[eo[e]], e);
+        MN_ASSERT_REL(mn_graph_edge_lengths(s)[e], len[eo[e]], 0);
+        MN_ASSERT_REL(mn_graph_edge_column(s, 0)[e], col[eo[e]], 0);
+        ck_assert_int_eq(mn_graph_edge_u(s)[e], nmap[u[eo[e]]]);
+    }
+    MN_ASSERT_REL(mn_graph_node_x(s)[2], 5.0, 0);
+    MN_ASSERT_OK(ctx, mn_graph_node_set(s, "right", &ids, &n));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(ids[0], 2);
+    /* edges added after attributes get NaN ("not given") */
+    MN_ASSERT_OK(ctx, mn_graph_add_edge(g, 0, 5, NULL));
+    ck_assert(isnan(mn_graph_edge_lengths(g)[5]));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_length(g, 5, 7.0));
+    MN_ASSERT_REL(mn_graph_edge_lengths(g)[5], 7.0, 0);
+    mn_graph_free(s);
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+    mn_graph *g = (mn_graph *)1;
+    int64_t u[] = { 0, 2 }, v[] = { 1, 2 };
+    MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 2, u, v), MN_ERR_INVALID, "self-loop");
+    ck_assert_ptr_null(g);
+    int64_t un[] = { -1 }, vn[] = { 1 };
+    MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 1, un, vn), MN_ERR_RANGE, "-1");
+    int64_t ub[] = { 0 }, vb[] = { 9 };
+    MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 1, ub, vb), MN_ERR_RANGE, "9");
+    MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, 3));
+    MN_ASSERT_OK(ctx, mn_graph_add_edge(g, 0, 1, NULL));
+    double bad[] = { NAN };
+    MN_ASSERT_ERR(ctx, mn_graph_set_edge_lengths(g, bad), MN_ERR_RANGE, "nan");
+    double neg[] = { -0.2 };
+    MN_ASSERT_ERR(ctx, mn_graph_set_edge_lengths(g, neg), MN_ERR_RANGE, "-0.2");
+    MN_ASSERT_ERR(ctx, mn_graph_set_edge_length(g, 4, 1.0), MN_ERR_RANGE, "edge 4");
+    mn_index ids[] = { 5 };
+    MN_ASSERT_ERR(ctx, mn_graph_set_node_set(g, "pad", ids, 1), MN_ERR_RANGE, "5");
+    MN_ASSERT_ERR(ctx, mn_graph_set_node_set(g, "a b", ids, 0), MN_ERR_INVALID, "a b");
+    MN_ASSERT_ERR(ctx, mn_graph_node_set(g, "nope", NULL, NULL), MN_ERR_NOT_FOUND, "nope");
+    mn_graph *sub = NULL;
+    MN_ASSERT_ERR(ctx, mn_graph_extract_components(&sub, g, NULL, 0, NULL, NULL), MN_ERR_INVALID,
+                  "no seed");
+    ck_assert_ptr_null(sub);
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_edgelist_read)
+{
+    const char *path = mn_test_tmpfile("el1.txt");
+    write_file(path, "# a comment\n0 1 0.5 7\n\n1 2 1.5 8   # trailing\n  2 3 2.5 9\r\n");
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 1));
+    ck_assert_uint_eq(mn_graph_node_count(g), 4);
+    ck_assert_uint_eq(mn_graph_edge_count(g), 3);
+    ck_assert_uint_eq(mn_graph_edge_column_count(g), 2);
+    MN_ASSERT_REL(mn_graph_edge_lengths(g)[2], 2.5, 0);
+    MN_ASSERT_REL(mn_graph_edge_column(g, 1)[1], 8.0, 0);
+    ck_assert_int_eq(mn_graph_edge_u(g)[2], 2);
+    ck_assert_int_eq(mn_graph_edge_v(g)[2], 3);
+    mn_graph_free(g);
+    /* declared node count larger than the ids */
+    MN_ASSERT_OK(ctx, mn_graph_read_edgelist(&g, ctx, path, 10, 0));
+    ck_assert_uint_eq(mn_graph_node_count(g), 10);
+    ck_assert_ptr_null(mn_graph_edge_lengths(g));
+    mn_graph_free(g);
+    /* write and read back */
+    const char *path2 = mn_test_tmpfile("el2.txt");
+    MN_ASSERT_OK(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 1));
+    MN_ASSERT_OK(ctx, mn_graph_write_edgelist(g, path2));
+    mn_graph *h = NULL;
+    MN_ASSERT_OK(ctx, mn_graph_read_edgelist(&h, ctx, path2, 0, 1));
+    ck_assert_uint_eq(mn_graph_edge_count(h), 3);
+    for (int e = 0; e < 3; e++)
+        MN_ASSERT_REL(mn_graph_edge_lengths(h)[e], mn_graph_edge_lengths(g)[e], 0);
+    mn_graph_free(h);
+    mn_graph_free(g);
+    unlink(path);
+    unlink(path2);
+}
+END_TEST
+
+START_TEST(test_edgelist_errors)
+{
+    const char *path = mn_test_tmpfile("bad.txt");
+    mn_graph *g = NULL;
+    write_file(path, "0 1\n1 1\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 0), MN_ERR_INVALID, "line 2");
+    ck_assert_ptr_null(g);
+    write_file(path, "0 1\n-3 1\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 0), MN_ERR_RANGE, "-3");
+    write_file(path, "0 1\n1 7\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 5, 0), MN_ERR_RANGE, "7");
+    write_file(path, "0 1 0.5\n1 2 nan\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 1), MN_ERR_RANGE, "line 2");
+    write_file(path, "0 1 0.5\n1 2 -0.2\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 1), MN_ERR_RANGE, "-0.2");
+    write_file(path, "0 1\nzero one\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 0), MN_ERR_PARSE, "line 2");
+    write_file(path, "0 1 2.0\n1 2\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 0), MN_ERR_PARSE, "line 2");
+    write_file(path, "0 1 2.0x\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 0), MN_ERR_PARSE, "2.0x");
+    write_file(path, "0 1\n");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, path, 0, 2), MN_ERR_RANGE, "column 2");
+    MN_ASSERT_ERR(ctx, mn_graph_read_edgelist(&g, ctx, "/nonexistent/x", 0, 0), MN_ERR_IO,
+                  "/nonexistent/x");
+    ck_assert_ptr_null(g);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(test_native_round_trip)
+{
+    mn_graph *g = NULL, *h = NULL;
+    int64_t u[] = { 0, 1, 2, 0 }, v[] = { 1, 2, 3, 3 };
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 5, 4, u, v));
+    double x[5] = { 0.1, 1.0 / 3.0, 2, 3, 1e-300 }, y[5] = { -1, 2, 3e10, 4, 5 };
+    double len[4] = { 0.25, 1.0 / 7.0, 2, 3 }, ex[4] = { 1, 2, 3, 4 }, ey[4] = { 4, 3, 2, 1 };
+    MN_ASSERT_OK(ctx, mn_graph_set_node_coords(g, x, y));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_lengths(g, len));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_positions(g, ex, ey));
+    MN_ASSERT_OK(ctx, mn_graph_add_edge_column(g, len));
+    mn_index pads[20];
+    for (int i = 0; i < 20; i++) pads[i] = i % 5;
+    MN_ASSERT_OK(ctx, mn_graph_set_node_set(g, "source", pads, 20));
+    MN_ASSERT_OK(ctx, mn_graph_set_node_set(g, "empty", NULL, 0));
+    const char *path = mn_test_tmpfile("net.mnet");
+    MN_ASSERT_OK(ctx, mn_graph_save(g, path));
+    MN_ASSERT_OK(ctx, mn_graph_load(&h, ctx, path));
+    ck_assert_uint_eq(mn_graph_node_count(h), 5);
+    ck_assert_uint_eq(mn_graph_edge_count(h), 4);
+    for (int i = 0; i < 5; i++) {
+        ck_assert(mn_graph_node_x(h)[i] == x[i]);
+        ck_assert(mn_graph_node_y(h)[i] == y[i]);
+    }
+    for (int e = 0; e < 4; e++) {
+        ck_assert(mn_graph_edge_lengths(h)[e] == len[e]);
+        ck_assert(mn_graph_edge_x(h)[e] == ex[e]);
+        ck_assert(mn_graph_edge_column(h, 0)[e] == len[e]);
+        ck_assert_int_eq(mn_graph_edge_v(h)[e], v[e]);
+    }
+    const mn_index *ids;
+    size_t n;
+    MN_ASSERT_OK(ctx, mn_graph_node_set(h, "source", &ids, &n));
+    ck_assert_uint_eq(n, 5);
+    MN_ASSERT_OK(ctx, mn_graph_node_set(h, "empty", &ids, &n));
+    ck_assert_uint_eq(n, 0);
+    mn_graph_free(h);
+    /* truncated file */
+    write_file(path, "memnet-network 1\nnodes 3\nedges 2 columns 0\n0 1\n");
+    MN_ASSERT_ERR(ctx, mn_graph_load(&h, ctx, path), MN_ERR_PARSE, "end of file");
+    write_file(path, "something else\n");
+    MN_ASSERT_ERR(ctx, mn_graph_load(&h, ctx, path), MN_ERR_PARSE, "not a memnet network");
+    ck_assert_ptr_null(h);
+    mn_graph_free(g);
+    unlink(path);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("graph");
+    TCase *tc = tcase_create("graph");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_build_and_adjacency);
+    tcase_add_test(tc, test_components_random_against_union_find);
+    tcase_add_test(tc, test_attributes_and_extraction);
+    tcase_add_test(tc, test_bad_input);
+    tcase_add_test(tc, test_edgelist_read);
+    tcase_add_test(tc, test_edgelist_errors);
+    tcase_add_test(tc, test_native_round_trip);
+    suite_add_tcase(s, tc);
+    return mn_test_run(s);
+}

@@ -1,0 +1,97 @@
+/* memnet: the command-line program. Dispatches to the subcommands in cmd-*.c. */
+#include "cli.h"
+
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    const char *help;
+    int (*fn)(int, char **);
+} command;
+
+#define MN_CLI_ENTRY(name, help) { #name, help, MN_CLI_FN_##name },
+
+/* Subcommands not built into this program map to NULL. */
+#ifdef MN_CLI_HAVE_INFO
+#define MN_CLI_FN_info mn_cli_info
+#else
+#define MN_CLI_FN_info NULL
+#endif
+#ifdef MN_CLI_HAVE_MODELS
+#define MN_CLI_FN_models mn_cli_models
+#else
+#define MN_CLI_FN_models NULL
+#endif
+#ifdef MN_CLI_HAVE_GENERATE
+#define MN_CLI_FN_generate mn_cli_generate
+#else
+#define MN_CLI_FN_generate NULL
+#endif
+#ifdef MN_CLI_HAVE_SOLVE
+#define MN_CLI_FN_solve mn_cli_solve
+#else
+#define MN_CLI_FN_solve NULL
+#endif
+#ifdef MN_CLI_HAVE_SIMULATE
+#define MN_CLI_FN_simulate mn_cli_simulate
+#else
+#define MN_CLI_FN_simulate NULL
+#endif
+#ifdef MN_CLI_HAVE_MEANFIELD
+#define MN_CLI_FN_meanfield mn_cli_meanfield
+#else
+#define MN_CLI_FN_meanfield NULL
+#endif
+#ifdef MN_CLI_HAVE_CB
+#define MN_CLI_FN_cb mn_cli_cb
+#else
+#define MN_CLI_FN_cb NULL
+#endif
+#ifdef MN_CLI_HAVE_FIT
+#define MN_CLI_FN_fit mn_cli_fit
+#else
+#define MN_CLI_FN_fit NULL
+#endif
+#ifdef MN_CLI_HAVE_POTENTIAL
+#define MN_CLI_FN_potential mn_cli_potential
+#else
+#define MN_CLI_FN_potential NULL
+#endif
+#ifdef MN_CLI_HAVE_ANALYZE
+#define MN_CLI_FN_analyze mn_cli_analyze
+#else
+#define MN_CLI_FN_analyze NULL
+#endif
+
+static const command commands[] = { MN_CLI_COMMANDS(MN_CLI_ENTRY) };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: memnet <command> [options]   (memnet <command> --help for its options)\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].fn) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nmemnet %s\n", mn_version_string());
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("memnet %s\n", mn_version_string());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name) && commands[i].fn)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "memnet: unknown command \"%s\"\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
