@@ -16,6 +16,11 @@
 #include <memnet/version.h>
 #include <memnet/core.h>
 #include <memnet/graph.h>
-/* module headers (one line each) */
+#include <memnet/models.h>
+#include <memnet/kirchhoff.h>
+#include <memnet/generators.h>
+#include <memnet/sim.h>
+#include <memnet/meanfield.h>
+#include <memnet/analysis.h>
 
 #endif /* MEMNET_MEMNET_H */
