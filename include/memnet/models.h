@@ -272,6 +272,15 @@ MN_API mn_status mn_network_set_edge_param(mn_network *net, mn_index edge, const
                                            double value);
 
 /**
+ * @brief Read one parameter of one edge (its override or variability value if it has one,
+ *        else its model's value).
+ * @return #MN_OK, #MN_ERR_RANGE (bad edge), #MN_ERR_STATE (edge has no model),
+ *         #MN_ERR_NOT_FOUND (no such parameter).
+ */
+MN_API mn_status mn_network_get_edge_param(const mn_network *net, mn_index edge,
+                                           const char *name, double *value);
+
+/**
  * @brief Device-to-device variability: multiply parameter `name` of every edge of model k by
  *        an independent lognormal factor exp(sigma N(0,1) - sigma^2/2) (mean 1), from a seed.
  *        Values are clamped into the parameter's range.
