@@ -209,10 +209,10 @@ START_TEST(test_derivatives)
                     double h = ldexp(1.0, ilogb((isfinite(w) && w > 0) ? w : 1.0) - 17 - lev);
                     for (size_t r = 0; r < ns; r++) {
                         Dr[lev][e * ns + r] = (rp[e * ns + r] - rm[e * ns + r]) / (2 * h);
-                        if (lev == 0) ro[e * ns + r] = 1e-9 * (fabs(rp[e * ns + r]) + fabs(rm[e * ns + r])) / h;
+                        if (lev == 0) ro[e * ns + r] = 1e-12 * (fabs(rp[e * ns + r]) + fabs(rm[e * ns + r])) / h;
                     }
                     DG[lev][e] = (Gp[e] - Gm[e]) / (2 * h);
-                    if (lev == 0) roG[e] = 1e-9 * (fabs(Gp[e]) + fabs(Gm[e])) / h;
+                    if (lev == 0) roG[e] = 1e-12 * (fabs(Gp[e]) + fabs(Gm[e])) / h;
                 }
             }
             for (size_t e = 0; e < n; e++) {
@@ -240,7 +240,7 @@ START_TEST(test_derivatives)
                     double h = ldexp(1.0, ilogb(fabs(arg[e]) + (which ? 1e-9 : 1e-3)) - 17 - lev);
                     for (size_t r = 0; r < ns; r++) {
                         D[lev][e * ns + r] = (rp[e * ns + r] - rm[e * ns + r]) / (2 * h);
-                        if (lev == 0) ro[e * ns + r] = 1e-9 * (fabs(rp[e * ns + r]) + fabs(rm[e * ns + r])) / h;
+                        if (lev == 0) ro[e * ns + r] = 1e-12 * (fabs(rp[e * ns + r]) + fabs(rm[e * ns + r])) / h;
                     }
                 }
             }
