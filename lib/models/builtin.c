@@ -76,8 +76,23 @@ static int miranda_validate(const mn_model_batch *b, char *msg, size_t sz)
     return 0;
 }
 
+/* whether every parameter is shared by the whole batch (stride 0): the loops can then keep
+ * the values in registers (the compiler cannot hoist the loads itself, the output arrays
+ * might alias the parameter arrays) */
+static int all_shared(const mn_model_batch *b, size_t np)
+{
+    for (size_t p = 0; p < np; p++)
+        if (b->param_stride[p]) return 0;
+    return 1;
+}
+
 static int miranda_G(const mn_model_batch *b, const double *x, double *G)
 {
+    if (all_shared(b, MI_NP)) {
+        const double gmin = P(b, MI_GMIN, 0), dg = P(b, MI_GMAX, 0) - gmin;
+        for (size_t i = 0; i < b->n; i++) G[i] = gmin + dg * x[i];
+        return 0;
+    }
     for (size_t i = 0; i < b->n; i++) {
         double gmin = P(b, MI_GMIN, i), gmax = P(b, MI_GMAX, i);
         G[i] = gmin + (gmax - gmin) * x[i]; /* 003 eq 10, 000 eq 1 */
@@ -106,6 +121,17 @@ static void miranda_rates(const mn_model_batch *b, size_t i, double v, double *k
 static int miranda_rate(const mn_model_batch *b, const double *x, const double *V,
                         const double *I, double *r)
 {
+    if (all_shared(b, MI_NP)) {
+        const double kP0 = P(b, MI_KP0, 0), kD0 = P(b, MI_KD0, 0), eP = P(b, MI_ETAP, 0),
+                     eD = P(b, MI_ETAD, 0), uni = P(b, MI_UNI, 0);
+        for (size_t i = 0; i < b->n; i++) {
+            double u = uni != 0.0 ? fabs(V[i]) : V[i];
+            double aP = eP * u, aD = -eD * u;
+            double kP = kP0 * exp(aP > 700.0 ? 700.0 : aP), kD = kD0 * exp(aD > 700.0 ? 700.0 : aD);
+            r[i] = kP * (1.0 - x[i]) - kD * x[i]; /* 003 eqs 7-8 */
+        }
+        return 0;
+    }
     for (size_t i = 0; i < b->n; i++) {
         double kP, kD;
         miranda_rates(b, i, V[i], &kP, &kD, NULL, NULL);

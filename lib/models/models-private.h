@@ -117,7 +117,7 @@ mn_status mn__network_event_apply(mn_network *net, const int *fired, double *x,
                                   mn_index *jumped, size_t *n_jumped, double *G_old,
                                   double *G_new);
 
-/* Model index of each edge (edge-count values) and the number of edges of model k. */
+/* Number of edges of model k of the network (0 for a bad k). */
 size_t mn__network_model_edge_count(const mn_network *net, size_t k);
 
 #endif
