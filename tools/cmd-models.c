@@ -3,19 +3,22 @@
 #include "cli.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: memnet models [--names] [NAME ...]\n"
+            "usage: memnet models [--table | --names] [NAME ...]\n"
             "\n"
             "Lists the built-in memristor models with their state variables, parameters,\n"
-            "units, defaults and valid ranges. With NAME, shows only those models.\n"
+            "units, defaults and valid ranges, as key=value lines (MODEL.PARAM.default=...).\n"
+            "With NAME, shows only those models.\n"
             "Set parameters in `memnet simulate` with --set NAME=VALUE (choices by name,\n"
             "e.g. --set window=joglekar). Equations and sources: docs/models.md.\n"
             "\n"
             "options:\n"
+            "  --table   a table for reading instead of key=value lines\n"
             "  --names   print only the model names, one per line\n"
             "  --help    this text\n");
 }
@@ -64,9 +67,55 @@ static void print_model(const mn_model_ops *o)
     }
 }
 
+/* shortest of %.15g / %.17g that reads back exactly */
+static const char *num(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, "%.15g", v);
+    if (strtod(buf, NULL) != v) snprintf(buf, n, "%.17g", v);
+    return buf;
+}
+
+static const char *kind_name(int k)
+{
+    return k == MN_PARAM_INT ? "int" : k == MN_PARAM_CHOICE ? "choice" : "real";
+}
+
+/* key=value lines: MODEL.key=value and MODEL.PARAM.key=value */
+static void print_model_kv(const mn_model_ops *o)
+{
+    const char *n = o->name;
+    printf("%s.description=%s\n", n, o->description ? o->description : "");
+    printf("%s.states=", n);
+    for (size_t s = 0; s < o->n_states; s++)
+        printf("%s%s", s ? "," : "", o->state_names && o->state_names[s] ? o->state_names[s] : "?");
+    printf("\n%s.needs_length=%d\n", n, (o->flags & MN_MODEL_NEEDS_LENGTH) ? 1 : 0);
+    printf("%s.events=%zu\n", n, (o->flags & MN_MODEL_HAS_EVENTS) ? o->n_events : (size_t)0);
+    printf("%s.exact_step=%d\n", n, o->exact_step ? 1 : 0);
+    printf("%s.params=", n);
+    for (size_t p = 0; p < o->n_params; p++) printf("%s%s", p ? "," : "", o->params[p].name);
+    printf("\n");
+    for (size_t p = 0; p < o->n_params; p++) {
+        const mn_param_info *q = &o->params[p];
+        printf("%s.%s.kind=%s\n", n, q->name, kind_name(q->kind));
+        printf("%s.%s.unit=%s\n", n, q->name, q->unit ? q->unit : "");
+        if (q->kind == MN_PARAM_CHOICE) {
+            printf("%s.%s.default=%s\n", n, q->name, q->choices[(int)q->default_value]);
+            printf("%s.%s.choices=", n, q->name);
+            for (size_t c = 0; q->choices[c]; c++) printf("%s%s", c ? "," : "", q->choices[c]);
+            printf("\n");
+        } else {
+            char b[40];
+            printf("%s.%s.default=%s\n", n, q->name, num(b, sizeof b, q->default_value));
+            printf("%s.%s.min=%s\n", n, q->name, num(b, sizeof b, q->min_value));
+            printf("%s.%s.max=%s\n", n, q->name, num(b, sizeof b, q->max_value));
+        }
+        printf("%s.%s.description=%s\n", n, q->name, q->description ? q->description : "");
+    }
+}
+
 int mn_cli_models(int argc, char **argv)
 {
-    int names_only = 0, any = 0;
+    int names_only = 0, table = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_flag(argv[i], "--help") || cli_flag(argv[i], "-h")) {
             usage(stdout);
@@ -74,6 +123,10 @@ int mn_cli_models(int argc, char **argv)
         }
         if (cli_flag(argv[i], "--names")) {
             names_only = 1;
+            continue;
+        }
+        if (cli_flag(argv[i], "--table")) {
+            table = 1;
             continue;
         }
         if (argv[i][0] == '-') {
@@ -89,24 +142,29 @@ int mn_cli_models(int argc, char **argv)
             return 1;
         }
     }
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-') continue;
-        const mn_model_ops *o = mn_model_find(argv[i]);
-        if (names_only) printf("%s\n", o->name);
-        else {
-            if (any) printf("\n");
-            print_model(o);
-        }
-        any = 1;
+    /* the selected models: those named, or all */
+    size_t nb = mn_model_builtin_count();
+    const mn_model_ops *sel[64];
+    size_t nsel = 0;
+    for (int i = 1; i < argc && nsel < 64; i++)
+        if (argv[i][0] != '-') sel[nsel++] = mn_model_find(argv[i]);
+    if (!nsel)
+        for (size_t k = 0; k < nb && nsel < 64; k++) sel[nsel++] = mn_model_builtin(k);
+    if (names_only) {
+        for (size_t k = 0; k < nsel; k++) printf("%s\n", sel[k]->name);
+        return 0;
     }
-    if (!any)
-        for (size_t k = 0; k < mn_model_builtin_count(); k++) {
-            const mn_model_ops *o = mn_model_builtin(k);
-            if (names_only) printf("%s\n", o->name);
-            else {
-                if (k) printf("\n");
-                print_model(o);
-            }
+    if (table) {
+        for (size_t k = 0; k < nsel; k++) {
+            if (k) printf("\n");
+            print_model(sel[k]);
         }
+        return 0;
+    }
+    cli_print_version_kv(stdout);
+    printf("models=");
+    for (size_t k = 0; k < nsel; k++) printf("%s%s", k ? "," : "", sel[k]->name);
+    printf("\n");
+    for (size_t k = 0; k < nsel; k++) print_model_kv(sel[k]);
     return 0;
 }
