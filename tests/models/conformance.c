@@ -262,10 +262,10 @@ END_TEST
 /* ------------------------------------------------------------------ bounds at +-100 V */
 
 /* apply the events whose function is >= 0 (the test's own event handling) */
-static void fire_events(fix *f, double *x, const double *V, const double *I)
+static size_t fire_events(fix *f, double *x, const double *V, const double *I)
 {
-    size_t ne = mn__network_event_count(f->net);
-    if (!ne) return;
+    size_t ne = mn__network_event_count(f->net), nj = 0;
+    if (!ne) return 0;
     double g[64];
     int fired[64];
     ck_assert_uint_le(ne, 64);
@@ -278,9 +278,9 @@ static void fire_events(fix *f, double *x, const double *V, const double *I)
     }
     if (any) {
         mn_index jumped[16];
-        size_t nj;
         OKQ(mn__network_event_apply(f->net, fired, x, jumped, &nj, NULL, NULL));
     }
+    return nj;
 }
 
 START_TEST(test_bounds_random_steps)
@@ -294,6 +294,7 @@ START_TEST(test_bounds_random_steps)
     OKQ(mn_network_initial_state(f.net, x));
     if (ns) OKQ(mn__network_bounds(f.net, lo, hi));
     int exact = mn__network_all_exact(f.net);
+    size_t jumps = 0;
     for (int step = 0; step < 10000; step++) {
         V = (2.0 * mn_rng_uniform(rng) - 1.0) * 100.0;
         double dt = pow(10.0, -6.0 + 6.0 * mn_rng_uniform(rng));
@@ -313,12 +314,24 @@ START_TEST(test_bounds_random_steps)
             }
             OKQ(mn__network_clamp(f.net, x, NULL));
         }
-        fire_events(&f, x, &V, &I);
+        if (step % 16 == 0) { /* no NaN/Inf in the derivatives either */
+            double J[9], dV[3], dI[3], dG[3];
+            OKQ(mn__network_derivatives(f.net, x, &V, &I, J, dV, dI, dG));
+            for (size_t s = 0; s < ns; s++) {
+                CHECKQ(isfinite(dV[s]) && isfinite(dI[s]) && isfinite(dG[s]),
+                       "%s: derivative of state %zu not finite at V = %g", c->name, s, V);
+                for (size_t t = 0; t < ns; t++)
+                    CHECKQ(isfinite(J[s * ns + t]), "%s: rate_dx not finite at V = %g", c->name, V);
+            }
+        }
+        jumps += fire_events(&f, x, &V, &I);
         for (size_t s = 0; s < ns; s++)
             CHECKQ(isfinite(x[s]) && x[s] >= lo[s] && x[s] <= hi[s],
                           "%s: state %zu = %g outside [%g, %g] at step %d", c->name, s, x[s], lo[s],
                           hi[s], step);
     }
+    if (mn__network_event_count(f.net)) /* the events were exercised, both ways */
+        ck_assert_msg(jumps >= 2, "%s: only %zu conductance jumps in 10^4 steps", c->name, jumps);
     mn_rng_free(rng);
     free_fix(&f);
 }
