@@ -242,6 +242,78 @@ START_TEST(test_custom_ops_versioning)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ model data */
+
+typedef struct lin_data {
+    double twice;
+    int *destroyed;
+} lin_data;
+
+static int destroyed_count;
+
+static void *lin_create(const double *params, void *user_data)
+{
+    if (params[0] > 5.0) return NULL; /* refuse, to test the error path */
+    lin_data *d = malloc(sizeof *d);
+    d->twice = 2.0 * params[0];
+    d->destroyed = user_data;
+    return d;
+}
+
+static void lin_destroy(void *data, void *user_data)
+{
+    (void)user_data;
+    lin_data *d = data;
+    (*d->destroyed)++;
+    free(d);
+}
+
+static int data_G(const mn_model_batch *b, const double *x, double *G)
+{
+    const lin_data *d = b->model_data;
+    for (size_t i = 0; i < b->n; i++) G[i] = d->twice + x[i];
+    return 0;
+}
+
+START_TEST(test_model_data)
+{
+    static const mn_param_info par[1] = {
+        { sizeof(mn_param_info), "G0", "S", "base", MN_PARAM_REAL, 1.5, 0.0, 10.0, NULL },
+    };
+    mn_model_ops ops = MN_MODEL_OPS_INIT;
+    ops.name = "withdata";
+    ops.n_states = 1;
+    ops.n_params = 1;
+    ops.params = par;
+    ops.conductance = data_G;
+    ops.rate = lin_rate;
+    ops.create = lin_create;
+    ops.destroy = lin_destroy;
+    ops.user_data = &destroyed_count;
+    destroyed_count = 0;
+    mn_model *m;
+    MN_ASSERT_OK(ctx, mn_model_new_custom(&m, ctx, &ops));
+    mn_graph *g = path_graph(4, 0);
+    mn_network *net;
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, m, NULL, 0, NULL));
+    double x[4] = { 0, 0.25, 0.5, 1 }, G[4];
+    MN_ASSERT_OK(ctx, mn_network_conductances(net, x, G));
+    for (int e = 0; e < 4; e++) ck_assert(G[e] == 3.0 + x[e]);
+    mn_network_free(net);
+    ck_assert_int_eq(destroyed_count, 1);
+    /* create() failing is an error naming the model */
+    MN_ASSERT_OK(ctx, mn_model_set(m, "G0", 7.0));
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, m, NULL, 0, NULL));
+    MN_ASSERT_ERR(ctx, mn_network_conductances(net, x, G), MN_ERR_INVALID, "withdata");
+    mn_network_free(net);
+    ck_assert_int_eq(destroyed_count, 1);
+    mn_model_free(m);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ assignment */
 
 START_TEST(test_assign_fractions_exact_and_reproducible)
@@ -743,6 +815,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_parameters_text_and_choices);
     tcase_add_test(tc, test_custom_ops_versioning);
+    tcase_add_test(tc, test_model_data);
     tcase_add_test(tc, test_assign_fractions_exact_and_reproducible);
     tcase_add_test(tc, test_assign_by_and_edges);
     tcase_add_test(tc, test_needs_length);

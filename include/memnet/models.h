@@ -140,9 +140,11 @@ typedef struct mn_model_ops {
     /** Optional. Check per-edge data (lengths, parameters) before a run; write a message with
      *  mn_model_batch and return nonzero to refuse. msg has msg_size bytes. */
     int (*validate)(const mn_model_batch *b, char *msg, size_t msg_size);
-    /** Optional. Create model data from the parameters (stored in mn_model_batch.model_data). */
+    /** Optional. Create model data (stored in mn_model_batch.model_data) from the model's
+     *  shared parameter values (n_params values; per-edge overrides are not seen here), once
+     *  per model of a network when the network is first prepared. NULL means failure. */
     void *(*create)(const double *params, void *user_data);
-    /** Optional. Free what create() returned. */
+    /** Optional. Free what create() returned (when the network is freed). */
     void (*destroy)(void *model_data, void *user_data);
     /** Passed to create() and destroy(). */
     void *user_data;
