@@ -252,6 +252,12 @@ static int gap_validate(const mn_model_batch *b, char *msg, size_t sz)
 
 static int hillock_G(const mn_model_batch *b, const double *x, double *G)
 {
+    if (all_shared(b, HI_NP)) {
+        const double alpha = P(b, HI_ALPHA, 0), beta = P(b, HI_BETA, 0);
+        const double *D = b->length;
+        for (size_t i = 0; i < b->n; i++) G[i] = alpha * exp(-beta * (D[i] - x[i])); /* 003 eq 5 */
+        return 0;
+    }
     for (size_t i = 0; i < b->n; i++)
         G[i] = P(b, HI_ALPHA, i) * exp(-P(b, HI_BETA, i) * (b->length[i] - x[i])); /* 003 eq 5 */
     return 0;
@@ -267,6 +273,16 @@ static int hillock_dGdx(const mn_model_batch *b, const double *x, double *d)
 static int hillock_rate(const mn_model_batch *b, const double *x, const double *V,
                         const double *I, double *r)
 {
+    if (all_shared(b, HI_NP)) {
+        const double mu = P(b, HI_MU, 0), kappa = P(b, HI_KAPPA, 0), T = P(b, HI_T, 0);
+        const int uni = P(b, HI_UNI, 0) != 0.0;
+        const double *D = b->length;
+        for (size_t i = 0; i < b->n; i++) {
+            double u = uni ? fabs(V[i]) : V[i];
+            r[i] = (mu * u / (D[i] - x[i]) - kappa * x[i]) / T; /* 003 eq 4 (same rounding as below) */
+        }
+        return 0;
+    }
     for (size_t i = 0; i < b->n; i++) {
         double u = drive(V[i], P(b, HI_UNI, i), NULL);
         /* 003 eq 4 */
