@@ -456,6 +456,21 @@ START_TEST(test_needs_length)
     double lo[4], hi[4];
     MN_ASSERT_OK(ctx, mn__network_bounds(net, lo, hi));
     ck_assert(lo[2] == 0.0 && hi[2] == 0.1 && hi[0] == 0.05); /* 003 eq 6: D/2 */
+    /* lengths changed later are read after mn_network_refresh(), also by a gathered group */
+    mn_model *res;
+    MN_ASSERT_OK(ctx, mn_model_new(&res, ctx, "resistor"));
+    mn_index e1[] = { 1 };
+    MN_ASSERT_OK(ctx, mn_network_assign(net, res, e1, 1, NULL)); /* hillock on 0, 2, 3 */
+    double z[3] = { 0.01, 0.01, 0.01 }, G[4];
+    MN_ASSERT_OK(ctx, mn_network_conductances(net, z, G));
+    MN_ASSERT_REL(G[2], 10.0 * exp(-200.0 * (0.2 - 0.01)), 1e-14);
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_length(g, 2, 0.15));
+    mn_network_refresh(net);
+    MN_ASSERT_OK(ctx, mn_network_conductances(net, z, G));
+    MN_ASSERT_REL(G[2], 10.0 * exp(-200.0 * (0.15 - 0.01)), 1e-14);
+    MN_ASSERT_OK(ctx, mn__network_bounds(net, lo, hi));
+    ck_assert(mn_network_state_offsets(net)[2] == 1 && hi[1] == 0.075); /* edge 1 has no state */
+    mn_model_free(res);
     /* the miranda validate callback: Gmax < Gmin */
     mn_model *mi;
     MN_ASSERT_OK(ctx, mn_model_new(&mi, ctx, "miranda"));

@@ -232,6 +232,17 @@ MN_API mn_status mn_network_new(mn_network **out, mn_graph *g);
 /** @brief Free a network; NULL does nothing. */
 MN_API void mn_network_free(mn_network *net);
 
+/**
+ * @brief Re-read the graph's edge lengths after they changed.
+ *
+ * A network reads the lengths (gap D or L) of its edges, checks them and derives the state
+ * bounds from them when it is prepared for evaluation, i.e. at the first evaluation after a
+ * change of models or parameters. Changing lengths in the graph afterwards
+ * (mn_graph_set_edge_length()) needs this call before the next evaluation. O(1); the work is
+ * done at the next evaluation.
+ */
+MN_API void mn_network_refresh(mn_network *net);
+
 /** @brief The network's graph. */
 MN_API mn_graph *mn_network_graph(const mn_network *net);
 

@@ -152,6 +152,11 @@ void mn_network_free(mn_network *net)
     mn__free(ctx, net);
 }
 
+void mn_network_refresh(mn_network *net)
+{
+    if (net) net->prepared = 0;
+}
+
 mn_graph *mn_network_graph(const mn_network *net) { return net ? net->g : NULL; }
 
 mn_context *mn__network_context(const mn_network *net) { return net ? net->ctx : NULL; }
@@ -463,7 +468,7 @@ static mn_status layout(mn_network *net)
 mn_status mn__network_prepare(mn_network *net)
 {
     if (!net) return MN_ERR_INVALID;
-    if (net->prepared && net->layout_ok) return MN_OK;
+    if (net->prepared && net->layout_ok && mn_graph_edge_count(net->g) == net->m) return MN_OK;
     mn_context *ctx = net->ctx;
     mn_status st = check_graph(net);
     if (st != MN_OK) return st;
