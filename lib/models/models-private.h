@@ -23,9 +23,12 @@
  * edge ids (in particular every single-model network) is evaluated in place without copies.
  *
  * Errors: MN_ERR_STATE when the network cannot be prepared (an edge without a model, a model
- * that needs lengths on an edge without one: the message names the first bad edge), and
- * MN_ERR_SOLVER when a model callback returns nonzero (the message names the model and the
- * callback). Nothing is allocated per call after preparation (buffers live in the network).
+ * that needs lengths on an edge without one, a graph that gained edges: the message names the
+ * first bad edge), MN_ERR_INVALID when a model's validate() or create() refuses (message from
+ * the model, naming it), MN_ERR_SOLVER when a model callback returns nonzero (the message
+ * names the model and the callback), MN_ERR_NOMEM. Scratch buffers (for gathered groups,
+ * finite differences and cached bounds) are allocated on first need and kept in the network;
+ * after that nothing is allocated per call.
  */
 #ifndef MEMNET_MODELS_PRIVATE_H
 #define MEMNET_MODELS_PRIVATE_H
