@@ -314,6 +314,83 @@ START_TEST(test_model_data)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ FD fallback, 2 states */
+
+/* dx0/dt = a x0 x1 + V^2, dx1/dt = -x0^2 + I x1; G = 1 + x0^2 + 3 x1 (no derivatives given) */
+static int two_G(const mn_model_batch *b, const double *x, double *G)
+{
+    for (size_t i = 0; i < b->n; i++) G[i] = 1 + x[2 * i] * x[2 * i] + 3 * x[2 * i + 1];
+    return 0;
+}
+static int two_rate(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                    double *r)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        double a = MN_PARAM(b, 0, i), x0 = x[2 * i], x1 = x[2 * i + 1];
+        r[2 * i] = a * x0 * x1 + V[i] * V[i];
+        r[2 * i + 1] = -x0 * x0 + I[i] * x1;
+    }
+    return 0;
+}
+
+START_TEST(test_fd_fallback_two_states)
+{
+    static const mn_param_info par[1] = {
+        { sizeof(mn_param_info), "a", "1/s", "coupling", MN_PARAM_REAL, 0.5, -10.0, 10.0, NULL },
+    };
+    static const char *const sn[] = { "x0", "x1" };
+    mn_model_ops ops = MN_MODEL_OPS_INIT;
+    ops.name = "two";
+    ops.n_states = 2;
+    ops.state_names = sn;
+    ops.n_params = 1;
+    ops.params = par;
+    ops.conductance = two_G;
+    ops.rate = two_rate;
+    mn_model *two, *res;
+    MN_ASSERT_OK(ctx, mn_model_new_custom(&two, ctx, &ops));
+    MN_ASSERT_OK(ctx, mn_model_new(&res, ctx, "resistor"));
+    const size_t m = 9;
+    mn_graph *g = path_graph(m, 0);
+    mn_network *net;
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, two, NULL, 0, NULL));
+    mn_index r3[] = { 1, 4, 7 }; /* interleave resistors: the 2-state group is gathered */
+    MN_ASSERT_OK(ctx, mn_network_assign(net, res, r3, 3, NULL));
+    MN_ASSERT_OK(ctx, mn_network_set_edge_param(net, 5, "a", -2.0));
+    size_t ns = mn_network_state_count(net);
+    ck_assert_uint_eq(ns, 12);
+    ck_assert_uint_eq(mn__network_jac_count(net), 24);
+    const size_t *off = mn_network_state_offsets(net), *joff = mn__network_jac_offsets(net);
+    double x[12], V[9], I[9], J[24], dV[12], dI[12], dG[12];
+    for (size_t i = 0; i < 12; i++) x[i] = 0.3 + 0.1 * (double)i;
+    for (size_t e = 0; e < m; e++) V[e] = 0.5 - 0.2 * (double)e, I[e] = 0.1 * (double)e;
+    MN_ASSERT_OK(ctx, mn__network_derivatives(net, x, V, I, J, dV, dI, dG));
+    for (size_t e = 0; e < m; e++) {
+        if (e % 3 == 1) {
+            ck_assert_uint_eq(off[e + 1] - off[e], 0);
+            continue;
+        }
+        double a = e == 5 ? -2.0 : 0.5, x0 = x[off[e]], x1 = x[off[e] + 1];
+        const double *Jb = J + joff[e];
+        MN_ASSERT_REL(Jb[0], a * x1, 1e-8);      /* d r0 / d x0 */
+        MN_ASSERT_REL(Jb[1], a * x0, 1e-8);      /* d r0 / d x1 */
+        MN_ASSERT_REL(Jb[2], -2 * x0, 1e-8);     /* d r1 / d x0 */
+        MN_ASSERT_REL(Jb[3], I[e], 1e-8);        /* d r1 / d x1 */
+        MN_ASSERT_REL(dV[off[e]], 2 * V[e], 1e-8);
+        MN_ASSERT_ABS(dV[off[e] + 1], 0.0, 1e-12);
+        MN_ASSERT_ABS(dI[off[e]], 0.0, 1e-12);
+        MN_ASSERT_REL(dI[off[e] + 1], x1, 1e-8);
+        MN_ASSERT_REL(dG[off[e]], 2 * x0, 1e-8);
+        MN_ASSERT_REL(dG[off[e] + 1], 3.0, 1e-8);
+    }
+    mn_network_free(net);
+    mn_model_free(two);
+    mn_model_free(res);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ assignment */
 
 START_TEST(test_assign_fractions_exact_and_reproducible)
@@ -831,6 +908,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_parameters_text_and_choices);
     tcase_add_test(tc, test_custom_ops_versioning);
     tcase_add_test(tc, test_model_data);
+    tcase_add_test(tc, test_fd_fallback_two_states);
     tcase_add_test(tc, test_assign_fractions_exact_and_reproducible);
     tcase_add_test(tc, test_assign_by_and_edges);
     tcase_add_test(tc, test_needs_length);

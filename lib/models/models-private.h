@@ -72,7 +72,8 @@ const size_t *mn__network_jac_offsets(mn_network *net);
  *   dGdx  state-count values: dG_e/dx.
  * Models without the analytic callback get a central finite difference of their rate or
  * conductance (step 6e-6 (|x| + scale), scale = the state's bound width when finite, else 1;
- * for V and I the step is 6e-6 (|V| + 1e-3) and 6e-6 (|I| + 1e-9)), so the results are always
+ * for V and I the step is 6e-6 (|V| + s) and 6e-6 (|I| + s), s = max(1e-3 V or 1e-12 A, a
+ * tenth of the largest |V| or |I| of the model's edges)), so the results are always
  * filled. The unipolar models are not differentiable at V = 0 (I = 0): there the one-sided
  * derivative for V > 0 is returned.
  */

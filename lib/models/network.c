@@ -849,7 +849,12 @@ static mn_status group_derivatives(mn_network *net, mn__netmodel *nm, const doub
             if ((rc = fn(b, xg, Vg, Ig, out))) return cb_fail(net, nm, which ? "rate_dI" : "rate_dV", rc);
         } else {
             const double *a = which ? Ig : Vg;
-            double floor_ = which ? 1e-9 : 1e-3;
+            /* step FD_REL (|a| + s): s is a tenth of the batch's largest |V| or |I| (at least
+             * 1e-3 V or 1e-12 A), so an edge at V = 0 or I = 0 still gets a step on the scale
+             * of its neighbours' values and the difference is not drowned in round-off */
+            double amax = 0.0;
+            for (size_t i = 0; i < n; i++) amax = fmax(amax, fabs(a[i]));
+            double floor_ = fmax(which ? 1e-12 : 1e-3, 0.1 * (isfinite(amax) ? amax : 0.0));
             for (size_t i = 0; i < n; i++) net->fV[i] = a[i] + FD_REL * (fabs(a[i]) + floor_);
             rc = o->rate(b, xg, which ? Vg : net->fV, which ? net->fV : Ig, net->fp);
             if (rc) return cb_fail(net, nm, "rate", rc);
