@@ -53,7 +53,6 @@ struct mn_network {
     size_t n_jac;
     size_t *eoff;           /* m + 1 */
     size_t n_events;
-    int single;             /* exactly one model with edges and it is contiguous */
     /* scratch (allocated on first need, sized for the largest group) */
     int have_scratch;
     double *gx, *gV, *gI, *go;   /* gathered inputs and outputs */

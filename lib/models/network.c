@@ -433,13 +433,11 @@ static mn_status layout(mn_network *net)
     net->n_states = net->soff[m];
     net->n_jac = net->joff[m];
     net->n_events = net->eoff[m];
-    size_t groups = 0;
     for (size_t k = 0; k < net->n_models; k++) {
         mn__netmodel *nm = net->models[k];
         mn__free(ctx, nm->edges);
         nm->edges = NULL;
         if (nm->n) {
-            groups++;
             nm->edges = mn__malloc_or_err(ctx, nm->n, sizeof(mn_index), "model edge list");
             if (!nm->edges) return MN_ERR_NOMEM;
         }
@@ -452,12 +450,10 @@ static mn_status layout(mn_network *net)
             nm->edges[nm->n++] = (mn_index)e;
         }
     }
-    net->single = 0;
     for (size_t k = 0; k < net->n_models; k++) {
         mn__netmodel *nm = net->models[k];
         nm->contiguous = nm->n > 0 && (size_t)(nm->edges[nm->n - 1] - nm->edges[0]) + 1 == nm->n;
         nm->soff = nm->n ? net->soff[nm->edges[0]] : 0;
-        if (nm->contiguous && groups == 1) net->single = 1;
     }
     free_scratch(net); /* sizes depend on the groups */
     net->layout_ok = 1;
