@@ -391,6 +391,110 @@ START_TEST(test_fd_fallback_two_states)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ no-copy fast path */
+
+static const double *probe_x;
+static size_t probe_n;
+
+static int probe_rate(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                      double *r)
+{
+    probe_x = x;
+    probe_n = b->n;
+    for (size_t i = 0; i < b->n; i++) r[i] = -x[i];
+    return 0;
+}
+
+static int lin_G_noparam(const mn_model_batch *b, const double *x, double *G)
+{
+    for (size_t i = 0; i < b->n; i++) G[i] = 1 + x[i];
+    return 0;
+}
+static int probe_rate_dx(const mn_model_batch *b, const double *x, const double *V,
+                         const double *I, double *J)
+{
+    for (size_t i = 0; i < b->n; i++) J[i] = -1;
+    return 0;
+}
+static int probe_zero(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                      double *o)
+{
+    for (size_t i = 0; i < b->n; i++) o[i] = 0;
+    return 0;
+}
+static int probe_dG(const mn_model_batch *b, const double *x, double *d)
+{
+    for (size_t i = 0; i < b->n; i++) d[i] = 1;
+    return 0;
+}
+
+static size_t n_alloc;
+static void *count_malloc(size_t n, void *ud) { (void)ud; n_alloc++; return malloc(n); }
+static void *count_realloc(void *p, size_t n, void *ud) { (void)ud; n_alloc++; return realloc(p, n); }
+static void count_free(void *p, void *ud) { (void)ud; free(p); }
+
+START_TEST(test_single_model_no_copy)
+{
+    mn_allocator al = MN_ALLOCATOR_INIT;
+    al.malloc_fn = count_malloc;
+    al.realloc_fn = count_realloc;
+    al.free_fn = count_free;
+    mn_context *c2;
+    ck_assert_int_eq(mn_context_new_with_allocator(&c2, &al), MN_OK);
+    mn_model_ops ops = MN_MODEL_OPS_INIT;
+    ops.name = "probe";
+    ops.n_states = 1;
+    ops.conductance = lin_G_noparam;
+    ops.rate = probe_rate;
+    ops.rate_dx = probe_rate_dx;
+    ops.rate_dV = probe_zero;
+    ops.rate_dI = probe_zero;
+    ops.conductance_dx = probe_dG;
+    mn_model *pm, *mi;
+    MN_ASSERT_OK(c2, mn_model_new_custom(&pm, c2, &ops));
+    MN_ASSERT_OK(c2, mn_model_new(&mi, c2, "miranda"));
+    const size_t m = 1000;
+    int64_t *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
+    for (size_t e = 0; e < m; e++) u[e] = (int64_t)e, v[e] = (int64_t)e + 1;
+    mn_graph *g;
+    MN_ASSERT_OK(c2, mn_graph_new_from_edges(&g, c2, m + 1, m, u, v));
+    mn_network *net;
+    MN_ASSERT_OK(c2, mn_network_new(&net, g));
+    MN_ASSERT_OK(c2, mn_network_assign(net, pm, NULL, 0, NULL));
+    MN_ASSERT_OK(c2, mn__network_prepare(net));
+    double *x = calloc(m, sizeof *x), *V = calloc(m, sizeof *V), *I = calloc(m, sizeof *I),
+           *r = calloc(m, sizeof *r), *G = calloc(m, sizeof *G), *J = calloc(m, sizeof *J),
+           *d1 = calloc(m, sizeof *d1), *d2 = calloc(m, sizeof *d2), *d3 = calloc(m, sizeof *d3);
+    size_t before = n_alloc;
+    MN_ASSERT_OK(c2, mn_network_conductances(net, x, G));
+    MN_ASSERT_OK(c2, mn_network_rates(net, x, V, I, r));
+    MN_ASSERT_OK(c2, mn__network_derivatives(net, x, V, I, J, d1, d2, d3));
+    ck_assert_uint_eq(n_alloc, before);  /* nothing allocated: no gather buffers */
+    ck_assert_ptr_eq(probe_x, x);        /* the model saw the caller's array itself */
+    ck_assert_uint_eq(probe_n, m);       /* in one batched call */
+    /* the same model on alternate edges is gathered (copies), once allocated then reused */
+    mn_index *odd = malloc(m / 2 * sizeof *odd);
+    for (size_t i = 0; i < m / 2; i++) odd[i] = (mn_index)(2 * i + 1);
+    MN_ASSERT_OK(c2, mn_network_assign(net, mi, odd, m / 2, NULL));
+    size_t ns = mn_network_state_count(net);
+    ck_assert_uint_eq(ns, m);
+    MN_ASSERT_OK(c2, mn_network_rates(net, x, V, I, r));
+    ck_assert_ptr_ne(probe_x, x);
+    ck_assert_uint_eq(probe_n, m / 2);
+    before = n_alloc;
+    MN_ASSERT_OK(c2, mn_network_rates(net, x, V, I, r));
+    MN_ASSERT_OK(c2, mn_network_conductances(net, x, G));
+    ck_assert_uint_eq(n_alloc, before);
+    free(odd);
+    free(u), free(v), free(x), free(V), free(I), free(r), free(G), free(J), free(d1), free(d2), free(d3);
+    mn_network_free(net);
+    mn_model_free(pm);
+    mn_model_free(mi);
+    mn_graph_free(g);
+    mn_context_free(c2);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ assignment */
 
 START_TEST(test_assign_fractions_exact_and_reproducible)
@@ -909,6 +1013,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_custom_ops_versioning);
     tcase_add_test(tc, test_model_data);
     tcase_add_test(tc, test_fd_fallback_two_states);
+    tcase_add_test(tc, test_single_model_no_copy);
     tcase_add_test(tc, test_assign_fractions_exact_and_reproducible);
     tcase_add_test(tc, test_assign_by_and_edges);
     tcase_add_test(tc, test_needs_length);
