@@ -8,7 +8,7 @@ exe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; cat "$tmp/out" 2>/dev/null; exit 1; }
-"$exe" 40 20 "$tmp/np" > "$tmp/out" || fail "example failed"
+"$exe" 40 30 "$tmp/np" > "$tmp/out" || fail "example failed"
 kv() { sed -n "s/^$1=//p" "$tmp/out"; }
 gaps=$(kv gaps)
 for l in a b; do

