@@ -239,7 +239,7 @@ int mn_cli_generate(int argc, char **argv)
                 continue;
             }
             double x;
-            if (cli_parse_double(CMD, real_opts[k].flag, val, &x)) goto done;
+            if (cli_parse_double(CMD, real_opts[k].flag, val, &x)) goto usage;
             if ((st = mn_gen_set_real(gen, real_opts[k].opt, x))) {
                 cli_fail(CMD, ctx, st);
                 goto done;
@@ -256,7 +256,7 @@ int mn_cli_generate(int argc, char **argv)
                 continue;
             }
             long x;
-            if (cli_parse_long(CMD, int_opts[k].flag, val, &x)) goto done;
+            if (cli_parse_long(CMD, int_opts[k].flag, val, &x)) goto usage;
             if ((st = mn_gen_set_int(gen, int_opts[k].opt, x))) {
                 cli_fail(CMD, ctx, st);
                 goto done;
@@ -266,7 +266,7 @@ int mn_cli_generate(int argc, char **argv)
         if (matched) continue;
         if ((val = cli_opt_value(argc, argv, &i, "--seed"))) {
             unsigned long long s;
-            if (cli_parse_u64(CMD, "--seed", val, &s)) goto done;
+            if (cli_parse_u64(CMD, "--seed", val, &s)) goto usage;
             mn_gen_set_int(gen, MN_GEN_SEED, (int64_t)s);
         } else if ((val = cli_opt_value(argc, argv, &i, "--out"))) {
             out = val;
@@ -277,22 +277,22 @@ int mn_cli_generate(int argc, char **argv)
         } else if ((val = cli_opt_value(argc, argv, &i, "--particles-out"))) {
             particles_out = val;
         } else if ((val = cli_opt_value(argc, argv, &i, "--electrode"))) {
-            if (add_electrode(gen, ctx, val)) goto done;
+            if (add_electrode(gen, ctx, val)) goto usage;
         } else if ((val = cli_opt_value(argc, argv, &i, "--length-dist"))) {
             const char *names[] = { "fixed", "normal", "lognormal", "gamma" };
             int d;
-            if (lookup(CMD, "--length-dist", val, names, 4, &d)) goto done;
+            if (lookup(CMD, "--length-dist", val, names, 4, &d)) goto usage;
             mn_gen_set_int(gen, MN_GEN_LENGTH_DIST, d);
             have_dist = 1;
         } else if ((val = cli_opt_value(argc, argv, &i, "--kind"))) {
             const char *names[] = { "square", "ladder", "chain", "complete" };
             int d;
-            if (lookup(CMD, "--kind", val, names, 4, &d)) goto done;
+            if (lookup(CMD, "--kind", val, names, 4, &d)) goto usage;
             mn_gen_set_int(gen, MN_GEN_LATTICE, d);
         } else if ((val = cli_opt_value(argc, argv, &i, "--keep"))) {
             const char *names[] = { "all", "electrodes" };
             int d;
-            if (lookup(CMD, "--keep", val, names, 2, &d)) goto done;
+            if (lookup(CMD, "--keep", val, names, 2, &d)) goto usage;
             mn_gen_set_int(gen, MN_GEN_KEEP, d);
         } else if ((val = cli_opt_value(argc, argv, &i, "--sources"))) {
             free(sources);
@@ -308,14 +308,14 @@ int mn_cli_generate(int argc, char **argv)
                 double x = strtod(p, &end);
                 if (end == p) {
                     cli_error(CMD, "--sources: \"%s\" is not a comma-separated list of numbers", val);
-                    goto done;
+                    goto usage;
                 }
                 sources[n_sources++] = x;
                 if (*end == ',') p = end + 1;
                 else if (*end == '\0') break;
                 else {
                     cli_error(CMD, "--sources: \"%s\" is not a comma-separated list of numbers", val);
-                    goto done;
+                    goto usage;
                 }
             }
         } else if (!strcmp(a, "--multinode")) {
