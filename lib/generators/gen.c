@@ -371,6 +371,27 @@ mn_status mn__gen_finish(mn_gen *gen, mn_graph **out, mn_graph *g, const mn__gen
         MN__TRY(mn_graph_set_node_set(g, el[i].name, sets[i], set_n[i]));
         total += set_n[i];
     }
+    /* a node in two electrodes (a wire or group touching both pads) is legal here but a
+     * Kirchhoff solve refuses overlapping Dirichlet sets: say so */
+    if (n_el > 1) {
+        unsigned char *mark = mn__calloc(ctx, g->n_nodes ? g->n_nodes : 1, 1);
+        if (mark) {
+            for (size_t i = 0; i < n_el; i++) {
+                for (size_t j = 0; j < set_n[i]; j++) {
+                    mn_index v = sets[i][j];
+                    if (mark[v] && mark[v] != (unsigned char)(i + 1)) {
+                        mn__log(ctx, MN_LOG_WARNING,
+                                "node %ld belongs to electrodes \"%s\" and \"%s\"", (long)v,
+                                el[mark[v] - 1].name, el[i].name);
+                        i = n_el - 1; /* one warning is enough */
+                        break;
+                    }
+                    if (i < 255) mark[v] = (unsigned char)(i + 1);
+                }
+            }
+            mn__free(ctx, mark);
+        }
+    }
     if (extract && n_el) {
         seeds = mn__malloc_or_err(ctx, total, sizeof *seeds, "electrode seeds");
         nmap = mn__malloc_or_err(ctx, g->n_nodes + 1, sizeof *nmap, "node map");
