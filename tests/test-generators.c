@@ -681,6 +681,87 @@ START_TEST(test_nanoparticle_spanning_threshold)
 }
 END_TEST
 
+
+/* Several electrodes on a nanoparticle film (003 Fig. 7): an input strip, output strips, a
+ * disc and given particles; membership against the particles' own geometry. */
+START_TEST(test_nanoparticle_electrodes)
+{
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_WIDTH, 30));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_HEIGHT, 20));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_KEEP, MN_GEN_KEEP_ALL));
+    MN_ASSERT_OK(ctx, mn_gen_add_electrode_rect(gen, "in", 0, 0, 1, 20));
+    const double oy[3][2] = { { 0, 6 }, { 7, 13 }, { 14, 20 } };
+    const char *on[3] = { "out1", "out2", "out3" };
+    for (int k = 0; k < 3; k++)
+        MN_ASSERT_OK(ctx, mn_gen_add_electrode_rect(gen, on[k], 29, oy[k][0], 30, oy[k][1]));
+    MN_ASSERT_OK(ctx, mn_gen_add_electrode_disc(gen, "probe", 15, 10, 2));
+    int64_t pid[] = { 3, 4 };
+    MN_ASSERT_OK(ctx, mn_gen_add_electrode_ids(gen, "given", pid, 2));
+    MN_ASSERT_OK(ctx, mn_gen_nanoparticles(&g, gen));
+    ck_assert_uint_eq(mn_graph_node_set_count(g), 6);
+    const double *px, *py;
+    const mn_index *pn;
+    size_t np = mn_gen_particles(gen, &px, &py, &pn), nn = mn_graph_node_count(g);
+    char *ref = malloc(nn);
+    for (int k = 0; k < 6; k++) {
+        memset(ref, 0, nn);
+        for (size_t i = 0; i < np; i++) {
+            int t;
+            if (k <= 3) {
+                /* disc of radius 1/2 against a rectangle: distance to its nearest point */
+                double x0 = k ? 29 : 0, x1 = k ? 30 : 1, y0 = k ? oy[k - 1][0] : 0,
+                       y1 = k ? oy[k - 1][1] : 20;
+                double cx = fmin(fmax(px[i], x0), x1), cy = fmin(fmax(py[i], y0), y1);
+                t = hypot(px[i] - cx, py[i] - cy) <= 0.5;
+            } else if (k == 4) t = hypot(px[i] - 15, py[i] - 10) <= 2.5;
+            else t = i == 3 || i == 4;
+            if (t) ref[pn[i]] = 1;
+        }
+        const mn_index *ids;
+        size_t nid, cnt = 0;
+        const char *names[] = { "in", "out1", "out2", "out3", "probe", "given" };
+        MN_ASSERT_OK(ctx, mn_graph_node_set(g, names[k], &ids, &nid));
+        for (size_t a = 0; a < nn; a++) {
+            cnt += ref[a];
+            ck_assert_msg(ref[a] == set_has(ids, nid, (mn_index)a), "electrode %s node %zu",
+                          names[k], a);
+        }
+        ck_assert_uint_eq(cnt, nid);
+        ck_assert_uint_gt(nid, 0);
+    }
+    free(ref);
+    mn_graph_free(g);
+}
+END_TEST
+
+static int warnings;
+static void count_warnings(mn_log_level level, const char *msg, void *ud)
+{
+    (void)ud;
+    if (level == MN_LOG_WARNING && strstr(msg, "belongs to electrodes")) warnings++;
+}
+
+START_TEST(test_electrode_overlap_warning)
+{
+    /* wires of length 5 in a 3-wide box: some touch both pads */
+    mn_graph *g = NULL;
+    mn_context_set_log(ctx, count_warnings, MN_LOG_WARNING, NULL);
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_WIRES, 50));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_WIDTH, 3));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_LENGTH, 5));
+    warnings = 0;
+    MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
+    ck_assert_int_eq(warnings, 1);
+    mn_graph_free(g);
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_LENGTH, 0.5));
+    warnings = 0;
+    MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
+    ck_assert_int_eq(warnings, 0);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ reproducibility */
 
 static int same_graph(const mn_graph *a, const mn_graph *b)
@@ -1010,6 +1091,8 @@ int main(void)
         tcase_add_test(tc, test_nanoparticle_coverage_monte_carlo);
         tcase_add_test(tc, test_nanoparticle_gaps_bruteforce);
         tcase_add_test(tc, test_nanoparticle_spanning_threshold);
+        tcase_add_test(tc, test_nanoparticle_electrodes);
+        tcase_add_test(tc, test_electrode_overlap_warning);
         tcase_add_test(tc, test_reproducible);
         tcase_add_test(tc, test_lattices);
         tcase_add_test(tc, test_cb_dense_nodal_vs_closed_form);
