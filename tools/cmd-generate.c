@@ -12,6 +12,7 @@ static void usage_main(FILE *f)
 {
     fprintf(f,
             "usage: memnet generate nanowire|nanoparticle|lattice|cb [options] --out FILE\n"
+            "       memnet generate --generator KIND [options] --out FILE  (e.g. from --config)\n"
             "       memnet generate KIND --help   (options of one generator)\n\n"
             "Writes FILE (edge list `u v length`) and FILE.mnet (native file with coordinates\n"
             "and electrodes; --native-out to choose), prints key=value lines: generator, nodes,\n"
@@ -204,9 +205,26 @@ int mn_cli_generate(int argc, char **argv)
         usage_main(stdout);
         return 0;
     }
+    /* the generator: first argument, or --generator KIND anywhere (for --config files) */
     const char *kinds[] = { "nanowire", "nanoparticle", "lattice", "cb" };
+    const char *kind_name = NULL;
+    int first = 2;
+    if (argv[1][0] != '-') {
+        kind_name = argv[1];
+    } else {
+        first = 1;
+        for (int i = 1; i < argc; i++) {
+            const char *v = cli_opt_value(argc, argv, &i, "--generator");
+            if (v) kind_name = v;
+        }
+        if (!kind_name) {
+            cli_error(CMD, "no generator given (nanowire, nanoparticle, lattice or cb)");
+            usage_main(stderr);
+            return 2;
+        }
+    }
     int kind = 0;
-    if (lookup(CMD, "generator", argv[1], kinds, 4, &kind)) {
+    if (lookup(CMD, "generator", kind_name, kinds, 4, &kind)) {
         usage_main(stderr);
         return 2;
     }
@@ -224,10 +242,10 @@ int mn_cli_generate(int argc, char **argv)
     const char *out = NULL, *native = NULL, *wires_out = NULL, *particles_out = NULL;
     int have_sd = 0, have_dist = 0, have_angle = 0;
     size_t n_sources = 0;
-    for (int i = 2; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         const char *a = argv[i], *val;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage_kind(argv[1]);
+            usage_kind(kind_name);
             rc = 0;
             goto done;
         }
@@ -268,6 +286,11 @@ int mn_cli_generate(int argc, char **argv)
             unsigned long long s;
             if (cli_parse_u64(CMD, "--seed", val, &s)) goto usage;
             mn_gen_set_int(gen, MN_GEN_SEED, (int64_t)s);
+        } else if ((val = cli_opt_value(argc, argv, &i, "--generator"))) {
+            if (first == 2) {
+                cli_error(CMD, "--generator %s given after the generator %s", val, kind_name);
+                goto usage;
+            }
         } else if ((val = cli_opt_value(argc, argv, &i, "--out"))) {
             out = val;
         } else if ((val = cli_opt_value(argc, argv, &i, "--native-out"))) {
@@ -321,7 +344,7 @@ int mn_cli_generate(int argc, char **argv)
         } else if (!strcmp(a, "--multinode")) {
             mn_gen_set_int(gen, MN_GEN_MULTINODE, 1);
         } else {
-            cli_error(CMD, "unknown option \"%s\" (memnet generate %s --help)", a, argv[1]);
+            cli_error(CMD, "unknown option \"%s\" (memnet generate %s --help)", a, kind_name);
             rc = 2;
             goto done;
         }
@@ -331,7 +354,7 @@ int mn_cli_generate(int argc, char **argv)
         goto done;
     }
     if (!out) {
-        cli_error(CMD, "--out FILE is required (memnet generate %s --help)", argv[1]);
+        cli_error(CMD, "--out FILE is required (memnet generate %s --help)", kind_name);
         rc = 2;
         goto done;
     }
@@ -370,7 +393,7 @@ int mn_cli_generate(int argc, char **argv)
     size_t nn = mn_graph_node_count(g), m = mn_graph_edge_count(g);
     int64_t seed;
     mn_gen_get_int(gen, MN_GEN_SEED, &seed);
-    printf("generator=%s\n", argv[1]);
+    printf("generator=%s\n", kind_name);
     printf("nodes=%zu\n", nn);
     printf("edges=%zu\n", m);
     printf("mean_degree=%.6f\n", nn ? 2.0 * (double)m / (double)nn : 0.0);

@@ -86,11 +86,50 @@ grep -q '^nodes=15$' "$tmp/sq.kv" && grep -q '^edges=22$' "$tmp/sq.kv" || fail "
 grep -q '^source=0,5,10$' "$tmp/sq.kv" || fail "square lattice left electrode"
 $py "$tmp/check.py" "$tmp/sq.kv" "$tmp/sq.txt" > /dev/null || fail "lattice summary disagrees"
 
+# a whole run in a --config file (the generator named by a key)
+printf 'command = generate\ngenerator = lattice\nkind = chain\nnx = 6\nout = %s\n' \
+    "$tmp/chain.txt" > "$tmp/chain.cfg"
+"$memnet" generate --config "$tmp/chain.cfg" > "$tmp/chain.kv" || fail "config run failed"
+grep -q '^edges=6$' "$tmp/chain.kv" && grep -q '^drain=6$' "$tmp/chain.kv" || fail "chain from config"
+
 # the circuit: 3n edges, n memristors, per-branch sources
 "$memnet" generate cb --n 5 --r-int 200 --r-ref 1000 --sources 1,2,3,4,5 --out "$tmp/cb.txt" \
     > "$tmp/cb.kv" || fail "cb failed"
 grep -q '^edges=15$' "$tmp/cb.kv" && grep -q '^memristors=5$' "$tmp/cb.kv" || fail "cb counts"
 grep -q '^set ground 1' "$tmp/cb.txt.mnet" || fail "cb ground node set"
+
+# the plotting script: its reader agrees with the summary; three PNG files from a solve's CSV
+if [ -n "${MEMNET_SOURCE_ROOT:-}" ] && $py -c 'import matplotlib' 2> /dev/null; then
+    cat > "$tmp/plot.py" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("pn", sys.argv[1])
+pn = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pn)
+net = pn.read_native(sys.argv[2])
+kv = dict(l.strip().split("=", 1) for l in open(sys.argv[3]) if "=" in l)
+assert net["n"] == int(kv["nodes"]) and len(net["u"]) == int(kv["edges"])
+assert sorted(net["sets"]["left"].tolist()) == sorted(int(x) for x in kv["source"].split(","))
+# a made-up solution: phi = 1 - x / W, I = G (phi_u - phi_v) with G = exp(-20 L)
+import numpy as np
+phi = 1 - net["x"] / net["x"].max()
+with open(sys.argv[4] + "-n.csv", "w") as f:
+    f.write("node,x,y,phi\n")
+    for i in range(net["n"]):
+        f.write(f"{i},{net['x'][i]},{net['y'][i]},{phi[i]}\n")
+with open(sys.argv[4] + "-e.csv", "w") as f:
+    f.write("edge,u,v,G,V,I\n")
+    for e, (u, v) in enumerate(zip(net["u"], net["v"])):
+        G = np.exp(-20 * net["length"][e])
+        f.write(f"{e},{u},{v},{G},{phi[u] - phi[v]},{G * (phi[u] - phi[v])}\n")
+PY
+    plot="$MEMNET_SOURCE_ROOT/scripts/plot-network.py"
+    $py "$tmp/plot.py" "$plot" "$tmp/np.txt.mnet" "$tmp/np.kv" "$tmp/sol" || fail "plot reader"
+    $py "$plot" "$tmp/np.txt.mnet" --particles "$tmp/np.csv" --node-csv "$tmp/sol-n.csv" \
+        --edge-csv "$tmp/sol-e.csv" --out "$tmp/pic" > /dev/null || fail "plot-network.py failed"
+    for k in network potential current; do
+        [ "$(head -c 4 "$tmp/pic-$k.png" | tail -c 3)" = "PNG" ] || fail "pic-$k.png is not a PNG"
+    done
+fi
 
 # help and errors
 "$memnet" generate nanowire --help | grep -q -- '--length-sd' || fail "nanowire --help"
