@@ -999,6 +999,109 @@ START_TEST(test_cb_dense_nodal_vs_closed_form)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ out of memory */
+
+/* An allocator that fails the k-th call and counts live blocks: every failure must give
+ * MN_ERR_NOMEM, a NULL graph and no leak. */
+typedef struct fail_alloc {
+    long calls, fail_at, live;
+} fail_alloc;
+static void *fa_malloc(size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    if (f->fail_at >= 0 && f->calls++ == f->fail_at) return NULL;
+    void *p = malloc(n);
+    if (p) f->live++;
+    return p;
+}
+static void *fa_realloc(void *p, size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    if (f->fail_at >= 0 && f->calls++ == f->fail_at) return NULL;
+    void *q = realloc(p, n);
+    if (q && !p) f->live++;
+    return q;
+}
+static void fa_free(void *p, void *ud)
+{
+    fail_alloc *f = ud;
+    if (p) f->live--;
+    free(p);
+}
+
+static mn_status oom_run(int which, mn_context *c, mn_gen *gn, mn_graph **g)
+{
+    switch (which) {
+    case 0:
+        mn_gen_set_int(gn, MN_GEN_WIRES, 60);
+        mn_gen_set_real(gn, MN_GEN_WIDTH, 4);
+        mn_gen_set_real(gn, MN_GEN_HEIGHT, 4);
+        return mn_gen_nanowires(g, gn);
+    case 1:
+        mn_gen_set_int(gn, MN_GEN_WIRES, 60);
+        mn_gen_set_real(gn, MN_GEN_WIDTH, 4);
+        mn_gen_set_real(gn, MN_GEN_HEIGHT, 4);
+        mn_gen_set_int(gn, MN_GEN_MULTINODE, 1);
+        return mn_gen_nanowires(g, gn);
+    case 2:
+        mn_gen_set_real(gn, MN_GEN_WIDTH, 6);
+        mn_gen_set_real(gn, MN_GEN_HEIGHT, 6);
+        mn_gen_set_real(gn, MN_GEN_RESOLUTION, 0.25);
+        return mn_gen_nanoparticles(g, gn);
+    case 3:
+        return mn_gen_lattice(g, gn);
+    default:
+        return mn_gen_cb(g, gn);
+    }
+    (void)c;
+}
+
+START_TEST(test_out_of_memory)
+{
+    for (int which = 0; which < 5; which++) {
+        int succeeded = 0;
+        for (long k = 0; k < 5000 && !succeeded; k++) {
+            fail_alloc f = { 0, -1, 0 };
+            mn_allocator a = MN_ALLOCATOR_INIT;
+            a.malloc_fn = fa_malloc;
+            a.realloc_fn = fa_realloc;
+            a.free_fn = fa_free;
+            a.user_data = &f;
+            mn_context *c = NULL;
+            mn_gen *gn = NULL;
+            ck_assert_int_eq(mn_context_new_with_allocator(&c, &a), MN_OK);
+            ck_assert_int_eq(mn_gen_new(&gn, c), MN_OK);
+            if (which == 1 || which == 4) {
+                int64_t ids[] = { 0, 1 };
+                ck_assert_int_eq(mn_gen_add_electrode_ids(gn, "a", ids, 2), MN_OK);
+                if (which == 1)
+                    ck_assert_int_eq(mn_gen_add_electrode_rect(gn, "b", 0, 0, 1, 4), MN_OK);
+            }
+            f.calls = 0;
+            f.fail_at = k;
+            mn_graph *g = (mn_graph *)&g;
+            mn_status st = oom_run(which, c, gn, &g);
+            f.fail_at = -1;
+            if (st == MN_OK) {
+                succeeded = 1;
+                ck_assert_ptr_nonnull(g);
+                mn_graph_free(g);
+            } else {
+                ck_assert_msg(st == MN_ERR_NOMEM, "generator %d, failing allocation %ld: %s (%s)",
+                              which, k, mn_status_name(st), mn_context_last_error(c));
+                ck_assert_ptr_null(g);
+            }
+            mn_gen_free(gn);
+            mn_context_free(c);
+            ck_assert_msg(f.live == 0, "generator %d, failing allocation %ld: %ld blocks leaked",
+                          which, k, f.live);
+        }
+        ck_assert_msg(succeeded, "generator %d never succeeded", which);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ bad input */
 
 START_TEST(test_bad_input)
@@ -1097,6 +1200,7 @@ int main(void)
         tcase_add_test(tc, test_lattices);
         tcase_add_test(tc, test_cb_dense_nodal_vs_closed_form);
         tcase_add_test(tc, test_bad_input);
+        tcase_add_test(tc, test_out_of_memory);
     }
     suite_add_tcase(s, tc);
     return mn_test_run(s);
