@@ -414,6 +414,8 @@ mn_status mn__gen_finish(mn_gen *gen, mn_graph **out, mn_graph *g, const mn__gen
         nmap = NULL;
     }
     MN__TRY(mn__gen_record_kinds(gen, g));
+    mn__log(ctx, MN_LOG_INFO, "generator: %zu nodes, %zu edges, %zu electrodes%s", g->n_nodes,
+            g->n_edges, n_el, extract && n_el ? " (components touching an electrode)" : "");
     mn__free(ctx, seeds);
     mn__free(ctx, nmap);
     *out = g;
