@@ -1102,6 +1102,50 @@ START_TEST(test_out_of_memory)
 }
 END_TEST
 
+
+/* The circuit with the models module: memristor edges get strukov_cb, the others resistor
+ * models with the generator's conductances; the network's conductances are 1/R(w) of 002
+ * eq. (1) on the memristors and 1/R_ref, 1/R_int elsewhere. */
+START_TEST(test_cb_with_models)
+{
+    const int n = 6;
+    const double Rint = 250, Rref = 900;
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_CB_N, n));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_R_INT, Rint));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_R_REF, Rref));
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_gen_cb(&g, gen));
+    size_t nmem, nres;
+    const mn_index *mem = mn_gen_memristor_edges(gen, &nmem);
+    const double *rG;
+    const mn_index *res = mn_gen_resistor_edges(gen, &rG, &nres);
+    mn_network *net = NULL;
+    mn_model *cb = NULL, *r = NULL;
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_model_new(&cb, ctx, "strukov_cb"));
+    MN_ASSERT_OK(ctx, mn_model_new(&r, ctx, "resistor"));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, cb, mem, nmem, NULL));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, r, res, nres, NULL));
+    for (size_t k = 0; k < nres; k++)
+        MN_ASSERT_OK(ctx, mn_network_set_edge_param(net, res[k], "G", rG[k]));
+    ck_assert_uint_eq(mn_network_state_count(net), (size_t)n);
+    double x[6], G[18];
+    const size_t *off = mn_network_state_offsets(net);
+    for (int k = 0; k < n; k++) x[off[mem[k]]] = (k + 0.5) / n;
+    MN_ASSERT_OK(ctx, mn_network_conductances(net, x, G));
+    for (int k = 0; k < n; k++) {
+        double w = (k + 0.5) / n;
+        MN_ASSERT_REL(G[mem[k]], 1 / (100 * (1 - w) + 16000 * w), 1e-14);
+    }
+    for (size_t k = 0; k < nres; k++)
+        MN_ASSERT_REL(G[res[k]], res[k] < 2 * n ? 1 / Rref : 1 / Rint, 1e-15);
+    mn_model_free(cb);
+    mn_model_free(r);
+    mn_network_free(net);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ bad input */
 
 START_TEST(test_bad_input)
@@ -1199,6 +1243,7 @@ int main(void)
         tcase_add_test(tc, test_reproducible);
         tcase_add_test(tc, test_lattices);
         tcase_add_test(tc, test_cb_dense_nodal_vs_closed_form);
+        tcase_add_test(tc, test_cb_with_models);
         tcase_add_test(tc, test_bad_input);
         tcase_add_test(tc, test_out_of_memory);
     }
