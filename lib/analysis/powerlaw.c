@@ -1,0 +1,298 @@
+/* Analysis: maximum-likelihood power-law fits of continuous data with the lower cut-off
+ * chosen by the Kolmogorov-Smirnov distance (Clauset, Shalizi, Newman, SIAM Rev. 51 (2009)
+ * 661, "CSN": eqs. 3.1, 3.2, 3.9 and sec. 4.1), as used for the IEI tails of 003 Fig. 6a-c. */
+#include "analysis-private.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mn_powerlaw {
+    mn_context *ctx;
+    /* options */
+    double xmin_fixed;
+    size_t min_tail;
+    size_t max_candidates;
+    size_t bootstrap;
+    size_t gof;
+    uint64_t seed;
+    /* results */
+    int done;
+    double alpha, alpha_err, xmin, ks;
+    size_t n_tail;
+    double alpha_boot, xmin_boot, p_value;
+};
+
+typedef struct pl_result {
+    double alpha, xmin, ks;
+    size_t n_tail;
+} pl_result;
+
+mn_status mn_powerlaw_new(mn_powerlaw **out, mn_context *ctx)
+{
+    if (!out) return mn__error(ctx, MN_ERR_INVALID, "mn_powerlaw_new: out is NULL");
+    *out = NULL;
+    mn_powerlaw *p = mn__calloc_or_err(ctx, 1, sizeof *p, "power-law fit");
+    if (!p) return MN_ERR_NOMEM;
+    p->ctx = ctx;
+    p->min_tail = 10;
+    p->seed = 1;
+    p->alpha_boot = p->xmin_boot = p->p_value = -1;
+    *out = p;
+    return MN_OK;
+}
+
+void mn_powerlaw_free(mn_powerlaw *fit)
+{
+    if (fit) mn__free(fit->ctx, fit);
+}
+
+mn_status mn_powerlaw_set(mn_powerlaw *fit, mn_powerlaw_option option, double value)
+{
+    if (!fit) return MN_ERR_INVALID;
+    mn_context *ctx = fit->ctx;
+    static const char *names[] = { "XMIN", "MIN_TAIL", "MAX_CANDIDATES", "BOOTSTRAP",
+                                   "GOF_SAMPLES" };
+    if ((int)option < 0 || (int)option > 4)
+        return mn__error(ctx, MN_ERR_INVALID, "power-law fit: unknown option %d", (int)option);
+    if (option == MN_POWERLAW_XMIN) {
+        if (!isfinite(value) || value < 0)
+            return mn__error(ctx, MN_ERR_RANGE,
+                             "power-law option XMIN = %g must be finite and >= 0 (0 = scan)", value);
+        fit->xmin_fixed = value;
+        return MN_OK;
+    }
+    double lowest = option == MN_POWERLAW_MIN_TAIL ? 2 : 0;
+    if (!isfinite(value) || value != floor(value) || value < lowest || value > 1e15)
+        return mn__error(ctx, MN_ERR_RANGE, "power-law option %s = %g must be an integer >= %g",
+                         names[option], value, lowest);
+    size_t v = (size_t)value;
+    switch (option) {
+    case MN_POWERLAW_MIN_TAIL: fit->min_tail = v; break;
+    case MN_POWERLAW_MAX_CANDIDATES: fit->max_candidates = v; break;
+    case MN_POWERLAW_BOOTSTRAP: fit->bootstrap = v; break;
+    case MN_POWERLAW_GOF_SAMPLES: fit->gof = v; break;
+    default: break;
+    }
+    return MN_OK;
+}
+
+void mn_powerlaw_set_seed(mn_powerlaw *fit, uint64_t seed)
+{
+    if (fit) fit->seed = seed;
+}
+
+double mn_powerlaw_alpha(const mn_powerlaw *fit) { return fit && fit->done ? fit->alpha : 0; }
+double mn_powerlaw_alpha_err(const mn_powerlaw *fit) { return fit && fit->done ? fit->alpha_err : 0; }
+double mn_powerlaw_xmin(const mn_powerlaw *fit) { return fit && fit->done ? fit->xmin : 0; }
+double mn_powerlaw_ks(const mn_powerlaw *fit) { return fit && fit->done ? fit->ks : 0; }
+size_t mn_powerlaw_n_tail(const mn_powerlaw *fit) { return fit && fit->done ? fit->n_tail : 0; }
+double mn_powerlaw_alpha_boot_err(const mn_powerlaw *fit)
+{
+    return fit && fit->done ? fit->alpha_boot : -1;
+}
+double mn_powerlaw_xmin_boot_err(const mn_powerlaw *fit)
+{
+    return fit && fit->done ? fit->xmin_boot : -1;
+}
+double mn_powerlaw_p_value(const mn_powerlaw *fit) { return fit && fit->done ? fit->p_value : -1; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* KS distance between the empirical CDF of the sorted tail y[0..m-1] (ties grouped) and the
+ * fitted CDF P(x) = 1 - (x/xmin)^(1-alpha) (CSN eq. 3.9). O(m). */
+static double ks_tail(const double *y, size_t m, double xmin, double alpha)
+{
+    double d = 0;
+    size_t j = 0;
+    while (j < m) {
+        size_t e = j + 1;
+        while (e < m && y[e] == y[j]) e++;
+        double F = 1.0 - pow(y[j] / xmin, 1.0 - alpha);
+        double lo = fabs((double)j / (double)m - F), hi = fabs((double)e / (double)m - F);
+        if (lo > d) d = lo;
+        if (hi > d) d = hi;
+        j = e;
+    }
+    return d;
+}
+
+/* Fit sorted positive data x[0..m-1] (ascending). `lsum` (m + 1 doubles) is work space.
+ * Returns MN_OK and *res, or an error code without a message (the caller words it):
+ * MN_ERR_INVALID (no usable candidate), MN_ERR_RANGE (fixed xmin above the data). */
+static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double *x, size_t m,
+                            double *lsum)
+{
+    /* suffix sums of ln x: lsum[i] = sum_{j >= i} ln x_j, summed from the largest */
+    lsum[m] = 0;
+    for (size_t i = m; i-- > 0;) lsum[i] = lsum[i + 1] + log(x[i]);
+    pl_result best = { 0, 0, INFINITY, 0 };
+    if (opt->xmin_fixed > 0) {
+        size_t i = 0;
+        while (i < m && x[i] < opt->xmin_fixed) i++;
+        if (i == m) return MN_ERR_RANGE;
+        size_t nt = m - i;
+        double v = opt->xmin_fixed;
+        double den = lsum[i] - (double)nt * log(v);
+        if (nt < 2 || !(den > 0)) return MN_ERR_INVALID;
+        best.alpha = 1.0 + (double)nt / den;
+        best.xmin = v;
+        best.n_tail = nt;
+        best.ks = ks_tail(x + i, nt, v, best.alpha);
+        *res = best;
+        return MN_OK;
+    }
+    if (m < opt->min_tail) return MN_ERR_INVALID;
+    /* candidates: starts of groups of equal values with a tail of >= min_tail values */
+    size_t ncand = 0;
+    for (size_t i = 0; i + opt->min_tail <= m; i++)
+        if (i == 0 || x[i] != x[i - 1]) ncand++;
+    if (ncand == 0) return MN_ERR_INVALID;
+    size_t stride_num = ncand, stride_den = ncand; /* take candidate c when selected */
+    if (opt->max_candidates > 0 && ncand > opt->max_candidates) stride_den = opt->max_candidates;
+    size_t c = 0, next_pick = 0, picked = 0;
+    for (size_t i = 0; i + opt->min_tail <= m; i++) {
+        if (i > 0 && x[i] == x[i - 1]) continue;
+        /* candidate c is used when c == floor(picked * ncand / stride_den) */
+        if (c == next_pick) {
+            picked++;
+            next_pick = (size_t)(((double)picked * (double)stride_num) / (double)stride_den);
+            size_t nt = m - i;
+            double v = x[i];
+            double den = lsum[i] - (double)nt * log(v);
+            if (den > 0) {
+                double a = 1.0 + (double)nt / den;
+                double d = ks_tail(x + i, nt, v, a);
+                if (d < best.ks) {
+                    best.alpha = a;
+                    best.xmin = v;
+                    best.ks = d;
+                    best.n_tail = nt;
+                }
+            }
+        }
+        c++;
+    }
+    if (!isfinite(best.ks)) return MN_ERR_INVALID;
+    *res = best;
+    return MN_OK;
+}
+
+/* Copy the positive values of x, sort them. */
+static size_t positives_sorted(double *dst, const double *x, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > 0) dst[m++] = x[i];
+    qsort(dst, m, sizeof *dst, cmp_double);
+    return m;
+}
+
+mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
+{
+    mn_status st = MN_OK;
+    if (!fit) return MN_ERR_INVALID;
+    mn_context *ctx = fit->ctx;
+    double *sorted = NULL, *work = NULL, *lsum = NULL, *body = NULL, *samp = NULL;
+    fit->done = 0;
+    fit->alpha_boot = fit->xmin_boot = fit->p_value = -1;
+    if (!x && n > 0) return mn__error(ctx, MN_ERR_INVALID, "mn_powerlaw_fit: x is NULL");
+    if (n == 0) return mn__error(ctx, MN_ERR_INVALID, "power-law fit: no data (n = 0)");
+    MN__TRY(mn__check_finite(ctx, "x", x, n));
+    for (size_t i = 0; i < n; i++)
+        if (x[i] < 0)
+            return mn__error(ctx, MN_ERR_INVALID, "power-law fit: x[%zu] = %g must be >= 0", i,
+                             x[i]);
+    sorted = mn__malloc_or_err(ctx, n, sizeof(double), "power-law data");
+    work = mn__malloc_or_err(ctx, n, sizeof(double), "power-law resample");
+    samp = mn__malloc_or_err(ctx, n, sizeof(double), "power-law sample");
+    lsum = mn__malloc_or_err(ctx, n + 1, sizeof(double), "power-law sums");
+    if (!sorted || !work || !lsum || !samp) MN__FAIL(MN_ERR_NOMEM);
+    size_t m = positives_sorted(sorted, x, n);
+    if (fit->xmin_fixed == 0 && m < fit->min_tail)
+        MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
+                           "power-law fit: %zu positive values, fewer than the minimum tail %zu",
+                           m, fit->min_tail));
+    pl_result r;
+    st = fit_sorted(&r, fit, sorted, m, lsum);
+    if (st == MN_ERR_RANGE)
+        MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "power-law fit: fixed x_min %g is above every value",
+                           fit->xmin_fixed));
+    if (st != MN_OK)
+        MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
+                           "power-law fit: no tail with two distinct values among %zu positive "
+                           "values (x_min %g)", m, fit->xmin_fixed));
+    fit->alpha = r.alpha;
+    fit->xmin = r.xmin;
+    fit->ks = r.ks;
+    fit->n_tail = r.n_tail;
+    fit->alpha_err = (r.alpha - 1.0) / sqrt((double)r.n_tail); /* CSN eq. 3.2 */
+
+    mn__rng_state rng;
+    if (fit->bootstrap > 0) {
+        /* non-parametric bootstrap: resample the n values with replacement, refit */
+        mn__rng_seed(&rng, fit->seed, 0x626f6f74ULL);
+        double sa = 0, sa2 = 0, sx = 0, sx2 = 0;
+        size_t ok = 0;
+        for (size_t b = 0; b < fit->bootstrap; b++) {
+            for (size_t i = 0; i < n; i++) work[i] = x[mn__rng_below(&rng, n)];
+            size_t mb = positives_sorted(samp, work, n);
+            pl_result rb;
+            if (fit_sorted(&rb, fit, samp, mb, lsum) != MN_OK) continue;
+            ok++;
+            sa += rb.alpha;
+            sa2 += rb.alpha * rb.alpha;
+            sx += rb.xmin;
+            sx2 += rb.xmin * rb.xmin;
+        }
+        if (ok >= 2) {
+            double k = (double)ok;
+            fit->alpha_boot = sqrt(fmax(0.0, (sa2 - sa * sa / k) / (k - 1)));
+            fit->xmin_boot = sqrt(fmax(0.0, (sx2 - sx * sx / k) / (k - 1)));
+        }
+    }
+    if (fit->gof > 0) {
+        /* CSN sec. 4.1: synthetic sets of n values; with probability n_tail/n a draw from the
+         * fitted power law (inverse transform x = x_min (1-u)^(-1/(alpha-1))), otherwise a
+         * value drawn uniformly from the data below x_min; p = fraction with KS >= observed. */
+        mn__rng_seed(&rng, fit->seed, 0x676f66ULL);
+        size_t nb = 0;
+        for (size_t i = 0; i < n; i++)
+            if (x[i] < r.xmin) nb++;
+        if (nb > 0) {
+            body = mn__malloc_or_err(ctx, nb, sizeof(double), "power-law body");
+            if (!body) MN__FAIL(MN_ERR_NOMEM);
+            nb = 0;
+            for (size_t i = 0; i < n; i++)
+                if (x[i] < r.xmin) body[nb++] = x[i];
+        }
+        double ptail = (double)r.n_tail / (double)n;
+        size_t larger = 0, done = 0;
+        for (size_t g = 0; g < fit->gof; g++) {
+            for (size_t i = 0; i < n; i++) {
+                if (nb == 0 || mn__rng_uniform(&rng) < ptail)
+                    work[i] = r.xmin * pow(1.0 - mn__rng_uniform(&rng), -1.0 / (r.alpha - 1.0));
+                else
+                    work[i] = body[mn__rng_below(&rng, nb)];
+            }
+            size_t mb = positives_sorted(samp, work, n);
+            pl_result rg;
+            if (fit_sorted(&rg, fit, samp, mb, lsum) != MN_OK) continue;
+            done++;
+            if (rg.ks >= r.ks) larger++;
+        }
+        if (done > 0) fit->p_value = (double)larger / (double)done;
+    }
+    fit->done = 1;
+cleanup:
+    mn__free(ctx, sorted);
+    mn__free(ctx, work);
+    mn__free(ctx, samp);
+    mn__free(ctx, lsum);
+    mn__free(ctx, body);
+    return st;
+}
