@@ -332,6 +332,54 @@ START_TEST(test_powerlaw_body_and_tail)
 }
 END_TEST
 
+/* Plain scan over distinct values (no ties, no pruning): every x_min with >= 10 values. */
+static void plain_csn(const double *sorted, size_t n, double *alpha, double *xmin, double *ks)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i + 10 <= n; i++) {
+        size_t m = n - i;
+        double sl = 0;
+        for (size_t j = i; j < n; j++) sl += log(sorted[j] / sorted[i]);
+        double a = 1 + (double)m / sl, d = 0;
+        for (size_t j = i; j < n; j++) {
+            double F = 1 - pow(sorted[j] / sorted[i], 1 - a);
+            d = fmax(d, fmax(fabs((double)(j - i + 1) / m - F), fabs((double)(j - i) / m - F)));
+        }
+        if (d < best) {
+            best = d;
+            *alpha = a;
+            *xmin = sorted[i];
+        }
+    }
+    *ks = best;
+}
+
+START_TEST(test_powerlaw_pruned_scan_exact)
+{
+    /* 6000 distinct values (> 4096 candidates: the coarse pre-pass and the pruned full scan
+     * both run) must give exactly the plain exhaustive scan's x_min */
+    enum { NB = 2000, NT = 4000, N = NB + NT };
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, 21, 8));
+    double *x = malloc(N * sizeof *x);
+    for (int i = 0; i < NB; i++) x[i] = 0.5 + 1.5 * mn_rng_uniform(rng);
+    pareto(x + NB, NT, 2.7, 2.0, rng);
+    mn_powerlaw *pl;
+    MN_ASSERT_OK(ctx, mn_powerlaw_new(&pl, ctx));
+    MN_ASSERT_OK(ctx, mn_powerlaw_fit(pl, x, N));
+    qsort(x, N, sizeof *x, cmp_d);
+    double ba, bx, bk;
+    plain_csn(x, N, &ba, &bx, &bk);
+    MN_ASSERT_REL(mn_powerlaw_xmin(pl), bx, 0);
+    MN_ASSERT_REL(mn_powerlaw_alpha(pl), ba, 1e-10);
+    MN_ASSERT_REL(mn_powerlaw_ks(pl), bk, 1e-10);
+    ck_assert_msg(fabs(ba - 2.7) < 3 * mn_powerlaw_alpha_err(pl), "alpha %g", ba);
+    mn_powerlaw_free(pl);
+    free(x);
+    mn_rng_free(rng);
+}
+END_TEST
+
 START_TEST(test_powerlaw_bootstrap_pvalue)
 {
     enum { N = 1000 };
@@ -639,6 +687,7 @@ static Suite *analysis_suite(void)
     tcase_add_test(tc, test_histogram_normalisation);
     tcase_add_test(tc, test_powerlaw_pure_pareto);
     tcase_add_test(tc, test_powerlaw_body_and_tail);
+    tcase_add_test(tc, test_powerlaw_pruned_scan_exact);
     tcase_add_test(tc, test_powerlaw_bootstrap_pvalue);
     tcase_add_test(tc, test_acf_white_noise_and_direct);
     tcase_add_test(tc, test_acf_ar1);

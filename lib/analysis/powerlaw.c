@@ -103,33 +103,73 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* KS distance between the empirical CDF of the sorted tail y[0..m-1] (ties grouped) and the
- * fitted CDF P(x) = 1 - (x/xmin)^(1-alpha) (CSN eq. 3.9). O(m). */
-static double ks_tail(const double *y, size_t m, double xmin, double alpha)
+/* KS distance between the empirical CDF of the sorted tail y[0..m-1] (ties grouped; ly[j] =
+ * ln y[j]) and the fitted CDF P(x) = 1 - (x/xmin)^(1-alpha) (CSN eq. 3.9). O(m). The scan
+ * stops as soon as the distance exceeds `bound` (the best distance so far): such a candidate
+ * cannot win, so the result of the x_min scan is unchanged. */
+static double ks_tail(const double *y, const double *ly, size_t m, double lxmin, double alpha,
+                      double bound)
 {
     double d = 0;
     size_t j = 0;
+    double e1 = 1.0 - alpha;
     while (j < m) {
         size_t e = j + 1;
         while (e < m && y[e] == y[j]) e++;
-        double F = 1.0 - pow(y[j] / xmin, 1.0 - alpha);
+        double F = 1.0 - exp(e1 * (ly[j] - lxmin));
         double lo = fabs((double)j / (double)m - F), hi = fabs((double)e / (double)m - F);
         if (lo > d) d = lo;
         if (hi > d) d = hi;
+        if (d > bound) return d;
         j = e;
     }
     return d;
 }
 
-/* Fit sorted positive data x[0..m-1] (ascending). `lsum` (m + 1 doubles) is work space.
+/* Evaluate `picks` of the `ncand` x_min candidates (starts of groups of equal values with a
+ * tail of >= min_tail values), evenly spread: candidate c is used when
+ * c == floor(p * ncand / picks) for p = 0, 1, ... Keeps the smallest KS distance in *best
+ * (ties: the smaller x_min). */
+static void scan_candidates(pl_result *best, const double *x, const double *lx,
+                            const double *lsum, size_t m, size_t min_tail, size_t ncand,
+                            size_t picks)
+{
+    size_t c = 0, next_pick = 0, picked = 0;
+    for (size_t i = 0; i + min_tail <= m; i++) {
+        if (i > 0 && x[i] == x[i - 1]) continue;
+        if (c == next_pick) {
+            picked++;
+            next_pick = (size_t)(((double)picked * (double)ncand) / (double)picks);
+            size_t nt = m - i;
+            double den = lsum[i] - (double)nt * lx[i];
+            if (den > 0) {
+                double a = 1.0 + (double)nt / den;
+                double d = ks_tail(x + i, lx + i, nt, lx[i], a, best->ks);
+                if (d < best->ks || (d == best->ks && x[i] < best->xmin)) {
+                    best->alpha = a;
+                    best->xmin = x[i];
+                    best->ks = d;
+                    best->n_tail = nt;
+                }
+            }
+        }
+        c++;
+    }
+}
+
+/* Fit sorted positive data x[0..m-1] (ascending). `lsum` (m + 1 doubles) and `lx` (m
+ * doubles) are work space.
  * Returns MN_OK and *res, or an error code without a message (the caller words it):
  * MN_ERR_INVALID (no usable candidate), MN_ERR_RANGE (fixed xmin above the data). */
 static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double *x, size_t m,
-                            double *lsum)
+                            double *lsum, double *lx)
 {
-    /* suffix sums of ln x: lsum[i] = sum_{j >= i} ln x_j, summed from the largest */
+    /* ln x, and suffix sums lsum[i] = sum_{j >= i} ln x_j, summed from the largest */
     lsum[m] = 0;
-    for (size_t i = m; i-- > 0;) lsum[i] = lsum[i + 1] + log(x[i]);
+    for (size_t i = m; i-- > 0;) {
+        lx[i] = log(x[i]);
+        lsum[i] = lsum[i + 1] + lx[i];
+    }
     pl_result best = { 0, 0, INFINITY, 0 };
     if (opt->xmin_fixed > 0) {
         size_t i = 0;
@@ -142,7 +182,7 @@ static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double
         best.alpha = 1.0 + (double)nt / den;
         best.xmin = v;
         best.n_tail = nt;
-        best.ks = ks_tail(x + i, nt, v, best.alpha);
+        best.ks = ks_tail(x + i, lx + i, nt, log(v), best.alpha, INFINITY);
         *res = best;
         return MN_OK;
     }
@@ -152,31 +192,12 @@ static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double
     for (size_t i = 0; i + opt->min_tail <= m; i++)
         if (i == 0 || x[i] != x[i - 1]) ncand++;
     if (ncand == 0) return MN_ERR_INVALID;
-    size_t stride_num = ncand, stride_den = ncand; /* take candidate c when selected */
-    if (opt->max_candidates > 0 && ncand > opt->max_candidates) stride_den = opt->max_candidates;
-    size_t c = 0, next_pick = 0, picked = 0;
-    for (size_t i = 0; i + opt->min_tail <= m; i++) {
-        if (i > 0 && x[i] == x[i - 1]) continue;
-        /* candidate c is used when c == floor(picked * ncand / stride_den) */
-        if (c == next_pick) {
-            picked++;
-            next_pick = (size_t)(((double)picked * (double)stride_num) / (double)stride_den);
-            size_t nt = m - i;
-            double v = x[i];
-            double den = lsum[i] - (double)nt * log(v);
-            if (den > 0) {
-                double a = 1.0 + (double)nt / den;
-                double d = ks_tail(x + i, nt, v, a);
-                if (d < best.ks) {
-                    best.alpha = a;
-                    best.xmin = v;
-                    best.ks = d;
-                    best.n_tail = nt;
-                }
-            }
-        }
-        c++;
-    }
+    size_t picks = ncand;
+    if (opt->max_candidates > 0 && ncand > opt->max_candidates) picks = opt->max_candidates;
+    /* A first pass over 1024 evenly spread candidates finds a small KS distance early, so that
+     * the full pass can abandon most candidates after a few points (exact: see ks_tail). */
+    if (picks > 4096) scan_candidates(&best, x, lx, lsum, m, opt->min_tail, ncand, 1024);
+    scan_candidates(&best, x, lx, lsum, m, opt->min_tail, ncand, picks);
     if (!isfinite(best.ks)) return MN_ERR_INVALID;
     *res = best;
     return MN_OK;
@@ -197,7 +218,7 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
     mn_status st = MN_OK;
     if (!fit) return MN_ERR_INVALID;
     mn_context *ctx = fit->ctx;
-    double *sorted = NULL, *work = NULL, *lsum = NULL, *body = NULL, *samp = NULL;
+    double *sorted = NULL, *work = NULL, *lsum = NULL, *body = NULL, *samp = NULL, *lx = NULL;
     fit->done = 0;
     fit->alpha_boot = fit->xmin_boot = fit->p_value = -1;
     if (!x && n > 0) return mn__error(ctx, MN_ERR_INVALID, "mn_powerlaw_fit: x is NULL");
@@ -211,14 +232,15 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
     work = mn__malloc_or_err(ctx, n, sizeof(double), "power-law resample");
     samp = mn__malloc_or_err(ctx, n, sizeof(double), "power-law sample");
     lsum = mn__malloc_or_err(ctx, n + 1, sizeof(double), "power-law sums");
-    if (!sorted || !work || !lsum || !samp) MN__FAIL(MN_ERR_NOMEM);
+    lx = mn__malloc_or_err(ctx, n, sizeof(double), "power-law logarithms");
+    if (!sorted || !work || !lsum || !samp || !lx) MN__FAIL(MN_ERR_NOMEM);
     size_t m = positives_sorted(sorted, x, n);
     if (fit->xmin_fixed == 0 && m < fit->min_tail)
         MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
                            "power-law fit: %zu positive values, fewer than the minimum tail %zu",
                            m, fit->min_tail));
     pl_result r;
-    st = fit_sorted(&r, fit, sorted, m, lsum);
+    st = fit_sorted(&r, fit, sorted, m, lsum, lx);
     if (st == MN_ERR_RANGE)
         MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "power-law fit: fixed x_min %g is above every value",
                            fit->xmin_fixed));
@@ -242,7 +264,7 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
             for (size_t i = 0; i < n; i++) work[i] = x[mn__rng_below(&rng, n)];
             size_t mb = positives_sorted(samp, work, n);
             pl_result rb;
-            if (fit_sorted(&rb, fit, samp, mb, lsum) != MN_OK) continue;
+            if (fit_sorted(&rb, fit, samp, mb, lsum, lx) != MN_OK) continue;
             ok++;
             sa += rb.alpha;
             sa2 += rb.alpha * rb.alpha;
@@ -281,7 +303,7 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
             }
             size_t mb = positives_sorted(samp, work, n);
             pl_result rg;
-            if (fit_sorted(&rg, fit, samp, mb, lsum) != MN_OK) continue;
+            if (fit_sorted(&rg, fit, samp, mb, lsum, lx) != MN_OK) continue;
             done++;
             if (rg.ks >= r.ks) larger++;
         }
@@ -293,6 +315,7 @@ cleanup:
     mn__free(ctx, work);
     mn__free(ctx, samp);
     mn__free(ctx, lsum);
+    mn__free(ctx, lx);
     mn__free(ctx, body);
     return st;
 }
