@@ -251,7 +251,7 @@ START_TEST(test_powerlaw_pure_pareto)
         ck_assert_msg(fabs(ah - alphas[a]) < 3 * se, "alpha %g: fit %g +- %g", alphas[a], ah, se);
         MN_ASSERT_REL(se, (ah - 1) / sqrt((double)mn_powerlaw_n_tail(pl)), 1e-12);
         /* every x_min >= 2 is correct for a pure Pareto sample and the KS scan wanders above
-         * it (CSN sec. 3.3); "roughly": within a factor 2.5 and with >= 20% of the data */
+         * it; "roughly": within a factor 2.5 and with >= 20% of the data */
         ck_assert_msg(mn_powerlaw_xmin(pl) >= 2.0 && mn_powerlaw_xmin(pl) < 5.0, "xmin %g",
                       mn_powerlaw_xmin(pl));
         ck_assert_uint_ge(mn_powerlaw_n_tail(pl), N / 5);

@@ -185,7 +185,7 @@ MN_API mn_status mn_analysis_histogram(double *edges, double *density, size_t *c
 /**
  * @brief Maximum-likelihood power-law fit p(x) = (alpha - 1)/x_min (x/x_min)^(-alpha),
  * x >= x_min, of continuous data, with x_min chosen by minimising the Kolmogorov-Smirnov
- * distance (CSN sec. 3). Opaque; options by mn_powerlaw_set().
+ * distance. Opaque; options by mn_powerlaw_set().
  */
 typedef struct mn_powerlaw mn_powerlaw;
 
@@ -201,7 +201,7 @@ typedef enum mn_powerlaw_option {
     /** number of non-parametric bootstrap resamples for the spread of alpha and x_min
      *  (integer >= 0; default 0 = none) */
     MN_POWERLAW_BOOTSTRAP = 3,
-    /** number of synthetic data sets for the CSN goodness-of-fit p-value (CSN sec. 4.1;
+    /** number of synthetic data sets for the CSN goodness-of-fit p-value (CSN;
      *  integer >= 0; default 0 = none) */
     MN_POWERLAW_GOF_SAMPLES = 4
 } mn_powerlaw_option;
@@ -231,10 +231,10 @@ MN_API void mn_powerlaw_set_seed(mn_powerlaw *fit, uint64_t seed);
  * @brief Fit data.
  *
  * For each candidate x_min (distinct data values with at least MIN_TAIL values >= it):
- * alpha = 1 + n_tail / sum_{x_i >= x_min} ln(x_i / x_min) (CSN eq. 3.1) and the KS distance
- * D = max |S(x) - P(x)| between the empirical and fitted CDFs of the tail (CSN eq. 3.9);
+ * alpha = 1 + n_tail / sum_{x_i >= x_min} ln(x_i / x_min) (MLE) and the KS distance
+ * D = max |S(x) - P(x)| between the empirical and fitted CDFs of the tail;
  * the x_min with the smallest D wins (ties: the smaller x_min). Standard error
- * sigma = (alpha - 1)/sqrt(n_tail) (CSN eq. 3.2). Optional bootstrap and p-value as set.
+ * sigma = (alpha - 1)/sqrt(n_tail). Optional bootstrap and p-value as set.
  * Values <= 0 are allowed (zero intervals) but never part of a tail.
  *
  * @param[in] fit the fit object (results replaced).
@@ -250,7 +250,7 @@ MN_API mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n);
 
 /** @brief Fitted exponent alpha (> 1); 0 before a successful fit. */
 MN_API double mn_powerlaw_alpha(const mn_powerlaw *fit);
-/** @brief Standard error of alpha, (alpha - 1)/sqrt(n_tail) (CSN eq. 3.2); 0 before a fit. */
+/** @brief Standard error of alpha, (alpha - 1)/sqrt(n_tail); 0 before a fit. */
 MN_API double mn_powerlaw_alpha_err(const mn_powerlaw *fit);
 /** @brief Chosen lower cut-off x_min (units of x); 0 before a fit. */
 MN_API double mn_powerlaw_xmin(const mn_powerlaw *fit);
@@ -263,7 +263,7 @@ MN_API double mn_powerlaw_alpha_boot_err(const mn_powerlaw *fit);
 /** @brief Standard deviation of x_min over the bootstrap resamples; -1 if not computed. */
 MN_API double mn_powerlaw_xmin_boot_err(const mn_powerlaw *fit);
 /** @brief CSN goodness-of-fit p-value (fraction of synthetic sets with a larger KS
- *  distance); -1 if not computed. p < 0.1 rules the power law out (CSN sec. 4.1). */
+ *  distance); -1 if not computed. p < 0.1 rules the power law out. */
 MN_API double mn_powerlaw_p_value(const mn_powerlaw *fit);
 
 /* ------------------------------------------------------------------------------------- */

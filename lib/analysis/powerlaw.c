@@ -1,6 +1,6 @@
 /* Analysis: maximum-likelihood power-law fits of continuous data with the lower cut-off
  * chosen by the Kolmogorov-Smirnov distance (Clauset, Shalizi, Newman, SIAM Rev. 51 (2009)
- * 661, "CSN": eqs. 3.1, 3.2, 3.9 and sec. 4.1), as used for the IEI tails of 003 Fig. 6a-c. */
+ * 661, "CSN"), as used for the IEI tails of 003 Fig. 6a-c. */
 #include "analysis-private.h"
 
 #include <math.h>
@@ -104,7 +104,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* KS distance between the empirical CDF of the sorted tail y[0..m-1] (ties grouped; ly[j] =
- * ln y[j]) and the fitted CDF P(x) = 1 - (x/xmin)^(1-alpha) (CSN eq. 3.9). O(m). The scan
+ * ln y[j]) and the fitted CDF P(x) = 1 - (x/xmin)^(1-alpha). O(m). The scan
  * stops as soon as the distance exceeds `bound` (the best distance so far): such a candidate
  * cannot win, so the result of the x_min scan is unchanged. */
 static double ks_tail(const double *y, const double *ly, size_t m, double lxmin, double alpha,
@@ -252,7 +252,7 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
     fit->xmin = r.xmin;
     fit->ks = r.ks;
     fit->n_tail = r.n_tail;
-    fit->alpha_err = (r.alpha - 1.0) / sqrt((double)r.n_tail); /* CSN eq. 3.2 */
+    fit->alpha_err = (r.alpha - 1.0) / sqrt((double)r.n_tail); /* CSN standard error */
 
     mn__rng_state rng;
     if (fit->bootstrap > 0) {
@@ -278,7 +278,7 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
         }
     }
     if (fit->gof > 0) {
-        /* CSN sec. 4.1: synthetic sets of n values; with probability n_tail/n a draw from the
+        /* CSN goodness-of-fit test: synthetic sets of n values; with probability n_tail/n a draw from the
          * fitted power law (inverse transform x = x_min (1-u)^(-1/(alpha-1))), otherwise a
          * value drawn uniformly from the data below x_min; p = fraction with KS >= observed. */
         mn__rng_seed(&rng, fit->seed, 0x676f66ULL);
