@@ -14,6 +14,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: memnet analyze --data FILE.csv [options]\n"
+            "       memnet analyze --events LOG.csv [--data FILE.csv] [options]\n"
             "\n"
             "Detects events (jumps between samples) in one column of a CSV series with a header\n"
             "line (the stepper writes t,V,I,G,...), then computes the inter-event intervals\n"
@@ -25,6 +26,9 @@ static void usage(FILE *f)
             "\n"
             "options:\n"
             "  --data FILE          CSV file with a header line; lines starting with # are skipped\n"
+            "  --events FILE        take the events from an event log (CSV with a header) instead\n"
+            "                       of detecting them; --data is then optional\n"
+            "  --event-column C     column of the event times in --events (default t)\n"
             "  --column C           column to analyse: a name or a 1-based index (default I)\n"
             "  --time-column C      time column (default t if present, else the row number)\n"
             "  --skip N             ignore the first N data rows (transient; default 0)\n"
@@ -114,10 +118,14 @@ static long find_column(const table *tb, const char *opt, const char *spec, int 
     return -1;
 }
 
-static int read_csv(table *tb, const char *path, const char *xspec, const char *tspec, long skip)
+/* Read the column xspec (NULL: none) and the time column tspec (NULL: "t" if present) of a
+ * CSV file; topt names the option of the time column in messages. */
+static int read_csv(table *tb, const char *path, const char *popt, const char *xspec,
+                    const char *topt, const char *tspec, long skip)
 {
+    long skip0 = skip;
     FILE *f = fopen(path, "r");
-    if (!f) return cli_error(CMD, "--data %s: cannot open: %s", path, strerror(errno));
+    if (!f) return cli_error(CMD, "%s %s: cannot open: %s", popt, path, strerror(errno));
     char *line = NULL;
     size_t cap = 0, lineno = 0, rowcap = 0;
     long xi = -1, ti = -1;
@@ -146,15 +154,17 @@ static int read_csv(table *tb, const char *path, const char *xspec, const char *
                     goto done;
                 }
             }
-            xi = find_column(tb, "--column", xspec, 1);
-            if (xi < 0) goto done;
-            ti = find_column(tb, "--time-column", tspec ? tspec : "t", tspec != NULL);
+            if (xspec) {
+                xi = find_column(tb, "--column", xspec, 1);
+                if (xi < 0) goto done;
+            }
+            ti = find_column(tb, topt, tspec ? tspec : "t", tspec != NULL);
             if (ti == -2) goto done;
             continue;
         }
         size_t n = split(s, fields, tb->ncol);
         if (n != tb->ncol) {
-            cli_error(CMD, "--data %s:%zu: %zu fields, the header has %zu", path, lineno, n,
+            cli_error(CMD, "%s %s:%zu: %zu fields, the header has %zu", popt, path, lineno, n,
                       tb->ncol);
             goto done;
         }
@@ -186,7 +196,7 @@ static int read_csv(table *tb, const char *path, const char *xspec, const char *
             char *end;
             double v = strtod(txt, &end);
             if (end == txt || *end) {
-                cli_error(CMD, "--data %s:%zu: column %s: \"%s\" is not a number", path, lineno,
+                cli_error(CMD, "%s %s:%zu: column %s: \"%s\" is not a number", popt, path, lineno,
                           tb->names[cols[c]], txt);
                 goto done;
             }
@@ -195,11 +205,11 @@ static int read_csv(table *tb, const char *path, const char *xspec, const char *
         tb->nrow++;
     }
     if (!tb->names) {
-        cli_error(CMD, "--data %s: no header line", path);
+        cli_error(CMD, "%s %s: no header line", popt, path);
         goto done;
     }
     if (tb->nrow == 0) {
-        cli_error(CMD, "--data %s: no data rows%s", path, lineno ? " (after --skip)" : "");
+        cli_error(CMD, "%s %s: no data rows%s", popt, path, skip0 ? " (after --skip)" : "");
         goto done;
     }
     rc = 0;
@@ -301,6 +311,7 @@ static int parse_count(const char *opt, const char *text, size_t *out, size_t lo
 int mn_cli_analyze(int argc, char **argv)
 {
     const char *data = NULL, *column = "I", *tcolumn = NULL, *prefix_opt = NULL;
+    const char *events_path = NULL, *ecolumn = "t";
     double threshold = 0, bin_width = 0;
     int have_threshold = 0, relative = 0;
     mn_event_direction dir = MN_EVENT_BOTH;
@@ -319,6 +330,12 @@ int mn_cli_analyze(int argc, char **argv)
         } else if (!strncmp(a, "--data", 6) && (a[6] == 0 || a[6] == '=')) {
             if (!(v = cli_opt_value(argc, argv, &i, "--data"))) return 2;
             data = v;
+        } else if (!strncmp(a, "--events", 8) && (a[8] == 0 || a[8] == '=')) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--events"))) return 2;
+            events_path = v;
+        } else if (!strncmp(a, "--event-column", 14) && (a[14] == 0 || a[14] == '=')) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--event-column"))) return 2;
+            ecolumn = v;
         } else if (!strncmp(a, "--column", 8) && (a[8] == 0 || a[8] == '=')) {
             if (!(v = cli_opt_value(argc, argv, &i, "--column"))) return 2;
             column = v;
@@ -375,8 +392,9 @@ int mn_cli_analyze(int argc, char **argv)
             }
         }
     }
-    if (!data) {
-        cli_error(CMD, "--data FILE.csv is required (see memnet analyze --help)");
+    if (!data && !events_path) {
+        cli_error(CMD, "--data FILE.csv (or --events LOG.csv) is required (see memnet analyze "
+                       "--help)");
         return 2;
     }
     if (relative && !have_threshold) {
@@ -388,12 +406,12 @@ int mn_cli_analyze(int argc, char **argv)
     if (prefix_opt) {
         snprintf(prefix, sizeof prefix, "%s", prefix_opt);
     } else {
-        snprintf(prefix, sizeof prefix, "%s", data);
+        snprintf(prefix, sizeof prefix, "%s", data ? data : events_path);
         size_t L = strlen(prefix);
         if (L > 4 && !strcmp(prefix + L - 4, ".csv")) prefix[L - 4] = '\0';
     }
 
-    table tb = { 0 };
+    table tb = { 0 }, etb = { 0 };
     mn_context *ctx = NULL;
     mn_event_train *ev = NULL;
     mn_powerlaw *pl = NULL;
@@ -404,15 +422,19 @@ int mn_cli_analyze(int argc, char **argv)
     int rc = 1;
     mn_status st;
 
-    if (read_csv(&tb, data, column, tcolumn, (long)skip)) goto done;
+    if (data && read_csv(&tb, data, "--data", column, "--time-column", tcolumn, (long)skip))
+        goto done;
+    if (events_path &&
+        read_csv(&etb, events_path, "--events", NULL, "--event-column", ecolumn, 0))
+        goto done;
     if ((st = mn_context_new(&ctx)) != MN_OK) {
         cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
         goto done;
     }
     size_t n = tb.nrow;
-    long xi = find_column(&tb, "--column", column, 1);
-    const char *xname = tb.names[xi];
-    int row_time = tb.tcol == NULL; /* no time column: the row number is the time */
+    int have_series = data != NULL;
+    const char *xname = have_series ? tb.names[find_column(&tb, "--column", column, 1)] : "";
+    int row_time = have_series && tb.tcol == NULL; /* no time column: row number is the time */
     if (row_time) {
         tb.tcol = malloc(n * sizeof *tb.tcol);
         if (!tb.tcol) {
@@ -424,8 +446,8 @@ int mn_cli_analyze(int argc, char **argv)
     const double *t = tb.tcol, *x = tb.xcol;
 
     /* ---- threshold */
-    const char *thr_source = "given";
-    if (!have_threshold) {
+    const char *thr_source = events_path ? "none (event log)" : "given";
+    if (have_series && !events_path && !have_threshold) {
         if (n < 2) {
             cli_error(CMD, "--data %s: %zu row, at least 2 are needed", data, n);
             goto done;
@@ -463,92 +485,111 @@ int mn_cli_analyze(int argc, char **argv)
         goto done;
     }
     kv(sum, "memnet_version", "%s", mn_version_string());
-    kv(sum, "data", "%s", data);
-    kv(sum, "column", "%s", xname);
-    kv(sum, "time_column", "%s",
-       row_time ? "(row number)"
-                : tb.names[find_column(&tb, "--time-column", tcolumn ? tcolumn : "t", 0)]);
-    kv(sum, "rows", "%zu", n);
-    kv(sum, "skipped_rows", "%zu", skip);
-    kv(sum, "threshold", "%.9g", threshold);
-    kv(sum, "threshold_mode", "%s", relative ? "relative" : "absolute");
-    kv(sum, "threshold_source", "%s", thr_source);
-    kv(sum, "direction", "%s", dir == MN_EVENT_UP ? "up" : dir == MN_EVENT_DOWN ? "down" : "both");
-
-    st = mn_analysis_detect_events(&ev, ctx, t, x, n, threshold,
-                                   relative ? MN_EVENT_RELATIVE : MN_EVENT_ABSOLUTE, dir);
-    if (st != MN_OK) {
-        cli_fail(CMD, ctx, st);
-        goto done;
+    if (have_series) {
+        kv(sum, "data", "%s", data);
+        kv(sum, "column", "%s", xname);
+        kv(sum, "time_column", "%s",
+           row_time ? "(row number)"
+                    : tb.names[find_column(&tb, "--time-column", tcolumn ? tcolumn : "t", 0)]);
+        kv(sum, "rows", "%zu", n);
+        kv(sum, "skipped_rows", "%zu", skip);
+    }
+    if (events_path) {
+        kv(sum, "events_file", "%s", events_path);
+        st = mn_event_train_new(&ev, ctx, etb.tcol, NULL, etb.nrow);
+        if (st != MN_OK) {
+            cli_error(CMD, "--events %s: %s (%s)", events_path, mn_context_last_error(ctx),
+                      mn_status_name(st));
+            goto done;
+        }
+    } else {
+        kv(sum, "threshold", "%.9g", threshold);
+        kv(sum, "threshold_mode", "%s", relative ? "relative" : "absolute");
+        kv(sum, "threshold_source", "%s", thr_source);
+        kv(sum, "direction", "%s",
+           dir == MN_EVENT_UP ? "up" : dir == MN_EVENT_DOWN ? "down" : "both");
+        st = mn_analysis_detect_events(&ev, ctx, t, x, n, threshold,
+                                       relative ? MN_EVENT_RELATIVE : MN_EVENT_ABSOLUTE, dir);
+        if (st != MN_OK) {
+            cli_fail(CMD, ctx, st);
+            goto done;
+        }
     }
     size_t ne = mn_event_train_count(ev);
     const double *et = mn_event_train_times(ev), *es = mn_event_train_sizes(ev);
     const size_t *ei = mn_event_train_samples(ev);
-    double t0 = t[0], t1 = t[n - 1];
+    double t0 = have_series ? t[0] : (ne ? et[0] : 0);
+    double t1 = have_series ? t[n - 1] : (ne ? et[ne - 1] : 0);
     double span = t1 - t0;
     kv(sum, "events", "%zu", ne);
     kv(sum, "duration", "%.9g", span);
     kv(sum, "event_rate", "%.9g", span > 0 ? (double)ne / span : 0.0);
     if (!(f = open_out(prefix, "events.csv", path, sizeof path))) goto done;
-    fprintf(f, "t,size,sample\n");
-    for (size_t k = 0; k < ne; k++) fprintf(f, "%.17g,%.17g,%zu\n", et[k], es[k], ei[k] + skip);
+    fprintf(f, ei ? "t,size,sample\n" : "t,size\n");
+    for (size_t k = 0; k < ne; k++) {
+        if (ei) fprintf(f, "%.17g,%.17g,%zu\n", et[k], es[k], ei[k] + skip);
+        else fprintf(f, "%.17g,%.17g\n", et[k], es[k]);
+    }
     fclose(f);
     f = NULL;
 
-    /* ---- moving averages (003 Fig. 7c) */
-    work = malloc(n * sizeof *work);
-    double *rate = malloc(n * sizeof *rate);
-    if (!work || !rate) {
-        free(rate);
-        cli_error(CMD, "out of memory");
-        goto done;
-    }
-    double dt = n > 1 ? span / (double)(n - 1) : 1.0;
-    if ((st = mn_analysis_moving_average(work, ctx, x, n, window)) != MN_OK ||
-        (st = mn_analysis_event_rate(rate, ctx, t, n, et, ne, (double)window * dt)) != MN_OK) {
-        free(rate);
-        cli_fail(CMD, ctx, st);
-        goto done;
-    }
-    if (!(f = open_out(prefix, "moving.csv", path, sizeof path))) {
-        free(rate);
-        goto done;
-    }
-    fprintf(f, "t,%s_avg,event_rate\n", xname);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%.17g,%.17g,%.17g\n", t[i], work[i], rate[i]);
-    fclose(f);
-    f = NULL;
-    free(rate);
-    kv(sum, "moving_window_samples", "%zu", window);
-    kv(sum, "moving_window_time", "%.9g", (double)window * dt);
-
-    /* ---- ACF of the series itself */
-    {
-        size_t K = max_lag < n ? max_lag : n - 1;
-        acf = malloc((K + 1) * sizeof *acf);
-        if (!acf) {
+    /* ---- series-only results: moving averages (003 Fig. 7c) and the ACF of the series */
+    if (have_series) {
+        /* ---- moving averages (003 Fig. 7c) */
+        work = malloc(n * sizeof *work);
+        double *rate = malloc(n * sizeof *rate);
+        if (!work || !rate) {
+            free(rate);
             cli_error(CMD, "out of memory");
             goto done;
         }
-        if (n >= 2 && (st = mn_analysis_acf(acf, ctx, x, n, K)) == MN_OK) {
-            if (!(f = open_out(prefix, "acf-signal.csv", path, sizeof path))) goto done;
-            fprintf(f, "lag,tau,acf\n");
-            for (size_t k = 0; k <= K; k++) fprintf(f, "%zu,%.17g,%.17g\n", k, (double)k * dt, acf[k]);
-            fclose(f);
-            f = NULL;
-            kv(sum, "acf_signal_max_lag", "%zu", K);
-            for (size_t k = 1; k <= K; k *= 10) {
-                char key[64];
-                snprintf(key, sizeof key, "acf_signal_lag%zu", k);
-                kv(sum, key, "%.6g", acf[k]);
-            }
-        } else {
-            fprintf(stderr, "memnet analyze: no ACF of column %s: %s\n", xname,
-                    mn_context_last_error(ctx));
+        double dt = n > 1 ? span / (double)(n - 1) : 1.0;
+        if ((st = mn_analysis_moving_average(work, ctx, x, n, window)) != MN_OK ||
+            (st = mn_analysis_event_rate(rate, ctx, t, n, et, ne, (double)window * dt)) != MN_OK) {
+            free(rate);
+            cli_fail(CMD, ctx, st);
+            goto done;
         }
-        free(acf);
-        acf = NULL;
+        if (!(f = open_out(prefix, "moving.csv", path, sizeof path))) {
+            free(rate);
+            goto done;
+        }
+        fprintf(f, "t,%s_avg,event_rate\n", xname);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%.17g,%.17g,%.17g\n", t[i], work[i], rate[i]);
+        fclose(f);
+        f = NULL;
+        free(rate);
+        kv(sum, "moving_window_samples", "%zu", window);
+        kv(sum, "moving_window_time", "%.9g", (double)window * dt);
+
+        /* ---- ACF of the series itself */
+        {
+            size_t K = max_lag < n ? max_lag : n - 1;
+            acf = malloc((K + 1) * sizeof *acf);
+            if (!acf) {
+                cli_error(CMD, "out of memory");
+                goto done;
+            }
+            if (n >= 2 && (st = mn_analysis_acf(acf, ctx, x, n, K)) == MN_OK) {
+                if (!(f = open_out(prefix, "acf-signal.csv", path, sizeof path))) goto done;
+                fprintf(f, "lag,tau,acf\n");
+                for (size_t k = 0; k <= K; k++) fprintf(f, "%zu,%.17g,%.17g\n", k, (double)k * dt, acf[k]);
+                fclose(f);
+                f = NULL;
+                kv(sum, "acf_signal_max_lag", "%zu", K);
+                for (size_t k = 1; k <= K; k *= 10) {
+                    char key[64];
+                    snprintf(key, sizeof key, "acf_signal_lag%zu", k);
+                    kv(sum, key, "%.6g", acf[k]);
+                }
+            } else {
+                fprintf(stderr, "memnet analyze: no ACF of column %s: %s\n", xname,
+                        mn_context_last_error(ctx));
+            }
+            free(acf);
+            acf = NULL;
+        }
     }
 
     if (ne < 2) {
@@ -725,5 +766,6 @@ done:
     mn_event_train_free(ev);
     mn_context_free(ctx);
     table_free(&tb);
+    table_free(&etb);
     return rc;
 }

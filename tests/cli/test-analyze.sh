@@ -47,6 +47,16 @@ done
 out2=$("$memnet" analyze --data "$tmp/run.csv" --column 4 --out-prefix "$tmp/b") || fail "index"
 echo "$out2" | grep -qx "events=$nev" || fail "auto threshold: $(echo "$out2" | grep events=)"
 
+# the same events from an event log (times only, as the stepper's switching log): identical fit
+awk -F, 'NR == 1 { print "step,t" } NR > 1 { print NR - 1 "," $1 }' "$tmp/a-events.csv" > "$tmp/log.csv"
+out3=$("$memnet" analyze --events "$tmp/log.csv" --out-prefix "$tmp/c") || fail "--events"
+echo "$out3" | grep -qx "events=$nev" || fail "event log: $(echo "$out3" | grep events=)"
+for k in iei_exponent iei_xmin iei_count; do
+    [ "$(echo "$out" | grep "^$k=")" = "$(echo "$out3" | grep "^$k=")" ] ||
+        fail "event log vs detection: $k differs"
+done
+printf 't\n1\n3\n2\n' > "$tmp/declog.csv"
+
 "$py" - "$tmp" "$mean_iei" <<'PY' || fail "reference comparison"
 import sys, numpy as np
 d, mean_iei = sys.argv[1], float(sys.argv[2])
@@ -97,8 +107,10 @@ check_err() { # expected-status needle args...
     grep -q -- "$needle" "$tmp/err" || fail "analyze $*: message '$(cat "$tmp/err")' lacks '$needle'"
 }
 check_err 2 "--threshold -1" --data "$tmp/run.csv" --threshold -1
+check_err 1 "times\[2\] = 2 is less than times\[1\] = 3" --events "$tmp/declog.csv" --out-prefix "$tmp/n"
+check_err 1 "--event-column time: no such column" --events "$tmp/declog.csv" --event-column time
 check_err 2 "--threshold" --data "$tmp/run.csv" --threshold abc
-check_err 2 "--data FILE.csv is required" --threshold 1
+check_err 2 "--data FILE.csv (or --events LOG.csv) is required" --threshold 1
 check_err 2 "unknown option \"--bogus\"" --data "$tmp/run.csv" --bogus
 check_err 2 "--direction sideways" --data "$tmp/run.csv" --direction sideways
 check_err 2 "--bins" --data "$tmp/run.csv" --bins 0
