@@ -126,4 +126,11 @@ check_err 1 "t\[2\] = 1 is not greater than t\[1\] = 1" --data "$tmp/dup.csv" --
 printf 't,I\n' > "$tmp/empty.csv"
 check_err 1 "no data rows" --data "$tmp/empty.csv" --out-prefix "$tmp/n"
 "$memnet" analyze --help | grep -q -- "--out-prefix" || fail "--help"
+# the plotting script draws a PNG from these files (when matplotlib is installed)
+if "$py" -c 'import matplotlib' 2>/dev/null && [ -n "${MEMNET_SOURCE_ROOT:-}" ]; then
+    "$py" "$MEMNET_SOURCE_ROOT/scripts/plot-analysis.py" "$tmp/a" -o "$tmp/a.png" > /dev/null ||
+        fail "plot-analysis.py"
+    [ "$(head -c 8 "$tmp/a.png" | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ] ||
+        fail "plot-analysis.py did not write a PNG"
+fi
 echo "analyze tests passed"
