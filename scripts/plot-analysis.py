@@ -89,8 +89,18 @@ def main():
     x = ax[0, 1]
     if acf_e is not None:
         m = (acf_e["lag"] > 0) & (acf_e["acf"] > 0)
-        x.loglog(acf_e["tau"][m], acf_e["acf"][m], ".", color="tab:blue", ms=4,
-                 label="event train (bin %.3g)" % float(kv.get("bin_width", "nan")))
+        x.loglog(acf_e["tau"][m], acf_e["acf"][m], ".", color="lightsteelblue", ms=2,
+                 label="event train (bin %.3g)" % float(kv.get("acf_bin_width", "nan")))
+        # display aid: the ACF averaged over logarithmic lag bins (lags >= 1)
+        lag, tau, r = acf_e["lag"], acf_e["tau"], acf_e["acf"]
+        if lag[-1] >= 10:
+            e = np.unique(np.floor(np.logspace(0, np.log10(lag[-1] + 1), 40)))
+            idx = np.digitize(lag, e)
+            tb = np.array([tau[idx == i].mean() for i in np.unique(idx) if lag[idx == i][0] >= 1])
+            rb = np.array([r[idx == i].mean() for i in np.unique(idx) if lag[idx == i][0] >= 1])
+            ok = rb > 0
+            x.loglog(tb[ok], rb[ok], "o-", color="tab:blue", ms=4, lw=1,
+                     label="event train, log-bin average")
     if acf_s is not None:
         m = (acf_s["lag"] > 0) & (acf_s["acf"] > 0)
         x.loglog(acf_s["tau"][m], acf_s["acf"][m], "-", color="tab:green", lw=1,

@@ -37,8 +37,9 @@ static void usage(FILE *f)
             "  --relative           threshold X is relative: |dx| >= X |x[i-1]|\n"
             "  --direction D        both, up or down (default both)\n"
             "  --bins N             histogram bins (default 40)\n"
-            "  --bin-width W        bin width for the event ACF and avalanches (units of t;\n"
-            "                       default the mean IEI)\n"
+            "  --acf-bin-width W    bin width of the event train for its ACF (units of t;\n"
+            "                       default the mean sample spacing of --data, else the mean IEI)\n"
+            "  --bin-width W        bin width for avalanches (units of t; default the mean IEI)\n"
             "  --max-lag K          largest ACF lag, in bins and in samples (default 1000)\n"
             "  --window N           moving-average window in samples (default 100, 003 Fig. 7c)\n"
             "  --min-tail N         smallest IEI tail considered by the fit (default 10)\n"
@@ -312,7 +313,7 @@ int mn_cli_analyze(int argc, char **argv)
 {
     const char *data = NULL, *column = "I", *tcolumn = NULL, *prefix_opt = NULL;
     const char *events_path = NULL, *ecolumn = "t";
-    double threshold = 0, bin_width = 0;
+    double threshold = 0, bin_width = 0, acf_bin_width = 0;
     int have_threshold = 0, relative = 0;
     mn_event_direction dir = MN_EVENT_BOTH;
     size_t nbins = 40, max_lag = 1000, window = 100, min_tail = 10, max_cand = 1000;
@@ -356,6 +357,11 @@ int mn_cli_analyze(int argc, char **argv)
             if (cli_parse_double(CMD, "--bin-width", v, &bin_width)) return 2;
             if (!(bin_width > 0) || !isfinite(bin_width))
                 return cli_error(CMD, "--bin-width %s must be a finite number > 0", v), 2;
+        } else if (!strncmp(a, "--acf-bin-width", 15) && (a[15] == 0 || a[15] == '=')) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--acf-bin-width"))) return 2;
+            if (cli_parse_double(CMD, "--acf-bin-width", v, &acf_bin_width)) return 2;
+            if (!(acf_bin_width > 0) || !isfinite(acf_bin_width))
+                return cli_error(CMD, "--acf-bin-width %s must be a finite number > 0", v), 2;
         } else if (!strncmp(a, "--direction", 11) && (a[11] == 0 || a[11] == '=')) {
             if (!(v = cli_opt_value(argc, argv, &i, "--direction"))) return 2;
             if (!strcmp(v, "both")) dir = MN_EVENT_BOTH;
@@ -652,7 +658,60 @@ int mn_cli_analyze(int argc, char **argv)
     if (gof) kv(sum, "iei_p_value", "%.3g", mn_powerlaw_p_value(pl));
     if (bootstrap || gof) kv(sum, "seed", "%llu", seed);
 
-    /* ---- binned event train: ACF and avalanches */
+    /* ---- ACF of the binned event train (003 Fig. 6d-f): bins of --acf-bin-width, by
+     * default the mean sample spacing of the series (the time step of a fixed-step run), or
+     * the mean IEI for an event log alone */
+    {
+        double wa = acf_bin_width > 0                ? acf_bin_width
+                    : (have_series && n > 1) ? span / (double)(n - 1)
+                                             : mean_iei;
+        double nba_d = wa > 0 ? floor(span / wa) + 1 : 0;
+        if (!(wa > 0) || nba_d > 1e9) {
+            cli_error(CMD, "--acf-bin-width %g gives %.3g bins over %g: give a width > %g", wa,
+                      nba_d, span, span / 1e9);
+            goto done;
+        }
+        size_t nba = (size_t)nba_d;
+        kv(sum, "acf_bin_width", "%.9g", wa);
+        kv(sum, "acf_bins", "%zu", nba);
+        counts = malloc(nba * sizeof *counts);
+        if (!counts) {
+            cli_error(CMD, "out of memory");
+            goto done;
+        }
+        if ((st = mn_analysis_bin_events(counts, ctx, et, ne, t0, wa, nba)) != MN_OK) {
+            cli_fail(CMD, ctx, st);
+            goto done;
+        }
+        if (nba >= 2) {
+            size_t K = max_lag < nba ? max_lag : nba - 1;
+            acf = malloc((K + 1) * sizeof *acf);
+            if (!acf) {
+                cli_error(CMD, "out of memory");
+                goto done;
+            }
+            if ((st = mn_analysis_acf(acf, ctx, counts, nba, K)) == MN_OK) {
+                if (!(f = open_out(prefix, "acf-events.csv", path, sizeof path))) goto done;
+                fprintf(f, "lag,tau,acf\n");
+                for (size_t k = 0; k <= K; k++)
+                    fprintf(f, "%zu,%.17g,%.17g\n", k, (double)k * wa, acf[k]);
+                fclose(f);
+                f = NULL;
+                kv(sum, "acf_events_max_lag", "%zu", K);
+                for (size_t k = 1; k <= K; k *= 10) {
+                    char key[64];
+                    snprintf(key, sizeof key, "acf_events_lag%zu", k);
+                    kv(sum, key, "%.6g", acf[k]);
+                }
+            } else {
+                fprintf(stderr, "memnet analyze: no event ACF: %s\n", mn_context_last_error(ctx));
+            }
+        }
+        free(counts);
+        counts = NULL;
+    }
+
+    /* ---- avalanches: bins of --bin-width, by default the mean IEI (003 ref. 19) */
     double w = bin_width > 0 ? bin_width : mean_iei;
     if (!(w > 0)) {
         cli_error(CMD, "every event shares one time: give --bin-width");
@@ -674,29 +733,6 @@ int mn_cli_analyze(int argc, char **argv)
     if ((st = mn_analysis_bin_events(counts, ctx, et, ne, t0, w, nb)) != MN_OK) {
         cli_fail(CMD, ctx, st);
         goto done;
-    }
-    if (nb >= 2) {
-        size_t K = max_lag < nb ? max_lag : nb - 1;
-        acf = malloc((K + 1) * sizeof *acf);
-        if (!acf) {
-            cli_error(CMD, "out of memory");
-            goto done;
-        }
-        if ((st = mn_analysis_acf(acf, ctx, counts, nb, K)) == MN_OK) {
-            if (!(f = open_out(prefix, "acf-events.csv", path, sizeof path))) goto done;
-            fprintf(f, "lag,tau,acf\n");
-            for (size_t k = 0; k <= K; k++) fprintf(f, "%zu,%.17g,%.17g\n", k, (double)k * w, acf[k]);
-            fclose(f);
-            f = NULL;
-            kv(sum, "acf_events_max_lag", "%zu", K);
-            for (size_t k = 1; k <= K; k *= 10) {
-                char key[64];
-                snprintf(key, sizeof key, "acf_events_lag%zu", k);
-                kv(sum, key, "%.6g", acf[k]);
-            }
-        } else {
-            fprintf(stderr, "memnet analyze: no event ACF: %s\n", mn_context_last_error(ctx));
-        }
     }
     size_t capn = nb / 2 + 1, na = 0;
     asz = malloc(capn * sizeof *asz);

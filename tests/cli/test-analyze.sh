@@ -74,8 +74,8 @@ for name in ("iei-lin", "iei-log"):
     dens, _ = np.histogram(iei, bins=edges, density=True)
     assert np.allclose(h[:, 4], dens, rtol=1e-9, atol=0), name
     assert abs(np.sum(h[:, 4] * np.diff(edges)) - 1) < 1e-12
-# event ACF: bins of the mean IEI from t0 = first sample time (0), numpy direct sums
-w = float(kv["bin_width"]); nb = int(kv["bins"])
+# event ACF: bins of the mean sample spacing from t0 = first sample time (0), numpy sums
+w = float(kv["acf_bin_width"]); nb = int(kv["acf_bins"])
 c = np.zeros(nb)
 k = np.floor(ev[:, 0] / w).astype(int)
 np.add.at(c, k[k < nb], 1)
@@ -84,7 +84,12 @@ acf = np.loadtxt(d + "/a-acf-events.csv", delimiter=",", skiprows=1)
 K = int(acf[-1, 0])
 ref = np.array([np.dot(x[: nb - j], x[j:]) for j in range(K + 1)]) / np.dot(x, x)
 assert np.max(np.abs(acf[:, 2] - ref)) < 1e-10, np.max(np.abs(acf[:, 2] - ref))
-# avalanches: runs of non-empty bins bounded by empty ones
+# avalanches: bins of the mean IEI, runs of non-empty bins bounded by empty ones
+w = float(kv["bin_width"]); nb = int(kv["bins"])
+assert abs(w - mean_iei) < 1e-7 * mean_iei
+c = np.zeros(nb)
+k = np.floor(ev[:, 0] / w).astype(int)
+np.add.at(c, k[k < nb], 1)
 av = np.loadtxt(d + "/a-avalanches.csv", delimiter=",", skiprows=1, ndmin=2)
 runs, i = [], 0
 while i < nb:
