@@ -76,7 +76,13 @@ def main():
         frac = float(kv["iei_tail"]) / float(kv["iei_count"])
         hi = log["bin_hi"][-1]
         xs = np.logspace(np.log10(xmin), np.log10(hi), 100)
-        ys = frac * (alpha - 1) / xmin * (xs / xmin) ** (-alpha)
+        if kv.get("iei_fit") == "discrete":
+            # p(k) = k^-alpha / zeta(alpha, k_min) per step of length `step`
+            from scipy.special import zeta
+            step = float(kv["iei_step"])
+            ys = frac * (xs / step) ** (-alpha) / zeta(alpha, round(xmin / step)) / step
+        else:
+            ys = frac * (alpha - 1) / xmin * (xs / xmin) ** (-alpha)
         x.loglog(xs, ys, "k--", lw=1.5,
                  label=r"fit $\alpha$ = %.2f $\pm$ %.2f, $x_{min}$ = %.3g" % (alpha, err, xmin))
         x.axvline(xmin, color="k", lw=0.5, ls=":")

@@ -43,6 +43,8 @@ static void usage(FILE *f)
             "  --max-lag K          largest ACF lag, in bins and in samples (default 1000)\n"
             "  --window N           moving-average window in samples (default 100, 003 Fig. 7c)\n"
             "  --min-tail N         smallest IEI tail considered by the fit (default 10)\n"
+            "  --discrete STEP      fit the discrete power law to the IEIs counted in steps of\n"
+            "                       STEP (units of t; e.g. the time step of a fixed-step run)\n"
             "  --max-candidates N   at most N x_min candidates (default 1000; 0 = all)\n"
             "  --bootstrap B        bootstrap resamples for the spread of alpha (default 0)\n"
             "  --gof B              synthetic sets for the goodness-of-fit p-value (default 0)\n"
@@ -313,7 +315,7 @@ int mn_cli_analyze(int argc, char **argv)
 {
     const char *data = NULL, *column = "I", *tcolumn = NULL, *prefix_opt = NULL;
     const char *events_path = NULL, *ecolumn = "t";
-    double threshold = 0, bin_width = 0, acf_bin_width = 0;
+    double threshold = 0, bin_width = 0, acf_bin_width = 0, discrete_step = 0;
     int have_threshold = 0, relative = 0;
     mn_event_direction dir = MN_EVENT_BOTH;
     size_t nbins = 40, max_lag = 1000, window = 100, min_tail = 10, max_cand = 1000;
@@ -362,6 +364,11 @@ int mn_cli_analyze(int argc, char **argv)
             if (cli_parse_double(CMD, "--acf-bin-width", v, &acf_bin_width)) return 2;
             if (!(acf_bin_width > 0) || !isfinite(acf_bin_width))
                 return cli_error(CMD, "--acf-bin-width %s must be a finite number > 0", v), 2;
+        } else if (!strncmp(a, "--discrete", 10) && (a[10] == 0 || a[10] == '=')) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--discrete"))) return 2;
+            if (cli_parse_double(CMD, "--discrete", v, &discrete_step)) return 2;
+            if (!(discrete_step > 0) || !isfinite(discrete_step))
+                return cli_error(CMD, "--discrete %s: the step must be a finite number > 0", v), 2;
         } else if (!strncmp(a, "--direction", 11) && (a[11] == 0 || a[11] == '=')) {
             if (!(v = cli_opt_value(argc, argv, &i, "--direction"))) return 2;
             if (!strcmp(v, "both")) dir = MN_EVENT_BOTH;
@@ -641,19 +648,38 @@ int mn_cli_analyze(int argc, char **argv)
         goto done;
     }
     mn_powerlaw_set_seed(pl, seed);
+    double unit = 1.0; /* IEIs are fitted in units of `unit` */
+    if (discrete_step > 0) {
+        unit = discrete_step;
+        for (size_t i = 0; i < ni; i++) {
+            double q = iei[i] / unit, r = round(q);
+            if (fabs(q - r) > 1e-6 * fmax(1.0, q)) {
+                cli_error(CMD, "--discrete %g: interval %zu = %.17g is %.9g steps, not a whole "
+                               "number", unit, i, iei[i], q);
+                goto done;
+            }
+            iei[i] = r;
+        }
+        if ((st = mn_powerlaw_set(pl, MN_POWERLAW_DISCRETE, 1)) != MN_OK) {
+            cli_fail(CMD, ctx, st);
+            goto done;
+        }
+    }
     if ((st = mn_powerlaw_fit(pl, iei, ni)) != MN_OK) {
         cli_error(CMD, "IEI power-law fit: %s (%s)", mn_context_last_error(ctx),
                   mn_status_name(st));
         goto done;
     }
+    kv(sum, "iei_fit", "%s", discrete_step > 0 ? "discrete" : "continuous");
+    if (discrete_step > 0) kv(sum, "iei_step", "%.9g", discrete_step);
     kv(sum, "iei_exponent", "%.6g", mn_powerlaw_alpha(pl));
     kv(sum, "iei_exponent_err", "%.3g", mn_powerlaw_alpha_err(pl));
-    kv(sum, "iei_xmin", "%.9g", mn_powerlaw_xmin(pl));
+    kv(sum, "iei_xmin", "%.9g", mn_powerlaw_xmin(pl) * unit);
     kv(sum, "iei_ks", "%.6g", mn_powerlaw_ks(pl));
     kv(sum, "iei_tail", "%zu", mn_powerlaw_n_tail(pl));
     if (bootstrap) {
         kv(sum, "iei_exponent_boot_err", "%.3g", mn_powerlaw_alpha_boot_err(pl));
-        kv(sum, "iei_xmin_boot_err", "%.3g", mn_powerlaw_xmin_boot_err(pl));
+        kv(sum, "iei_xmin_boot_err", "%.3g", mn_powerlaw_xmin_boot_err(pl) * unit);
     }
     if (gof) kv(sum, "iei_p_value", "%.3g", mn_powerlaw_p_value(pl));
     if (bootstrap || gof) kv(sum, "seed", "%llu", seed);

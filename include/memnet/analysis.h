@@ -184,8 +184,9 @@ MN_API mn_status mn_analysis_histogram(double *edges, double *density, size_t *c
 
 /**
  * @brief Maximum-likelihood power-law fit p(x) = (alpha - 1)/x_min (x/x_min)^(-alpha),
- * x >= x_min, of continuous data, with x_min chosen by minimising the Kolmogorov-Smirnov
- * distance. Opaque; options by mn_powerlaw_set().
+ * x >= x_min, of continuous data (or the discrete law x^-alpha / zeta(alpha, x_min) with
+ * #MN_POWERLAW_DISCRETE), with x_min chosen by minimising the Kolmogorov-Smirnov distance.
+ * Opaque; options by mn_powerlaw_set().
  */
 typedef struct mn_powerlaw mn_powerlaw;
 
@@ -203,7 +204,11 @@ typedef enum mn_powerlaw_option {
     MN_POWERLAW_BOOTSTRAP = 3,
     /** number of synthetic data sets for the CSN goodness-of-fit p-value (CSN;
      *  integer >= 0; default 0 = none) */
-    MN_POWERLAW_GOF_SAMPLES = 4
+    MN_POWERLAW_GOF_SAMPLES = 4,
+    /** 1: fit the discrete power law p(x) = x^-alpha / zeta(alpha, x_min) on integers
+     *  x >= x_min (CSN; for intervals counted in time steps); every positive value must
+     *  then be an integer. 0 (default): the continuous power law */
+    MN_POWERLAW_DISCRETE = 5
 } mn_powerlaw_option;
 
 /**
@@ -234,13 +239,18 @@ MN_API void mn_powerlaw_set_seed(mn_powerlaw *fit, uint64_t seed);
  * alpha = 1 + n_tail / sum_{x_i >= x_min} ln(x_i / x_min) (MLE) and the KS distance
  * D = max |S(x) - P(x)| between the empirical and fitted CDFs of the tail;
  * the x_min with the smallest D wins (ties: the smaller x_min). Standard error
- * sigma = (alpha - 1)/sqrt(n_tail). Optional bootstrap and p-value as set.
+ * sigma = (alpha - 1)/sqrt(n_tail). Discrete data (#MN_POWERLAW_DISCRETE): alpha maximises
+ * -n ln zeta(alpha, x_min) - alpha sum ln x_i (golden-section search on (1, 60]), the KS
+ * distance uses P(x) = 1 - zeta(alpha, x + 1)/zeta(alpha, x_min) on the integers, and
+ * sigma = 1/sqrt(n_tail d^2/dalpha^2 ln zeta(alpha, x_min)). Optional bootstrap and p-value
+ * as set.
  * Values <= 0 are allowed (zero intervals) but never part of a tail.
  *
  * @param[in] fit the fit object (results replaced).
  * @param[in] x the data, finite and >= 0 (not modified).
  * @param[in] n number of values.
- * @return #MN_OK; #MN_ERR_INVALID (NULL, NaN/inf or negative value, fewer than MIN_TAIL
+ * @return #MN_OK; #MN_ERR_INVALID (NULL, NaN/inf or negative value, a non-integer value or
+ *         x_min in a discrete fit, fewer than MIN_TAIL
  *         positive values, no candidate tail with two distinct values); #MN_ERR_RANGE (a
  *         fixed x_min above every value); #MN_ERR_NOMEM. On failure the previous results
  *         are cleared.
@@ -250,7 +260,8 @@ MN_API mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n);
 
 /** @brief Fitted exponent alpha (> 1); 0 before a successful fit. */
 MN_API double mn_powerlaw_alpha(const mn_powerlaw *fit);
-/** @brief Standard error of alpha, (alpha - 1)/sqrt(n_tail); 0 before a fit. */
+/** @brief Standard error of alpha: (alpha - 1)/sqrt(n_tail), or from the Fisher information
+ *  for a discrete fit; 0 before a fit. */
 MN_API double mn_powerlaw_alpha_err(const mn_powerlaw *fit);
 /** @brief Chosen lower cut-off x_min (units of x); 0 before a fit. */
 MN_API double mn_powerlaw_xmin(const mn_powerlaw *fit);

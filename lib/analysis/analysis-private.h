@@ -18,4 +18,13 @@ mn_status mn__check_increasing(mn_context *ctx, const char *name, const double *
  * O(n log n). Returns MN_ERR_NOMEM (recorded) if the table cannot be allocated. */
 mn_status mn__fft(mn_context *ctx, double *re, double *im, size_t n, int sign);
 
+/* Hurwitz zeta(s, q) = sum_{k>=0} (q+k)^-s, s > 1, q > 0 (Euler-Maclaurin; ~1e-15). */
+double mn__hurwitz_zeta(double s, double q);
+/* Discrete power-law MLE of alpha for x_min and mean_log = mean of ln x over the tail. */
+double mn__zeta_mle(double xmin, double mean_log);
+/* Its standard error for n tail values. */
+double mn__zeta_mle_err(double alpha, double xmin, size_t n);
+/* Inverse-transform draw from the discrete power law (zmin = zeta(alpha, xmin)). */
+double mn__zeta_sample(double alpha, double xmin, double zmin, double u);
+
 #endif

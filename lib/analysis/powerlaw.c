@@ -16,6 +16,7 @@ struct mn_powerlaw {
     size_t bootstrap;
     size_t gof;
     uint64_t seed;
+    int discrete;
     /* results */
     int done;
     double alpha, alpha_err, xmin, ks;
@@ -51,15 +52,22 @@ mn_status mn_powerlaw_set(mn_powerlaw *fit, mn_powerlaw_option option, double va
 {
     if (!fit) return MN_ERR_INVALID;
     mn_context *ctx = fit->ctx;
-    static const char *names[] = { "XMIN", "MIN_TAIL", "MAX_CANDIDATES", "BOOTSTRAP",
-                                   "GOF_SAMPLES" };
-    if ((int)option < 0 || (int)option > 4)
+    static const char *names[] = { "XMIN",        "MIN_TAIL", "MAX_CANDIDATES", "BOOTSTRAP",
+                                   "GOF_SAMPLES", "DISCRETE" };
+    if ((int)option < 0 || (int)option > 5)
         return mn__error(ctx, MN_ERR_INVALID, "power-law fit: unknown option %d", (int)option);
     if (option == MN_POWERLAW_XMIN) {
         if (!isfinite(value) || value < 0)
             return mn__error(ctx, MN_ERR_RANGE,
                              "power-law option XMIN = %g must be finite and >= 0 (0 = scan)", value);
         fit->xmin_fixed = value;
+        return MN_OK;
+    }
+    if (option == MN_POWERLAW_DISCRETE) {
+        if (value != 0 && value != 1)
+            return mn__error(ctx, MN_ERR_RANGE, "power-law option DISCRETE = %g must be 0 or 1",
+                             value);
+        fit->discrete = value == 1;
         return MN_OK;
     }
     double lowest = option == MN_POWERLAW_MIN_TAIL ? 2 : 0;
@@ -126,11 +134,57 @@ static double ks_tail(const double *y, const double *ly, size_t m, double lxmin,
     return d;
 }
 
+/* Discrete version: the CDF P(x) = 1 - zeta(alpha, x + 1)/zeta(alpha, xmin) on integers. Both
+ * step functions are compared at each distinct value v (after its jump) and at v - 1 (just
+ * before it, where the gap since the previous value ends): this is the supremum over all
+ * integers, since between data values S is constant and P increases. */
+static double ks_tail_discrete(const double *y, size_t m, double xmin, double alpha, double bound)
+{
+    double zmin = mn__hurwitz_zeta(alpha, xmin);
+    double d = 0, prev_v = -1, z_after_prev = zmin; /* zeta(alpha, prev_v + 1) */
+    size_t j = 0;
+    while (j < m) {
+        size_t e = j + 1;
+        while (e < m && y[e] == y[j]) e++;
+        double v = y[j];
+        double z_at = (v == prev_v + 1 || j == 0) ? z_after_prev : mn__hurwitz_zeta(alpha, v);
+        double z_after = mn__hurwitz_zeta(alpha, v + 1);
+        double before = fabs((double)j / (double)m - (1.0 - z_at / zmin));
+        double at = fabs((double)e / (double)m - (1.0 - z_after / zmin));
+        if (before > d) d = before;
+        if (at > d) d = at;
+        if (d > bound) return d;
+        prev_v = v;
+        z_after_prev = z_after;
+        j = e;
+    }
+    return d;
+}
+
+/* alpha and KS distance of the tail x[i..m-1] at x_min = x[i] (or v for a fixed x_min);
+ * returns 0 if the tail has a single distinct value. */
+static int fit_tail(double *alpha, double *ks, int discrete, const double *x, const double *lx,
+                    const double *lsum, size_t i, size_t m, double v, double bound)
+{
+    size_t nt = m - i;
+    double lv = log(v);
+    double den = lsum[i] - (double)nt * lv;
+    if (!(den > 0)) return 0;
+    if (discrete) {
+        *alpha = mn__zeta_mle(v, lsum[i] / (double)nt);
+        *ks = ks_tail_discrete(x + i, nt, v, *alpha, bound);
+    } else {
+        *alpha = 1.0 + (double)nt / den;
+        *ks = ks_tail(x + i, lx + i, nt, lv, *alpha, bound);
+    }
+    return 1;
+}
+
 /* Evaluate `picks` of the `ncand` x_min candidates (starts of groups of equal values with a
  * tail of >= min_tail values), evenly spread: candidate c is used when
  * c == floor(p * ncand / picks) for p = 0, 1, ... Keeps the smallest KS distance in *best
  * (ties: the smaller x_min). */
-static void scan_candidates(pl_result *best, const double *x, const double *lx,
+static void scan_candidates(pl_result *best, int discrete, const double *x, const double *lx,
                             const double *lsum, size_t m, size_t min_tail, size_t ncand,
                             size_t picks)
 {
@@ -141,10 +195,8 @@ static void scan_candidates(pl_result *best, const double *x, const double *lx,
             picked++;
             next_pick = (size_t)(((double)picked * (double)ncand) / (double)picks);
             size_t nt = m - i;
-            double den = lsum[i] - (double)nt * lx[i];
-            if (den > 0) {
-                double a = 1.0 + (double)nt / den;
-                double d = ks_tail(x + i, lx + i, nt, lx[i], a, best->ks);
+            double a, d;
+            if (fit_tail(&a, &d, discrete, x, lx, lsum, i, m, x[i], best->ks)) {
                 if (d < best->ks || (d == best->ks && x[i] < best->xmin)) {
                     best->alpha = a;
                     best->xmin = x[i];
@@ -177,12 +229,11 @@ static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double
         if (i == m) return MN_ERR_RANGE;
         size_t nt = m - i;
         double v = opt->xmin_fixed;
-        double den = lsum[i] - (double)nt * log(v);
-        if (nt < 2 || !(den > 0)) return MN_ERR_INVALID;
-        best.alpha = 1.0 + (double)nt / den;
+        if (nt < 2 || !fit_tail(&best.alpha, &best.ks, opt->discrete, x, lx, lsum, i, m, v,
+                                INFINITY))
+            return MN_ERR_INVALID;
         best.xmin = v;
         best.n_tail = nt;
-        best.ks = ks_tail(x + i, lx + i, nt, log(v), best.alpha, INFINITY);
         *res = best;
         return MN_OK;
     }
@@ -196,8 +247,9 @@ static mn_status fit_sorted(pl_result *res, const mn_powerlaw *opt, const double
     if (opt->max_candidates > 0 && ncand > opt->max_candidates) picks = opt->max_candidates;
     /* A first pass over 1024 evenly spread candidates finds a small KS distance early, so that
      * the full pass can abandon most candidates after a few points (exact: see ks_tail). */
-    if (picks > 4096) scan_candidates(&best, x, lx, lsum, m, opt->min_tail, ncand, 1024);
-    scan_candidates(&best, x, lx, lsum, m, opt->min_tail, ncand, picks);
+    if (picks > 4096)
+        scan_candidates(&best, opt->discrete, x, lx, lsum, m, opt->min_tail, ncand, 1024);
+    scan_candidates(&best, opt->discrete, x, lx, lsum, m, opt->min_tail, ncand, picks);
     if (!isfinite(best.ks)) return MN_ERR_INVALID;
     *res = best;
     return MN_OK;
@@ -224,10 +276,18 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
     if (!x && n > 0) return mn__error(ctx, MN_ERR_INVALID, "mn_powerlaw_fit: x is NULL");
     if (n == 0) return mn__error(ctx, MN_ERR_INVALID, "power-law fit: no data (n = 0)");
     MN__TRY(mn__check_finite(ctx, "x", x, n));
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (x[i] < 0)
             return mn__error(ctx, MN_ERR_INVALID, "power-law fit: x[%zu] = %g must be >= 0", i,
                              x[i]);
+        if (fit->discrete && x[i] != floor(x[i]))
+            return mn__error(ctx, MN_ERR_INVALID,
+                             "discrete power-law fit: x[%zu] = %.17g is not an integer", i, x[i]);
+    }
+    if (fit->discrete && fit->xmin_fixed > 0 && fit->xmin_fixed != floor(fit->xmin_fixed))
+        return mn__error(ctx, MN_ERR_INVALID,
+                         "discrete power-law fit: fixed x_min %g is not an integer",
+                         fit->xmin_fixed);
     sorted = mn__malloc_or_err(ctx, n, sizeof(double), "power-law data");
     work = mn__malloc_or_err(ctx, n, sizeof(double), "power-law resample");
     samp = mn__malloc_or_err(ctx, n, sizeof(double), "power-law sample");
@@ -252,7 +312,10 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
     fit->xmin = r.xmin;
     fit->ks = r.ks;
     fit->n_tail = r.n_tail;
-    fit->alpha_err = (r.alpha - 1.0) / sqrt((double)r.n_tail); /* CSN standard error */
+    /* CSN standard errors: (alpha - 1)/sqrt(n) for continuous data; for discrete data the
+     * inverse square root of the Fisher information n d^2/dalpha^2 ln zeta(alpha, x_min) */
+    fit->alpha_err = fit->discrete ? mn__zeta_mle_err(r.alpha, r.xmin, r.n_tail)
+                                   : (r.alpha - 1.0) / sqrt((double)r.n_tail);
 
     mn__rng_state rng;
     if (fit->bootstrap > 0) {
@@ -293,11 +356,16 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
                 if (x[i] < r.xmin) body[nb++] = x[i];
         }
         double ptail = (double)r.n_tail / (double)n;
+        double zmin = fit->discrete ? mn__hurwitz_zeta(r.alpha, r.xmin) : 0;
         size_t larger = 0, done = 0;
         for (size_t g = 0; g < fit->gof; g++) {
             for (size_t i = 0; i < n; i++) {
-                if (nb == 0 || mn__rng_uniform(&rng) < ptail)
-                    work[i] = r.xmin * pow(1.0 - mn__rng_uniform(&rng), -1.0 / (r.alpha - 1.0));
+                int tail = nb == 0 || mn__rng_uniform(&rng) < ptail;
+                double u = mn__rng_uniform(&rng);
+                if (tail && fit->discrete)
+                    work[i] = mn__zeta_sample(r.alpha, r.xmin, zmin, u);
+                else if (tail)
+                    work[i] = r.xmin * pow(1.0 - u, -1.0 / (r.alpha - 1.0));
                 else
                     work[i] = body[mn__rng_below(&rng, nb)];
             }

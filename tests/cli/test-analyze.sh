@@ -57,6 +57,25 @@ for k in iei_exponent iei_xmin iei_count; do
 done
 printf 't\n1\n3\n2\n' > "$tmp/declog.csv"
 
+# discrete fit: an event log in time steps whose intervals are Zipf(2.5) (numpy's generator)
+"$py" -c '
+import sys, numpy as np
+g = np.random.default_rng(77).zipf(2.5, 4000)
+t = np.cumsum(g) * 2e-3          # steps of 2 ms
+with open(sys.argv[1], "w") as f:
+    f.write("t\n" + "".join("%.6f\n" % v for v in t))
+' "$tmp/zipf.csv"
+out4=$("$memnet" analyze --events "$tmp/zipf.csv" --discrete 0.002 --out-prefix "$tmp/z") ||
+    fail "--discrete"
+echo "$out4" | grep -qx "iei_fit=discrete" || fail "iei_fit"
+"$py" - "$tmp/z-summary.txt" <<'PY' || fail "discrete fit"
+import sys
+kv = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
+a, se = float(kv["iei_exponent"]), float(kv["iei_exponent_err"])
+assert abs(a - 2.5) < 4 * se, (a, se)
+assert float(kv["iei_xmin"]) >= 0.002 - 1e-12, kv["iei_xmin"]
+PY
+
 "$py" - "$tmp" "$mean_iei" <<'PY' || fail "reference comparison"
 import sys, numpy as np
 d, mean_iei = sys.argv[1], float(sys.argv[2])
@@ -112,6 +131,8 @@ check_err() { # expected-status needle args...
     grep -q -- "$needle" "$tmp/err" || fail "analyze $*: message '$(cat "$tmp/err")' lacks '$needle'"
 }
 check_err 2 "--threshold -1" --data "$tmp/run.csv" --threshold -1
+check_err 1 "--discrete 0.0007: interval 0 = .* not a whole number" --events "$tmp/zipf.csv" --discrete 0.0007 --out-prefix "$tmp/n"
+check_err 2 "--discrete -1" --events "$tmp/zipf.csv" --discrete -1
 check_err 1 "times\[2\] = 2 is less than times\[1\] = 3" --events "$tmp/declog.csv" --out-prefix "$tmp/n"
 check_err 1 "--event-column time: no such column" --events "$tmp/declog.csv" --event-column time
 check_err 2 "--threshold" --data "$tmp/run.csv" --threshold abc
