@@ -666,7 +666,7 @@ int mn_cli_analyze(int argc, char **argv)
         }
     }
     if ((st = mn_powerlaw_fit(pl, iei, ni)) != MN_OK) {
-        cli_error(CMD, "IEI power-law fit: %s (%s)", mn_context_last_error(ctx),
+        cli_error(CMD, "inter-event intervals: %s (%s)", mn_context_last_error(ctx),
                   mn_status_name(st));
         goto done;
     }

@@ -305,9 +305,14 @@ mn_status mn_powerlaw_fit(mn_powerlaw *fit, const double *x, size_t n)
         MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "power-law fit: fixed x_min %g is above every value",
                            fit->xmin_fixed));
     if (st != MN_OK)
-        MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
-                           "power-law fit: no tail with two distinct values among %zu positive "
-                           "values (x_min %g)", m, fit->xmin_fixed));
+        MN__FAIL(fit->xmin_fixed > 0
+                     ? mn__error(ctx, MN_ERR_INVALID,
+                                 "power-law fit: the values >= fixed x_min %g are fewer than 2 "
+                                 "or all equal", fit->xmin_fixed)
+                     : mn__error(ctx, MN_ERR_INVALID,
+                                 "power-law fit: no tail of >= %zu values with two distinct "
+                                 "values among %zu positive values",
+                                 fit->min_tail, m));
     fit->alpha = r.alpha;
     fit->xmin = r.xmin;
     fit->ks = r.ks;
