@@ -65,6 +65,8 @@ typedef struct mn__kirchhoff_info {
                                 (computed for PCG; NaN for direct solves) */
     double last_solve_seconds; /* wall time of the last mn_kirchhoff_solve() */
     double t_refactor, t_solve, t_update_rank1; /* calibrated costs (s); 0 if not measured */
+    int exact_elimination;   /* 1 if the factor is the cancellation-free (GTH) elimination,
+                                used when conductances span more than 1e12 */
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */

@@ -29,6 +29,8 @@
 #include <time.h>
 
 #define MN__UPD_CHUNK 8
+/* above this max/min conductance ratio the cancellation-free elimination is used */
+#define MN__GTH_RATIO 1e12
 
 typedef struct mn__electrode {
     mn_index *nodes;
@@ -85,6 +87,15 @@ struct mn_kirchhoff {
     cholmod_sparse *C;       /* update columns, nf x 8 */
     cholmod_dense *B, *X, *Y, *E, *Xs, *Bs;
     int *ipos;               /* row -> position in the factor (inverse permutation) */
+    /* cancellation-free LDL' (GTH elimination) for extreme conductance ratios */
+    int gth;                 /* use it (ratio above MN__GTH_RATIO, or CHOLMOD lost a pivot) */
+    int gth_forced;          /* CHOLMOD reported a non-positive pivot for this topology */
+    double *ground;          /* row -> conductance to held nodes (exact positive sum) */
+    int *pap, *pai, *pamap;  /* lower triangle of P A P^T by columns, map into A->x */
+    int *gw_head, *gw_link, *gw_pos;
+    double *gw_x, *gw_s;
+    int L_is_gth;            /* L holds the GTH pattern (simplicial LDL', packed) */
+    double g_ratio;          /* max / min positive conductance of the last refill */
     int fac_valid;           /* L is a factor of some SPD matrix of this pattern */
     int fac_current;         /* ... of the present A */
     int have_x;              /* X holds a previous solution (warm start) */
@@ -144,6 +155,19 @@ static void free_structure(mn_kirchhoff *k)
     mn__free(c, k->inc_off);
     mn__free(c, k->inc_edge);
     mn__free(c, k->inc_sign);
+    mn__free(c, k->ground);
+    mn__free(c, k->pap);
+    mn__free(c, k->pai);
+    mn__free(c, k->pamap);
+    mn__free(c, k->gw_head);
+    mn__free(c, k->gw_link);
+    mn__free(c, k->gw_pos);
+    mn__free(c, k->gw_x);
+    mn__free(c, k->gw_s);
+    k->ground = k->gw_x = k->gw_s = NULL;
+    k->L_is_gth = 0;
+    k->pap = k->pai = k->pamap = k->gw_head = k->gw_link = k->gw_pos = NULL;
+    k->gth = k->gth_forced = 0;
     mn__free(c, k->r);
     mn__free(c, k->z);
     mn__free(c, k->p);
@@ -567,6 +591,7 @@ static mn_status analyse(mn_kirchhoff *k)
     ALLOC(k->emap, m ? m : 1, "edge map");
     ALLOC(k->dpos, nfa, "diagonal map");
     ALLOC(k->ipos, nfa, "inverse permutation");
+    ALLOC(k->ground, nfa, "grounding");
     ALLOC(k->r, nfa, "CG work");
     ALLOC(k->z, nfa, "CG work");
     ALLOC(k->p, nfa, "CG work");
@@ -744,17 +769,30 @@ static void refill(mn_kirchhoff *k)
     const mn_index *eu = k->g->u, *ev = k->g->v;
     const double *G = k->G;
     memset(Ax, 0, nnz * sizeof *Ax);
+    memset(k->ground, 0, (k->nf ? k->nf : 1) * sizeof *k->ground);
+    double gmax = 0.0, gmin = INFINITY;
     for (size_t e = 0; e < k->m; e++) {
         int ru = k->role[eu[e]], rv = k->role[ev[e]];
         if (ru == rv) continue;
         double ge = G[e];
         if (ru >= 0) Ax[k->dpos[ru]] += ge;
         if (rv >= 0) Ax[k->dpos[rv]] += ge;
-        if (k->emap[e] >= 0) Ax[k->emap[e]] -= ge;
+        if (k->emap[e] >= 0)
+            Ax[k->emap[e]] -= ge;
+        else if (ru >= 0)
+            k->ground[ru] += ge;
+        else if (rv >= 0)
+            k->ground[rv] += ge;
+        if (ge > 0.0) {
+            if (ge > gmax) gmax = ge;
+            if (ge < gmin) gmin = ge;
+        }
     }
+    k->g_ratio = gmax > 0.0 ? gmax / gmin : 1.0;
     for (size_t f = 0; f < k->n_floating; f++) {
         int r = k->role[k->floating_list[f]];
         Ax[k->dpos[r]] = 1.0;
+        k->ground[r] = 1.0;
     }
     if (k->n_floating)
         for (size_t e = 0; e < k->m; e++)
@@ -792,9 +830,143 @@ static double norm2(const double *x, size_t n)
     return sqrt(s);
 }
 
+/*
+ * Cancellation-free LDL' of the grounded Laplacian (GTH-style elimination): the off-diagonal
+ * entries of every Schur complement are sums of terms of one sign, the grounding (conductance
+ * to held nodes) of the remaining nodes is propagated as a positive sum, and each pivot is
+ * computed as grounding + sum |off-diagonals| instead of by subtraction. This keeps full
+ * relative accuracy when conductances inside a component differ by more than 1e16 (a cluster
+ * of 10 S junctions held through a 1e-90 S tunnel gap), where the ordinary Cholesky pivot
+ * 10 + 1e-90 - 10 rounds to 0. Left-looking simplicial on the pattern of CHOLMOD's simplicial
+ * LDL' factor (same permutation), so cholmod_solve2 and the PCG path use it unchanged.
+ */
+static mn_status gth_setup(mn_kirchhoff *k)
+{
+    mn_context *ctx = k->ctx;
+    size_t nf = k->nf;
+    if (k->pap && k->L_is_gth) return MN_OK;
+    /* simplicial pattern: factorise a dummy SPD matrix of the same pattern */
+    double *Ax = k->A->x;
+    int *Ap = k->A->p, *Ai = k->A->i;
+    size_t nnz = (size_t)Ap[nf];
+    double *save = mn__malloc_or_err(ctx, nnz ? nnz : 1, sizeof *save, "GTH setup");
+    if (!save) return MN_ERR_NOMEM;
+    memcpy(save, Ax, nnz * sizeof *Ax);
+    for (size_t j = 0; j < nf; j++)
+        for (int p = Ap[j]; p < Ap[j + 1]; p++) Ax[p] = (size_t)Ai[p] == j ? (double)(nf + 1) : -1e-3;
+    cholmod_free_factor(&k->L, &k->cm);
+    k->L = cholmod_copy_factor(k->Lsym, &k->cm);
+    int ok = k->L && cholmod_factorize(k->A, k->L, &k->cm) &&
+             cholmod_change_factor(CHOLMOD_REAL, 0, 0, 1, 1, k->L, &k->cm);
+    memcpy(Ax, save, nnz * sizeof *Ax);
+    mn__free(ctx, save);
+    if (!ok) return chol_err(k, "GTH pattern");
+    k->L_is_gth = 1;
+    if (k->pap) return MN_OK;
+    /* lower triangle of P A P^T by columns */
+    size_t nfa = nf ? nf : 1;
+    k->pap = mn__calloc_or_err(ctx, nf + 1, sizeof(int), "GTH");
+    k->pai = mn__malloc_or_err(ctx, nnz ? nnz : 1, sizeof(int), "GTH");
+    k->pamap = mn__malloc_or_err(ctx, nnz ? nnz : 1, sizeof(int), "GTH");
+    k->gw_head = mn__malloc_or_err(ctx, nfa, sizeof(int), "GTH");
+    k->gw_link = mn__malloc_or_err(ctx, nfa, sizeof(int), "GTH");
+    k->gw_pos = mn__malloc_or_err(ctx, nfa, sizeof(int), "GTH");
+    k->gw_x = mn__calloc_or_err(ctx, nfa, sizeof(double), "GTH");
+    k->gw_s = mn__calloc_or_err(ctx, nfa, sizeof(double), "GTH");
+    if (!k->pap || !k->pai || !k->pamap || !k->gw_head || !k->gw_link || !k->gw_pos || !k->gw_x ||
+        !k->gw_s)
+        return MN_ERR_NOMEM;
+    for (size_t j = 0; j < nf; j++)
+        for (int p = Ap[j]; p < Ap[j + 1]; p++) {
+            int a = k->ipos[Ai[p]], b = k->ipos[j];
+            k->pap[(a < b ? a : b) + 1]++;
+        }
+    for (size_t j = 0; j < nf; j++) k->pap[j + 1] += k->pap[j];
+    int *fill = k->gw_pos;
+    for (size_t j = 0; j < nf; j++) fill[j] = k->pap[j];
+    for (size_t j = 0; j < nf; j++)
+        for (int p = Ap[j]; p < Ap[j + 1]; p++) {
+            int a = k->ipos[Ai[p]], b = k->ipos[j];
+            int c = a < b ? a : b, r = a < b ? b : a;
+            k->pai[fill[c]] = r;
+            k->pamap[fill[c]++] = p;
+        }
+    return MN_OK;
+}
+
+static mn_status gth_factor(mn_kirchhoff *k)
+{
+    mn_status st = gth_setup(k);
+    if (st != MN_OK) return st;
+    cholmod_factor *L = k->L;
+    const int *Lp = L->p, *Li = L->i, *Lnz = L->nz;
+    double *Lx = L->x;
+    const double *Ax = k->A->x;
+    const int *Perm = L->Perm;
+    int nf = (int)k->nf;
+    int *head = k->gw_head, *link = k->gw_link, *pos = k->gw_pos;
+    double *x = k->gw_x, *sp = k->gw_s;
+    for (int j = 0; j < nf; j++) head[j] = -1;
+    for (int j = 0; j < nf; j++) {
+        int p0 = Lp[j], p1 = Lp[j] + Lnz[j];
+        for (int q = p0; q < p1; q++) x[Li[q]] = 0.0;
+        for (int q = k->pap[j]; q < k->pap[j + 1]; q++)
+            if (k->pai[q] != j) x[k->pai[q]] += Ax[k->pamap[q]];
+        double sg = k->ground[Perm[j]];
+        for (int c = head[j]; c != -1;) {
+            int nextc = link[c];
+            int p = pos[c], pe = Lp[c] + Lnz[c];
+            double f = Lx[p] * Lx[Lp[c]]; /* l_jc d_c <= 0 */
+            for (int q = p + 1; q < pe; q++) x[Li[q]] -= Lx[q] * f;
+            sg += fabs(Lx[p]) * sp[c];
+            pos[c] = p + 1;
+            if (p + 1 < pe) {
+                int i = Li[p + 1];
+                link[c] = head[i];
+                head[i] = c;
+            }
+            c = nextc;
+        }
+        double off = 0.0;
+        for (int q = p0 + 1; q < p1; q++) off += fabs(x[Li[q]]);
+        double d = sg + off;
+        if (!(d > 0.0) || !isfinite(d)) {
+            k->fac_valid = k->fac_current = 0;
+            return mn__error(k->ctx, MN_ERR_SINGULAR,
+                             "zero pivot at node %ld in the exact elimination (conductances "
+                             "underflow)",
+                             (long)k->row_node[Perm[j]]);
+        }
+        sp[j] = sg;
+        Lx[p0] = d;
+        for (int q = p0 + 1; q < p1; q++) Lx[q] = x[Li[q]] / d;
+        pos[j] = p0 + 1;
+        if (p0 + 1 < p1) {
+            int i = Li[p0 + 1];
+            link[j] = head[i];
+            head[i] = j;
+        }
+    }
+    return MN_OK;
+}
+
 /* Make L a factor of supernodal/simplicial symbolic form ready for cholmod_factorize. */
 static mn_status refactor(mn_kirchhoff *k)
 {
+    k->gth = k->gth_forced || k->g_ratio > MN__GTH_RATIO;
+    if (k->gth) {
+        double t0 = now();
+        mn_status st = gth_factor(k);
+        if (st != MN_OK) return st;
+        double t = now() - t0;
+        k->t_fac = k->t_fac > 0 ? 0.5 * (k->t_fac + t) : t;
+        memcpy(k->G_fac, k->G, k->m * sizeof *k->G);
+        clear_changed(k);
+        k->fac_valid = k->fac_current = 1;
+        k->floating_changed = 0;
+        k->n_refactor++;
+        return MN_OK;
+    }
     if (!k->L->is_super && k->Lsym->is_super) {
         double t0 = now();
         cholmod_free_factor(&k->L, &k->cm);
@@ -803,17 +975,16 @@ static mn_status refactor(mn_kirchhoff *k)
         (void)t0;
     }
     double t0 = now();
+    k->L_is_gth = 0;
     if (!cholmod_factorize(k->A, k->L, &k->cm)) return chol_err(k, "factorize");
     double t = now() - t0;
     if (k->cm.status == CHOLMOD_NOT_POSDEF || k->L->minor < k->L->n) {
-        size_t col = k->L->minor;
-        int row = col < k->nf ? ((int *)k->L->Perm)[col] : -1;
+        /* a pivot lost to cancellation (conductance ratio beyond double precision inside a
+         * component): switch this topology to the cancellation-free elimination */
         k->fac_valid = k->fac_current = 0;
-        return mn__error(k->ctx, MN_ERR_SINGULAR,
-                         "matrix not positive definite at node %ld: its coupling to the held "
-                         "nodes is below double precision relative to its other conductances "
-                         "(conductance ratio > ~1e16 inside a component)",
-                         row >= 0 ? (long)k->row_node[row] : -1L);
+        k->gth_forced = 1;
+        k->cm.status = CHOLMOD_OK;
+        return refactor(k);
     }
     k->t_fac = k->t_fac > 0 ? 0.5 * (k->t_fac + t) : t;
     memcpy(k->G_fac, k->G, k->m * sizeof *k->G);
@@ -843,6 +1014,7 @@ static mn_status update_factor(mn_kirchhoff *k)
     int *Cp = C->p, *Ci = C->i;
     double *Cx = C->x;
     double t0 = now();
+    k->L_is_gth = 0;
     if (k->L->is_super) {
         /* simplicial LDL' for cholmod_updown */
         double tc = now();
@@ -990,7 +1162,7 @@ static mn_status solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
     if (!k->fac_valid || k->floating_changed) s = MN_KIRCHHOFF_REFACTOR;
     if (k->fac_current && s != MN_KIRCHHOFF_REFACTOR) s = MN_KIRCHHOFF_UPDATE; /* plain solve */
     if (s == MN_KIRCHHOFF_UPDATE && !k->fac_current) {
-        if (k->chg_overflow) {
+        if (k->chg_overflow || k->gth || k->g_ratio > MN__GTH_RATIO) {
             s = MN_KIRCHHOFF_REFACTOR;
         } else {
             st = update_factor(k);
@@ -1294,7 +1466,22 @@ mn_status mn_kirchhoff_effective_conductance(mn_kirchhoff *k, size_t a, size_t b
         build_rhs(k, k->B->x, 0, volts);
         MN__TRY(aux_solve(k, x));
         postprocess(k, x, volts, phi, V, I, cur, 0);
-        for (size_t d = 0; d < E; d++) Y[d * E + c] = cur[d];
+        /* Y[d][c] = -(current into electrode d at 0 V) = -sum G_e phi_other: a sum of terms of
+         * one sign (phi >= 0 here), free of the cancellation of phi_u - phi_v when conductances
+         * span many decades; Y[c][c] = -sum_d Y[d][c] (charge conservation). */
+        double diag = 0.0;
+        for (size_t d = 0; d < E; d++) {
+            if (d == c) continue;
+            double into = 0.0;
+            for (mn_index p = k->inc_off[d]; p < k->inc_off[d + 1]; p++) {
+                mn_index e = k->inc_edge[p];
+                mn_index other = k->inc_sign[p] > 0 ? k->g->v[e] : k->g->u[e];
+                into += k->G[e] * phi[other];
+            }
+            Y[d * E + c] = -into;
+            diag += into;
+        }
+        Y[c * E + c] = diag;
     }
     /* other electrodes open: zero net current, equipotential. Eliminate them (Kron). */
     size_t no = 0;
@@ -1430,6 +1617,7 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)
     info->t_refactor = k->t_fac;
     info->t_solve = k->t_solve;
     info->t_update_rank1 = k->t_upd;
+    info->exact_elimination = k->gth;
 }
 
 const double *mn__kirchhoff_conductances(const mn_kirchhoff *k) { return k->G; }
