@@ -1219,7 +1219,11 @@ static mn_kirchhoff_strategy choose(mn_kirchhoff *k)
     if (k->strategy != MN_KIRCHHOFF_AUTO) return k->strategy;
     if (!k->fac_valid || k->floating_changed || k->t_fac <= 0) return MN_KIRCHHOFF_REFACTOR;
     if (k->fac_current) return MN_KIRCHHOFF_UPDATE; /* nothing changed: plain solve */
-    if (!k->chg_overflow) {
+    if (!k->chg_overflow && !k->gth) {
+        /* calibration: measure one update on the actual matrix the first time a small change
+         * comes along (at most 1% of the unknowns, or 64 edges) */
+        size_t small = k->nf / 100 > 64 ? k->nf / 100 : 64;
+        if (k->t_upd <= 0 && k->n_chg <= small) return MN_KIRCHHOFF_UPDATE;
         double tu = k->t_upd > 0 ? k->t_upd : 2.0 * k->t_solve;
         double conv = k->L->is_super ? (k->t_conv > 0 ? k->t_conv : 0.2 * k->t_fac) : 0.0;
         if ((double)k->n_chg * tu + conv < k->t_fac) return MN_KIRCHHOFF_UPDATE;
