@@ -19,6 +19,8 @@
 #define _GNU_SOURCE
 #include <memnet/memnet.h>
 
+#include "kirchhoff/kirchhoff-private.h"
+
 #include <cholmod.h>
 #include <math.h>
 #include <stdint.h>
@@ -310,6 +312,8 @@ static double per_step(mn_kirchhoff *k, double *G, size_t m, int repeats, double
     return md;
 }
 
+static int g_only_changed = 0;
+
 static void bench_size(double target, int repeats, const char *scipy, int changed)
 {
     net_t net;
@@ -331,7 +335,7 @@ static void bench_size(double target, int repeats, const char *scipy, int change
     /* memnet strategies */
     const char *names[] = { "auto", "refactor", "update", "pcg" };
     double step[4] = { 0 };
-    for (int s = 0; s < 4; s++) {
+    for (int s = 0; s < 4 && !g_only_changed; s++) {
         if (s == MN_KIRCHHOFF_UPDATE && net.m > 20000) {
             step[s] = NAN; /* a rank-m update is never the right choice: skipped above 2e4 */
             continue;
@@ -349,13 +353,16 @@ static void bench_size(double target, int repeats, const char *scipy, int change
         mn_kirchhoff_free(k);
     }
     /* bare CHOLMOD on the same matrix */
+    double *ta = NULL, *tn = NULL;
+    if (g_only_changed) goto changed_part;
     cholmod_common cm;
     cholmod_start(&cm);
     cm.print = 0;
     cholmod_dense *b = NULL;
     memcpy(G, G0, net.m * sizeof(double));
     cholmod_sparse *A = bare_matrix(&net, G, &b, &cm);
-    double *ta = malloc((size_t)repeats * sizeof(double)), *tn = malloc((size_t)repeats * sizeof(double));
+    ta = malloc((size_t)repeats * sizeof(double));
+    tn = malloc((size_t)repeats * sizeof(double));
     double lnz[2] = { 0 }, t_an[2] = { 0 }, t_fa[2] = { 0 };
     for (int metis = 1; metis >= 0; metis--) {
         set_ordering(&cm, metis);
@@ -426,6 +433,7 @@ static void bench_size(double target, int repeats, const char *scipy, int change
     cholmod_free_dense(&b, &cm);
     cholmod_finish(&cm);
     /* K changed junctions per step */
+changed_part:
     if (changed > 0) {
         for (int s = 0; s < 3; s += 2) { /* AUTO, UPDATE */
             memcpy(G, G0, net.m * sizeof(double));
@@ -446,8 +454,12 @@ static void bench_size(double target, int repeats, const char *scipy, int change
             }
             uint64_t nref, nupd;
             mn_kirchhoff_stats(k, NULL, &nref, &nupd, NULL, NULL);
-            printf("changed_%d_%s_step_s=%.6g (refactors=%llu updates=%llu)\n", changed,
-                   names[s], median(t, reps), (unsigned long long)nref, (unsigned long long)nupd);
+            mn__kirchhoff_info info;
+            mn__kirchhoff_info_get(k, &info);
+            printf("changed_%d_%s_step_s=%.6g (refactors=%llu updates=%llu; of which "
+                   "update %.3g s, solve %.3g s)\n",
+                   changed, names[s], median(t, reps), (unsigned long long)nref,
+                   (unsigned long long)nupd, info.t_update_rank1 * changed, info.t_solve);
             free(t);
             free(es);
             free(gs);
@@ -518,6 +530,7 @@ static void bench_big(double target)
 int main(int argc, char **argv)
 {
     const char *sizes = "1e3,1e4,1e5", *scipy = NULL;
+    int only_changed = 0;
     int repeats = 7, changed = 50;
     double big = 0;
     for (int i = 1; i < argc; i++) {
@@ -529,6 +542,8 @@ int main(int argc, char **argv)
             scipy = argv[++i];
         else if (!strcmp(argv[i], "--big") && i + 1 < argc)
             big = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--only-changed"))
+            only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
             changed = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -540,6 +555,7 @@ int main(int argc, char **argv)
         }
     }
     if (repeats < 1) repeats = 1;
+    g_only_changed = only_changed;
     printf("# memnet %s, bench-kirchhoff, repeats=%d, medians\n", mn_version_string(), repeats);
     if (sizes[0]) {
         char *copy = strdup(sizes);

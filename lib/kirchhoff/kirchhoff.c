@@ -78,7 +78,9 @@ struct mn_kirchhoff {
     size_t n_chg, cap_chg;
     int chg_overflow;
     unsigned char *chg_mark; /* m */
-    int values_dirty;        /* G changed since A was filled */
+    int values_dirty;        /* G changed since A was filled (refilled lazily: ensure_A) */
+    int g_changed;           /* G changed since the last prepare() */
+    double gmax_est, gmin_est; /* bounds of the positive conductances (conservative) */
     /* CHOLMOD */
     cholmod_common cm;
     int cm_started;
@@ -466,6 +468,14 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
         mn_status st = check_g(k, e, G[e]);
         if (st != MN_OK) return st;
     }
+    double gmax = 0.0, gmin = INFINITY;
+    for (size_t e = 0; e < k->m; e++)
+        if (G[e] > 0.0) {
+            if (G[e] > gmax) gmax = G[e];
+            if (G[e] < gmin) gmin = G[e];
+        }
+    k->gmax_est = gmax;
+    k->gmin_est = gmin;
     if (!k->G) {
         k->G = mn__malloc_or_err(k->ctx, k->m ? k->m : 1, sizeof *k->G, "conductances");
         if (!k->G) return MN_ERR_NOMEM;
@@ -481,6 +491,7 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
         }
     }
     k->values_dirty = 1;
+    k->g_changed = 1;
     k->solved = 0;
     return MN_OK;
 }
@@ -508,8 +519,13 @@ mn_status mn_kirchhoff_update_conductances(mn_kirchhoff *k, const mn_index *edge
         if ((o == 0.0) != (v == 0.0)) k->floating_dirty = 1;
         k->G[e] = v;
         mark_changed(k, e);
+        if (v > 0.0) {
+            if (v > k->gmax_est) k->gmax_est = v;
+            if (v < k->gmin_est) k->gmin_est = v;
+        }
     }
     k->values_dirty = 1;
+    k->g_changed = 1;
     k->solved = 0;
     return MN_OK;
 }
@@ -800,6 +816,16 @@ static void refill(mn_kirchhoff *k)
     k->values_dirty = 0;
 }
 
+static void ensure_A(mn_kirchhoff *k)
+{
+    if (k->values_dirty) refill(k);
+}
+
+static double ratio_est(const mn_kirchhoff *k)
+{
+    return k->gmax_est > 0.0 ? k->gmax_est / k->gmin_est : 1.0;
+}
+
 /* y = A x, A symmetric stored upper */
 static void spmv(const mn_kirchhoff *k, const double *x, double *y)
 {
@@ -953,6 +979,7 @@ static mn_status gth_factor(mn_kirchhoff *k)
 /* Make L a factor of supernodal/simplicial symbolic form ready for cholmod_factorize. */
 static mn_status refactor(mn_kirchhoff *k)
 {
+    ensure_A(k);
     k->gth = k->gth_forced || k->g_ratio > MN__GTH_RATIO;
     if (k->gth) {
         double t0 = now();
@@ -1007,6 +1034,17 @@ static mn_status fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
 }
 
 /* Rank-k update/downdate of the factor from G_fac to G on the changed edges. */
+typedef struct mn__updcol {
+    int lo, hi;   /* positions in the factor (hi = -1 for an edge to a held node) */
+    double s;     /* sqrt(|dG|) */
+} mn__updcol;
+
+static int cmp_updcol(const void *a, const void *b)
+{
+    const mn__updcol *x = a, *y = b;
+    return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
 static mn_status update_factor(mn_kirchhoff *k)
 {
     const mn_index *eu = k->g->u, *ev = k->g->v;
@@ -1022,45 +1060,60 @@ static mn_status update_factor(mn_kirchhoff *k)
             return chol_err(k, "change_factor");
         k->t_conv = now() - tc;
     }
+    mn__updcol *cols = mn__malloc_or_err(k->ctx, k->n_chg ? k->n_chg : 1, sizeof *cols,
+                                         "update columns");
+    if (!cols) return MN_ERR_NOMEM;
     size_t ncols = 0;
     for (int pass = 0; pass < 2; pass++) { /* 0: updates (dG > 0), 1: downdates */
-        size_t kc = 0;
-        Cp[0] = 0;
-        for (size_t c = 0; c <= k->n_chg; c++) {
-            if (c < k->n_chg) {
-                size_t e = (size_t)k->chg[c];
-                double d = k->G[e] - k->G_fac[e];
-                int ru = k->role[eu[e]], rv = k->role[ev[e]];
-                if (d == 0.0 || ru == rv || (ru < 0 && rv < 0)) continue;
-                if (k->floating[eu[e]] || k->floating[ev[e]]) continue; /* identity rows */
-                if ((pass == 0) != (d > 0.0)) continue;
-                double s = sqrt(fabs(d));
-                int pu = ru >= 0 ? k->ipos[ru] : -1, pv = rv >= 0 ? k->ipos[rv] : -1;
-                int q = Cp[kc];
-                if (pu >= 0 && pv >= 0) {
-                    int lo = pu < pv ? pu : pv, hi = pu < pv ? pv : pu;
-                    double slo = lo == pu ? s : -s;
-                    Ci[q] = lo;
-                    Cx[q] = slo;
-                    Ci[q + 1] = hi;
-                    Cx[q + 1] = -slo;
-                    Cp[kc + 1] = q + 2;
+        size_t nc = 0;
+        for (size_t c = 0; c < k->n_chg; c++) {
+            size_t e = (size_t)k->chg[c];
+            double d = k->G[e] - k->G_fac[e];
+            int ru = k->role[eu[e]], rv = k->role[ev[e]];
+            if (d == 0.0 || ru == rv || (ru < 0 && rv < 0)) continue;
+            if (k->floating[eu[e]] || k->floating[ev[e]]) continue; /* identity rows */
+            if ((pass == 0) != (d > 0.0)) continue;
+            int pu = ru >= 0 ? k->ipos[ru] : -1, pv = rv >= 0 ? k->ipos[rv] : -1;
+            mn__updcol col;
+            col.s = sqrt(fabs(d));
+            if (pu >= 0 && pv >= 0) {
+                col.lo = pu < pv ? pu : pv;
+                col.hi = pu < pv ? pv : pu;
+            } else {
+                col.lo = pu >= 0 ? pu : pv;
+                col.hi = -1;
+            }
+            cols[nc++] = col;
+        }
+        /* columns close in the (postordered) factor share most of their etree paths:
+         * chunks of neighbours make each rank-8 call cheaper */
+        qsort(cols, nc, sizeof *cols, cmp_updcol);
+        for (size_t c0 = 0; c0 < nc; c0 += MN__UPD_CHUNK) {
+            size_t kc = nc - c0 < MN__UPD_CHUNK ? nc - c0 : MN__UPD_CHUNK;
+            Cp[0] = 0;
+            for (size_t j = 0; j < kc; j++) {
+                const mn__updcol *col = &cols[c0 + j];
+                int q = Cp[j];
+                Ci[q] = col->lo;
+                Cx[q] = col->s;
+                if (col->hi >= 0) {
+                    Ci[q + 1] = col->hi;
+                    Cx[q + 1] = -col->s;
+                    Cp[j + 1] = q + 2;
                 } else {
-                    Ci[q] = pu >= 0 ? pu : pv;
-                    Cx[q] = s;
-                    Cp[kc + 1] = q + 1;
+                    Cp[j + 1] = q + 1;
                 }
-                kc++;
             }
-            if (kc == MN__UPD_CHUNK || (c == k->n_chg && kc > 0)) {
-                C->ncol = kc;
-                if (!cholmod_updown(pass == 0, C, k->L, &k->cm)) return chol_err(k, "updown");
-                ncols += kc;
-                kc = 0;
-                Cp[0] = 0;
+            C->ncol = kc;
+            if (!cholmod_updown(pass == 0, C, k->L, &k->cm)) {
+                C->ncol = MN__UPD_CHUNK;
+                mn__free(k->ctx, cols);
+                return chol_err(k, "updown");
             }
+            ncols += kc;
         }
     }
+    mn__free(k->ctx, cols);
     C->ncol = MN__UPD_CHUNK;
     /* a downdate may have destroyed positive definiteness: check D */
     const int *Lp = k->L->p;
@@ -1074,7 +1127,7 @@ static mn_status update_factor(mn_kirchhoff *k)
         double per = t / (double)ncols;
         k->t_upd = k->t_upd > 0 ? 0.8 * k->t_upd + 0.2 * per : per;
     }
-    memcpy(k->G_fac, k->G, k->m * sizeof *k->G); /* only changed entries differ; O(m) copy */
+    for (size_t c = 0; c < k->n_chg; c++) k->G_fac[k->chg[c]] = k->G[k->chg[c]];
     clear_changed(k);
     k->fac_current = 1;
     k->n_update++;
@@ -1089,6 +1142,7 @@ static mn_status pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int
     size_t nf = k->nf;
     double *r = k->r, *z = k->z, *p = k->p, *q = k->q;
     double bn = norm2(b, nf);
+    ensure_A(k);
     *iters = 0;
     if (bn == 0.0) {
         memset(x, 0, nf * sizeof *x);
@@ -1162,7 +1216,7 @@ static mn_status solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
     if (!k->fac_valid || k->floating_changed) s = MN_KIRCHHOFF_REFACTOR;
     if (k->fac_current && s != MN_KIRCHHOFF_REFACTOR) s = MN_KIRCHHOFF_UPDATE; /* plain solve */
     if (s == MN_KIRCHHOFF_UPDATE && !k->fac_current) {
-        if (k->chg_overflow || k->gth || k->g_ratio > MN__GTH_RATIO) {
+        if (k->chg_overflow || k->gth || ratio_est(k) > MN__GTH_RATIO) {
             s = MN_KIRCHHOFF_REFACTOR;
         } else {
             st = update_factor(k);
@@ -1340,12 +1394,13 @@ static mn_status prepare(mn_kirchhoff *k)
                                  "positive conductance to an electrode",
                                  (long)k->inj_to[i]);
     }
-    if (k->values_dirty) {
-        refill(k);
+    if (k->values_dirty || k->g_changed) {
+        /* the matrix itself is refilled lazily (ensure_A): the update path never needs it */
         if (k->fac_valid && !k->floating_changed && k->n_chg == 0 && !k->chg_overflow)
             k->fac_current = 1;
         else
             k->fac_current = 0;
+        k->g_changed = 0;
     }
     return MN_OK;
 }
