@@ -20,7 +20,7 @@ static const char *usage =
     "  nodes, edges     size of the network\n"
     "  floating_nodes   nodes with no path of positive conductance to source or drain\n"
     "                   (excluded from the solve; their potential is written as nan)\n"
-    "  ordering, factor_nnz, solve_seconds\n"
+    "  ordering, solve_seconds, memnet version\n"
     "\n"
     "FILE is a plain edge list (u v [value ...], 0-based ids, # comments) or a native\n"
     "memnet network file (first line \"memnet-network\"). NODES is a comma-separated list of\n"
@@ -210,6 +210,7 @@ int mn_cli_solve(int argc, char **argv)
     printf("floating_nodes=%zu\n", mn_kirchhoff_floating_count(k));
     printf("ordering=%s\n", ord == MN_ORDERING_AMD ? "amd" : "metis");
     printf("solve_seconds=%.6f\n", secs);
+    cli_print_version_kv(stdout);
     const double *phi = mn_kirchhoff_potentials(k);
     const double *V = mn_kirchhoff_edge_voltages(k), *I = mn_kirchhoff_edge_currents(k);
     const mn_index *fl = mn_kirchhoff_floating_nodes(k);
