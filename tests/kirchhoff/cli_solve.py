@@ -103,6 +103,95 @@ for args, needle in [
 ]:
     rc, kv, err = run(*args)
     check(rc == 1 and needle in err, f"{args}: rc {rc}, stderr {err!r}")
+
+# conductances over 1e-90..10 S on random graphs: exact rational reference (fractions), so the
+# cancellation-free elimination and the conservative G_eff are checked to round-off
+from fractions import Fraction
+import random
+
+rng = random.Random(7)
+
+
+def exact_potentials(n, edges, G, src, drn):
+    """Dirichlet solve in exact rationals: source 1, drain 0, free nodes by Gauss-Jordan;
+    nodes with no positive-conductance path to an electrode are dropped (None)."""
+    adj = [[] for _ in range(n)]
+    for (u, v), g in zip(edges, G):
+        if g > 0:
+            adj[u].append(v)
+            adj[v].append(u)
+    held = set(src) | set(drn)
+    seen = set(held)
+    stack = list(held)
+    while stack:
+        x = stack.pop()
+        for y in adj[x]:
+            if y not in seen:
+                seen.add(y)
+                stack.append(y)
+    free = [i for i in range(n) if i in seen and i not in held]
+    idx = {x: k for k, x in enumerate(free)}
+    N = len(free)
+    M = [[Fraction(0)] * (N + 1) for _ in range(N)]
+    fixed = {x: Fraction(1) for x in src}
+    fixed.update({x: Fraction(0) for x in drn})
+    for (u, v), g in zip(edges, G):
+        g = Fraction(g)
+        for a, b in ((u, v), (v, u)):
+            if a in idx:
+                M[idx[a]][idx[a]] += g
+                if b in idx:
+                    M[idx[a]][idx[b]] -= g
+                elif b in fixed:
+                    M[idx[a]][N] += g * fixed[b]
+    for c in range(N):
+        p = next(r for r in range(c, N) if M[r][c] != 0)
+        M[c], M[p] = M[p], M[c]
+        for r in range(N):
+            if r != c and M[r][c] != 0:
+                f = M[r][c] / M[c][c]
+                M[r] = [a - f * b for a, b in zip(M[r], M[c])]
+    phi = [None] * n
+    for x, val in fixed.items():
+        phi[x] = val
+    for x, k in idx.items():
+        phi[x] = M[k][N] / M[k][k]
+    return phi
+
+
+for rep in range(6):
+    n = rng.randint(8, 14)
+    edges = [(rng.randrange(i), i) for i in range(1, n)]
+    edges += [tuple(rng.sample(range(n), 2)) for _ in range(n)]
+    G = [10.0 ** rng.uniform(-90, 1) for _ in edges]
+    if rep % 2:
+        G[rng.randrange(len(G))] = 0.0
+    src, drn = [0], [n - 1]
+    path = os.path.join(tmp, f"range{rep}.txt")
+    with open(path, "w") as f:
+        for (u, v), g in zip(edges, G):
+            f.write(f"{u} {v} {g!r}\n")
+    rc, kv, err = run("--network", path, "--source", "0", "--drain", str(n - 1),
+                      "--conductance-column", "1", "--node-out", nodes_csv)
+    check(rc == 0, f"range {rep}: rc {rc} {err}")
+    if rc != 0:
+        continue
+    phi = exact_potentials(n, edges, G, src, drn)
+    got = [r.split(",")[3] for r in open(nodes_csv).read().split()[1:]]
+    for i in range(n):
+        if phi[i] is None:
+            check(got[i] == "nan", f"range {rep}: node {i} should be floating, got {got[i]}")
+        else:
+            check(abs(float(got[i]) - float(phi[i])) <= 1e-12,
+                  f"range {rep}: phi[{i}] {got[i]} vs exact {float(phi[i])!r}")
+    # exact G_eff: current into the drain = sum of G phi over its edges (phi_drain = 0)
+    geff = sum(Fraction(g) * (phi[u] if v == n - 1 else phi[v])
+               for (u, v), g in zip(edges, G) if (u == n - 1) != (v == n - 1)
+               and phi[u] is not None and phi[v] is not None)
+    ge = float(kv.get("G_eff", "nan"))
+    check(abs(ge - float(geff)) <= 1e-13 * float(geff),
+          f"range {rep}: G_eff {ge!r} vs exact {float(geff)!r}")
+
 rc, kv, err = run("--help")
 check(rc == 0, "help")
 print("cli_solve:", "ok" if fails == 0 else f"{fails} failures")
