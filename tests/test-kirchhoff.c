@@ -623,6 +623,12 @@ START_TEST(test_pcg_and_auto)
     ck_assert_uint_eq(nref, 1);
     /* AUTO: a few changed edges -> update; everything changed a lot -> refactor or PCG,
      * always the right answer */
+    /* after the PCG steps the factor is stale in every edge: refactorise once, so that the
+     * next single-edge change can be an update */
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
+    for (int e = 0; e < m; e++) G[e] *= 1.001;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
     MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_AUTO));
     for (int step = 0; step < 6; step++) {
         if (step % 2 == 0) {
@@ -635,10 +641,19 @@ START_TEST(test_pcg_and_auto)
             MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
         }
         MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        mn__kirchhoff_info inf;
+        mn__kirchhoff_info_get(k, &inf);
+        if (step == 0) /* the first small change calibrates the update cost: an update */
+            ck_assert_int_eq(inf.last_strategy, MN_KIRCHHOFF_UPDATE);
+        if (step % 2 == 1) /* everything changed by O(1): never an update */
+            ck_assert_int_ne(inf.last_strategy, MN_KIRCHHOFF_UPDATE);
         dense_ref(n, m, u, v, G, NULL, grp, 2, fixed, NULL, phi);
         const double *p = mn_kirchhoff_potentials(k);
         for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
     }
+    uint64_t nupd;
+    mn_kirchhoff_stats(k, NULL, NULL, &nupd, NULL, NULL);
+    ck_assert_uint_ge(nupd, 1);
     /* AMD and METIS agree */
     MN_ASSERT_OK(ctx, mn_kirchhoff_set_ordering(k, MN_ORDERING_AMD));
     MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));

@@ -59,7 +59,9 @@ typedef struct mn__kirchhoff_info {
     size_t n_floating;       /* floating nodes at the last solve */
     size_t factor_nnz;       /* nonzeros of L (0 before the first factorisation) */
     int ordering_used;       /* mn_kirchhoff_ordering actually used by the last analysis */
-    int last_strategy;       /* mn_kirchhoff_strategy used by the last solve (never AUTO) */
+    int last_strategy;       /* mn_kirchhoff_strategy that brought the factor up to date in
+                                the last solve (never AUTO; UPDATE also for a plain solve
+                                with an unchanged factor, PCG if it iterated) */
     int last_cg_iterations;  /* CG iterations of the last solve (0 if it was direct) */
     double last_residual;    /* relative residual ||b - A x|| / ||b|| of the last solve
                                 (computed for PCG; NaN for direct solves) */
