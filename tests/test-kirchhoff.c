@@ -215,6 +215,14 @@ START_TEST(test_random_graphs_vs_dense)
             MN_ASSERT_OK(ctx, mn_kirchhoff_electrode_current(k, (size_t)a, &got));
             MN_ASSERT_ABS(got, ref, 1e-10 * maxabs(I, m) + 1e-300);
         }
+        /* charge conservation: what leaves the electrodes comes back to them */
+        double tot = 0;
+        for (int a = 0; a < 3; a++) {
+            double ia;
+            MN_ASSERT_OK(ctx, mn_kirchhoff_electrode_current(k, (size_t)a, &ia));
+            tot += ia;
+        }
+        MN_ASSERT_ABS(tot, 0.0, 1e-12 * maxabs(I, m));
         /* G_eff between 0 and 1 with electrode 2 open (equipotential, zero net current) */
         double Geff;
         MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, 0, 1, &Geff));
