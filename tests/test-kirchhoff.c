@@ -853,6 +853,92 @@ START_TEST(test_sensitivity_vs_finite_difference)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ state machine stress */
+
+/* Random sequence of single-edge updates (also to and from 0), whole-array changes, electrode
+ * potential changes and strategy switches; after every solve the potentials are compared with a
+ * dense solve in which the floating nodes (found here by an independent union-find over the
+ * positive conductances) are pinned, which changes nothing for the rest. */
+START_TEST(test_random_operation_sequences)
+{
+    int64_t u[300], v[300];
+    int n = 40;
+    mn_graph *g = random_graph(n, 50, u, v);
+    int m = (int)mn_graph_edge_count(g);
+    double G[300];
+    for (int e = 0; e < m; e++) G[e] = 0.1 + urand();
+    mn_kirchhoff *k = NULL;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    mn_index a[] = { 0, 1 }, b[] = { 38, 39 };
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, a, 2, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, b, 2, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    double fixed[2 + 40];
+    fixed[0] = 1.0;
+    fixed[1] = 0.0;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 1.0));
+    int grp[40], par[40];
+    double phi[40];
+    for (int it = 0; it < 400; it++) {
+        double r = urand();
+        if (r < 0.6) {
+            mn_index e = (mn_index)irand(m);
+            double gv = urand() < 0.3 ? 0.0 : 0.05 + urand();
+            G[e] = gv;
+            MN_ASSERT_OK(ctx, mn_kirchhoff_update_conductances(k, &e, &gv, 1));
+        } else if (r < 0.75) {
+            for (int e = 0; e < m; e++)
+                if (G[e] > 0) G[e] *= 1 + 0.01 * (urand() - 0.5);
+            MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+        } else if (r < 0.85) {
+            fixed[0] = 2 * urand() - 1;
+            MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, fixed[0]));
+        } else {
+            MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, (mn_kirchhoff_strategy)irand(4)));
+        }
+        MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        /* independent floating detection */
+        for (int i = 0; i < n; i++) par[i] = i;
+        for (int e = 0; e < m; e++)
+            if (G[e] > 0) {
+                int x = (int)u[e], y = (int)v[e];
+                while (par[x] != x) x = par[x];
+                while (par[y] != y) y = par[y];
+                if (x != y) par[x] = y;
+            }
+        unsigned char held[40] = { 0 };
+        for (int i = 0; i < n; i++) {
+            int x = i;
+            while (par[x] != x) x = par[x];
+            if (i <= 1 || i >= 38) held[x] = 1;
+        }
+        int ng = 2, nfl = 0;
+        for (int i = 0; i < n; i++) {
+            int x = i;
+            while (par[x] != x) x = par[x];
+            grp[i] = i <= 1 ? 0 : i >= 38 ? 1 : held[x] ? -1 : ng;
+            if (grp[i] >= 2) {
+                fixed[ng++] = 0.0; /* pinned floating node */
+                nfl++;
+            }
+        }
+        ck_assert_uint_eq(mn_kirchhoff_floating_count(k), (size_t)nfl);
+        dense_ref(n, m, u, v, G, NULL, grp, ng, fixed, NULL, phi);
+        const double *p = mn_kirchhoff_potentials(k);
+        for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
+        check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-10);
+    }
+    uint64_t nan_, nref, nupd, ncg;
+    mn_kirchhoff_stats(k, &nan_, &nref, &nupd, &ncg, NULL);
+    ck_assert_uint_eq(nan_, 1);
+    ck_assert_uint_gt(nupd, 0);
+    ck_assert_uint_gt(nref, 1);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ bad input */
 
 START_TEST(test_bad_input)
@@ -935,6 +1021,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_floating_components);
     tcase_add_test(tc, test_conductance_range);
     tcase_add_test(tc, test_sensitivity_vs_finite_difference);
+    tcase_add_test(tc, test_random_operation_sequences);
     tcase_add_test(tc, test_bad_input);
     suite_add_tcase(s, tc);
     return s;
