@@ -131,6 +131,25 @@ PY
     done
 fi
 
+# with the Kirchhoff solver: a 6 x 4 square lattice of unit conductances between its left and
+# right columns has G_eff = rows / (columns - 1) = 4/5 (uniform field, rungs carry nothing)
+if "$memnet" --help | grep -q '^  solve'; then
+    "$memnet" generate lattice --kind square --nx 6 --ny 4 --out "$tmp/sq64.txt" > /dev/null
+    "$memnet" solve --network "$tmp/sq64.txt.mnet" --source-set left --drain-set right \
+        --node-out "$tmp/sq64-n.csv" --edge-out "$tmp/sq64-e.csv" > "$tmp/sq64.kv" || fail "solve"
+    $py -c "
+import sys
+kv = dict(l.strip().split('=', 1) for l in open(sys.argv[1]) if '=' in l)
+assert abs(float(kv['G_eff']) - 0.8) < 1e-12, kv['G_eff']
+" "$tmp/sq64.kv" || fail "lattice G_eff is not 4/5"
+    if [ -n "${MEMNET_SOURCE_ROOT:-}" ] && $py -c 'import matplotlib' 2> /dev/null; then
+        $py "$MEMNET_SOURCE_ROOT/scripts/plot-network.py" "$tmp/sq64.txt.mnet" \
+            --node-csv "$tmp/sq64-n.csv" --edge-csv "$tmp/sq64-e.csv" --out "$tmp/sq" > /dev/null \
+            || fail "plot of a solve failed"
+        [ -s "$tmp/sq-potential.png" ] && [ -s "$tmp/sq-current.png" ] || fail "solve maps missing"
+    fi
+fi
+
 # help and errors
 "$memnet" generate nanowire --help | grep -q -- '--length-sd' || fail "nanowire --help"
 "$memnet" generate nanoparticle --help | grep -q -- '--coverage' || fail "nanoparticle --help"
