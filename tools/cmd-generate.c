@@ -59,6 +59,9 @@ static void usage_kind(const char *kind)
                "discs form groups (nodes); tunnel gaps (edges, length = smallest edge-to-edge\n"
                "distance) join groups closer than the cutoff C (default 1 pd).\n"
                "  --resolution h    raster cell for measuring the coverage (default 1/16 pd)\n"
+               "  --tunnel-column   add value column 1: G = alpha exp(-beta L) (003 eq. 1) for\n"
+               "                    memnet solve --conductance-column 1 (--alpha S, default 1;\n"
+               "                    --beta 1/pd, default 200: 003 sec. 5.1)\n"
                "  --particles-out F.csv  particle,x,y,node for plotting\n"
                "prints also coverage=, particles=, groups=.\n\n%s",
                common_help);
@@ -240,7 +243,8 @@ int mn_cli_generate(int argc, char **argv)
         goto done;
     }
     const char *out = NULL, *native = NULL, *wires_out = NULL, *particles_out = NULL;
-    int have_sd = 0, have_dist = 0, have_angle = 0;
+    int have_sd = 0, have_dist = 0, have_angle = 0, tunnel_column = 0;
+    double alpha = 1.0, beta = 200.0;
     size_t n_sources = 0;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i], *val;
@@ -341,6 +345,20 @@ int mn_cli_generate(int argc, char **argv)
                     goto usage;
                 }
             }
+        } else if (!strcmp(a, "--tunnel-column")) {
+            tunnel_column = 1;
+        } else if ((val = cli_opt_value(argc, argv, &i, "--alpha"))) {
+            if (cli_parse_double(CMD, "--alpha", val, &alpha)) goto usage;
+            if (!(alpha > 0) || isinf(alpha)) {
+                cli_error(CMD, "--alpha %g must be finite and > 0", alpha);
+                goto usage;
+            }
+        } else if ((val = cli_opt_value(argc, argv, &i, "--beta"))) {
+            if (cli_parse_double(CMD, "--beta", val, &beta)) goto usage;
+            if (!(beta >= 0) || isinf(beta)) {
+                cli_error(CMD, "--beta %g must be finite and >= 0", beta);
+                goto usage;
+            }
         } else if (!strcmp(a, "--multinode")) {
             mn_gen_set_int(gen, MN_GEN_MULTINODE, 1);
         } else {
@@ -372,6 +390,27 @@ int mn_cli_generate(int argc, char **argv)
     }
     if (st) {
         cli_fail(CMD, ctx, st);
+        goto done;
+    }
+    if (tunnel_column && kind == 1) {
+        /* 003 eq. 1: G = alpha exp(-beta L) on every tunnel gap */
+        size_t m = mn_graph_edge_count(g);
+        const double *L = mn_graph_edge_lengths(g);
+        double *Gt = malloc((m ? m : 1) * sizeof *Gt);
+        if (!Gt) {
+            cli_error(CMD, "out of memory");
+            goto done;
+        }
+        for (size_t e = 0; e < m; e++) Gt[e] = alpha * exp(-beta * L[e]);
+        st = mn_graph_add_edge_column(g, Gt);
+        free(Gt);
+        if (st) {
+            cli_fail(CMD, ctx, st);
+            goto done;
+        }
+    } else if (tunnel_column) {
+        cli_error(CMD, "--tunnel-column applies to nanoparticle networks only");
+        rc = 2;
         goto done;
     }
     if (!native) {
@@ -447,6 +486,7 @@ int mn_cli_generate(int argc, char **argv)
         printf("coverage=%.6f\n", mn_gen_coverage(gen));
         printf("particles=%zu\n", mn_gen_particles(gen, NULL, NULL, NULL));
         printf("groups=%zu\n", nm);
+        if (tunnel_column) printf("conductance_column=1\nalpha=%.17g\nbeta=%.17g\n", alpha, beta);
     }
     printf("seed=%llu\n", (unsigned long long)seed);
     printf("edgelist=%s\n", out);

@@ -80,6 +80,23 @@ grep -q '^coverage=0\.65' "$tmp/np.kv" || fail "coverage not reported: $(grep co
 $py "$tmp/check.py" "$tmp/np.kv" "$tmp/np.txt" > /dev/null || fail "nanoparticle summary disagrees"
 [ "$(head -n 1 "$tmp/np.csv")" = "particle,x,y,node" ] || fail "particle CSV header"
 
+# --tunnel-column: value column 1 is 003 eq. 1, G = alpha exp(-beta L), in the native file
+"$memnet" generate nanoparticle --width 20 --height 20 --seed 3 --tunnel-column --alpha 2 \
+    --beta 50 --out "$tmp/tc.txt" > "$tmp/tc.kv" || fail "--tunnel-column failed"
+grep -q '^conductance_column=1$' "$tmp/tc.kv" || fail "conductance_column not reported"
+$py - "$tmp/tc.txt.mnet" <<'PY' || fail "tunnel column is not alpha exp(-beta L)"
+import math, sys
+lines = [l.split() for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")]
+i = next(k for k, t in enumerate(lines) if t[0] == "edges")
+hdr = lines[i]
+assert hdr[2:] == ["length", "position", "columns", "1"], hdr
+m = int(hdr[1])
+assert m > 0
+for t in lines[i + 1:i + 1 + m]:
+    L, G = float(t[2]), float(t[5])
+    assert abs(G - 2 * math.exp(-50 * L)) <= 1e-15 * G, (L, G)
+PY
+
 # lattice: 5 x 3 square grid has (5-1)*3 + 5*(3-1) = 22 edges
 "$memnet" generate lattice --kind square --nx 5 --ny 3 --out "$tmp/sq.txt" > "$tmp/sq.kv"
 grep -q '^nodes=15$' "$tmp/sq.kv" && grep -q '^edges=22$' "$tmp/sq.kv" || fail "square lattice counts"
