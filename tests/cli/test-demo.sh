@@ -8,6 +8,9 @@ memnet=$1
 src=${MEMNET_SOURCE_ROOT:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+for c in generate simulate fit; do
+    "$memnet" "$c" --help >/dev/null 2>&1 || { echo "SKIP: memnet has no $c command in this build"; exit 77; }
+done
 fail() { echo "FAIL: $*"; [ -f "$tmp/out.txt" ] && cat "$tmp/out.txt"; exit 1; }
 
 MEMNET="$memnet" MEMNET_DEMO_DIR="$tmp/demo" MEMNET_DEMO_WIRES=1500 \
