@@ -14,6 +14,9 @@ import numpy as np
 
 import memnet
 
+if not all(memnet._lib.has(f) for f in ("mn_gen_nanowires", "mn_sim_new", "mn_meanfield_fit_run")):
+    print("SKIP: this libmemnet lacks the generators, sim or meanfield module")
+    sys.exit(77)
 quick = "--quick" in sys.argv
 png = sys.argv[sys.argv.index("--png") + 1] if "--png" in sys.argv else None
 print("memnet", memnet.version(), "from", memnet.library_path)
