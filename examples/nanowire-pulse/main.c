@@ -4,7 +4,7 @@
  * gets 2 V for 100 s, then a 0.1 V read until 200 s; every junction is simulated, and the
  * mean-field one-junction model (000 eqs. 7-10) is fitted to the network's G(t).
  *
- *   usage: nanowire-pulse [WIRES [SEED [OUT.csv]]]      (defaults 1500 wires, seed 1)
+ *   usage: nanowire-pulse [WIRES [SEED [OUT.csv]]]      (defaults 3000 wires, seed 1)
  *
  * Build against an installed memnet:
  *   cc -std=c11 main.c $(pkg-config --cflags --libs memnet) -lm -o nanowire-pulse
@@ -51,7 +51,7 @@ static int on_sample(const mn_sim *sim, void *user_data)
 
 int main(int argc, char **argv)
 {
-    long wires = argc > 1 ? atol(argv[1]) : 1500;
+    long wires = argc > 1 ? atol(argv[1]) : 3000;
     long seed = argc > 2 ? atol(argv[2]) : 1;
     const char *csv = argc > 3 ? argv[3] : NULL;
     if (wires < 10 || seed < 0) {
