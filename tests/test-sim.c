@@ -1,6 +1,7 @@
 /* Time stepper: waveforms (values and breakpoints against their formulas), spec parser, bad
  * input. The network tests are in tests/sim/test-sim-net.c. */
 #include "mn-test.h"
+#include "sim/sim-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -687,6 +688,63 @@ START_TEST(test_filament_events)
 }
 END_TEST
 
+
+/* the analytic Jacobian-vector product against a central finite difference of the RHS,
+ * for miranda (bipolar, with a series EMF) and hillock, with the energy rows */
+START_TEST(test_jv_finite_difference)
+{
+    for (int which = 0; which < 2; which++) {
+        built b;
+        int64_t u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+        const char *mset[] = { "unipolar=0", "Gmin=0.05" };
+        memset(&b, 0, sizeof b);
+        MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 6, 9, u, v));
+        double len[9];
+        for (int e = 0; e < 9; e++) len[e] = 0.8 + 0.05 * e;
+        MN_ASSERT_OK(ctx, mn_graph_set_edge_lengths(b.g, len));
+        MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, which ? "hillock" : "miranda"));
+        if (!which)
+            for (int i = 0; i < 2; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(b.model, mset[i]));
+        MN_ASSERT_OK(ctx, mn_network_new(&b.net, b.g));
+        MN_ASSERT_OK(ctx, mn_network_assign(b.net, b.model, NULL, 0, NULL));
+        MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
+        mn_waveform *w;
+        MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, which ? 2.0 : 0.7));
+        two_terminal(&b, 0, 5, w);
+        mn_waveform_free(w);
+        double emf[9] = { 0.1, -0.05, 0, 0.2, 0, 0, -0.1, 0.03, 0 };
+        if (!which) MN_ASSERT_OK(ctx, mn_sim_set_emf(b.sim, emf));
+        MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
+        size_t nx = mn__sim_value_count(b.sim), ns = nx - 2;
+        ck_assert_uint_eq(ns, 9);
+        double x[11], vv[11], xp[11], xm[11], fp[11], fm[11], Jv[11];
+        mn__rng_state r;
+        mn__rng_seed(&r, 3, 1);
+        double hi = which ? 0.3 : 1.0; /* hillock z < D/2 */
+        for (size_t i = 0; i < ns; i++) {
+            x[i] = (0.1 + 0.8 * mn__rng_uniform(&r)) * hi;
+            vv[i] = mn__rng_uniform(&r) - 0.5;
+        }
+        x[9] = x[10] = 0;
+        vv[9] = vv[10] = 0;
+        MN_ASSERT_OK(ctx, mn__sim_jtimes(b.sim, 0.0, x, vv, Jv));
+        double h = 1e-6 * hi, nrm = 0, err = 0;
+        for (size_t i = 0; i < nx; i++) xp[i] = x[i] + h * vv[i], xm[i] = x[i] - h * vv[i];
+        MN_ASSERT_OK(ctx, mn__sim_rhs(b.sim, 0.0, xp, fp));
+        MN_ASSERT_OK(ctx, mn__sim_rhs(b.sim, 0.0, xm, fm));
+        for (size_t i = 0; i < nx; i++) {
+            double fd = (fp[i] - fm[i]) / (2 * h);
+            nrm = fmax(nrm, fabs(fd));
+            err = fmax(err, fabs(fd - Jv[i]));
+        }
+        ck_assert(nrm > 0);
+        ck_assert_msg(err <= 1e-6 * nrm, "%s: |Jv - FD| = %g, |FD| = %g", which ? "hillock" : "miranda",
+                      err, nrm);
+        unbuild(&b);
+    }
+}
+END_TEST
+
 /* bad input: every message names the bad value */
 START_TEST(test_bad_input)
 {
@@ -793,6 +851,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_checkpoint_bitwise);
     tcase_add_test(tc, test_filament_events);
     tcase_add_test(tc, test_bad_input);
+    tcase_add_test(tc, test_jv_finite_difference);
     tcase_add_test(tc, test_cancel_and_csv);
     suite_add_tcase(s, tc);
     return s;

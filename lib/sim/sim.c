@@ -559,6 +559,22 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
     return MN_OK;
 }
 
+mn_status mn__sim_rhs(mn_sim *s, double t, const double *x, double *f)
+{
+    s->seg_start = t; /* right limits */
+    return mn__sim_eval(s, t, x, 0, f);
+}
+
+mn_status mn__sim_jtimes(mn_sim *s, double t, const double *x, const double *v, double *Jv)
+{
+    mn_status st = ensure_cache(s, t, x, 0);
+    if (!st) st = ensure_partials(s);
+    if (!st) st = jv_apply(s, v, Jv);
+    return st;
+}
+
+size_t mn__sim_value_count(const mn_sim *s) { return s->nx; }
+
 /* ================================================================ CVODE callbacks */
 
 static int cv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user)
