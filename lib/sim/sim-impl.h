@@ -56,6 +56,8 @@ struct mn_sim {
 
     /* Jacobian pieces at the cache point */
     int partials_valid;
+    int partials_lagged;  /* partials kept from the last preconditioner setup */
+    int lag_partials;     /* lagging allowed (CVODE runs) */
     double *Jx;           /* rate_dx blocks (njac) */
     double *fV, *fI, *Gx; /* ns each */
     double *dG, *dV, *dI; /* m each */

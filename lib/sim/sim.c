@@ -497,15 +497,21 @@ static mn_status ensure_cache(mn_sim *s, double t, const double *x, int left)
     return mn__sim_eval(s, t, x, left, NULL);
 }
 
+/* The model partials f_x, f_V, f_I, G_x at the cache point. In CVODE they are refreshed when
+ * CVODE asks for a new preconditioner (psetup with jok = false: first step, after a restart,
+ * convergence trouble, every 20 steps or a large change of gamma) and reused in between, as
+ * CVODE reuses a stored Jacobian; the Kirchhoff part of Jv (dV from the factor of the present
+ * right-hand side, V, I and G) is always current. */
 static mn_status ensure_partials(mn_sim *s)
 {
-    if (s->partials_valid) return MN_OK;
+    if (s->partials_valid || s->partials_lagged) return MN_OK;
     mn_status st = mn__network_derivatives(s->net, s->xc, s->V, s->I, s->Jx, s->fV, s->fI, s->Gx);
     if (st) return st;
     /* clamped states: the conductance does not follow them */
     for (size_t i = 0; i < s->ns; i++)
         if (s->xc_key[i] != s->xc[i]) s->Gx[i] = 0;
     s->partials_valid = 1;
+    s->partials_lagged = s->lag_partials;
     return MN_OK;
 }
 
@@ -567,6 +573,7 @@ mn_status mn__sim_rhs(mn_sim *s, double t, const double *x, double *f)
 
 mn_status mn__sim_jtimes(mn_sim *s, double t, const double *x, const double *v, double *Jv)
 {
+    s->partials_lagged = 0; /* exact partials here */
     mn_status st = ensure_cache(s, t, x, 0);
     if (!st) st = ensure_partials(s);
     if (!st) st = jv_apply(s, v, Jv);
@@ -660,6 +667,7 @@ static int cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
     s->st_psetup++;
     const size_t *off = s->off, *joff = s->joff;
     if (!jok) {
+        s->partials_lagged = 0;
         mn_status st = ensure_cache(s, t, NV_DATA(y), side_at(s, t));
         if (!st) st = ensure_partials(s);
         if (st) return -1;
@@ -869,6 +877,8 @@ static mn_status restart(mn_sim *s)
     (void)flag;
     s->cv_tn = s->t;
     s->cv_active = 1;
+    s->lag_partials = 1;
+    s->partials_lagged = 0;
     return MN_OK;
 fail:
     cv_free(s);
