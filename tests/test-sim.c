@@ -745,6 +745,102 @@ START_TEST(test_jv_finite_difference)
 }
 END_TEST
 
+
+/* current-controlled source on one junction: V = J / G(g), RK4 of the scalar ODE as reference */
+static double cc_rhs(double g, double J)
+{
+    double V = J / mir_G(g);
+    double kP = KP0 * exp(ETA * fabs(V)), kD = KD0 * exp(-ETA * fabs(V));
+    return kP * (1 - g) - kD * g;
+}
+
+START_TEST(test_current_source)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.02));
+    mn_index a = 0, c = 1;
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b.sim, &c, 1, NULL, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_set_current_source(b.sim, &a, 1, &c, 1, w));
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.01));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    double g = 0.01, h = 2e-5; /* the ODE is stiff near g = 0.01 (|lambda| ~ 5e3 /s) */
+    for (int k = 1; k <= 4; k++) {
+        double t_end = 5.0 * k, t_now = mn_sim_time(b.sim);
+        /* step by step with mn_sim_step */
+        while (t_now < t_end) MN_ASSERT_OK(ctx, mn_sim_step(b.sim, t_end, &t_now));
+        ck_assert(t_now == t_end);
+        for (int i = 0; i < 250000; i++) {
+            double k1 = cc_rhs(g, 0.02), k2 = cc_rhs(g + 0.5 * h * k1, 0.02);
+            double k3 = cc_rhs(g + 0.5 * h * k2, 0.02), k4 = cc_rhs(g + h * k3, 0.02);
+            g += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+        }
+        MN_ASSERT_REL(mn_sim_states(b.sim)[0], g, 1e-8);
+        /* the potential of node 0 is J / G */
+        MN_ASSERT_REL(mn_sim_potentials(b.sim)[0], 0.02 / mir_G(g), 1e-8);
+        MN_ASSERT_REL(mn_sim_edge_currents(b.sim)[0], 0.02, 1e-12);
+        MN_ASSERT_ABS(mn_sim_electrode_current(b.sim, 1), 0.02, 0);
+    }
+    ck_assert(g > 0.05); /* the junction did move */
+    unbuild(&b);
+}
+END_TEST
+
+/* snapshots: files agree with the getters; V_e = phi_u - phi_v, I_e = G_e V_e, KCL at free nodes */
+static int snap_cb(const mn_sim *sim, void *u)
+{
+    *(double *)u = mn_sim_time(sim);
+    return 0;
+}
+
+START_TEST(test_snapshots)
+{
+    built b = ladder(MN_SIM_BDF, 1, 1e-8);
+    const char *prefix = mn_test_tmpfile("sim-snap-");
+    double ts[] = { 3.0, 6.0 }, seen = -1;
+    MN_ASSERT_OK(ctx, mn_sim_set_snapshots(b.sim, ts, 2, prefix, snap_cb, &seen));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 3.5));
+    ck_assert(seen == 3.0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s0-nodes.csv", prefix);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[512];
+    double phi[6];
+    ck_assert(fgets(line, sizeof line, f) && strncmp(line, "# t=3", 5) == 0);
+    ck_assert(fgets(line, sizeof line, f));
+    for (int i = 0; i < 6; i++) {
+        int id;
+        ck_assert(fgets(line, sizeof line, f) && sscanf(line, "%d,%lf", &id, &phi[i]) == 2 && id == i);
+    }
+    fclose(f);
+    MN_ASSERT_ABS(phi[5], 0.0, 0);
+    snprintf(path, sizeof path, "%s0-edges.csv", prefix);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(fgets(line, sizeof line, f) && fgets(line, sizeof line, f));
+    ck_assert_str_eq(line, "edge,u,v,x0,G,V,I\n");
+    double net_out[6] = { 0 };
+    for (int e = 0; e < 9; e++) {
+        int id, uu, vv;
+        double x, G, V, I;
+        ck_assert(fgets(line, sizeof line, f));
+        ck_assert_int_eq(sscanf(line, "%d,%d,%d,%lf,%lf,%lf,%lf", &id, &uu, &vv, &x, &G, &V, &I), 7);
+        MN_ASSERT_REL(G, mir_G(x), 1e-14);
+        MN_ASSERT_ABS(V, phi[uu] - phi[vv], 1e-14);
+        MN_ASSERT_REL(I, G * V, 1e-14);
+        net_out[uu] += I;
+        net_out[vv] -= I;
+    }
+    fclose(f);
+    for (int i = 1; i < 5; i++) MN_ASSERT_ABS(net_out[i], 0.0, 1e-13); /* KCL */
+    unbuild(&b);
+}
+END_TEST
+
 /* bad input: every message names the bad value */
 START_TEST(test_bad_input)
 {
@@ -852,6 +948,8 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_filament_events);
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_jv_finite_difference);
+    tcase_add_test(tc, test_current_source);
+    tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_cancel_and_csv);
     suite_add_tcase(s, tc);
     return s;
