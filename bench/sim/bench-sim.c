@@ -4,8 +4,8 @@
  * rates), CVODE BDF at rtol 1e-6, against the same model in Python/scipy (spsolve at every
  * right-hand side, solve_ivp LSODA at the same tolerances) in the same invocation.
  *
- * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--budget S] [--t-pulse T]
- *                  [--t-read T] [--seed S] [--workdir DIR]
+ * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
+ *                  [--budget S] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]
  *
  * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
  * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
@@ -145,19 +145,20 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 
 int main(int argc, char **argv)
 {
-    const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp";
+    const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
     double budget = 600, t_pulse = 100, t_read = 10;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc) sizes = argv[++i];
         else if (!strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
         else if (!strcmp(argv[i], "--budget") && i + 1 < argc) budget = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--python-mode") && i + 1 < argc) pymode = argv[++i];
         else if (!strcmp(argv[i], "--t-pulse") && i + 1 < argc) t_pulse = atof(argv[++i]);
         else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else {
-            fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--budget S] "
+            fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
                             "[--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
             return 2;
         }
@@ -251,8 +252,8 @@ int main(int argc, char **argv)
                 return 1;
             }
             char cmd[8192];
-            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g",
-                     python, workdir, workdir, t_pulse, t_read, budget);
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s",
+                     python, workdir, workdir, t_pulse, t_read, budget, pymode);
             FILE *f = popen(cmd, "r");
             char line[512];
             double py_wall = NAN, py_I = NAN, py_t = NAN;

@@ -4,7 +4,11 @@ numpy/scipy as the peer codes write it: nodal analysis with scipy.sparse.linalg.
 right-hand side, integrated by solve_ivp (LSODA, rtol 1e-6, atol 1e-9), 2 V for T_pulse then
 0.1 V for T_read. Stops after BUDGET seconds of CPU time and reports how far it got.
 
-usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET
+usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE]
+
+MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9.
+MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, each junction
+advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
 """
 import sys
 import time
@@ -24,6 +28,7 @@ class OutOfTime(Exception):
 def main():
     edges_path, el_path = sys.argv[1], sys.argv[2]
     t_pulse, t_read, budget = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+    mode = sys.argv[6] if len(sys.argv) > 6 else "lsoda"
     E = np.loadtxt(edges_path, comments="#", ndmin=2)[:, :2].astype(int)
     with open(el_path) as f:
         src = np.array(f.readline().split(), int)
@@ -67,11 +72,25 @@ def main():
     t_reached = 0.0
     try:
         for (a, b, vs) in ((0.0, t_pulse, 2.0), (t_pulse, t_pulse + t_read, 0.1)):
-            sol = solve_ivp(f, (a, b), g, method="LSODA", rtol=1e-6, atol=1e-9, args=(vs,))
-            if not sol.success:
-                print("python_error=%s" % sol.message)
-                break
-            g = sol.y[:, -1]
+            if mode.startswith("fixed:"):
+                dt = float(mode[6:])
+                nstep = int(round((b - a) / dt))
+                for k in range(nstep):
+                    if time.process_time() - c0 > budget:
+                        raise OutOfTime()
+                    state["nfev"] += 1
+                    state["t"] = a + (k + 1) * dt
+                    _, Ve = potentials(g, vs)
+                    u = np.abs(Ve)
+                    kP, kD = KP0 * np.exp(ETAP * u), KD0 * np.exp(-ETAD * u)
+                    ginf = kP / (kP + kD)
+                    g = ginf + (g - ginf) * np.exp(-(kP + kD) * dt)  # 003 eq 9
+            else:
+                sol = solve_ivp(f, (a, b), g, method="LSODA", rtol=1e-6, atol=1e-9, args=(vs,))
+                if not sol.success:
+                    print("python_error=%s" % sol.message)
+                    break
+                g = sol.y[:, -1]
             t_reached = b
             vlast = vs
         G, Ve = potentials(g, vlast)
@@ -82,6 +101,7 @@ def main():
     print("python_cpu_seconds=%.4g" % (time.process_time() - c0))
     print("python_wall_seconds=%.4g" % (time.perf_counter() - t0))
     print("python_t_reached=%.6g" % t_reached)
+    print("python_mode=%s" % mode)
     print("python_rhs_evals=%d" % state["nfev"])
     return 0
 
