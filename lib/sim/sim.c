@@ -30,7 +30,11 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     mn_context *ctx = mn__network_context(net);
     mn_status st = MN_OK;
     st = mn__network_prepare(net);
-    if (st) return mn__error(ctx, MN_ERR_INVALID, "simulation: %s", mn_context_last_error(ctx));
+    if (st) {
+        char msg[MN__ERRMSG_MAX];
+        snprintf(msg, sizeof msg, "%s", mn_context_last_error(ctx));
+        return mn__error(ctx, MN_ERR_INVALID, "simulation: %s", msg);
+    }
     mn_sim *s = mn__calloc_or_err(ctx, 1, sizeof *s, "simulation");
     if (!s) return MN_ERR_NOMEM;
     s->ctx = ctx;
@@ -1205,6 +1209,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         return mn__error(s->ctx, code, "CVODE failed (flag %d) near t = %.17g: %s", flag, s->t,
                          s->cv_msg);
     }
+    s->cv_tn = tret;
     if (flag == CV_ROOT_RETURN) {
         if ((st = serve_dense(s, tret, 1))) return st;
         memcpy(s->x, NV_DATA(y), s->nx * sizeof(double));
@@ -1254,7 +1259,11 @@ static mn_status step_once(mn_sim *s, double t_max)
         if ((st = fixed_step(s, t_max))) return st;
         return emit_outputs(s, 0);
     }
-    return cvode_step(s, t_max);
+    st = cvode_step(s, t_max);
+    /* stopped (error or cancellation) while serving outputs behind CVODE's time: the next step
+       restarts from the present time instead of stepping on from CVODE's */
+    if (st && s->cv_active && s->t < s->cv_tn) s->need_restart = 1;
+    return st;
 }
 
 mn_status mn_sim_step(mn_sim *s, double t_max, double *t_reached)
