@@ -207,8 +207,8 @@ MN_API size_t mn_sim_electrode_count(const mn_sim *sim);
 MN_API mn_status mn_sim_set_integrator(mn_sim *sim, mn_sim_integrator integrator);
 
 /**
- * @brief Tolerances of CVODE: relative rtol (> 0, default 1e-6) and absolute atol on every
- *        state (> 0, default 1e-9 times the state's scale, 1e-9 when unknown).
+ * @brief Tolerances of CVODE: relative rtol in (0, 1) (default 1e-6) and absolute atol > 0 on
+ *        every state (default 1e-9). @return #MN_OK or #MN_ERR_RANGE naming the value.
  */
 MN_API mn_status mn_sim_set_tolerances(mn_sim *sim, double rtol, double atol);
 
@@ -315,13 +315,16 @@ MN_API mn_status mn_sim_record_events_csv(mn_sim *sim, const char *path);
 
 /**
  * @brief Integrate up to t_end (> the present time), taking samples, snapshots and events on
- *        the way. The state after the call is the state at t_end (CVODE's dense output; the
- *        integrator itself may have stepped beyond and continues from there).
+ *        the way. CVODE stops exactly at t_end (a stop time) and continues from there on the
+ *        next call without a restart; it also stops and restarts at every breakpoint of the
+ *        sources. Cost: one Kirchhoff solve per right-hand side and one sensitivity solve per
+ *        Jacobian-vector product (see mn_sim_stat_get()).
  * @return #MN_OK, #MN_ERR_CANCELLED (a callback asked to stop: the state is at the time it
- *         stopped, all output so far is kept), #MN_ERR_RANGE (t_end not after the present
- *         time, or not finite), #MN_ERR_STATE (no electrode or current source),
- *         #MN_ERR_SOLVER / #MN_ERR_CONVERGENCE (CVODE failure: the message has CVODE's flag
- *         and time), or an error of a model or of the Kirchhoff solve.
+ *         stopped, all output so far is kept, and a later call continues from there),
+ *         #MN_ERR_RANGE (t_end not after the present time, or not finite), #MN_ERR_STATE (no
+ *         electrode or current source), #MN_ERR_SOLVER / #MN_ERR_CONVERGENCE (CVODE failure:
+ *         the message has CVODE's flag, time and reason), or an error of a model or of the
+ *         Kirchhoff solve.
  */
 MN_API mn_status mn_sim_run(mn_sim *sim, double t_end);
 
@@ -405,8 +408,10 @@ MN_API mn_status mn_sim_checkpoint_save(mn_sim *sim, const char *path);
 
 /**
  * @brief Resume from a checkpoint: `sim` must be set up like the saved one (same network
- *        size, electrodes, waveforms, options; sample times and outputs as desired). Checks the
- *        network's edge/state counts and the electrode count.
+ *        size, electrodes, waveforms, tolerances; sample times and outputs as desired). Checks
+ *        the network's edge/state counts and the electrode count; the integrator and energy
+ *        tracking are taken from the file. Samples and snapshots at times up to the saved time
+ *        are skipped (the saving run wrote them).
  * @return #MN_OK, #MN_ERR_IO, #MN_ERR_PARSE (not a memnet checkpoint, or corrupt),
  *         #MN_ERR_INVALID (does not match this simulation; the message says what).
  */
