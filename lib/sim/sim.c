@@ -1168,7 +1168,8 @@ static mn_status dense_to(mn_sim *s, double t)
     if (st) return st;
     memcpy(s->x, NV_DATA(s->ytmp), s->nx * sizeof(double));
     s->t = t;
-    return MN_OK;
+    /* what the user sees is inside the bounds (CVODE keeps its own unclamped vector) */
+    return mn__network_clamp(s->net, s->x, NULL);
 }
 
 /* serve outputs with times < limit (strict) or <= limit from CVODE's dense output */
@@ -1229,6 +1230,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         s->t = stop;
         s->cv_tn = stop;
         s->cache_valid = 0;
+        if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
         if (stop == s->seg_end) {
             /* a breakpoint: restart there; its outputs come after the restart (right limit) */
             s->need_restart = 1;
@@ -1243,6 +1245,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         memcpy(s->x, NV_DATA(y), s->nx * sizeof(double));
         s->t = tret;
         s->cache_valid = 0;
+        if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
     }
     return MN_OK;
 }
