@@ -230,6 +230,7 @@ mn_status mn_sim_set_current_source(mn_sim *s, const mn_index *from, size_t nfro
     s->isrc_nto = nto;
     s->isrc_wf = copy;
     s->isrc_amps = 0;
+    s->isrc_last = 0; /* the injection set above */
     s->isrc_set = 1;
     s->cache_valid = 0;
     return MN_OK;
@@ -462,10 +463,12 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     applied_sources(s, t, left);
     for (size_t k = 0; k < s->n_el; k++)
         if ((st = mn_kirchhoff_set_potential(s->kir, k, s->el_phi[k]))) return st;
-    if (s->isrc_wf)
+    if (s->isrc_wf && !(s->isrc_amps == s->isrc_last)) {
         if ((st = mn_kirchhoff_set_injection(s->kir, s->isrc_from, s->isrc_nfrom, s->isrc_to,
                                              s->isrc_nto, s->isrc_amps)))
             return st;
+        s->isrc_last = s->isrc_amps;
+    }
     if ((st = mn_kirchhoff_set_conductances(s->kir, s->G))) return st;
     if ((st = mn_kirchhoff_solve(s->kir))) return st;
     s->st_solves++;
