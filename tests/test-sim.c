@@ -275,7 +275,7 @@ static int record_cb(const mn_sim *sim, void *u)
     series *s = u;
     const double *x = mn_sim_states(sim);
     series_push(s, mn_sim_time(sim), mn_sim_applied_voltage(sim, 0), mn_sim_electrode_current(sim, 0),
-                x[0], s->ns > 1 ? x[1] : NAN);
+                s->ns > 0 ? x[0] : NAN, s->ns > 1 ? x[1] : NAN);
     return 0;
 }
 
@@ -964,6 +964,33 @@ START_TEST(test_hillock)
 }
 END_TEST
 
+
+/* a network without states (fixed resistors) still samples the sources: G_eff of the
+ * symmetric bridge is 1 S (two paths of two 1 S resistors; the bridge carries nothing) */
+START_TEST(test_no_states)
+{
+    built b;
+    int64_t u[] = { 0, 0, 1, 1, 2 }, v[] = { 1, 2, 2, 3, 3 };
+    const char *sets[] = { "G=1" };
+    build(&b, 4, 5, u, v, "resistor", sets, 1);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_sine(&w, ctx, 1.0, 0.3, 0.2, 0.5, 0.0));
+    two_terminal(&b, 0, 3, w);
+    series r = { .ns = 0 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.25));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 5.0));
+    ck_assert_uint_eq(r.n, 21);
+    for (size_t i = 0; i < r.n; i++) {
+        MN_ASSERT_ABS(r.V[i], mn_waveform_value(w, r.t[i]), 1e-15);
+        MN_ASSERT_ABS(r.I[i], r.V[i], 1e-14);
+    }
+    mn_waveform_free(w);
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
 /* bad input: every message names the bad value */
 START_TEST(test_bad_input)
 {
@@ -1091,6 +1118,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_current_source);
     tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_hillock);
+    tcase_add_test(tc, test_no_states);
     tcase_add_test(tc, test_cancel_and_csv);
     suite_add_tcase(s, tc);
     return s;

@@ -812,7 +812,7 @@ static mn_status restart(mn_sim *s)
     s->cache_valid = 0;
     /* keep the states inside their bounds at every restart */
     if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
-    if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT) {
+    if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT || s->nx == 0) {
         s->grid_t0 = s->t;
         s->grid_k = 0;
         s->cv_active = 0;
@@ -1257,9 +1257,22 @@ static mn_status step_once(mn_sim *s, double t_max)
 {
     mn_status st;
     s->started = 1;
-    if (s->need_restart || (!s->cv_active && s->integrator <= MN_SIM_ADAMS)) {
+    if (s->need_restart || (!s->cv_active && s->integrator <= MN_SIM_ADAMS && s->nx > 0)) {
         if ((st = restart(s))) return st;
         if ((st = emit_outputs(s, 0))) return st;
+    }
+    if (s->nx == 0) {
+        /* nothing to integrate (only fixed resistors): go to the next output or breakpoint */
+        double tn = next_output_time(s);
+        if (!(tn > s->t) || s->seg_end < tn) tn = s->seg_end;
+        if (t_max < tn) tn = t_max;
+        s->t = tn;
+        s->st_steps++;
+        if (s->t >= s->seg_end) {
+            s->seg_start = s->t;
+            s->seg_end = next_breakpoint(s, s->t);
+        }
+        return emit_outputs(s, 0);
     }
     if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT) {
         if ((st = fixed_step(s, t_max))) return st;
