@@ -991,6 +991,64 @@ START_TEST(test_no_states)
 }
 END_TEST
 
+
+/* a mixed network: a miranda junction in series with a 0.05 S resistor (no state); the junction
+ * sees V Gr / (Gr + G(g)); a scalar ODE integrated by RK4 as reference */
+static double mixed_rhs(double g)
+{
+    double G = mir_G(g), Vj = 1.2 * 0.05 / (0.05 + G);
+    double kP = KP0 * exp(ETA * Vj), kD = KD0 * exp(-ETA * Vj);
+    return kP * (1 - g) - kD * g;
+}
+
+START_TEST(test_mixed_models)
+{
+    built b;
+    memset(&b, 0, sizeof b);
+    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 3, 2, u, v));
+    mn_model *res = NULL;
+    MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, "miranda"));
+    for (int i = 0; i < 7; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(b.model, mir_sets[i]));
+    MN_ASSERT_OK(ctx, mn_model_new(&res, ctx, "resistor"));
+    MN_ASSERT_OK(ctx, mn_model_set(res, "G", 0.05));
+    MN_ASSERT_OK(ctx, mn_network_new(&b.net, b.g));
+    mn_index e0 = 0, e1 = 1;
+    MN_ASSERT_OK(ctx, mn_network_assign(b.net, res, &e0, 1, NULL));
+    MN_ASSERT_OK(ctx, mn_network_assign(b.net, b.model, &e1, 1, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
+    mn_model_free(res);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 1.2));
+    two_terminal(&b, 0, 2, w);
+    mn_waveform_free(w);
+    ck_assert_uint_eq(mn_network_state_count(b.net), 1);
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.02));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
+    series r = { .ns = 1 };
+    run_series(&b, 30.0, 3.0, &r);
+    double g = 0.02, h = 1e-4;
+    long step = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        while ((double)step * h < r.t[i] - 0.5 * h) {
+            double k1 = mixed_rhs(g), k2 = mixed_rhs(g + 0.5 * h * k1);
+            double k3 = mixed_rhs(g + 0.5 * h * k2), k4 = mixed_rhs(g + h * k3);
+            g += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+            step++;
+        }
+        MN_ASSERT_REL(r.x0[i], g, 1e-8);
+        MN_ASSERT_REL(r.I[i], 1.2 * 0.05 * mir_G(g) / (0.05 + mir_G(g)), 1e-8);
+    }
+    ck_assert(g > 0.1);
+    double es, ee;
+    MN_ASSERT_OK(ctx, mn_sim_energy(b.sim, &es, &ee));
+    MN_ASSERT_REL(es, ee, 1e-9);
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
 /* bad input: every message names the bad value */
 START_TEST(test_bad_input)
 {
@@ -1119,6 +1177,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_snapshots);
     tcase_add_test(tc, test_hillock);
     tcase_add_test(tc, test_no_states);
+    tcase_add_test(tc, test_mixed_models);
     tcase_add_test(tc, test_cancel_and_csv);
     suite_add_tcase(s, tc);
     return s;
