@@ -5,7 +5,8 @@
  * right-hand side, solve_ivp LSODA at the same tolerances) in the same invocation.
  *
  * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
- *                  [--budget S] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]
+ *                  [--strategy refactor|auto|pcg] [--budget S] [--t-pulse T] [--t-read T]
+ *                  [--seed S] [--workdir DIR]
  *
  * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
  * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
@@ -95,6 +96,7 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
+    const char *strategy = "refactor";
     double budget = 600, t_pulse = 100, t_read = 10;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -102,13 +104,14 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
         else if (!strcmp(argv[i], "--budget") && i + 1 < argc) budget = atof(argv[++i]);
         else if (!strcmp(argv[i], "--python-mode") && i + 1 < argc) pymode = argv[++i];
+        else if (!strcmp(argv[i], "--strategy") && i + 1 < argc) strategy = argv[++i];
         else if (!strcmp(argv[i], "--t-pulse") && i + 1 < argc) t_pulse = atof(argv[++i]);
         else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
-                            "[--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
+                            "[--strategy refactor|auto|pcg] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
             return 2;
         }
     }
@@ -148,6 +151,9 @@ int main(int argc, char **argv)
         mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
+        mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
+                                                         : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
+                                                                                    : MN_KIRCHHOFF_REFACTOR);
         double t0 = now(), c0 = cpu();
         mn_status st = mn_sim_run(sim, t_pulse + t_read);
         double wall = now() - t0, cpus = cpu() - c0;
@@ -176,14 +182,14 @@ int main(int argc, char **argv)
         qsort(tt, 7, sizeof *tt, cmpd);
         qsort(tw, 7, sizeof *tw, cmpd);
         double per_step = cpus / (double)steps;
-        printf("\n[size %zu]\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
+        printf("\n[size %zu]\nstrategy=%s\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
                "generation_seconds=%.3g\nmemnet_wall_seconds=%.4g\nmemnet_cpu_seconds=%.4g\nsteps=%llu\nrhs_evals=%llu\n"
                "jv_evals=%llu\nlinear_iters=%llu\nnewton_iters=%llu\nprec_setups=%llu\n"
                "err_test_fails=%llu\nrestarts=%llu\nkirchhoff_solves=%llu\nanalyses=%llu\n"
                "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
                "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
                "cost_per_step_in_refactor_solves=%.3g\nI_end=%.10g\n",
-               N, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
+               N, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_LIN_ITERS),
