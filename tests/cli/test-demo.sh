@@ -45,4 +45,13 @@ if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
     [ -s "$tmp/demo/demo.png" ] || fail "no PNG although matplotlib is installed"
     head -c 8 "$tmp/demo/demo.png" | od -c | grep -q 'P   N   G' || fail "demo.png is not a PNG"
 fi
+# the phase-diagram script on `memnet potential` output (when the command is built)
+if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null && "$memnet" potential --help >/dev/null 2>&1; then
+    "$memnet" potential --model miranda --v-min 0 --v-max 40 --steps 40 --points 101 \
+        --out "$tmp/pot.csv" --equilibria-out "$tmp/eq.csv" --sweep-out "$tmp/sw.csv" > "$tmp/pot.txt" ||
+        fail "memnet potential failed"
+    /usr/bin/python3 "$src/scripts/plot-phase.py" "$tmp/pot.csv" "$tmp/eq.csv" "$tmp/sw.csv" \
+        --info "$tmp/pot.txt" --output "$tmp/phase.png" > /dev/null 2>&1 || fail "plot-phase.py failed"
+    head -c 8 "$tmp/phase.png" | od -c | grep -q 'P   N   G' || fail "phase.png is not a PNG"
+fi
 echo "demo test passed"
