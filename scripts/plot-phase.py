@@ -8,7 +8,7 @@ Run with Debian's Python (python3-matplotlib, python3-numpy) on the files of `me
     /usr/bin/python3 scripts/plot-phase.py pot.csv eq.csv sweep.csv [--info pot.txt]
         [--voltages 5,20,40] [--output phase.png] [--title TEXT] [--dpi 150]
 
-Left: V_v(<g>) (000 eq. 11), each curve scaled to [0, 1], for a few voltages (default: five spread over the range), like
+Left: V_v(<g>) - min V_v (000 eq. 11) on a log scale for a few voltages (default: five spread over the range), like
 000 Fig. 2b. Right: the phase diagram, equilibrium G_eff against v: stable and unstable
 equilibria (000 eq. 12) and the quasi-static sweeps up and down, whose gap is the hysteresis
 of a first-order transition (000 Fig. 2c, Fig. 4); with --info the order of the transition and
@@ -74,12 +74,10 @@ def main():
             print("plot-phase: no finite potential at v = %g (skipped)" % v, file=sys.stderr)
             continue
         V = pot["V"][sel]
-        # each curve scaled to [0, 1] over <g> >= 5% of the range (the exponential wall at
-        # the low end would hide the shape otherwise; it is clipped)
-        gsel = pot["g"][sel]
-        inner = gsel >= gsel.min() + 0.05 * (gsel.max() - gsel.min())
-        lo, hi = V[inner].min(), V[inner].max()
-        V = (V - lo) / ((hi - lo) or 1.0)
+        # V - min V on a log scale: the exponential activation makes V span many decades,
+        # and the minima (equilibria) show as dips
+        V = V - V.min()
+        V = V + max(1e-300, 1e-12 * V.max())
         ax1.plot(pot["g"][sel], V, color=cmap(i / max(1, len(chosen) - 1)),
                  label="v = %.3g V" % v)
         sel_eq = (eq["v"] == v) & (eq["stability"] == "stable")
@@ -87,9 +85,9 @@ def main():
             j = np.argmin(np.abs(pot["g"][sel] - g0))
             ax1.plot([pot["g"][sel][j]], [V[j]], "o", ms=4,
                      color=cmap(i / max(1, len(chosen) - 1)))
-    ax1.set_ylim(-0.05, 1.05)
+    ax1.set_yscale("log")
     ax1.set_xlabel("<g>")
-    ax1.set_ylabel("V_v(<g>), scaled to [0, 1] per voltage")
+    ax1.set_ylabel("V_v(<g>) - min V_v (state$^2$/s)")
     ax1.set_title("effective potential (000 eq. 11); dots: stable minima", fontsize=9)
     ax1.legend(fontsize=8)
     ax1.grid(alpha=0.3)
