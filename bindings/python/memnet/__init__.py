@@ -1008,8 +1008,9 @@ class Simulation:
         r = Recording()
         rows = self._rows
         r["t"] = np.array([x[0] for x in rows])
-        r["V"] = np.array([x[1] for x in rows]).reshape(len(rows), -1)
-        r["I"] = np.array([x[2] for x in rows]).reshape(len(rows), -1)
+        ne = int(_c.mn_sim_electrode_count(self._p))
+        r["V"] = np.array([x[1] for x in rows], dtype=float).reshape(len(rows), ne)
+        r["I"] = np.array([x[2] for x in rows], dtype=float).reshape(len(rows), ne)
         r["G"] = np.array([x[3] for x in rows])
         ops = _c.mn_network_model_ops(self.network._p, 0)
         name = "g"
@@ -1017,7 +1018,8 @@ class Simulation:
             name = ops.contents.state_names[0].decode()
         r["mean_" + name] = np.array([x[4] for x in rows])
         if self._recorded_edges.size:
-            r["x"] = np.array([x[5] for x in rows]).reshape(len(rows), -1)
+            r["x"] = np.array([x[5] for x in rows], dtype=float).reshape(
+                len(rows), self._recorded_edges.size)
             r["edges"] = self._recorded_edges.copy()
         self.recording = r
         return r
@@ -1080,6 +1082,44 @@ class Simulation:
     @property
     def event_count(self):
         return int(_c.mn_sim_event_count(self._p))
+
+    def events(self):
+        """The in-memory event log (filament formation/breaking): (t, edge, kind) arrays,
+        kind 0 formed, 1 broke, 2 other (the most recent 10^6 events are kept)."""
+        n = self.event_count
+        t = np.empty(n)
+        e = np.empty(n, dtype=np.int32)
+        k = np.empty(n, dtype=np.intc)
+        tt, ee, kk = ctypes.c_double(), ctypes.c_int32(), ctypes.c_int()
+        first = max(0, n - 1000000)
+        for i in range(first, n):
+            self._ctx.check(_c.mn_sim_event(self._p, i, ctypes.byref(tt), ctypes.byref(ee),
+                                            ctypes.byref(kk)))
+            t[i], e[i], k[i] = tt.value, ee.value, kk.value
+        return t[first:], e[first:], k[first:]
+
+    def record_events_csv(self, path):
+        """Stream the event log to a CSV file t,edge,kind (None closes it)."""
+        self._ctx.check(_c.mn_sim_record_events_csv(self._p, _b(str(path)) if path else None))
+
+    def track_energy(self, on=True):
+        """Integrate the source and dissipated energies (read with .energy)."""
+        self._ctx.check(_c.mn_sim_set_energy_tracking(self._p, int(bool(on))))
+
+    @property
+    def energy(self):
+        """(E_source, E_edges) in J since tracking was switched on."""
+        a, b = ctypes.c_double(), ctypes.c_double()
+        self._ctx.check(_c.mn_sim_energy(self._p, ctypes.byref(a), ctypes.byref(b)))
+        return a.value, b.value
+
+    def checkpoint_save(self, path):
+        """Write the complete state; a run resumed from it is the same, bit for bit."""
+        self._ctx.check(_c.mn_sim_checkpoint_save(self._p, _b(str(path))))
+
+    def checkpoint_load(self, path):
+        """Resume from a checkpoint of a simulation set up the same way."""
+        self._ctx.check(_c.mn_sim_checkpoint_load(self._p, _b(str(path))))
 
 
 # ===================================================================== mean field
