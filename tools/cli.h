@@ -46,6 +46,17 @@ int cli_flag(const char *arg, const char *name);
 /* Print the standard provenance header (version) as key=value. */
 void cli_print_version_kv(FILE *f);
 
+/*
+ * Run description files: `--config FILE` anywhere on a command line is replaced by the
+ * options the file lists (docs/cli.md): one `key = value` per line meaning `--key value`,
+ * `key =` alone meaning the flag `--key`, `#` comments. Options given on the command line
+ * after --config override the file's (every command takes the last value of an option).
+ * On success *out_argv is a new malloc'ed array (free with cli_free_args); returns 0, or
+ * prints an error naming the file and line and returns 1.
+ */
+int cli_expand_config(int argc, char **argv, int *out_argc, char ***out_argv);
+void cli_free_args(int argc, char **argv);
+
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_stderr_is_tty(void);
 

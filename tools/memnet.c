@@ -89,8 +89,14 @@ int main(int argc, char **argv)
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name) && commands[i].fn)
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name) && commands[i].fn) {
+            int n;
+            char **v;
+            if (cli_expand_config(argc - 1, argv + 1, &n, &v)) return 2;
+            int rc = commands[i].fn(n, v);
+            cli_free_args(n, v);
+            return rc;
+        }
     fprintf(stderr, "memnet: unknown command \"%s\"\n\n", argv[1]);
     usage(stderr);
     return 2;
