@@ -735,6 +735,378 @@ START_TEST(test_cb_bad_input)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------- projector quantities */
+
+/* random connected multigraph: a spanning path plus random chords, a parallel edge, and an
+ * isolated extra component (nodes n..n+2) */
+static mn_graph *random_graph(int n, int extra, uint64_t seed, int with_outside)
+{
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, seed, 9));
+    int cap = n - 1 + extra + 4;
+    int64_t *u = malloc(sizeof(int64_t) * cap), *v = malloc(sizeof(int64_t) * cap);
+    int m = 0;
+    for (int i = 0; i + 1 < n; i++) {
+        int a = (int)mn_rng_below(rng, (uint64_t)(i + 1));
+        u[m] = i + 1;
+        v[m] = a; /* random tree */
+        m++;
+    }
+    for (int k = 0; k < extra; k++) {
+        int a = (int)mn_rng_below(rng, (uint64_t)n), b = (int)mn_rng_below(rng, (uint64_t)n);
+        if (a == b) b = (a + 1) % n;
+        u[m] = a;
+        v[m] = b;
+        m++;
+    }
+    u[m] = u[0]; /* a parallel edge */
+    v[m] = v[0];
+    m++;
+    int nn = n;
+    if (with_outside) {
+        u[m] = n;
+        v[m] = n + 1;
+        m++;
+        u[m] = n + 1;
+        v[m] = n + 2;
+        m++;
+        nn = n + 3;
+    }
+    mn_graph *g;
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, (size_t)nn, (size_t)m, u, v));
+    free(u);
+    free(v);
+    mn_rng_free(rng);
+    return g;
+}
+
+/* dense reference projector of the graph augmented by edge source->drain (single nodes),
+ * restricted to the component of the source: Omega = B_r^T (B_r B_r^T)^{-1} B_r with the
+ * drain row removed. Returns (m+1) x (m+1) row major; edges outside get zero rows. */
+static double *dense_omega(mn_graph *g, int src, int dst, const int *comp)
+{
+    int n = (int)mn_graph_node_count(g), m = (int)mn_graph_edge_count(g);
+    const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+    int M = m + 1;
+    /* reduced node index */
+    int *ri = malloc(sizeof(int) * n), nr = 0;
+    for (int i = 0; i < n; i++) ri[i] = (comp[i] && i != dst) ? nr++ : -1;
+    double *B = calloc((size_t)nr * M, sizeof(double)); /* nr x M */
+    for (int e = 0; e <= m; e++) {
+        int a = e < m ? eu[e] : src, b = e < m ? ev[e] : dst;
+        if (!comp[a]) continue;
+        if (ri[a] >= 0) B[(size_t)ri[a] * M + e] += 1;
+        if (ri[b] >= 0) B[(size_t)ri[b] * M + e] -= 1;
+    }
+    double *X = malloc(sizeof(double) * (size_t)nr * M), *A = malloc(sizeof(double) * nr * nr),
+           *col = malloc(sizeof(double) * nr);
+    for (int e = 0; e < M; e++) {
+        for (int i = 0; i < nr; i++)
+            for (int j = 0; j < nr; j++) {
+                double s = 0;
+                for (int k = 0; k < M; k++) s += B[(size_t)i * M + k] * B[(size_t)j * M + k];
+                A[i * nr + j] = s;
+            }
+        for (int i = 0; i < nr; i++) col[i] = B[(size_t)i * M + e];
+        ck_assert_int_eq(mn_test_dense_solve(A, col, nr), 0);
+        for (int i = 0; i < nr; i++) X[(size_t)i * M + e] = col[i];
+    }
+    double *Om = calloc((size_t)M * M, sizeof(double));
+    for (int a = 0; a < M; a++)
+        for (int b = 0; b < M; b++) {
+            double s = 0;
+            for (int i = 0; i < nr; i++) s += B[(size_t)i * M + a] * X[(size_t)i * M + b];
+            Om[(size_t)a * M + b] = s;
+        }
+    free(ri);
+    free(B);
+    free(X);
+    free(A);
+    free(col);
+    return Om;
+}
+
+/* exact G_eff by a dense nodal solve with conductances Gs (drain grounded, source at 1 V) */
+static double dense_geff(mn_graph *g, int src, int dst, const int *comp, const double *Ge)
+{
+    int n = (int)mn_graph_node_count(g), m = (int)mn_graph_edge_count(g);
+    const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+    int *ri = malloc(sizeof(int) * n), nf = 0;
+    for (int i = 0; i < n; i++) ri[i] = (comp[i] && i != dst && i != src) ? nf++ : -1;
+    double *A = calloc((size_t)nf * nf, sizeof(double)), *b = calloc(nf, sizeof(double));
+    for (int e = 0; e < m; e++) {
+        int a = eu[e], c = ev[e];
+        if (!comp[a]) continue;
+        if (ri[a] >= 0) A[ri[a] * nf + ri[a]] += Ge[e];
+        if (ri[c] >= 0) A[ri[c] * nf + ri[c]] += Ge[e];
+        if (ri[a] >= 0 && ri[c] >= 0) {
+            A[ri[a] * nf + ri[c]] -= Ge[e];
+            A[ri[c] * nf + ri[a]] -= Ge[e];
+        }
+        if (ri[a] >= 0 && c == src) b[ri[a]] += Ge[e];
+        if (ri[c] >= 0 && a == src) b[ri[c]] += Ge[e];
+    }
+    ck_assert_int_eq(mn_test_dense_solve(A, b, nf), 0);
+    double I = 0;
+    for (int e = 0; e < m; e++) {
+        int a = eu[e], c = ev[e];
+        double pa = a == src ? 1 : ri[a] >= 0 ? b[ri[a]] : 0;
+        double pc = c == src ? 1 : ri[c] >= 0 ? b[ri[c]] : 0;
+        if (a == src && c != src) I += Ge[e] * (pa - pc);
+        if (c == src && a != src) I += Ge[e] * (pc - pa);
+    }
+    free(ri);
+    free(A);
+    free(b);
+    return I;
+}
+
+static void component_of(mn_graph *g, int node, int *comp)
+{
+    const mn_index *lab;
+    size_t nc;
+    MN_ASSERT_OK(ctx, mn_graph_components(g, &lab, &nc));
+    for (size_t i = 0; i < mn_graph_node_count(g); i++) comp[i] = lab[i] == lab[node];
+}
+
+START_TEST(test_projector_dense_reference)
+{
+    int methods[3] = { MN_MEANFIELD_DIAG_DENSE, MN_MEANFIELD_DIAG_SELINV, MN_MEANFIELD_DIAG_AUTO };
+    mn_graph *g = random_graph(40, 70, 17, 1);
+    int n = (int)mn_graph_node_count(g), m = (int)mn_graph_edge_count(g), M = m + 1;
+    int comp[64];
+    component_of(g, 3, comp);
+    double *Om = dense_omega(g, 3, 27, comp);
+    /* Omega is a projector: Omega^2 = Omega (sanity of the reference) */
+    for (int a = 0; a < M; a += 7)
+        for (int b = 0; b < M; b += 5) {
+            double s = 0;
+            for (int k = 0; k < M; k++) s += Om[a * M + k] * Om[k * M + b];
+            MN_ASSERT_ABS(s, Om[a * M + b], 1e-12);
+        }
+    double tr = 0, tr2 = 0, om = 0;
+    int nin = 0;
+    for (int i = 0; i < m; i++) {
+        tr += Om[i * M + i];
+        for (int j = 0; j < m; j++) tr2 += Om[i * M + j] * Om[i * M + j];
+        if (comp[mn_graph_edge_u(g)[i]]) {
+            om += fabs(Om[i * M + m]);
+            nin++;
+        }
+    }
+    for (int k = 0; k < 3; k++) {
+        mn_index s = 3, d = 27;
+        mn_meanfield_projector *p;
+        MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, methods[k], 0, 0));
+        MN_ASSERT_ABS(mn_meanfield_projector_omega_n1(p), Om[(size_t)m * M + m], 1e-12);
+        const double *ov = mn_meanfield_projector_omega_vec(p), *dg = mn_meanfield_projector_diag(p);
+        for (int i = 0; i < m; i++) {
+            MN_ASSERT_ABS(ov[i], Om[i * M + m], 1e-12);
+            MN_ASSERT_ABS(dg[i], Om[i * M + i], 1e-10);
+        }
+        MN_ASSERT_ABS(mn_meanfield_projector_trace(p), tr, 1e-10);
+        MN_ASSERT_ABS(mn_meanfield_projector_trace2(p), tr2, 1e-10);
+        MN_ASSERT_ABS(mn_meanfield_projector_omega_mean(p), om / nin, 1e-12);
+        ck_assert_uint_eq(mn_meanfield_projector_outside_count(p), (size_t)(m - nin));
+        /* <g> of 000 eq. (25) */
+        double gs[200], num = 0, den = 0;
+        for (int i = 0; i < m; i++) {
+            gs[i] = 0.5 + 0.4 * sin(3.0 * i);
+            double w = 0;
+            for (int j = 0; j < m; j++) w += Om[i * M + j] * Om[j * M + i];
+            num += w * gs[i];
+            den += w;
+        }
+        double gm;
+        MN_ASSERT_OK(ctx, mn_meanfield_projector_g_mean(p, gs, &gm, NULL));
+        MN_ASSERT_REL(gm, num / den, 1e-10);
+        mn_meanfield_projector_free(p);
+    }
+    free(Om);
+    (void)n;
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_projector_geff)
+{
+    mn_graph *g = random_graph(30, 50, 23, 1);
+    int m = (int)mn_graph_edge_count(g), M = m + 1;
+    int comp[64];
+    component_of(g, 0, comp);
+    mn_index s = 0, d = 17;
+    mn_meanfield_projector *p;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, MN_MEANFIELD_DIAG_SELINV, 0, 0));
+    double Gmin = 2e-3, chi = 40, gs[128], Ge[128];
+    /* equal g: the mean field G_eff (000 eq. 26) is exact */
+    for (int i = 0; i < m; i++) {
+        gs[i] = 0.37;
+        Ge[i] = Gmin * (1 + chi * 0.37);
+    }
+    double Gmf, Gex = dense_geff(g, 0, 17, comp, Ge);
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_g_eff(p, gs, Gmin, chi, &Gmf));
+    MN_ASSERT_REL(Gmf, Gex, 1e-10);
+    /* unequal g: Corollary 2 (000 eq. 24, G_{N+1} -> 0) equals the Kirchhoff solve:
+     * rho = Omega_N1 - chi Omega->^T g (I + chi Omega~ g)^{-1} Omega->, G = G_min (1-rho)/rho */
+    double *Om = dense_omega(g, 0, 17, comp);
+    for (int i = 0; i < m; i++) {
+        gs[i] = 0.5 + 0.45 * cos(2.3 * i);
+        Ge[i] = Gmin * (1 + chi * gs[i]);
+    }
+    const double *ov = mn_meanfield_projector_omega_vec(p);
+    double *A = malloc(sizeof(double) * m * m), *y = malloc(sizeof(double) * m);
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < m; j++) A[i * m + j] = (i == j) + chi * Om[i * M + j] * gs[j];
+        y[i] = ov[i];
+    }
+    ck_assert_int_eq(mn_test_dense_solve(A, y, m), 0);
+    double rho = mn_meanfield_projector_omega_n1(p);
+    for (int i = 0; i < m; i++) rho -= chi * ov[i] * gs[i] * y[i];
+    MN_ASSERT_REL(Gmin * (1 - rho) / rho, dense_geff(g, 0, 17, comp, Ge), 1e-10);
+    free(A);
+    free(y);
+    free(Om);
+    mn_meanfield_projector_free(p);
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_projector_electrode_sets)
+{
+    /* node sets are contracted: the same as a graph where the set is merged into one node */
+    mn_graph *g = random_graph(30, 40, 31, 0);
+    int m = (int)mn_graph_edge_count(g);
+    const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+    mn_index src[3] = { 0, 5, 9 }, dst[2] = { 20, 21 };
+    /* merged graph: 5, 9 -> 0 and 21 -> 20; edges inside a set dropped */
+    int64_t *u = malloc(sizeof(int64_t) * m), *v = malloc(sizeof(int64_t) * m);
+    int *map = malloc(sizeof(int) * m), mm = 0;
+    for (int e = 0; e < m; e++) {
+        int a = eu[e], b = ev[e];
+        if (a == 5 || a == 9) a = 0;
+        if (b == 5 || b == 9) b = 0;
+        if (a == 21) a = 20;
+        if (b == 21) b = 20;
+        map[e] = -1;
+        if (a == b) continue;
+        u[mm] = a;
+        v[mm] = b;
+        map[e] = mm++;
+    }
+    mn_graph *h;
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&h, ctx, 30, (size_t)mm, u, v));
+    mn_meanfield_projector *p, *q;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, src, 3, dst, 2, MN_MEANFIELD_DIAG_SELINV, 0, 0));
+    mn_index s0 = 0, d0 = 20;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&q, h, &s0, 1, &d0, 1, MN_MEANFIELD_DIAG_DENSE, 0, 0));
+    MN_ASSERT_REL(mn_meanfield_projector_omega_n1(p), mn_meanfield_projector_omega_n1(q), 1e-12);
+    const double *dp = mn_meanfield_projector_diag(p), *dq = mn_meanfield_projector_diag(q);
+    /* merged nodes 5, 9, 21 are isolated in h: its rank is smaller by 3 */
+    MN_ASSERT_REL(mn_meanfield_projector_trace(p), mn_meanfield_projector_trace(q), 1e-12);
+    for (int e = 0; e < m; e++) {
+        if (map[e] < 0) MN_ASSERT_ABS(dp[e], 0, 0);
+        else MN_ASSERT_ABS(dp[e], dq[map[e]], 1e-11);
+    }
+    ck_assert_uint_eq(mn_meanfield_projector_outside_count(p), (size_t)(m - mm));
+    mn_meanfield_projector_free(p);
+    mn_meanfield_projector_free(q);
+    mn_graph_free(h);
+    free(u);
+    free(v);
+    free(map);
+    mn_graph_free(g);
+}
+END_TEST
+
+static mn_graph *lattice(int L)
+{
+    int n = L * L, m = 2 * L * (L - 1), k = 0;
+    int64_t *u = malloc(sizeof(int64_t) * m), *v = malloc(sizeof(int64_t) * m);
+    for (int i = 0; i < L; i++)
+        for (int j = 0; j < L; j++) {
+            if (j + 1 < L) {
+                u[k] = i * L + j;
+                v[k++] = i * L + j + 1;
+            }
+            if (i + 1 < L) {
+                u[k] = i * L + j;
+                v[k++] = (i + 1) * L + j;
+            }
+        }
+    mn_graph *g;
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, (size_t)n, (size_t)m, u, v));
+    free(u);
+    free(v);
+    return g;
+}
+
+START_TEST(test_projector_randomised)
+{
+    mn_graph *g = lattice(40);
+    int L = 40, m = (int)mn_graph_edge_count(g);
+    mn_index src[40], dst[40];
+    for (int i = 0; i < L; i++) {
+        src[i] = i * L;         /* left column */
+        dst[i] = i * L + L - 1; /* right column */
+    }
+    mn_meanfield_projector *ex, *rn;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&ex, g, src, 40, dst, 40, MN_MEANFIELD_DIAG_SELINV, 0, 0));
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&rn, g, src, 40, dst, 40, MN_MEANFIELD_DIAG_RANDOM,
+                                                 0.005, 42));
+    /* lattice between two columns: R = (L-1)/L per unit weights, Omega_N1 = R/(1+R) */
+    double R = (L - 1.0) / L;
+    MN_ASSERT_REL(mn_meanfield_projector_omega_n1(ex), R / (1 + R), 1e-12);
+    ck_assert(mn_meanfield_projector_probes(rn) >= 32);
+    const double *de = mn_meanfield_projector_diag(ex), *dr = mn_meanfield_projector_diag(rn),
+                 *er = mn_meanfield_projector_diag_error(rn);
+    int within = 0, nin = 0;
+    for (int e = 0; e < m; e++) {
+        if (de[e] == 0 && dr[e] == 0) continue;
+        nin++;
+        within += fabs(dr[e] - de[e]) <= 3 * er[e];
+    }
+    /* 8 batch means: the error estimate has 7 degrees of freedom (t distribution) */
+    ck_assert_msg(within >= 0.95 * nin, "%d of %d within 3 sigma", within, nin);
+    double *gs = malloc(sizeof(double) * m), ge, gr, err;
+    for (int e = 0; e < m; e++) gs[e] = (e % 7) / 6.0;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_g_mean(ex, gs, &ge, NULL));
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_g_mean(rn, gs, &gr, &err));
+    ck_assert(err > 0);
+    ck_assert_msg(fabs(gr - ge) <= 4 * err + 1e-12, "<g> %g vs exact %g (err %g)", gr, ge, err);
+    ck_assert_msg(fabs(gr - ge) <= 0.01 * ge, "<g> %g vs exact %g", gr, ge);
+    free(gs);
+    mn_meanfield_projector_free(ex);
+    mn_meanfield_projector_free(rn);
+    mn_graph_free(g);
+}
+END_TEST
+
+START_TEST(test_projector_bad_input)
+{
+    mn_graph *g = random_graph(10, 5, 3, 1);
+    mn_meanfield_projector *p = (void *)1;
+    mn_index s = 0, d = 11, bad = 99;
+    MN_ASSERT_ERR(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, 0, 0, 0), MN_ERR_SINGULAR,
+                  "not connected");
+    ck_assert_ptr_null(p);
+    MN_ASSERT_ERR(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &bad, 1, 0, 0, 0), MN_ERR_RANGE, "99");
+    MN_ASSERT_ERR(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &s, 1, 0, 0, 0), MN_ERR_INVALID,
+                  "both");
+    d = 4;
+    MN_ASSERT_ERR(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, MN_MEANFIELD_DIAG_RANDOM, 2, 0),
+                  MN_ERR_RANGE, "tolerance 2");
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, 0, 0, 0));
+    double gs[32];
+    for (int i = 0; i < 32; i++) gs[i] = 0.1;
+    gs[3] = NAN;
+    double gm;
+    MN_ASSERT_ERR(ctx, mn_meanfield_projector_g_mean(p, gs, &gm, NULL), MN_ERR_RANGE, "g[3]");
+    mn_meanfield_projector_free(p);
+    mn_graph_free(g);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("meanfield");
@@ -763,6 +1135,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_cb_rule16);
     tcase_add_test(tc, test_cb_bad_input);
     suite_add_tcase(s, tc);
+    TCase *tb = tcase_create("projector");
+    tcase_add_checked_fixture(tb, setup, teardown);
+    tcase_add_test(tb, test_projector_dense_reference);
+    tcase_add_test(tb, test_projector_geff);
+    tcase_add_test(tb, test_projector_electrode_sets);
+    tcase_add_test(tb, test_projector_randomised);
+    tcase_add_test(tb, test_projector_bad_input);
+    suite_add_tcase(s, tb);
     return s;
 }
 
