@@ -964,6 +964,13 @@ START_TEST(test_projector_geff)
     double rho = mn_meanfield_projector_omega_n1(p);
     for (int i = 0; i < m; i++) rho -= chi * ov[i] * gs[i] * y[i];
     MN_ASSERT_REL(Gmin * (1 - rho) / rho, dense_geff(g, 0, 17, comp, Ge), 1e-10);
+    /* the sparse exact solve agrees with the dense one */
+    double Gsp;
+    MN_ASSERT_OK(ctx, mn_meanfield_effective_conductance(g, &s, 1, &d, 1, Ge, &Gsp));
+    MN_ASSERT_REL(Gsp, dense_geff(g, 0, 17, comp, Ge), 1e-12);
+    Ge[2] = -1;
+    MN_ASSERT_ERR(ctx, mn_meanfield_effective_conductance(g, &s, 1, &d, 1, Ge, &Gsp), MN_ERR_RANGE,
+                  "G[2] = -1");
     free(A);
     free(y);
     free(Om);

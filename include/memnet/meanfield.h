@@ -551,6 +551,22 @@ MN_API mn_status mn_meanfield_projector_g_mean(const mn_meanfield_projector *p, 
 MN_API mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, const double *g,
                                               double G_min, double chi, double *G_eff);
 
+/**
+ * @brief Exact two-terminal effective conductance between the source and drain node sets for
+ *        edge conductances G (a sparse nodal solve with CHOLMOD: drain grounded, unit current
+ *        injected at the source, G_eff = 1/phi_source). The exact counterpart of 000 eq. (26)
+ *        and of Corollary 2 (000 eq. (24)). Node sets are electrodes (contracted); nodes not
+ *        joined to the drain through positive conductances are excluded.
+ * @param[in] G edge-count conductances (S), finite and >= 0.
+ * @param[out] G_eff in S (0 if no conducting path joins source and drain).
+ * @return #MN_OK, #MN_ERR_RANGE (bad node id or conductance: the message names it),
+ *         #MN_ERR_INVALID, #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source,
+                                                    size_t n_source, const mn_index *drain,
+                                                    size_t n_drain, const double *G,
+                                                    double *G_eff);
+
 MN_END_DECLS
 
 #endif /* MEMNET_MEANFIELD_H */

@@ -452,24 +452,36 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
         double texact = 0; /* sum of R_e over the circuit = nr (Foster) */
         texact = (double)nr;
         for (;;) {
-            for (int bt = 0; bt < MN__BATCHES; bt++) {
-                memset(b, 0, nr * sizeof(double));
-                for (size_t e = 0; e < m; e++) {
-                    if (!P->in[e]) continue;
-                    double q = (mn__rng_u64(&rs) >> 63) ? 1.0 : -1.0;
-                    int a = ridx[cid[eu[e]]], c = ridx[cid[ev[e]]];
-                    if (a >= 0) b[a] += q;
-                    if (c >= 0) b[c] -= q;
+            /* one probe per batch, solved together (one multi-column CHOLMOD solve) */
+            cholmod_dense *Bm = cholmod_zeros(nr, MN__BATCHES, CHOLMOD_REAL, &ch.c);
+            if (!Bm) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: out of memory (probes)"));
+            double *bx = Bm->x;
+            for (size_t e = 0; e < m; e++) {
+                if (!P->in[e]) continue;
+                int a = ridx[cid[eu[e]]], c = ridx[cid[ev[e]]];
+                uint64_t bits = mn__rng_u64(&rs);
+                for (int bt = 0; bt < MN__BATCHES; bt++) {
+                    double q = ((bits >> bt) & 1) ? 1.0 : -1.0;
+                    if (a >= 0) bx[(size_t)bt * nr + a] += q;
+                    if (c >= 0) bx[(size_t)bt * nr + c] -= q;
                 }
-                MN__TRY(chol_solve(&ch, b, x, nr));
+            }
+            cholmod_dense *Xm = cholmod_solve(CHOLMOD_A, ch.L, Bm, &ch.c);
+            cholmod_free_dense(&Bm, &ch.c);
+            if (!Xm) MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD solve failed (status %d)",
+                                        ch.c.status));
+            const double *xx = Xm->x;
+            for (int bt = 0; bt < MN__BATCHES; bt++) {
                 double *bb = P->batch + (size_t)bt * m;
+                const double *xb = xx + (size_t)bt * nr;
                 for (size_t e = 0; e < m; e++) {
                     if (!P->in[e]) continue;
                     int a = ridx[cid[eu[e]]], c = ridx[cid[ev[e]]];
-                    double z = (a >= 0 ? x[a] : 0) - (c >= 0 ? x[c] : 0);
+                    double z = (a >= 0 ? xb[a] : 0) - (c >= 0 ? xb[c] : 0);
                     bb[e] += z * z;
                 }
             }
+            cholmod_free_dense(&Xm, &ch.c);
             k += MN__BATCHES;
             /* stopping rule: relative standard error (between batches) of two weighted sums:
              * the total and a pseudo-random test state in [0, 1] */
@@ -603,4 +615,138 @@ mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, const do
     /* 000 eq. (26) */
     *G_eff = (1 - p->omega_n1) / p->omega_n1 * G_min * (1 + chi * gm);
     return MN_OK;
+}
+
+mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source, size_t n_source,
+                                             const mn_index *drain, size_t n_drain, const double *G,
+                                             double *G_eff)
+{
+    if (!g) return MN_ERR_INVALID;
+    mn_context *ctx = mn_graph_context(g);
+    if (!G_eff || !G || !source || !drain || !n_source || !n_drain)
+        return mn__error(ctx, MN_ERR_INVALID, "effective conductance: NULL or empty argument");
+    size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
+    const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+    for (size_t e = 0; e < m; e++)
+        if (!(isfinite(G[e]) && G[e] >= 0))
+            return mn__error(ctx, MN_ERR_RANGE, "effective conductance: G[%zu] = %g must be finite "
+                             "and >= 0", e, G[e]);
+    mn_status st = MN_OK;
+    int *cid = NULL, *off = NULL, *adj = NULL, *ridx = NULL, *queue = NULL;
+    double *b = NULL, *x = NULL;
+    cholmod_triplet *T = NULL;
+    chol ch;
+    memset(&ch, 0, sizeof ch);
+    ch.ctx = ctx;
+    cid = mn__malloc_or_err(ctx, n ? n : 1, sizeof(int), "effective conductance");
+    if (!cid) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t i = 0; i < n; i++) cid[i] = -1;
+    for (size_t i = 0; i < n_source; i++) {
+        if (source[i] < 0 || (size_t)source[i] >= n)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "source node %d out of range [0, %zu)",
+                               (int)source[i], n));
+        cid[source[i]] = 0;
+    }
+    for (size_t i = 0; i < n_drain; i++) {
+        if (drain[i] < 0 || (size_t)drain[i] >= n)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "drain node %d out of range [0, %zu)",
+                               (int)drain[i], n));
+        if (cid[drain[i]] == 0)
+            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "node %d is in both source and drain",
+                               (int)drain[i]));
+        cid[drain[i]] = 1;
+    }
+    size_t nc = 2;
+    for (size_t i = 0; i < n; i++)
+        if (cid[i] < 0) cid[i] = (int)nc++;
+    /* nodes joined to the drain through positive conductances */
+    off = mn__calloc_or_err(ctx, nc + 1, sizeof(int), "effective conductance");
+    adj = mn__malloc_or_err(ctx, 2 * m + 1, sizeof(int), "effective conductance");
+    queue = mn__malloc_or_err(ctx, nc, sizeof(int), "effective conductance");
+    ridx = mn__malloc_or_err(ctx, nc, sizeof(int), "effective conductance");
+    if (!off || !adj || !queue || !ridx) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t e = 0; e < m; e++) {
+        int a = cid[eu[e]], c = cid[ev[e]];
+        if (a == c || G[e] == 0) continue;
+        off[a + 1]++;
+        off[c + 1]++;
+    }
+    for (size_t i = 0; i < nc; i++) off[i + 1] += off[i];
+    for (size_t i = 0; i < nc; i++) queue[i] = off[i];
+    for (size_t e = 0; e < m; e++) {
+        int a = cid[eu[e]], c = cid[ev[e]];
+        if (a == c || G[e] == 0) continue;
+        adj[queue[a]++] = c;
+        adj[queue[c]++] = a;
+    }
+    for (size_t i = 0; i < nc; i++) ridx[i] = -2;
+    size_t qh = 0, qt = 0;
+    queue[qt++] = 1;
+    ridx[1] = -1;
+    while (qh < qt) {
+        int a = queue[qh++];
+        for (int p = off[a]; p < off[a + 1]; p++)
+            if (ridx[adj[p]] == -2) {
+                ridx[adj[p]] = -1;
+                queue[qt++] = adj[p];
+            }
+    }
+    if (ridx[0] == -2) { /* no conducting path */
+        *G_eff = 0;
+        goto cleanup;
+    }
+    size_t nr = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (ridx[i] == -1 && i != 1) ridx[i] = (int)nr++;
+    cholmod_start(&ch.c);
+    ch.started = 1;
+    ch.c.print = 0;
+    T = cholmod_allocate_triplet(nr, nr, nr + m, -1, CHOLMOD_REAL, &ch.c);
+    if (!T) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: out of memory"));
+    {
+        int *Ti = T->i, *Tj = T->j;
+        double *Tx = T->x;
+        size_t k = 0;
+        for (size_t i = 0; i < nr; i++) {
+            Ti[k] = Tj[k] = (int)i;
+            Tx[k++] = 0;
+        }
+        for (size_t e = 0; e < m; e++) {
+            int a0 = cid[eu[e]], c0 = cid[ev[e]];
+            if (a0 == c0 || G[e] == 0 || ridx[a0] == -2) continue;
+            int a = ridx[a0], c = ridx[c0];
+            if (a >= 0) Tx[a] += G[e];
+            if (c >= 0) Tx[c] += G[e];
+            if (a >= 0 && c >= 0) {
+                Ti[k] = a > c ? a : c;
+                Tj[k] = a > c ? c : a;
+                Tx[k++] = -G[e];
+            }
+        }
+        T->nnz = k;
+    }
+    ch.A = cholmod_triplet_to_sparse(T, 0, &ch.c);
+    cholmod_free_triplet(&T, &ch.c);
+    if (!ch.A) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: cannot build the Laplacian"));
+    ch.L = cholmod_analyze(ch.A, &ch.c);
+    if (!ch.L || !cholmod_factorize(ch.A, ch.L, &ch.c) || ch.c.status != CHOLMOD_OK)
+        MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD factorisation failed (status %d)",
+                           ch.c.status));
+    b = mn__calloc_or_err(ctx, nr, sizeof(double), "effective conductance");
+    x = mn__calloc_or_err(ctx, nr, sizeof(double), "effective conductance");
+    if (!b || !x) MN__FAIL(MN_ERR_NOMEM);
+    b[ridx[0]] = 1;
+    MN__TRY(chol_solve(&ch, b, x, nr));
+    *G_eff = 1 / x[ridx[0]];
+cleanup:
+    if (T) cholmod_free_triplet(&T, &ch.c);
+    chol_free(&ch);
+    mn__free(ctx, cid);
+    mn__free(ctx, off);
+    mn__free(ctx, adj);
+    mn__free(ctx, ridx);
+    mn__free(ctx, queue);
+    mn__free(ctx, b);
+    mn__free(ctx, x);
+    return st;
 }
