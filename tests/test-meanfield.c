@@ -1089,6 +1089,29 @@ START_TEST(test_projector_randomised)
 }
 END_TEST
 
+START_TEST(test_projector_selinv_lattice)
+{
+    /* selected inversion vs the dense inverse on a 30 x 30 lattice (large supernodes) */
+    mn_graph *g = lattice(30);
+    int m = (int)mn_graph_edge_count(g);
+    mn_index s = 0, d = 899;
+    mn_meanfield_projector *a, *b;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&a, g, &s, 1, &d, 1, MN_MEANFIELD_DIAG_DENSE, 0, 0));
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&b, g, &s, 1, &d, 1, MN_MEANFIELD_DIAG_SELINV, 0, 0));
+    const double *da = mn_meanfield_projector_diag(a), *db = mn_meanfield_projector_diag(b);
+    double sum = 0;
+    for (int e = 0; e < m; e++) {
+        MN_ASSERT_ABS(db[e], da[e], 1e-10);
+        sum += da[e];
+    }
+    /* sum_i Omega_ii over the graph's edges = Tr(Omega~) */
+    MN_ASSERT_REL(sum, mn_meanfield_projector_trace(a), 1e-11);
+    mn_meanfield_projector_free(a);
+    mn_meanfield_projector_free(b);
+    mn_graph_free(g);
+}
+END_TEST
+
 START_TEST(test_projector_bad_input)
 {
     mn_graph *g = random_graph(10, 5, 3, 1);
@@ -1148,6 +1171,7 @@ static Suite *suite(void)
     tcase_add_test(tb, test_projector_geff);
     tcase_add_test(tb, test_projector_electrode_sets);
     tcase_add_test(tb, test_projector_randomised);
+    tcase_add_test(tb, test_projector_selinv_lattice);
     tcase_add_test(tb, test_projector_bad_input);
     suite_add_tcase(s, tb);
     return s;

@@ -18,6 +18,8 @@ static double now(void)
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+static double cpu(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
 static int cmpd(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -133,22 +135,25 @@ int main(int argc, char **argv)
     printf("graph=%s nodes=%zu edges=%zu source_nodes=%zu drain_nodes=%zu repeats=%d tol=%g\n", kind,
            mn_graph_node_count(g), m, ns, nd, reps, tol);
     double *tex = malloc(sizeof(double) * reps), *trn = malloc(sizeof(double) * reps);
+    double *cex = malloc(sizeof(double) * reps), *crn = malloc(sizeof(double) * reps);
     mn_meanfield_projector *ex = NULL, *rn = NULL;
     for (int r = 0; r < reps; r++) {
         mn_meanfield_projector_free(ex);
         mn_meanfield_projector_free(rn);
-        double t0 = now();
+        double t0 = now(), c0 = cpu();
         if (mn_meanfield_projector_new(&ex, g, src, ns, dst, nd, MN_MEANFIELD_DIAG_SELINV, 0, 0)) {
             fprintf(stderr, "%s\n", mn_context_last_error(ctx));
             return 1;
         }
-        double t1 = now();
+        double t1 = now(), c1 = cpu();
         if (mn_meanfield_projector_new(&rn, g, src, ns, dst, nd, MN_MEANFIELD_DIAG_RANDOM, tol,
                                        (uint64_t)r + 1)) {
             fprintf(stderr, "%s\n", mn_context_last_error(ctx));
             return 1;
         }
-        double t2 = now();
+        double t2 = now(), c2 = cpu();
+        cex[r] = c1 - c0;
+        crn[r] = c2 - c1;
         tex[r] = t1 - t0;
         trn[r] = t2 - t1;
     }
@@ -176,14 +181,15 @@ int main(int argc, char **argv)
     printf("Omega_N1=%.10g trace_Omega=%.10g trace_Omega2=%.10g Omega_mean=%.6g\n",
            mn_meanfield_projector_omega_n1(ex), mn_meanfield_projector_trace(ex),
            mn_meanfield_projector_trace2(ex), mn_meanfield_projector_omega_mean(ex));
-    printf("exact_selinv_s_median=%.3f\n", median(tex, reps));
-    printf("randomised_s_median=%.3f probes=%zu\n", median(trn, reps), mn_meanfield_projector_probes(rn));
+    printf("exact_selinv_s_median=%.3f cpu_s_median=%.3f\n", median(tex, reps), median(cex, reps));
+    printf("randomised_s_median=%.3f cpu_s_median=%.3f probes=%zu\n", median(trn, reps),
+           median(crn, reps), mn_meanfield_projector_probes(rn));
     printf("ratio_exact_over_randomised=%.2f\n", median(tex, reps) / median(trn, reps));
     printf("g_mean_exact=%.10g g_mean_random=%.10g rel_err=%.2e reported_err=%.2e\n", ge, gr,
            fabs(gr - ge) / ge, gerr / ge);
     printf("G_eff_mf_exact=%.10g G_eff_mf_random=%.10g rel_err=%.2e\n", Ge, Gr, fabs(Gr - Ge) / Ge);
     printf("diag_sum_rel_err=%.2e diag_median_rel_err=%.3f\n", fabs(sdr - sde) / sde, medrel);
-    free(rel); free(gs); free(tex); free(trn); free(src); free(dst);
+    free(rel); free(gs); free(tex); free(trn); free(cex); free(crn); free(src); free(dst);
     mn_rng_free(rng);
     mn_meanfield_projector_free(ex);
     mn_meanfield_projector_free(rn);

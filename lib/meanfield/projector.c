@@ -115,7 +115,15 @@ static mn_status chol_solve(chol *ch, const double *b, double *x, size_t nr)
     return MN_OK;
 }
 
-/* Takahashi selected inversion of the simplicial LDL' factor: Z with the pattern of L */
+/* Takahashi selected inversion of the simplicial LDL' factor A = L D L^T: Z = A^{-1} on the
+ * pattern of L, from the last column to the first:
+ *   Z_ij = -sum_{k in S_j} L_kj Z_ik (i in S_j),  Z_jj = 1/d_j - sum_{k in S_j} L_kj Z_kj,
+ * S_j the rows below the diagonal of column j. Columns are grouped into supernodes (runs of
+ * columns whose structures nest: struct(j) = {j+1} U struct(j+1)); for a supernode the entries
+ * of Z on its rows are gathered once into a dense block and every column of the supernode is
+ * then a dense matrix-vector product. */
+#define MN__SN_MAX 3000
+
 static mn_status selinv(chol *ch, double **Zout)
 {
     mn_context *ctx = ch->ctx;
@@ -126,52 +134,102 @@ static mn_status selinv(chol *ch, double **Zout)
     size_t n = L->n;
     const int *Lp = L->p, *Li = L->i;
     const double *Lx = L->x;
+    for (size_t j = 0; j < n; j++) { /* diagonal first, rows ascending */
+        if (Li[Lp[j]] != (int)j)
+            return mn__error(ctx, MN_ERR_INTERNAL, "selected inversion: column %zu of the factor "
+                             "does not start with its diagonal", j);
+        for (int p = Lp[j] + 1; p + 1 < Lp[j + 1]; p++)
+            if (Li[p] >= Li[p + 1])
+                return mn__error(ctx, MN_ERR_INTERNAL, "selected inversion: unsorted factor column %zu",
+                                 j);
+    }
     size_t nnz = (size_t)Lp[n];
-    double *Z = mn__malloc_or_err(ctx, nnz, sizeof(double), "selected inverse");
-    int *mark = mn__malloc_or_err(ctx, n, sizeof(int), "selected inverse");
-    double *lval = mn__malloc_or_err(ctx, n, sizeof(double), "selected inverse");
-    double *acc = mn__calloc_or_err(ctx, n, sizeof(double), "selected inverse");
-    if (!Z || !mark || !lval || !acc) {
+    double *Z = mn__malloc_or_err(ctx, nnz ? nnz : 1, sizeof(double), "selected inverse");
+    int *loc = mn__malloc_or_err(ctx, n ? n : 1, sizeof(int), "selected inverse");
+    size_t cap = n + 1 < MN__SN_MAX ? n + 1 : MN__SN_MAX;
+    double *B = mn__malloc_or_err(ctx, cap * cap, sizeof(double), "selected inverse block");
+    double *lj = mn__malloc_or_err(ctx, cap, sizeof(double), "selected inverse");
+    double *zj = mn__malloc_or_err(ctx, cap, sizeof(double), "selected inverse");
+    if (!Z || !loc || !B || !lj || !zj) {
         mn__free(ctx, Z);
-        mn__free(ctx, mark);
-        mn__free(ctx, lval);
-        mn__free(ctx, acc);
+        mn__free(ctx, loc);
+        mn__free(ctx, B);
+        mn__free(ctx, lj);
+        mn__free(ctx, zj);
         return MN_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++) mark[i] = -1;
-    for (size_t jj = n; jj-- > 0;) {
-        int j = (int)jj;
-        int p0 = Lp[j], p1 = Lp[j + 1];
-        double d = Lx[p0]; /* diagonal of D */
-        for (int p = p0 + 1; p < p1; p++) {
-            mark[Li[p]] = j;
-            lval[Li[p]] = Lx[p];
-            acc[Li[p]] = 0;
+    for (size_t i = 0; i < n; i++) loc[i] = -1;
+    size_t l = n;
+    while (l > 0) {
+        /* supernode [f, l-1]: extend downwards while column f-1 nests onto column f */
+        size_t last = l - 1, f = last;
+        size_t s = (size_t)(Lp[last + 1] - Lp[last] - 1); /* rows below the supernode */
+        while (f > 0) {
+            size_t c = f - 1;
+            int cnt = Lp[c + 1] - Lp[c], cnt1 = Lp[f + 1] - Lp[f];
+            if (cnt != cnt1 + 1 || cnt < 2 || Li[Lp[c] + 1] != (int)f) break;
+            if (last - c + 1 + s > cap) break;
+            f = c;
         }
-        for (int p = p0 + 1; p < p1; p++) {
-            int k = Li[p];
-            double lkj = Lx[p];
-            int q0 = Lp[k], q1 = Lp[k + 1];
-            acc[k] += lkj * Z[q0]; /* Z_kk */
-            for (int q = q0 + 1; q < q1; q++) {
-                int r = Li[q];
-                if (mark[r] == j) {
-                    acc[r] += lkj * Z[q];     /* Z_rk, target r, index k */
-                    acc[k] += lval[r] * Z[q]; /* target k, index r */
+        size_t w = last - f + 1, N = w + s;
+        if (N > cap) { /* a single very long column: should not happen below MN__SN_MAX */
+            mn__free(ctx, Z);
+            mn__free(ctx, loc);
+            mn__free(ctx, B);
+            mn__free(ctx, lj);
+            mn__free(ctx, zj);
+            return mn__error(ctx, MN_ERR_UNSUPPORTED, "selected inversion: column with %zu "
+                             "entries exceeds the dense block limit %zu", N, cap);
+        }
+        /* local indices: supernode columns 0..w-1, rows below w..N-1 */
+        const int *Srows = Li + Lp[last] + 1;
+        for (size_t a = 0; a < w; a++) loc[f + a] = (int)a;
+        for (size_t a = 0; a < s; a++) loc[Srows[a]] = (int)(w + a);
+        /* gather Z[S, S] */
+        for (size_t a = 0; a < s; a++) {
+            int k = Srows[a];
+            double *Bk = B + (w + a) * N;
+            Bk[w + a] = Z[Lp[k]];
+            for (int q = Lp[k] + 1; q < Lp[k + 1]; q++) {
+                int r = Li[q], b = loc[r];
+                if (b >= (int)w) {
+                    Bk[b] = Z[q];
+                    B[(size_t)b * N + w + a] = Z[q];
                 }
             }
         }
-        double zjj = 1 / d;
-        for (int p = p0 + 1; p < p1; p++) {
-            int i = Li[p];
-            Z[p] = -acc[i];
-            zjj += Lx[p] * acc[i];
+        /* columns last, last-1, ..., f */
+        for (size_t jj = w; jj-- > 0;) {
+            size_t j = f + jj;
+            int p0 = Lp[j];
+            size_t m_ = (size_t)(Lp[j + 1] - p0 - 1); /* rows below: local jj+1 .. N-1 */
+            const double *lx = Lx + p0 + 1;
+            size_t base = jj + 1;
+            for (size_t t = 0; t < m_; t++) lj[t] = lx[t];
+            for (size_t t = 0; t < m_; t++) {
+                const double *row = B + (base + t) * N + base;
+                double acc = 0;
+                for (size_t u = 0; u < m_; u++) acc += row[u] * lj[u];
+                zj[t] = -acc;
+            }
+            double zjj = 1 / Lx[p0];
+            for (size_t t = 0; t < m_; t++) zjj -= lj[t] * zj[t];
+            Z[p0] = zjj;
+            B[jj * N + jj] = zjj;
+            for (size_t t = 0; t < m_; t++) {
+                Z[p0 + 1 + (int)t] = zj[t];
+                B[jj * N + base + t] = zj[t];
+                B[(base + t) * N + jj] = zj[t];
+            }
         }
-        Z[p0] = zjj;
+        for (size_t a = 0; a < w; a++) loc[f + a] = -1;
+        for (size_t a = 0; a < s; a++) loc[Srows[a]] = -1;
+        l = f;
     }
-    mn__free(ctx, mark);
-    mn__free(ctx, lval);
-    mn__free(ctx, acc);
+    mn__free(ctx, loc);
+    mn__free(ctx, B);
+    mn__free(ctx, lj);
+    mn__free(ctx, zj);
     *Zout = Z;
     return MN_OK;
 }
