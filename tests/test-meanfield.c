@@ -1137,6 +1137,107 @@ START_TEST(test_projector_bad_input)
 }
 END_TEST
 
+/* ------------------------------------------------------------- allocation failures */
+
+typedef struct {
+    long left; /* allocations still allowed; -1 = unlimited */
+    long live; /* outstanding allocations */
+} fail_alloc;
+
+static void *fa_malloc(size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    if (f->left == 0) return NULL;
+    if (f->left > 0) f->left--;
+    void *p = malloc(n ? n : 1);
+    if (p) f->live++;
+    return p;
+}
+
+static void *fa_realloc(void *p, size_t n, void *ud)
+{
+    fail_alloc *f = ud;
+    if (!p) return fa_malloc(n, ud);
+    if (f->left == 0) return NULL;
+    if (f->left > 0) f->left--;
+    return realloc(p, n ? n : 1);
+}
+
+static void fa_free(void *p, void *ud)
+{
+    fail_alloc *f = ud;
+    if (p) f->live--;
+    free(p);
+}
+
+START_TEST(test_allocation_failures)
+{
+    /* every allocation failure gives MN_ERR_NOMEM, a NULL output and no leak */
+    int ok_projector = 0, ok_fit = 0, ok_cb = 0;
+    for (long k = 0; k < 200 && !(ok_projector && ok_fit && ok_cb); k++) {
+        fail_alloc fa = { -1, 0 };
+        mn_allocator al = MN_ALLOCATOR_INIT;
+        al.malloc_fn = fa_malloc;
+        al.realloc_fn = fa_realloc;
+        al.free_fn = fa_free;
+        al.user_data = &fa;
+        mn_context *c;
+        ck_assert_int_eq(mn_context_new_with_allocator(&c, &al), MN_OK);
+        int64_t u[5] = { 0, 1, 2, 3, 0 }, v[5] = { 1, 2, 3, 0, 2 };
+        mn_graph *g;
+        ck_assert_int_eq(mn_graph_new_from_edges(&g, c, 4, 5, u, v), MN_OK);
+        mn_meanfield_model *m;
+        ck_assert_int_eq(mn_meanfield_model_new(&m, c, MN_MEANFIELD_LINEAR), MN_OK);
+        long base = fa.live;
+        fa.left = k;
+        mn_index s = 0, d = 2;
+        for (int meth = 1; meth <= 3; meth++) {
+            mn_meanfield_projector *p = (void *)1;
+            mn_status st = mn_meanfield_projector_new(&p, g, &s, 1, &d, 1, meth, 0.1, 1);
+            ck_assert(st == MN_OK || st == MN_ERR_NOMEM);
+            if (st == MN_OK) {
+                if (meth == 3) ok_projector = 1;
+                mn_meanfield_projector_free(p);
+            } else
+                ck_assert_ptr_null(p);
+            ck_assert_int_eq(fa.live, base);
+        }
+        double t[6] = { 0, 1, 2, 3, 4, 5 }, V[6] = { 1, 1, 1, 0, 0, 0 }, G[6];
+        for (int i = 0; i < 6; i++) G[i] = 1 / (1.6e4 * (1 - 0.9 * 0.1 * i));
+        const char *names[1] = { "alpha" };
+        mn_meanfield_fit *f = (void *)1;
+        mn_status st = mn_meanfield_fit_run(&f, m, t, V, G, 6, names, 1, 0);
+        if (st == MN_OK) {
+            ok_fit = 1;
+            mn_meanfield_fit_free(f);
+        } else {
+            ck_assert_ptr_null(f);
+            ck_assert(st == MN_ERR_NOMEM || st == MN_ERR_CONVERGENCE);
+        }
+        ck_assert_int_eq(fa.live, base);
+        mn_meanfield_cb *cb = (void *)1;
+        st = mn_meanfield_cb_new(&cb, c, 4, 100, 1600, 100, 100, 1, 1);
+        if (st == MN_OK) {
+            double w[4] = { 0.1, 0.5, 0.9, 1 };
+            st = mn_meanfield_cb_integrate(cb, w, NULL, 3, 1, 0.1, NULL);
+            ck_assert(st == MN_OK || st == MN_ERR_NOMEM);
+            if (st == MN_OK) ok_cb = 1;
+            mn_meanfield_cb_free(cb);
+        } else {
+            ck_assert_int_eq(st, MN_ERR_NOMEM);
+            ck_assert_ptr_null(cb);
+        }
+        ck_assert_int_eq(fa.live, base);
+        fa.left = -1;
+        mn_meanfield_model_free(m);
+        mn_graph_free(g);
+        mn_context_free(c);
+        ck_assert_int_eq(fa.live, 0);
+    }
+    ck_assert(ok_projector && ok_fit && ok_cb);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("meanfield");
@@ -1173,6 +1274,7 @@ static Suite *suite(void)
     tcase_add_test(tb, test_projector_randomised);
     tcase_add_test(tb, test_projector_selinv_lattice);
     tcase_add_test(tb, test_projector_bad_input);
+    tcase_add_test(tb, test_allocation_failures);
     suite_add_tcase(s, tb);
     return s;
 }
