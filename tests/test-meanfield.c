@@ -828,7 +828,16 @@ static double *dense_omega(mn_graph *g, int src, int dst, const int *comp)
 }
 
 /* exact G_eff by a dense nodal solve with conductances Gs (drain grounded, source at 1 V) */
+static double dense_geff_phi(mn_graph *g, int src, int dst, const int *comp, const double *Ge,
+                             double *phi);
+
 static double dense_geff(mn_graph *g, int src, int dst, const int *comp, const double *Ge)
+{
+    return dense_geff_phi(g, src, dst, comp, Ge, NULL);
+}
+
+static double dense_geff_phi(mn_graph *g, int src, int dst, const int *comp, const double *Ge,
+                             double *phi)
 {
     int n = (int)mn_graph_node_count(g), m = (int)mn_graph_edge_count(g);
     const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
@@ -856,6 +865,8 @@ static double dense_geff(mn_graph *g, int src, int dst, const int *comp, const d
         if (a == src && c != src) I += Ge[e] * (pa - pc);
         if (c == src && a != src) I += Ge[e] * (pc - pa);
     }
+    if (phi)
+        for (int i = 0; i < n; i++) phi[i] = i == src ? 1 : ri[i] >= 0 ? b[ri[i]] : 0;
     free(ri);
     free(A);
     free(b);
@@ -947,6 +958,18 @@ START_TEST(test_projector_geff)
     double Gmf, Gex = dense_geff(g, 0, 17, comp, Ge);
     MN_ASSERT_OK(ctx, mn_meanfield_projector_g_eff(p, gs, Gmin, chi, &Gmf));
     MN_ASSERT_REL(Gmf, Gex, 1e-10);
+    /* equal g, voltage source v = 1: the junction voltages are Omega->_i / Omega_N1 exactly
+     * (used by mn_meanfield_model_renormalise for the linear model) */
+    {
+        double phi[64];
+        const double *ov0 = mn_meanfield_projector_omega_vec(p);
+        dense_geff_phi(g, 0, 17, comp, Ge, phi);
+        const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+        for (int i = 0; i < m; i++)
+            if (comp[eu[i]])
+                MN_ASSERT_ABS(phi[eu[i]] - phi[ev[i]], ov0[i] / mn_meanfield_projector_omega_n1(p),
+                              1e-12);
+    }
     /* unequal g: Corollary 2 (000 eq. 24, G_{N+1} -> 0) equals the Kirchhoff solve:
      * rho = Omega_N1 - chi Omega->^T g (I + chi Omega~ g)^{-1} Omega->, G = G_min (1-rho)/rho */
     double *Om = dense_omega(g, 0, 17, comp);
@@ -974,6 +997,21 @@ START_TEST(test_projector_geff)
     free(A);
     free(y);
     free(Om);
+    /* effective linear model of this network: k <- k <|Omega->|>/Omega_N1,
+     * R_off <- R_off Omega_N1/(1 - Omega_N1) */
+    mn_meanfield_model *lm = model(MN_MEANFIELD_LINEAR);
+    MN_ASSERT_OK(ctx, mn_meanfield_model_renormalise_projector(lm, p, 1));
+    double kk, Ro, W = mn_meanfield_projector_omega_n1(p);
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(lm, "k", &kk));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(lm, "R_off", &Ro));
+    MN_ASSERT_REL(kk, mn_meanfield_projector_omega_mean(p) / W, 1e-15);
+    MN_ASSERT_REL(Ro, 1.6e4 * W / (1 - W), 1e-15);
+    /* its G(x) at uniform x is the network's exact G_eff for junctions 1/(R_off (1 - chi x)) */
+    for (int i = 0; i < m; i++) Ge[i] = 1 / (1.6e4 * (1 - 0.9 * 0.4));
+    double Gl;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_conductance(lm, 0.4, &Gl));
+    MN_ASSERT_REL(Gl, dense_geff(g, 0, 17, comp, Ge), 1e-10);
+    mn_meanfield_model_free(lm);
     mn_meanfield_projector_free(p);
     mn_graph_free(g);
 }

@@ -552,6 +552,15 @@ MN_API mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, c
                                               double G_min, double chi, double *G_eff);
 
 /**
+ * @brief mn_meanfield_model_renormalise() with the projector's Omega_{N+1} and <|Omega->|>: the
+ *        effective model of the projector's network for a junction model m (in place).
+ * @return as mn_meanfield_model_renormalise().
+ */
+MN_API mn_status mn_meanfield_model_renormalise_projector(mn_meanfield_model *m,
+                                                          const mn_meanfield_projector *p,
+                                                          double G_source);
+
+/**
  * @brief Exact two-terminal effective conductance between the source and drain node sets for
  *        edge conductances G (a sparse nodal solve with CHOLMOD: drain grounded, unit current
  *        injected at the source, G_eff = 1/phi_source). The exact counterpart of 000 eq. (26)

@@ -808,3 +808,11 @@ cleanup:
     mn__free(ctx, x);
     return st;
 }
+
+mn_status mn_meanfield_model_renormalise_projector(mn_meanfield_model *m,
+                                                   const mn_meanfield_projector *p, double G_source)
+{
+    if (!m) return MN_ERR_INVALID;
+    if (!p) return mn__error(m->ctx, MN_ERR_INVALID, "renormalise: projector is NULL");
+    return mn_meanfield_model_renormalise(m, p->omega_n1, p->omega_mean, G_source);
+}
