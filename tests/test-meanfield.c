@@ -390,8 +390,38 @@ START_TEST(test_renormalise)
     MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, v, &r));
     double dv = Gs * v * Om / (Gmin * (1 - W) * (1 + 100 * g));
     MN_ASSERT_REL(r, 5e-4 * exp(10 * dv) * (1 - g) - 5e-2 * exp(-10 * dv) * g, 1e-12);
+    /* unipolar: |v| in both exponents */
+    set(m, "unipolar", 1);
+    double r2;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, -v, &r2));
+    MN_ASSERT_REL(r2, r, 1e-15);
     MN_ASSERT_ERR(ctx, mn_meanfield_model_renormalise(m, 1.2, Om, Gs), MN_ERR_RANGE, "1.2");
     MN_ASSERT_ERR(ctx, mn_meanfield_model_renormalise(m, W, -1, Gs), MN_ERR_RANGE, "-1");
+    mn_meanfield_model_free(m);
+    /* hillock (001 eqs. C53, C62): junction alpha e^{-beta(D - z)} = G_min (1 + f(g)) with
+     * G_min = alpha, chi = 1, a = beta D; mu per volt = mu_micro/(T D^2) */
+    m = model(MN_MEANFIELD_HILLOCK);
+    double alpha = 2, beta = 0.8, D = 5, mu = 0.346, kappa = 0.038, T = 1.5;
+    set(m, "G_min", alpha);
+    set(m, "chi", 1);
+    set(m, "a", beta * D);
+    set(m, "mu", mu / (T * D * D));
+    set(m, "kappa", kappa / T);
+    set(m, "g_max", 0.5);
+    for (double z = 0; z <= 2.5; z += 0.5) { /* conductance matches 003 eq. 5 / 000 eq. 29 */
+        double Gz;
+        MN_ASSERT_OK(ctx, mn_meanfield_model_conductance(m, z / D, &Gz));
+        MN_ASSERT_REL(Gz, alpha * exp(-beta * (D - z)), 1e-14);
+    }
+    MN_ASSERT_OK(ctx, mn_meanfield_model_renormalise(m, W, Om, Gs));
+    g = 0.3;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, v, &r));
+    double Gj = alpha * exp(-beta * D * (1 - g));
+    dv = Gs * v * Om / (alpha * (1 - W)) * alpha / Gj; /* 001 eq. C53 with 1 + chi f = G/alpha */
+    /* microscopic dz/dt = (1/T)(mu V/(D - z) - kappa z), z = g D, divided by D */
+    MN_ASSERT_REL(r, (mu * dv / (D - g * D) - kappa * g * D) / (T * D), 1e-12);
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "G_min", &x));
+    MN_ASSERT_REL(x, alpha * (1 - W) / W, 1e-15);
     mn_meanfield_model_free(m);
 }
 END_TEST
