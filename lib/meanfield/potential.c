@@ -237,10 +237,6 @@ static double refine_extremum(const mn_meanfield_model *m, double a, double b, i
     return vstar(m, *gx);
 }
 
-typedef struct {
-    const mn_meanfield_model *m;
-} vs_arg;
-
 /* depth difference of the two outermost stable equilibria: V(low) - V(high) */
 static int depth_difference(const mn_meanfield_model *m, double v, double *dV)
 {
