@@ -190,15 +190,17 @@ END_TEST
 
 START_TEST(test_potential_derivative)
 {
-    mn_meanfield_kind kinds[3] = { MN_MEANFIELD_MIRANDA, MN_MEANFIELD_HILLOCK, MN_MEANFIELD_LINEAR };
+    mn_meanfield_kind kinds[5] = { MN_MEANFIELD_MIRANDA, MN_MEANFIELD_HILLOCK, MN_MEANFIELD_LINEAR,
+                                   MN_MEANFIELD_MIRANDA, MN_MEANFIELD_HILLOCK };
     double volts[4] = { -0.7, 0.0, 0.35, 1.3 };
-    for (int kk = 0; kk < 3; kk++) {
+    for (int kk = 0; kk < 5; kk++) {
         mn_meanfield_model *m = model(kinds[kk]);
         if (kinds[kk] == MN_MEANFIELD_MIRANDA) {
             set(m, "chi", 20);
             set(m, "eta_p", 3);
             set(m, "eta_d", 2);
         }
+        if (kk >= 3) set(m, "drive", 1); /* voltage source: no renormalisation */
         double lo, hi;
         mn_meanfield_model_state_range(m, &lo, &hi);
         for (int iv = 0; iv < 4; iv++)
@@ -343,6 +345,38 @@ START_TEST(test_linear_equilibria_transition)
     ck_assert_int_eq(order, MN_MEANFIELD_CONTINUOUS);
     MN_ASSERT_REL(vth, alpha * 0.5 * (1 - 0.3 * 0.5) / k, 1e-12);
     ck_assert(isnan(f1) && isnan(f2));
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
+START_TEST(test_miranda_voltage_drive)
+{
+    /* drive = 1: u = v, so g* = 1/(1 + s e^{-(eta_p + eta_d) v}) in closed form, the transition
+     * is continuous with v_th = v*(1/2) = ln(s)/(eta_p + eta_d) */
+    mn_meanfield_model *m = model(MN_MEANFIELD_MIRANDA);
+    set(m, "drive", 1);
+    set(m, "eta_p", 4);
+    set(m, "eta_d", 2);
+    double s = 5e-2 / 5e-4, r, v = 0.9, g = 0.3;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, v, &r));
+    MN_ASSERT_REL(r, 5e-4 * exp(4 * v) * (1 - g) - 5e-2 * exp(-2 * v) * g, 1e-14);
+    double geq[4];
+    int st[4];
+    size_t n;
+    MN_ASSERT_OK(ctx, mn_meanfield_equilibria(m, v, geq, st, 4, &n));
+    ck_assert_uint_eq(n, 1);
+    MN_ASSERT_REL(geq[0], 1 / (1 + s * exp(-6 * v)), 1e-12);
+    int order;
+    double vth;
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -2, 2, &order, &vth, NULL, NULL));
+    ck_assert_int_eq(order, MN_MEANFIELD_CONTINUOUS);
+    MN_ASSERT_REL(vth, log(s) / 6, 1e-12);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set(m, "drive", 2), MN_ERR_RANGE, "drive = 2");
+    /* renormalisation for a voltage source: eta <- eta <|Omega->|>/Omega_N1 */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_renormalise(m, 0.25, 0.05, 0));
+    double e;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "eta_p", &e));
+    MN_ASSERT_REL(e, 4 * 0.05 / 0.25, 1e-15);
     mn_meanfield_model_free(m);
 }
 END_TEST
@@ -1321,6 +1355,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_potential_linear_closed_form);
     tcase_add_test(tc, test_miranda_equilibria_eq12);
     tcase_add_test(tc, test_linear_equilibria_transition);
+    tcase_add_test(tc, test_miranda_voltage_drive);
     tcase_add_test(tc, test_hillock_first_order);
     tcase_add_test(tc, test_renormalise);
     tcase_add_test(tc, test_fit_recovers_parameters);

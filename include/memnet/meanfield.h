@@ -39,8 +39,11 @@ typedef enum mn_meanfield_kind {
      * Rate balance, 000 eqs. (7)-(10): G = G_min (1 + chi g),
      * dg/dt = k_p e^{eta_p u} (1 - g) - k_d e^{-eta_d u} g with u = v / (1 + chi g)
      * (u = |v| / (1 + chi g) in both exponents when `unipolar` is 1, as in 001 eq. (B20)).
-     * Parameters: G_min [S], chi [1], k_p [1/s], k_d [1/s], eta_p [1/V], eta_d [1/V],
-     * unipolar [0/1]. State g in [0, 1].
+     * `drive` 0 (default): the current-limited source of 000/001 (G_{N+1} -> 0), whose junction
+     * voltage is renormalised by 1 + chi g (000 eq. (28)); `drive` 1: a voltage source, u = v
+     * (the exact uniform-state junction voltage of a voltage-driven network has no
+     * renormalisation). Parameters: G_min [S], chi [1], k_p [1/s], k_d [1/s], eta_p [1/V],
+     * eta_d [1/V], unipolar [0/1], drive [0/1]. State g in [0, 1].
      */
     MN_MEANFIELD_MIRANDA = 0,
     /**
@@ -48,7 +51,8 @@ typedef enum mn_meanfield_kind {
      * dg/dt = mu v / ((1 - g)(1 + chi f(g))) - kappa g, G = G_min (1 + chi f(g)),
      * f(x) = exp(-a (1 - x)) - 1. Parameters: G_min [S], chi [1], a [1], mu [1/(V s)]
      * (q_eff = mu v), kappa [1/s], g_max [1] (state in [0, g_max], g_max < 1; default 0.5,
-     * the hillock limit z_max = D/2 of 003 eq. (6)).
+     * the hillock limit z_max = D/2 of 003 eq. (6)), drive [0/1] (1: voltage source, the
+     * factor 1/(1 + chi f(g)) is dropped; see miranda).
      */
     MN_MEANFIELD_HILLOCK = 1,
     /**
@@ -184,18 +188,21 @@ MN_API mn_status mn_meanfield_model_integrate_sampled(mn_meanfield_model *m, con
  *        model of a network of such junctions between a source and a drain.
  *
  * miranda (001 eqs. (B17)-(B23), 000 eqs. (26)-(28)): G_min <- G_min (1 - W)/W,
- * eta_{p,d} <- eta_{p,d} G_s <|Omega->|> / (G_min (1 - W)), chi, k_p, k_d unchanged.
+ * eta_{p,d} <- eta_{p,d} G_s <|Omega->|> / (G_min (1 - W)) (drive 0), or
+ * eta_{p,d} <- eta_{p,d} <|Omega->|> / W (drive 1, voltage source); chi, k_p, k_d unchanged.
  * hillock (001 eqs. (C53), (C62)-(C65)): the junction G = G_min (1 + chi f(g)) keeps chi and a;
- * G_min <- G_min (1 - W)/W, mu <- mu G_s <|Omega->|> / (G_min (1 - W)).
+ * G_min <- G_min (1 - W)/W, mu <- mu G_s <|Omega->|> / (G_min (1 - W)) (drive 0) or
+ * mu <- mu <|Omega->|> / W (drive 1).
  * linear (000 eq. (15) with the exact uniform-state voltage drops V |Omega->_i| / W):
  * R_off <- R_off W / (1 - W), k <- k <|Omega->|> / W.
  * Here W = Omega_{N+1} and <|Omega->|> = mean |Omega->_i| (see mn_meanfield_projector_omega_mean()).
- * miranda and hillock assume the source of 000/001: an EMF v behind a series conductance
- * G_s small against the network (G_{N+1} -> 0 in 000 eq. (20)); linear assumes a voltage source.
+ * With drive 0, miranda and hillock assume the source of 000/001: an EMF v behind a series
+ * conductance G_s small against the network (G_{N+1} -> 0 in 000 eq. (20)); linear and
+ * drive 1 assume a voltage source (G_source is then ignored).
  * @param[in,out] m the model.
  * @param[in] omega_n1 Omega_{N+1}, in (0, 1).
  * @param[in] omega_mean <|Omega->|>, > 0.
- * @param[in] G_source G_s in S (> 0; ignored for linear).
+ * @param[in] G_source G_s in S (> 0; ignored for a voltage source).
  * @return #MN_OK, #MN_ERR_RANGE (naming the bad value).
  */
 MN_API mn_status mn_meanfield_model_renormalise(mn_meanfield_model *m, double omega_n1,

@@ -202,9 +202,10 @@ mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model *m, co
         if (found < 0)
             MN__FAIL(mn__error(ctx, MN_ERR_NOT_FOUND, "fit: %s model has no parameter \"%s\"",
                                mn_meanfield_model_name(m), names[j]));
-        if (m->kind == MN_MEANFIELD_MIRANDA && found == MN__MIR_UNI)
-            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "fit: \"unipolar\" is a switch, not a fit "
-                               "parameter"));
+        if ((m->kind == MN_MEANFIELD_MIRANDA && (found == MN__MIR_UNI || found == MN__MIR_DRIVE)) ||
+            (m->kind == MN_MEANFIELD_HILLOCK && found == MN__HIL_DRIVE))
+            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "fit: \"%s\" is a switch, not a fit "
+                               "parameter", names[j]));
         c.idx[j] = found;
         c.logp[j] = positive_param(m->kind, found) || (m->p[found] > 0 &&
                                                         strcmp(names[j], "eta_p") &&

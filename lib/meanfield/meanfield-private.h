@@ -19,9 +19,9 @@ struct mn_meanfield_model {
 
 /* parameter indices */
 enum { MN__MIR_GMIN, MN__MIR_CHI, MN__MIR_KP, MN__MIR_KD, MN__MIR_ETAP, MN__MIR_ETAD,
-       MN__MIR_UNI, MN__MIR_N };
+       MN__MIR_UNI, MN__MIR_DRIVE, MN__MIR_N };
 enum { MN__HIL_GMIN, MN__HIL_CHI, MN__HIL_A, MN__HIL_MU, MN__HIL_KAPPA, MN__HIL_GMAX,
-       MN__HIL_N };
+       MN__HIL_DRIVE, MN__HIL_N };
 enum { MN__LIN_ROFF, MN__LIN_CHI, MN__LIN_ALPHA, MN__LIN_K, MN__LIN_N };
 
 /* rate formula (no checks) */

@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const char *const mir_names[] = { "G_min", "chi", "k_p", "k_d", "eta_p", "eta_d",
-                                         "unipolar" };
-static const char *const hil_names[] = { "G_min", "chi", "a", "mu", "kappa", "g_max" };
+                                         "unipolar", "drive" };
+static const char *const hil_names[] = { "G_min", "chi", "a", "mu", "kappa", "g_max", "drive" };
 static const char *const lin_names[] = { "R_off", "chi", "alpha", "k" };
 
 static size_t npar(mn_meanfield_kind k)
@@ -134,6 +134,9 @@ static mn_status check_params(const mn_meanfield_model *m, const double *p)
         if (p[MN__MIR_UNI] != 0 && p[MN__MIR_UNI] != 1)
             return mn__error(ctx, MN_ERR_RANGE, "miranda model: unipolar = %g must be 0 or 1",
                              p[MN__MIR_UNI]);
+        if (p[MN__MIR_DRIVE] != 0 && p[MN__MIR_DRIVE] != 1)
+            return mn__error(ctx, MN_ERR_RANGE, "miranda model: drive = %g must be 0 (current-"
+                             "limited source) or 1 (voltage source)", p[MN__MIR_DRIVE]);
         break;
     case MN_MEANFIELD_HILLOCK:
         if (p[MN__HIL_GMIN] <= 0)
@@ -150,6 +153,9 @@ static mn_status check_params(const mn_meanfield_model *m, const double *p)
         if (!(p[MN__HIL_GMAX] > 0 && p[MN__HIL_GMAX] < 1))
             return mn__error(ctx, MN_ERR_RANGE, "hillock model: g_max = %g must be in (0, 1)",
                              p[MN__HIL_GMAX]);
+        if (p[MN__HIL_DRIVE] != 0 && p[MN__HIL_DRIVE] != 1)
+            return mn__error(ctx, MN_ERR_RANGE, "hillock model: drive = %g must be 0 (current-"
+                             "limited source) or 1 (voltage source)", p[MN__HIL_DRIVE]);
         break;
     case MN_MEANFIELD_LINEAR:
         if (p[MN__LIN_ROFF] <= 0)
@@ -216,12 +222,14 @@ double mn__mf_rate(const mn_meanfield_model *m, double g, double v)
     const double *p = m->p;
     switch (m->kind) {
     case MN_MEANFIELD_MIRANDA: { /* 000 eqs. (8)-(10) */
-        double u = (p[MN__MIR_UNI] != 0 ? fabs(v) : v) / (1 + p[MN__MIR_CHI] * g);
+        double u = (p[MN__MIR_UNI] != 0 ? fabs(v) : v);
+        if (p[MN__MIR_DRIVE] == 0) u /= 1 + p[MN__MIR_CHI] * g; /* 000 eqs. (9)-(10) */
         return p[MN__MIR_KP] * exp(p[MN__MIR_ETAP] * u) * (1 - g) -
                p[MN__MIR_KD] * exp(-p[MN__MIR_ETAD] * u) * g;
     }
-    case MN_MEANFIELD_HILLOCK: /* 000 eq. (30) */
-        return p[MN__HIL_MU] * v / ((1 - g) * (1 + p[MN__HIL_CHI] * hil_f(m, g))) -
+    case MN_MEANFIELD_HILLOCK: /* 000 eq. (30); drive 1: no renormalisation of v */
+        return p[MN__HIL_MU] * v /
+                   ((1 - g) * (p[MN__HIL_DRIVE] == 0 ? 1 + p[MN__HIL_CHI] * hil_f(m, g) : 1)) -
                p[MN__HIL_KAPPA] * g;
     case MN_MEANFIELD_LINEAR: /* 000 eq. (15): dx/dt = -V'(x) */
         return -p[MN__LIN_ALPHA] * g + p[MN__LIN_K] * v / (1 - p[MN__LIN_CHI] * g);
@@ -316,7 +324,10 @@ mn_status mn_meanfield_model_renormalise(mn_meanfield_model *m, double omega_n1,
     if (!(omega_mean > 0 && isfinite(omega_mean)))
         return mn__error(m->ctx, MN_ERR_RANGE, "<|Omega->|> = %g must be finite and > 0",
                          omega_mean);
-    if (m->kind != MN_MEANFIELD_LINEAR && !(G_source > 0 && isfinite(G_source)))
+    int voltage = m->kind == MN_MEANFIELD_LINEAR ||
+                  (m->kind == MN_MEANFIELD_MIRANDA && m->p[MN__MIR_DRIVE] != 0) ||
+                  (m->kind == MN_MEANFIELD_HILLOCK && m->p[MN__HIL_DRIVE] != 0);
+    if (!voltage && !(G_source > 0 && isfinite(G_source)))
         return mn__error(m->ctx, MN_ERR_RANGE, "source conductance G_s = %g must be finite and > 0",
                          G_source);
     double p[MN__MF_MAXPAR];
@@ -324,14 +335,17 @@ mn_status mn_meanfield_model_renormalise(mn_meanfield_model *m, double omega_n1,
     double W = omega_n1;
     switch (m->kind) {
     case MN_MEANFIELD_MIRANDA: { /* 001 eqs. (B17), (B20); 000 eq. (26) */
-        double f = G_source * omega_mean / (p[MN__MIR_GMIN] * (1 - W));
+        /* voltage source: uniform-state junction voltage v |Omega->_i| / W exactly */
+        double f = p[MN__MIR_DRIVE] != 0 ? omega_mean / W
+                                         : G_source * omega_mean / (p[MN__MIR_GMIN] * (1 - W));
         p[MN__MIR_ETAP] *= f;
         p[MN__MIR_ETAD] *= f;
         p[MN__MIR_GMIN] *= (1 - W) / W;
         break;
     }
     case MN_MEANFIELD_HILLOCK: { /* 001 eqs. (C53), (C62)-(C65) */
-        p[MN__HIL_MU] *= G_source * omega_mean / (p[MN__HIL_GMIN] * (1 - W));
+        p[MN__HIL_MU] *= p[MN__HIL_DRIVE] != 0 ? omega_mean / W
+                                               : G_source * omega_mean / (p[MN__HIL_GMIN] * (1 - W));
         p[MN__HIL_GMIN] *= (1 - W) / W;
         break;
     }

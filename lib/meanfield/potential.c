@@ -50,13 +50,17 @@ static double potential_exact(const mn_meanfield_model *m, double v, double g, i
         return 0.5 * a * g * g + (k * v / chi) * log1p(-chi * g); /* 000 eq. (15) */
     }
     if (m->kind == MN_MEANFIELD_MIRANDA) {
-        double chi = p[MN__MIR_CHI];
+        double chi = p[MN__MIR_DRIVE] == 0 ? p[MN__MIR_CHI] : 0; /* renormalisation of v */
+        double vv = p[MN__MIR_UNI] != 0 ? fabs(v) : v;
+        double cp = p[MN__MIR_ETAP] * vv, cd = -p[MN__MIR_ETAD] * vv;
+        if (chi == 0) { /* constant rates: a quadratic potential */
+            double a = p[MN__MIR_KP] * exp(cp), b = p[MN__MIR_KD] * exp(cd);
+            return -(a * g - 0.5 * (a + b) * g * g);
+        }
         if (fabs(chi) < 1e-3) {
             *ok = 0;
             return NAN;
         }
-        double vv = p[MN__MIR_UNI] != 0 ? fabs(v) : v;
-        double cp = p[MN__MIR_ETAP] * vv, cd = -p[MN__MIR_ETAD] * vv;
         if (fabs(cp) > 600 || fabs(cd) > 600 || fabs(cp / (1 + chi * g)) > 600) {
             *ok = 0;
             return NAN;
@@ -198,11 +202,11 @@ static double vstar(const mn_meanfield_model *m, double g)
         double e = p[MN__MIR_ETAP] + p[MN__MIR_ETAD];
         if (e == 0) return NAN;
         double u = log(p[MN__MIR_KD] * g / (p[MN__MIR_KP] * (1 - g))) / e;
-        return u * (1 + p[MN__MIR_CHI] * g);
+        return p[MN__MIR_DRIVE] == 0 ? u * (1 + p[MN__MIR_CHI] * g) : u;
     }
     case MN_MEANFIELD_HILLOCK: {
         if (p[MN__HIL_MU] == 0) return NAN;
-        double f = expm1(-p[MN__HIL_A] * (1 - g));
+        double f = p[MN__HIL_DRIVE] == 0 ? expm1(-p[MN__HIL_A] * (1 - g)) : 0;
         return p[MN__HIL_KAPPA] * g * (1 - g) * (1 + p[MN__HIL_CHI] * f) / p[MN__HIL_MU];
     }
     case MN_MEANFIELD_LINEAR:
