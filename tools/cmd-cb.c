@@ -5,6 +5,80 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(MN_CLI_HAVE_SIMULATE) && defined(MN_CLI_HAVE_GENERATE)
+#define CB_HAVE_SIM 1
+/* The circuit as a generic network (generator mn_gen_cb, models strukov_cb + resistor) stepped
+ * by the generic stepper (lib/sim, CVODE): mean final w of the memristors. */
+static int cb_generic(mn_context *ctx, long n, double Ron, double Roff, double Rref, double Rint,
+                      double alpha, double gamma, double S, const char *init,
+                      unsigned long long seed, double t_end, double *w_mean)
+{
+    int rc = 1;
+    mn_gen *gen = NULL;
+    mn_graph *g = NULL;
+    mn_network *net = NULL;
+    mn_model *mem = NULL, *res = NULL;
+    mn_sim *sim = NULL;
+    mn_index *ids = NULL;
+    mn_status st;
+    if ((st = mn_gen_new(&gen, ctx)) || (st = mn_gen_set_int(gen, MN_GEN_CB_N, n)) ||
+        (st = mn_gen_set_real(gen, MN_GEN_R_INT, Rint)) ||
+        (st = mn_gen_set_real(gen, MN_GEN_R_REF, Rref)) ||
+        (st = mn_gen_set_real(gen, MN_GEN_SOURCE, S)) || (st = mn_gen_cb(&g, gen)) ||
+        (st = mn_network_new(&net, g)) || (st = mn_model_new(&mem, ctx, "strukov_cb")) ||
+        (st = mn_model_set(mem, "Ron", Ron)) || (st = mn_model_set(mem, "Roff", Roff)) ||
+        (st = mn_model_set(mem, "alpha", alpha)) || (st = mn_model_set(mem, "gamma", gamma)) ||
+        (st = mn_model_new(&res, ctx, "resistor"))) {
+        rc = cli_fail("cb", ctx, st);
+        goto done;
+    }
+    size_t m = mn_graph_edge_count(g);
+    ids = malloc(sizeof(mn_index) * m);
+    if (!ids) {
+        cli_error("cb", "out of memory");
+        goto done;
+    }
+    for (size_t e = 0; e < m; e++) ids[e] = (mn_index)e;
+    const double *Gcol = mn_graph_edge_column(g, 1), *emf = mn_graph_edge_column(g, 2);
+    if ((st = mn_network_assign(net, mem, ids, (size_t)n, NULL)) ||
+        (st = mn_network_assign(net, res, ids + n, m - (size_t)n, NULL))) {
+        rc = cli_fail("cb", ctx, st);
+        goto done;
+    }
+    for (size_t e = (size_t)n; e < m; e++)
+        if ((st = mn_network_set_edge_param(net, (mn_index)e, "G", Gcol[e]))) {
+            rc = cli_fail("cb", ctx, st);
+            goto done;
+        }
+    if ((st = mn_sim_new(&sim, net)) || (st = mn_sim_add_electrode_set(sim, "ground", NULL, NULL)) ||
+        (st = mn_sim_set_emf(sim, emf)) || (st = mn_sim_set_tolerances(sim, 1e-8, 1e-10))) {
+        rc = cli_fail("cb", ctx, st);
+        goto done;
+    }
+    if (!strcmp(init, "random")) st = mn_sim_init_random(sim, 0, 0, 1, seed);
+    else st = mn_sim_init_uniform(sim, 0, !strcmp(init, "off") ? 1.0 : 0.0);
+    if (st || (st = mn_sim_run(sim, t_end))) {
+        rc = cli_fail("cb", ctx, st);
+        goto done;
+    }
+    const double *x = mn_sim_states(sim);
+    const size_t *off = mn_network_state_offsets(net);
+    double sum = 0;
+    for (long k = 0; k < n; k++) sum += x[off[k]];
+    *w_mean = sum / (double)n;
+    rc = 0;
+done:
+    free(ids);
+    mn_sim_free(sim);
+    mn_model_free(mem);
+    mn_model_free(res);
+    mn_network_free(net);
+    mn_graph_free(g);
+    mn_gen_free(gen);
+    return rc;
+}
+#endif
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -26,10 +100,10 @@ static void usage(FILE *f)
             "  --seed K       seed for --init random (default 1)\n"
             "  --t-end T      integration time (default 50/|alpha|);  --dt DT  step (default 0.01/|alpha|)\n"
             "\n"
-            "Prints key=value lines: S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf, w_sim_eq34,\n"
-            "H_start, H_end. (w_sim from the generic network stepper is not printed yet: the\n"
-            "stepper (lib/sim) is not in this build; w_sim_eq34 integrates the same circuit's\n"
-            "closed-form equations.)\n");
+            "Prints key=value lines: S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf, w_sim\n"
+            "(the mean final w of the circuit built by the generator and simulated by the\n"
+            "generic network stepper, when this build has them), w_sim_eq34 (the same circuit\n"
+            "integrated from its closed-form equations of motion, 002 eq. 34), H_start, H_end.\n");
 }
 
 int mn_cli_cb(int argc, char **argv)
@@ -125,10 +199,17 @@ int mn_cli_cb(int argc, char **argv)
     printf("rule16_w_inf=%.17g\n", winf);
     printf("susceptibility_t_end=%.17g\n", alpha > 0 ? mn_meanfield_cb_susceptibility(cb, t_end) : NAN);
     printf("t_end=%.17g\ndt=%.17g\n", t_end, dt);
+#ifdef CB_HAVE_SIM
+    double wg = NAN;
+    if (cb_generic(ctx, n, Ron, Roff, Rref, Rint, alpha, gamma, S, init, seed, t_end, &wg))
+        goto done;
+    printf("w_sim=%.17g\n", wg);
+#else
+    fprintf(stderr, "memnet cb: w_sim omitted: this build has no generic network stepper "
+                    "(lib/sim); w_sim_eq34 integrates 002 eq. 34 directly\n");
+#endif
     printf("w_sim_eq34=%.17g\n", mean);
     printf("H_start=%.17g\nH_end=%.17g\n", H0, H1);
-    fprintf(stderr, "memnet cb: w_sim (generic network stepper) not available in this build; "
-                    "w_sim_eq34 integrates 002 eq. 34 directly\n");
     rc = 0;
 done:
     free(w);

@@ -17,6 +17,13 @@ w1=$("$memnet" cb $args --S "$above" --t-end 60 2>/dev/null | sed -n 's/^w_sim_e
 w0=$("$memnet" cb $args --S "$below" --t-end 60 2>/dev/null | sed -n 's/^w_sim_eq34=//p')
 [ "$w1" = 0 ] || fail "above S_c: mean w = $w1, expected 0"
 [ "$w0" = 1 ] || fail "below S_c: mean w = $w0, expected 1"
+# the generic network simulation, when this build has the stepper
+g1=$("$memnet" cb $args --S "$above" --t-end 60 2>/dev/null | sed -n 's/^w_sim=//p')
+if [ -n "$g1" ]; then
+    g0=$("$memnet" cb $args --S "$below" --t-end 60 2>/dev/null | sed -n 's/^w_sim=//p')
+    awk -v a="$g1" 'BEGIN { exit !(a < 1e-6 && a > -1e-6) }' || fail "w_sim above S_c = $g1"
+    awk -v a="$g0" 'BEGIN { exit !(a - 1 < 1e-6 && a - 1 > -1e-6) }' || fail "w_sim below S_c = $g0"
+fi
 if "$memnet" cb $args 2>/dev/null; then fail "missing --S accepted"; fi
 if "$memnet" cb --n 10 --Ron 100 --Roff 50 --Rref 1 --Rint 1 --alpha 1 --gamma 1 --S 1 2> /tmp/cb-err.$$; then fail "Roff < Ron accepted"; fi
 grep -q "R_off = 50" /tmp/cb-err.$$ || fail "message: $(cat /tmp/cb-err.$$)"
