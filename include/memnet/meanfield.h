@@ -293,7 +293,9 @@ typedef struct mn_meanfield_fit mn_meanfield_fit;
  * Minimises sum_i w_i (G_model(t_i) - G_i)^2 by Levenberg-Marquardt (cminpack lmdif), with
  * G_model from mn_meanfield_model_integrate_sampled() (zero-order hold). Parameters that must
  * be positive are fitted in log space. The pseudo-parameter "g0" (initial state) may be
- * listed; otherwise g0 is the state whose conductance is G[0] for the current parameters.
+ * listed; otherwise g0 is the state whose conductance is G[0] for the initial guess, held
+ * fixed during the fit (recomputing it at every trial would make G_min and g0 trade off
+ * exactly, a singular Jacobian).
  * Uncertainties: covariance s^2 (J^T J)^{-1} with s^2 = SSR/(n - p), J by central differences
  * at the optimum, propagated to the natural parameters (sigma_p = p sigma_{log p}).
  * On success the model holds the fitted values.

@@ -32,6 +32,7 @@ typedef struct {
     double bad; /* residual used for invalid parameters */
     size_t nfev;
     double g0_used;
+    double g0_fixed; /* initial state when "g0" is not fitted */
 } fit_ctx;
 
 static double to_natural(const fit_ctx *c, int j, double x) { return c->logp[j] ? exp(x) : x; }
@@ -51,7 +52,9 @@ static int eval_curve(fit_ctx *c, const double *x)
     double lo, hi;
     mn__mf_range(w, &lo, &hi);
     if (isnan(g0)) {
-        if (mn_meanfield_model_state_of(w, c->G[0], &g0)) return -1;
+        g0 = c->g0_fixed;
+        if (g0 < lo) g0 = lo;
+        if (g0 > hi) g0 = hi;
     } else {
         if (!(g0 >= lo && g0 <= hi)) return -1;
     }
@@ -232,6 +235,9 @@ mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model *m, co
     f->resid = mn__malloc_or_err(ctx, n, sizeof(double), "fit residuals");
     f->curve = mn__malloc_or_err(ctx, n, sizeof(double), "fit curve");
     if (!f->resid || !f->curve) MN__FAIL(MN_ERR_NOMEM);
+    /* initial state when it is not fitted: the state whose conductance is G[0] for the initial
+     * guess, then held (recomputing it from each trial's parameters would tie G_min to g0) */
+    if (mn_meanfield_model_state_of(m, G[0], &c.g0_fixed)) MN__FAIL(MN_ERR_RANGE);
     /* starting point */
     for (size_t j = 0; j < n_free; j++) {
         double v0;
