@@ -275,6 +275,56 @@ START_TEST(test_fit_full_network)
 }
 END_TEST
 
+START_TEST(test_kirchhoff_cross_check)
+{
+    /* the meanfield module's sparse G_eff and the mean-field G_eff for equal states against
+     * the Kirchhoff solver, on a 12 x 9 lattice with random conductances */
+    mn_gen *gen;
+    MN_ASSERT_OK(ctx, mn_gen_new(&gen, ctx));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_NX, 12));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_NY, 9));
+    mn_graph *g;
+    MN_ASSERT_OK(ctx, mn_gen_lattice(&g, gen));
+    mn_gen_free(gen);
+    size_t m = mn_graph_edge_count(g);
+    const mn_index *L, *R;
+    size_t nl, nr;
+    MN_ASSERT_OK(ctx, mn_graph_node_set(g, "left", &L, &nl));
+    MN_ASSERT_OK(ctx, mn_graph_node_set(g, "right", &R, &nr));
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, 5, 0));
+    double *G = malloc(sizeof(double) * m), *gs = malloc(sizeof(double) * m);
+    for (size_t e = 0; e < m; e++) G[e] = 1e-3 * (1 + 99 * mn_rng_uniform(rng));
+    mn_kirchhoff *k;
+    size_t a, b;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, L, nl, &a));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, R, nr, &b));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    double Gk, Gm;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, a, b, &Gk));
+    MN_ASSERT_OK(ctx, mn_meanfield_effective_conductance(g, L, nl, R, nr, G, &Gm));
+    MN_ASSERT_REL(Gm, Gk, 1e-10);
+    /* equal states: 000 eq. 26 is exact */
+    mn_meanfield_projector *p;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, L, nl, R, nr, MN_MEANFIELD_DIAG_AUTO, 0, 0));
+    for (size_t e = 0; e < m; e++) {
+        gs[e] = 0.42;
+        G[e] = 2e-3 * (1 + 30 * 0.42);
+    }
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, a, b, &Gk));
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_g_eff(p, gs, 2e-3, 30, &Gm));
+    MN_ASSERT_REL(Gm, Gk, 1e-10);
+    mn_meanfield_projector_free(p);
+    mn_kirchhoff_free(k);
+    mn_rng_free(rng);
+    free(G);
+    free(gs);
+    mn_graph_free(g);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("meanfield-sim");
@@ -284,6 +334,7 @@ int main(void)
     tcase_add_test(tc, test_sim_cb_switching);
     tcase_add_test(tc, test_sim_cb_lyapunov_psi);
     tcase_add_test(tc, test_fit_full_network);
+    tcase_add_test(tc, test_kirchhoff_cross_check);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
 }
