@@ -140,9 +140,11 @@ typedef struct mn_model_ops {
     /** Optional. Check per-edge data (lengths, parameters) before a run; write a message with
      *  mn_model_batch and return nonzero to refuse. msg has msg_size bytes. */
     int (*validate)(const mn_model_batch *b, char *msg, size_t msg_size);
-    /** Optional. Create model data from the parameters (stored in mn_model_batch.model_data). */
+    /** Optional. Create model data (stored in mn_model_batch.model_data) from the model's
+     *  shared parameter values (n_params values; per-edge overrides are not seen here), once
+     *  per model of a network when the network is first prepared. NULL means failure. */
     void *(*create)(const double *params, void *user_data);
-    /** Optional. Free what create() returned. */
+    /** Optional. Free what create() returned (when the network is freed). */
     void (*destroy)(void *model_data, void *user_data);
     /** Passed to create() and destroy(). */
     void *user_data;
@@ -197,13 +199,16 @@ MN_API const mn_model_ops *mn_model_ops_of(const mn_model *m);
 MN_API mn_status mn_model_set(mn_model *m, const char *name, double value);
 
 /**
- * @brief Set a parameter from text: a number, or a choice name ("window=joglekar" is set as
- *        mn_model_set_text(m, "window", "joglekar")).
+ * @brief Set a parameter from text: a number ("1e-3", "inf"), or a choice name
+ *        ("window=joglekar" is set as mn_model_set_text(m, "window", "joglekar")).
+ * @return #MN_OK, #MN_ERR_NOT_FOUND (unknown parameter), #MN_ERR_PARSE (not a number / not a
+ *         choice: the message lists the choices), #MN_ERR_RANGE (as mn_model_set()).
  */
 MN_API mn_status mn_model_set_text(mn_model *m, const char *name, const char *text);
 
 /**
  * @brief Parse and apply "NAME=VALUE" (as given to `--set` on the command line).
+ * @return as mn_model_set_text(); #MN_ERR_PARSE when there is no '=' or no name.
  */
 MN_API mn_status mn_model_set_assignment(mn_model *m, const char *assignment);
 
@@ -227,15 +232,30 @@ MN_API mn_status mn_network_new(mn_network **out, mn_graph *g);
 /** @brief Free a network; NULL does nothing. */
 MN_API void mn_network_free(mn_network *net);
 
+/**
+ * @brief Re-read the graph's edge lengths after they changed.
+ *
+ * A network reads the lengths (gap D or L) of its edges, checks them and derives the state
+ * bounds from them when it is prepared for evaluation, i.e. at the first evaluation after a
+ * change of models or parameters. Changing lengths in the graph afterwards
+ * (mn_graph_set_edge_length()) needs this call before the next evaluation. O(1); the work is
+ * done at the next evaluation.
+ */
+MN_API void mn_network_refresh(mn_network *net);
+
 /** @brief The network's graph. */
 MN_API mn_graph *mn_network_graph(const mn_network *net);
 
 /**
  * @brief Give edges a model (the instance's parameters are copied: later changes to `model`
- *        do not affect the network).
+ *        do not affect the network). A model with the same ops and the same parameter values
+ *        as one already in the network reuses its index. An edge that changes model loses its
+ *        per-edge overrides. O(n) (O(edge count) for all edges).
  * @param[in] edges edge ids, or NULL for all edges.
  * @param[in] n number of ids (ignored when edges is NULL).
  * @param[out] model_index index of this model in the network (may be NULL).
+ * @return #MN_OK, #MN_ERR_RANGE (bad edge id: nothing is changed), #MN_ERR_STATE (the graph
+ *         gained edges since the network was made), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_network_assign(mn_network *net, const mn_model *model, const mn_index *edges,
                                    size_t n, size_t *model_index);
@@ -244,6 +264,15 @@ MN_API mn_status mn_network_assign(mn_network *net, const mn_model *model, const
  * @brief Assign models to all edges at random by fractions (003's A:B = 75:25), reproducibly
  *        from a seed. Exactly round(fraction * m) edges get each model (the last takes the
  *        rest).
+ *
+ * The fractions are weights normalised by their sum ({75, 25} and {0.75, 0.25} are the
+ * same). The edges are drawn by a Fisher-Yates shuffle from the memnet RNG (seed, stream
+ * "models"), so a seed gives the same assignment on every platform. If rounding
+ * over-allocates, later models get what is left. O(m).
+ * @param[in] models k model instances (parameters copied).
+ * @param[in] fractions k weights, finite and >= 0, with a positive sum.
+ * @return #MN_OK, #MN_ERR_INVALID (k = 0, NULL model), #MN_ERR_RANGE (a bad weight: the
+ *         message names it), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_network_assign_fractions(mn_network *net, const mn_model *const *models,
                                              const double *fractions, size_t k, uint64_t seed);
@@ -251,7 +280,11 @@ MN_API mn_status mn_network_assign_fractions(mn_network *net, const mn_model *co
 /** @brief Callback choosing an edge's model: returns an index into the `models` array. */
 typedef size_t (*mn_model_chooser)(mn_index edge, const mn_graph *g, void *user_data);
 
-/** @brief Assign models to all edges by a user callback. */
+/**
+ * @brief Assign models to all edges by a user callback (e.g. by gap length), called once per
+ *        edge in edge order. @return #MN_OK, #MN_ERR_RANGE (the callback returned an index
+ *        >= k: the message names the edge), #MN_ERR_INVALID, #MN_ERR_NOMEM.
+ */
 MN_API mn_status mn_network_assign_by(mn_network *net, const mn_model *const *models, size_t k,
                                       mn_model_chooser choose, void *user_data);
 
@@ -272,9 +305,25 @@ MN_API mn_status mn_network_set_edge_param(mn_network *net, mn_index edge, const
                                            double value);
 
 /**
+ * @brief Read one parameter of one edge (its override or variability value if it has one,
+ *        else its model's value).
+ * @return #MN_OK, #MN_ERR_RANGE (bad edge), #MN_ERR_STATE (edge has no model),
+ *         #MN_ERR_NOT_FOUND (no such parameter).
+ */
+MN_API mn_status mn_network_get_edge_param(const mn_network *net, mn_index edge,
+                                           const char *name, double *value);
+
+/**
  * @brief Device-to-device variability: multiply parameter `name` of every edge of model k by
  *        an independent lognormal factor exp(sigma N(0,1) - sigma^2/2) (mean 1), from a seed.
  *        Values are clamped into the parameter's range.
+ *
+ * The factor multiplies the edge's current value (its override, or the model's value), so
+ * calls compose. Reproducible: the draws come from the memnet RNG with a stream derived from
+ * k and the parameter, in edge order. O(edge count).
+ * @param[in] sigma standard deviation of the log factor, in [0, 10].
+ * @return #MN_OK, #MN_ERR_RANGE (bad k or sigma), #MN_ERR_NOT_FOUND (no such parameter),
+ *         #MN_ERR_INVALID (integer or choice parameter), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_network_vary_param(mn_network *net, size_t k, const char *name, double sigma,
                                        uint64_t seed);
