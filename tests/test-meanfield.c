@@ -460,6 +460,88 @@ START_TEST(test_renormalise)
 }
 END_TEST
 
+/* the microscopic model's own rate and conductance for one junction (lib/models) */
+static void micro(const mn_model *jm, double x, double V, double *dxdt, double *G, double gap)
+{
+    int64_t u = 0, v = 1;
+    mn_graph *g;
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 2, 1, &u, &v));
+    if (gap > 0) MN_ASSERT_OK(ctx, mn_graph_set_edge_length(g, 0, gap));
+    mn_network *net;
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, jm, NULL, 0, NULL));
+    MN_ASSERT_OK(ctx, mn_network_conductances(net, &x, G));
+    double I = *G * V;
+    MN_ASSERT_OK(ctx, mn_network_rates(net, &x, &V, &I, dxdt));
+    mn_network_free(net);
+    mn_graph_free(g);
+}
+
+START_TEST(test_from_junction)
+{
+    /* the effective model of a single junction reproduces the junction model of lib/models
+     * (its own rate and conductance functions) */
+    mn_model *jm;
+    mn_meanfield_model *m;
+    MN_ASSERT_OK(ctx, mn_model_new(&jm, ctx, "miranda"));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "Gmin", 1e-3));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "Gmax", 0.1));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "unipolar", 0));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_from_junction(&m, ctx, jm, 0, NULL, 0, 1));
+    for (double g = 0.1; g < 1; g += 0.3)
+        for (double V = -0.4; V <= 0.5; V += 0.3) {
+            double r, G, rm, Gm;
+            micro(jm, g, V, &rm, &Gm, 0);
+            MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, V, &r));
+            MN_ASSERT_OK(ctx, mn_meanfield_model_conductance(m, g, &G));
+            MN_ASSERT_REL(r, rm, 1e-12);
+            MN_ASSERT_REL(G, Gm, 1e-12);
+        }
+    mn_meanfield_model_free(m);
+    mn_model_free(jm);
+    /* hillock with gap D: state g = z/D */
+    double D = 0.4;
+    MN_ASSERT_OK(ctx, mn_model_new(&jm, ctx, "hillock"));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "unipolar", 0));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "beta", 20));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_from_junction(&m, ctx, jm, D, NULL, 0, 1));
+    for (double g = 0.05; g < 0.5; g += 0.1)
+        for (double V = -0.4; V <= 0.5; V += 0.3) {
+            double r, G, rm, Gm;
+            micro(jm, g * D, V, &rm, &Gm, D);
+            MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, g, V, &r));
+            MN_ASSERT_OK(ctx, mn_meanfield_model_conductance(m, g, &G));
+            MN_ASSERT_REL(r, rm / D, 1e-12);
+            MN_ASSERT_REL(G, Gm, 1e-12);
+        }
+    mn_meanfield_model_free(m);
+    mn_model_free(jm);
+    /* strukov_hp without window */
+    MN_ASSERT_OK(ctx, mn_model_new(&jm, ctx, "strukov_hp"));
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_from_junction(&m, ctx, jm, 0, NULL, 0, 1),
+                  MN_ERR_UNSUPPORTED, "window");
+    ck_assert_ptr_null(m);
+    MN_ASSERT_OK(ctx, mn_model_set_text(jm, "window", "none"));
+    MN_ASSERT_OK(ctx, mn_model_set(jm, "tau", 2.5));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_from_junction(&m, ctx, jm, 0, NULL, 0, 1));
+    for (double x = 0.1; x < 1; x += 0.3)
+        for (double V = -0.4; V <= 0.5; V += 0.3) {
+            double r, G, rm, Gm;
+            micro(jm, x, V, &rm, &Gm, 0);
+            MN_ASSERT_OK(ctx, mn_meanfield_model_rate(m, x, V, &r));
+            MN_ASSERT_OK(ctx, mn_meanfield_model_conductance(m, x, &G));
+            MN_ASSERT_REL(r, rm, 1e-12);
+            MN_ASSERT_REL(G, Gm, 1e-12);
+        }
+    mn_meanfield_model_free(m);
+    mn_model_free(jm);
+    MN_ASSERT_OK(ctx, mn_model_new(&jm, ctx, "resistor"));
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_from_junction(&m, ctx, jm, 0, NULL, 0, 1),
+                  MN_ERR_UNSUPPORTED, "resistor");
+    mn_model_free(jm);
+}
+END_TEST
+
 /* ------------------------------------------------------------- fitting */
 
 static const double TRUE_MIR[5] = { 1e-3, 20, 1e-3, 5e-2, 3 };
@@ -1358,6 +1440,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_miranda_voltage_drive);
     tcase_add_test(tc, test_hillock_first_order);
     tcase_add_test(tc, test_renormalise);
+    tcase_add_test(tc, test_from_junction);
     tcase_add_test(tc, test_fit_recovers_parameters);
     tcase_add_test(tc, test_fit_bad_input);
     tcase_add_test(tc, test_model_bad_input);

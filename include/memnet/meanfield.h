@@ -26,6 +26,7 @@
 #define MEMNET_MEANFIELD_H
 
 #include <memnet/graph.h>
+#include <memnet/models.h>
 
 MN_BEGIN_DECLS
 
@@ -568,6 +569,34 @@ MN_API mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, c
 MN_API mn_status mn_meanfield_model_renormalise_projector(mn_meanfield_model *m,
                                                           const mn_meanfield_projector *p,
                                                           double G_source);
+
+/**
+ * @brief The effective one-junction model of a network of identical microscopic junctions.
+ *
+ * Maps the junction's parameters (lib/models names) onto an effective model, then, if a
+ * projector is given, renormalises it with the network's quantities
+ * (mn_meanfield_model_renormalise_projector()):
+ * - `miranda` -> MIRANDA: G_min = Gmin, chi = (Gmax - Gmin)/Gmin (000 eq. 1), k_p = kP0,
+ *   k_d = kD0, eta_p = etaP, eta_d = etaD, unipolar.
+ * - `hillock` -> HILLOCK (001 eqs. C1-C4, C57): with g = z/D, G = alpha e^{-beta D (1-g)} =
+ *   G_min (1 + f(g)): G_min = alpha, chi = 1, a = beta D, mu = mu/(T D^2), kappa = kappa/T,
+ *   g_max = zmax_frac. The effective model is driven by the signed voltage.
+ * - `strukov_hp` (window none) -> LINEAR (000 eq. 15): R = Roff (1 - chi x) with
+ *   chi = (Roff - Ron)/Roff, k = k/Roff, alpha = 1/tau.
+ * @param[out] out the model; NULL on failure.
+ * @param[in] ctx owning context.
+ * @param[in] junction the microscopic model instance.
+ * @param[in] gap the junction gap D (hillock only; e.g. the mean gap of the network).
+ * @param[in] p the network's projector, or NULL for the single junction.
+ * @param[in] G_source series conductance of the source (S), for drive 0.
+ * @param[in] drive 0: current-limited source of 000/001; 1: voltage source.
+ * @return #MN_OK, #MN_ERR_UNSUPPORTED (another model, or a window), #MN_ERR_RANGE (Gmin = 0,
+ *         a gap <= 0, bad network quantities), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_model_from_junction(mn_meanfield_model **out, mn_context *ctx,
+                                                  const mn_model *junction, double gap,
+                                                  const mn_meanfield_projector *p,
+                                                  double G_source, int drive);
 
 /**
  * @brief Exact two-terminal effective conductance between the source and drain node sets for
