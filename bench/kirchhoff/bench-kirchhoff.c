@@ -1,0 +1,586 @@
+/*
+ * Kirchhoff benchmark: per-step cost on random 2-D stick networks (mean degree ~12).
+ *
+ *   bench-kirchhoff [--sizes 1e3,1e4,1e5,1e6] [--repeats R] [--scipy SCRIPT] [--big 1e7]
+ *                   [--changed 50] [--seed S]
+ *
+ * For each size (number of junctions = edges), on the component connected to the electrodes:
+ *   - memnet per step with all conductances changed: REFACTOR, PCG (1% drift per step), AUTO,
+ *     UPDATE (small sizes only), each = set_conductances + solve (refill, solve, V, I);
+ *   - bare CHOLMOD on the same reduced matrix: analyse+factorise+solve from scratch, and
+ *     numeric factorise+solve with the same (METIS) ordering;
+ *   - AMD vs METIS: analysis time, nnz(L), factorisation time;
+ *   - scipy.sparse.linalg.spsolve on the same matrix (SCRIPT run with /usr/bin/python3);
+ *   - `--changed K` random junctions changed per step (update path), AUTO and forced UPDATE.
+ * --big N: one network of N junctions: analyse, refactorise, solve, peak RSS (getrusage).
+ * Medians over R repeats. The stick generator here is a simple grid-binned intersection
+ * search used only until the generators module lands; it is not part of the library.
+ */
+#define _GNU_SOURCE
+#include <memnet/memnet.h>
+
+#include "kirchhoff/kirchhoff-private.h"
+
+#include <cholmod.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static uint64_t rng_s = 1;
+static double urand(void)
+{
+    uint64_t z = (rng_s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static double median(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp_d);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+static double peak_rss_gb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / (1024.0 * 1024.0);
+}
+
+/* ------------------------------------------------------------------ stick network */
+
+typedef struct {
+    size_t n, m;          /* nodes (sticks), edges (junctions) of the kept component */
+    int64_t *u, *v;
+    mn_index *src, *drn;
+    size_t nsrc, ndrn;
+} net_t;
+
+static int orient(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double d = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+    return (d > 0) - (d < 0);
+}
+
+static int uf(int *p, int x)
+{
+    while (p[x] != x) {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+
+/* sticks of length 1, uniform centres and angles in a square chosen for ~target junctions */
+static void make_sticks(net_t *net, double target_junctions)
+{
+    size_t N = (size_t)(target_junctions / 6.0); /* mean degree 12: junctions = 6 N */
+    double A = (double)N / (6.0 * M_PI), Lb = sqrt(A);
+    double *x1 = malloc(N * sizeof(double)), *y1 = malloc(N * sizeof(double));
+    double *x2 = malloc(N * sizeof(double)), *y2 = malloc(N * sizeof(double));
+    for (size_t i = 0; i < N; i++) {
+        double cx = urand() * Lb, cy = urand() * Lb, th = urand() * M_PI;
+        x1[i] = cx - 0.5 * cos(th);
+        y1[i] = cy - 0.5 * sin(th);
+        x2[i] = cx + 0.5 * cos(th);
+        y2[i] = cy + 0.5 * sin(th);
+    }
+    int nc = (int)ceil(Lb);
+    if (nc < 1) nc = 1;
+    size_t ncell = (size_t)nc * (size_t)nc;
+    int *cnt = calloc(ncell + 1, sizeof(int)), *idx = malloc(N * sizeof(int));
+    int *cell = malloc(N * sizeof(int));
+    for (size_t i = 0; i < N; i++) {
+        int cx = (int)(0.5 * (x1[i] + x2[i])), cy = (int)(0.5 * (y1[i] + y2[i]));
+        if (cx >= nc) cx = nc - 1;
+        if (cy >= nc) cy = nc - 1;
+        cell[i] = cy * nc + cx;
+        cnt[cell[i] + 1]++;
+    }
+    for (size_t c = 0; c < ncell; c++) cnt[c + 1] += cnt[c];
+    int *fill = malloc((ncell + 1) * sizeof(int));
+    memcpy(fill, cnt, (ncell + 1) * sizeof(int));
+    for (size_t i = 0; i < N; i++) idx[fill[cell[i]]++] = (int)i;
+    size_t cap = (size_t)(target_junctions * 1.2) + 16, m = 0;
+    int64_t *u = malloc(cap * sizeof(int64_t)), *v = malloc(cap * sizeof(int64_t));
+    for (size_t i = 0; i < N; i++) {
+        int cx = cell[i] % nc, cy = cell[i] / nc;
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++) {
+                int ox = cx + dx, oy = cy + dy;
+                if (ox < 0 || oy < 0 || ox >= nc || oy >= nc) continue;
+                int c = oy * nc + ox;
+                for (int p = cnt[c]; p < cnt[c + 1]; p++) {
+                    size_t j = (size_t)idx[p];
+                    if (j <= i) continue;
+                    if (orient(x1[i], y1[i], x2[i], y2[i], x1[j], y1[j]) *
+                                orient(x1[i], y1[i], x2[i], y2[i], x2[j], y2[j]) < 0 &&
+                        orient(x1[j], y1[j], x2[j], y2[j], x1[i], y1[i]) *
+                                orient(x1[j], y1[j], x2[j], y2[j], x2[i], y2[i]) < 0) {
+                        if (m == cap) {
+                            cap *= 2;
+                            u = realloc(u, cap * sizeof(int64_t));
+                            v = realloc(v, cap * sizeof(int64_t));
+                        }
+                        u[m] = (int64_t)i;
+                        v[m++] = (int64_t)j;
+                    }
+                }
+            }
+    }
+    free(cnt);
+    free(fill);
+    free(idx);
+    free(cell);
+    /* electrodes: sticks touching the left / right margin of width 0.5 */
+    unsigned char *side = calloc(N, 1);
+    for (size_t i = 0; i < N; i++) {
+        double lo = fmin(x1[i], x2[i]), hi = fmax(x1[i], x2[i]);
+        if (lo < 0.5) side[i] = 1;
+        else if (hi > Lb - 0.5) side[i] = 2;
+    }
+    /* keep the component(s) connected to the electrodes: union-find with the two sides
+     * merged through virtual nodes N (left) and N+1 (right) */
+    int *p = malloc((N + 2) * sizeof(int));
+    for (size_t i = 0; i < N + 2; i++) p[i] = (int)i;
+    for (size_t e = 0; e < m; e++) {
+        int a = uf(p, (int)u[e]), b = uf(p, (int)v[e]);
+        if (a != b) p[a] = b;
+    }
+    for (size_t i = 0; i < N; i++)
+        if (side[i]) {
+            int a = uf(p, (int)i), b = uf(p, (int)(N + side[i] - 1));
+            if (a != b) p[a] = b;
+        }
+    int root = uf(p, (int)N);
+    if (uf(p, (int)N + 1) != root) fprintf(stderr, "warning: electrodes not connected\n");
+    int *newid = malloc(N * sizeof(int));
+    size_t nn = 0;
+    for (size_t i = 0; i < N; i++) newid[i] = uf(p, (int)i) == root ? (int)nn++ : -1;
+    size_t mm = 0;
+    for (size_t e = 0; e < m; e++)
+        if (newid[u[e]] >= 0) {
+            u[mm] = newid[u[e]];
+            v[mm++] = newid[v[e]];
+        }
+    net->src = malloc(N * sizeof(mn_index));
+    net->drn = malloc(N * sizeof(mn_index));
+    net->nsrc = net->ndrn = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (newid[i] < 0) continue;
+        if (side[i] == 1) net->src[net->nsrc++] = newid[i];
+        if (side[i] == 2) net->drn[net->ndrn++] = newid[i];
+    }
+    net->n = nn;
+    net->m = mm;
+    net->u = u;
+    net->v = v;
+    free(p);
+    free(newid);
+    free(side);
+    free(x1);
+    free(y1);
+    free(x2);
+    free(y2);
+}
+
+static void free_net(net_t *n)
+{
+    free(n->u);
+    free(n->v);
+    free(n->src);
+    free(n->drn);
+}
+
+/* ------------------------------------------------------------------ bare CHOLMOD */
+
+/* the reduced Laplacian on free nodes (upper triangle, stype 1) and its rhs, assembled
+ * independently of the library (triplets, summed duplicates) */
+static cholmod_sparse *bare_matrix(const net_t *net, const double *G, cholmod_dense **b,
+                                   cholmod_common *cm)
+{
+    int *row = malloc(net->n * sizeof(int));
+    for (size_t i = 0; i < net->n; i++) row[i] = 0;
+    for (size_t i = 0; i < net->nsrc; i++) row[net->src[i]] = -1;
+    for (size_t i = 0; i < net->ndrn; i++) row[net->drn[i]] = -2;
+    int nf = 0;
+    for (size_t i = 0; i < net->n; i++)
+        if (row[i] == 0) row[i] = nf++;
+        else if (row[i] > 0) row[i] = nf++;
+    cholmod_triplet *T = cholmod_allocate_triplet((size_t)nf, (size_t)nf, 3 * net->m + 1, 1,
+                                                  CHOLMOD_REAL, cm);
+    int *Ti = T->i, *Tj = T->j;
+    double *Tx = T->x;
+    *b = cholmod_zeros((size_t)nf, 1, CHOLMOD_REAL, cm);
+    double *bx = (*b)->x;
+    size_t k = 0;
+    for (size_t e = 0; e < net->m; e++) {
+        int a = row[net->u[e]], c = row[net->v[e]];
+        if (a >= 0) Ti[k] = Tj[k] = a, Tx[k++] = G[e];
+        if (c >= 0) Ti[k] = Tj[k] = c, Tx[k++] = G[e];
+        if (a >= 0 && c >= 0) {
+            Ti[k] = a < c ? a : c;
+            Tj[k] = a < c ? c : a;
+            Tx[k++] = -G[e];
+        } else if (a >= 0 && c == -1) {
+            bx[a] += G[e];
+        } else if (c >= 0 && a == -1) {
+            bx[c] += G[e];
+        }
+    }
+    T->nnz = k;
+    cholmod_sparse *A = cholmod_triplet_to_sparse(T, 0, cm);
+    cholmod_free_triplet(&T, cm);
+    free(row);
+    return A;
+}
+
+static void set_ordering(cholmod_common *cm, int metis)
+{
+    cm->nmethods = 1;
+    cm->method[0].ordering = metis ? CHOLMOD_METIS : CHOLMOD_AMD;
+    cm->postorder = 1;
+}
+
+/* ------------------------------------------------------------------ one size */
+
+static int run_scipy(const char *script, const char *mtx, const char *rhs, int repeats,
+                     double *t)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s %s %d", script, mtx, rhs, repeats);
+    FILE *f = popen(cmd, "r");
+    if (!f) return -1;
+    char line[256];
+    int ok = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "spsolve_median_s=%lf", t) == 1) ok = 0;
+    pclose(f);
+    return ok;
+}
+
+static mn_kirchhoff *make_solver(mn_graph *g, const net_t *net, mn_kirchhoff_strategy s,
+                                 mn_kirchhoff_ordering o, const double *G)
+{
+    mn_kirchhoff *k = NULL;
+    if (mn_kirchhoff_new(&k, g) != MN_OK) return NULL;
+    mn_kirchhoff_set_strategy(k, s);
+    mn_kirchhoff_set_ordering(k, o);
+    mn_kirchhoff_add_electrode(k, net->src, net->nsrc, NULL);
+    mn_kirchhoff_add_electrode(k, net->drn, net->ndrn, NULL);
+    mn_kirchhoff_set_potential(k, 0, 1.0);
+    mn_kirchhoff_set_conductances(k, G);
+    if (mn_kirchhoff_solve(k) != MN_OK) {
+        fprintf(stderr, "solve failed: %s\n", mn_context_last_error(mn_graph_context(g)));
+        mn_kirchhoff_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static double per_step(mn_kirchhoff *k, double *G, size_t m, int repeats, double drift)
+{
+    double *t = malloc((size_t)repeats * sizeof(double));
+    for (int r = 0; r < repeats; r++) {
+        if (drift >= 1.0) /* new random conductances (a multiplicative walk would spread) */
+            for (size_t e = 0; e < m; e++) G[e] = (G[e] < 1e-6 ? 1e-20 : 0.01 + urand());
+        else
+            for (size_t e = 0; e < m; e++) G[e] *= 1.0 + drift * (urand() - 0.5);
+        double t0 = now();
+        mn_kirchhoff_set_conductances(k, G);
+        if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+        t[r] = now() - t0;
+    }
+    double md = median(t, repeats);
+    free(t);
+    return md;
+}
+
+static int g_only_changed = 0;
+
+static void bench_size(double target, int repeats, const char *scipy, int changed)
+{
+    net_t net;
+    double tg = now();
+    make_sticks(&net, target);
+    double t_gen = now() - tg;
+    printf("\n# size target=%.0f junctions: nodes=%zu edges=%zu source=%zu drain=%zu "
+           "(generated in %.2f s)\n",
+           target, net.n, net.m, net.nsrc, net.ndrn, t_gen);
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_graph *g = NULL;
+    if (mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v) != MN_OK) {
+        fprintf(stderr, "graph: %s\n", mn_context_last_error(ctx));
+        exit(1);
+    }
+    double *G = malloc(net.m * sizeof(double)), *G0 = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G0[e] = 0.01 + urand();
+    /* memnet strategies */
+    const char *names[] = { "auto", "refactor", "update", "pcg" };
+    double step[4] = { 0 };
+    for (int s = 0; s < 4 && !g_only_changed; s++) {
+        if (s == MN_KIRCHHOFF_UPDATE && net.m > 20000) {
+            step[s] = NAN; /* a rank-m update is never the right choice: skipped above 2e4 */
+            continue;
+        }
+        memcpy(G, G0, net.m * sizeof(double));
+        mn_kirchhoff *k = make_solver(g, &net, (mn_kirchhoff_strategy)s, MN_ORDERING_METIS, G);
+        if (!k) exit(1);
+        step[s] = per_step(k, G, net.m, repeats, s == MN_KIRCHHOFF_REFACTOR ? 1.0 : 0.02);
+        uint64_t nref, nupd, ncg, nit;
+        mn_kirchhoff_stats(k, NULL, &nref, &nupd, &ncg, &nit);
+        printf("memnet_%s_step_s=%.6g   (refactors=%llu updates=%llu cg_solves=%llu "
+               "cg_iterations=%llu)\n",
+               names[s], step[s], (unsigned long long)nref, (unsigned long long)nupd,
+               (unsigned long long)ncg, (unsigned long long)nit);
+        mn_kirchhoff_free(k);
+    }
+    /* the cancellation-free elimination (used when conductances span > 1e12): one edge in
+     * 1000 at 1e-20 S */
+    if (!g_only_changed) {
+        memcpy(G, G0, net.m * sizeof(double));
+        for (size_t e = 0; e < net.m; e += 1000) G[e] = 1e-20;
+        mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_REFACTOR, MN_ORDERING_METIS, G);
+        if (!k) exit(1);
+        double t_exact = per_step(k, G, net.m, repeats, 1.0);
+        mn__kirchhoff_info info;
+        mn__kirchhoff_info_get(k, &info);
+        printf("memnet_refactor_exact_elimination_step_s=%.6g (active=%d; ratio to CHOLMOD "
+               "refactor step %.2f)\n",
+               t_exact, info.exact_elimination, t_exact / step[MN_KIRCHHOFF_REFACTOR]);
+        mn_kirchhoff_free(k);
+    }
+    /* bare CHOLMOD on the same matrix */
+    double *ta = NULL, *tn = NULL;
+    if (g_only_changed) goto changed_part;
+    cholmod_common cm;
+    cholmod_start(&cm);
+    cm.print = 0;
+    cholmod_dense *b = NULL;
+    memcpy(G, G0, net.m * sizeof(double));
+    cholmod_sparse *A = bare_matrix(&net, G, &b, &cm);
+    ta = malloc((size_t)repeats * sizeof(double));
+    tn = malloc((size_t)repeats * sizeof(double));
+    double lnz[2] = { 0 }, t_an[2] = { 0 }, t_fa[2] = { 0 };
+    for (int metis = 1; metis >= 0; metis--) {
+        set_ordering(&cm, metis);
+        double t0 = now();
+        cholmod_factor *L = cholmod_analyze(A, &cm);
+        t_an[metis] = now() - t0;
+        lnz[metis] = cm.lnz;
+        double tf[64];
+        int rr = repeats < 64 ? repeats : 64;
+        for (int r = 0; r < rr; r++) {
+            t0 = now();
+            cholmod_factorize(A, L, &cm);
+            tf[r] = now() - t0;
+        }
+        t_fa[metis] = median(tf, rr);
+        if (metis) {
+            for (int r = 0; r < repeats; r++) {
+                t0 = now();
+                cholmod_factorize(A, L, &cm);
+                cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
+                tn[r] = now() - t0;
+                cholmod_free_dense(&x, &cm);
+            }
+        }
+        cholmod_free_factor(&L, &cm);
+    }
+    set_ordering(&cm, 1);
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        cholmod_factor *L = cholmod_analyze(A, &cm);
+        cholmod_factorize(A, L, &cm);
+        cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
+        ta[r] = now() - t0;
+        cholmod_free_dense(&x, &cm);
+        cholmod_free_factor(&L, &cm);
+    }
+    double bare_full = median(ta, repeats), bare_num = median(tn, repeats);
+    printf("bare_cholmod_analyse_factor_solve_s=%.6g\n", bare_full);
+    printf("bare_cholmod_factor_solve_s=%.6g (same METIS ordering, numeric only)\n", bare_num);
+    printf("ratio_memnet_refactor_vs_bare_numeric=%.3f (target <= 1.2)\n",
+           step[MN_KIRCHHOFF_REFACTOR] / bare_num);
+    printf("ratio_bare_full_vs_memnet_refactor=%.2f\n", bare_full / step[MN_KIRCHHOFF_REFACTOR]);
+    printf("metis: analyse_s=%.4g nnzL=%.4g factor_s=%.4g\n", t_an[1], lnz[1], t_fa[1]);
+    printf("amd:   analyse_s=%.4g nnzL=%.4g factor_s=%.4g  fill_ratio_amd_over_metis=%.3f\n",
+           t_an[0], lnz[0], t_fa[0], lnz[0] / lnz[1]);
+    if (scipy) {
+        char mtx[256], rhs[256];
+        snprintf(mtx, sizeof mtx, "/tmp/mn-bench-kirchhoff-%d.mtx", (int)getpid());
+        snprintf(rhs, sizeof rhs, "/tmp/mn-bench-kirchhoff-%d.rhs", (int)getpid());
+        FILE *f = fopen(mtx, "w");
+        cholmod_write_sparse(f, A, NULL, NULL, &cm);
+        fclose(f);
+        f = fopen(rhs, "w");
+        cholmod_write_dense(f, b, NULL, &cm);
+        fclose(f);
+        double tsp;
+        int sr = net.m > 200000 ? 3 : repeats;
+        if (run_scipy(scipy, mtx, rhs, sr, &tsp) == 0)
+            printf("scipy_spsolve_s=%.6g  speedup_memnet_refactor=%.1fx speedup_memnet_auto="
+                   "%.1fx (target >= 100x at 1e5)\n",
+                   tsp, tsp / step[MN_KIRCHHOFF_REFACTOR], tsp / step[MN_KIRCHHOFF_AUTO]);
+        else
+            printf("scipy_spsolve_s=failed\n");
+        remove(mtx);
+        remove(rhs);
+    }
+    cholmod_free_sparse(&A, &cm);
+    cholmod_free_dense(&b, &cm);
+    cholmod_finish(&cm);
+    /* K changed junctions per step */
+changed_part:
+    if (changed > 0) {
+        for (int s = 0; s < 3; s += 2) { /* AUTO, UPDATE */
+            memcpy(G, G0, net.m * sizeof(double));
+            mn_kirchhoff *k = make_solver(g, &net, (mn_kirchhoff_strategy)s, MN_ORDERING_METIS, G);
+            mn_index *es = malloc((size_t)changed * sizeof(mn_index));
+            double *gs = malloc((size_t)changed * sizeof(double));
+            int reps = repeats * 5;
+            double *t = malloc((size_t)reps * sizeof(double));
+            for (int r = 0; r < reps; r++) {
+                for (int i = 0; i < changed; i++) {
+                    es[i] = (mn_index)(urand() * (double)net.m);
+                    gs[i] = urand() < 0.5 ? 1e-3 : 1.0; /* filament switching */
+                }
+                double t0 = now();
+                mn_kirchhoff_update_conductances(k, es, gs, (size_t)changed);
+                if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+                t[r] = now() - t0;
+            }
+            uint64_t nref, nupd;
+            mn_kirchhoff_stats(k, NULL, &nref, &nupd, NULL, NULL);
+            mn__kirchhoff_info info;
+            mn__kirchhoff_info_get(k, &info);
+            printf("changed_%d_%s_step_s=%.6g (refactors=%llu updates=%llu; of which "
+                   "update %.3g s, solve %.3g s)\n",
+                   changed, names[s], median(t, reps), (unsigned long long)nref,
+                   (unsigned long long)nupd, info.t_update_rank1 * changed, info.t_solve);
+            free(t);
+            free(es);
+            free(gs);
+            mn_kirchhoff_free(k);
+        }
+    }
+    free(ta);
+    free(tn);
+    free(G);
+    free(G0);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free_net(&net);
+}
+
+static void bench_big(double target)
+{
+    net_t net;
+    double t0 = now();
+    make_sticks(&net, target);
+    printf("\n# big: target=%.0f junctions: nodes=%zu edges=%zu (generated in %.1f s)\n", target,
+           net.n, net.m, now() - t0);
+    printf("peak_rss_after_generation_GB=%.3f\n", peak_rss_gb());
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_graph *g = NULL;
+    mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
+    free(net.u);
+    free(net.v);
+    net.u = net.v = NULL;
+    double *G = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+    mn_kirchhoff *k = NULL;
+    mn_kirchhoff_new(&k, g);
+    mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR);
+    mn_kirchhoff_add_electrode(k, net.src, net.nsrc, NULL);
+    mn_kirchhoff_add_electrode(k, net.drn, net.ndrn, NULL);
+    mn_kirchhoff_set_potential(k, 0, 1.0);
+    mn_kirchhoff_set_conductances(k, G);
+    t0 = now();
+    mn_status st = mn_kirchhoff_solve(k); /* analyse + factorise + solve */
+    double t_first = now() - t0;
+    if (st != MN_OK) {
+        printf("first solve failed: %s\n", mn_context_last_error(ctx));
+        return;
+    }
+    uint64_t nan_;
+    mn_kirchhoff_stats(k, &nan_, NULL, NULL, NULL, NULL);
+    printf("first_solve_s=%.2f (analyse + factorise + solve)\n", t_first);
+    for (int r = 0; r < 2; r++) {
+        for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+        t0 = now();
+        mn_kirchhoff_set_conductances(k, G);
+        st = mn_kirchhoff_solve(k);
+        printf("refactor_solve_step_s=%.2f (%s)\n", now() - t0, st == MN_OK ? "ok" : "failed");
+    }
+    double geff;
+    mn_kirchhoff_effective_conductance(k, 0, 1, &geff);
+    printf("G_eff=%.6g\n", geff);
+    printf("peak_rss_GB=%.3f (target < 5)\n", peak_rss_gb());
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free(G);
+    free_net(&net);
+}
+
+int main(int argc, char **argv)
+{
+    const char *sizes = "1e3,1e4,1e5", *scipy = NULL;
+    int only_changed = 0;
+    int repeats = 7, changed = 50;
+    double big = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
+            sizes = argv[++i];
+        else if (!strcmp(argv[i], "--repeats") && i + 1 < argc)
+            repeats = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--scipy") && i + 1 < argc)
+            scipy = argv[++i];
+        else if (!strcmp(argv[i], "--big") && i + 1 < argc)
+            big = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--only-changed"))
+            only_changed = 1;
+        else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
+            changed = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            rng_s = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: %s [--sizes 1e3,1e4,1e5] [--repeats R] [--scipy SCRIPT] "
+                            "[--changed K] [--big N] [--seed S]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (repeats < 1) repeats = 1;
+    g_only_changed = only_changed;
+    printf("# memnet %s, bench-kirchhoff, repeats=%d, medians\n", mn_version_string(), repeats);
+    if (sizes[0]) {
+        char *copy = strdup(sizes);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+            bench_size(atof(tok), repeats, scipy, atof(tok) >= 1e5 - 1 && atof(tok) <= 1e5 + 1 ? changed : 0);
+        free(copy);
+    }
+    if (big > 0) bench_big(big);
+    return 0;
+}
