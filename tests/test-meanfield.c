@@ -1296,6 +1296,60 @@ START_TEST(test_projector_selinv_lattice)
 }
 END_TEST
 
+START_TEST(test_kirchhoff_cross_check)
+{
+    /* mn_meanfield_effective_conductance and the mean-field G_eff for equal states against the
+     * Kirchhoff solver (lib/kirchhoff), electrodes = left and right columns of a lattice */
+    mn_graph *g = lattice(14);
+    size_t m = mn_graph_edge_count(g);
+    mn_index L[14], R[14];
+    for (int i = 0; i < 14; i++) {
+        L[i] = i * 14;
+        R[i] = i * 14 + 13;
+    }
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, 5, 0));
+    double *G = malloc(sizeof(double) * m), *gs = malloc(sizeof(double) * m);
+    for (size_t e = 0; e < m; e++) G[e] = 1e-3 * (1 + 99 * mn_rng_uniform(rng));
+    mn_kirchhoff *k;
+    size_t a, b;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, L, 14, &a));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, R, 14, &b));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    double Gk, Gm;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, a, b, &Gk));
+    MN_ASSERT_OK(ctx, mn_meanfield_effective_conductance(g, L, 14, R, 14, G, &Gm));
+    MN_ASSERT_REL(Gm, Gk, 1e-10);
+    mn_meanfield_projector *p;
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_new(&p, g, L, 14, R, 14, MN_MEANFIELD_DIAG_AUTO, 0, 0));
+    for (size_t e = 0; e < m; e++) {
+        gs[e] = 0.42;
+        G[e] = 2e-3 * (1 + 30 * 0.42);
+    }
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, a, b, &Gk));
+    MN_ASSERT_OK(ctx, mn_meanfield_projector_g_eff(p, gs, 2e-3, 30, &Gm));
+    MN_ASSERT_REL(Gm, Gk, 1e-10);
+    /* Omega-> is the Kirchhoff current pattern: unit weights, source at 1 V: the edge voltages
+     * equal Omega->_i / Omega_N1 (uniform-state voltage drops) */
+    for (size_t e = 0; e < m; e++) G[e] = 1;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, a, 1));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, b, 0));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    const double *ve = mn_kirchhoff_edge_voltages(k), *ov = mn_meanfield_projector_omega_vec(p);
+    double W = mn_meanfield_projector_omega_n1(p);
+    for (size_t e = 0; e < m; e++) MN_ASSERT_ABS(ve[e], ov[e] / W, 1e-10);
+    mn_meanfield_projector_free(p);
+    mn_kirchhoff_free(k);
+    mn_rng_free(rng);
+    free(G);
+    free(gs);
+    mn_graph_free(g);
+}
+END_TEST
+
 START_TEST(test_projector_bad_input)
 {
     mn_graph *g = random_graph(10, 5, 3, 1);
@@ -1459,6 +1513,7 @@ static Suite *suite(void)
     tcase_add_test(tb, test_projector_electrode_sets);
     tcase_add_test(tb, test_projector_randomised);
     tcase_add_test(tb, test_projector_selinv_lattice);
+    tcase_add_test(tb, test_kirchhoff_cross_check);
     tcase_add_test(tb, test_projector_bad_input);
     tcase_add_test(tb, test_allocation_failures);
     suite_add_tcase(s, tb);
