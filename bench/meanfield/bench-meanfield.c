@@ -1,7 +1,7 @@
 /* Mean-field projector quantities at scale: exact (selected inversion) and randomised diag(Omega)
  * on ~10^6 junctions; prints medians over repeats and the randomised method's errors against
  * the exact values of the same run.
- * usage: bench-meanfield [lattice|geometric] [edges] [repeats] [tol] */
+ * usage: bench-meanfield [lattice|geometric|nanowire] [edges] [repeats] [tol] */
 #define _USE_MATH_DEFINES
 #include <memnet/memnet.h>
 
@@ -115,6 +115,31 @@ static mn_graph *geometric(mn_context *ctx, size_t edges, mn_index **src, mn_ind
     return g;
 }
 
+/* random nanowire network from the generator (sticks of unit length, ~10 junctions per wire),
+ * electrodes: the wires touching the left and right sides of the box */
+static mn_graph *nanowires(mn_context *ctx, size_t edges, mn_index **src, mn_index **dst,
+                           size_t *nsrc, size_t *ndst)
+{
+    size_t wires = edges / 5;
+    double side = sqrt(wires / 15.7); /* density 15.7: mean degree 2 rho L^2 / pi ~ 10 */
+    mn_gen *gen;
+    mn_graph *g;
+    if (mn_gen_new(&gen, ctx) || mn_gen_set_int(gen, MN_GEN_WIRES, (int64_t)wires) ||
+        mn_gen_set_real(gen, MN_GEN_WIDTH, side) || mn_gen_set_real(gen, MN_GEN_HEIGHT, side) ||
+        mn_gen_set_int(gen, MN_GEN_SEED, 2026) || mn_gen_nanowires(&g, gen)) {
+        fprintf(stderr, "%s\n", mn_context_last_error(ctx));
+        exit(1);
+    }
+    mn_gen_free(gen);
+    const mn_index *l, *r;
+    if (mn_graph_node_set(g, "left", &l, nsrc) || mn_graph_node_set(g, "right", &r, ndst)) exit(1);
+    *src = malloc(sizeof(mn_index) * *nsrc);
+    *dst = malloc(sizeof(mn_index) * *ndst);
+    memcpy(*src, l, sizeof(mn_index) * *nsrc);
+    memcpy(*dst, r, sizeof(mn_index) * *ndst);
+    return g;
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "lattice";
@@ -127,6 +152,7 @@ int main(int argc, char **argv)
     size_t ns, nd;
     mn_graph *g;
     if (!strcmp(kind, "geometric")) g = geometric(ctx, edges, &src, &dst, &ns, &nd);
+    else if (!strcmp(kind, "nanowire")) g = nanowires(ctx, edges, &src, &dst, &ns, &nd);
     else {
         g = lattice(ctx, edges, &src, &dst, &ns);
         nd = ns;
