@@ -28,6 +28,13 @@ static void usage(FILE *f)
             "  --estimate TOL     diag(Omega) by random projections, relative tolerance TOL\n"
             "  --seed K           seed of the random projections (default 1)\n"
             "  --diag-out FILE    write edge,Omega_vec,Omega_diag,Omega_diag_err as CSV\n"
+            "  --junction MODEL   also print the effective one-junction model of this network\n"
+            "                     for junctions of MODEL (miranda, hillock, strukov_hp), as\n"
+            "                     eff.<parameter>= lines (001 B17-B23, C53-C65; 000 eq. 15)\n"
+            "  --param NAME=VALUE a parameter of the junction model (repeatable)\n"
+            "  --gap D            junction gap for hillock (default: mean edge length, else 1)\n"
+            "  --drive MODE       voltage (default) or current (the current-limited source of\n"
+            "                     000/001, with --G-source G, the source's series conductance)\n"
             "\n"
             "Prints key=value lines: Omega_N1, trace_Omega, trace_Omega2, Omega_mean, g_mean\n"
             "(and g_mean_err, probes for --estimate), G_eff, G_eff_mf, outside_edges.\n");
@@ -54,6 +61,9 @@ int mn_cli_meanfield(int argc, char **argv)
     double init = 0, chi = 0, tol = 0;
     int method = MN_MEANFIELD_DIAG_AUTO;
     unsigned long long seed = 1;
+    const char *junction = NULL, *params[64];
+    int nparams = 0, drive = 1;
+    double gap = NAN, Gsrc = NAN;
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (!strcmp(argv[i], "--help")) {
@@ -76,6 +86,18 @@ int mn_cli_meanfield(int argc, char **argv)
             method = MN_MEANFIELD_DIAG_RANDOM;
         } else if ((v = cli_opt_value(argc, argv, &i, "--seed"))) {
             if (cli_parse_u64("meanfield", "--seed", v, &seed)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--junction"))) junction = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--param"))) {
+            if (nparams == 64) return cli_error("meanfield", "too many --param options"), 2;
+            params[nparams++] = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--gap"))) {
+            if (cli_parse_double("meanfield", "--gap", v, &gap)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--G-source"))) {
+            if (cli_parse_double("meanfield", "--G-source", v, &Gsrc)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--drive"))) {
+            if (!strcmp(v, "voltage")) drive = 1;
+            else if (!strcmp(v, "current")) drive = 0;
+            else return cli_error("meanfield", "--drive: \"%s\" is not voltage or current", v), 2;
         } else if (cli_flag(argv[i], "--exact")) method = MN_MEANFIELD_DIAG_AUTO;
         else return cli_error("meanfield", "unknown option \"%s\" (see --help)", argv[i]), 2;
     }
@@ -161,6 +183,62 @@ int mn_cli_meanfield(int argc, char **argv)
     if (method == MN_MEANFIELD_DIAG_RANDOM) printf("g_mean_err=%.3g\n", gerr);
     printf("G_eff=%.17g\n", Gex);
     printf("G_eff_mf=%.17g\n", Gmf);
+    if (junction) {
+        mn_model *jm = NULL;
+        mn_meanfield_model *em = NULL;
+        if ((st = mn_model_new(&jm, ctx, junction))) {
+            rc = cli_fail("meanfield", ctx, st);
+            goto done;
+        }
+        for (int k = 0; k < nparams; k++) {
+            const char *eq = strchr(params[k], '=');
+            char name[64];
+            if (!eq || eq == params[k] || (size_t)(eq - params[k]) >= sizeof name) {
+                mn_model_free(jm);
+                cli_error("meanfield", "--param \"%s\": expected NAME=VALUE", params[k]);
+                rc = 2;
+                goto done;
+            }
+            memcpy(name, params[k], (size_t)(eq - params[k]));
+            name[eq - params[k]] = 0;
+            if ((st = mn_model_set_text(jm, name, eq + 1))) {
+                mn_model_free(jm);
+                rc = cli_fail("meanfield", ctx, st);
+                goto done;
+            }
+        }
+        if (isnan(gap)) { /* mean edge length of the circuit, else 1 */
+            const double *len = mn_graph_edge_lengths(g);
+            double sum = 0;
+            size_t cnt = 0;
+            for (size_t e = 0; len && e < m; e++)
+                if (isfinite(len[e])) {
+                    sum += len[e];
+                    cnt++;
+                }
+            gap = cnt ? sum / (double)cnt : 1;
+        }
+        if (drive == 0 && isnan(Gsrc)) {
+            mn_model_free(jm);
+            cli_error("meanfield", "--drive current needs --G-source");
+            rc = 2;
+            goto done;
+        }
+        st = mn_meanfield_model_from_junction(&em, ctx, jm, gap, p, drive ? 0 : Gsrc, drive);
+        mn_model_free(jm);
+        if (st) {
+            rc = cli_fail("meanfield", ctx, st);
+            goto done;
+        }
+        printf("eff.model=%s\n", mn_meanfield_model_name(em));
+        for (size_t k = 0; k < mn_meanfield_model_param_count(em); k++) {
+            double val;
+            const char *nm = mn_meanfield_model_param_name(em, k);
+            mn_meanfield_model_get(em, nm, &val);
+            printf("eff.%s=%.17g\n", nm, val);
+        }
+        mn_meanfield_model_free(em);
+    }
     if (diag_out) {
         FILE *f = fopen(diag_out, "w");
         if (!f) {

@@ -29,6 +29,21 @@ check g_mean "$(get g_mean)" 0.3 1e-12
 Gx=$(awk -v L=$L 'BEGIN { printf "%.17g", (1 + 9*0.3) * L/(L-1) }')
 check G_eff "$(get G_eff)" "$Gx" 1e-12
 check G_eff_mf "$(get G_eff_mf)" "$Gx" 1e-12
+# <|Omega->|>: the L(L-1) row edges carry 1/L of the unit current, Omega->_i = (1/L)/(1+R); the
+# (L-2)(L-1) rungs outside the electrodes carry none: mean = L / (2 (L-1) (2L-1))
+OM=$(awk -v L=$L 'BEGIN { printf "%.17g", L/(2*(L-1)*(2*L-1)) }')
+check Omega_mean "$(get Omega_mean)" "$OM" 1e-12
+check outside_edges "$(get outside_edges)" "$(( 2 * (L - 1) ))" 0
+# effective model of the lattice for miranda junctions (voltage source): G_min (1-W)/W and
+# eta <|Omega->|>/W
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --junction miranda \
+      --param Gmin=1e-3 --param Gmax=0.1 --param etaP=3)
+get() { echo "$out" | sed -n "s/^$1=//p"; }
+check eff.G_min "$(get eff.G_min)" "$(awk -v W=$W 'BEGIN { printf "%.17g", 1e-3*(1-W)/W }')" 1e-12
+check eff.chi "$(get eff.chi)" 99 1e-12
+check eff.eta_p "$(get eff.eta_p)" "$(awk -v W=$W -v om="$OM" 'BEGIN { printf "%.17g", 3*om/W }')" 1e-12
+if "$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --junction resistor 2> "$tmp/err"; then fail "resistor junction accepted"; fi
+grep -q resistor "$tmp/err" || fail "message: $(cat "$tmp/err")"
 # randomised estimate: <g> of a uniform state is exact whatever the diag estimate
 out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --init 0.3 --estimate 0.05 --seed 4)
 echo "$out" | grep -q '^seed=4$' || fail "seed not printed"
