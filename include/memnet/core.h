@@ -38,6 +38,28 @@ MN_BEGIN_DECLS
     X(MN_ERR_UNSUPPORTED, -12, "operation not supported")                        \
     X(MN_ERR_INTERNAL, -13, "internal error")
 
+#ifdef MN_DOXYGEN
+/* What Doxygen documents: the enum MN_STATUS_LIST expands to (docs/check-status-docs.sh
+ * checks that the two lists agree). */
+/** @brief Result of every fallible call: #MN_OK (0) or a negative error code. */
+typedef enum mn_status {
+    MN_OK = 0,                /**< success */
+    MN_ERR_NOMEM = -1,        /**< out of memory */
+    MN_ERR_INVALID = -2,      /**< invalid argument */
+    MN_ERR_RANGE = -3,        /**< value out of range */
+    MN_ERR_IO = -4,           /**< input/output error */
+    MN_ERR_PARSE = -5,        /**< malformed input */
+    MN_ERR_NOT_FOUND = -6,    /**< not found */
+    MN_ERR_STATE = -7,        /**< object not in a state that allows the call */
+    MN_ERR_SINGULAR = -8,     /**< singular system (undefined potential) */
+    MN_ERR_SOLVER = -9,       /**< numerical solver failure */
+    MN_ERR_CONVERGENCE = -10, /**< iteration did not converge */
+    MN_ERR_CANCELLED = -11,   /**< cancelled by the caller */
+    MN_ERR_UNSUPPORTED = -12, /**< operation not supported */
+    MN_ERR_INTERNAL = -13,    /**< internal error */
+    MN_STATUS_MIN_ = -13      /**< smallest code in this version (not a status) */
+} mn_status;
+#else
 /** @brief Result of every fallible call: #MN_OK (0) or a negative error code. */
 typedef enum mn_status {
 /** @cond INTERNAL */
@@ -47,6 +69,7 @@ typedef enum mn_status {
 /** @endcond */
     MN_STATUS_MIN_ = -13 /**< smallest code in this version (not a status) */
 } mn_status;
+#endif
 
 /**
  * @brief Short English description of a status code.

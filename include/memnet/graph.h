@@ -105,6 +105,7 @@ MN_API const double *mn_graph_node_y(const mn_graph *g);
 
 /**
  * @brief Set all edge lengths (tunnel gap D or L of 003 eqs 1-6, in the geometry's unit).
+ * @param[in,out] g the graph.
  * @param[in] length edge-count values, each finite and > 0 (copied).
  * @return #MN_OK or #MN_ERR_RANGE naming the first bad edge and value.
  */
@@ -162,6 +163,8 @@ MN_API mn_status mn_graph_set_node_set(mn_graph *g, const char *name, const mn_i
 
 /**
  * @brief Look a node set up by name.
+ * @param[in] g the graph.
+ * @param[in] name the set's name.
  * @param[out] nodes borrowed ids.
  * @param[out] n their count.
  * @return #MN_OK or #MN_ERR_NOT_FOUND.
@@ -192,6 +195,7 @@ MN_API mn_status mn_graph_adjacency(mn_graph *g, const int64_t **off, const mn_i
 
 /**
  * @brief Connected components, cached until the graph changes. O(n + m).
+ * @param[in,out] g the graph (the cache is built on first use).
  * @param[out] labels node-count labels in [0, count), numbered by lowest node id. Borrowed.
  * @param[out] count number of components.
  */
@@ -223,7 +227,10 @@ MN_API const mn_index *mn_graph_node_origin(const mn_graph *g);
 MN_API const mn_index *mn_graph_edge_origin(const mn_graph *g);
 
 /**
- * @brief Whether a path joins some node of set a to some node of set b.
+ * @brief Whether a path joins some node of set a to some node of set b. O(n + m).
+ * @param[in,out] g the graph (components are cached).
+ * @param[in] a,na the first node set and its size.
+ * @param[in] b,nb the second node set and its size.
  * @param[out] connected 1 if so, 0 if not.
  */
 MN_API mn_status mn_graph_connected(mn_graph *g, const mn_index *a, size_t na, const mn_index *b,
