@@ -1,0 +1,286 @@
+/*
+ * Benchmark of the time stepper: the seed protocol of 000 Fig. 2a (2 V for T_pulse seconds,
+ * then a read voltage of 0.1 V) on random nanowire networks with the miranda model (003 Table 1
+ * rates), CVODE BDF at rtol 1e-6, against the same model in Python/scipy (spsolve at every
+ * right-hand side, solve_ivp LSODA at the same tolerances) in the same invocation.
+ *
+ * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
+ *                  [--budget S] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]
+ *
+ * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
+ * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
+ * the amortised cost per step in units of it, and (with --python) the scipy time, the ratio and
+ * the agreement of the final current. Times are CPU seconds of the process (robust when other
+ * jobs load the machine); run with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 so that both sides
+ * use one core. Wall times are printed too.
+ */
+#include <memnet/memnet.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Random sticks of length 1 in a square box, mean crossing degree ~8 (2.2x the percolation
+ * threshold); nodes = wires, edges = crossings. Wires sticking out on the left form the source,
+ * those sticking out on the right the drain. Cell hashing: O(n) expected. */
+typedef struct sticks {
+    size_t n;
+    double *ax, *ay, *bx, *by;
+} sticks;
+
+static int seg_cross(const sticks *s, size_t i, size_t j)
+{
+    double px = s->ax[i], py = s->ay[i], rx = s->bx[i] - px, ry = s->by[i] - py;
+    double qx = s->ax[j], qy = s->ay[j], sx = s->bx[j] - qx, sy = s->by[j] - qy;
+    double den = rx * sy - ry * sx;
+    if (fabs(den) < 1e-15) return 0;
+    double wx = qx - px, wy = qy - py;
+    double t = (wx * sy - wy * sx) / den, u = (wx * ry - wy * rx) / den;
+    return t >= 0 && t <= 1 && u >= 0 && u <= 1;
+}
+
+static mn_status make_network(mn_context *ctx, size_t junctions, uint64_t seed, mn_graph **out,
+                              mn_index **src, size_t *nsrc, mn_index **drn, size_t *ndrn)
+{
+    size_t n = junctions / 4 + 8;
+    double box = sqrt((double)n / 12.6);
+    sticks s = { n, malloc(n * sizeof(double)), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
+                 malloc(n * sizeof(double)) };
+    mn_rng *rng;
+    mn_rng_new(&rng, ctx, seed, 0);
+    for (size_t i = 0; i < n; i++) {
+        double cx = box * mn_rng_uniform(rng), cy = box * mn_rng_uniform(rng);
+        double th = 3.141592653589793 * mn_rng_uniform(rng);
+        s.ax[i] = cx - 0.5 * cos(th), s.ay[i] = cy - 0.5 * sin(th);
+        s.bx[i] = cx + 0.5 * cos(th), s.by[i] = cy + 0.5 * sin(th);
+    }
+    mn_rng_free(rng);
+    size_t nc = (size_t)ceil(box) + 1;
+    size_t *head = malloc(nc * nc * sizeof *head), *next = malloc(n * sizeof *next);
+    for (size_t c = 0; c < nc * nc; c++) head[c] = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        double cx = 0.5 * (s.ax[i] + s.bx[i]), cy = 0.5 * (s.ay[i] + s.by[i]);
+        size_t gx = (size_t)fmin(fmax(cx, 0), box), gy = (size_t)fmin(fmax(cy, 0), box);
+        size_t c = gy * nc + gx;
+        next[i] = head[c];
+        head[c] = i;
+    }
+    mn_graph *g = NULL;
+    mn_status st = mn_graph_new(&g, ctx, n);
+    for (size_t i = 0; i < n && !st; i++) {
+        double cx = 0.5 * (s.ax[i] + s.bx[i]), cy = 0.5 * (s.ay[i] + s.by[i]);
+        long gx = (long)fmin(fmax(cx, 0), box), gy = (long)fmin(fmax(cy, 0), box);
+        for (long dy = -1; dy <= 1; dy++)
+            for (long dx = -1; dx <= 1; dx++) {
+                long x = gx + dx, y = gy + dy;
+                if (x < 0 || y < 0 || x >= (long)nc || y >= (long)nc) continue;
+                for (size_t j = head[(size_t)y * nc + (size_t)x]; j != (size_t)-1; j = next[j])
+                    if (j > i && seg_cross(&s, i, j)) st = mn_graph_add_edge(g, (int64_t)i, (int64_t)j, NULL);
+            }
+    }
+    free(head), free(next);
+    mn_index *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
+    size_t nl = 0, nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fmin(s.ax[i], s.bx[i]) < 0) l[nl++] = (mn_index)i;
+        else if (fmax(s.ax[i], s.bx[i]) > box) r[nr++] = (mn_index)i;
+    }
+    free(s.ax), free(s.ay), free(s.bx), free(s.by);
+    /* keep the component(s) touching the source */
+    mn_graph *sub = NULL;
+    mn_index *map = malloc(n * sizeof *map);
+    if (!st) st = mn_graph_extract_components(&sub, g, l, nl, map, NULL);
+    mn_graph_free(g);
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < nl; i++)
+        if (map[l[i]] >= 0) l[a++] = map[l[i]];
+    for (size_t i = 0; i < nr; i++)
+        if (map[r[i]] >= 0) r[b++] = map[r[i]];
+    free(map);
+    if (st || b == 0) {
+        mn_graph_free(sub);
+        free(l), free(r);
+        return st ? st : MN_ERR_INVALID;
+    }
+    *out = sub, *src = l, *nsrc = a, *drn = r, *ndrn = b;
+    return MN_OK;
+}
+
+static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t ns, const mn_index *drn,
+                       size_t nd)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/bench-net.txt", dir);
+    if (mn_graph_write_edgelist(g, p)) return 1;
+    snprintf(p, sizeof p, "%s/bench-electrodes.txt", dir);
+    FILE *f = fopen(p, "w");
+    if (!f) return 1;
+    for (size_t i = 0; i < ns; i++) fprintf(f, "%d%c", (int)src[i], i + 1 < ns ? ' ' : '\n');
+    for (size_t i = 0; i < nd; i++) fprintf(f, "%d%c", (int)drn[i], i + 1 < nd ? ' ' : '\n');
+    fclose(f);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
+    double budget = 600, t_pulse = 100, t_read = 10;
+    unsigned long long seed = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--sizes") && i + 1 < argc) sizes = argv[++i];
+        else if (!strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
+        else if (!strcmp(argv[i], "--budget") && i + 1 < argc) budget = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--python-mode") && i + 1 < argc) pymode = argv[++i];
+        else if (!strcmp(argv[i], "--t-pulse") && i + 1 < argc) t_pulse = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
+        else {
+            fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
+                            "[--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
+            return 2;
+        }
+    }
+    printf("memnet_version=%s\nprotocol=2 V for %g s then 0.1 V for %g s (000 Fig. 2a), miranda "
+           "(003 Table 1, Gmin 1e-2 S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9\n",
+           mn_version_string(), t_pulse, t_read);
+    const char *p = sizes;
+    while (*p) {
+        size_t N = (size_t)strtod(p, (char **)&p);
+        if (*p == ',') p++;
+        mn_context *ctx;
+        mn_context_new(&ctx);
+        mn_graph *g = NULL;
+        mn_index *src = NULL, *drn = NULL;
+        size_t ns, nd;
+        double tg = now();
+        if (make_network(ctx, N, seed, &g, &src, &ns, &drn, &nd)) {
+            printf("size=%zu: network generation failed: %s\n", N, mn_context_last_error(ctx));
+            return 1;
+        }
+        tg = now() - tg;
+        mn_model *model;
+        mn_network *net;
+        mn_sim *sim;
+        mn_model_new(&model, ctx, "miranda");
+        mn_network_new(&net, g);
+        mn_network_assign(net, model, NULL, 0, NULL);
+        if (mn_sim_new(&sim, net)) {
+            printf("sim: %s\n", mn_context_last_error(ctx));
+            return 1;
+        }
+        mn_waveform *w;
+        char spec[128];
+        snprintf(spec, sizeof spec, "dc:0.1+pulse:1.9:%.17g:1e300:1:0", t_pulse);
+        mn_waveform_parse(&w, ctx, spec);
+        mn_sim_add_electrode(sim, src, ns, w, NULL);
+        mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
+        mn_sim_init_uniform(sim, 0.0, 0.0);
+        mn_sim_set_tolerances(sim, 1e-6, 1e-9);
+        double t0 = now(), c0 = cpu();
+        mn_status st = mn_sim_run(sim, t_pulse + t_read);
+        double wall = now() - t0, cpus = cpu() - c0;
+        if (st) {
+            printf("run failed: %s\n", mn_context_last_error(ctx));
+            return 1;
+        }
+        double I_end = mn_sim_electrode_current(sim, 0);
+        size_t m = mn_graph_edge_count(g), nn = mn_graph_node_count(g);
+        uint64_t an, rf, up, cg, cgi;
+        mn_kirchhoff *k = mn_sim_kirchhoff(sim);
+        mn_kirchhoff_stats(k, &an, &rf, &up, &cg, &cgi);
+        uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
+        /* one refactorisation + solve on the same network and conductances, median of 7 */
+        const double *G = mn_sim_conductances(sim);
+        double *Gc = malloc(m * sizeof *Gc), tt[7], tw[7];
+        memcpy(Gc, G, m * sizeof *Gc);
+        for (int r = 0; r < 7; r++) {
+            Gc[r % m] *= 1.0 + 1e-9; /* a new matrix each time */
+            double a = now(), ac = cpu();
+            mn_kirchhoff_set_conductances(k, Gc);
+            mn_kirchhoff_solve(k);
+            tt[r] = cpu() - ac;
+            tw[r] = now() - a;
+        }
+        qsort(tt, 7, sizeof *tt, cmpd);
+        qsort(tw, 7, sizeof *tw, cmpd);
+        double per_step = cpus / (double)steps;
+        printf("\n[size %zu]\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
+               "generation_seconds=%.3g\nmemnet_wall_seconds=%.4g\nmemnet_cpu_seconds=%.4g\nsteps=%llu\nrhs_evals=%llu\n"
+               "jv_evals=%llu\nlinear_iters=%llu\nnewton_iters=%llu\nprec_setups=%llu\n"
+               "err_test_fails=%llu\nrestarts=%llu\nkirchhoff_solves=%llu\nanalyses=%llu\n"
+               "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
+               "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
+               "cost_per_step_in_refactor_solves=%.3g\nI_end=%.10g\n",
+               N, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_LIN_ITERS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_NEWTON_ITERS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_PREC_SETUPS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_ERR_FAILS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RESTARTS),
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_SOLVES), (unsigned long long)an,
+               (unsigned long long)rf, (unsigned long long)up, (unsigned long long)cg,
+               (unsigned long long)cgi, tt[3], tw[3], per_step, per_step / tt[3], I_end);
+        fflush(stdout);
+        if (python) {
+            if (write_files(workdir, g, src, ns, drn, nd)) {
+                printf("cannot write the network to %s\n", workdir);
+                return 1;
+            }
+            char cmd[8192];
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s",
+                     python, workdir, workdir, t_pulse, t_read, budget, pymode);
+            FILE *f = popen(cmd, "r");
+            char line[512];
+            double py_wall = NAN, py_I = NAN, py_t = NAN;
+            while (f && fgets(line, sizeof line, f)) {
+                sscanf(line, "python_cpu_seconds=%lf", &py_wall);
+                sscanf(line, "python_I_end=%lf", &py_I);
+                sscanf(line, "python_t_reached=%lf", &py_t);
+                fputs(line, stdout);
+            }
+            if (f) pclose(f);
+            if (py_t >= t_pulse + t_read) {
+                printf("speedup_cpu=%.3g\nI_end_relative_difference=%.3g\n", py_wall / cpus,
+                       fabs(py_I - I_end) / fabs(I_end));
+            } else {
+                printf("speedup_cpu_at_least=%.3g (scipy reached t = %g of %g s within the budget)\n",
+                       py_wall / cpus, py_t, t_pulse + t_read);
+            }
+            fflush(stdout);
+        }
+        free(Gc);
+        mn_waveform_free(w);
+        mn_sim_free(sim);
+        mn_network_free(net);
+        mn_model_free(model);
+        mn_graph_free(g);
+        free(src), free(drn);
+        mn_context_free(ctx);
+    }
+    return 0;
+}

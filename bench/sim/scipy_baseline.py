@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Baseline for bench-sim: the miranda network model (000 eqs 1-6, 003 eqs 7-10) in
+numpy/scipy as the peer codes write it: nodal analysis with scipy.sparse.linalg.spsolve at every
+right-hand side, integrated by solve_ivp (LSODA, rtol 1e-6, atol 1e-9), 2 V for T_pulse then
+0.1 V for T_read. Stops after BUDGET seconds of CPU time and reports how far it got.
+
+usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE]
+
+MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9.
+MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, each junction
+advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
+"""
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from scipy.integrate import solve_ivp
+
+KP0, KD0, ETAP, ETAD, GMIN, GMAX = 5e-4, 5e-2, 10.0, 10.0, 1e-2, 1.0
+
+
+class OutOfTime(Exception):
+    pass
+
+
+def main():
+    edges_path, el_path = sys.argv[1], sys.argv[2]
+    t_pulse, t_read, budget = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+    mode = sys.argv[6] if len(sys.argv) > 6 else "lsoda"
+    E = np.loadtxt(edges_path, comments="#", ndmin=2)[:, :2].astype(int)
+    with open(el_path) as f:
+        src = np.array(f.readline().split(), int)
+        drn = np.array(f.readline().split(), int)
+    n = int(E.max()) + 1
+    m = len(E)
+    U, V = E[:, 0], E[:, 1]
+    fixed = np.zeros(n, bool)
+    fixed[src] = fixed[drn] = True
+    free = np.where(~fixed)[0]
+    B = sp.csr_matrix((np.r_[np.ones(m), -np.ones(m)], (np.r_[U, V], np.r_[np.arange(m), np.arange(m)])),
+                      shape=(n, m))
+    Bf, Bs = B[free], B[src]
+    srcm = np.zeros(n, bool)
+    srcm[src] = True
+    out_e = srcm[U] & ~srcm[V]
+    in_e = srcm[V] & ~srcm[U]
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    state = {"t": 0.0, "nfev": 0}
+
+    def potentials(g, vs):
+        G = GMIN + (GMAX - GMIN) * g
+        Lff = (Bf @ sp.diags(G) @ Bf.T).tocsc()
+        Lfs = Bf @ sp.diags(G) @ Bs.T
+        phi = np.zeros(n)
+        phi[src] = vs
+        phi[free] = spla.spsolve(Lff, -(Lfs @ phi[src]))
+        return G, phi[U] - phi[V]
+
+    def f(t, g, vs):
+        if time.process_time() - c0 > budget:
+            raise OutOfTime()
+        state["nfev"] += 1
+        state["t"] = max(state["t"], t)
+        _, Ve = potentials(g, vs)
+        a = np.abs(Ve)
+        return KP0 * np.exp(ETAP * a) * (1 - g) - KD0 * np.exp(-ETAD * a) * g
+
+    g = np.zeros(m)
+    t_reached = 0.0
+    try:
+        for (a, b, vs) in ((0.0, t_pulse, 2.0), (t_pulse, t_pulse + t_read, 0.1)):
+            if mode.startswith("fixed:"):
+                dt = float(mode[6:])
+                nstep = int(round((b - a) / dt))
+                for k in range(nstep):
+                    if time.process_time() - c0 > budget:
+                        raise OutOfTime()
+                    state["nfev"] += 1
+                    state["t"] = a + (k + 1) * dt
+                    _, Ve = potentials(g, vs)
+                    u = np.abs(Ve)
+                    kP, kD = KP0 * np.exp(ETAP * u), KD0 * np.exp(-ETAD * u)
+                    ginf = kP / (kP + kD)
+                    g = ginf + (g - ginf) * np.exp(-(kP + kD) * dt)  # 003 eq 9
+            else:
+                sol = solve_ivp(f, (a, b), g, method="LSODA", rtol=1e-6, atol=1e-9, args=(vs,))
+                if not sol.success:
+                    print("python_error=%s" % sol.message)
+                    break
+                g = sol.y[:, -1]
+            t_reached = b
+            vlast = vs
+        G, Ve = potentials(g, vlast)
+        I = G * Ve
+        print("python_I_end=%.10g" % (I[out_e].sum() - I[in_e].sum()))
+    except OutOfTime:
+        t_reached = state["t"]
+    print("python_cpu_seconds=%.4g" % (time.process_time() - c0))
+    print("python_wall_seconds=%.4g" % (time.perf_counter() - t0))
+    print("python_t_reached=%.6g" % t_reached)
+    print("python_mode=%s" % mode)
+    print("python_rhs_evals=%d" % state["nfev"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+/* Layout of the simulation handle, shared by the files of lib/sim only. */
+#ifndef MEMNET_SIM_IMPL_H
+#define MEMNET_SIM_IMPL_H
+
+#include "sim/sim-private.h"
+#include "kirchhoff/kirchhoff-private.h"
+#include "models/models-private.h"
+
+#include <stdio.h>
+
+#define MN__SIM_EVENT_KEEP 1000000u
+
+typedef struct mn__sim_event {
+    double t;
+    mn_index edge;
+    int kind;
+} mn__sim_event;
+
+struct mn_sim {
+    mn_context *ctx;
+    mn_network *net;
+    mn_graph *g;
+    size_t m, nn, ns;     /* edges, nodes, model states */
+    size_t nx;            /* integrated values: ns (+ 2 with energy tracking) */
+    const size_t *off;    /* state offsets (m + 1) */
+    const size_t *joff;   /* rate_dx block offsets (m + 1) */
+    size_t njac;
+    mn_kirchhoff *kir;
+
+    /* sources */
+    size_t n_el;
+    mn_waveform **el_wf;  /* n_el, NULL = 0 V */
+    double *el_phi;       /* applied potentials of the last evaluation */
+    mn_waveform *isrc_wf; /* current source or NULL */
+    mn_index *isrc_from, *isrc_to;
+    size_t isrc_nfrom, isrc_nto;
+    double isrc_amps;     /* last injected value */
+    int isrc_set;
+    double *emf;          /* m or NULL */
+
+    /* present state */
+    double t;
+    double *x;            /* nx values at time t */
+    int started;          /* a run has started: electrodes are fixed */
+
+    /* evaluation cache (the Kirchhoff solution belongs to xc_key at tc_key) */
+    double *xc;           /* clamped states used for the evaluation (ns) */
+    double *xc_key;       /* the unclamped states the cache belongs to (ns) */
+    double tc_key;
+    int tc_left;
+    int cache_valid;
+    double *G;            /* conductances of the cached evaluation (m) */
+    const double *V, *I;  /* borrowed from the Kirchhoff solver */
+    double *lo, *hi;      /* state bounds (ns) */
+    unsigned char *free_state; /* 1: state of an edge with events, not held at its bounds */
+
+    /* Jacobian pieces at the cache point */
+    int partials_valid;
+    int partials_lagged;  /* partials kept from the last preconditioner setup */
+    int lag_partials;     /* lagging allowed (CVODE runs) */
+    double *Jx;           /* rate_dx blocks (njac) */
+    double *fV, *fI, *Gx; /* ns each */
+    double *dG, *dV, *dI; /* m each */
+    double *P;            /* preconditioner blocks (njac), inverted */
+    double *A;            /* local Jacobian blocks (njac) for psetup reuse */
+    double gamma_P;
+
+    /* options */
+    int integrator;
+    double rtol, atol, dt_fixed, hmax;
+    long max_steps;
+    int energy;
+
+    /* CVODE */
+    void *sunctx;         /* SUNContext */
+    void *cvode;
+    void *y;              /* N_Vector */
+    void *ytmp;           /* N_Vector for dense output */
+    void *LS;             /* SUNLinearSolver */
+    int cv_kind;          /* integrator the CVODE memory was made for, -1 none */
+    int need_restart;     /* reinitialise at (t, x) before the next step */
+    double cv_tn;         /* CVODE's internal time */
+    double cv_tstop;      /* stop time set in CVODE (NaN: none yet) */
+    double seg_start, seg_end;
+    int cv_active;
+    char cv_msg[256];
+
+    /* fixed step */
+    double grid_t0;
+    uint64_t grid_k;
+    double *fbuf;         /* nx */
+    unsigned char *has_exact; /* m */
+    double *gprev;        /* event values after the last fixed step (nev) */
+    int gprev_valid;
+
+    /* events */
+    size_t nev;
+    const size_t *eoff;
+    double *gev;
+    int *fired;
+    int *rootsfound;
+    mn_index *jumped;
+    double *Gold, *Gnew;
+    mn__sim_event *evlog; /* ring of MN__SIM_EVENT_KEEP, grown on demand */
+    size_t evcap;
+    uint64_t n_events;
+    uint64_t ev_first;    /* events before this index happened before a checkpoint restore */
+    FILE *ev_csv;
+    mn_sim_event_fn ev_fn;
+    void *ev_user;
+
+    /* recording */
+    int samp_mode;        /* 0 none, 1 list, 2 interval */
+    double *samp_t;
+    size_t samp_n;
+    double samp_t0, samp_dt;
+    uint64_t samp_k;      /* next sample index */
+    mn_index *rec_edges;
+    size_t n_rec;
+    FILE *csv;
+    mn_sim_sample_fn samp_fn;
+    void *samp_user;
+    double *snap_t;
+    size_t snap_n, snap_i;
+    char *snap_prefix;
+    mn_sim_sample_fn snap_fn;
+    void *snap_user;
+    mn_sim_sample_fn step_fn;
+    void *step_user;
+    mn_sim_progress_fn prog_fn;
+    void *prog_user;
+    long prog_every;
+    double run_end;
+
+    /* statistics */
+    uint64_t st_steps, st_rhs, st_jv, st_lin, st_newton, st_psetup, st_errfail, st_root,
+        st_restarts, st_solves;
+    long cv_base[6]; /* CVODE counters at the last (re)creation, accumulated on recreation */
+};
+
+/* evaluate at (t, x): Kirchhoff solve, fills the cache; dxdt (nx values) may be NULL */
+mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *dxdt);
+
+#endif

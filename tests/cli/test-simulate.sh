@@ -1,0 +1,82 @@
+#!/bin/sh
+# memnet simulate: CSV contract (t,V,I,G against 003 eq 9 for one junction), checkpoint/restart
+# equals the uninterrupted run, Ctrl-C keeps the samples, bad input names the value.
+set -eu
+memnet=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$memnet" simulate --help | grep -q -- "--waveform" || fail "--help does not list --waveform"
+
+printf '0 1\n' > "$tmp/one.txt"
+"$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 \
+    --waveform dc:0.3 --t-end 50 --dt-out 5 --init 0.05 --rtol 1e-10 --atol 1e-13 \
+    --out "$tmp/one.csv" > "$tmp/stdout" || fail "one-junction run failed"
+grep -q '^status=complete' "$tmp/stdout" || fail "no status=complete"
+grep -q '^# memnet_version=' "$tmp/one.csv" || fail "no provenance line"
+grep -q '^# param.kP0=' "$tmp/one.csv" || fail "no parameter provenance"
+grep -q '^t,V,I,G,mean_g$' "$tmp/one.csv" || fail "header is not t,V,I,G,mean_g"
+# 003 eq 9 with the default parameters (kP0 5e-4, kD0 5e-2, eta 10, Gmin 1e-2, Gmax 1)
+awk -F, '!/^#/ && $1 != "t" {
+    V = 0.3; kP = 5e-4 * exp(10 * V); kD = 5e-2 * exp(-10 * V); gi = kP / (kP + kD);
+    g = gi + (0.05 - gi) * exp(-(kP + kD) * $1); G = 1e-2 + (1 - 1e-2) * g;
+    if ($2 != V) { print "V column " $2; bad = 1 }
+    d = ($4 - G) / G; if (d < 0) d = -d; if (d > 1e-7) { print "t=" $1 " G=" $4 " expected " G; bad = 1 }
+    d = ($3 - G * V) / (G * V); if (d < 0) d = -d; if (d > 1e-7) { print "t=" $1 " I=" $3; bad = 1 }
+    n++ }
+    END { if (n != 11) { print n " rows, expected 11"; bad = 1 } exit bad }' "$tmp/one.csv" ||
+    fail "one-junction CSV does not match 003 eq 9"
+
+# checkpoint at t = 10 and restart to 20 == one run with a checkpoint every 10 s
+printf '0 1\n1 2\n0 2\n2 3\n1 3\n' > "$tmp/net.txt"
+common="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform pulse:2:3:7:0:1:0.1 --dt-out 0.5 --init random:0:0.3 --seed 5"
+"$memnet" simulate $common --t-end 20 --checkpoint "$tmp/cpA" --checkpoint-every 10 --out "$tmp/a.csv" > /dev/null ||
+    fail "run A failed"
+"$memnet" simulate $common --t-end 10 --checkpoint "$tmp/cpB" --out "$tmp/b.csv" > /dev/null || fail "run B failed"
+"$memnet" simulate $common --t-end 20 --restart "$tmp/cpB" --out "$tmp/b.csv" > /dev/null || fail "restart failed"
+grep -v '^#' "$tmp/a.csv" > "$tmp/a.rows"
+grep -v '^#' "$tmp/b.csv" > "$tmp/b.rows"
+cmp -s "$tmp/a.rows" "$tmp/b.rows" || { diff "$tmp/a.rows" "$tmp/b.rows" | head -5; fail "restart differs from the uninterrupted run"; }
+[ "$(wc -l < "$tmp/a.rows")" -eq 42 ] || fail "expected 41 samples + header"
+
+# filament gaps from a length column; the event log: formation at the closed-form time
+# T = (1/rd) (-L/ET - V/ET^2 ln(1 - ET L / V)) = 1.9315 s (003 eq 2 at constant V = 1, L = 0.05)
+printf '0 1 0.05\n' > "$tmp/fil.txt"
+"$memnet" simulate --network "$tmp/fil.txt" --length-column 1 --model filament --source 0 --drain 1 \
+    --waveform dc:1 --t-end 10 --dt-out 0.5 --rtol 1e-10 --atol 1e-12 --out "$tmp/fil.csv" \
+    --events-out "$tmp/ev.csv" > "$tmp/fil.out" || fail "filament run failed"
+head -1 "$tmp/ev.csv" | grep -q '^t,edge,kind$' || fail "event CSV header"
+awk -F, 'NR == 2 { d = $1 - 1.9314718; if (d < 0) d = -d; if (d > 1e-5 || $3 != "form") exit 1 }
+         NR == 3 { if ($3 != "break") exit 1 } END { if (NR < 5) exit 1 }' "$tmp/ev.csv" ||
+    fail "event log: $(head -3 "$tmp/ev.csv")"
+grep -q '^events=[1-9]' "$tmp/fil.out" || fail "no events counted"
+
+# Ctrl-C: stops cleanly, keeps the samples, exit 130
+"$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:0.3 \
+    --t-end 1e9 --dt-out 1e-3 --integrator euler --dt 1e-6 --out "$tmp/int.csv" > "$tmp/int.out" 2> "$tmp/int.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+[ "$rc" -eq 130 ] || fail "interrupted run exited $rc, expected 130"
+grep -q '^status=interrupted' "$tmp/int.out" || fail "no status=interrupted"
+[ "$(grep -vc '^#' "$tmp/int.csv")" -gt 2 ] || fail "interrupted run kept no samples"
+
+# bad input names the value
+if "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform squarewave:1 \
+    --t-end 1 --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null; then fail "bad waveform accepted"; fi
+grep -q '"squarewave"' "$tmp/err" || fail "message does not name the waveform kind: $(cat "$tmp/err")"
+if "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 9 --waveform dc:1 \
+    --t-end 1 --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null; then fail "bad node accepted"; fi
+grep -q "node 9" "$tmp/err" || fail "message does not name node 9: $(cat "$tmp/err")"
+if "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
+    --set kP0=nan --t-end 1 --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null; then fail "NaN parameter accepted"; fi
+grep -q "kP0" "$tmp/err" || fail "message does not name kP0: $(cat "$tmp/err")"
+rc=0
+"$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
+    --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "missing --t-end exited $rc, expected 2"
+grep -q -- "--t-end" "$tmp/err" || fail "message does not name --t-end"
+echo "simulate tests passed"

@@ -1,0 +1,977 @@
+/* Time stepper: waveforms (values and breakpoints against their formulas), spec parser, bad
+ * input. The network tests are in tests/sim/test-sim-net.c. */
+#include "mn-test.h"
+#include "sim/sim-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static mn_context *ctx;
+
+static void setup(void) { ck_assert_int_eq(mn_context_new(&ctx), MN_OK); }
+static void teardown(void)
+{
+    mn_context_free(ctx);
+    ctx = NULL;
+}
+
+/* reference square pulse: independent formula */
+static double pulse_ref(double t, double hi, double lo, double w, double P, long n, double d)
+{
+    if (t < d) return lo;
+    double k = floor((t - d) / P);
+    if (n > 0 && k >= n) return lo;
+    return (t - d - k * P) < w ? hi : lo;
+}
+
+START_TEST(test_waveform_values)
+{
+    mn_waveform *w = NULL;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.25));
+    ck_assert(mn_waveform_value(w, -3) == 0.25 && mn_waveform_value(w, 1e9) == 0.25);
+    ck_assert(isinf(mn_waveform_next_breakpoint(w, 0)));
+    mn_waveform_free(w);
+
+    /* pulse: 2 V for 0.3 s every 1 s, 3 pulses, delay 0.5, low 0.1 */
+    MN_ASSERT_OK(ctx, mn_waveform_new_pulse(&w, ctx, 2.0, 0.1, 0.3, 1.0, 3, 0.5));
+    for (double t = -1; t < 6; t += 0.0137)
+        MN_ASSERT_ABS(mn_waveform_value(w, t), pulse_ref(t, 2.0, 0.1, 0.3, 1.0, 3, 0.5), 0);
+    /* edges: right limit is the new level, left limit the old one */
+    ck_assert(mn_waveform_value(w, 0.5) == 2.0 && mn_waveform_value_left(w, 0.5) == 0.1);
+    ck_assert(mn_waveform_value(w, 0.8) == 0.1 && mn_waveform_value_left(w, 0.8) == 2.0);
+    /* breakpoints: 0.5, 0.8, 1.5, 1.8, 2.5, 2.8, then none */
+    double expect[] = { 0.5, 0.8, 1.5, 1.8, 2.5, 2.8 };
+    double t = -1;
+    for (int i = 0; i < 6; i++) {
+        t = mn_waveform_next_breakpoint(w, t);
+        MN_ASSERT_ABS(t, expect[i], 1e-15);
+    }
+    ck_assert(isinf(mn_waveform_next_breakpoint(w, t)));
+    mn_waveform_free(w);
+
+    /* triangle 0 -> 1 -> 0 with period 2, symmetric */
+    MN_ASSERT_OK(ctx, mn_waveform_new_triangle(&w, ctx, 0.0, 1.0, 2.0, 1.0, 0, 0.0));
+    for (double s = 0; s < 10; s += 0.173) {
+        double ph = fmod(s, 2.0);
+        double ref = ph < 1 ? ph : 2 - ph;
+        MN_ASSERT_ABS(mn_waveform_value(w, s), ref, 1e-14);
+    }
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 0.0), 1.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 1.0), 2.0, 1e-15);
+    mn_waveform_free(w);
+
+    /* ramp */
+    MN_ASSERT_OK(ctx, mn_waveform_new_ramp(&w, ctx, 1.0, 3.0, 2.0, 4.0));
+    MN_ASSERT_ABS(mn_waveform_value(w, 0), 1.0, 0);
+    MN_ASSERT_ABS(mn_waveform_value(w, 3), 2.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value(w, 9), 3.0, 0);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 2.5), 4.0, 0);
+    mn_waveform_free(w);
+
+    /* sine */
+    MN_ASSERT_OK(ctx, mn_waveform_new_sine(&w, ctx, 0.5, 3.0, 0.25, 0.1, 0.0));
+    for (double s = 0; s < 2; s += 0.0371)
+        MN_ASSERT_ABS(mn_waveform_value(w, s), 0.1 + 0.5 * sin(2 * 3.14159265358979323846 * 3 * s + 0.25),
+                      1e-14);
+    mn_waveform_free(w);
+
+    /* pwl with a jump at t = 1 */
+    double tt[] = { 0, 1, 1, 3 }, vv[] = { 0, 2, 5, 1 };
+    MN_ASSERT_OK(ctx, mn_waveform_new_pwl(&w, ctx, tt, vv, 4));
+    MN_ASSERT_ABS(mn_waveform_value(w, -1), 0, 0);
+    MN_ASSERT_ABS(mn_waveform_value(w, 0.5), 1.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value_left(w, 1.0), 2.0, 0);
+    MN_ASSERT_ABS(mn_waveform_value(w, 1.0), 5.0, 0);
+    MN_ASSERT_ABS(mn_waveform_value(w, 2.0), 3.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value(w, 7.0), 1.0, 0);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 0), 1.0, 0);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 1), 3.0, 0);
+
+    /* sum: pwl + 2 * dc */
+    mn_waveform *d = NULL, *sum = NULL;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&d, ctx, 0.5));
+    const mn_waveform *terms[] = { w, d };
+    double wts[] = { 1.0, 2.0 };
+    MN_ASSERT_OK(ctx, mn_waveform_new_sum(&sum, ctx, terms, wts, 2));
+    mn_waveform_free(w);
+    mn_waveform_free(d); /* the sum holds copies */
+    MN_ASSERT_ABS(mn_waveform_value(sum, 0.5), 2.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(sum, 0.5), 1.0, 0);
+    mn_waveform_free(sum);
+}
+END_TEST
+
+static double cb_fn(double t, void *u) { return *(double *)u * t * t; }
+
+START_TEST(test_waveform_callback_and_file)
+{
+    double k = 3.0;
+    double bp[] = { 2.0, 1.0 };
+    mn_waveform *w = NULL, *c = NULL;
+    MN_ASSERT_OK(ctx, mn_waveform_new_callback(&w, ctx, cb_fn, &k, bp, 2));
+    MN_ASSERT_ABS(mn_waveform_value(w, 2.0), 12.0, 0);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 0.0), 1.0, 0); /* sorted */
+    MN_ASSERT_OK(ctx, mn_waveform_copy(&c, w));
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(c, 1.0), 2.0, 0);
+    mn_waveform_free(w);
+    mn_waveform_free(c);
+
+    const char *path = mn_test_tmpfile("sim-pwl.csv");
+    FILE *f = fopen(path, "w");
+    fputs("t,V\n# comment\n0,0\n1.5, 3\n2\t1\n", f);
+    fclose(f);
+    MN_ASSERT_OK(ctx, mn_waveform_new_pwl_file(&w, ctx, path));
+    MN_ASSERT_ABS(mn_waveform_value(w, 0.75), 1.5, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value(w, 1.75), 2.0, 1e-15);
+    mn_waveform_free(w);
+    f = fopen(path, "w");
+    fputs("0,0\n1,x\n", f);
+    fclose(f);
+    MN_ASSERT_ERR(ctx, mn_waveform_new_pwl_file(&w, ctx, path), MN_ERR_PARSE, "line 2");
+    ck_assert_ptr_null(w);
+    MN_ASSERT_ERR(ctx, mn_waveform_new_pwl_file(&w, ctx, "/nonexistent/x.csv"), MN_ERR_IO,
+                  "/nonexistent/x.csv");
+}
+END_TEST
+
+START_TEST(test_waveform_parse)
+{
+    mn_waveform *w = NULL;
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "dc:1.5"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 3), 1.5, 0);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "pwl:0:0,1:2,3:2"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 0.5), 1.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value(w, 2.5), 2.0, 0);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "pulse:2:0.3:1:3:0.5:0.1"));
+    for (double t = -1; t < 6; t += 0.0137)
+        MN_ASSERT_ABS(mn_waveform_value(w, t), pulse_ref(t, 2.0, 0.1, 0.3, 1.0, 3, 0.5), 0);
+    mn_waveform_free(w);
+    /* the 000 Fig. 2a protocol: 2 V for 100 s, then 0.1 V (a sum with an exponent 1e+2) */
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "dc:0.1+pulse:1.9:1e+2:1e3:1"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 50), 2.0, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_value(w, 150), 0.1, 1e-15);
+    MN_ASSERT_ABS(mn_waveform_next_breakpoint(w, 0), 100.0, 0);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "step:0.1:2:5"));
+    ck_assert(mn_waveform_value(w, 4.9) == 0.1 && mn_waveform_value(w, 5) == 2.0);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "sine:1:2:0.5"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 0.125), 1.5, 1e-15);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "tri:0:1:2"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 1.5), 0.5, 1e-15);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "ramp:0:1:0:4"));
+    MN_ASSERT_ABS(mn_waveform_value(w, 1), 0.25, 1e-15);
+    mn_waveform_free(w);
+
+    /* bad specs: the message quotes the bad part */
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "dc:abc"), MN_ERR_PARSE, "\"abc\"");
+    ck_assert_ptr_null(w);
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "square:1"), MN_ERR_PARSE, "\"square\"");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "pulse:1:2"), MN_ERR_PARSE, "too few");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "pulse:1:-2:3"), MN_ERR_RANGE, "-2");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "pwl:0:1,2"), MN_ERR_PARSE, "too few");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "pwl:1:1,0:2"), MN_ERR_RANGE, "before");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, "dc:nan"), MN_ERR_PARSE, "nan");
+    MN_ASSERT_ERR(ctx, mn_waveform_parse(&w, ctx, ""), MN_ERR_PARSE, "empty");
+    MN_ASSERT_ERR(ctx, mn_waveform_new_dc(&w, ctx, NAN), MN_ERR_RANGE, "nan");
+    MN_ASSERT_ERR(ctx, mn_waveform_new_sine(&w, ctx, 1, 0, 0, 0, 0), MN_ERR_RANGE, "frequency 0");
+    ck_assert_ptr_null(w);
+}
+END_TEST
+
+
+/* ================================================================ networks */
+
+typedef struct built {
+    mn_graph *g;
+    mn_network *net;
+    mn_model *model;
+    mn_sim *sim;
+} built;
+
+/* graph from edge arrays, every edge with model `name`, parameters "k=v" */
+static void build(built *b, size_t nn, size_t m, const int64_t *u, const int64_t *v,
+                  const char *name, const char *const *sets, size_t nsets)
+{
+    memset(b, 0, sizeof *b);
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b->g, ctx, nn, m, u, v));
+    MN_ASSERT_OK(ctx, mn_model_new(&b->model, ctx, name));
+    for (size_t i = 0; i < nsets; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(b->model, sets[i]));
+    MN_ASSERT_OK(ctx, mn_network_new(&b->net, b->g));
+    MN_ASSERT_OK(ctx, mn_network_assign(b->net, b->model, NULL, 0, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_new(&b->sim, b->net));
+}
+
+static void unbuild(built *b)
+{
+    mn_sim_free(b->sim);
+    mn_network_free(b->net);
+    mn_model_free(b->model);
+    mn_graph_free(b->g);
+}
+
+/* two electrodes: node a at waveform w, node c grounded */
+static void two_terminal(built *b, mn_index a, mn_index c, const mn_waveform *w)
+{
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b->sim, &a, 1, w, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b->sim, &c, 1, NULL, NULL));
+}
+
+/* miranda parameters used below (003 Table 1 rates, Gmin > 0 so the graph stays connected) */
+static const char *const mir_sets[] = { "kP0=5e-4", "kD0=5e-2", "etaP=10", "etaD=10", "Gmin=1e-2",
+                                        "Gmax=1", "unipolar=1" };
+#define KP0 5e-4
+#define KD0 5e-2
+#define ETA 10.0
+#define GMIN 1e-2
+#define GMAX 1.0
+
+/* 003 eq 9: g after dt at constant |V| */
+static double mir_exact(double g0, double V, double dt)
+{
+    double kP = KP0 * exp(ETA * fabs(V)), kD = KD0 * exp(-ETA * fabs(V));
+    double ginf = kP / (kP + kD);
+    return ginf + (g0 - ginf) * exp(-(kP + kD) * dt);
+}
+static double mir_G(double g) { return GMIN + (GMAX - GMIN) * g; }
+
+typedef struct series {
+    size_t ns; /* states of the network (x1 = state 1 if there is one) */
+    size_t n, cap;
+    double *t, *V, *I, *x0, *x1;
+} series;
+
+static void series_push(series *s, double t, double V, double I, double x0, double x1)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->t = realloc(s->t, s->cap * sizeof(double));
+        s->V = realloc(s->V, s->cap * sizeof(double));
+        s->I = realloc(s->I, s->cap * sizeof(double));
+        s->x0 = realloc(s->x0, s->cap * sizeof(double));
+        s->x1 = realloc(s->x1, s->cap * sizeof(double));
+    }
+    s->t[s->n] = t;
+    s->V[s->n] = V;
+    s->I[s->n] = I;
+    s->x0[s->n] = x0;
+    s->x1[s->n] = x1;
+    s->n++;
+}
+static void series_free(series *s)
+{
+    free(s->t), free(s->V), free(s->I), free(s->x0), free(s->x1);
+    size_t ns = s->ns;
+    memset(s, 0, sizeof *s);
+    s->ns = ns;
+}
+
+static int record_cb(const mn_sim *sim, void *u)
+{
+    series *s = u;
+    const double *x = mn_sim_states(sim);
+    series_push(s, mn_sim_time(sim), mn_sim_applied_voltage(sim, 0), mn_sim_electrode_current(sim, 0),
+                x[0], s->ns > 1 ? x[1] : NAN);
+    return 0;
+}
+
+/* one junction at constant V: g(t) and I(t) = G(g) V against 003 eq 9 */
+START_TEST(test_one_edge_closed_form)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.3));
+    two_terminal(&b, 0, 1, w);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.05));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    series r = { .ns = 1 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 2.0));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 100.0));
+    ck_assert_uint_eq(r.n, 51);
+    for (size_t i = 0; i < r.n; i++) {
+        double g = mir_exact(0.05, 0.3, r.t[i]);
+        MN_ASSERT_ABS(r.t[i], 2.0 * (double)i, 1e-12);
+        MN_ASSERT_REL(r.x0[i], g, 1e-8);
+        MN_ASSERT_REL(r.I[i], mir_G(g) * 0.3, 1e-8);
+    }
+    MN_ASSERT_REL(mn_sim_effective_conductance(b.sim), mir_G(mir_exact(0.05, 0.3, 100.0)), 1e-8);
+    ck_assert_uint_gt(mn_sim_stat_get(b.sim, MN_SIM_STAT_JV), 0);
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
+/* square pulses: the closed form piece by piece, edges exact (no smearing across the edge) */
+START_TEST(test_one_edge_pulses)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    /* 0.5 V for 3 s every 7 s from t = 1, 0.05 V otherwise */
+    MN_ASSERT_OK(ctx, mn_waveform_new_pulse(&w, ctx, 0.5, 0.05, 3.0, 7.0, 0, 1.0));
+    two_terminal(&b, 0, 1, w);
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.2));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    series r = { .ns = 1 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.5));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 30.0));
+    /* reference: exact update between the pulse edges */
+    double g = 0.2, tr = 0.0;
+    for (size_t i = 0; i < r.n; i++) {
+        while (tr < r.t[i]) {
+            double nb = mn_waveform_next_breakpoint(w, tr);
+            double tn = nb < r.t[i] ? nb : r.t[i];
+            g = mir_exact(g, mn_waveform_value(w, tr), tn - tr);
+            tr = tn;
+        }
+        MN_ASSERT_REL(r.x0[i], g, 1e-8);
+        MN_ASSERT_REL(r.I[i], mir_G(g) * mn_waveform_value(w, r.t[i]), 1e-8);
+    }
+    mn_waveform_free(w);
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
+/* two equal junctions in series see V/2 each, in parallel V each: closed forms */
+START_TEST(test_series_parallel)
+{
+    for (int par = 0; par < 2; par++) {
+        built b;
+        int64_t us[] = { 0, 1 }, vs[] = { 1, 2 };
+        int64_t up[] = { 0, 0 }, vp[] = { 1, 1 };
+        build(&b, par ? 2 : 3, 2, par ? up : us, par ? vp : vs, "miranda", mir_sets, 7);
+        mn_waveform *w;
+        MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.6));
+        two_terminal(&b, 0, par ? 1 : 2, w);
+        mn_waveform_free(w);
+        MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.1));
+        MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+        series r = { .ns = 2 };
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 1.0));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+        MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 40.0));
+        for (size_t i = 0; i < r.n; i++) {
+            double Ve = par ? 0.6 : 0.3;
+            double g = mir_exact(0.1, Ve, r.t[i]);
+            double Geff = par ? 2 * mir_G(g) : mir_G(g) / 2;
+            MN_ASSERT_REL(r.x0[i], g, 1e-8);
+            MN_ASSERT_REL(r.x1[i], g, 1e-8);
+            MN_ASSERT_REL(r.I[i], Geff * 0.6, 1e-8);
+        }
+        series_free(&r);
+        unbuild(&b);
+    }
+}
+END_TEST
+
+/* series of two different junctions: independent RK4 of the 2-state ODE with V1 = V G2/(G1+G2) */
+static void series_rhs(const double *g, double V, double *f)
+{
+    double G1 = mir_G(g[0]), G2 = mir_G(g[1]);
+    double V1 = V * G2 / (G1 + G2), V2 = V - V1;
+    double Vs[2] = { V1, V2 };
+    for (int i = 0; i < 2; i++) {
+        double kP = KP0 * exp(ETA * fabs(Vs[i])), kD = KD0 * exp(-ETA * fabs(Vs[i]));
+        f[i] = kP * (1 - g[i]) - kD * g[i];
+    }
+}
+
+START_TEST(test_series_unequal_rk4)
+{
+    built b;
+    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    build(&b, 3, 2, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.8));
+    two_terminal(&b, 0, 2, w);
+    mn_waveform_free(w);
+    double x0[2] = { 0.02, 0.4 };
+    MN_ASSERT_OK(ctx, mn_sim_init_states(b.sim, 0.0, x0));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    series r = { .ns = 2 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 5.0));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 60.0));
+    double g[2] = { 0.02, 0.4 }, h = 1e-3;
+    long step = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        while ((double)step * h < r.t[i] - 0.5 * h) {
+            double k1[2], k2[2], k3[2], k4[2], y[2];
+            series_rhs(g, 0.8, k1);
+            for (int j = 0; j < 2; j++) y[j] = g[j] + 0.5 * h * k1[j];
+            series_rhs(y, 0.8, k2);
+            for (int j = 0; j < 2; j++) y[j] = g[j] + 0.5 * h * k2[j];
+            series_rhs(y, 0.8, k3);
+            for (int j = 0; j < 2; j++) y[j] = g[j] + h * k3[j];
+            series_rhs(y, 0.8, k4);
+            for (int j = 0; j < 2; j++) g[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
+            step++;
+        }
+        MN_ASSERT_REL(r.x0[i], g[0], 1e-8);
+        MN_ASSERT_REL(r.x1[i], g[1], 1e-8);
+        double G1 = mir_G(g[0]), G2 = mir_G(g[1]);
+        MN_ASSERT_REL(r.I[i], 0.8 * G1 * G2 / (G1 + G2), 1e-7);
+    }
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
+/* a small coupled network: a 2x3 ladder with a diagonal */
+static built ladder(int integrator, double dt, double rtol)
+{
+    built b;
+    int64_t u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+    build(&b, 6, 9, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_pulse(&w, ctx, 0.9, 0.1, 4.0, 10.0, 0, 0.5));
+    two_terminal(&b, 0, 5, w);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_random(b.sim, 0.0, 0.0, 0.3, 42));
+    MN_ASSERT_OK(ctx, mn_sim_set_integrator(b.sim, integrator));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, rtol, rtol * 1e-3));
+    MN_ASSERT_OK(ctx, mn_sim_set_fixed_step(b.sim, dt));
+    return b;
+}
+
+static double max_rel_diff(const series *a, const series *c)
+{
+    ck_assert_uint_eq(a->n, c->n);
+    double m = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        ck_assert(a->t[i] == c->t[i]);
+        double d = fabs(a->I[i] - c->I[i]) / fabs(c->I[i]);
+        if (d > m) m = d;
+    }
+    return m;
+}
+
+static void run_series(built *b, double t_end, double dt_out, series *r)
+{
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b->sim, 0.0, dt_out));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b->sim, record_cb, r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b->sim, t_end));
+}
+
+START_TEST(test_tolerance_and_exact_step_convergence)
+{
+    series ref = { .ns = 2 }, loose = { .ns = 2 };
+    built b = ladder(MN_SIM_BDF, 1, 1e-10);
+    run_series(&b, 20.0, 0.5, &ref);
+    unbuild(&b);
+    b = ladder(MN_SIM_BDF, 1, 1e-8);
+    run_series(&b, 20.0, 0.5, &loose);
+    unbuild(&b);
+    double d = max_rel_diff(&loose, &ref);
+    ck_assert_msg(d < 1e-6, "rtol 1e-8 vs 1e-10: max relative difference %g", d);
+    /* Adams agrees too */
+    series ad = { .ns = 2 };
+    b = ladder(MN_SIM_ADAMS, 1, 1e-10);
+    run_series(&b, 20.0, 0.5, &ad);
+    unbuild(&b);
+    d = max_rel_diff(&ad, &ref);
+    ck_assert_msg(d < 1e-7, "Adams vs BDF: %g", d);
+    series_free(&ad);
+
+    /* fixed-step exact-exponential: first order, error -> 0 as dt -> 0 */
+    double err[3], dts[3] = { 0.05, 0.025, 0.0125 };
+    for (int k = 0; k < 3; k++) {
+        series fx = { .ns = 2 };
+        b = ladder(MN_SIM_EXACT, dts[k], 1e-10);
+        run_series(&b, 20.0, 0.5, &fx);
+        unbuild(&b);
+        err[k] = max_rel_diff(&fx, &ref);
+        series_free(&fx);
+    }
+    for (int k = 0; k < 2; k++) {
+        double order = log(err[k] / err[k + 1]) / log(2.0);
+        ck_assert_msg(order > 0.85 && order < 1.2, "observed order %g (errors %g %g)", order, err[k],
+                      err[k + 1]);
+    }
+    ck_assert_msg(err[2] < 1e-2, "exact step error %g", err[2]);
+    /* explicit Euler converges as well */
+    series eu = { .ns = 2 };
+    b = ladder(MN_SIM_EULER, 0.0125, 1e-10);
+    run_series(&b, 20.0, 0.5, &eu);
+    unbuild(&b);
+    d = max_rel_diff(&eu, &ref);
+    ck_assert_msg(d < 0.05, "Euler dt 0.0125: %g", d);
+    series_free(&eu);
+    series_free(&ref);
+    series_free(&loose);
+}
+END_TEST
+
+/* Tellegen: the energy delivered by the source equals the energy dissipated in the edges;
+ * and it equals the quadrature of the sampled source power */
+typedef struct pw { double t0, p0, sum; int have; } pw;
+static int power_cb(const mn_sim *sim, void *u)
+{
+    pw *q = u;
+    double p = mn_sim_applied_voltage(sim, 0) * mn_sim_electrode_current(sim, 0);
+    double t = mn_sim_time(sim);
+    if (q->have) q->sum += 0.5 * (p + q->p0) * (t - q->t0);
+    q->t0 = t, q->p0 = p, q->have = 1;
+    return 0;
+}
+
+START_TEST(test_energy_tellegen)
+{
+    built b = ladder(MN_SIM_BDF, 1, 1e-10);
+    /* a smooth drive so the trapezoid rule on samples is a fair reference */
+    mn_sim_free(b.sim);
+    MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_sine(&w, ctx, 0.4, 0.05, 0.0, 0.5, 0.0));
+    two_terminal(&b, 0, 5, w);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_random(b.sim, 0.0, 0.0, 0.3, 7));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
+    pw q = { 0 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.01));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, power_cb, &q));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 20.0));
+    double es, ee;
+    MN_ASSERT_OK(ctx, mn_sim_energy(b.sim, &es, &ee));
+    ck_assert(es > 0);
+    MN_ASSERT_REL(es, ee, 1e-9);
+    MN_ASSERT_REL(q.sum, es, 1e-5);
+    unbuild(&b);
+}
+END_TEST
+
+/* checkpoint: the run that saves and continues equals a run resumed from the file, bit for bit */
+static int bits_cb(const mn_sim *sim, void *u)
+{
+    series *s = u;
+    const double *x = mn_sim_states(sim);
+    series_push(s, mn_sim_time(sim), x[3], mn_sim_electrode_current(sim, 0), x[0], x[8]);
+    return 0;
+}
+
+START_TEST(test_checkpoint_bitwise)
+{
+    const char *path = mn_test_tmpfile("sim-checkpoint.txt");
+    for (int integ = 0; integ < 4; integ += 3) {
+        series a = { 0 }, c = { 0 };
+        built b = ladder(integ, 0.01, 1e-8);
+        MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.25));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, bits_cb, &a));
+        MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 7.3));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_save(b.sim, path));
+        MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 25.0));
+        double ea, eb;
+        MN_ASSERT_OK(ctx, mn_sim_energy(b.sim, &ea, NULL));
+        unbuild(&b);
+
+        b = ladder(integ, 0.01, 1e-8);
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.25));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, bits_cb, &c));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(b.sim, path));
+        MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 25.0));
+        MN_ASSERT_OK(ctx, mn_sim_energy(b.sim, &eb, NULL));
+        unbuild(&b);
+        /* c holds the samples after 7.3 */
+        size_t off = a.n - c.n;
+        ck_assert_uint_eq(c.n, 71);
+        ck_assert(a.t[off - 1] <= 7.3 && c.t[0] > 7.3);
+        for (size_t i = 0; i < c.n; i++) {
+            ck_assert(a.t[off + i] == c.t[i]);
+            ck_assert_msg(memcmp(&a.I[off + i], &c.I[i], sizeof(double)) == 0 &&
+                              memcmp(&a.x0[off + i], &c.x0[i], sizeof(double)) == 0 &&
+                              memcmp(&a.x1[off + i], &c.x1[i], sizeof(double)) == 0 &&
+                              memcmp(&a.V[off + i], &c.V[i], sizeof(double)) == 0,
+                          "integrator %d sample %zu at t = %g differs: I %.17g vs %.17g", integ, i,
+                          c.t[i], a.I[off + i], c.I[i]);
+        }
+        ck_assert(memcmp(&ea, &eb, sizeof ea) == 0);
+        series_free(&a);
+        series_free(&c);
+    }
+    /* a checkpoint of another network is refused, naming the sizes */
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.3));
+    two_terminal(&b, 0, 1, w);
+    mn_waveform_free(w);
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(b.sim, path), MN_ERR_INVALID, "9 edges");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(b.sim, "/nonexistent/cp"), MN_ERR_IO, "/nonexistent/cp");
+    unbuild(&b);
+}
+END_TEST
+
+/* filament (003 eqs 2-3) at constant V on one edge: formation and breaking times in closed form */
+typedef struct evrec { size_t n; double t[64]; int kind[64]; } evrec;
+static int ev_cb(double t, mn_index e, mn_sim_event_kind k, void *u)
+{
+    evrec *r = u;
+    if (r->n < 64) r->t[r->n] = t, r->kind[r->n] = k, r->n++;
+    return 0;
+}
+
+START_TEST(test_filament_events)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    const char *sets[] = { "ET=10", "IT=0.01", "Gon=10", "alpha=1", "beta=200", "rd=1e-3", "rw=0.1",
+                           "w0=1" };
+    memset(&b, 0, sizeof b);
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 2, 1, u, v));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_length(b.g, 0, 0.05));
+    MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, "filament"));
+    for (int i = 0; i < 8; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(b.model, sets[i]));
+    MN_ASSERT_OK(ctx, mn_network_new(&b.net, b.g));
+    MN_ASSERT_OK(ctx, mn_network_assign(b.net, b.model, NULL, 0, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 1.0));
+    two_terminal(&b, 0, 1, w);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_default(b.sim, 0.0));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-12));
+    evrec ev = { 0 };
+    MN_ASSERT_OK(ctx, mn_sim_set_event_callback(b.sim, ev_cb, &ev));
+    series r = { .ns = 3 };
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.05));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, record_cb, &r));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 10.0));
+    /* closed forms: growth u = L - d, du/dt = -rd (V/u - ET): T_form = (1/rd) [-L/ET - V/ET^2
+     * ln(1 - ET L / V)]; thinning at I = Gon V: T_break = w0 / (rw (Gon V - IT)) */
+    double L = 0.05, V = 1.0, ET = 10, rd = 1e-3;
+    double Tf = (-L / ET - V / (ET * ET) * log(1 - ET * L / V)) / rd;
+    double Tb = 1.0 / (0.1 * (10 * V - 0.01));
+    double expect = 0;
+    ck_assert_uint_eq(ev.n, (size_t)(2 * floor(10.0 / (Tf + Tb)) + (fmod(10.0, Tf + Tb) > Tf)));
+    ck_assert_uint_eq(mn_sim_event_count(b.sim), ev.n);
+    for (size_t i = 0; i < ev.n; i++) {
+        expect += (i % 2 == 0) ? Tf : Tb;
+        MN_ASSERT_REL(ev.t[i], expect, 1e-6);
+        ck_assert_int_eq(ev.kind[i], i % 2 == 0 ? MN_SIM_EVENT_FORM : MN_SIM_EVENT_BREAK);
+        double te;
+        mn_index e;
+        mn_sim_event_kind k;
+        MN_ASSERT_OK(ctx, mn_sim_event(b.sim, i, &te, &e, &k));
+        ck_assert(te == ev.t[i] && e == 0 && (int)k == ev.kind[i]);
+    }
+    /* every jump of the recorded current has an event between the samples, and every event a jump */
+    size_t jumps = 0, k = 0;
+    for (size_t i = 1; i < r.n; i++) {
+        double ratio = r.I[i] / r.I[i - 1];
+        int jump = ratio > 8 || ratio < 1.0 / 8;
+        size_t nev = 0;
+        while (k < ev.n && ev.t[k] <= r.t[i]) {
+            if (ev.t[k] > r.t[i - 1]) nev++;
+            k++;
+        }
+        ck_assert_msg(jump == (nev > 0), "samples %g-%g: current %g -> %g, %zu events", r.t[i - 1],
+                      r.t[i], r.I[i - 1], r.I[i], nev);
+        jumps += (size_t)jump;
+    }
+    ck_assert_uint_eq(jumps, ev.n);
+    series_free(&r);
+    unbuild(&b);
+}
+END_TEST
+
+
+/* the analytic Jacobian-vector product against a central finite difference of the RHS,
+ * for miranda (bipolar, with a series EMF) and hillock, with the energy rows */
+START_TEST(test_jv_finite_difference)
+{
+    for (int which = 0; which < 2; which++) {
+        built b;
+        int64_t u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+        const char *mset[] = { "unipolar=0", "Gmin=0.05" };
+        memset(&b, 0, sizeof b);
+        MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 6, 9, u, v));
+        double len[9];
+        for (int e = 0; e < 9; e++) len[e] = 0.8 + 0.05 * e;
+        MN_ASSERT_OK(ctx, mn_graph_set_edge_lengths(b.g, len));
+        MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, which ? "hillock" : "miranda"));
+        if (!which)
+            for (int i = 0; i < 2; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(b.model, mset[i]));
+        MN_ASSERT_OK(ctx, mn_network_new(&b.net, b.g));
+        MN_ASSERT_OK(ctx, mn_network_assign(b.net, b.model, NULL, 0, NULL));
+        MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
+        mn_waveform *w;
+        MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, which ? 2.0 : 0.7));
+        two_terminal(&b, 0, 5, w);
+        mn_waveform_free(w);
+        double emf[9] = { 0.1, -0.05, 0, 0.2, 0, 0, -0.1, 0.03, 0 };
+        if (!which) MN_ASSERT_OK(ctx, mn_sim_set_emf(b.sim, emf));
+        MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
+        size_t nx = mn__sim_value_count(b.sim), ns = nx - 2;
+        ck_assert_uint_eq(ns, 9);
+        double x[11], vv[11], xp[11], xm[11], fp[11], fm[11], Jv[11];
+        mn__rng_state r;
+        mn__rng_seed(&r, 3, 1);
+        double hi = which ? 0.3 : 1.0; /* hillock z < D/2 */
+        for (size_t i = 0; i < ns; i++) {
+            x[i] = (0.1 + 0.8 * mn__rng_uniform(&r)) * hi;
+            vv[i] = mn__rng_uniform(&r) - 0.5;
+        }
+        x[9] = x[10] = 0;
+        vv[9] = vv[10] = 0;
+        MN_ASSERT_OK(ctx, mn__sim_jtimes(b.sim, 0.0, x, vv, Jv));
+        double h = 1e-6 * hi, nrm = 0, err = 0;
+        for (size_t i = 0; i < nx; i++) xp[i] = x[i] + h * vv[i], xm[i] = x[i] - h * vv[i];
+        MN_ASSERT_OK(ctx, mn__sim_rhs(b.sim, 0.0, xp, fp));
+        MN_ASSERT_OK(ctx, mn__sim_rhs(b.sim, 0.0, xm, fm));
+        for (size_t i = 0; i < nx; i++) {
+            double fd = (fp[i] - fm[i]) / (2 * h);
+            nrm = fmax(nrm, fabs(fd));
+            err = fmax(err, fabs(fd - Jv[i]));
+        }
+        ck_assert(nrm > 0);
+        ck_assert_msg(err <= 1e-6 * nrm, "%s: |Jv - FD| = %g, |FD| = %g", which ? "hillock" : "miranda",
+                      err, nrm);
+        unbuild(&b);
+    }
+}
+END_TEST
+
+
+/* current-controlled source on one junction: V = J / G(g), RK4 of the scalar ODE as reference */
+static double cc_rhs(double g, double J)
+{
+    double V = J / mir_G(g);
+    double kP = KP0 * exp(ETA * fabs(V)), kD = KD0 * exp(-ETA * fabs(V));
+    return kP * (1 - g) - kD * g;
+}
+
+START_TEST(test_current_source)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.02));
+    mn_index a = 0, c = 1;
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b.sim, &c, 1, NULL, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_set_current_source(b.sim, &a, 1, &c, 1, w));
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(b.sim, 0.0, 0.01));
+    MN_ASSERT_OK(ctx, mn_sim_set_tolerances(b.sim, 1e-10, 1e-13));
+    double g = 0.01, h = 2e-5; /* the ODE is stiff near g = 0.01 (|lambda| ~ 5e3 /s) */
+    for (int k = 1; k <= 4; k++) {
+        double t_end = 5.0 * k, t_now = mn_sim_time(b.sim);
+        /* step by step with mn_sim_step */
+        while (t_now < t_end) MN_ASSERT_OK(ctx, mn_sim_step(b.sim, t_end, &t_now));
+        ck_assert(t_now == t_end);
+        for (int i = 0; i < 250000; i++) {
+            double k1 = cc_rhs(g, 0.02), k2 = cc_rhs(g + 0.5 * h * k1, 0.02);
+            double k3 = cc_rhs(g + 0.5 * h * k2, 0.02), k4 = cc_rhs(g + h * k3, 0.02);
+            g += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+        }
+        MN_ASSERT_REL(mn_sim_states(b.sim)[0], g, 1e-8);
+        /* the potential of node 0 is J / G */
+        MN_ASSERT_REL(mn_sim_potentials(b.sim)[0], 0.02 / mir_G(g), 1e-8);
+        MN_ASSERT_REL(mn_sim_edge_currents(b.sim)[0], 0.02, 1e-12);
+        MN_ASSERT_ABS(mn_sim_electrode_current(b.sim, 1), 0.02, 0);
+    }
+    ck_assert(g > 0.05); /* the junction did move */
+    unbuild(&b);
+}
+END_TEST
+
+/* snapshots: files agree with the getters; V_e = phi_u - phi_v, I_e = G_e V_e, KCL at free nodes */
+static int snap_cb(const mn_sim *sim, void *u)
+{
+    *(double *)u = mn_sim_time(sim);
+    return 0;
+}
+
+START_TEST(test_snapshots)
+{
+    built b = ladder(MN_SIM_BDF, 1, 1e-8);
+    const char *prefix = mn_test_tmpfile("sim-snap-");
+    double ts[] = { 3.0, 6.0 }, seen = -1;
+    MN_ASSERT_OK(ctx, mn_sim_set_snapshots(b.sim, ts, 2, prefix, snap_cb, &seen));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 3.5));
+    ck_assert(seen == 3.0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s0-nodes.csv", prefix);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char line[512];
+    double phi[6];
+    ck_assert(fgets(line, sizeof line, f) && strncmp(line, "# t=3", 5) == 0);
+    ck_assert(fgets(line, sizeof line, f));
+    for (int i = 0; i < 6; i++) {
+        int id;
+        ck_assert(fgets(line, sizeof line, f) && sscanf(line, "%d,%lf", &id, &phi[i]) == 2 && id == i);
+    }
+    fclose(f);
+    MN_ASSERT_ABS(phi[5], 0.0, 0);
+    snprintf(path, sizeof path, "%s0-edges.csv", prefix);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert(fgets(line, sizeof line, f) && fgets(line, sizeof line, f));
+    ck_assert_str_eq(line, "edge,u,v,x0,G,V,I\n");
+    double net_out[6] = { 0 };
+    for (int e = 0; e < 9; e++) {
+        int id, uu, vv;
+        double x, G, V, I;
+        ck_assert(fgets(line, sizeof line, f));
+        ck_assert_int_eq(sscanf(line, "%d,%d,%d,%lf,%lf,%lf,%lf", &id, &uu, &vv, &x, &G, &V, &I), 7);
+        MN_ASSERT_REL(G, mir_G(x), 1e-14);
+        MN_ASSERT_ABS(V, phi[uu] - phi[vv], 1e-14);
+        MN_ASSERT_REL(I, G * V, 1e-14);
+        net_out[uu] += I;
+        net_out[vv] -= I;
+    }
+    fclose(f);
+    for (int i = 1; i < 5; i++) MN_ASSERT_ABS(net_out[i], 0.0, 1e-13); /* KCL */
+    unbuild(&b);
+}
+END_TEST
+
+/* bad input: every message names the bad value */
+START_TEST(test_bad_input)
+{
+    built b;
+    int64_t u[] = { 0 }, v[] = { 1 };
+    build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
+    mn_index bad = 7, ok = 0;
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.3));
+    MN_ASSERT_ERR(ctx, mn_sim_add_electrode(b.sim, &bad, 1, w, NULL), MN_ERR_RANGE, "node 7");
+    MN_ASSERT_ERR(ctx, mn_sim_add_electrode_set(b.sim, "left", w, NULL), MN_ERR_NOT_FOUND, "\"left\"");
+    MN_ASSERT_ERR(ctx, mn_sim_run(b.sim, 1.0), MN_ERR_STATE, "no electrode");
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b.sim, &ok, 1, w, NULL));
+    mn_waveform_free(w);
+    ok = 1;
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode(b.sim, &ok, 1, NULL, NULL));
+    MN_ASSERT_ERR(ctx, mn_sim_init_uniform(b.sim, 0, 1.5), MN_ERR_RANGE, "1.5");
+    MN_ASSERT_ERR(ctx, mn_sim_init_uniform(b.sim, 0, NAN), MN_ERR_RANGE, "nan");
+    double xn = NAN;
+    MN_ASSERT_ERR(ctx, mn_sim_init_states(b.sim, 0, &xn), MN_ERR_RANGE, "edge 0");
+    MN_ASSERT_ERR(ctx, mn_sim_set_tolerances(b.sim, NAN, 1e-9), MN_ERR_RANGE, "rtol nan");
+    MN_ASSERT_ERR(ctx, mn_sim_set_tolerances(b.sim, 1e-6, -1), MN_ERR_RANGE, "atol -1");
+    MN_ASSERT_ERR(ctx, mn_sim_set_fixed_step(b.sim, 0), MN_ERR_RANGE, "step 0");
+    MN_ASSERT_ERR(ctx, mn_sim_set_integrator(b.sim, (mn_sim_integrator)9), MN_ERR_RANGE, "9");
+    MN_ASSERT_ERR(ctx, mn_sim_set_sample_interval(b.sim, 0, -2), MN_ERR_RANGE, "-2");
+    double st[] = { 1, 0.5 };
+    MN_ASSERT_ERR(ctx, mn_sim_set_sample_times(b.sim, st, 2), MN_ERR_RANGE, "0.5");
+    mn_index re = 3;
+    MN_ASSERT_ERR(ctx, mn_sim_record_edges(b.sim, &re, 1), MN_ERR_RANGE, "edge 3");
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 1.0));
+    MN_ASSERT_ERR(ctx, mn_sim_run(b.sim, 0.5), MN_ERR_RANGE, "end time 0.5");
+    MN_ASSERT_ERR(ctx, mn_sim_run(b.sim, NAN), MN_ERR_RANGE, "nan");
+    MN_ASSERT_ERR(ctx, mn_sim_record_csv(b.sim, "/nonexistent/out.csv", NULL), MN_ERR_IO,
+                  "/nonexistent/out.csv");
+    MN_ASSERT_ERR(ctx, mn_sim_energy(b.sim, NULL, NULL), MN_ERR_STATE, "energy tracking");
+    MN_ASSERT_ERR(ctx, mn_sim_event(b.sim, 0, NULL, NULL, NULL), MN_ERR_RANGE, "event 0");
+    mn_index z = 0;
+    MN_ASSERT_ERR(ctx, mn_sim_add_electrode(b.sim, &z, 1, NULL, NULL), MN_ERR_STATE, "started");
+    /* a NaN parameter is refused by the model, naming it */
+    MN_ASSERT_ERR(ctx, mn_model_set(b.model, "kP0", NAN), MN_ERR_RANGE, "kP0");
+    unbuild(&b);
+}
+END_TEST
+
+/* cancellation from the progress callback keeps what was computed */
+static int cancel_cb(double t, double t_end, void *u)
+{
+    (void)t_end;
+    return t > *(double *)u;
+}
+
+static int stop_at_third(const mn_sim *sim, void *u)
+{
+    (void)sim;
+    return ++*(int *)u == 3;
+}
+
+START_TEST(test_cancel_and_csv)
+{
+    built b = ladder(MN_SIM_BDF, 1, 1e-8);
+    const char *path = mn_test_tmpfile("sim-out.csv");
+    mn_index rec[] = { 2, 4 };
+    MN_ASSERT_OK(ctx, mn_sim_record_edges(b.sim, rec, 2));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 1.0));
+    MN_ASSERT_OK(ctx, mn_sim_record_csv(b.sim, path, "model=miranda\nseed=42"));
+    double stop = 5.5;
+    MN_ASSERT_OK(ctx, mn_sim_set_progress_callback(b.sim, cancel_cb, 1, &stop));
+    MN_ASSERT_ERR(ctx, mn_sim_run(b.sim, 20.0), MN_ERR_CANCELLED, "cancelled");
+    double tc = mn_sim_time(b.sim);
+    ck_assert(tc > 5.5 && tc < 20);
+    int rows_at_cancel = (int)floor(tc) + 1;
+    /* a sample callback that stops the run in the middle of CVODE's step, then resume */
+    MN_ASSERT_OK(ctx, mn_sim_set_progress_callback(b.sim, NULL, 1, NULL));
+    int calls = 0;
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, stop_at_third, &calls));
+    MN_ASSERT_ERR(ctx, mn_sim_run(b.sim, 20.0), MN_ERR_CANCELLED, "sample callback");
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, NULL, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_run(b.sim, 20.0));
+    MN_ASSERT_OK(ctx, mn_sim_record_csv(b.sim, NULL, NULL));
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    ck_assert(fgets(line, sizeof line, f) && strcmp(line, "# model=miranda\n") == 0);
+    ck_assert(fgets(line, sizeof line, f) && strcmp(line, "# seed=42\n") == 0);
+    ck_assert(fgets(line, sizeof line, f) && strcmp(line, "t,V0,I0,V1,I1,G,mean_g,x2,x4\n") == 0);
+    int rows = 0;
+    double t, V0, I0, V1, I1, G, tprev = -1;
+    while (fgets(line, sizeof line, f)) {
+        ck_assert_int_eq(sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf", &t, &V0, &I0, &V1, &I1, &G), 6);
+        MN_ASSERT_ABS(t, tprev + 1.0, 1e-12); /* every sample once, in order */
+        tprev = t;
+        MN_ASSERT_REL(G, I0 / (V0 - V1), 1e-15);
+        MN_ASSERT_REL(I1, -I0, 1e-9); /* what goes in comes out */
+        rows++;
+    }
+    fclose(f);
+    ck_assert_int_gt(rows_at_cancel, 5);
+    ck_assert_int_eq(rows, 21);
+    unbuild(&b);
+}
+END_TEST
+
+Suite *sim_suite(void);
+Suite *sim_suite(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("waveforms");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_waveform_values);
+    tcase_add_test(tc, test_waveform_callback_and_file);
+    tcase_add_test(tc, test_waveform_parse);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("networks");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_one_edge_closed_form);
+    tcase_add_test(tc, test_one_edge_pulses);
+    tcase_add_test(tc, test_series_parallel);
+    tcase_add_test(tc, test_series_unequal_rk4);
+    tcase_add_test(tc, test_tolerance_and_exact_step_convergence);
+    tcase_add_test(tc, test_energy_tellegen);
+    tcase_add_test(tc, test_checkpoint_bitwise);
+    tcase_add_test(tc, test_filament_events);
+    tcase_add_test(tc, test_bad_input);
+    tcase_add_test(tc, test_jv_finite_difference);
+    tcase_add_test(tc, test_current_source);
+    tcase_add_test(tc, test_snapshots);
+    tcase_add_test(tc, test_cancel_and_csv);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+#ifndef MN_SIM_NO_MAIN
+int main(void) { return mn_test_run(sim_suite()); }
+#endif
