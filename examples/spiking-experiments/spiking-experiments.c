@@ -8,6 +8,7 @@
  * Options (defaults are small so a run takes seconds; the paper's sizes in brackets):
  *   --size W           box W x W pd (40)                         [200]
  *   --coverage P       surface coverage (0.65)                   [0.65]
+ *   --cutoff C         largest tunnel gap kept, pd (1)
  *   --seed S           network seed (1); --mix-seed K: which gaps become memristors (S)
  *   --types A|A:B|A:C  Type A only, or A:B / A:C (A)
  *   --fraction F       memristor percentage of the gaps (25)     [25]
@@ -112,7 +113,7 @@ static int on_sample(const mn_sim *sim, void *user)
 
 typedef struct opts {
     const char *mode;
-    double size, coverage, fraction, voltage, dt, skip;
+    double size, coverage, cutoff, fraction, voltage, dt, skip;
     double vmin, vmax, width, spacing, lead, rest;
     long steps, pulses, outputs;
     uint64_t seed, mix_seed;
@@ -124,7 +125,7 @@ typedef struct opts {
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: spiking-experiments dc|pulses [--size W] [--coverage P] [--seed S]\n"
+    fprintf(stderr, "usage: spiking-experiments dc|pulses [--size W] [--coverage P] [--cutoff C] [--seed S]\n"
                     "  [--mix-seed K] [--types A|A:B|A:C] [--fraction F] [--voltage V] [--steps N]\n"
                     "  [--dt S] [--integrator exact|euler|bdf] [--outputs K] [--skip F]\n"
                     "  [--pulses N] [--width STEPS] [--spacing STEPS] [--vmin V] [--vmax V]\n"
@@ -149,6 +150,7 @@ static int parse_args(opts *o, int argc, char **argv)
     int pulses = !strcmp(o->mode, "pulses");
     o->size = 40;
     o->coverage = 0.65;
+    o->cutoff = 1.0;
     o->fraction = 25;
     o->voltage = NAN;
     o->dt = 0.01;
@@ -190,6 +192,7 @@ static int parse_args(opts *o, int argc, char **argv)
             if (parse_num(a, v, &x)) return -1;
             if (!strcmp(a, "--size")) o->size = x;
             else if (!strcmp(a, "--coverage")) o->coverage = x;
+            else if (!strcmp(a, "--cutoff")) o->cutoff = x;
             else if (!strcmp(a, "--seed")) o->seed = (uint64_t)x;
             else if (!strcmp(a, "--mix-seed")) o->mix_seed = (uint64_t)x, o->mix_seed_set = 1;
             else if (!strcmp(a, "--fraction")) o->fraction = x;
@@ -297,6 +300,7 @@ int main(int argc, char **argv)
     TRY(mn_gen_set_real(gen, MN_GEN_WIDTH, W));
     TRY(mn_gen_set_real(gen, MN_GEN_HEIGHT, W));
     TRY(mn_gen_set_real(gen, MN_GEN_COVERAGE, o.coverage));
+    TRY(mn_gen_set_real(gen, MN_GEN_GAP_CUTOFF, o.cutoff));
     TRY(mn_gen_add_electrode_rect(gen, "in", 0, 0, 0, W));
     for (long k = 0; k < o.outputs; k++) {
         char name[32];
