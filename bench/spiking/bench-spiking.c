@@ -112,7 +112,8 @@ int main(int argc, char **argv)
     mn_model *mA, *mX = NULL;
     mn_network *net;
     CHECK(mn_model_new(&mA, ctx, "filament"));
-    CHECK(mn_model_set(mA, "rw", 100.0)); /* as examples/spiking-experiments (docs/spiking.md) */
+    CHECK(mn_model_set(mA, "rd", 1e-4)); /* as examples/spiking-experiments (docs/spiking.md) */
+    CHECK(mn_model_set(mA, "rw", 100.0));
     CHECK(mn_network_new(&net, g));
     double V = 2.0;
     if (strcmp(types, "A")) {

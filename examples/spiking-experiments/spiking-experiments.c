@@ -15,6 +15,8 @@
  *   --voltage V        DC voltage (dc: 2 for A, 3 for mixtures)  [2, 3]
  *   --steps N          time steps (dc: 20000; pulses: set by the protocol) [500000]
  *   --dt S             seconds per time step (0.01; see docs/spiking.md)
+ *   --type-a gap|filament  Type A conductance while open: alpha exp(-beta L) as 003 sec. 5.2
+ *                      prints it (gap, default) or memnet's built-in alpha exp(-beta (L - d))
  *   --integrator exact|euler|bdf   fixed time steps (exact: 003's discrete-time update, the
  *                      default) or CVODE BDF with event location (continuous time)
  *   --outputs K        output electrodes along the right side (dc: 1; pulses: 4, as Fig. 7)
@@ -37,6 +39,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---------------------------------------------------------------- Type A as 003 prints it
+ * 003 sec. 5.2: an open Type A gap has G = alpha exp(-beta L_i) "based on its gap length L_i",
+ * while memnet's built-in filament uses the remaining gap, alpha exp(-beta (L - d)), so a
+ * growing filament raises the tunnelling current before it bridges. `--type-a gap` (the
+ * default here) uses 003's reading: the built-in model's table with only the conductance
+ * replaced (a user model through the public ops table; parameters and states unchanged:
+ * ET, IT, Gon, alpha, beta, rd, rw, w0, unipolar; d, w, bridged). */
+enum { P_GON = 2, P_ALPHA = 3, P_BETA = 4 }; /* indices in the filament parameter table */
+
+static int gap_G(const mn_model_batch *b, const double *x, double *G)
+{
+    for (size_t i = 0; i < b->n; i++)
+        G[i] = x[3 * i + 2] > 0.5 ? MN_PARAM(b, P_GON, i)
+                                  : MN_PARAM(b, P_ALPHA, i) * exp(-MN_PARAM(b, P_BETA, i) * b->length[i]);
+    return 0;
+}
+
+static int gap_dGdx(const mn_model_batch *b, const double *x, double *d)
+{
+    (void)x;
+    for (size_t i = 0; i < 3 * b->n; i++) d[i] = 0.0;
+    return 0;
+}
+
+static mn_status new_type_a(mn_model **out, mn_context *ctx, const char *which)
+{
+    if (!strcmp(which, "filament")) return mn_model_new(out, ctx, "filament");
+    static mn_model_ops ops;
+    const mn_model_ops *base = mn_model_find("filament");
+    if (!base) return MN_ERR_NOT_FOUND;
+    ops = *base;
+    ops.struct_size = sizeof ops;
+    ops.name = "filament003";
+    ops.description = "Type A as printed in 003 sec. 5.2: open G = alpha exp(-beta L), bridged Gon";
+    ops.conductance = gap_G;
+    ops.conductance_dx = gap_dGdx;
+    return mn_model_new_custom(out, ctx, &ops);
+}
 
 typedef struct run {
     /* samples */
@@ -118,7 +159,7 @@ typedef struct opts {
     long steps, pulses, outputs;
     uint64_t seed, mix_seed;
     int mix_seed_set;
-    const char *types, *integrator, *prefix;
+    const char *types, *integrator, *prefix, *type_a;
     const char *sets[64];
     size_t nsets;
 } opts;
@@ -127,7 +168,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: spiking-experiments dc|pulses [--size W] [--coverage P] [--cutoff C] [--seed S]\n"
                     "  [--mix-seed K] [--types A|A:B|A:C] [--fraction F] [--voltage V] [--steps N]\n"
-                    "  [--dt S] [--integrator exact|euler|bdf] [--outputs K] [--skip F]\n"
+                    "  [--dt S] [--type-a gap|filament] [--integrator exact|euler|bdf] [--outputs K] [--skip F]\n"
                     "  [--pulses N] [--width STEPS] [--spacing STEPS] [--vmin V] [--vmax V]\n"
                     "  [--lead STEPS] [--rest STEPS] [--set MODEL.P=V] [--out-prefix P]\n");
 }
@@ -163,6 +204,7 @@ static int parse_args(opts *o, int argc, char **argv)
     o->types = pulses ? "A:C" : "A";
     o->integrator = "exact";
     o->prefix = "spiking";
+    o->type_a = "gap";
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc) {
@@ -183,6 +225,12 @@ static int parse_args(opts *o, int argc, char **argv)
                 return -1;
             }
             o->integrator = v;
+        } else if (!strcmp(a, "--type-a")) {
+            if (strcmp(v, "gap") && strcmp(v, "filament")) {
+                fprintf(stderr, "spiking-experiments: --type-a %s: use gap or filament\n", v);
+                return -1;
+            }
+            o->type_a = v;
         } else if (!strcmp(a, "--out-prefix")) {
             o->prefix = v;
         } else if (!strcmp(a, "--set")) {
@@ -314,11 +362,12 @@ int main(int argc, char **argv)
     size_t ne_graph = mn_graph_edge_count(g), nn = mn_graph_node_count(g);
 
     /* models: Type A filaments, Type B hillocks or Type C rate balance (003 Table 1) */
-    TRY(mn_model_new(&mA, ctx, "filament"));
-    /* rates per second with 1 step = dt = 0.01 s (docs/spiking.md): growth rd dt = 1e-5
-     * pd^2/V and thinning rw dt = 1 /A per step; rw is raised from memnet's default 0.1 so a
-     * filament that carries the spanning current (~0.1-1 A) breaks within a few steps */
-    TRY(mn_model_set(mA, "rd", 1e-3));
+    TRY(new_type_a(&mA, ctx, strcmp(o.type_a, "gap") ? "filament" : "gap"));
+    /* rates per second with 1 step = dt = 0.01 s (docs/spiking.md): growth rd dt = 1e-6
+     * pd^2/V and thinning rw dt = 1 /A per step (003 does not print its r_d, r_w): about 0.1
+     * filament events per step on 200 x 200 at 2 V, and a filament that carries the spanning
+     * current (~0.1-1 A) breaks within a few steps */
+    TRY(mn_model_set(mA, "rd", 1e-4));
     TRY(mn_model_set(mA, "rw", 100.0));
     TRY(apply_sets(ctx, &o, mA, "filament"));
     TRY(mn_network_new(&net, g));
@@ -335,7 +384,7 @@ int main(int argc, char **argv)
         TRY(mn_network_assign_fractions(net, ms, fr, 2, o.mix_seed));
         const mn_index *em = mn_network_edge_models(net);
         for (size_t e = 0; e < ne_graph; e++)
-            n_mem += strcmp(mn_network_model_ops(net, (size_t)em[e])->name, "filament") != 0;
+            n_mem += strncmp(mn_network_model_ops(net, (size_t)em[e])->name, "filament", 8) != 0;
     }
 
     TRY(mn_sim_new(&sim, net));
@@ -423,7 +472,7 @@ int main(int argc, char **argv)
     summary(sum, "coverage", mn_gen_coverage(gen));
     summary(sum, "dt", dt);
     summary(sum, "steps", (double)o.steps);
-    fprintf(sum, "integrator=%s\n", o.integrator);
+    fprintf(sum, "integrator=%s\ntype_a=%s\n", o.integrator, o.type_a);
     summary(sum, "events", (double)r.ne);
     summary(sum, "integrator_steps", (double)mn_sim_stat_get(sim, MN_SIM_STAT_STEPS));
     {
