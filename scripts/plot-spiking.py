@@ -17,11 +17,13 @@ draws one by one).
           power-law fit (top row), ACF of the event train (bottom row), one column per run.
   pulses  003 Fig. 7 (one run) or Fig. S18 (several spacings): (a) input and output currents
           with the applied voltage in grey, (b) the change of conductance between steps,
-          (c) moving averages of G and of the event rate over 100 steps.
+          (c) moving averages of G and of the event rate over 100 steps, (d) the mean G and
+          the event rate during each pulse (RUN-pulses.csv).
 Time axes are in time steps (t / dt, dt from RUN-summary.txt). Needs Debian's /usr/bin/python3
 with numpy and matplotlib (Agg backend, no display).
 """
 import argparse
+import csv
 import os
 import sys
 
@@ -159,7 +161,8 @@ def iei(a):
 
 def pulses(a):
     n = len(a.runs)
-    fig, ax = plt.subplots(3, n, figsize=(7 * n, 9), squeeze=False, sharex="col")
+    fig, ax = plt.subplots(4, n, figsize=(7 * n, 11.5), squeeze=False,
+                           gridspec_kw={"height_ratios": [1, 1, 1, 0.8]})
     for i, arg in enumerate(a.runs):
         p, lab = split(arg)
         kv = kv_file(p + "-summary.txt")
@@ -189,11 +192,26 @@ def pulses(a):
         x.plot(s, mv["mean_G"], color="tab:purple", lw=1.2)
         x.set_ylabel("<G> (S), 100 steps", color="tab:purple")
         x.set_xlabel("time step")
+        for xx in ax[:3, i]:
+            xx.set_xlim(s[0], s[-1])
         x2 = x.twinx()
         x2.plot(s, mv["event_rate"] * dt, color="tab:blue", lw=1)
         x2.set_ylabel("<ER> (events per step)", color="tab:blue")
         x.set_title("(c) moving averages: <G> (purple), <ER> (blue)", fontsize=9)
-        for xx in ax[:, i]:
+        # (d) per pulse: mean G and event rate (from RUN-pulses.csv)
+        x = ax[3, i]
+        if os.path.exists(p + "-pulses.csv"):
+            rows = list(csv.DictReader(open(p + "-pulses.csv")))
+            pulse = [r for r in rows if r["kind"] == "pulse"]
+            k = np.arange(1, len(pulse) + 1)
+            x.plot(k, [float(r["mean_G"]) for r in pulse], "o-", color="tab:purple")
+            x.set_ylabel("mean G in pulse (S)", color="tab:purple")
+            x2 = x.twinx()
+            x2.plot(k, [float(r["event_rate"]) * dt for r in pulse], "s--", color="tab:blue")
+            x2.set_ylabel("events per step", color="tab:blue")
+            x.set_xlabel("pulse")
+            x.set_title("(d) response to each pulse", fontsize=9)
+        for xx in ax[:3, i]:
             ymin, ymax = xx.get_ylim()
             on = d["V"] > 0.5 * (d["V"].max() + d["V"].min())
             xx.fill_between(s, ymin, ymax, where=on, color="0.9", zorder=0, step="mid")
