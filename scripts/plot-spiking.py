@@ -134,7 +134,7 @@ def iei(a):
                      label=r"$\alpha$ = %.2f $\pm$ %.2f" % (alpha, err))
         x.set_xlabel("IEI (s)")
         x.set_ylabel("P(IEI)")
-        x.set_title("(%s) %s: %s events" % ("abc"[i % 3], lab or p, kv.get("events", "?")),
+        x.set_title("(%s) %s: %s events" % ("abcd"[i % 4], lab or p, kv.get("events", "?")),
                     fontsize=9)
         x.legend(fontsize=8)
         x = ax[1, i]
@@ -153,7 +153,7 @@ def iei(a):
                 x.legend(fontsize=8)
         x.set_xlabel("lag (s)")
         x.set_ylabel("ACF of the event train")
-        x.set_title("(%s)" % "def"[i % 3], fontsize=9)
+        x.set_title("(%s)" % "efgh"[i % 4], fontsize=9)
     fig.tight_layout()
     fig.savefig(a.output, dpi=110)
     print("wrote %s" % a.output)
