@@ -402,7 +402,10 @@ int main(int argc, char **argv)
     }
     /* electrodes: a group touching two contacts is kept in the first only */
     used = calloc(nn, sizeof *used);
-    if (!used) goto done;
+    if (!used) {
+        rc = 1;
+        goto done;
+    }
     for (long k = -1; k < o.outputs; k++) {
         char name[32];
         if (k < 0) snprintf(name, sizeof name, "in");
@@ -411,7 +414,10 @@ int main(int argc, char **argv)
         size_t n, m = 0;
         TRY(mn_graph_node_set(g, name, &nodes, &n));
         mn_index *mine = malloc((n ? n : 1) * sizeof *mine);
-        if (!mine) goto done;
+        if (!mine) {
+            rc = 1;
+            goto done;
+        }
         for (size_t i = 0; i < n; i++)
             if (!used[nodes[i]]) used[nodes[i]] = 1, mine[m++] = nodes[i];
         mn_status st = m ? mn_sim_add_electrode(sim, mine, m, k < 0 ? w : NULL, NULL) : MN_OK;
@@ -425,7 +431,10 @@ int main(int argc, char **argv)
     }
     r.k_out = (size_t)o.outputs;
     r.Iout = calloc(r.k_out, sizeof *r.Iout);
-    if (!r.Iout) goto done;
+    if (!r.Iout) {
+        rc = 1;
+        goto done;
+    }
 
     mn_sim_integrator integ = !strcmp(o.integrator, "bdf")     ? MN_SIM_BDF
                               : !strcmp(o.integrator, "euler") ? MN_SIM_EULER
@@ -497,7 +506,10 @@ int main(int argc, char **argv)
     }
     if (m >= 30) {
         iei = malloc((m - 1) * sizeof *iei);
-        if (!iei) goto done;
+        if (!iei) {
+            rc = 1;
+            goto done;
+        }
         TRY(mn_analysis_intervals(iei, ctx, r.te + i0, m));
         TRY(mn_powerlaw_new(&fit, ctx));
         TRY(mn_powerlaw_set(fit, MN_POWERLAW_MAX_CANDIDATES, 1000));
@@ -514,7 +526,10 @@ int main(int argc, char **argv)
         /* ACF of the event train binned per time step: lags 1, 10, 100 steps */
         size_t nb = (size_t)((T - tskip) / dt), lag = nb > 2001 ? 1000 : nb / 2;
         acf = malloc((lag + 1) * sizeof *acf);
-        if (!acf) goto done;
+        if (!acf) {
+            rc = 1;
+            goto done;
+        }
         if (mn_analysis_event_acf(acf, ctx, r.te + i0, m, tskip, dt, nb, lag) == MN_OK) {
             summary(sum, "acf_lag1", acf[1]);
             if (lag >= 10) summary(sum, "acf_lag10", acf[10]);
@@ -525,12 +540,18 @@ int main(int argc, char **argv)
         /* per stimulus and rest window: mean G and event count (003 Fig. 7c); the moving
          * averages over 100 steps come from the analysis API */
         buf = malloc(2 * r.n * sizeof *buf);
-        if (!buf) goto done;
+        if (!buf) {
+            rc = 1;
+            goto done;
+        }
         TRY(mn_analysis_moving_average(buf, ctx, r.G, r.n, 100));
         TRY(mn_analysis_event_rate(buf + r.n, ctx, r.t, r.n, r.te, r.ne, 100 * dt));
         snprintf(path, sizeof path, "%s-pulses.csv", o.prefix);
         FILE *pf = fopen(path, "w");
-        if (!pf) goto done;
+        if (!pf) {
+            rc = 1;
+            goto done;
+        }
         fprintf(pf, "window,kind,t0,t1,mean_G,mean_I,events,event_rate\n");
         /* windows: pulse k = [lead + k P, lead + k P + width), the rest after it until the next */
         long nwin = 2 * o.pulses;
@@ -574,7 +595,10 @@ int main(int argc, char **argv)
         fclose(pf);
         snprintf(path, sizeof path, "%s-moving.csv", o.prefix);
         pf = fopen(path, "w");
-        if (!pf) goto done;
+        if (!pf) {
+            rc = 1;
+            goto done;
+        }
         fprintf(pf, "t,V,mean_G,event_rate\n");
         for (size_t i = 0; i < r.n; i++)
             fprintf(pf, "%.10g,%.10g,%.10g,%.10g\n", r.t[i], r.V[i], buf[i], buf[r.n + i]);
