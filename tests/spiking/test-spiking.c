@@ -270,6 +270,7 @@ typedef struct pot_result {
     double G_pulse[7];     /* mean network conductance I/V during each pulse */
     size_t ev_pulse[7];    /* filament events during each pulse */
     double g_rest[32];     /* mean Type C state every 100 steps through the final rest */
+    double G_rest[32];     /* mean network conductance I/V over each of those 100 steps */
     size_t n_rest;
 } pot_result;
 
@@ -280,7 +281,7 @@ typedef struct pot_ctx {
     mn_index kC;
     size_t nev;     /* events so far */
     size_t ev0;     /* events at the start of the present pulse */
-    double sG;      /* running sum of I/V in the present pulse */
+    double sG;      /* running sum of I/V in the present pulse or rest block */
 } pot_ctx;
 
 static double mean_g(const pnn *p, mn_index kC)
@@ -321,8 +322,14 @@ static int pot_sample(const mn_sim *sim, void *user)
             c->res->G_pulse[k] = c->sG / pr->width;
             c->res->ev_pulse[k] = c->nev - c->ev0;
         }
-    } else if (s > last_end && (s - last_end) % 100 == 0 && c->res->n_rest < 32) {
-        c->res->g_rest[c->res->n_rest++] = mean_g(c->p, c->kC);
+    } else if (s > last_end && c->res->n_rest < 32) {
+        if (s == last_end + 1) c->sG = 0;
+        c->sG += mn_sim_electrode_current(sim, 0) / mn_sim_applied_voltage(sim, 0);
+        if ((s - last_end) % 100 == 0) {
+            c->res->G_rest[c->res->n_rest] = c->sG / 100;
+            c->res->g_rest[c->res->n_rest++] = mean_g(c->p, c->kC);
+            c->sG = 0;
+        }
     }
     return 0;
 }
@@ -385,6 +392,10 @@ START_TEST(test_potentiation)
     for (size_t j = 1; j < a.n_rest; j++)
         ck_assert_msg(a.g_rest[j] < a.g_rest[j - 1], "rest reading %zu: <g> %g after %g", j,
                       a.g_rest[j], a.g_rest[j - 1]);
+    /* ... and the network forgets: <G> over the last 100 rest steps is below <G> over the
+     * first 100 (003 Fig. 7c) */
+    ck_assert_msg(a.G_rest[a.n_rest - 1] < a.G_rest[0], "rest <G>: %g at the end, %g at the start",
+                  a.G_rest[a.n_rest - 1], a.G_rest[0]);
     /* criterion 4 (003 Fig. S18): spacing 1000 steps instead of 250 lowers the state reached
      * after seven pulses */
     pr.spacing = 1000;
