@@ -35,7 +35,7 @@ for run in A:2 A:B:3 A:C:3 A:C:1; do
         --out-prefix "$out/an-$name" > "$out/an-$name.log"
     /usr/bin/python3 "$plotan" "$out/an-$name" --title "003 Fig. 6 style: $t" > /dev/null
 done
-/usr/bin/python3 "$plot" traces "$out/dc-A" "$out/dc-AB" "$out/dc-AC" "$out/dc-AC1V=A:C = 75:25, 1 V" \
+/usr/bin/python3 "$plot" traces "$out/dc-A" "$out/dc-AB" "$out/dc-AC" "$out/dc-AC1V=A:C = 75:25" \
     -o "$out/fig5-traces.png"
 /usr/bin/python3 "$plot" iei "$out/an-A=A 100%, 2 V" "$out/an-AB=A:B 75:25, 3 V" \
     "$out/an-AC=A:C 75:25, 3 V" "$out/an-AC1V=A:C 75:25, 1 V" -o "$out/fig6-iei-acf.png"
