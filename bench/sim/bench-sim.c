@@ -5,7 +5,8 @@
  * right-hand side, solve_ivp LSODA at the same tolerances) in the same invocation.
  *
  * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
- *                  [--budget S] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]
+ *                  [--strategy refactor|auto|pcg] [--budget S] [--t-pulse T] [--t-read T]
+ *                  [--seed S] [--workdir DIR]
  *
  * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
  * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
@@ -42,89 +43,38 @@ static int cmpd(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Random sticks of length 1 in a square box, mean crossing degree ~8 (2.2x the percolation
- * threshold); nodes = wires, edges = crossings. Wires sticking out on the left form the source,
- * those sticking out on the right the drain. Cell hashing: O(n) expected. */
-typedef struct sticks {
-    size_t n;
-    double *ax, *ay, *bx, *by;
-} sticks;
-
-static int seg_cross(const sticks *s, size_t i, size_t j)
-{
-    double px = s->ax[i], py = s->ay[i], rx = s->bx[i] - px, ry = s->by[i] - py;
-    double qx = s->ax[j], qy = s->ay[j], sx = s->bx[j] - qx, sy = s->by[j] - qy;
-    double den = rx * sy - ry * sx;
-    if (fabs(den) < 1e-15) return 0;
-    double wx = qx - px, wy = qy - py;
-    double t = (wx * sy - wy * sx) / den, u = (wx * ry - wy * rx) / den;
-    return t >= 0 && t <= 1 && u >= 0 && u <= 1;
-}
-
+/* Random nanowire network from the generators module: N/4 sticks of unit length in a square box
+ * of side sqrt(N / (4 * 12.6)) (mean crossing degree ~8, about 2.2x the percolation threshold),
+ * nodes = wires, edges = junctions, electrodes "left"/"right" = the wires touching the sides,
+ * only the components touching an electrode kept. */
 static mn_status make_network(mn_context *ctx, size_t junctions, uint64_t seed, mn_graph **out,
                               mn_index **src, size_t *nsrc, mn_index **drn, size_t *ndrn)
 {
     size_t n = junctions / 4 + 8;
     double box = sqrt((double)n / 12.6);
-    sticks s = { n, malloc(n * sizeof(double)), malloc(n * sizeof(double)), malloc(n * sizeof(double)),
-                 malloc(n * sizeof(double)) };
-    mn_rng *rng;
-    mn_rng_new(&rng, ctx, seed, 0);
-    for (size_t i = 0; i < n; i++) {
-        double cx = box * mn_rng_uniform(rng), cy = box * mn_rng_uniform(rng);
-        double th = 3.141592653589793 * mn_rng_uniform(rng);
-        s.ax[i] = cx - 0.5 * cos(th), s.ay[i] = cy - 0.5 * sin(th);
-        s.bx[i] = cx + 0.5 * cos(th), s.by[i] = cy + 0.5 * sin(th);
-    }
-    mn_rng_free(rng);
-    size_t nc = (size_t)ceil(box) + 1;
-    size_t *head = malloc(nc * nc * sizeof *head), *next = malloc(n * sizeof *next);
-    for (size_t c = 0; c < nc * nc; c++) head[c] = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        double cx = 0.5 * (s.ax[i] + s.bx[i]), cy = 0.5 * (s.ay[i] + s.by[i]);
-        size_t gx = (size_t)fmin(fmax(cx, 0), box), gy = (size_t)fmin(fmax(cy, 0), box);
-        size_t c = gy * nc + gx;
-        next[i] = head[c];
-        head[c] = i;
-    }
+    mn_gen *gen = NULL;
     mn_graph *g = NULL;
-    mn_status st = mn_graph_new(&g, ctx, n);
-    for (size_t i = 0; i < n && !st; i++) {
-        double cx = 0.5 * (s.ax[i] + s.bx[i]), cy = 0.5 * (s.ay[i] + s.by[i]);
-        long gx = (long)fmin(fmax(cx, 0), box), gy = (long)fmin(fmax(cy, 0), box);
-        for (long dy = -1; dy <= 1; dy++)
-            for (long dx = -1; dx <= 1; dx++) {
-                long x = gx + dx, y = gy + dy;
-                if (x < 0 || y < 0 || x >= (long)nc || y >= (long)nc) continue;
-                for (size_t j = head[(size_t)y * nc + (size_t)x]; j != (size_t)-1; j = next[j])
-                    if (j > i && seg_cross(&s, i, j)) st = mn_graph_add_edge(g, (int64_t)i, (int64_t)j, NULL);
-            }
+    mn_status st = mn_gen_new(&gen, ctx);
+    if (!st) st = mn_gen_set_int(gen, MN_GEN_SEED, (int64_t)seed);
+    if (!st) st = mn_gen_set_int(gen, MN_GEN_WIRES, (int64_t)n);
+    if (!st) st = mn_gen_set_real(gen, MN_GEN_WIDTH, box);
+    if (!st) st = mn_gen_set_real(gen, MN_GEN_HEIGHT, box);
+    if (!st) st = mn_gen_set_real(gen, MN_GEN_LENGTH, 1.0);
+    if (!st) st = mn_gen_nanowires(&g, gen);
+    mn_gen_free(gen);
+    if (st) return st;
+    const mn_index *l, *r;
+    size_t nl, nr;
+    if ((st = mn_graph_node_set(g, "left", &l, &nl)) || (st = mn_graph_node_set(g, "right", &r, &nr))) {
+        mn_graph_free(g);
+        return st;
     }
-    free(head), free(next);
-    mn_index *l = malloc(n * sizeof *l), *r = malloc(n * sizeof *r);
-    size_t nl = 0, nr = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fmin(s.ax[i], s.bx[i]) < 0) l[nl++] = (mn_index)i;
-        else if (fmax(s.ax[i], s.bx[i]) > box) r[nr++] = (mn_index)i;
-    }
-    free(s.ax), free(s.ay), free(s.bx), free(s.by);
-    /* keep the component(s) touching the source */
-    mn_graph *sub = NULL;
-    mn_index *map = malloc(n * sizeof *map);
-    if (!st) st = mn_graph_extract_components(&sub, g, l, nl, map, NULL);
-    mn_graph_free(g);
-    size_t a = 0, b = 0;
-    for (size_t i = 0; i < nl; i++)
-        if (map[l[i]] >= 0) l[a++] = map[l[i]];
-    for (size_t i = 0; i < nr; i++)
-        if (map[r[i]] >= 0) r[b++] = map[r[i]];
-    free(map);
-    if (st || b == 0) {
-        mn_graph_free(sub);
-        free(l), free(r);
-        return st ? st : MN_ERR_INVALID;
-    }
-    *out = sub, *src = l, *nsrc = a, *drn = r, *ndrn = b;
+    *src = malloc(nl * sizeof **src);
+    *drn = malloc(nr * sizeof **drn);
+    memcpy(*src, l, nl * sizeof **src);
+    memcpy(*drn, r, nr * sizeof **drn);
+    *nsrc = nl, *ndrn = nr;
+    *out = g;
     return MN_OK;
 }
 
@@ -146,6 +96,7 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
+    const char *strategy = "refactor";
     double budget = 600, t_pulse = 100, t_read = 10;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -153,13 +104,14 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
         else if (!strcmp(argv[i], "--budget") && i + 1 < argc) budget = atof(argv[++i]);
         else if (!strcmp(argv[i], "--python-mode") && i + 1 < argc) pymode = argv[++i];
+        else if (!strcmp(argv[i], "--strategy") && i + 1 < argc) strategy = argv[++i];
         else if (!strcmp(argv[i], "--t-pulse") && i + 1 < argc) t_pulse = atof(argv[++i]);
         else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
-                            "[--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
+                            "[--strategy refactor|auto|pcg] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
             return 2;
         }
     }
@@ -199,6 +151,9 @@ int main(int argc, char **argv)
         mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
+        mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
+                                                         : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
+                                                                                    : MN_KIRCHHOFF_REFACTOR);
         double t0 = now(), c0 = cpu();
         mn_status st = mn_sim_run(sim, t_pulse + t_read);
         double wall = now() - t0, cpus = cpu() - c0;
@@ -227,14 +182,14 @@ int main(int argc, char **argv)
         qsort(tt, 7, sizeof *tt, cmpd);
         qsort(tw, 7, sizeof *tw, cmpd);
         double per_step = cpus / (double)steps;
-        printf("\n[size %zu]\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
+        printf("\n[size %zu]\nstrategy=%s\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
                "generation_seconds=%.3g\nmemnet_wall_seconds=%.4g\nmemnet_cpu_seconds=%.4g\nsteps=%llu\nrhs_evals=%llu\n"
                "jv_evals=%llu\nlinear_iters=%llu\nnewton_iters=%llu\nprec_setups=%llu\n"
                "err_test_fails=%llu\nrestarts=%llu\nkirchhoff_solves=%llu\nanalyses=%llu\n"
                "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
                "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
                "cost_per_step_in_refactor_solves=%.3g\nI_end=%.10g\n",
-               N, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
+               N, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_LIN_ITERS),

@@ -1,15 +1,618 @@
 /**
  * @file meanfield.h
- * @brief Mean-field reduction: projector quantities, effective one-junction models, potentials, fitting, Caravelli-Barucca theory.
+ * @brief Mean-field reduction: projector quantities, effective one-junction models, potentials,
+ *        fitting, Caravelli-Barucca theory. See docs/meanfield.md.
  *
- * Threads: objects are used by one thread at a time (see core.h).
+ * Three parts:
+ * - **Projector quantities** (000 sec. 5, 001 A): for a graph and a source/drain pair, the
+ *   projector Omega = B~^T (B~ B~^T)^+ B~ of the graph augmented by the source edge (unit
+ *   weights): Omega_{N+1}, the vector Omega-> (its last column), Tr(Omega~), Tr(Omega~^2),
+ *   diag(Omega) (edge leverage scores), the mean-field state <g> (000 eq. (25)) and the
+ *   mean-field effective conductance (000 eq. (26)). ::mn_meanfield_projector.
+ * - **Effective one-junction models** (000 eqs. (7)-(10), (15), (30)-(31)): a whole network
+ *   reduced to one state <g>; time integration, the effective potential V(<g>) = -int d<g>/dt
+ *   (000 eq. (11)), its equilibria and their stability, the order of the transition
+ *   (000 eqs. (16)-(19)), voltage sweeps, least-squares fits to measured G(t).
+ *   ::mn_meanfield_model, ::mn_meanfield_fit.
+ * - **Caravelli-Barucca circuit** (002/004): fixed points, critical voltage, Lyapunov
+ *   functional, Curie-Weiss mean field, rule (16), susceptibility, and the circuit's exact
+ *   equations of motion (002 eq. (34)). ::mn_meanfield_cb.
+ *
+ * Units: SI (V, S, s) unless stated.
+ *
+ * Threads: an object is used by one thread at a time (see core.h).
  */
 #ifndef MEMNET_MEANFIELD_H
 #define MEMNET_MEANFIELD_H
 
 #include <memnet/graph.h>
+#include <memnet/models.h>
 
 MN_BEGIN_DECLS
+
+/* ===================================================================================== */
+/* Effective one-junction models                                                         */
+/* ===================================================================================== */
+
+/** @brief Which effective one-junction model. */
+typedef enum mn_meanfield_kind {
+    /**
+     * Rate balance, 000 eqs. (7)-(10): G = G_min (1 + chi g),
+     * dg/dt = k_p e^{eta_p u} (1 - g) - k_d e^{-eta_d u} g with u = v / (1 + chi g)
+     * (u = |v| / (1 + chi g) in both exponents when `unipolar` is 1, as in 001 eq. (B20)).
+     * `drive` 0 (default): the current-limited source of 000/001 (G_{N+1} -> 0), whose junction
+     * voltage is renormalised by 1 + chi g (000 eq. (28)); `drive` 1: a voltage source, u = v
+     * (the exact uniform-state junction voltage of a voltage-driven network has no
+     * renormalisation). Parameters: G_min [S], chi [1], k_p [1/s], k_d [1/s], eta_p [1/V],
+     * eta_d [1/V], unipolar [0/1], drive [0/1]. State g in [0, 1].
+     */
+    MN_MEANFIELD_MIRANDA = 0,
+    /**
+     * Hillock / nanoparticle, 000 eqs. (30)-(31) (001 eqs. (C64)-(C65)):
+     * dg/dt = mu v / ((1 - g)(1 + chi f(g))) - kappa g, G = G_min (1 + chi f(g)),
+     * f(x) = exp(-a (1 - x)) - 1. Parameters: G_min [S], chi [1], a [1], mu [1/(V s)]
+     * (q_eff = mu v), kappa [1/s], g_max [1] (state in [0, g_max], g_max < 1; default 0.5,
+     * the hillock limit z_max = D/2 of 003 eq. (6)), drive [0/1] (1: voltage source, the
+     * factor 1/(1 + chi f(g)) is dropped; see miranda).
+     */
+    MN_MEANFIELD_HILLOCK = 1,
+    /**
+     * Linear (Strukov) memristor network, 000 eq. (15): R = R_off (1 - chi x), G = 1/R,
+     * dx/dt = -alpha x + k v / (1 - chi x), so V(x) = alpha x^2/2 + (k v/chi) log(1 - chi x).
+     * Parameters: R_off [Ohm], chi [1] (0 <= chi < 1), alpha [1/s], k [1/(V s)].
+     * State x in [0, 1].
+     */
+    MN_MEANFIELD_LINEAR = 2
+} mn_meanfield_kind;
+
+/** @brief An effective one-junction model with its parameter values. Opaque. */
+typedef struct mn_meanfield_model mn_meanfield_model;
+
+/**
+ * @brief Applied voltage V(t) in volts.
+ * @param[in] t time (s).
+ * @param[in] user_data as given with the callback.
+ */
+typedef double (*mn_meanfield_voltage_fn)(double t, void *user_data);
+
+/**
+ * @brief Create a model with default parameters.
+ *
+ * Defaults: miranda from 003 Table 1 (k_p = 5e-4 /s, k_d = 5e-2 /s, eta_p = eta_d = 10 /V)
+ * with G_min = 1e-3 S, chi = 100 (the magnitudes quoted in 001 after eq. (B23)); hillock
+ * G_min = 1 S, chi = 1, a = 10, mu = 1, kappa = 1, g_max = 0.5; linear R_off = 1.6e4 Ohm,
+ * chi = 0.9, alpha = 1, k = 1.
+ * @param[out] out the model; NULL on failure.
+ * @param[in] ctx owning context.
+ * @param[in] kind the model.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL argument, unknown kind), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_model_new(mn_meanfield_model **out, mn_context *ctx,
+                                        mn_meanfield_kind kind);
+
+/**
+ * @brief Create a model by name: "miranda", "hillock" or "linear".
+ * @return as mn_meanfield_model_new(); #MN_ERR_NOT_FOUND for an unknown name.
+ */
+MN_API mn_status mn_meanfield_model_new_by_name(mn_meanfield_model **out, mn_context *ctx,
+                                                const char *name);
+
+/** @brief Deep copy. @param[out] out the copy; NULL on failure. */
+MN_API mn_status mn_meanfield_model_copy(mn_meanfield_model **out, const mn_meanfield_model *m);
+
+/** @brief Free a model; NULL does nothing. */
+MN_API void mn_meanfield_model_free(mn_meanfield_model *m);
+
+/** @brief The model's kind. */
+MN_API mn_meanfield_kind mn_meanfield_model_kind(const mn_meanfield_model *m);
+
+/** @brief The model's name ("miranda", ...); a static string. */
+MN_API const char *mn_meanfield_model_name(const mn_meanfield_model *m);
+
+/** @brief Number of parameters. */
+MN_API size_t mn_meanfield_model_param_count(const mn_meanfield_model *m);
+
+/** @brief Name of parameter i (static string), or NULL if out of range. */
+MN_API const char *mn_meanfield_model_param_name(const mn_meanfield_model *m, size_t i);
+
+/**
+ * @brief Set a parameter by name. Each value is checked (finite; G_min, R_off, rates > 0;
+ *        chi in its range; g_max in (0, 1); unipolar 0 or 1).
+ * @return #MN_OK, #MN_ERR_NOT_FOUND (no such parameter), #MN_ERR_RANGE (bad value; the
+ *         message names parameter and value).
+ */
+MN_API mn_status mn_meanfield_model_set(mn_meanfield_model *m, const char *name, double value);
+
+/** @brief Read a parameter by name. @return #MN_OK or #MN_ERR_NOT_FOUND. */
+MN_API mn_status mn_meanfield_model_get(const mn_meanfield_model *m, const char *name,
+                                        double *value);
+
+/** @brief Allowed state range [lo, hi] (0..1, or 0..g_max for hillock). */
+MN_API void mn_meanfield_model_state_range(const mn_meanfield_model *m, double *lo, double *hi);
+
+/**
+ * @brief Right-hand side d<g>/dt at state g and applied voltage v (the formula of the model,
+ *        not clamped at the range ends). O(1).
+ * @return #MN_OK, #MN_ERR_RANGE (g outside the range or v not finite).
+ */
+MN_API mn_status mn_meanfield_model_rate(const mn_meanfield_model *m, double g, double v,
+                                         double *dgdt);
+
+/** @brief Effective conductance G(g) in S (000 eqs. (7), (31); 1/R for linear). */
+MN_API mn_status mn_meanfield_model_conductance(const mn_meanfield_model *m, double g,
+                                                double *G);
+
+/**
+ * @brief Inverse of mn_meanfield_model_conductance(): the state with conductance G, clamped
+ *        into the state range. @return #MN_OK or #MN_ERR_RANGE (G not finite and > 0).
+ */
+MN_API mn_status mn_meanfield_model_state_of(const mn_meanfield_model *m, double G, double *g);
+
+/**
+ * @brief Relative and absolute tolerances of the time integration (default 1e-8, 1e-12).
+ *        The integrator is an embedded Runge-Kutta 5(4) pair (Dormand-Prince) with step
+ *        control; the state is held inside its range (a boundary is a wall).
+ */
+MN_API mn_status mn_meanfield_model_set_tolerances(mn_meanfield_model *m, double rtol,
+                                                   double atol);
+
+/**
+ * @brief Integrate d<g>/dt under a voltage waveform and record g and G at given times.
+ * @param[in] m the model.
+ * @param[in] V the waveform V(t) in volts (called many times; must be deterministic).
+ *            Discontinuities are handled by step rejection; give the jump times as sample
+ *            times for best accuracy.
+ * @param[in] user_data passed to V.
+ * @param[in] g0 state at t[0] (inside the range).
+ * @param[in] t n sample times, non-decreasing.
+ * @param[in] n number of samples (>= 1).
+ * @param[out] g n states (may be NULL).
+ * @param[out] G n conductances (may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (g0 outside the range, decreasing times,
+ *         non-finite voltage: the message names the time), #MN_ERR_CONVERGENCE (step size
+ *         underflow).
+ */
+MN_API mn_status mn_meanfield_model_integrate(mn_meanfield_model *m, mn_meanfield_voltage_fn V,
+                                              void *user_data, double g0, const double *t,
+                                              size_t n, double *g, double *G);
+
+/**
+ * @brief Integrate under a sampled protocol: V[i] is held from t[i] to t[i+1] (zero-order
+ *        hold, as a lab source steps its output). Same outputs as mn_meanfield_model_integrate().
+ */
+MN_API mn_status mn_meanfield_model_integrate_sampled(mn_meanfield_model *m, const double *t,
+                                                      const double *V, size_t n, double g0,
+                                                      double *g, double *G);
+
+/**
+ * @brief Turn a model holding the parameters of ONE microscopic junction into the effective
+ *        model of a network of such junctions between a source and a drain.
+ *
+ * miranda (001 eqs. (B17)-(B23), 000 eqs. (26)-(28)): G_min <- G_min (1 - W)/W,
+ * eta_{p,d} <- eta_{p,d} G_s <|Omega->|> / (G_min (1 - W)) (drive 0), or
+ * eta_{p,d} <- eta_{p,d} <|Omega->|> / W (drive 1, voltage source); chi, k_p, k_d unchanged.
+ * hillock (001 eqs. (C53), (C62)-(C65)): the junction G = G_min (1 + chi f(g)) keeps chi and a;
+ * G_min <- G_min (1 - W)/W, mu <- mu G_s <|Omega->|> / (G_min (1 - W)) (drive 0) or
+ * mu <- mu <|Omega->|> / W (drive 1).
+ * linear (000 eq. (15) with the exact uniform-state voltage drops V |Omega->_i| / W):
+ * R_off <- R_off W / (1 - W), k <- k <|Omega->|> / W.
+ * Here W = Omega_{N+1} and <|Omega->|> = mean |Omega->_i| (see mn_meanfield_projector_omega_mean()).
+ * With drive 0, miranda and hillock assume the source of 000/001: an EMF v behind a series
+ * conductance G_s small against the network (G_{N+1} -> 0 in 000 eq. (20)); linear and
+ * drive 1 assume a voltage source (G_source is then ignored).
+ * @param[in,out] m the model.
+ * @param[in] omega_n1 Omega_{N+1}, in (0, 1).
+ * @param[in] omega_mean <|Omega->|>, > 0.
+ * @param[in] G_source G_s in S (> 0; ignored for a voltage source).
+ * @return #MN_OK, #MN_ERR_RANGE (naming the bad value).
+ */
+MN_API mn_status mn_meanfield_model_renormalise(mn_meanfield_model *m, double omega_n1,
+                                                double omega_mean, double G_source);
+
+/* ------------------------------------------------------------------- potential */
+
+/**
+ * @brief Effective potential V_v(g) = -int_{lo}^{g} d<g>/dt dg' at fixed voltage v
+ *        (000 eq. (11)); V(lo) = 0, in units of [state]^2/s.
+ *
+ * miranda: exact closed form through the exponential integral (001 eqs. (B24)-(B25));
+ * linear: exact (000 eq. (15)); hillock: adaptive Gauss-Kronrod quadrature (relative
+ * accuracy 1e-12). Use mn_meanfield_potential_quadrature() for quadrature on any model.
+ * @param[in] g n states inside the range. @param[out] V n values.
+ * @return #MN_OK, #MN_ERR_RANGE (a state outside the range, v not finite).
+ */
+MN_API mn_status mn_meanfield_potential(const mn_meanfield_model *m, double v, const double *g,
+                                        size_t n, double *V);
+
+/** @brief As mn_meanfield_potential() but always by numerical quadrature. */
+MN_API mn_status mn_meanfield_potential_quadrature(const mn_meanfield_model *m, double v,
+                                                   const double *g, size_t n, double *V);
+
+/** @brief Stability of an equilibrium. */
+typedef enum mn_meanfield_stability {
+    MN_MEANFIELD_STABLE = 0,   /**< d(rate)/dg < 0 (a minimum of V), or a wall pushed into */
+    MN_MEANFIELD_UNSTABLE = 1, /**< d(rate)/dg > 0 (a maximum of V) */
+    MN_MEANFIELD_MARGINAL = 2  /**< d(rate)/dg = 0 within round-off (a fold) */
+} mn_meanfield_stability;
+
+/**
+ * @brief Equilibria of d<g>/dt at voltage v (000 eq. (12) for miranda): the interior roots
+ *        of the rate (bracketed on a grid of 4096 cells, refined by bisection/secant to
+ *        round-off) and the range ends when the flow pushes into them, in increasing g.
+ * @param[out] g_eq up to `cap` states.
+ * @param[out] stability up to `cap` values (::mn_meanfield_stability; may be NULL).
+ * @param[in] cap capacity of the arrays.
+ * @param[out] count number of equilibria found (may exceed cap: only cap are written).
+ * @return #MN_OK, #MN_ERR_RANGE (v not finite).
+ */
+MN_API mn_status mn_meanfield_equilibria(const mn_meanfield_model *m, double v, double *g_eq,
+                                         int *stability, size_t cap, size_t *count);
+
+/** @brief Order of the conductance transition (000 sec. 3). */
+typedef enum mn_meanfield_order {
+    MN_MEANFIELD_CONTINUOUS = 0,  /**< one stable equilibrium for every voltage (Q~ convex) */
+    MN_MEANFIELD_FIRST_ORDER = 1  /**< bistability between two fold voltages (Q~ not convex) */
+} mn_meanfield_order;
+
+/**
+ * @brief Classify the transition over [v_lo, v_hi] and locate it.
+ *
+ * Every interior equilibrium satisfies rate(g, v) = 0; since the rate is monotone in v for
+ * these models, this defines the equilibrium voltage v*(g) (000 eqs. (17)-(18): with
+ * s = log(1 + P(r)), v*(g) = Q~(s)/(a s), so Q~ convex <=> v* monotone). v* is computed on a
+ * grid of the state range; the transition is continuous when v* is monotone and first order
+ * when it has folds. Returned: the threshold v_th where the stable equilibrium crosses the
+ * middle of the state range (continuous), or the two fold (spinodal) voltages v_1 <= v_2
+ * (first order; v_th is then the Maxwell voltage where both minima of V have equal depth).
+ * @param[out] order an ::mn_meanfield_order.
+ * @param[out] v_th threshold (NaN if none in [v_lo, v_hi]).
+ * @param[out] v_fold1,v_fold2 fold voltages (NaN for a continuous transition). May be NULL.
+ * @return #MN_OK, #MN_ERR_RANGE (bad voltage range).
+ */
+MN_API mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_lo, double v_hi,
+                                         int *order, double *v_th, double *v_fold1,
+                                         double *v_fold2);
+
+/**
+ * @brief Phase diagram: the stable equilibrium reached by following the sweep v[0], v[1], ...
+ *        starting from state g_start (quasi-static sweep: at each voltage the state relaxes
+ *        to the stable equilibrium of its basin, so hysteresis shows for a first-order
+ *        transition, 000 Fig. 2b/2c and Fig. 4).
+ * @param[out] g_eq n states. @param[out] G_eq n conductances (may be NULL).
+ */
+MN_API mn_status mn_meanfield_sweep(const mn_meanfield_model *m, const double *v, size_t n,
+                                    double g_start, double *g_eq, double *G_eq);
+
+/* ------------------------------------------------------------------- fitting */
+
+/** @brief Result of a least-squares fit of an effective model to G(t). Opaque. */
+typedef struct mn_meanfield_fit mn_meanfield_fit;
+
+/**
+ * @brief Fit model parameters to a measured G(t) under a known sampled V(t).
+ *
+ * Minimises sum_i w_i (G_model(t_i) - G_i)^2 by Levenberg-Marquardt (cminpack lmdif), with
+ * G_model from mn_meanfield_model_integrate_sampled() (zero-order hold). Parameters that must
+ * be positive are fitted in log space. The pseudo-parameter "g0" (initial state) may be
+ * listed; otherwise g0 is the state whose conductance is G[0] for the initial guess, held
+ * fixed during the fit (recomputing it at every trial would make G_min and g0 trade off
+ * exactly, a singular Jacobian).
+ * Uncertainties: covariance s^2 (J^T J)^{-1} with s^2 = SSR/(n - p), J by central differences
+ * at the optimum, propagated to the natural parameters (sigma_p = p sigma_{log p}).
+ * On success the model holds the fitted values.
+ * @param[out] out the result; NULL on failure.
+ * @param[in,out] m the model (initial guesses in; fitted values out).
+ * @param[in] t,V,G n samples (times increasing; G > 0).
+ * @param[in] n number of samples (> number of free parameters).
+ * @param[in] names free parameter names (a subset of the model's, plus "g0").
+ * @param[in] n_free their number (1..8).
+ * @param[in] relative 0: absolute residuals; 1: relative residuals (G_model - G_i)/G_i.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOT_FOUND (unknown parameter name),
+ *         #MN_ERR_RANGE (bad data: the message names the sample), #MN_ERR_CONVERGENCE.
+ */
+MN_API mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model *m,
+                                      const double *t, const double *V, const double *G,
+                                      size_t n, const char *const *names, size_t n_free,
+                                      int relative);
+
+/** @brief Free a fit result; NULL does nothing. */
+MN_API void mn_meanfield_fit_free(mn_meanfield_fit *f);
+
+/** @brief Number of fitted parameters. */
+MN_API size_t mn_meanfield_fit_param_count(const mn_meanfield_fit *f);
+
+/**
+ * @brief Fitted parameter i: its name (borrowed), value and standard uncertainty (1 sigma).
+ * @return #MN_OK or #MN_ERR_RANGE (i out of range).
+ */
+MN_API mn_status mn_meanfield_fit_param(const mn_meanfield_fit *f, size_t i, const char **name,
+                                        double *value, double *sigma);
+
+/** @brief Covariance of the natural parameters (n_free x n_free, row major). Borrowed. */
+MN_API const double *mn_meanfield_fit_covariance(const mn_meanfield_fit *f);
+
+/** @brief Residuals G_model(t_i) - G_i (n values, absolute even for relative fits). Borrowed. */
+MN_API const double *mn_meanfield_fit_residuals(const mn_meanfield_fit *f);
+
+/** @brief Fitted curve G_model(t_i) (n values). Borrowed. */
+MN_API const double *mn_meanfield_fit_curve(const mn_meanfield_fit *f);
+
+/**
+ * @brief Fit statistics. Any pointer may be NULL.
+ * @param[out] rms root mean square of the (weighted) residuals.
+ * @param[out] chi2 weighted sum of squares at the optimum.
+ * @param[out] dof n - p.
+ * @param[out] nfev number of model integrations.
+ * @param[out] g0 initial state used.
+ */
+MN_API void mn_meanfield_fit_stats(const mn_meanfield_fit *f, double *rms, double *chi2,
+                                   size_t *dof, size_t *nfev, double *g0);
+
+/* ===================================================================================== */
+/* Caravelli-Barucca circuit (002, 004)                                                   */
+/* ===================================================================================== */
+
+/** @brief The n-memristor circuit of 002 Fig. 1 with its parameters. Opaque. */
+typedef struct mn_meanfield_cb mn_meanfield_cb;
+
+/**
+ * @brief Create the circuit: n memristors R(w) = R_on (1 - w) + R_off w, dw/dt = alpha w -
+ *        (R_on/gamma) i (002 eq. (1)), each in a loop with R_ref, joined by R_int (002 eqs. (3)-(5)).
+ * @param[in] n number of memristors (>= 1).
+ * @param[in] R_on,R_off resistances (Ohm), 0 < R_on < R_off.
+ * @param[in] R_ref,R_int control resistances (Ohm), >= 0, R_int + R_ref > 0.
+ * @param[in] alpha decay rate (1/s), non-zero.
+ * @param[in] gamma time-voltage constant (V s), > 0.
+ * @return #MN_OK, #MN_ERR_RANGE (the message names the bad value), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_cb_new(mn_meanfield_cb **out, mn_context *ctx, size_t n,
+                                     double R_on, double R_off, double R_ref, double R_int,
+                                     double alpha, double gamma);
+
+/** @brief Free; NULL does nothing. */
+MN_API void mn_meanfield_cb_free(mn_meanfield_cb *cb);
+
+/** @brief Number of memristors. */
+MN_API size_t mn_meanfield_cb_size(const mn_meanfield_cb *cb);
+
+/**
+ * @brief The dimensionless coefficients of 002 eq. (10): xi = (R_off - R_on)/R_on,
+ *        chi = (R_on + R_ref)/R_on, rho = R_ref^2 / (R_on (R_int + R_ref)). Any may be NULL.
+ */
+MN_API void mn_meanfield_cb_coefficients(const mn_meanfield_cb *cb, double *xi, double *chi,
+                                         double *rho);
+
+/** @brief Critical voltage S_c of 002 eq. (11) (V). */
+MN_API double mn_meanfield_cb_critical_voltage(const mn_meanfield_cb *cb);
+
+/**
+ * @brief Homogeneous fixed points w_+ >= w_- of xi w^2 + c w = S/(alpha gamma) (002 eq. (14)),
+ *        with c = chi - rho (interacting: w_k = <w> in eq. (10)) or c = chi with rho = 0
+ *        (the non-interacting estimate, eq. (13)). Not clamped to [0, 1].
+ * @return #MN_OK, #MN_ERR_NOT_FOUND (no real root: both outputs NaN).
+ */
+MN_API mn_status mn_meanfield_cb_fixed_point(const mn_meanfield_cb *cb, double S, int interacting,
+                                             double *w_plus, double *w_minus);
+
+/**
+ * @brief Heterogeneous fixed point of 002 eq. (10) for per-memristor voltages S_k: each w_k is
+ *        the upper root of xi w_k^2 + chi w_k = S_k/(alpha gamma) + rho <w>, with <w> solved
+ *        self-consistently (a monotone scalar equation, bisection + secant). Not clamped.
+ * @param[in] S n voltages. @param[out] w n states.
+ * @return #MN_OK, #MN_ERR_NOT_FOUND (no real fixed point), #MN_ERR_INVALID.
+ */
+MN_API mn_status mn_meanfield_cb_fixed_points(const mn_meanfield_cb *cb, const double *S,
+                                              double *w);
+
+/**
+ * @brief Residuals of 002 eq. (10): r_k = xi w_k^2 + chi w_k - rho <w> - S_k/(alpha gamma).
+ * @param[in] w,S n values (S may be NULL with `S_all` used for every k).
+ * @param[out] r n residuals.
+ */
+MN_API mn_status mn_meanfield_cb_residuals(const mn_meanfield_cb *cb, const double *w,
+                                           const double *S, double S_all, double *r);
+
+/**
+ * @brief Lyapunov functional H(w) of 002 eq. (15) (004 eq. (13)), in the form whose gradient
+ *        is exactly the fixed-point equation (002 eqs. (47), (49), (51)):
+ *        H = sum_k E(w_k) - (rho/(2n)) (sum_k w_k)^2 - sum_k S_k w_k/(alpha gamma),
+ *        E(w) = xi w^3/3 + chi w^2/2. Along the dynamics dH/dt = (1/alpha) ||dw/dt||_Q^2
+ *        (002 eqs. (52)-(55)): H decreases for alpha < 0, -H for alpha > 0. (The printed
+ *        eq. (15) has rho/(2n) sum w_k^2 - (rho/n) sum_{i,j} w_i w_j, whose gradient is
+ *        -2 rho <w> + O(1/n), not the -rho <w> that eq. (51) uses; see docs/meanfield.md.)
+ * @param[in] w,S n values (S may be NULL: S_all everywhere).
+ */
+MN_API mn_status mn_meanfield_cb_lyapunov(const mn_meanfield_cb *cb, const double *w,
+                                          const double *S, double S_all, double *H);
+
+/**
+ * @brief Curie-Weiss mean field psi of 002 eq. (17)/(62): psi = argsup_{w in [0,1]}
+ *        ((rho psi + S/(alpha gamma)) w - E(w)), solved self-consistently (unique since
+ *        chi > rho); equal to the homogeneous fixed point with chi -> chi - rho, clamped to
+ *        [0, 1]. For alpha < 0 this is the asymptotic <w> from any initial state.
+ */
+MN_API double mn_meanfield_cb_psi(const mn_meanfield_cb *cb, double S);
+
+/**
+ * @brief Rule (16) of 002 for alpha > 0: memristors starting above the unstable fixed point
+ *        w* go to 1, below to 0. For initial states uniform on [lo, hi]:
+ *        <w(inf)> = P(w_in > w*) = clamp((hi - w*)/(hi - lo), 0, 1).
+ * @param[in] interacting use w* with chi -> chi - rho (mean field) or rho = 0 (eq. (13)).
+ * @param[out] w_star the fixed point used (may be NULL). @param[out] w_inf predicted <w(inf)>.
+ * @return #MN_OK, #MN_ERR_RANGE (lo >= hi).
+ */
+MN_API mn_status mn_meanfield_cb_rule16(const mn_meanfield_cb *cb, double S, double lo, double hi,
+                                        int interacting, double *w_star, double *w_inf);
+
+/**
+ * @brief Asymptotic susceptibility d w / d S at time t, 002 eq. (12)/(45):
+ *        R_on / (2 gamma sqrt(alpha (R_off - R_on))) e^{-alpha t} (alpha > 0), in 1/V.
+ */
+MN_API double mn_meanfield_cb_susceptibility(const mn_meanfield_cb *cb, double t);
+
+/**
+ * @brief The circuit's exact equations of motion (002 eq. (34)), O(n) by Sherman-Morrison:
+ *        dw/dt = alpha w - (R_on/gamma) A^{-1} S, A = diag(R_ref + R(w)) - R_ref^2/(n(R_int +
+ *        R_ref)) J; also the loop currents i = A^{-1} S.
+ * @param[in] w n states. @param[in] S n voltages (NULL: S_all everywhere).
+ * @param[out] dwdt n derivatives (may be NULL). @param[out] i n currents (may be NULL).
+ */
+MN_API mn_status mn_meanfield_cb_rhs(const mn_meanfield_cb *cb, const double *w, const double *S,
+                                     double S_all, double *dwdt, double *i);
+
+/**
+ * @brief Integrate eq. (34) from w (in/out) over [0, t_end] with classical RK4, step dt,
+ *        states clamped to [0, 1] after each step (a memristor at a bound stays there while
+ *        pushed outward). Records H (see mn_meanfield_cb_lyapunov()) at every step if
+ *        H_trace is given (floor(t_end/dt) + 1 values).
+ * @return #MN_OK, #MN_ERR_RANGE (dt or t_end not > 0, too many steps), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_cb_integrate(const mn_meanfield_cb *cb, double *w, const double *S,
+                                           double S_all, double t_end, double dt,
+                                           double *H_trace);
+
+/* ===================================================================================== */
+/* Projector quantities (000 sec. 5, 001 A)                                               */
+/* ===================================================================================== */
+
+/** @brief How diag(Omega) (edge leverage scores) is computed. */
+typedef enum mn_meanfield_diag_method {
+    MN_MEANFIELD_DIAG_AUTO = 0,     /**< dense up to 2000 nodes, else selected inversion */
+    MN_MEANFIELD_DIAG_DENSE = 1,    /**< dense inverse of the grounded Laplacian, O(n^3) */
+    MN_MEANFIELD_DIAG_SELINV = 2,   /**< exact: selected inversion (Takahashi equations) of the
+                                         sparse LDL^T factor (CHOLMOD simplicial) */
+    MN_MEANFIELD_DIAG_RANDOM = 3    /**< randomised: Johnson-Lindenstrauss random projections
+                                         (Spielman-Srivastava), one solve per probe, probes
+                                         added until the estimated standard error of <g> and
+                                         of the leverage sum is below the tolerance */
+} mn_meanfield_diag_method;
+
+/** @brief Projector quantities of a graph with a source and a drain node set. Opaque. */
+typedef struct mn_meanfield_projector mn_meanfield_projector;
+
+/**
+ * @brief Compute Omega_{N+1}, Omega-> (one Laplacian solve), traces, and diag(Omega).
+ *
+ * Each of the source and drain node sets is treated as one node (an electrode); edges inside a
+ * set carry no current. The component(s) that join source and drain are used; edges
+ * elsewhere are outside the circuit and get Omega_ii = Omega->_i = 0 (reported by
+ * mn_meanfield_projector_outside_count()). Unit weights (000 eq. (20)).
+ * Complexity: one sparse Cholesky factorisation (CHOLMOD) + the diag method.
+ * @param[out] out the result; NULL on failure.
+ * @param[in] g the graph (borrowed during the call only).
+ * @param[in] source,drain node sets (disjoint, non-empty).
+ * @param[in] method an ::mn_meanfield_diag_method.
+ * @param[in] tol relative tolerance of the randomised method (e.g. 0.01); ignored otherwise.
+ * @param[in] seed RNG seed of the randomised method.
+ * @return #MN_OK, #MN_ERR_INVALID (empty or overlapping sets), #MN_ERR_RANGE (bad node id),
+ *         #MN_ERR_SINGULAR (source and drain not connected), #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
+                                            const mn_index *source, size_t n_source,
+                                            const mn_index *drain, size_t n_drain, int method,
+                                            double tol, uint64_t seed);
+
+/** @brief Free; NULL does nothing. */
+MN_API void mn_meanfield_projector_free(mn_meanfield_projector *p);
+
+/** @brief Omega_{N+1} = R/(1 + R), R the unit-weight resistance between source and drain. */
+MN_API double mn_meanfield_projector_omega_n1(const mn_meanfield_projector *p);
+
+/** @brief Omega-> (edge-count values; sign follows the edge orientation). Borrowed. */
+MN_API const double *mn_meanfield_projector_omega_vec(const mn_meanfield_projector *p);
+
+/** @brief diag(Omega) restricted to the graph's edges (edge-count values). Borrowed. */
+MN_API const double *mn_meanfield_projector_diag(const mn_meanfield_projector *p);
+
+/**
+ * @brief Standard error of each diag entry (randomised method; zeros for exact methods).
+ *        Borrowed.
+ */
+MN_API const double *mn_meanfield_projector_diag_error(const mn_meanfield_projector *p);
+
+/** @brief Tr(Omega~) = rank(B~) - Omega_{N+1} (exact, from the graph's rank). */
+MN_API double mn_meanfield_projector_trace(const mn_meanfield_projector *p);
+
+/** @brief Tr(Omega~^2) = Tr(Omega~) - Omega_{N+1} (1 - Omega_{N+1}) (001 eqs. (A49)-(A51)). */
+MN_API double mn_meanfield_projector_trace2(const mn_meanfield_projector *p);
+
+/** @brief <|Omega->|> = (1/N) sum_i |Omega->_i| over the circuit's N edges. */
+MN_API double mn_meanfield_projector_omega_mean(const mn_meanfield_projector *p);
+
+/** @brief Number of edges outside the circuit (other components, inside an electrode). */
+MN_API size_t mn_meanfield_projector_outside_count(const mn_meanfield_projector *p);
+
+/** @brief Number of probes used by the randomised method (0 otherwise). */
+MN_API size_t mn_meanfield_projector_probes(const mn_meanfield_projector *p);
+
+/**
+ * @brief Mean-field state <g> = Tr(Omega~^2 g)/Tr(Omega~^2) (000 eq. (25)), with
+ *        (Omega~^2)_ii = Omega_ii - (Omega->_i)^2.
+ * @param[in] g edge-count states.
+ * @param[out] g_mean <g>. @param[out] g_err its standard error (randomised method), may be NULL.
+ */
+MN_API mn_status mn_meanfield_projector_g_mean(const mn_meanfield_projector *p, const double *g,
+                                               double *g_mean, double *g_err);
+
+/**
+ * @brief Mean-field effective conductance (000 eq. (26)):
+ *        G_eff = (1 - Omega_{N+1})/Omega_{N+1} G_min (1 + chi <g>).
+ */
+MN_API mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, const double *g,
+                                              double G_min, double chi, double *G_eff);
+
+/**
+ * @brief mn_meanfield_model_renormalise() with the projector's Omega_{N+1} and <|Omega->|>: the
+ *        effective model of the projector's network for a junction model m (in place).
+ * @return as mn_meanfield_model_renormalise().
+ */
+MN_API mn_status mn_meanfield_model_renormalise_projector(mn_meanfield_model *m,
+                                                          const mn_meanfield_projector *p,
+                                                          double G_source);
+
+/**
+ * @brief The effective one-junction model of a network of identical microscopic junctions.
+ *
+ * Maps the junction's parameters (lib/models names) onto an effective model, then, if a
+ * projector is given, renormalises it with the network's quantities
+ * (mn_meanfield_model_renormalise_projector()):
+ * - `miranda` -> MIRANDA: G_min = Gmin, chi = (Gmax - Gmin)/Gmin (000 eq. 1), k_p = kP0,
+ *   k_d = kD0, eta_p = etaP, eta_d = etaD, unipolar.
+ * - `hillock` -> HILLOCK (001 eqs. C1-C4, C57): with g = z/D, G = alpha e^{-beta D (1-g)} =
+ *   G_min (1 + f(g)): G_min = alpha, chi = 1, a = beta D, mu = mu/(T D^2), kappa = kappa/T,
+ *   g_max = zmax_frac. The effective model is driven by the signed voltage.
+ * - `strukov_hp` (window none) -> LINEAR (000 eq. 15): R = Roff (1 - chi x) with
+ *   chi = (Roff - Ron)/Roff, k = k/Roff, alpha = 1/tau.
+ * @param[out] out the model; NULL on failure.
+ * @param[in] ctx owning context.
+ * @param[in] junction the microscopic model instance.
+ * @param[in] gap the junction gap D (hillock only; e.g. the mean gap of the network).
+ * @param[in] p the network's projector, or NULL for the single junction.
+ * @param[in] G_source series conductance of the source (S), for drive 0.
+ * @param[in] drive 0: current-limited source of 000/001; 1: voltage source.
+ * @return #MN_OK, #MN_ERR_UNSUPPORTED (another model, or a window), #MN_ERR_RANGE (Gmin = 0,
+ *         a gap <= 0, bad network quantities), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_model_from_junction(mn_meanfield_model **out, mn_context *ctx,
+                                                  const mn_model *junction, double gap,
+                                                  const mn_meanfield_projector *p,
+                                                  double G_source, int drive);
+
+/**
+ * @brief Exact two-terminal effective conductance between the source and drain node sets for
+ *        edge conductances G (a sparse nodal solve with CHOLMOD: drain grounded, unit current
+ *        injected at the source, G_eff = 1/phi_source). The exact counterpart of 000 eq. (26)
+ *        and of Corollary 2 (000 eq. (24)). Node sets are electrodes (contracted); nodes not
+ *        joined to the drain through positive conductances are excluded.
+ * @param[in] G edge-count conductances (S), finite and >= 0.
+ * @param[out] G_eff in S (0 if no conducting path joins source and drain).
+ * @return #MN_OK, #MN_ERR_RANGE (bad node id or conductance: the message names it),
+ *         #MN_ERR_INVALID, #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source,
+                                                    size_t n_source, const mn_index *drain,
+                                                    size_t n_drain, const double *G,
+                                                    double *G_eff);
 
 MN_END_DECLS
 

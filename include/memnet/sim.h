@@ -278,8 +278,9 @@ MN_API mn_status mn_sim_set_sample_callback(mn_sim *sim, mn_sim_sample_fn fn, vo
 
 /**
  * @brief Stream samples to a CSV file (header line, then one row per sample): `t`, then per
- *        electrode k `V<k>` (applied potential) and `I<k>` (current into the network), with two
- *        electrodes `G` = I0 / (V0 - V1) (G_eff), then `mean_<state>` for each state name of the
+ *        electrode k `V<k>` (applied potential) and `I<k>` (current into the network), with a
+ *        current source `J,Vsrc` (injected current, mean potential difference from - to), with
+ *        two electrodes `G` = I0 / (V0 - V1) (G_eff), then `mean_<state>` for each state name of the
  *        first model, then `x<e>` (or `x<e>_<j>`) for the recorded edges, and with energy
  *        tracking `E_src,E_edges`. With comment lines `# key=value` from `header` first (may be
  *        NULL). NULL path closes the file. Values with 17 significant digits.

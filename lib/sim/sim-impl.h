@@ -34,7 +34,8 @@ struct mn_sim {
     mn_waveform *isrc_wf; /* current source or NULL */
     mn_index *isrc_from, *isrc_to;
     size_t isrc_nfrom, isrc_nto;
-    double isrc_amps;     /* last injected value */
+    double isrc_amps;     /* applied current of the last evaluation */
+    double isrc_last;     /* value last given to the Kirchhoff solver */
     int isrc_set;
     double *emf;          /* m or NULL */
 

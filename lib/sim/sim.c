@@ -230,6 +230,7 @@ mn_status mn_sim_set_current_source(mn_sim *s, const mn_index *from, size_t nfro
     s->isrc_nto = nto;
     s->isrc_wf = copy;
     s->isrc_amps = 0;
+    s->isrc_last = 0; /* the injection set above */
     s->isrc_set = 1;
     s->cache_valid = 0;
     return MN_OK;
@@ -462,10 +463,12 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     applied_sources(s, t, left);
     for (size_t k = 0; k < s->n_el; k++)
         if ((st = mn_kirchhoff_set_potential(s->kir, k, s->el_phi[k]))) return st;
-    if (s->isrc_wf)
+    if (s->isrc_wf && !(s->isrc_amps == s->isrc_last)) {
         if ((st = mn_kirchhoff_set_injection(s->kir, s->isrc_from, s->isrc_nfrom, s->isrc_to,
                                              s->isrc_nto, s->isrc_amps)))
             return st;
+        s->isrc_last = s->isrc_amps;
+    }
     if ((st = mn_kirchhoff_set_conductances(s->kir, s->G))) return st;
     if ((st = mn_kirchhoff_solve(s->kir))) return st;
     s->st_solves++;
@@ -809,7 +812,7 @@ static mn_status restart(mn_sim *s)
     s->cache_valid = 0;
     /* keep the states inside their bounds at every restart */
     if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
-    if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT) {
+    if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT || s->nx == 0) {
         s->grid_t0 = s->t;
         s->grid_k = 0;
         s->cv_active = 0;
@@ -1168,7 +1171,8 @@ static mn_status dense_to(mn_sim *s, double t)
     if (st) return st;
     memcpy(s->x, NV_DATA(s->ytmp), s->nx * sizeof(double));
     s->t = t;
-    return MN_OK;
+    /* what the user sees is inside the bounds (CVODE keeps its own unclamped vector) */
+    return mn__network_clamp(s->net, s->x, NULL);
 }
 
 /* serve outputs with times < limit (strict) or <= limit from CVODE's dense output */
@@ -1229,6 +1233,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         s->t = stop;
         s->cv_tn = stop;
         s->cache_valid = 0;
+        if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
         if (stop == s->seg_end) {
             /* a breakpoint: restart there; its outputs come after the restart (right limit) */
             s->need_restart = 1;
@@ -1243,6 +1248,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         memcpy(s->x, NV_DATA(y), s->nx * sizeof(double));
         s->t = tret;
         s->cache_valid = 0;
+        if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
     }
     return MN_OK;
 }
@@ -1251,9 +1257,22 @@ static mn_status step_once(mn_sim *s, double t_max)
 {
     mn_status st;
     s->started = 1;
-    if (s->need_restart || (!s->cv_active && s->integrator <= MN_SIM_ADAMS)) {
+    if (s->need_restart || (!s->cv_active && s->integrator <= MN_SIM_ADAMS && s->nx > 0)) {
         if ((st = restart(s))) return st;
         if ((st = emit_outputs(s, 0))) return st;
+    }
+    if (s->nx == 0) {
+        /* nothing to integrate (only fixed resistors): go to the next output or breakpoint */
+        double tn = next_output_time(s);
+        if (!(tn > s->t) || s->seg_end < tn) tn = s->seg_end;
+        if (t_max < tn) tn = t_max;
+        s->t = tn;
+        s->st_steps++;
+        if (s->t >= s->seg_end) {
+            s->seg_start = s->t;
+            s->seg_end = next_breakpoint(s, s->t);
+        }
+        return emit_outputs(s, 0);
     }
     if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT) {
         if ((st = fixed_step(s, t_max))) return st;

@@ -1,0 +1,59 @@
+#!/bin/sh
+# memnet meanfield on an L x L lattice between its left and right columns: unit-weight
+# resistance R = (L-1)/L, Omega_N1 = R/(1+R), Tr(Omega~) = L^2 - 2L + 1 - Omega_N1 (contracted
+# electrodes), and for equal g: G_eff = G_eff_mf = (1 + chi g) L/(L-1).
+set -eu
+memnet=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+L=12
+awk -v L=$L 'BEGIN { for (i = 0; i < L; i++) for (j = 0; j < L; j++) {
+    if (j + 1 < L) print i*L+j, i*L+j+1; if (i + 1 < L) print i*L+j, (i+1)*L+j } }' > "$tmp/lat.txt"
+src=$(awk -v L=$L 'BEGIN { s = ""; for (i = 0; i < L; i++) s = s (i ? "," : "") i*L; print s }')
+dst=$(awk -v L=$L 'BEGIN { s = ""; for (i = 0; i < L; i++) s = s (i ? "," : "") i*L+L-1; print s }')
+"$memnet" meanfield --help | grep -q "G_eff_mf" || fail "--help"
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --init 0.3 --chi 9)
+echo "$out"
+get() { echo "$out" | sed -n "s/^$1=//p"; }
+check() { # name value expected reltol
+    awk -v a="$2" -v b="$3" -v t="$4" 'BEGIN { d = a - b; if (d < 0) d = -d; s = b < 0 ? -b : b;
+        exit !(d <= t * (s > 1e-300 ? s : 1)) }' || fail "$1 = $2, expected $3"
+}
+R=$(awk -v L=$L 'BEGIN { printf "%.17g", (L-1)/L }')
+W=$(awk -v R=$R 'BEGIN { printf "%.17g", R/(1+R) }')
+check Omega_N1 "$(get Omega_N1)" "$W" 1e-12
+check trace_Omega "$(get trace_Omega)" "$(awk -v L=$L -v W=$W 'BEGIN { printf "%.17g", L*L-2*L+1-W }')" 1e-12
+check trace_Omega2 "$(get trace_Omega2)" "$(awk -v L=$L -v W=$W 'BEGIN { printf "%.17g", L*L-2*L+1-W-W*(1-W) }')" 1e-12
+check g_mean "$(get g_mean)" 0.3 1e-12
+Gx=$(awk -v L=$L 'BEGIN { printf "%.17g", (1 + 9*0.3) * L/(L-1) }')
+check G_eff "$(get G_eff)" "$Gx" 1e-12
+check G_eff_mf "$(get G_eff_mf)" "$Gx" 1e-12
+# <|Omega->|>: the L(L-1) row edges carry 1/L of the unit current, Omega->_i = (1/L)/(1+R); the
+# (L-2)(L-1) rungs outside the electrodes carry none: mean = L / (2 (L-1) (2L-1))
+OM=$(awk -v L=$L 'BEGIN { printf "%.17g", L/(2*(L-1)*(2*L-1)) }')
+check Omega_mean "$(get Omega_mean)" "$OM" 1e-12
+check outside_edges "$(get outside_edges)" "$(( 2 * (L - 1) ))" 0
+# effective model of the lattice for miranda junctions (voltage source): G_min (1-W)/W and
+# eta <|Omega->|>/W
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --junction miranda \
+      --param Gmin=1e-3 --param Gmax=0.1 --param etaP=3)
+get() { echo "$out" | sed -n "s/^$1=//p"; }
+check eff.G_min "$(get eff.G_min)" "$(awk -v W=$W 'BEGIN { printf "%.17g", 1e-3*(1-W)/W }')" 1e-12
+check eff.chi "$(get eff.chi)" 99 1e-12
+check eff.eta_p "$(get eff.eta_p)" "$(awk -v W=$W -v om="$OM" 'BEGIN { printf "%.17g", 3*om/W }')" 1e-12
+if "$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --junction resistor 2> "$tmp/err"; then fail "resistor junction accepted"; fi
+grep -q resistor "$tmp/err" || fail "message: $(cat "$tmp/err")"
+# randomised estimate: <g> of a uniform state is exact whatever the diag estimate
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --init 0.3 --estimate 0.05 --seed 4)
+echo "$out" | grep -q '^seed=4$' || fail "seed not printed"
+check g_mean_random "$(get g_mean)" 0.3 1e-12
+# errors: bad state file, unknown option (exit 2), disconnected electrodes
+printf '0.1\n0.2\n' > "$tmp/short.txt"
+if "$memnet" meanfield --network "$tmp/lat.txt" --source 0 --drain 5 --state "$tmp/short.txt" 2> "$tmp/err"; then fail "short state accepted"; fi
+grep -q "fewer" "$tmp/err" || fail "message: $(cat "$tmp/err")"
+set +e
+"$memnet" meanfield --bogus 2> "$tmp/err"; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "unknown option exit $rc"
+echo "meanfield CLI tests passed"

@@ -1,0 +1,262 @@
+/* memnet fit: least-squares fit of an effective one-junction model to a measured G(t). */
+#include "cli.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: memnet fit --data FILE.csv --model miranda|hillock|linear\n"
+            "                  [--fit NAME,NAME,...] [--set NAME=VALUE]... [--relative]\n"
+            "                  [--out FILE] [--predict FILE.csv --predict-out FILE]\n"
+            "\n"
+            "Fits an effective one-junction model (000 eqs. 7-10, 15, 30-31) to a measured\n"
+            "conductance G(t) under a known applied voltage V(t) by Levenberg-Marquardt least\n"
+            "squares (cminpack); V is held constant between samples (zero-order hold).\n"
+            "Uncertainties are 1-sigma from the covariance s^2 (J^T J)^-1 at the optimum.\n"
+            "\n"
+            "  --data FILE.csv   a header line naming the columns (at least t, V, G; others are\n"
+            "                    ignored) then one sample per line; ',' ';' or blanks separate\n"
+            "  --model NAME      miranda, hillock or linear\n"
+            "  --fit LIST        parameters to fit (default: miranda G_min,chi,k_p,k_d,eta_p,eta_d;\n"
+            "                    hillock G_min,chi,mu,kappa; linear R_off,chi,alpha,k); \"g0\" fits\n"
+            "                    the initial state (otherwise it follows from G at the first sample)\n"
+            "  --set NAME=VALUE  initial guess or fixed value of a parameter (repeatable)\n"
+            "  --relative        relative residuals (G_model - G)/G instead of absolute\n"
+            "  --out FILE        fitted curve, columns t,V,G,G_fit,residual (default fit.csv)\n"
+            "  --predict FILE    a protocol (columns t, V) to predict with the fitted model\n"
+            "  --predict-out F   where the prediction goes (default prediction.csv)\n"
+            "\n"
+            "Prints key=value lines: each fitted NAME=value and NAME_sigma=, g0, rms, chi2, dof,\n"
+            "nfev.\n");
+}
+
+/* read columns named in want[] from a CSV; returns 0 ok */
+static int read_csv(const char *path, const char *const *want, int nw, int need, double **cols,
+                    size_t *n_out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return cli_error("fit", "cannot open \"%s\"", path);
+    char line[8192];
+    int idx[8], ncol = 0, lineno = 0;
+    for (int k = 0; k < nw; k++) idx[k] = -1;
+    size_t n = 0, cap = 1024;
+    for (int k = 0; k < nw; k++) cols[k] = malloc(sizeof(double) * cap);
+    int header = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = line;
+        while (isspace((unsigned char)*p)) p++;
+        if (!*p || *p == '#') continue;
+        char *tok[64];
+        int nt = 0;
+        for (char *s = strtok(p, ",; \t\r\n"); s && nt < 64; s = strtok(NULL, ",; \t\r\n"))
+            tok[nt++] = s;
+        if (!header) {
+            header = 1;
+            ncol = nt;
+            for (int k = 0; k < nw; k++)
+                for (int j = 0; j < nt; j++)
+                    if (!strcmp(tok[j], want[k])) idx[k] = j;
+            for (int k = 0; k < need; k++)
+                if (idx[k] < 0) {
+                    fclose(f);
+                    return cli_error("fit", "\"%s\": the header has no column \"%s\"", path,
+                                     want[k]);
+                }
+            continue;
+        }
+        if (nt != ncol) {
+            fclose(f);
+            return cli_error("fit", "\"%s\" line %d: %d values, the header has %d", path, lineno,
+                             nt, ncol);
+        }
+        if (n == cap) {
+            cap *= 2;
+            for (int k = 0; k < nw; k++) {
+                double *q = realloc(cols[k], sizeof(double) * cap);
+                if (!q) {
+                    fclose(f);
+                    return cli_error("fit", "out of memory");
+                }
+                cols[k] = q;
+            }
+        }
+        for (int k = 0; k < nw; k++) {
+            if (idx[k] < 0) continue;
+            char *end;
+            double x = strtod(tok[idx[k]], &end);
+            if (end == tok[idx[k]] || *end) {
+                fclose(f);
+                return cli_error("fit", "\"%s\" line %d: \"%s\" is not a number", path, lineno,
+                                 tok[idx[k]]);
+            }
+            cols[k][n] = x;
+        }
+        n++;
+    }
+    fclose(f);
+    if (!header || n == 0) return cli_error("fit", "\"%s\": no data", path);
+    *n_out = n;
+    return 0;
+}
+
+int mn_cli_fit(int argc, char **argv)
+{
+    const char *data = NULL, *mname = NULL, *fitlist = NULL, *out = "fit.csv", *pred = NULL,
+               *pred_out = "prediction.csv";
+    const char *sets[64];
+    int nsets = 0, relative = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--data"))) data = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--model"))) mname = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--fit"))) fitlist = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--out"))) out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--predict"))) pred = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--predict-out"))) pred_out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--set"))) {
+            if (nsets == 64) return cli_error("fit", "too many --set options"), 2;
+            sets[nsets++] = v;
+        } else if (cli_flag(argv[i], "--relative")) relative = 1;
+        else return cli_error("fit", "unknown option \"%s\" (see --help)", argv[i]), 2;
+    }
+    if (!data || !mname) return cli_error("fit", "--data and --model are required (see --help)"), 2;
+    mn_context *ctx;
+    if (mn_context_new(&ctx)) return cli_error("fit", "out of memory");
+    int rc = 1;
+    mn_meanfield_model *m = NULL;
+    mn_meanfield_fit *fr = NULL;
+    double *cols[3] = { NULL, NULL, NULL }, *pc[2] = { NULL, NULL }, *Gp = NULL;
+    char *flist = NULL;
+    size_t n = 0;
+    mn_status st = mn_meanfield_model_new_by_name(&m, ctx, mname);
+    if (st) {
+        rc = cli_fail("fit", ctx, st);
+        rc = 2;
+        goto done;
+    }
+    for (int k = 0; k < nsets; k++) {
+        const char *eq = strchr(sets[k], '=');
+        char name[64];
+        double val;
+        if (!eq || eq == sets[k] || (size_t)(eq - sets[k]) >= sizeof name) {
+            cli_error("fit", "--set \"%s\": expected NAME=VALUE", sets[k]);
+            rc = 2;
+            goto done;
+        }
+        memcpy(name, sets[k], (size_t)(eq - sets[k]));
+        name[eq - sets[k]] = 0;
+        if (cli_parse_double("fit", "--set", eq + 1, &val)) {
+            rc = 2;
+            goto done;
+        }
+        if ((st = mn_meanfield_model_set(m, name, val))) {
+            rc = cli_fail("fit", ctx, st);
+            goto done;
+        }
+    }
+    const char *want[3] = { "t", "V", "G" };
+    if (read_csv(data, want, 3, 3, cols, &n)) goto done;
+    const char *deflist = mn_meanfield_model_kind(m) == MN_MEANFIELD_MIRANDA
+                              ? "G_min,chi,k_p,k_d,eta_p,eta_d"
+                          : mn_meanfield_model_kind(m) == MN_MEANFIELD_HILLOCK ? "G_min,chi,mu,kappa"
+                                                                               : "R_off,chi,alpha,k";
+    flist = strdup(fitlist ? fitlist : deflist);
+    const char *names[8];
+    size_t nf = 0;
+    for (char *s = strtok(flist, ","); s; s = strtok(NULL, ",")) {
+        if (nf == 8) {
+            cli_error("fit", "--fit: at most 8 parameters");
+            rc = 2;
+            goto done;
+        }
+        names[nf++] = s;
+    }
+    if (!nf) {
+        cli_error("fit", "--fit: no parameter named");
+        rc = 2;
+        goto done;
+    }
+    st = mn_meanfield_fit_run(&fr, m, cols[0], cols[1], cols[2], n, names, nf, relative);
+    if (st) {
+        rc = cli_fail("fit", ctx, st);
+        goto done;
+    }
+    cli_print_version_kv(stdout);
+    printf("model=%s\nsamples=%zu\nresiduals=%s\n", mname, n, relative ? "relative" : "absolute");
+    for (size_t k = 0; k < nf; k++) {
+        const char *nm;
+        double val, sd;
+        mn_meanfield_fit_param(fr, k, &nm, &val, &sd);
+        printf("%s=%.10g\n%s_sigma=%.3g\n", nm, val, nm, sd);
+    }
+    for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
+        double val;
+        const char *nm = mn_meanfield_model_param_name(m, k);
+        mn_meanfield_model_get(m, nm, &val);
+        printf("param.%s=%.10g\n", nm, val);
+    }
+    double rms, chi2, g0;
+    size_t dof, nfev;
+    mn_meanfield_fit_stats(fr, &rms, &chi2, &dof, &nfev, &g0);
+    printf("g0=%.10g\nrms=%.6g\nchi2=%.6g\ndof=%zu\nnfev=%zu\n", g0, rms, chi2, dof, nfev);
+    FILE *f = fopen(out, "w");
+    if (!f) {
+        cli_error("fit", "--out: cannot write \"%s\"", out);
+        goto done;
+    }
+    const double *cur = mn_meanfield_fit_curve(fr), *res = mn_meanfield_fit_residuals(fr);
+    fprintf(f, "t,V,G,G_fit,residual\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.17g,%.17g,%.17g,%.17g,%.17g\n", cols[0][i], cols[1][i], cols[2][i], cur[i],
+                res[i]);
+    if (fclose(f)) {
+        cli_error("fit", "--out: error writing \"%s\"", out);
+        goto done;
+    }
+    printf("curve_file=%s\n", out);
+    if (pred) {
+        size_t np;
+        const char *pw[2] = { "t", "V" };
+        if (read_csv(pred, pw, 2, 2, pc, &np)) goto done;
+        Gp = malloc(sizeof(double) * np);
+        if (!Gp) {
+            cli_error("fit", "out of memory");
+            goto done;
+        }
+        if ((st = mn_meanfield_model_integrate_sampled(m, pc[0], pc[1], np, g0, NULL, Gp))) {
+            rc = cli_fail("fit", ctx, st);
+            goto done;
+        }
+        f = fopen(pred_out, "w");
+        if (!f) {
+            cli_error("fit", "--predict-out: cannot write \"%s\"", pred_out);
+            goto done;
+        }
+        fprintf(f, "t,V,G_pred\n");
+        for (size_t i = 0; i < np; i++) fprintf(f, "%.17g,%.17g,%.17g\n", pc[0][i], pc[1][i], Gp[i]);
+        if (fclose(f)) {
+            cli_error("fit", "--predict-out: error writing \"%s\"", pred_out);
+            goto done;
+        }
+        printf("prediction_file=%s\n", pred_out);
+    }
+    rc = 0;
+done:
+    for (int k = 0; k < 3; k++) free(cols[k]);
+    free(pc[0]);
+    free(pc[1]);
+    free(Gp);
+    free(flist);
+    mn_meanfield_fit_free(fr);
+    mn_meanfield_model_free(m);
+    mn_context_free(ctx);
+    return rc;
+}

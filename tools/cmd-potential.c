@@ -1,0 +1,189 @@
+/* memnet potential: effective potential V(<g>), equilibria and the phase diagram. */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: memnet potential --model miranda|hillock|linear [--set NAME=VALUE]...\n"
+            "                        --v-min A --v-max B [--steps N] [--points K]\n"
+            "                        [--out FILE] [--equilibria-out FILE] [--sweep-out FILE]\n"
+            "\n"
+            "The effective potential V_v(<g>) = -int d<g>/dt (000 eq. 11; exact Ei forms of\n"
+            "001 B24-B25 for miranda, 000 eq. 15 for linear, quadrature for hillock) on K states\n"
+            "for N+1 voltages in [A, B]; its equilibria and their stability (000 eq. 12); the\n"
+            "order of the transition (convexity of Q~(s), 000 eqs. 16-19) with the threshold and\n"
+            "fold voltages; and the phase diagram of the equilibrium G_eff against voltage from\n"
+            "quasi-static sweeps up and down (000 Fig. 2b/2c, Fig. 4).\n"
+            "\n"
+            "  --model NAME         miranda, hillock or linear\n"
+            "  --set NAME=VALUE     model parameter (repeatable)\n"
+            "  --v-min, --v-max     voltage range (V)\n"
+            "  --steps N            voltage steps (default 100)\n"
+            "  --points K           states per potential curve (default 201)\n"
+            "  --out FILE           potential, columns v,g,V (default potential.csv)\n"
+            "  --equilibria-out F   columns v,g_eq,stability,G_eq (default equilibria.csv)\n"
+            "  --sweep-out FILE     columns v,g_up,G_up,g_down,G_down (default sweep.csv)\n"
+            "\n"
+            "Prints key=value lines: order (continuous|first-order), v_threshold, v_fold1, v_fold2.\n");
+}
+
+int mn_cli_potential(int argc, char **argv)
+{
+    const char *mname = NULL, *out = "potential.csv", *eq_out = "equilibria.csv",
+               *sw_out = "sweep.csv";
+    const char *sets[64];
+    int nsets = 0;
+    double vmin = NAN, vmax = NAN;
+    long steps = 100, points = 201;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--model"))) mname = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--out"))) out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--equilibria-out"))) eq_out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--sweep-out"))) sw_out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--v-min"))) {
+            if (cli_parse_double("potential", "--v-min", v, &vmin)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--v-max"))) {
+            if (cli_parse_double("potential", "--v-max", v, &vmax)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--steps"))) {
+            if (cli_parse_long("potential", "--steps", v, &steps)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--points"))) {
+            if (cli_parse_long("potential", "--points", v, &points)) return 2;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--set"))) {
+            if (nsets == 64) return cli_error("potential", "too many --set options"), 2;
+            sets[nsets++] = v;
+        } else
+            return cli_error("potential", "unknown option \"%s\" (see --help)", argv[i]), 2;
+    }
+    if (!mname || isnan(vmin) || isnan(vmax))
+        return cli_error("potential", "--model, --v-min and --v-max are required (see --help)"), 2;
+    if (!(vmin < vmax)) return cli_error("potential", "--v-min %g must be < --v-max %g", vmin, vmax), 2;
+    if (steps < 1 || steps > 1000000) return cli_error("potential", "--steps %ld must be in [1, 1e6]", steps), 2;
+    if (points < 2 || points > 1000000)
+        return cli_error("potential", "--points %ld must be in [2, 1e6]", points), 2;
+    mn_context *ctx;
+    if (mn_context_new(&ctx)) return cli_error("potential", "out of memory");
+    int rc = 1;
+    mn_meanfield_model *m = NULL;
+    double *g = NULL, *V = NULL, *vs = NULL, *gu = NULL, *Gu = NULL, *gd = NULL, *Gd = NULL;
+    FILE *fo = NULL, *fe = NULL, *fs = NULL;
+    mn_status st = mn_meanfield_model_new_by_name(&m, ctx, mname);
+    if (st) {
+        cli_fail("potential", ctx, st);
+        rc = 2;
+        goto done;
+    }
+    for (int k = 0; k < nsets; k++) {
+        const char *eq = strchr(sets[k], '=');
+        char name[64];
+        double val;
+        if (!eq || eq == sets[k] || (size_t)(eq - sets[k]) >= sizeof name) {
+            cli_error("potential", "--set \"%s\": expected NAME=VALUE", sets[k]);
+            rc = 2;
+            goto done;
+        }
+        memcpy(name, sets[k], (size_t)(eq - sets[k]));
+        name[eq - sets[k]] = 0;
+        if (cli_parse_double("potential", "--set", eq + 1, &val)) {
+            rc = 2;
+            goto done;
+        }
+        if ((st = mn_meanfield_model_set(m, name, val))) {
+            rc = cli_fail("potential", ctx, st);
+            goto done;
+        }
+    }
+    double lo, hi;
+    mn_meanfield_model_state_range(m, &lo, &hi);
+    size_t K = (size_t)points, NV = (size_t)steps + 1;
+    g = malloc(sizeof(double) * K);
+    V = malloc(sizeof(double) * K);
+    vs = malloc(sizeof(double) * 2 * NV);
+    gu = malloc(sizeof(double) * 2 * NV);
+    Gu = malloc(sizeof(double) * 2 * NV);
+    if (!g || !V || !vs || !gu || !Gu) {
+        cli_error("potential", "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < K; k++) g[k] = lo + (hi - lo) * (double)k / (double)(K - 1);
+    fo = fopen(out, "w");
+    fe = fopen(eq_out, "w");
+    fs = fopen(sw_out, "w");
+    if (!fo || !fe || !fs) {
+        cli_error("potential", "cannot write \"%s\"", !fo ? out : !fe ? eq_out : sw_out);
+        goto done;
+    }
+    fprintf(fo, "v,g,V\n");
+    fprintf(fe, "v,g_eq,stability,G_eq\n");
+    static const char *const stab[] = { "stable", "unstable", "marginal" };
+    for (size_t j = 0; j < NV; j++) {
+        double v = vmin + (vmax - vmin) * (double)j / (double)(NV - 1);
+        if ((st = mn_meanfield_potential(m, v, g, K, V))) {
+            rc = cli_fail("potential", ctx, st);
+            goto done;
+        }
+        for (size_t k = 0; k < K; k++) fprintf(fo, "%.10g,%.10g,%.12g\n", v, g[k], V[k]);
+        double geq[64];
+        int sk[64];
+        size_t ne;
+        if ((st = mn_meanfield_equilibria(m, v, geq, sk, 64, &ne))) {
+            rc = cli_fail("potential", ctx, st);
+            goto done;
+        }
+        for (size_t k = 0; k < ne && k < 64; k++) {
+            double Gq;
+            mn_meanfield_model_conductance(m, geq[k], &Gq);
+            fprintf(fe, "%.10g,%.12g,%s,%.12g\n", v, geq[k], stab[sk[k]], Gq);
+        }
+        vs[j] = v;
+        vs[2 * NV - 1 - j] = v;
+    }
+    /* sweep up from the low state, then back down */
+    if ((st = mn_meanfield_sweep(m, vs, 2 * NV, lo, gu, Gu))) {
+        rc = cli_fail("potential", ctx, st);
+        goto done;
+    }
+    fprintf(fs, "v,g_up,G_up,g_down,G_down\n");
+    for (size_t j = 0; j < NV; j++)
+        fprintf(fs, "%.10g,%.12g,%.12g,%.12g,%.12g\n", vs[j], gu[j], Gu[j], gu[2 * NV - 1 - j],
+                Gu[2 * NV - 1 - j]);
+    int order;
+    double vth, f1, f2;
+    if ((st = mn_meanfield_transition(m, vmin, vmax, &order, &vth, &f1, &f2))) {
+        rc = cli_fail("potential", ctx, st);
+        goto done;
+    }
+    cli_print_version_kv(stdout);
+    printf("model=%s\n", mname);
+    for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
+        double val;
+        const char *nm = mn_meanfield_model_param_name(m, k);
+        mn_meanfield_model_get(m, nm, &val);
+        printf("param.%s=%.10g\n", nm, val);
+    }
+    printf("order=%s\n", order == MN_MEANFIELD_CONTINUOUS ? "continuous" : "first-order");
+    printf("v_threshold=%.10g\nv_fold1=%.10g\nv_fold2=%.10g\n", vth, f1, f2);
+    printf("potential_file=%s\nequilibria_file=%s\nsweep_file=%s\n", out, eq_out, sw_out);
+    rc = 0;
+done:
+    if (fo && fclose(fo) && rc == 0) rc = cli_error("potential", "error writing \"%s\"", out);
+    if (fe && fclose(fe) && rc == 0) rc = cli_error("potential", "error writing \"%s\"", eq_out);
+    if (fs && fclose(fs) && rc == 0) rc = cli_error("potential", "error writing \"%s\"", sw_out);
+    free(g);
+    free(V);
+    free(vs);
+    free(gu);
+    free(Gu);
+    free(gd);
+    free(Gd);
+    mn_meanfield_model_free(m);
+    mn_context_free(ctx);
+    return rc;
+}
