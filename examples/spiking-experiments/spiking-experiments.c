@@ -423,7 +423,10 @@ int main(int argc, char **argv)
         mn_status st = m ? mn_sim_add_electrode(sim, mine, m, k < 0 ? w : NULL, NULL) : MN_OK;
         free(mine);
         if (!m) {
-            fprintf(stderr, "spiking-experiments: electrode %s has no node of its own\n", name);
+            fprintf(stderr,
+                    "spiking-experiments: electrode %s has no node of its own (the network is "
+                    "too small for that many --outputs)\n",
+                    name);
             rc = 1;
             goto done;
         }
