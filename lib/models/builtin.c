@@ -696,14 +696,24 @@ static int fil_bounds(const mn_model_batch *b, double *lo, double *hi)
     return 0;
 }
 
-/* event 0: formation (open gap, d reaches L); event 1: breaking (bridged, w reaches 0) */
+/* Remaining gap, as a fraction of L, at which the formation event fires. The growth rate
+ * rd (|V|/(L - d) - ET) diverges at contact: d(t) ~ L - sqrt(2 rd |V| (t* - t)), so no
+ * integrator can step across d = L (the slope is infinite there, and the last 1e-9 L closes in
+ * less time than a double can resolve at t ~ 1). At L - d = FIL_CONTACT L the rate is finite and
+ * the remaining closing time is about FIL_CONTACT^2 L^2 / (2 rd |V|), i.e. <= ~1e-8 of the
+ * formation time from d = 0: far below any integration tolerance, yet resolvable by a double
+ * time up to ~1e7 formation times. */
+#define FIL_CONTACT 1e-4
+
+/* event 0: formation (open gap, d reaches L - FIL_CONTACT L); event 1: breaking (bridged, w
+ * reaches 0) */
 static int fil_event_fn(const mn_model_batch *b, const double *x, const double *V,
                         const double *I, double *g)
 {
     for (size_t i = 0; i < b->n; i++) {
         const double *s = x + FS_N * i;
         int bridged = s[FS_M] > 0.5;
-        g[2 * i] = bridged ? -1.0 : (s[FS_D] - b->length[i]) / b->length[i];
+        g[2 * i] = bridged ? -1.0 : (s[FS_D] - b->length[i]) / b->length[i] + FIL_CONTACT;
         g[2 * i + 1] = bridged ? -s[FS_W] / P(b, FI_W0, i) : -1.0;
     }
     return 0;

@@ -514,9 +514,17 @@ static mn_status ensure_partials(mn_sim *s)
     if (s->partials_valid || s->partials_lagged) return MN_OK;
     mn_status st = mn__network_derivatives(s->net, s->xc, s->V, s->I, s->Jx, s->fV, s->fI, s->Gx);
     if (st) return st;
-    /* clamped states: the conductance does not follow them */
-    for (size_t i = 0; i < s->ns; i++)
-        if (s->xc_key[i] != s->xc[i]) s->Gx[i] = 0;
+    /* clamped states: the right-hand side sees the bound, so neither the conductance nor any
+       rate follows them (zero Jacobian columns; this matters for the states of models with
+       events, which are not held at their bounds and may sit outside them until the event) */
+    for (size_t e = 0; e < s->m; e++) {
+        size_t a = s->off[e], k = s->off[e + 1] - a;
+        for (size_t c = 0; c < k; c++)
+            if (s->xc_key[a + c] != s->xc[a + c]) {
+                s->Gx[a + c] = 0;
+                for (size_t r = 0; r < k; r++) s->Jx[s->joff[e] + r * k + c] = 0;
+            }
+    }
     s->partials_valid = 1;
     s->partials_lagged = s->lag_partials;
     return MN_OK;
