@@ -129,7 +129,7 @@ static int run(mn_context *ctx, mn_graph *g, double frac_b, double volts, double
         if (tr.I[i] > imax) imax = tr.I[i];
     }
     printf("%s.voltage=%g\n%s.fraction_type_B=%g\n%s.events=%zu\n%s.formations=%zu\n"
-           "%s.breakings=%zu\n%s.event_rate=%.6g\n%s.iei_mean=%.6g\n%s.iei_median=%.6g\n"
+           "%s.breakings=%zu\n%s.event_rate=%.17g\n%s.iei_mean=%.17g\n%s.iei_median=%.17g\n"
            "%s.iei_cv=%.4g\n%s.current_min=%.6g\n%s.current_max=%.6g\n%s.samples=%zu\n",
            label, volts, label, frac_b, label, ne, label, tr.forms, label, tr.breaks, label,
            (double)ne / t_end, label, mean_iei, label, median_iei, label, cv, label, imin, label,

@@ -289,9 +289,7 @@ def simulation_one_junction_closed_form():
     simf = memnet.Simulation(memnet.Network(gf, fil))
     simf.add_electrode([0], 6.0)          # E = 6 / 0.5 = 12 V/pd > E_T = 10 V/pd
     simf.add_electrode([1])
-    # (a run to t = 3 or 5 s instead gives no event at all with the sim module of 23 Nov 2026:
-    # reported to the lead; 2 s shows the alternation)
-    simf.run(2.0, dt=0.04)
+    simf.run(5.0, dt=0.04)
     te, ee, ke = simf.events()
     check(te.size >= 4 and te.size == simf.event_count, "%d events" % te.size)
     check(np.all(np.diff(te) > 0) and np.all(ee == 0), "event times and edges")
