@@ -41,42 +41,22 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------- Type A as 003 prints it
- * 003 sec. 5.2: an open Type A gap has G = alpha exp(-beta L_i) "based on its gap length L_i",
- * while memnet's built-in filament uses the remaining gap, alpha exp(-beta (L - d)), so a
- * growing filament raises the tunnelling current before it bridges. `--type-a gap` (the
- * default here) uses 003's reading: the built-in model's table with only the conductance
- * replaced (a user model through the public ops table; parameters and states unchanged:
- * ET, IT, Gon, alpha, beta, rd, rw, w0, unipolar; d, w, bridged). */
-enum { P_GON = 2, P_ALPHA = 3, P_BETA = 4 }; /* indices in the filament parameter table */
-
-static int gap_G(const mn_model_batch *b, const double *x, double *G)
-{
-    for (size_t i = 0; i < b->n; i++)
-        G[i] = x[3 * i + 2] > 0.5 ? MN_PARAM(b, P_GON, i)
-                                  : MN_PARAM(b, P_ALPHA, i) * exp(-MN_PARAM(b, P_BETA, i) * b->length[i]);
-    return 0;
-}
-
-static int gap_dGdx(const mn_model_batch *b, const double *x, double *d)
-{
-    (void)x;
-    for (size_t i = 0; i < 3 * b->n; i++) d[i] = 0.0;
-    return 0;
-}
-
+ * 003 sec. 5.2: an open Type A gap has G = alpha exp(-beta L_i) "based on its gap length L_i".
+ * memnet's built-in filament uses the remaining gap, alpha exp(-beta (L - d)), by default, so
+ * a growing filament raises the tunnelling current before it bridges; its parameter
+ * tunnel=full gives 003's reading. `--type-a gap` (the default here) selects tunnel=full,
+ * `--type-a filament` the built-in default. */
 static mn_status new_type_a(mn_model **out, mn_context *ctx, const char *which)
 {
-    if (!strcmp(which, "filament")) return mn_model_new(out, ctx, "filament");
-    static mn_model_ops ops;
-    const mn_model_ops *base = mn_model_find("filament");
-    if (!base) return MN_ERR_NOT_FOUND;
-    ops = *base;
-    ops.struct_size = sizeof ops;
-    ops.name = "filament003";
-    ops.description = "Type A as printed in 003 sec. 5.2: open G = alpha exp(-beta L), bridged Gon";
-    ops.conductance = gap_G;
-    ops.conductance_dx = gap_dGdx;
-    return mn_model_new_custom(out, ctx, &ops);
+    mn_status st = mn_model_new(out, ctx, "filament");
+    if (st == MN_OK && strcmp(which, "filament") != 0) {
+        st = mn_model_set_text(*out, "tunnel", "full");
+        if (st != MN_OK) {
+            mn_model_free(*out);
+            *out = NULL;
+        }
+    }
+    return st;
 }
 
 typedef struct run {

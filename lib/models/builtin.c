@@ -562,7 +562,10 @@ static const mn_model_ops strukov_cb_ops = {
 
 /* ================================================================== filament (Type A) */
 
-enum { FI_ET, FI_IT, FI_GON, FI_ALPHA, FI_BETA, FI_RD, FI_RW, FI_W0, FI_UNI, FI_NP };
+enum { FI_ET, FI_IT, FI_GON, FI_ALPHA, FI_BETA, FI_RD, FI_RW, FI_W0, FI_UNI, FI_TUN, FI_NP };
+
+/* which length the open-gap tunnel conductance uses (parameter `tunnel`) */
+static const char *const fil_tunnel_choices[] = { "remaining", "full", NULL };
 enum { FS_D = 0, FS_W = 1, FS_M = 2, FS_N = 3 };
 
 static const mn_param_info fil_params[FI_NP] = {
@@ -586,7 +589,17 @@ static const mn_param_info fil_params[FI_NP] = {
       MN_PARAM_REAL, 1.0, 1e-300, 1e300, NULL },
     { sizeof(mn_param_info), "unipolar", "", "1: driven by |E| and |I| (003); 0: signed",
       MN_PARAM_INT, 1.0, 0.0, 1.0, NULL },
+    { sizeof(mn_param_info), "tunnel", "",
+      "open-gap conductance: remaining = alpha exp(-beta (L-d)) (a growing filament narrows "
+      "the tunnel gap); full = alpha exp(-beta L), 003 eq 1 as printed in sec. 5.2",
+      MN_PARAM_CHOICE, 0.0, 0.0, 1.0, fil_tunnel_choices },
 };
+
+/* tunnelling length of an open gap: L - d (tunnel = remaining) or L (tunnel = full) */
+static double fil_tunnel_length(const mn_model_batch *b, size_t i, double d)
+{
+    return P(b, FI_TUN, i) > 0.5 ? b->length[i] : b->length[i] - d;
+}
 
 /* remaining gap used for the field: floored at 1e-9 L so E stays finite at contact */
 static double fil_gap(double L, double d)
@@ -600,7 +613,8 @@ static int fil_G(const mn_model_batch *b, const double *x, double *G)
     for (size_t i = 0; i < b->n; i++) {
         const double *s = x + FS_N * i;
         G[i] = s[FS_M] > 0.5 ? P(b, FI_GON, i)
-                             : P(b, FI_ALPHA, i) * exp(-P(b, FI_BETA, i) * (b->length[i] - s[FS_D]));
+                             : P(b, FI_ALPHA, i) *
+                                   exp(-P(b, FI_BETA, i) * fil_tunnel_length(b, i, s[FS_D]));
     }
     return 0;
 }
@@ -610,9 +624,10 @@ static int fil_dGdx(const mn_model_batch *b, const double *x, double *d)
     for (size_t i = 0; i < b->n; i++) {
         const double *s = x + FS_N * i;
         double *o = d + FS_N * i;
-        o[FS_D] = s[FS_M] > 0.5 ? 0.0
-                                : P(b, FI_BETA, i) * P(b, FI_ALPHA, i) *
-                                      exp(-P(b, FI_BETA, i) * (b->length[i] - s[FS_D]));
+        o[FS_D] = (s[FS_M] > 0.5 || P(b, FI_TUN, i) > 0.5)
+                      ? 0.0
+                      : P(b, FI_BETA, i) * P(b, FI_ALPHA, i) *
+                            exp(-P(b, FI_BETA, i) * (b->length[i] - s[FS_D]));
         o[FS_W] = 0.0;
         o[FS_M] = 0.0;
     }

@@ -64,6 +64,7 @@ static const cfg cfgs[] = {
     { "strukov_cb", 0, { "gamma=0.01", "alpha=-0.5", "unipolar=1", "x0=0.5" }, 20.0, 2.0, 1 },
     { "filament", 0.05, { NULL }, 1.0, 20.0, 1 },
     { "filament", 0.05, { "unipolar=0", "rw=0.5", NULL }, 1.0, 20.0, 1 },
+    { "filament", 0.05, { "tunnel=full", NULL }, 1.0, 20.0, 1 },
     { "threshold", 0, { NULL }, 1.0, 4.0, 1 },
     { "threshold", 0, { "unipolar=1", "Vth=0.3", NULL }, 1.0, 4.0, 1 },
     { "resistor", 0, { "G=0.25", NULL }, 1.0, 2.0, 0 },
