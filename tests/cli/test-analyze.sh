@@ -43,6 +43,36 @@ done
 for f in iei-lin iei-log acf-events acf-signal avalanches avalanche-sizes events moving; do
     [ -s "$tmp/a-$f.csv" ] || fail "missing a-$f.csv"
 done
+# provenance: every file starts with '# key=value' lines (version, command line, inputs)
+ver=$("$memnet" info | sed -n 's/^memnet_version=//p')
+for f in summary.txt iei-lin.csv iei-log.csv acf-events.csv acf-signal.csv avalanches.csv \
+         avalanche-sizes.csv events.csv moving.csv; do
+    head -n 1 "$tmp/a-$f" | grep -qx "# memnet_version=$ver" || fail "a-$f: no version line first"
+    grep -q "^# command=memnet analyze --data $tmp/run.csv --column G --threshold 0.5" "$tmp/a-$f" &&
+        grep -qx "# threshold=0.5" "$tmp/a-$f" && grep -qx "# bins=40" "$tmp/a-$f" ||
+        fail "a-$f: command line or parameters missing"
+done
+# --json: the same keys and values as one object
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --out-prefix "$tmp/j" \
+    --json > "$tmp/j.json" || fail "--json"
+echo "$out" | sed "s|$tmp/a|$tmp/j|" > "$tmp/a.kv"
+"$py" "$(dirname "$0")/kvjson.py" "$tmp/a.kv" "$tmp/j.json" events=int iei_exponent=float \
+    data=str > /dev/null || fail "--json differs from key=value"
+# Ctrl-C during a long bootstrap: exit 130 within seconds, the files written before the fit
+# complete, the results printed so far kept
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --bootstrap 1000000 \
+    --out-prefix "$tmp/k" > "$tmp/k.kv" 2> "$tmp/k.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e
+wait $pid
+st=$?
+set -e
+[ $st -eq 130 ] || fail "Ctrl-C during --bootstrap: exit $st, expected 130 ($(cat "$tmp/k.err"))"
+grep -qx "events=$nev" "$tmp/k.kv" && grep -qx "events=$nev" "$tmp/k-summary.txt" ||
+    fail "Ctrl-C lost the results computed before the fit"
+[ "$(grep -vc '^#' "$tmp/k-events.csv")" -eq $((nev + 1)) ] || fail "Ctrl-C: events.csv incomplete"
 # the same by column index (G is column 4) and the default threshold (noise 1e-6 << jumps)
 out2=$("$memnet" analyze --data "$tmp/run.csv" --column 4 --out-prefix "$tmp/b") || fail "index"
 echo "$out2" | grep -qx "events=$nev" || fail "auto threshold: $(echo "$out2" | grep events=)"
