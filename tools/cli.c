@@ -114,8 +114,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
     if (a[n] == '=') return a + n + 1;
     if (a[n] != '\0') return NULL;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "memnet: option %s needs a value\n", name);
-        return NULL;
+        /* a usage error found while parsing options, before anything was computed */
+        fprintf(stderr, "memnet %s: option %s needs a value\n", argc > 0 ? argv[0] : "", name);
+        exit(2);
     }
     (*i)++;
     return argv[*i];
@@ -314,7 +315,7 @@ void cli_write_provenance(FILE *f, const char *fmt, ...)
 
 static int json_mode;
 static int json_members; /* members written so far */
-static int json_open;
+static volatile sig_atomic_t json_open; /* read by the SIGINT handler */
 static char *json_pending; /* text of an unfinished line */
 static size_t json_pending_len;
 
@@ -584,6 +585,9 @@ static void on_sigint(int sig)
     if (sigint_flag || sigint_hard) {
         static const char msg[] = "\nmemnet: interrupted\n";
         ssize_t w = write(2, msg, sizeof msg - 1);
+        /* stdout was flushed when the handler was installed and nothing is printed while a
+         * library call runs: close the JSON object so that what was printed stays valid */
+        if (json_open) w = write(1, "\n}\n", 3);
         (void)w;
         _exit(CLI_EXIT_INTERRUPTED);
     }
@@ -598,10 +602,9 @@ void cli_sigint_install(int hard)
     sigemptyset(&sa.sa_mask);
     sigint_flag = 0;
     sigint_hard = hard ? 1 : 0;
-    if (hard) { /* what was printed must survive an _exit */
-        fflush(stdout);
-        setvbuf(stdout, NULL, _IOLBF, 0);
-    }
+    /* what was printed must survive an _exit: the commands print nothing while the
+     * uncancellable library call runs, so one flush here is enough */
+    fflush(stdout);
     if (sigaction(SIGINT, &sa, sigint_installed ? NULL : &sigint_old) == 0) sigint_installed = 1;
 }
 

@@ -38,7 +38,8 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *text, unsigned l
 /* "3,5,7" or "3-7" ranges; *out malloc'ed, caller frees */
 int cli_parse_nodes(const char *cmd, const char *opt, const char *text, mn_index **out, size_t *n);
 
-/* Option matching: "--name VALUE" or "--name=VALUE". Returns the value (advancing *i) or NULL. */
+/* Option matching: "--name VALUE" or "--name=VALUE". Returns the value (advancing *i) or NULL
+ * (another option). "--name" as the last argument is a usage error: message, exit status 2. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 /* Exact flag "--name". */
 int cli_flag(const char *arg, const char *name);
@@ -138,8 +139,8 @@ int cli_resolve_nodes(const char *cmd, const char *opt, const char *text, const 
 /*
  * Ctrl-C: cli_sigint_install() installs a SIGINT handler that sets a flag (read with
  * cli_interrupted()); a second Ctrl-C terminates at once. With hard != 0 the first Ctrl-C
- * also ends the process (stdout flushed line by line beforehand, "interrupted" on stderr,
- * exit 130): for library calls that offer no cancellation. cli_sigint_restore() puts the
+ * also ends the process ("interrupted" on stderr, a --json object closed, exit 130): for
+ * library calls that offer no cancellation; print nothing between install and restore. cli_sigint_restore() puts the
  * previous handler back.
  */
 void cli_sigint_install(int hard);

@@ -73,6 +73,19 @@ set -e
 grep -qx "events=$nev" "$tmp/k.kv" && grep -qx "events=$nev" "$tmp/k-summary.txt" ||
     fail "Ctrl-C lost the results computed before the fit"
 [ "$(grep -vc '^#' "$tmp/k-events.csv")" -eq $((nev + 1)) ] || fail "Ctrl-C: events.csv incomplete"
+# ... and with --json the object printed so far is closed: valid JSON
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --bootstrap 1000000 \
+    --out-prefix "$tmp/k" --json > "$tmp/k.json" 2> "$tmp/k.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e
+wait $pid
+st=$?
+set -e
+[ $st -eq 130 ] || fail "Ctrl-C during --bootstrap --json: exit $st"
+"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["events"] == int(sys.argv[2])' \
+    "$tmp/k.json" "$nev" || fail "Ctrl-C with --json: invalid JSON $(cat "$tmp/k.json")"
 # the same by column index (G is column 4) and the default threshold (noise 1e-6 << jumps)
 out2=$("$memnet" analyze --data "$tmp/run.csv" --column 4 --out-prefix "$tmp/b") || fail "index"
 echo "$out2" | grep -qx "events=$nev" || fail "auto threshold: $(echo "$out2" | grep events=)"

@@ -76,6 +76,7 @@ check_err() { # code needle args...
     grep -q -- "$needle" err.txt || fail "solve $*: message $(cat err.txt)"
 }
 check_err 2 "--bogus" --bogus
+check_err 2 "option --network needs a value" --network
 check_err 2 "--voltage" --network lat.txt.mnet --source left --drain right --voltage abc
 check_err 2 "--source" --network lat.txt.mnet --drain right
 check_err 2 '"middle"' --network lat.txt.mnet --source middle --drain right
