@@ -17,8 +17,13 @@ $py "$ref" data.csv 3 || fail "reference data"
 { echo "# memnet_version=0.0.0"; cat data.csv; } > data2.csv
 a="--model miranda --fit G_min,chi,k_p,k_d,eta_p --set eta_d=3 --set G_min=1.3e-3 --set chi=14
    --set k_p=1.5e-3 --set k_d=3.5e-2 --set eta_p=2.5"
-"$memnet" fit --data data2.csv $a --out curve.csv > a.kv || fail "fit"
-"$memnet" fit --data data2.csv $(echo "$a" | sed 's/--set/--param/g') --out curve.csv --json > a.json ||
+"$memnet" fit --data data2.csv $a --out curve.csv --predict data.csv --predict-out p.csv > a.kv ||
+    fail "fit"
+grep -q '^# predict=data.csv$' p.csv && head -n 1 p.csv | grep -q '^# memnet_version=' ||
+    fail "p.csv: no provenance"
+[ "$(grep -v '^#' p.csv | head -n 1)" = "t,V,G_pred" ] || fail "p.csv header"
+"$memnet" fit --data data2.csv $(echo "$a" | sed 's/--set/--param/g') --out curve.csv \
+    --predict data.csv --predict-out p.csv --json > a.json ||
     fail "fit --param --json"
 $py "$here/kvjson.py" a.kv a.json rms=float dof=int model=str curve_file=str > /dev/null ||
     fail "--json (with --param) differs from key=value (with --set)"
