@@ -13,7 +13,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: memnet simulate --network FILE --model NAME --source NODES --drain NODES\n"
+        "usage: memnet simulate --network FILE --model NAME|--mix NAME:F,... --source NODES\n"
+        "                       --drain NODES\n"
         "                       --waveform SPEC --t-end T --dt-out DT --out FILE.csv [options]\n"
         "\n"
         "Integrates the state of every junction of the network while the source electrode follows\n"
@@ -27,6 +28,12 @@ static void usage(FILE *f)
         "  --length-column K     edge length/gap from value column K after u v (hillock, filament)\n"
         "  --model NAME          miranda, hillock, strukov_hp, strukov_cb, filament, resistor\n"
         "  --set P=V             model parameter (repeatable; `memnet models` lists them)\n"
+        "  --mix NAME:F,NAME:F   mixed network instead of --model (003's A:C = 75:25 is\n"
+        "                        filament:75,miranda:25): round(F/sum m) edges get model NAME,\n"
+        "                        chosen at random (docs/spiking.md)\n"
+        "  --mix-seed K          seed of that choice (default 1)\n"
+        "  --set NAME.P=V        parameter P of model NAME only; with --mix a plain P=V goes to\n"
+        "                        every model of the mix that has P\n"
         "  --source NODES        source electrode: node ids (0,4,7 or 10-20) or a node set name\n"
         "  --drain NODES         drain electrode (grounded), same forms\n"
         "drive:\n"
@@ -82,6 +89,9 @@ typedef struct run {
     double t_start;
     struct timespec last_draw;
     int write_error;
+    const mn_network *mix_net; /* --mix: per-model means mean_<model>_<state> */
+    double *mix_sum;           /* per-column sums */
+    size_t *mix_base;          /* first column of each model, then each model's edge count */
 } run;
 
 static double mean_potential(const mn_sim *sim, const mn_index *nodes, size_t n)
@@ -105,8 +115,23 @@ static int sample_cb(const mn_sim *sim, void *user)
         I = mn_sim_electrode_current(sim, r->src_id);
     }
     fprintf(r->out, "%.17g,%.17g,%.17g,%.17g", mn_sim_time(sim), V, I, V != 0 ? I / V : NAN);
-    for (size_t j = 0; j < r->n_state_cols; j++) fprintf(r->out, ",%.17g", mn_sim_mean_state(sim, j));
     const double *x = mn_sim_states(sim);
+    if (r->mix_net) {
+        /* mean of every state over the edges of each model of the mix, in model order */
+        const mn_index *em = mn_network_edge_models(r->mix_net);
+        size_t nm = mn_network_model_count(r->mix_net), ne = mn_graph_edge_count(mn_network_graph(r->mix_net));
+        size_t col = 0, *base = r->mix_base;
+        memset(r->mix_sum, 0, r->n_state_cols * sizeof *r->mix_sum);
+        for (size_t e = 0; e < ne; e++)
+            for (size_t i = r->off[e]; i < r->off[e + 1]; i++) r->mix_sum[base[em[e]] + i - r->off[e]] += x[i];
+        for (size_t j = 0; j < nm; j++) {
+            const mn_model_ops *ops = mn_network_model_ops(r->mix_net, j);
+            for (size_t q = 0; q < ops->n_states; q++, col++)
+                fprintf(r->out, ",%.17g", r->mix_sum[col] / (double)base[nm + j]);
+        }
+    } else {
+        for (size_t j = 0; j < r->n_state_cols; j++) fprintf(r->out, ",%.17g", mn_sim_mean_state(sim, j));
+    }
     for (size_t k = 0; k < r->n_rec; k++)
         for (size_t i = r->off[r->rec[k]]; i < r->off[r->rec[k] + 1]; i++) fprintf(r->out, ",%.17g", x[i]);
     if (r->energy) {
@@ -227,8 +252,84 @@ static int parse_times(const char *text, double **out, size_t *n)
     return 0;
 }
 
+/* --mix NAME:FRACTION,...: the models of a mixed network (003 sec. 2.1, A:B / A:C) */
+#define MIX_MAX 8
+typedef struct mix_spec {
+    size_t k;
+    char names[MIX_MAX][32];
+    double fractions[MIX_MAX];
+    mn_model *models[MIX_MAX];
+} mix_spec;
+
+static int mix_parse(const char *text, mix_spec *m)
+{
+    const char *p = text;
+    m->k = 0;
+    while (*p) {
+        size_t l = strcspn(p, ",");
+        const char *colon = memchr(p, ':', l);
+        char num[64];
+        if (m->k == MIX_MAX) return cli_error(CMD, "--mix: more than %d models in \"%s\"", MIX_MAX, text), -1;
+        if (!colon || colon == p || (size_t)(colon - p) >= sizeof m->names[0] ||
+            l - (size_t)(colon - p) - 1 >= sizeof num || l - (size_t)(colon - p) - 1 == 0)
+            return cli_error(CMD, "--mix: \"%.*s\" is not NAME:FRACTION", (int)l, p), -1;
+        memcpy(m->names[m->k], p, (size_t)(colon - p));
+        m->names[m->k][colon - p] = 0;
+        memcpy(num, colon + 1, l - (size_t)(colon - p) - 1);
+        num[l - (size_t)(colon - p) - 1] = 0;
+        char *end;
+        double f = strtod(num, &end);
+        if (*end || !(f >= 0) || !isfinite(f))
+            return cli_error(CMD, "--mix: fraction \"%s\" of %s must be a number >= 0", num, m->names[m->k]), -1;
+        for (size_t j = 0; j < m->k; j++)
+            if (!strcmp(m->names[j], m->names[m->k]))
+                return cli_error(CMD, "--mix: model %s given twice", m->names[j]), -1;
+        m->fractions[m->k++] = f;
+        p += l;
+        if (*p == ',') p++;
+    }
+    if (m->k == 0) return cli_error(CMD, "--mix: no model in \"%s\"", text), -1;
+    return 0;
+}
+
+/* --set: "NAME.P=V" for model NAME, "P=V" for every model that has P (at least one) */
+static int mix_set(mn_context *ctx, mn_model *const *models, size_t k, const char *set)
+{
+    const char *eq = strchr(set, '='), *dot = strchr(set, '.');
+    if (dot && eq && dot < eq) {
+        for (size_t j = 0; j < k; j++) {
+            const char *name = mn_model_ops_of(models[j])->name;
+            if (strlen(name) == (size_t)(dot - set) && !strncmp(name, set, (size_t)(dot - set))) {
+                mn_status st = mn_model_set_assignment(models[j], dot + 1);
+                return st ? cli_fail(CMD, ctx, st), -1 : 0;
+            }
+        }
+        return cli_error(CMD, "--set %s: no model \"%.*s\" in this network", set, (int)(dot - set), set), -1;
+    }
+    size_t hit = 0;
+    for (size_t j = 0; j < k; j++) {
+        double old;
+        char pname[64];
+        size_t l = eq ? (size_t)(eq - set) : strlen(set);
+        if (l >= sizeof pname) break;
+        memcpy(pname, set, l);
+        pname[l] = 0;
+        if (k > 1 && mn_model_get(models[j], pname, &old) != MN_OK) continue;
+        mn_status st = mn_model_set_assignment(models[j], set);
+        if (st) return cli_fail(CMD, ctx, st), -1;
+        hit++;
+    }
+    mn_context_clear_error(ctx);
+    if (!hit) return cli_error(CMD, "--set %s: no model of the mix has this parameter", set), -1;
+    return 0;
+}
+
 int mn_cli_simulate(int argc, char **argv)
 {
+    const char *mix_text = NULL;
+    unsigned long long mix_seed = 1;
+    mix_spec mix;
+    memset(&mix, 0, sizeof mix);
     const char *network = NULL, *model_name = NULL, *source = NULL, *drain = NULL, *spec = NULL;
     const char *out_path = NULL, *init = "default", *integ = "bdf", *events_out = NULL;
     const char *cp_path = NULL, *restart_path = NULL, *rec_list = NULL, *snaps = NULL;
@@ -258,6 +359,8 @@ int mn_cli_simulate(int argc, char **argv)
                 goto usage_fail;
             }
         } else if (OPT("--model")) model_name = v;
+        else if (OPT("--mix")) mix_text = v;
+        else if (OPT("--mix-seed")) { if (cli_parse_u64(CMD, "--mix-seed", v, &mix_seed)) goto usage_fail; }
         else if (OPT("--set")) sets[nsets++] = v;
         else if (OPT("--source")) source = v;
         else if (OPT("--drain")) drain = v;
@@ -285,7 +388,7 @@ int mn_cli_simulate(int argc, char **argv)
         else if (cli_flag(a, "--energy")) energy = 1;
         else {
             if (a[0] == '-' && a[1] == '-' && strchr(a, '=') == NULL && i + 1 >= argc &&
-                strstr("--network--length-column--model--set--source--drain--waveform--t-end--dt-out"
+                strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
                        "--init--seed--integrator--rtol--atol--dt--max-step--out--events-out"
                        "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart",
                        a))
@@ -296,7 +399,12 @@ int mn_cli_simulate(int argc, char **argv)
 #undef OPT
     }
     {
-        const char *missing = !network ? "--network" : !model_name ? "--model" : !source ? "--source"
+        if (mix_text && model_name) {
+            cli_error(CMD, "--model and --mix exclude each other");
+            goto usage_fail;
+        }
+        if (mix_text && mix_parse(mix_text, &mix)) goto usage_fail;
+        const char *missing = !network ? "--network" : !model_name && !mix_text ? "--model" : !source ? "--source"
                             : !drain ? "--drain" : !spec ? "--waveform" : isnan(t_end) ? "--t-end"
                             : isnan(dt_out) ? "--dt-out" : !out_path ? "--out" : NULL;
         if (missing) {
@@ -363,16 +471,23 @@ int mn_cli_simulate(int argc, char **argv)
             goto done;
         }
     }
-    if ((st = mn_model_new(&model, ctx, model_name))) {
-        cli_fail(CMD, ctx, st);
-        goto done;
+    if (!mix_text) { /* one model: a mix of one */
+        snprintf(mix.names[0], sizeof mix.names[0], "%s", model_name);
+        mix.fractions[0] = 1;
+        mix.k = 1;
     }
-    for (size_t k = 0; k < nsets; k++)
-        if ((st = mn_model_set_assignment(model, sets[k]))) {
+    for (size_t j = 0; j < mix.k; j++)
+        if ((st = mn_model_new(&mix.models[j], ctx, mix.names[j]))) {
             cli_fail(CMD, ctx, st);
             goto done;
         }
-    if ((st = mn_network_new(&net, g)) || (st = mn_network_assign(net, model, NULL, 0, NULL)) ||
+    model = mix.models[0];
+    for (size_t k = 0; k < nsets; k++)
+        if (mix_set(ctx, mix.models, mix.k, sets[k])) goto done;
+    if ((st = mn_network_new(&net, g)) ||
+        (st = mix_text ? mn_network_assign_fractions(net, (const mn_model *const *)mix.models,
+                                                     mix.fractions, mix.k, (uint64_t)mix_seed)
+                       : mn_network_assign(net, model, NULL, 0, NULL)) ||
         (st = mn_sim_new(&sim, net))) {
         cli_fail(CMD, ctx, st);
         goto done;
@@ -472,7 +587,6 @@ int mn_cli_simulate(int argc, char **argv)
         cli_error(CMD, "--out: cannot open \"%s\" (%s)", out_path, strerror(errno));
         goto done;
     }
-    const mn_model_ops *ops = mn_model_ops_of(model);
     hf = open_memstream(&header, &header_len);
     if (!hf) {
         cli_error(CMD, "out of memory");
@@ -480,12 +594,18 @@ int mn_cli_simulate(int argc, char **argv)
     }
     fprintf(hf, "memnet_version=%s\ncommand=memnet", mn_version_string());
     for (int i = 0; i < argc; i++) fprintf(hf, " %s", argv[i]);
-    fprintf(hf, "\nnetwork=%s\nnodes=%zu\nedges=%zu\nmodel=%s\n", network, mn_graph_node_count(g),
-            mn_graph_edge_count(g), ops->name);
-    for (size_t p = 0; p < ops->n_params; p++) {
-        double val;
-        mn_model_get(model, ops->params[p].name, &val);
-        fprintf(hf, "param.%s=%.17g\n", ops->params[p].name, val);
+    fprintf(hf, "\nnetwork=%s\nnodes=%zu\nedges=%zu\n", network, mn_graph_node_count(g),
+            mn_graph_edge_count(g));
+    if (mix_text) fprintf(hf, "mix=%s\nmix_seed=%llu\n", mix_text, mix_seed);
+    else fprintf(hf, "model=%s\n", mn_model_ops_of(model)->name);
+    for (size_t j = 0; j < mix.k; j++) {
+        const mn_model_ops *ops = mn_model_ops_of(mix.models[j]);
+        for (size_t p = 0; p < ops->n_params; p++) {
+            double val;
+            mn_model_get(mix.models[j], ops->params[p].name, &val);
+            if (mix_text) fprintf(hf, "param.%s.%s=%.17g\n", ops->name, ops->params[p].name, val);
+            else fprintf(hf, "param.%s=%.17g\n", ops->params[p].name, val);
+        }
     }
     fprintf(hf, "waveform=%s\nsource_mode=%s\ninit=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", spec,
             current_mode ? "current" : "voltage", init, seed, integ, rtol, atol);
@@ -506,7 +626,25 @@ int mn_cli_simulate(int argc, char **argv)
     r.current_mode = current_mode;
     r.src_nodes = src;
     r.n_src = nsrc;
+    const mn_model_ops *ops = mn_model_ops_of(model);
     r.n_state_cols = ops->n_states;
+    if (mix_text) {
+        /* columns mean_<model>_<state> */
+        size_t nm = mn_network_model_count(net), cols = 0;
+        for (size_t j = 0; j < nm; j++) cols += mn_network_model_ops(net, j)->n_states;
+        r.mix_sum = calloc(cols + 1, sizeof *r.mix_sum);
+        r.mix_base = calloc(2 * nm, sizeof *r.mix_base);
+        if (!r.mix_sum || !r.mix_base) {
+            cli_error(CMD, "out of memory");
+            goto done;
+        }
+        size_t *base = r.mix_base, c = 0;
+        const mn_index *em = mn_network_edge_models(net);
+        for (size_t j = 0; j < nm; j++) base[j] = c, c += mn_network_model_ops(net, j)->n_states;
+        for (size_t e = 0; e < mn_graph_edge_count(g); e++) base[nm + (size_t)em[e]]++;
+        r.n_state_cols = cols;
+        r.mix_net = net;
+    }
     r.rec = rec;
     r.n_rec = nrec;
     r.off = mn_network_state_offsets(net);
@@ -516,14 +654,24 @@ int mn_cli_simulate(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &r.last_draw);
     r.last_draw.tv_sec -= 1;
     if (!restart_path) {
-        for (size_t j = 0; j < ops->n_states; j++)
-            fprintf(out, ",mean_%s", ops->state_names && ops->state_names[j] ? ops->state_names[j] : "x");
+        if (mix_text) {
+            for (size_t j = 0; j < mn_network_model_count(net); j++) {
+                const mn_model_ops *mo = mn_network_model_ops(net, j);
+                for (size_t q = 0; q < mo->n_states; q++)
+                    fprintf(out, ",mean_%s_%s", mo->name, mo->state_names && mo->state_names[q] ? mo->state_names[q] : "x");
+            }
+        } else {
+            for (size_t j = 0; j < ops->n_states; j++)
+                fprintf(out, ",mean_%s", ops->state_names && ops->state_names[j] ? ops->state_names[j] : "x");
+        }
         for (size_t k = 0; k < nrec; k++) {
             size_t ns_e = r.off[rec[k] + 1] - r.off[rec[k]];
             for (size_t j = 0; j < ns_e; j++) {
                 if (ns_e == 1) fprintf(out, ",x%d", (int)rec[k]);
-                else fprintf(out, ",x%d_%s", (int)rec[k],
-                             ops->state_names && ops->state_names[j] ? ops->state_names[j] : "x");
+                else {
+                    const mn_model_ops *eo = mn_network_model_ops(net, (size_t)mn_network_edge_models(net)[rec[k]]);
+                    fprintf(out, ",x%d_%s", (int)rec[k], eo->state_names && eo->state_names[j] ? eo->state_names[j] : "x");
+                }
             }
         }
         if (energy) fprintf(out, ",E_src,E_edges");
@@ -585,6 +733,14 @@ int mn_cli_simulate(int argc, char **argv)
     mn_kirchhoff_stats(mn_sim_kirchhoff(sim), &an, &rf, &up, &cg, &cgi);
     printf("refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n", (unsigned long long)rf,
            (unsigned long long)up, (unsigned long long)cg, (unsigned long long)cgi);
+    if (mix_text) { /* edges per model of the mix */
+        const mn_index *em = mn_network_edge_models(net);
+        for (size_t j = 0; j < mn_network_model_count(net); j++) {
+            size_t c = 0;
+            for (size_t e = 0; e < mn_graph_edge_count(g); e++) c += (size_t)em[e] == j;
+            printf("mix.%s.edges=%zu\n", mn_network_model_ops(net, j)->name, c);
+        }
+    }
     printf("out=%s\n", out_path);
     if (cancelled) {
         fprintf(stderr, "memnet simulate: interrupted at t = %g; %s keeps the samples so far\n",
@@ -600,7 +756,8 @@ done:
     mn_sim_free(sim);
     mn_waveform_free(w);
     mn_network_free(net);
-    mn_model_free(model);
+    for (size_t j = 0; j < mix.k; j++) mn_model_free(mix.models[j]);
+    free(r.mix_sum), free(r.mix_base);
     mn_graph_free(g);
     mn_context_free(ctx);
     free(src), free(drn), free(rec), free(init_vals), free(snap_t), free(sets);

@@ -6,7 +6,7 @@
  * Pure functions on arrays: they work the same on simulated series (the stepper's t, V, I, G
  * columns) and on measured data. The definitions follow 003 sec. 2.5-2.6 (IEI distributions
  * with linear and logarithmic bins, power-law fits to their tails, ACFs, moving averages of
- * <G> and of the event rate, Fig. 6-7) and the papers it cites for the analysis (003 refs. 19,
+ * \<G\> and of the event rate, Fig. 6-7) and the papers it cites for the analysis (003 refs. 19,
  * 20: Mallinson et al. 2019, Pike et al. 2020); the power-law fit is the maximum-likelihood
  * method with the Kolmogorov-Smirnov choice of x_min of Clauset, Shalizi and Newman, SIAM
  * Rev. 51 (2009) 661 ("CSN"). docs/analysis.md gives every definition.
@@ -373,7 +373,7 @@ MN_API mn_status mn_analysis_avalanches(double *sizes, size_t *durations, size_t
 /* ------------------------------------------------------------------------------------- */
 
 /**
- * @brief Trailing moving average over a window of samples (003 Fig. 7c, <G> over 100 time
+ * @brief Trailing moving average over a window of samples (003 Fig. 7c, \<G\> over 100 time
  * steps): out[i] = mean of x[j] for max(0, i - window + 1) <= j <= i (the first window - 1
  * outputs average the samples available so far).
  *
@@ -392,7 +392,7 @@ MN_API mn_status mn_analysis_moving_average(double *out, mn_context *ctx, const 
                                             size_t n, size_t window);
 
 /**
- * @brief Moving event rate (003 Fig. 7c, <ER>): rate[i] = (number of events with
+ * @brief Moving event rate (003 Fig. 7c, \<ER\>): rate[i] = (number of events with
  * t[i] - window < time <= t[i]) / window, evaluated at each sample time t[i]. Near the start
  * (t[i] - window < t[0]) the divisor is still the full window.
  *

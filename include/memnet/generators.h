@@ -145,7 +145,14 @@ MN_API mn_status mn_gen_set_cb_sources(mn_gen *gen, const double *S, size_t n);
  *        the rectangle [x0, x1] x [y0, y1] (zero width or height allowed: a line).
  *
  * Once any electrode is added, the default "left"/"right" pads are not made.
- * @param[in] name node-set name (non-empty, no white space, '#' or ','); unique.
+ * @param[in,out] gen the generator; the electrode is kept for every later run until
+ *            mn_gen_clear_electrodes(). NULL gives #MN_ERR_INVALID (no message: no context).
+ * @param[in] name node-set name (non-empty, no white space, '#' or ','); unique. Copied.
+ * @param[in] x0 smallest x of the rectangle (length unit of the geometry, see
+ *            #mn_gen_option; the box is [0, W] x [0, H], but the rectangle may reach outside).
+ * @param[in] y0 smallest y.
+ * @param[in] x1 largest x, >= x0.
+ * @param[in] y1 largest y, >= y0.
  * @return #MN_OK, #MN_ERR_INVALID (bad or duplicate name), #MN_ERR_RANGE (x1 < x0, y1 < y0 or
  *         a non-finite value), #MN_ERR_NOMEM.
  */
@@ -252,7 +259,9 @@ MN_API size_t mn_gen_wires(const mn_gen *gen, const double **x0, const double **
 /**
  * @brief For the last run: the returned graph's node id of each object (wire or particle
  *        group before extraction; -1 if dropped), or for multi-node nanowires NULL.
- *        Borrowed. @param[out] n number of entries (may be NULL).
+ *        Borrowed: valid until the next generator run or mn_gen_free().
+ * @param[in] gen the generator (NULL gives NULL and *n = 0).
+ * @param[out] n number of entries, 0 when the result is NULL (may be NULL).
  */
 MN_API const mn_index *mn_gen_node_map(const mn_gen *gen, size_t *n);
 
@@ -275,7 +284,11 @@ MN_API double mn_gen_coverage(const mn_gen *gen);
 
 /**
  * @brief Memristor edges of the last run's graph (all edges for nanowire junction-only,
- *        nanoparticle and lattice graphs). Borrowed. @param[out] n their number.
+ *        nanoparticle and lattice graphs): edge ids in increasing order, the edges not marked
+ *        #MN_GEN_EDGE_RESISTOR. Borrowed: valid until the next generator run or mn_gen_free().
+ * @param[in] gen the generator (NULL, before the first run or after a failed run: the
+ *            result is NULL and *n = 0).
+ * @param[out] n their number (may be NULL).
  */
 MN_API const mn_index *mn_gen_memristor_edges(const mn_gen *gen, size_t *n);
 

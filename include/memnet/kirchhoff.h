@@ -75,6 +75,7 @@ MN_API void mn_kirchhoff_free(mn_kirchhoff *k);
 /**
  * @brief Add a Dirichlet electrode: a node set held at one potential (initially 0 V).
  *        Changes the unknowns: the next solve redoes the symbolic analysis.
+ * @param[in,out] k the solver; NULL gives #MN_ERR_INVALID (no message: no context).
  * @param[in] nodes node ids (at least one; none listed twice; no node may belong to another
  *            electrode). Copied.
  * @param[in] n number of nodes.
@@ -212,7 +213,12 @@ MN_API mn_status mn_kirchhoff_electrode_current(const mn_kirchhoff *k, size_t id
  *        are eliminated from Y (Kron reduction), G_eff = Y_aa. With two electrodes this is
  *        1 / R between them, 000 eq. (24). Refactorises if the factor is stale. Does not
  *        change the stored results of the last solve.
- * @param[out] G_eff NaN on failure.
+ * @param[in,out] k the solver with conductances set (not const: it may redo the symbolic
+ *            analysis and the factorisation; its electrode potentials are not touched).
+ * @param[in] a electrode index of the driven terminal (held at 1 V).
+ * @param[in] b electrode index of the grounded terminal (0 V), different from a.
+ * @param[out] G_eff the conductance (S); NaN on failure (left untouched if G_eff or k is
+ *            NULL, which gives #MN_ERR_INVALID).
  * @return #MN_OK, #MN_ERR_INVALID (NULL, a == b), #MN_ERR_RANGE (no such electrode), and the
  *         errors of mn_kirchhoff_solve(). Cost: (electrodes - 1) solves + O(m) each.
  */

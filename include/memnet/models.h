@@ -251,6 +251,10 @@ MN_API mn_graph *mn_network_graph(const mn_network *net);
  *        do not affect the network). A model with the same ops and the same parameter values
  *        as one already in the network reuses its index. An edge that changes model loses its
  *        per-edge overrides. O(n) (O(edge count) for all edges).
+ * @param[in,out] net the network; NULL gives #MN_ERR_INVALID (no message: there is no
+ *            context to hold one).
+ * @param[in] model the model instance (borrowed for the call only; its ops and parameter
+ *            values are copied). NULL gives #MN_ERR_INVALID.
  * @param[in] edges edge ids, or NULL for all edges.
  * @param[in] n number of ids (ignored when edges is NULL).
  * @param[out] model_index index of this model in the network (may be NULL).
@@ -269,8 +273,12 @@ MN_API mn_status mn_network_assign(mn_network *net, const mn_model *model, const
  * same). The edges are drawn by a Fisher-Yates shuffle from the memnet RNG (seed, stream
  * "models"), so a seed gives the same assignment on every platform. If rounding
  * over-allocates, later models get what is left. O(m).
- * @param[in] models k model instances (parameters copied).
+ * @param[in,out] net the network; every edge gets a model (earlier assignments and per-edge
+ *            overrides of edges that change model are replaced).
+ * @param[in] models k model instances (parameters copied; borrowed for the call only).
  * @param[in] fractions k weights, finite and >= 0, with a positive sum.
+ * @param[in] k number of models and of weights (1 to 10^6).
+ * @param[in] seed RNG seed; the same seed, graph and fractions give the same assignment.
  * @return #MN_OK, #MN_ERR_INVALID (k = 0, NULL model), #MN_ERR_RANGE (a bad weight: the
  *         message names it), #MN_ERR_NOMEM.
  */
@@ -321,7 +329,14 @@ MN_API mn_status mn_network_get_edge_param(const mn_network *net, mn_index edge,
  * The factor multiplies the edge's current value (its override, or the model's value), so
  * calls compose. Reproducible: the draws come from the memnet RNG with a stream derived from
  * k and the parameter, in edge order. O(edge count).
- * @param[in] sigma standard deviation of the log factor, in [0, 10].
+ * @param[in,out] net the network; the varied values become per-edge overrides (as if set by
+ *            mn_network_set_edge_param()).
+ * @param[in] k network model index (from mn_network_assign()'s model_index, in
+ *            [0, mn_network_model_count())). Only edges of this model are changed.
+ * @param[in] name parameter name (NULL gives #MN_ERR_NOT_FOUND); must be a real parameter.
+ * @param[in] sigma standard deviation of the log factor, in [0, 10]; 0 leaves the values
+ *            unchanged (apart from clamping).
+ * @param[in] seed RNG seed; the same seed, k, parameter and assignment give the same factors.
  * @return #MN_OK, #MN_ERR_RANGE (bad k or sigma), #MN_ERR_NOT_FOUND (no such parameter),
  *         #MN_ERR_INVALID (integer or choice parameter), #MN_ERR_NOMEM.
  */
@@ -343,7 +358,14 @@ MN_API mn_status mn_network_initial_state(const mn_network *net, double *x);
 
 /**
  * @brief Conductance of every edge for the global state x.
- * @param[in] x state-count values. @param[out] G edge-count values (S).
+ * @param[in,out] net the network (not const: the first evaluation after a change of models,
+ *            parameters or lengths prepares it, see mn_network_refresh()).
+ * @param[in] x state-count values (may be NULL when the state count is 0).
+ * @param[out] G edge-count values (S), caller array.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL array, or a model refused its parameters),
+ *         #MN_ERR_STATE (an edge has no model, the graph gained edges, or a model needing a
+ *         gap length finds none), #MN_ERR_SOLVER (a model callback failed), #MN_ERR_NOMEM.
+ *         O(edge count).
  */
 MN_API mn_status mn_network_conductances(mn_network *net, const double *x, double *G);
 
