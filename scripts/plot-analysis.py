@@ -29,9 +29,13 @@ import numpy as np  # noqa: E402
 def load(path):
     if not os.path.exists(path):
         return None
+    # memnet CSVs start with '# key=value' provenance lines: skip them, then the header
     with open(path) as f:
-        header = f.readline().strip().split(",")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+        lines = [ln for ln in f if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        return None
+    header = lines[0].strip().split(",")
+    data = np.loadtxt(lines[1:], delimiter=",", ndmin=2)
     return {name: data[:, i] for i, name in enumerate(header)} if data.size else None
 
 
@@ -48,7 +52,7 @@ def main():
                  % (summary_path, p))
     kv = {}
     for line in open(summary_path):
-        if "=" in line:
+        if "=" in line and not line.startswith("#"):
             k, v = line.rstrip("\n").split("=", 1)
             kv[k] = v
     lin, log = load(p + "-iei-lin.csv"), load(p + "-iei-log.csv")

@@ -85,8 +85,8 @@ def read_native(path):
 
 
 def read_csv(path):
-    with open(path) as f:
-        rows = list(csv.DictReader(f))
+    with open(path) as f:  # skip the '# key=value' provenance lines
+        rows = list(csv.DictReader(ln for ln in f if not ln.startswith("#")))
     if not rows:
         return {}
     return {k: np.array([float(r[k]) for r in rows]) for k in rows[0]}

@@ -40,7 +40,7 @@ def kv_file(path):
     kv = {}
     if os.path.exists(path):
         for line in open(path):
-            if "=" in line:
+            if "=" in line and not line.startswith("#"):  # '#': provenance comments
                 k, v = line.rstrip("\n").split("=", 1)
                 kv[k] = v
     return kv

@@ -3,6 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +114,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
     if (a[n] == '=') return a + n + 1;
     if (a[n] != '\0') return NULL;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "memnet: option %s needs a value\n", name);
-        return NULL;
+        /* a usage error found while parsing options, before anything was computed */
+        fprintf(stderr, "memnet %s: option %s needs a value\n", argc > 0 ? argv[0] : "", name);
+        exit(2);
     }
     (*i)++;
     return argv[*i];
@@ -121,7 +124,11 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
 
 int cli_flag(const char *arg, const char *name) { return strcmp(arg, name) == 0; }
 
-void cli_print_version_kv(FILE *f) { fprintf(f, "memnet_version=%s\n", mn_version_string()); }
+void cli_print_version_kv(FILE *f)
+{
+    if (f == stdout) cli_out("memnet_version=%s\n", mn_version_string());
+    else fprintf(f, "memnet_version=%s\n", mn_version_string());
+}
 
 int cli_stderr_is_tty(void) { return isatty(2); }
 
@@ -242,4 +249,401 @@ void cli_free_args(int argc, char **argv)
     if (!argv) return;
     for (int i = 0; i < argc; i++) free(argv[i]);
     free(argv);
+}
+
+/* ------------------------------------------------------------------ exit codes, invocation */
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "memnet %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int inv_argc;
+static char **inv_argv;
+
+void cli_set_invocation(int argc, char **argv)
+{
+    inv_argc = argc;
+    inv_argv = argv;
+}
+
+void cli_write_provenance(FILE *f, const char *fmt, ...)
+{
+    fprintf(f, "# memnet_version=%s\n# command=memnet", mn_version_string());
+    for (int i = 0; i < inv_argc; i++) {
+        const char *a = inv_argv[i];
+        /* quote arguments a shell would split */
+        if (*a && strcspn(a, " \t\n'\"\\$`*?;&|<>()") == strlen(a))
+            fprintf(f, " %s", a);
+        else {
+            fputs(" '", f);
+            for (; *a; a++) {
+                if (*a == '\n') fputs("\\n", f);
+                else if (*a == '\'') fputs("'\\''", f);
+                else fputc(*a, f);
+            }
+            fputc('\'', f);
+        }
+    }
+    fputc('\n', f);
+    if (!fmt) return;
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0 || !(text = malloc((size_t)len + 1))) return;
+    va_start(ap, fmt);
+    vsnprintf(text, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    for (const char *p = text; *p;) {
+        size_t l = strcspn(p, "\n");
+        if (l) fprintf(f, "# %.*s\n", (int)l, p);
+        p += l;
+        if (*p) p++;
+    }
+    free(text);
+}
+
+/* ------------------------------------------------------------------ key=value / JSON results */
+
+static int json_mode;
+static int json_members; /* members written so far */
+static volatile sig_atomic_t json_open; /* read by the SIGINT handler */
+static char *json_pending; /* text of an unfinished line */
+static size_t json_pending_len;
+
+void cli_set_json(int on) { json_mode = on; }
+int cli_json(void) { return json_mode; }
+
+static void json_string(const char *s, size_t n)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c == '\n') fputs("\\n", stdout);
+        else if (c == '\t') fputs("\\t", stdout);
+        else if (c == '\r') fputs("\\r", stdout);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int json_number_text(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (i < n && s[i] == '-') i++;
+    if (i >= n || !isdigit((unsigned char)s[i])) return 0;
+    if (s[i] == '0') i++;
+    else
+        while (i < n && isdigit((unsigned char)s[i])) i++;
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !isdigit((unsigned char)s[i])) return 0;
+        while (i < n && isdigit((unsigned char)s[i])) i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= n || !isdigit((unsigned char)s[i])) return 0;
+        while (i < n && isdigit((unsigned char)s[i])) i++;
+    }
+    return i == n;
+}
+
+/* 1 if s[0..n) is a number (or nan/inf): writes it as a JSON number or null when emit */
+static int json_number(const char *s, size_t n, int emit)
+{
+    if (n == 0 || n > 64) return 0;
+    if (json_number_text(s, n)) {
+        if (emit) fwrite(s, 1, n, stdout);
+        return 1;
+    }
+    char buf[72];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (isspace((unsigned char)buf[0])) return 0;
+    char *end;
+    double x = strtod(buf, &end);
+    if (end == buf || *end) return 0;
+    if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) return 0;
+    if (emit) {
+        if (isfinite(x)) printf("%.17g", x);
+        else fputs("null", stdout);
+    }
+    return 1;
+}
+
+enum { VAL_AUTO, VAL_STR, VAL_LIST };
+
+static void json_value(const char *v, size_t n, int kind)
+{
+    if (kind == VAL_STR) {
+        json_string(v, n);
+        return;
+    }
+    int has_comma = memchr(v, ',', n) != NULL;
+    if (kind == VAL_AUTO && !has_comma) {
+        if (!json_number(v, n, 1)) json_string(v, n);
+        return;
+    }
+    if (kind == VAL_AUTO) { /* a list only if every element is a number */
+        for (size_t i = 0; i <= n;) {
+            size_t l = 0;
+            while (i + l < n && v[i + l] != ',') l++;
+            if (!json_number(v + i, l, 0)) {
+                json_string(v, n);
+                return;
+            }
+            i += l + 1;
+        }
+    }
+    putchar('[');
+    if (n) {
+        for (size_t i = 0; i <= n;) {
+            size_t l = 0;
+            while (i + l < n && v[i + l] != ',') l++;
+            if (i) putchar(',');
+            if (!json_number(v + i, l, 1)) json_string(v + i, l);
+            i += l + 1;
+        }
+    }
+    putchar(']');
+}
+
+static void json_member(const char *line, size_t n, int kind)
+{
+    const char *eq = memchr(line, '=', n);
+    if (!json_open) {
+        fputs("{", stdout);
+        json_open = 1;
+    }
+    fputs(json_members ? ",\n  " : "\n  ", stdout);
+    json_members++;
+    if (!eq) { /* not a key=value line: keep it as text */
+        json_string("text", 4);
+        fputs(": ", stdout);
+        json_string(line, n);
+        return;
+    }
+    json_string(line, (size_t)(eq - line));
+    fputs(": ", stdout);
+    json_value(eq + 1, n - (size_t)(eq + 1 - line), kind);
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (len < 0) return NULL;
+    char *s = malloc((size_t)len + 1);
+    if (s) vsnprintf(s, (size_t)len + 1, fmt, ap);
+    return s;
+}
+
+static void json_feed(const char *text, int kind)
+{
+    size_t tl = strlen(text);
+    char *buf = realloc(json_pending, json_pending_len + tl + 1);
+    if (!buf) return;
+    memcpy(buf + json_pending_len, text, tl + 1);
+    json_pending = buf;
+    json_pending_len += tl;
+    size_t start = 0;
+    for (size_t i = 0; i < json_pending_len; i++)
+        if (buf[i] == '\n') {
+            if (i > start) json_member(buf + start, i - start, kind);
+            start = i + 1;
+        }
+    memmove(buf, buf + start, json_pending_len - start + 1);
+    json_pending_len -= start;
+}
+
+void cli_out(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!json_mode) {
+        vprintf(fmt, ap);
+        va_end(ap);
+        return;
+    }
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    if (s) json_feed(s, VAL_AUTO);
+    free(s);
+}
+
+static void out_kind(const char *key, int kind, const char *fmt, va_list ap)
+{
+    char *s = vformat(fmt, ap);
+    if (!s) return;
+    if (!json_mode) {
+        printf("%s=%s\n", key, s);
+    } else {
+        size_t kl = strlen(key), sl = strlen(s);
+        char *line = malloc(kl + sl + 2);
+        if (line) {
+            memcpy(line, key, kl);
+            line[kl] = '=';
+            memcpy(line + kl + 1, s, sl + 1);
+            /* flush a pending partial line first */
+            if (json_pending_len) json_feed("\n", VAL_AUTO);
+            json_member(line, kl + sl + 1, kind);
+            free(line);
+        }
+    }
+    free(s);
+}
+
+void cli_out_str(const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out_kind(key, VAL_STR, fmt, ap);
+    va_end(ap);
+}
+
+void cli_out_list(const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out_kind(key, VAL_LIST, fmt, ap);
+    va_end(ap);
+}
+
+void cli_out_finish(void)
+{
+    if (json_mode) {
+        if (json_pending_len) json_feed("\n", VAL_AUTO);
+        if (json_open) fputs("\n}\n", stdout);
+        json_open = 0;
+        json_members = 0;
+    }
+    free(json_pending);
+    json_pending = NULL;
+    json_pending_len = 0;
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ node sets */
+
+int cli_resolve_nodes(const char *cmd, const char *opt, const char *text, const mn_graph *g,
+                      mn_index **out, size_t *n)
+{
+    const mn_index *set;
+    size_t k;
+    *out = NULL;
+    *n = 0;
+    if (!text || !*text) return cli_error(cmd, "%s: empty node list or node-set name", opt);
+    if (mn_graph_node_set(g, text, &set, &k) == MN_OK) {
+        mn_index *ids = malloc(sizeof *ids * (k ? k : 1));
+        if (!ids) return cli_error(cmd, "out of memory");
+        memcpy(ids, set, sizeof *ids * k);
+        *out = ids;
+        *n = k;
+        return 0;
+    }
+    if (!isdigit((unsigned char)text[0]))
+        return cli_error(cmd, "%s \"%s\": no node set of that name in the network, and not a "
+                              "node list (use e.g. 0,4,7 or 10-20)", opt, text);
+    if (cli_parse_nodes(cmd, opt, text, out, n)) return 1;
+    size_t nn = mn_graph_node_count(g);
+    for (size_t i = 0; i < *n; i++)
+        if ((size_t)(*out)[i] >= nn) {
+            cli_error(cmd, "%s: node %ld does not exist (the network has %zu nodes)", opt,
+                      (long)(*out)[i], nn);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return 1;
+        }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ progress, Ctrl-C */
+
+static volatile sig_atomic_t sigint_flag;
+static volatile sig_atomic_t sigint_hard;
+static struct sigaction sigint_old;
+static int sigint_installed;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (sigint_flag || sigint_hard) {
+        static const char msg[] = "\nmemnet: interrupted\n";
+        ssize_t w = write(2, msg, sizeof msg - 1);
+        /* stdout was flushed when the handler was installed and nothing is printed while a
+         * library call runs: close the JSON object so that what was printed stays valid */
+        if (json_open) w = write(1, "\n}\n", 3);
+        (void)w;
+        _exit(CLI_EXIT_INTERRUPTED);
+    }
+    sigint_flag = 1;
+}
+
+void cli_sigint_install(int hard)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigint_flag = 0;
+    sigint_hard = hard ? 1 : 0;
+    /* what was printed must survive an _exit: the commands print nothing while the
+     * uncancellable library call runs, so one flush here is enough */
+    fflush(stdout);
+    if (sigaction(SIGINT, &sa, sigint_installed ? NULL : &sigint_old) == 0) sigint_installed = 1;
+}
+
+void cli_sigint_restore(void)
+{
+    if (sigint_installed) sigaction(SIGINT, &sigint_old, NULL);
+    sigint_installed = 0;
+    sigint_hard = 0;
+}
+
+int cli_interrupted(void) { return sigint_flag != 0; }
+
+static int progress_on, progress_drawn, progress_last = -1;
+
+void cli_progress_enable(int on)
+{
+    progress_on = on && cli_stderr_is_tty();
+    progress_last = -1;
+}
+
+void cli_progress(const char *label, double fraction)
+{
+    if (!progress_on) return;
+    if (!(fraction >= 0)) fraction = 0;
+    if (fraction > 1) fraction = 1;
+    int permille = (int)(fraction * 1000);
+    if (permille == progress_last) return;
+    progress_last = permille;
+    int width = 40, full = (int)(fraction * width);
+    fprintf(stderr, "\r%s [", label);
+    for (int i = 0; i < width; i++) fputc(i < full ? '#' : '.', stderr);
+    fprintf(stderr, "] %5.1f%%", 100.0 * fraction);
+    fflush(stderr);
+    progress_drawn = 1;
+}
+
+void cli_progress_done(void)
+{
+    if (progress_drawn) fputc('\n', stderr);
+    progress_drawn = 0;
+    progress_last = -1;
 }

@@ -38,7 +38,8 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *text, unsigned l
 /* "3,5,7" or "3-7" ranges; *out malloc'ed, caller frees */
 int cli_parse_nodes(const char *cmd, const char *opt, const char *text, mn_index **out, size_t *n);
 
-/* Option matching: "--name VALUE" or "--name=VALUE". Returns the value (advancing *i) or NULL. */
+/* Option matching: "--name VALUE" or "--name=VALUE". Returns the value (advancing *i) or NULL
+ * (another option). "--name" as the last argument is a usage error: message, exit status 2. */
 const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
 /* Exact flag "--name". */
 int cli_flag(const char *arg, const char *name);
@@ -61,3 +62,92 @@ void cli_free_args(int argc, char **argv);
 int cli_stderr_is_tty(void);
 
 #endif
+
+/* ------------------------------------------------------------------ exit codes, invocation */
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_RUN 1
+#define CLI_EXIT_USAGE 2
+#define CLI_EXIT_INTERRUPTED 130
+
+/* Print "memnet <cmd>: <message>" to stderr; returns 2 (a usage error). */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The command line being run (after --config expansion; argv[0] is the command name). Set by
+ * the dispatcher; read by cli_write_provenance. */
+void cli_set_invocation(int argc, char **argv);
+
+/*
+ * Write the provenance header of an output file as `# key=value` comment lines:
+ * memnet_version, command (the full command line, config files expanded), then the lines of
+ * `fmt` (printf-style "key=value\n..." text: seed, parameters, ...; NULL for none), each
+ * prefixed with "# ". CSV readers of memnet outputs skip lines that start with '#'.
+ */
+void cli_write_provenance(FILE *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ------------------------------------------------------------------ key=value / JSON results */
+
+/*
+ * Results on stdout. In the default mode cli_out() prints exactly what printf would (lines
+ * "key=value"). With --json (handled by the dispatcher for every command) the same lines are
+ * collected into one JSON object printed on stdout: a value that is a number becomes a JSON
+ * number (nan/inf become null), a comma-separated list of numbers becomes an array, anything
+ * else a string. cli_out_str forces a string (file names, user text); cli_out_list forces an
+ * array (comma-separated names). cli_out_finish closes the object (the dispatcher calls it).
+ */
+void cli_set_json(int on);
+int cli_json(void);
+void cli_out(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void cli_out_str(const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void cli_out_list(const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void cli_out_finish(void);
+
+/* ------------------------------------------------------------------ node sets */
+
+/*
+ * Resolve a node-set argument the same way in every command: TEXT is a node-set name of the
+ * network (native files carry named sets, e.g. "left", "right", "ground") or a node list
+ * ("0,4,7", "10-20"); a name wins over a list. Every id is checked against the node count.
+ * *out malloc'ed (caller frees). Returns 0, or prints an error naming OPT and TEXT and
+ * returns 1.
+ */
+int cli_resolve_nodes(const char *cmd, const char *opt, const char *text, const mn_graph *g,
+                      mn_index **out, size_t *n);
+
+/* ------------------------------------------------------------------ progress, Ctrl-C */
+
+/*
+ * Ctrl-C: cli_sigint_install() installs a SIGINT handler that sets a flag (read with
+ * cli_interrupted()); a second Ctrl-C terminates at once. With hard != 0 the first Ctrl-C
+ * also ends the process ("interrupted" on stderr, a --json object closed, exit 130): for
+ * library calls that offer no cancellation; print nothing between install and restore. cli_sigint_restore() puts the
+ * previous handler back.
+ */
+void cli_sigint_install(int hard);
+void cli_sigint_restore(void);
+int cli_interrupted(void);
+
+/* A one-line progress bar on stderr, drawn only when stderr is a terminal and enabled. */
+void cli_progress_enable(int on);
+void cli_progress(const char *label, double fraction);
+void cli_progress_done(void);

@@ -237,11 +237,15 @@ static double median(double *v, size_t n) /* sorts v */
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* the run's inputs, written as '# key=value' provenance lines at the top of every output */
+static char prov[8192];
+
 static FILE *open_out(const char *prefix, const char *suffix, char *path, size_t cap)
 {
     snprintf(path, cap, "%s-%s", prefix, suffix);
     FILE *f = fopen(path, "w");
     if (!f) cli_error(CMD, "cannot write %s: %s", path, strerror(errno));
+    else cli_write_provenance(f, "%s", prov);
     return f;
 }
 
@@ -286,11 +290,13 @@ static void kv(FILE *sum, const char *key, const char *fmt, ...)
 static void kv(FILE *sum, const char *key, const char *fmt, ...)
 {
     va_list ap;
-    printf("%s=", key);
+    char val[4096];
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(val, sizeof val, fmt, ap);
     va_end(ap);
-    putchar('\n');
+    /* names and files are strings in --json even when they look like numbers */
+    if (!strcmp(fmt, "%s")) cli_out_str(key, "%s", val);
+    else cli_out("%s=%s\n", key, val);
     if (sum) {
         fprintf(sum, "%s=", key);
         va_start(ap, fmt);
@@ -491,12 +497,23 @@ int mn_cli_analyze(int argc, char **argv)
         work = NULL;
     }
 
+    snprintf(prov, sizeof prov,
+             "data=%s\ncolumn=%s\ntime_column=%s\nskip=%zu\nevents_file=%s\nevent_column=%s\n"
+             "threshold=%.17g\nthreshold_mode=%s\nthreshold_source=%s\ndirection=%s\nbins=%zu\n"
+             "bin_width=%.17g\nacf_bin_width=%.17g\nmax_lag=%zu\nwindow=%zu\nmin_tail=%zu\n"
+             "max_candidates=%zu\ndiscrete=%.17g\nbootstrap=%zu\ngof=%zu\nseed=%llu\n",
+             data ? data : "", have_series ? xname : "", tcolumn ? tcolumn : (row_time ? "(row number)" : "t"),
+             skip, events_path ? events_path : "", ecolumn, threshold,
+             relative ? "relative" : "absolute", thr_source,
+             dir == MN_EVENT_UP ? "up" : dir == MN_EVENT_DOWN ? "down" : "both", nbins, bin_width,
+             acf_bin_width, max_lag, window, min_tail, max_cand, discrete_step, bootstrap, gof, seed);
     snprintf(path, sizeof path, "%s-summary.txt", prefix);
     sum = fopen(path, "w");
     if (!sum) {
         cli_error(CMD, "--out-prefix %s: cannot write %s: %s", prefix, path, strerror(errno));
         goto done;
     }
+    cli_write_provenance(sum, "%s", prov);
     kv(sum, "memnet_version", "%s", mn_version_string());
     if (have_series) {
         kv(sum, "data", "%s", data);
@@ -665,7 +682,14 @@ int mn_cli_analyze(int argc, char **argv)
             goto done;
         }
     }
-    if ((st = mn_powerlaw_fit(pl, iei, ni)) != MN_OK) {
+    /* the fit (with --bootstrap/--gof: many refits) is the long part; the library has no
+     * progress or cancellation callback for it: Ctrl-C ends the process cleanly (exit 130)
+     * with the files written so far complete (each is closed before the fit) */
+    if (sum) fflush(sum);
+    cli_sigint_install(1);
+    st = mn_powerlaw_fit(pl, iei, ni);
+    cli_sigint_restore();
+    if (st != MN_OK) {
         cli_error(CMD, "inter-event intervals: %s (%s)", mn_context_last_error(ctx),
                   mn_status_name(st));
         goto done;

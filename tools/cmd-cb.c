@@ -9,6 +9,13 @@
 #define CB_HAVE_SIM 1
 /* The circuit as a generic network (generator mn_gen_cb, models strukov_cb + resistor) stepped
  * by the generic stepper (lib/sim, CVODE): mean final w of the memristors. */
+static int cb_progress(double t, double t_end, void *user)
+{
+    (void)user;
+    cli_progress("cb: w_sim", t_end > 0 ? t / t_end : 1.0);
+    return cli_interrupted(); /* nonzero stops the run: Ctrl-C */
+}
+
 static int cb_generic(mn_context *ctx, long n, double Ron, double Roff, double Rref, double Rint,
                       double alpha, double gamma, double S, const char *init,
                       unsigned long long seed, double t_end, double *w_mean)
@@ -51,16 +58,24 @@ static int cb_generic(mn_context *ctx, long n, double Ron, double Roff, double R
             goto done;
         }
     if ((st = mn_sim_new(&sim, net)) || (st = mn_sim_add_electrode_set(sim, "ground", NULL, NULL)) ||
-        (st = mn_sim_set_emf(sim, emf)) || (st = mn_sim_set_tolerances(sim, 1e-8, 1e-10))) {
+        (st = mn_sim_set_emf(sim, emf)) || (st = mn_sim_set_tolerances(sim, 1e-8, 1e-10)) ||
+        (st = mn_sim_set_progress_callback(sim, cb_progress, 1, NULL))) {
         rc = cli_fail("cb", ctx, st);
         goto done;
     }
     if (!strcmp(init, "random")) st = mn_sim_init_random(sim, 0, 0, 1, seed);
     else st = mn_sim_init_uniform(sim, 0, !strcmp(init, "off") ? 1.0 : 0.0);
     if (st || (st = mn_sim_run(sim, t_end))) {
-        rc = cli_fail("cb", ctx, st);
+        cli_progress_done();
+        if (st == MN_ERR_CANCELLED || cli_interrupted()) {
+            cli_error("cb", "interrupted at t = %.6g of %.6g: w_sim not computed", mn_sim_time(sim),
+                      t_end);
+            rc = CLI_EXIT_INTERRUPTED;
+        } else
+            rc = cli_fail("cb", ctx, st);
         goto done;
     }
+    cli_progress_done();
     const double *x = mn_sim_states(sim);
     const size_t *off = mn_network_state_offsets(net);
     double sum = 0;
@@ -83,7 +98,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: memnet cb --n N --Ron R --Roff R --Rref R --Rint R --alpha A --gamma G --S S\n"
-            "                 [--init random|on|off] [--seed K] [--t-end T] [--dt DT]\n"
+            "                 [--init random|on|off] [--seed K] [--t-end T] [--dt DT] [--quiet]\n"
             "\n"
             "The n-memristor circuit of Caravelli and Barucca (002 Fig. 1): critical voltage S_c\n"
             "(002 eq. 11), coefficients xi, chi, rho (eq. 10), homogeneous fixed point w_star\n"
@@ -100,10 +115,15 @@ static void usage(FILE *f)
             "  --seed K       seed for --init random (default 1)\n"
             "  --t-end T      integration time (default 50/|alpha|);  --dt DT  step (default 0.01/|alpha|)\n"
             "\n"
-            "Prints key=value lines: S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf, w_sim\n"
+            "  --quiet        no progress bar (drawn only when stderr is a terminal)\n"
+            "\n"
+            "Prints key=value lines (--json: one JSON object): every input (n, Ron, Roff, Rref,\n"
+            "Rint, alpha, gamma, S, init, seed, t_end, dt; seed matters only for --init random),\n"
+            "then S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf, w_sim\n"
             "(the mean final w of the circuit built by the generator and simulated by the\n"
             "generic network stepper, when this build has them), w_sim_eq34 (the same circuit\n"
-            "integrated from its closed-form equations of motion, 002 eq. 34), H_start, H_end.\n");
+            "integrated from its closed-form equations of motion, 002 eq. 34), H_start, H_end.\n"
+            "Ctrl-C stops the run: the values computed so far are printed, exit status 130.\n");
 }
 
 int mn_cli_cb(int argc, char **argv)
@@ -113,6 +133,7 @@ int mn_cli_cb(int argc, char **argv)
     double t_end = NAN, dt = NAN;
     const char *init = "off";
     unsigned long long seed = 1;
+    int quiet = 0;
     struct {
         const char *name;
         double *dst;
@@ -132,6 +153,10 @@ int mn_cli_cb(int argc, char **argv)
                 done = 1;
             }
         if (done) continue;
+        if (cli_flag(argv[i], "--quiet")) {
+            quiet = 1;
+            continue;
+        }
         if ((v = cli_opt_value(argc, argv, &i, "--n"))) {
             if (cli_parse_long("cb", "--n", v, &n)) return 2;
         } else if ((v = cli_opt_value(argc, argv, &i, "--init"))) {
@@ -180,38 +205,73 @@ int mn_cli_cb(int argc, char **argv)
     int have_fp = mn_meanfield_cb_fixed_point(cb, S, 1, &wp, &wm) == MN_OK;
     mn_meanfield_cb_rule16(cb, S, 0, 1, 1, NULL, &winf);
     mn_meanfield_cb_lyapunov(cb, w, NULL, S, &H0);
-    if ((st = mn_meanfield_cb_integrate(cb, w, NULL, S, t_end, dt, NULL))) {
-        rc = cli_fail("cb", ctx, st);
-        goto done;
+    /* every input first (provenance), then the closed forms, then the integrations: an
+     * interrupted run keeps what was computed */
+    cli_print_version_kv(stdout);
+    cli_out("n=%ld\nRon=%.17g\nRoff=%.17g\nRref=%.17g\nRint=%.17g\nalpha=%.17g\ngamma=%.17g\n",
+            n, Ron, Roff, Rref, Rint, alpha, gamma);
+    cli_out("S=%.17g\ninit=%s\nseed=%llu\nt_end=%.17g\ndt=%.17g\n", S, init, seed, t_end, dt);
+    cli_out("S_c=%.17g\n", mn_meanfield_cb_critical_voltage(cb));
+    cli_out("xi=%.17g\nchi=%.17g\nrho=%.17g\n", xi, chi, rho);
+    if (have_fp) cli_out("w_star=%.17g\n", wp);
+    else cli_out("w_star=nan\n");
+    cli_out("psi_mf=%.17g\n", mn_meanfield_cb_psi(cb, S));
+    cli_out("rule16_w_inf=%.17g\n", winf);
+    cli_out("susceptibility_t_end=%.17g\n", alpha > 0 ? mn_meanfield_cb_susceptibility(cb, t_end) : NAN);
+    fflush(stdout);
+    cli_progress_enable(!quiet);
+    cli_sigint_install(0);
+    /* 002 eq. 34 by RK4. The library has no progress or cancellation callback for it, so it
+     * is called on chunks of whole steps: eq. 34 is autonomous (S constant) and the library
+     * takes floor(t/dt + 1e-9) fixed steps, so the chunks give bit for bit the states of one
+     * call, with a progress bar and a Ctrl-C check between chunks. */
+    double steps_d = floor(t_end / dt + 1e-9);
+    if (!(steps_d >= 1) || steps_d > 1e9) { /* let the library name the bad value */
+        if ((st = mn_meanfield_cb_integrate(cb, w, NULL, S, t_end, dt, NULL))) {
+            rc = cli_fail("cb", ctx, st);
+            goto done;
+        }
+        steps_d = 0;
     }
-    mn_meanfield_cb_lyapunov(cb, w, NULL, S, &H1);
+    double done_steps = 0, chunk = fmax(1.0, floor(steps_d / 200));
+    while (done_steps < steps_d) {
+        double c = fmin(chunk, steps_d - done_steps);
+        if ((st = mn_meanfield_cb_integrate(cb, w, NULL, S, c * dt, dt, NULL))) {
+            cli_progress_done();
+            rc = cli_fail("cb", ctx, st);
+            goto done;
+        }
+        done_steps += c;
+        cli_progress("cb: eq. 34", done_steps / steps_d);
+        if (cli_interrupted()) break;
+    }
+    cli_progress_done();
     double mean = 0;
     for (long k = 0; k < n; k++) mean += w[k];
     mean /= (double)n;
-    cli_print_version_kv(stdout);
-    if (rng) printf("seed=%llu\n", seed);
-    printf("n=%ld\ninit=%s\nS=%.17g\n", n, init, S);
-    printf("S_c=%.17g\n", mn_meanfield_cb_critical_voltage(cb));
-    printf("xi=%.17g\nchi=%.17g\nrho=%.17g\n", xi, chi, rho);
-    if (have_fp) printf("w_star=%.17g\n", wp);
-    else printf("w_star=nan\n");
-    printf("psi_mf=%.17g\n", mn_meanfield_cb_psi(cb, S));
-    printf("rule16_w_inf=%.17g\n", winf);
-    printf("susceptibility_t_end=%.17g\n", alpha > 0 ? mn_meanfield_cb_susceptibility(cb, t_end) : NAN);
-    printf("t_end=%.17g\ndt=%.17g\n", t_end, dt);
+    if (cli_interrupted()) { /* what was computed: the mean state at the time reached */
+        cli_out("t_interrupted=%.17g\nw_mean_at_interrupt=%.17g\n", done_steps * dt, mean);
+        cli_error("cb", "interrupted at t = %g of %g: w_sim_eq34 and w_sim not computed",
+                  done_steps * dt, t_end);
+        rc = CLI_EXIT_INTERRUPTED;
+        goto done;
+    }
+    mn_meanfield_cb_lyapunov(cb, w, NULL, S, &H1);
+    cli_out("w_sim_eq34=%.17g\n", mean);
+    cli_out("H_start=%.17g\nH_end=%.17g\n", H0, H1);
+    fflush(stdout);
 #ifdef CB_HAVE_SIM
     double wg = NAN;
-    if (cb_generic(ctx, n, Ron, Roff, Rref, Rint, alpha, gamma, S, init, seed, t_end, &wg))
+    if ((rc = cb_generic(ctx, n, Ron, Roff, Rref, Rint, alpha, gamma, S, init, seed, t_end, &wg)))
         goto done;
-    printf("w_sim=%.17g\n", wg);
+    cli_out("w_sim=%.17g\n", wg);
 #else
     fprintf(stderr, "memnet cb: w_sim omitted: this build has no generic network stepper "
                     "(lib/sim); w_sim_eq34 integrates 002 eq. 34 directly\n");
 #endif
-    printf("w_sim_eq34=%.17g\n", mean);
-    printf("H_start=%.17g\nH_end=%.17g\n", H0, H1);
     rc = 0;
 done:
+    cli_sigint_restore();
     free(w);
     mn_rng_free(rng);
     mn_meanfield_cb_free(cb);

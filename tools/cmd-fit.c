@@ -30,8 +30,12 @@ static void usage(FILE *f)
             "  --predict FILE    a protocol (columns t, V) to predict with the fitted model\n"
             "  --predict-out F   where the prediction goes (default prediction.csv)\n"
             "\n"
-            "Prints key=value lines: each fitted NAME=value and NAME_sigma=, g0, rms, chi2, dof,\n"
-            "nfev.\n");
+            "Prints key=value lines (--json: one JSON object): each fitted NAME=value and\n"
+            "NAME_sigma=, every model parameter as param.NAME=, g0, rms, chi2, dof, nfev. The CSV\n"
+            "files start with '# key=value' provenance lines (version, command line, data, model,\n"
+            "fitted parameters); lines starting with '#' in FILE.csv are skipped. --param is an\n"
+            "alias of --set. Ctrl-C during the fit ends the run (exit 130); the library offers no\n"
+            "cancellation inside the fit, so nothing partial is written.\n");
 }
 
 /* read columns named in want[] from a CSV; returns 0 ok */
@@ -104,6 +108,21 @@ static int read_csv(const char *path, const char *const *want, int nw, int need,
     return 0;
 }
 
+/* provenance of the CSVs: inputs, then every model parameter as fitted */
+static void write_prov(FILE *f, const char *data, const char *mname, const char *fitlist,
+                       int relative, const mn_meanfield_model *m, double g0, const char *pred)
+{
+    cli_write_provenance(f, "data=%s\nmodel=%s\nfit=%s\nresiduals=%s\ng0=%.17g\n", data, mname,
+                         fitlist, relative ? "relative" : "absolute", g0);
+    if (pred) fprintf(f, "# predict=%s\n", pred);
+    for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
+        double val;
+        const char *nm = mn_meanfield_model_param_name(m, k);
+        mn_meanfield_model_get(m, nm, &val);
+        fprintf(f, "# param.%s=%.17g\n", nm, val);
+    }
+}
+
 int mn_cli_fit(int argc, char **argv)
 {
     const char *data = NULL, *mname = NULL, *fitlist = NULL, *out = "fit.csv", *pred = NULL,
@@ -121,7 +140,8 @@ int mn_cli_fit(int argc, char **argv)
         else if ((v = cli_opt_value(argc, argv, &i, "--out"))) out = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--predict"))) pred = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--predict-out"))) pred_out = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "--set"))) {
+        else if ((v = cli_opt_value(argc, argv, &i, "--set")) ||
+                 (v = cli_opt_value(argc, argv, &i, "--param"))) { /* --param: alias */
             if (nsets == 64) return cli_error("fit", "too many --set options"), 2;
             sets[nsets++] = v;
         } else if (cli_flag(argv[i], "--relative")) relative = 1;
@@ -184,35 +204,40 @@ int mn_cli_fit(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    /* the fit (Levenberg-Marquardt over ODE integrations) is the long part; the library has no
+     * progress or cancellation callback for it: Ctrl-C ends the process cleanly (exit 130) */
+    cli_sigint_install(1);
     st = mn_meanfield_fit_run(&fr, m, cols[0], cols[1], cols[2], n, names, nf, relative);
+    cli_sigint_restore();
     if (st) {
         rc = cli_fail("fit", ctx, st);
         goto done;
     }
     cli_print_version_kv(stdout);
-    printf("model=%s\nsamples=%zu\nresiduals=%s\n", mname, n, relative ? "relative" : "absolute");
+    cli_out("model=%s\nsamples=%zu\nresiduals=%s\n", mname, n, relative ? "relative" : "absolute");
     for (size_t k = 0; k < nf; k++) {
         const char *nm;
         double val, sd;
         mn_meanfield_fit_param(fr, k, &nm, &val, &sd);
-        printf("%s=%.10g\n%s_sigma=%.3g\n", nm, val, nm, sd);
+        cli_out("%s=%.10g\n%s_sigma=%.3g\n", nm, val, nm, sd);
     }
     for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
         double val;
         const char *nm = mn_meanfield_model_param_name(m, k);
         mn_meanfield_model_get(m, nm, &val);
-        printf("param.%s=%.10g\n", nm, val);
+        cli_out("param.%s=%.10g\n", nm, val);
     }
     double rms, chi2, g0;
     size_t dof, nfev;
     mn_meanfield_fit_stats(fr, &rms, &chi2, &dof, &nfev, &g0);
-    printf("g0=%.10g\nrms=%.6g\nchi2=%.6g\ndof=%zu\nnfev=%zu\n", g0, rms, chi2, dof, nfev);
+    cli_out("g0=%.10g\nrms=%.6g\nchi2=%.6g\ndof=%zu\nnfev=%zu\n", g0, rms, chi2, dof, nfev);
     FILE *f = fopen(out, "w");
     if (!f) {
         cli_error("fit", "--out: cannot write \"%s\"", out);
         goto done;
     }
     const double *cur = mn_meanfield_fit_curve(fr), *res = mn_meanfield_fit_residuals(fr);
+    write_prov(f, data, mname, fitlist ? fitlist : deflist, relative, m, g0, NULL);
     fprintf(f, "t,V,G,G_fit,residual\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%.17g,%.17g,%.17g,%.17g,%.17g\n", cols[0][i], cols[1][i], cols[2][i], cur[i],
@@ -221,7 +246,7 @@ int mn_cli_fit(int argc, char **argv)
         cli_error("fit", "--out: error writing \"%s\"", out);
         goto done;
     }
-    printf("curve_file=%s\n", out);
+    cli_out_str("curve_file", "%s", out);
     if (pred) {
         size_t np;
         const char *pw[2] = { "t", "V" };
@@ -240,13 +265,14 @@ int mn_cli_fit(int argc, char **argv)
             cli_error("fit", "--predict-out: cannot write \"%s\"", pred_out);
             goto done;
         }
+        write_prov(f, data, mname, fitlist ? fitlist : deflist, relative, m, g0, pred);
         fprintf(f, "t,V,G_pred\n");
         for (size_t i = 0; i < np; i++) fprintf(f, "%.17g,%.17g,%.17g\n", pc[0][i], pc[1][i], Gp[i]);
         if (fclose(f)) {
             cli_error("fit", "--predict-out: error writing \"%s\"", pred_out);
             goto done;
         }
-        printf("prediction_file=%s\n", pred_out);
+        cli_out_str("prediction_file", "%s", pred_out);
     }
     rc = 0;
 done:

@@ -2,6 +2,7 @@
  * Caravelli-Barucca circuit), write it as an edge list and a native file, print a summary. */
 #include "cli.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,80 @@ static int add_electrode(mn_gen *gen, mn_context *ctx, const char *spec)
 
 static void print_ids(const char *key, const mn_index *ids, size_t n)
 {
-    printf("%s=", key);
-    for (size_t i = 0; i < n; i++) printf(i ? ",%ld" : "%ld", (long)ids[i]);
-    printf("\n");
+    /* one list, so that --json makes it an array even with one element */
+    size_t cap = 24 * n + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) return;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ",%ld" : "%ld", (long)ids[i]);
+    cli_out_list(key, "%s", buf);
+    free(buf);
+}
+
+/* every generator option, resolved (defaults included), as key=value lines */
+static char *gen_params(const mn_gen *gen, const char *kind_name)
+{
+    static const char *const names[] = { "seed", "width", "height", "wires", "density", "length",
+        "length_sd", "length_dist", "orientation", "angle", "angle_sd", "junction_gap",
+        "multinode", "wire_resistance", "keep", "pad_width", "coverage", "gap_cutoff",
+        "resolution", "lattice", "nx", "ny", "spacing", "cb_n", "r_int", "r_ref", "source" };
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return NULL;
+    fprintf(f, "generator=%s\n", kind_name);
+    for (int o = 0; o < (int)(sizeof names / sizeof names[0]); o++) {
+        int64_t iv;
+        double rv;
+        if (mn_gen_get_int(gen, (mn_gen_option)o, &iv) == MN_OK)
+            fprintf(f, "gen.%s=%lld\n", names[o], (long long)iv);
+        else if (mn_gen_get_real(gen, (mn_gen_option)o, &rv) == MN_OK)
+            fprintf(f, "gen.%s=%.17g\n", names[o], rv);
+    }
+    fclose(f);
+    return text;
+}
+
+/* put the provenance comment lines into a file the library wrote: at the top, or after the
+ * first line (the native file's "memnet-network 1" stays first; its reader skips comments) */
+static int add_provenance(const char *path, const char *params, int after_first_line)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 8);
+    if (!tmp) return cli_error(CMD, "out of memory");
+    snprintf(tmp, pl + 8, "%s.tmp~", path);
+    FILE *in = fopen(path, "r"), *out = in ? fopen(tmp, "w") : NULL;
+    int rc = 0;
+    if (!in || !out) {
+        rc = cli_error(CMD, "cannot rewrite %s: %s", path, strerror(errno));
+        goto done;
+    }
+    int c;
+    if (after_first_line) {
+        while ((c = getc(in)) != EOF) {
+            putc(c, out);
+            if (c == '\n') break;
+        }
+    }
+    cli_write_provenance(out, "%s", params);
+    char buf[1 << 16];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, k, out) != k) break;
+    if (ferror(in) || fclose(out) != 0) {
+        out = NULL;
+        rc = cli_error(CMD, "error rewriting %s", path);
+        goto done;
+    }
+    out = NULL;
+    if (rename(tmp, path) != 0) rc = cli_error(CMD, "cannot rename %s: %s", tmp, strerror(errno));
+done:
+    if (in) fclose(in);
+    if (out) fclose(out);
+    if (rc) remove(tmp);
+    free(tmp);
+    return rc;
 }
 
 static int write_wires(const char *path, const mn_gen *gen)
@@ -179,6 +251,9 @@ static int write_wires(const char *path, const mn_gen *gen)
     const double *x0, *y0, *x1, *y1;
     size_t n = mn_gen_wires(gen, &x0, &y0, &x1, &y1), nm;
     const mn_index *map = mn_gen_node_map(gen, &nm);
+    char *params = gen_params(gen, "nanowire");
+    cli_write_provenance(f, "%s", params ? params : "");
+    free(params);
     fprintf(f, "wire,x0,y0,x1,y1,node\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%zu,%.17g,%.17g,%.17g,%.17g,%ld\n", i, x0[i], y0[i], x1[i], y1[i],
@@ -193,6 +268,9 @@ static int write_particles(const char *path, const mn_gen *gen)
     const double *x, *y;
     const mn_index *node;
     size_t n = mn_gen_particles(gen, &x, &y, &node);
+    char *params = gen_params(gen, "nanoparticle");
+    cli_write_provenance(f, "%s", params ? params : "");
+    free(params);
     fprintf(f, "particle,x,y,node\n");
     for (size_t i = 0; i < n; i++) fprintf(f, "%zu,%.17g,%.17g,%ld\n", i, x[i], y[i], (long)node[i]);
     return fclose(f) ? cli_error(CMD, "error writing %s", path) : 0;
@@ -426,16 +504,23 @@ int mn_cli_generate(int argc, char **argv)
         cli_fail(CMD, ctx, st);
         goto done;
     }
+    {
+        char *params = gen_params(gen, kind_name);
+        int bad = !params || add_provenance(out, params, 0) || add_provenance(native, params, 1);
+        if (!params) cli_error(CMD, "out of memory");
+        free(params);
+        if (bad) goto done;
+    }
     if (wires_out && kind == 0 && write_wires(wires_out, gen)) goto done;
     if (particles_out && kind == 1 && write_particles(particles_out, gen)) goto done;
 
     size_t nn = mn_graph_node_count(g), m = mn_graph_edge_count(g);
     int64_t seed;
     mn_gen_get_int(gen, MN_GEN_SEED, &seed);
-    printf("generator=%s\n", kind_name);
-    printf("nodes=%zu\n", nn);
-    printf("edges=%zu\n", m);
-    printf("mean_degree=%.6f\n", nn ? 2.0 * (double)m / (double)nn : 0.0);
+    cli_out("generator=%s\n", kind_name);
+    cli_out("nodes=%zu\n", nn);
+    cli_out("edges=%zu\n", m);
+    cli_out("mean_degree=%.6f\n", nn ? 2.0 * (double)m / (double)nn : 0.0);
     if (kind == 3) {
         size_t nmem;
         mn_gen_memristor_edges(gen, &nmem);
@@ -445,9 +530,9 @@ int mn_cli_generate(int argc, char **argv)
             cli_fail(CMD, ctx, st);
             goto done;
         }
-        printf("spanning=%d\n", nc == 1);
-        printf("memristors=%zu\n", nmem);
-        printf("ground=0\n");
+        cli_out("spanning=%d\n", nc == 1);
+        cli_out("memristors=%zu\n", nmem);
+        cli_out("ground=0\n");
     } else {
         /* source and drain: the first two node sets (left and right by default) */
         size_t ns = mn_graph_node_set_count(g);
@@ -460,9 +545,9 @@ int mn_cli_generate(int argc, char **argv)
             cli_fail(CMD, ctx, st);
             goto done;
         }
-        printf("spanning=%d\n", conn);
-        if (ns >= 1) printf("source_electrode=%s\n", mn_graph_node_set_name(g, 0));
-        if (ns >= 2) printf("drain_electrode=%s\n", mn_graph_node_set_name(g, 1));
+        cli_out("spanning=%d\n", conn);
+        if (ns >= 1) cli_out("source_electrode=%s\n", mn_graph_node_set_name(g, 0));
+        if (ns >= 2) cli_out("drain_electrode=%s\n", mn_graph_node_set_name(g, 1));
         print_ids("source", a, na);
         print_ids("drain", b, nb);
         for (size_t k = 2; k < ns; k++) {
@@ -475,22 +560,22 @@ int mn_cli_generate(int argc, char **argv)
         }
     }
     if (kind == 0) {
-        printf("wires=%zu\n", mn_gen_wires(gen, NULL, NULL, NULL, NULL));
+        cli_out("wires=%zu\n", mn_gen_wires(gen, NULL, NULL, NULL, NULL));
         size_t nmem;
         mn_gen_memristor_edges(gen, &nmem);
-        printf("junctions=%zu\n", nmem);
+        cli_out("junctions=%zu\n", nmem);
     }
     if (kind == 1) {
         size_t nm;
         mn_gen_node_map(gen, &nm);
-        printf("coverage=%.6f\n", mn_gen_coverage(gen));
-        printf("particles=%zu\n", mn_gen_particles(gen, NULL, NULL, NULL));
-        printf("groups=%zu\n", nm);
-        if (tunnel_column) printf("conductance_column=1\nalpha=%.17g\nbeta=%.17g\n", alpha, beta);
+        cli_out("coverage=%.6f\n", mn_gen_coverage(gen));
+        cli_out("particles=%zu\n", mn_gen_particles(gen, NULL, NULL, NULL));
+        cli_out("groups=%zu\n", nm);
+        if (tunnel_column) cli_out("conductance_column=1\nalpha=%.17g\nbeta=%.17g\n", alpha, beta);
     }
-    printf("seed=%llu\n", (unsigned long long)seed);
-    printf("edgelist=%s\n", out);
-    printf("native=%s\n", native);
+    cli_out("seed=%llu\n", (unsigned long long)seed);
+    cli_out_str("edgelist", "%s", out);
+    cli_out_str("native", "%s", native);
     cli_print_version_kv(stdout);
     rc = 0;
 done:

@@ -31,28 +31,17 @@ static void usage(FILE *f)
             "  --junction MODEL   also print the effective one-junction model of this network\n"
             "                     for junctions of MODEL (miranda, hillock, strukov_hp), as\n"
             "                     eff.<parameter>= lines (001 B17-B23, C53-C65; 000 eq. 15)\n"
-            "  --param NAME=VALUE a parameter of the junction model (repeatable)\n"
+            "  --set NAME=VALUE   a parameter of the junction model (repeatable; --param is an\n"
+            "                     alias)\n"
             "  --gap D            junction gap for hillock (default: mean edge length, else 1)\n"
             "  --drive MODE       voltage (default) or current (the current-limited source of\n"
             "                     000/001, with --G-source G, the source's series conductance)\n"
             "\n"
             "Prints key=value lines: Omega_N1, trace_Omega, trace_Omega2, Omega_mean, g_mean\n"
-            "(and g_mean_err, probes for --estimate), G_eff, G_eff_mf, outside_edges.\n");
-}
-
-/* node list or node-set name */
-static int parse_set(const char *opt, const char *text, mn_graph *g, mn_index **ids, size_t *n)
-{
-    const mn_index *set;
-    size_t k;
-    if (mn_graph_node_set(g, text, &set, &k) == MN_OK) {
-        *ids = malloc(sizeof(mn_index) * (k ? k : 1));
-        if (!*ids) return cli_error("meanfield", "out of memory");
-        memcpy(*ids, set, sizeof(mn_index) * k);
-        *n = k;
-        return 0;
-    }
-    return cli_parse_nodes("meanfield", opt, text, ids, n);
+            "(and g_mean_err, probes for --estimate), G_eff, G_eff_mf, outside_edges; --json\n"
+            "prints them as one JSON object. --diag-out starts with '# key=value' provenance\n"
+            "lines. Ctrl-C during the projector computation ends the run (exit 130) with what\n"
+            "was printed; the library offers no cancellation inside it.\n");
 }
 
 int mn_cli_meanfield(int argc, char **argv)
@@ -87,8 +76,9 @@ int mn_cli_meanfield(int argc, char **argv)
         } else if ((v = cli_opt_value(argc, argv, &i, "--seed"))) {
             if (cli_parse_u64("meanfield", "--seed", v, &seed)) return 2;
         } else if ((v = cli_opt_value(argc, argv, &i, "--junction"))) junction = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "--param"))) {
-            if (nparams == 64) return cli_error("meanfield", "too many --param options"), 2;
+        else if ((v = cli_opt_value(argc, argv, &i, "--set")) ||
+                 (v = cli_opt_value(argc, argv, &i, "--param"))) { /* --param: old name */
+            if (nparams == 64) return cli_error("meanfield", "too many --set options"), 2;
             params[nparams++] = v;
         } else if ((v = cli_opt_value(argc, argv, &i, "--gap"))) {
             if (cli_parse_double("meanfield", "--gap", v, &gap)) return 2;
@@ -119,7 +109,8 @@ int mn_cli_meanfield(int argc, char **argv)
         rc = cli_fail("meanfield", ctx, st);
         goto done;
     }
-    if (parse_set("--source", srcs, g, &src, &ns) || parse_set("--drain", dsts, g, &dst, &nd)) {
+    if (cli_resolve_nodes("meanfield", "--source", srcs, g, &src, &ns) ||
+        cli_resolve_nodes("meanfield", "--drain", dsts, g, &dst, &nd)) {
         rc = 2;
         goto done;
     }
@@ -156,7 +147,11 @@ int mn_cli_meanfield(int argc, char **argv)
             goto done;
         }
     }
+    /* the projector (selected inversion or random projections) is the long part; the library
+     * has no progress or cancellation callback for it: Ctrl-C ends the process cleanly */
+    cli_sigint_install(1);
     st = mn_meanfield_projector_new(&p, g, src, ns, dst, nd, method, tol, seed);
+    cli_sigint_restore();
     if (st != MN_OK) {
         rc = cli_fail("meanfield", ctx, st);
         goto done;
@@ -169,20 +164,20 @@ int mn_cli_meanfield(int argc, char **argv)
         goto done;
     }
     cli_print_version_kv(stdout);
-    printf("nodes=%zu\nedges=%zu\noutside_edges=%zu\n", mn_graph_node_count(g), m,
+    cli_out("nodes=%zu\nedges=%zu\noutside_edges=%zu\n", mn_graph_node_count(g), m,
            mn_meanfield_projector_outside_count(p));
-    printf("diag_method=%s\n", method == MN_MEANFIELD_DIAG_RANDOM ? "random-projections" : "exact");
+    cli_out("diag_method=%s\n", method == MN_MEANFIELD_DIAG_RANDOM ? "random-projections" : "exact");
     if (method == MN_MEANFIELD_DIAG_RANDOM)
-        printf("seed=%llu\nprobes=%zu\n", seed, mn_meanfield_projector_probes(p));
-    printf("Omega_N1=%.17g\n", mn_meanfield_projector_omega_n1(p));
-    printf("trace_Omega=%.17g\n", mn_meanfield_projector_trace(p));
-    printf("trace_Omega2=%.17g\n", mn_meanfield_projector_trace2(p));
-    printf("Omega_mean=%.17g\n", mn_meanfield_projector_omega_mean(p));
-    printf("chi=%.17g\n", chi);
-    printf("g_mean=%.17g\n", gm);
-    if (method == MN_MEANFIELD_DIAG_RANDOM) printf("g_mean_err=%.3g\n", gerr);
-    printf("G_eff=%.17g\n", Gex);
-    printf("G_eff_mf=%.17g\n", Gmf);
+        cli_out("seed=%llu\nprobes=%zu\n", seed, mn_meanfield_projector_probes(p));
+    cli_out("Omega_N1=%.17g\n", mn_meanfield_projector_omega_n1(p));
+    cli_out("trace_Omega=%.17g\n", mn_meanfield_projector_trace(p));
+    cli_out("trace_Omega2=%.17g\n", mn_meanfield_projector_trace2(p));
+    cli_out("Omega_mean=%.17g\n", mn_meanfield_projector_omega_mean(p));
+    cli_out("chi=%.17g\n", chi);
+    cli_out("g_mean=%.17g\n", gm);
+    if (method == MN_MEANFIELD_DIAG_RANDOM) cli_out("g_mean_err=%.3g\n", gerr);
+    cli_out("G_eff=%.17g\n", Gex);
+    cli_out("G_eff_mf=%.17g\n", Gmf);
     if (junction) {
         mn_model *jm = NULL;
         mn_meanfield_model *em = NULL;
@@ -195,7 +190,7 @@ int mn_cli_meanfield(int argc, char **argv)
             char name[64];
             if (!eq || eq == params[k] || (size_t)(eq - params[k]) >= sizeof name) {
                 mn_model_free(jm);
-                cli_error("meanfield", "--param \"%s\": expected NAME=VALUE", params[k]);
+                cli_error("meanfield", "--set \"%s\": expected NAME=VALUE", params[k]);
                 rc = 2;
                 goto done;
             }
@@ -230,12 +225,12 @@ int mn_cli_meanfield(int argc, char **argv)
             rc = cli_fail("meanfield", ctx, st);
             goto done;
         }
-        printf("eff.model=%s\n", mn_meanfield_model_name(em));
+        cli_out("eff.model=%s\n", mn_meanfield_model_name(em));
         for (size_t k = 0; k < mn_meanfield_model_param_count(em); k++) {
             double val;
             const char *nm = mn_meanfield_model_param_name(em, k);
             mn_meanfield_model_get(em, nm, &val);
-            printf("eff.%s=%.17g\n", nm, val);
+            cli_out("eff.%s=%.17g\n", nm, val);
         }
         mn_meanfield_model_free(em);
     }
@@ -247,6 +242,11 @@ int mn_cli_meanfield(int argc, char **argv)
         }
         const double *ov = mn_meanfield_projector_omega_vec(p), *dg = mn_meanfield_projector_diag(p),
                      *de = mn_meanfield_projector_diag_error(p);
+        cli_write_provenance(f, "network=%s\nsource=%s\ndrain=%s\nstate=%s\ninit=%.17g\nchi=%.17g\n"
+                                "diag_method=%s\ntolerance=%.17g\nseed=%llu\n",
+                             net, srcs, dsts, state ? state : "(uniform)", init, chi,
+                             method == MN_MEANFIELD_DIAG_RANDOM ? "random-projections" : "exact",
+                             tol, seed);
         fprintf(f, "edge,Omega_vec,Omega_diag,Omega_diag_err\n");
         for (size_t e = 0; e < m; e++) fprintf(f, "%zu,%.17g,%.17g,%.3g\n", e, ov[e], dg[e], de[e]);
         if (fclose(f)) {

@@ -80,36 +80,54 @@ static const char *kind_name(int k)
     return k == MN_PARAM_INT ? "int" : k == MN_PARAM_CHOICE ? "choice" : "real";
 }
 
-/* key=value lines: MODEL.key=value and MODEL.PARAM.key=value */
+/* key=value lines: MODEL.key=value and MODEL.PARAM.key=value (lists are arrays in --json) */
+static void out_list(const char *key, const char *const *items, size_t n)
+{
+    char buf[2048];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? "," : "",
+                                items[i] ? items[i] : "?");
+    cli_out_list(key, "%s", buf);
+}
+
 static void print_model_kv(const mn_model_ops *o)
 {
     const char *n = o->name;
-    printf("%s.description=%s\n", n, o->description ? o->description : "");
-    printf("%s.states=", n);
-    for (size_t s = 0; s < o->n_states; s++)
-        printf("%s%s", s ? "," : "", o->state_names && o->state_names[s] ? o->state_names[s] : "?");
-    printf("\n%s.needs_length=%d\n", n, (o->flags & MN_MODEL_NEEDS_LENGTH) ? 1 : 0);
-    printf("%s.events=%zu\n", n, (o->flags & MN_MODEL_HAS_EVENTS) ? o->n_events : (size_t)0);
-    printf("%s.exact_step=%d\n", n, o->exact_step ? 1 : 0);
-    printf("%s.params=", n);
-    for (size_t p = 0; p < o->n_params; p++) printf("%s%s", p ? "," : "", o->params[p].name);
-    printf("\n");
+    char key[256];
+    const char *items[128];
+    size_t k;
+    snprintf(key, sizeof key, "%s.description", n);
+    cli_out_str(key, "%s", o->description ? o->description : "");
+    for (k = 0; k < o->n_states && k < 128; k++)
+        items[k] = o->state_names ? o->state_names[k] : NULL;
+    snprintf(key, sizeof key, "%s.states", n);
+    out_list(key, items, k);
+    cli_out("%s.needs_length=%d\n", n, (o->flags & MN_MODEL_NEEDS_LENGTH) ? 1 : 0);
+    cli_out("%s.events=%zu\n", n, (o->flags & MN_MODEL_HAS_EVENTS) ? o->n_events : (size_t)0);
+    cli_out("%s.exact_step=%d\n", n, o->exact_step ? 1 : 0);
+    for (k = 0; k < o->n_params && k < 128; k++) items[k] = o->params[k].name;
+    snprintf(key, sizeof key, "%s.params", n);
+    out_list(key, items, k);
     for (size_t p = 0; p < o->n_params; p++) {
         const mn_param_info *q = &o->params[p];
-        printf("%s.%s.kind=%s\n", n, q->name, kind_name(q->kind));
-        printf("%s.%s.unit=%s\n", n, q->name, q->unit ? q->unit : "");
+        cli_out("%s.%s.kind=%s\n", n, q->name, kind_name(q->kind));
+        snprintf(key, sizeof key, "%s.%s.unit", n, q->name);
+        cli_out_str(key, "%s", q->unit ? q->unit : "");
         if (q->kind == MN_PARAM_CHOICE) {
-            printf("%s.%s.default=%s\n", n, q->name, q->choices[(int)q->default_value]);
-            printf("%s.%s.choices=", n, q->name);
-            for (size_t c = 0; q->choices[c]; c++) printf("%s%s", c ? "," : "", q->choices[c]);
-            printf("\n");
+            cli_out("%s.%s.default=%s\n", n, q->name, q->choices[(int)q->default_value]);
+            for (k = 0; q->choices[k] && k < 128; k++) items[k] = q->choices[k];
+            snprintf(key, sizeof key, "%s.%s.choices", n, q->name);
+            out_list(key, items, k);
         } else {
             char b[40];
-            printf("%s.%s.default=%s\n", n, q->name, num(b, sizeof b, q->default_value));
-            printf("%s.%s.min=%s\n", n, q->name, num(b, sizeof b, q->min_value));
-            printf("%s.%s.max=%s\n", n, q->name, num(b, sizeof b, q->max_value));
+            cli_out("%s.%s.default=%s\n", n, q->name, num(b, sizeof b, q->default_value));
+            cli_out("%s.%s.min=%s\n", n, q->name, num(b, sizeof b, q->min_value));
+            cli_out("%s.%s.max=%s\n", n, q->name, num(b, sizeof b, q->max_value));
         }
-        printf("%s.%s.description=%s\n", n, q->name, q->description ? q->description : "");
+        snprintf(key, sizeof key, "%s.%s.description", n, q->name);
+        cli_out_str(key, "%s", q->description ? q->description : "");
     }
 }
 
@@ -139,7 +157,7 @@ int mn_cli_models(int argc, char **argv)
             for (size_t k = 0; k < mn_model_builtin_count(); k++)
                 fprintf(stderr, " %s", mn_model_builtin(k)->name);
             fprintf(stderr, "\n");
-            return 1;
+            return 2;
         }
     }
     /* the selected models: those named, or all */
@@ -150,6 +168,7 @@ int mn_cli_models(int argc, char **argv)
         if (argv[i][0] != '-') sel[nsel++] = mn_model_find(argv[i]);
     if (!nsel)
         for (size_t k = 0; k < nb && nsel < 64; k++) sel[nsel++] = mn_model_builtin(k);
+    if (cli_json()) names_only = table = 0; /* --json: the key=value form as one object */
     if (names_only) {
         for (size_t k = 0; k < nsel; k++) printf("%s\n", sel[k]->name);
         return 0;
@@ -162,9 +181,11 @@ int mn_cli_models(int argc, char **argv)
         return 0;
     }
     cli_print_version_kv(stdout);
-    printf("models=");
-    for (size_t k = 0; k < nsel; k++) printf("%s%s", k ? "," : "", sel[k]->name);
-    printf("\n");
+    {
+        const char *names[64] = { 0 };
+        for (size_t k = 0; k < nsel; k++) names[k] = sel[k]->name;
+        out_list("models", names, nsel);
+    }
     for (size_t k = 0; k < nsel; k++) print_model_kv(sel[k]);
     return 0;
 }

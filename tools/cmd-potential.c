@@ -28,7 +28,10 @@ static void usage(FILE *f)
             "  --equilibria-out F   columns v,g_eq,stability,G_eq (default equilibria.csv)\n"
             "  --sweep-out FILE     columns v,g_up,G_up,g_down,G_down (default sweep.csv)\n"
             "\n"
-            "Prints key=value lines: order (continuous|first-order), v_threshold, v_fold1, v_fold2.\n");
+            "Prints key=value lines (--json: one JSON object): the model and its parameters,\n"
+            "order (continuous|first-order), v_threshold, v_fold1, v_fold2 and the file names.\n"
+            "The CSV files start with '# key=value' provenance lines (version, command line,\n"
+            "model parameters). --param NAME=VALUE is an alias of --set.\n");
 }
 
 int mn_cli_potential(int argc, char **argv)
@@ -56,7 +59,8 @@ int mn_cli_potential(int argc, char **argv)
             if (cli_parse_long("potential", "--steps", v, &steps)) return 2;
         } else if ((v = cli_opt_value(argc, argv, &i, "--points"))) {
             if (cli_parse_long("potential", "--points", v, &points)) return 2;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--set"))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--set")) ||
+                   (v = cli_opt_value(argc, argv, &i, "--param"))) { /* --param: alias */
             if (nsets == 64) return cli_error("potential", "too many --set options"), 2;
             sets[nsets++] = v;
         } else
@@ -120,6 +124,17 @@ int mn_cli_potential(int argc, char **argv)
         cli_error("potential", "cannot write \"%s\"", !fo ? out : !fe ? eq_out : sw_out);
         goto done;
     }
+    FILE *const outs[3] = { fo, fe, fs };
+    for (int k = 0; k < 3; k++) {
+        cli_write_provenance(outs[k], "model=%s\nv_min=%.17g\nv_max=%.17g\nsteps=%ld\npoints=%ld\n",
+                             mname, vmin, vmax, steps, points);
+        for (size_t q = 0; q < mn_meanfield_model_param_count(m); q++) {
+            double val;
+            const char *nm = mn_meanfield_model_param_name(m, q);
+            mn_meanfield_model_get(m, nm, &val);
+            fprintf(outs[k], "# param.%s=%.17g\n", nm, val);
+        }
+    }
     fprintf(fo, "v,g,V\n");
     fprintf(fe, "v,g_eq,stability,G_eq\n");
     static const char *const stab[] = { "stable", "unstable", "marginal" };
@@ -161,16 +176,18 @@ int mn_cli_potential(int argc, char **argv)
         goto done;
     }
     cli_print_version_kv(stdout);
-    printf("model=%s\n", mname);
+    cli_out("model=%s\n", mname);
     for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
         double val;
         const char *nm = mn_meanfield_model_param_name(m, k);
         mn_meanfield_model_get(m, nm, &val);
-        printf("param.%s=%.10g\n", nm, val);
+        cli_out("param.%s=%.10g\n", nm, val);
     }
-    printf("order=%s\n", order == MN_MEANFIELD_CONTINUOUS ? "continuous" : "first-order");
-    printf("v_threshold=%.10g\nv_fold1=%.10g\nv_fold2=%.10g\n", vth, f1, f2);
-    printf("potential_file=%s\nequilibria_file=%s\nsweep_file=%s\n", out, eq_out, sw_out);
+    cli_out("order=%s\n", order == MN_MEANFIELD_CONTINUOUS ? "continuous" : "first-order");
+    cli_out("v_threshold=%.10g\nv_fold1=%.10g\nv_fold2=%.10g\n", vth, f1, f2);
+    cli_out_str("potential_file", "%s", out);
+    cli_out_str("equilibria_file", "%s", eq_out);
+    cli_out_str("sweep_file", "%s", sw_out);
     rc = 0;
 done:
     if (fo && fclose(fo) && rc == 0) rc = cli_error("potential", "error writing \"%s\"", out);

@@ -7,8 +7,7 @@
 #include <time.h>
 
 static const char *usage =
-    "usage: memnet solve --network FILE (--source NODES | --source-set NAME)\n"
-    "                    (--drain NODES | --drain-set NAME)\n"
+    "usage: memnet solve --network FILE --source NODES|SET --drain NODES|SET\n"
     "                    [--conductance G | --conductance-column K] [--voltage V]\n"
     "                    [--ordering metis|amd] [--node-out FILE.csv] [--edge-out FILE.csv]\n"
     "\n"
@@ -21,11 +20,14 @@ static const char *usage =
     "  floating_nodes   nodes with no path of positive conductance to source or drain\n"
     "                   (excluded from the solve; their potential is written as nan)\n"
     "  ordering, solve_seconds, memnet version\n"
+    "Files written by --node-out and --edge-out start with '# key=value' provenance lines\n"
+    "(memnet version, command line, network, voltage, conductances). --json prints the\n"
+    "results as one JSON object. Exit status: 0 ok, 1 run error, 2 usage error.\n"
     "\n"
     "FILE is a plain edge list (u v [value ...], 0-based ids, # comments) or a native\n"
     "memnet network file (first line \"memnet-network\"). NODES is a comma-separated list of\n"
-    "node ids with ranges (\"0,1,5-9\"); --source-set/--drain-set name node sets of a native\n"
-    "file. Conductances: --conductance G for every edge (default 1 S), or\n"
+    "node ids with ranges (\"0,1,5-9\") or the name of a node set of a native file (\"left\");\n"
+    "--source-set/--drain-set are the same, for names only. Conductances: --conductance G for every edge (default 1 S), or\n"
     "--conductance-column K for the K-th value column after u and v (1-based).\n"
     "--node-out writes node,x,y,phi and --edge-out writes edge,u,v,G,V,I (V = phi_u - phi_v,\n"
     "I = G V flowing from u to v) for plotting potential and current maps.\n";
@@ -45,6 +47,16 @@ static int is_native(const char *path)
     int native = fgets(line, sizeof line, f) && strncmp(line, "memnet-network", 14) == 0;
     fclose(f);
     return native;
+}
+
+static void write_prov(FILE *f, const char *network, double volts, double gconst, long col,
+                       mn_kirchhoff_ordering ord, double geff)
+{
+    char cond[64];
+    if (col > 0) snprintf(cond, sizeof cond, "column %ld", col);
+    else snprintf(cond, sizeof cond, "%.17g", gconst);
+    cli_write_provenance(f, "network=%s\nvoltage=%.17g\nconductance=%s\nordering=%s\nG_eff=%.17g\n",
+                         network, volts, cond, ord == MN_ORDERING_AMD ? "amd" : "metis", geff);
 }
 
 int mn_cli_solve(int argc, char **argv)
@@ -76,30 +88,30 @@ int mn_cli_solve(int argc, char **argv)
         OPT("--node-out", node_out)
         OPT("--edge-out", edge_out)
 #undef OPT
-        return cli_error(cmd, "unknown option \"%s\" (see memnet solve --help)", argv[i]);
+        return cli_usage_error(cmd, "unknown option \"%s\" (see memnet solve --help)", argv[i]);
     }
-    if (!network) return cli_error(cmd, "--network FILE is required");
-    if (!src_text && !src_set) return cli_error(cmd, "--source NODES (or --source-set) is required");
-    if (!drn_text && !drn_set) return cli_error(cmd, "--drain NODES (or --drain-set) is required");
-    if (src_text && src_set) return cli_error(cmd, "give --source or --source-set, not both");
-    if (drn_text && drn_set) return cli_error(cmd, "give --drain or --drain-set, not both");
+    if (!network) return cli_usage_error(cmd, "--network FILE is required");
+    if (!src_text && !src_set) return cli_usage_error(cmd, "--source NODES (or --source-set) is required");
+    if (!drn_text && !drn_set) return cli_usage_error(cmd, "--drain NODES (or --drain-set) is required");
+    if (src_text && src_set) return cli_usage_error(cmd, "give --source or --source-set, not both");
+    if (drn_text && drn_set) return cli_usage_error(cmd, "give --drain or --drain-set, not both");
     if (gtext && coltext)
-        return cli_error(cmd, "give --conductance or --conductance-column, not both");
+        return cli_usage_error(cmd, "give --conductance or --conductance-column, not both");
     double gconst = 1.0, volts = 1.0;
     long col = 0;
     if (gtext) {
-        if (cli_parse_double(cmd, "--conductance", gtext, &gconst)) return 1;
+        if (cli_parse_double(cmd, "--conductance", gtext, &gconst)) return 2;
         if (!(gconst > 0.0) || !isfinite(gconst))
-            return cli_error(cmd, "--conductance %s: must be a finite number > 0", gtext);
+            return cli_usage_error(cmd, "--conductance %s: must be a finite number > 0", gtext);
     }
     if (coltext) {
-        if (cli_parse_long(cmd, "--conductance-column", coltext, &col)) return 1;
-        if (col < 1) return cli_error(cmd, "--conductance-column %s: must be >= 1", coltext);
+        if (cli_parse_long(cmd, "--conductance-column", coltext, &col)) return 2;
+        if (col < 1) return cli_usage_error(cmd, "--conductance-column %s: must be >= 1", coltext);
     }
     if (vtext) {
-        if (cli_parse_double(cmd, "--voltage", vtext, &volts)) return 1;
+        if (cli_parse_double(cmd, "--voltage", vtext, &volts)) return 2;
         if (!isfinite(volts) || volts == 0.0)
-            return cli_error(cmd, "--voltage %s: must be finite and nonzero", vtext);
+            return cli_usage_error(cmd, "--voltage %s: must be finite and nonzero", vtext);
     }
     mn_kirchhoff_ordering ord = MN_ORDERING_DEFAULT;
     if (ordtext) {
@@ -108,7 +120,7 @@ int mn_cli_solve(int argc, char **argv)
         else if (!strcmp(ordtext, "amd"))
             ord = MN_ORDERING_AMD;
         else
-            return cli_error(cmd, "--ordering %s: expected metis or amd", ordtext);
+            return cli_usage_error(cmd, "--ordering %s: expected metis or amd", ordtext);
     }
 
     int rc = 1;
@@ -128,42 +140,14 @@ int mn_cli_solve(int argc, char **argv)
         goto done;
     }
     size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
-    if (src_text && cli_parse_nodes(cmd, "--source", src_text, &src, &nsrc)) goto done;
-    if (drn_text && cli_parse_nodes(cmd, "--drain", drn_text, &drn, &ndrn)) goto done;
-    const mn_index *setp;
-    size_t setn;
-    if (src_set) {
-        if (mn_graph_node_set(g, src_set, &setp, &setn) != MN_OK) {
-            cli_error(cmd, "--source-set %s: no such node set in %s", src_set, network);
-            goto done;
-        }
-        src = malloc((setn ? setn : 1) * sizeof *src);
-        if (!src) goto done;
-        memcpy(src, setp, setn * sizeof *src);
-        nsrc = setn;
+    /* node lists or node-set names, resolved as in every command (cli_resolve_nodes) */
+    if (cli_resolve_nodes(cmd, src_set ? "--source-set" : "--source", src_set ? src_set : src_text,
+                          g, &src, &nsrc) ||
+        cli_resolve_nodes(cmd, drn_set ? "--drain-set" : "--drain", drn_set ? drn_set : drn_text,
+                          g, &drn, &ndrn)) {
+        rc = 2; /* a node argument that does not fit the network: usage error */
+        goto done;
     }
-    if (drn_set) {
-        if (mn_graph_node_set(g, drn_set, &setp, &setn) != MN_OK) {
-            cli_error(cmd, "--drain-set %s: no such node set in %s", drn_set, network);
-            goto done;
-        }
-        drn = malloc((setn ? setn : 1) * sizeof *drn);
-        if (!drn) goto done;
-        memcpy(drn, setp, setn * sizeof *drn);
-        ndrn = setn;
-    }
-    for (size_t i = 0; i < nsrc; i++)
-        if ((size_t)src[i] >= n) {
-            cli_error(cmd, "--source: node %ld does not exist (the network has %zu nodes)",
-                      (long)src[i], n);
-            goto done;
-        }
-    for (size_t i = 0; i < ndrn; i++)
-        if ((size_t)drn[i] >= n) {
-            cli_error(cmd, "--drain: node %ld does not exist (the network has %zu nodes)",
-                      (long)drn[i], n);
-            goto done;
-        }
     G = malloc((m ? m : 1) * sizeof *G);
     if (!G) {
         cli_error(cmd, "out of memory");
@@ -199,17 +183,17 @@ int mn_cli_solve(int argc, char **argv)
     double secs = now() - t0;
     double cur;
     mn_kirchhoff_electrode_current(k, 0, &cur);
-    printf("G_eff=%.15g\n", geff);
-    printf("R_eff=%.15g\n", geff > 0 ? 1.0 / geff : INFINITY);
-    printf("voltage=%.15g\n", volts);
-    printf("current=%.15g\n", cur);
-    printf("nodes=%zu\n", n);
-    printf("edges=%zu\n", m);
-    printf("source_nodes=%zu\n", nsrc);
-    printf("drain_nodes=%zu\n", ndrn);
-    printf("floating_nodes=%zu\n", mn_kirchhoff_floating_count(k));
-    printf("ordering=%s\n", ord == MN_ORDERING_AMD ? "amd" : "metis");
-    printf("solve_seconds=%.6f\n", secs);
+    cli_out("G_eff=%.15g\n", geff);
+    cli_out("R_eff=%.15g\n", geff > 0 ? 1.0 / geff : INFINITY);
+    cli_out("voltage=%.15g\n", volts);
+    cli_out("current=%.15g\n", cur);
+    cli_out("nodes=%zu\n", n);
+    cli_out("edges=%zu\n", m);
+    cli_out("source_nodes=%zu\n", nsrc);
+    cli_out("drain_nodes=%zu\n", ndrn);
+    cli_out("floating_nodes=%zu\n", mn_kirchhoff_floating_count(k));
+    cli_out("ordering=%s\n", ord == MN_ORDERING_AMD ? "amd" : "metis");
+    cli_out("solve_seconds=%.6f\n", secs);
     cli_print_version_kv(stdout);
     const double *phi = mn_kirchhoff_potentials(k);
     const double *V = mn_kirchhoff_edge_voltages(k), *I = mn_kirchhoff_edge_currents(k);
@@ -226,6 +210,7 @@ int mn_cli_solve(int argc, char **argv)
             goto done;
         }
         const double *x = mn_graph_node_x(g), *y = mn_graph_node_y(g);
+        write_prov(f, network, volts, gconst, col, ord, geff);
         fprintf(f, "node,x,y,phi\n");
         for (size_t i = 0; i < n; i++) {
             fprintf(f, "%zu,%.17g,%.17g,", i, x ? x[i] : NAN, y ? y[i] : NAN);
@@ -249,6 +234,7 @@ int mn_cli_solve(int argc, char **argv)
             goto done;
         }
         const mn_index *u = mn_graph_edge_u(g), *v = mn_graph_edge_v(g);
+        write_prov(f, network, volts, gconst, col, ord, geff);
         fprintf(f, "edge,u,v,G,V,I\n");
         for (size_t e = 0; e < m; e++)
             fprintf(f, "%zu,%ld,%ld,%.17g,%.17g,%.17g\n", e, (long)u[e], (long)v[e], G[e], V[e],

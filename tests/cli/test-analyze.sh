@@ -43,12 +43,56 @@ done
 for f in iei-lin iei-log acf-events acf-signal avalanches avalanche-sizes events moving; do
     [ -s "$tmp/a-$f.csv" ] || fail "missing a-$f.csv"
 done
+# provenance: every file starts with '# key=value' lines (version, command line, inputs)
+ver=$("$memnet" info | sed -n 's/^memnet_version=//p')
+for f in summary.txt iei-lin.csv iei-log.csv acf-events.csv acf-signal.csv avalanches.csv \
+         avalanche-sizes.csv events.csv moving.csv; do
+    head -n 1 "$tmp/a-$f" | grep -qx "# memnet_version=$ver" || fail "a-$f: no version line first"
+    grep -q "^# command=memnet analyze --data $tmp/run.csv --column G --threshold 0.5" "$tmp/a-$f" &&
+        grep -qx "# threshold=0.5" "$tmp/a-$f" && grep -qx "# bins=40" "$tmp/a-$f" ||
+        fail "a-$f: command line or parameters missing"
+done
+# --json: the same keys and values as one object
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --out-prefix "$tmp/j" \
+    --json > "$tmp/j.json" || fail "--json"
+echo "$out" | sed "s|$tmp/a|$tmp/j|" > "$tmp/a.kv"
+"$py" "$(dirname "$0")/kvjson.py" "$tmp/a.kv" "$tmp/j.json" events=int iei_exponent=float \
+    data=str > /dev/null || fail "--json differs from key=value"
+# Ctrl-C during a long bootstrap: exit 130 within seconds, the files written before the fit
+# complete, the results printed so far kept
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --bootstrap 1000000 \
+    --out-prefix "$tmp/k" > "$tmp/k.kv" 2> "$tmp/k.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e
+wait $pid
+st=$?
+set -e
+[ $st -eq 130 ] || fail "Ctrl-C during --bootstrap: exit $st, expected 130 ($(cat "$tmp/k.err"))"
+grep -qx "events=$nev" "$tmp/k.kv" && grep -qx "events=$nev" "$tmp/k-summary.txt" ||
+    fail "Ctrl-C lost the results computed before the fit"
+[ "$(grep -vc '^#' "$tmp/k-events.csv")" -eq $((nev + 1)) ] || fail "Ctrl-C: events.csv incomplete"
+# ... and with --json the object printed so far is closed: valid JSON
+"$memnet" analyze --data "$tmp/run.csv" --column G --threshold 0.5 --bootstrap 1000000 \
+    --out-prefix "$tmp/k" --json > "$tmp/k.json" 2> "$tmp/k.err" &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e
+wait $pid
+st=$?
+set -e
+[ $st -eq 130 ] || fail "Ctrl-C during --bootstrap --json: exit $st"
+"$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["events"] == int(sys.argv[2])' \
+    "$tmp/k.json" "$nev" || fail "Ctrl-C with --json: invalid JSON $(cat "$tmp/k.json")"
 # the same by column index (G is column 4) and the default threshold (noise 1e-6 << jumps)
 out2=$("$memnet" analyze --data "$tmp/run.csv" --column 4 --out-prefix "$tmp/b") || fail "index"
 echo "$out2" | grep -qx "events=$nev" || fail "auto threshold: $(echo "$out2" | grep events=)"
 
 # the same events from an event log (times only, as the stepper's switching log): identical fit
-awk -F, 'NR == 1 { print "step,t" } NR > 1 { print NR - 1 "," $1 }' "$tmp/a-events.csv" > "$tmp/log.csv"
+grep -v '^#' "$tmp/a-events.csv" |
+    awk -F, 'NR == 1 { print "step,t" } NR > 1 { print NR - 1 "," $1 }' > "$tmp/log.csv"
 out3=$("$memnet" analyze --events "$tmp/log.csv" --out-prefix "$tmp/c") || fail "--events"
 echo "$out3" | grep -qx "events=$nev" || fail "event log: $(echo "$out3" | grep events=)"
 for k in iei_exponent iei_xmin iei_count; do
@@ -70,7 +114,7 @@ out4=$("$memnet" analyze --events "$tmp/zipf.csv" --discrete 0.002 --out-prefix 
 echo "$out4" | grep -qx "iei_fit=discrete" || fail "iei_fit"
 "$py" - "$tmp/z-summary.txt" <<'PY' || fail "discrete fit"
 import sys
-kv = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
+kv = dict(l.strip().split("=", 1) for l in open(sys.argv[1]) if not l.startswith("#"))
 a, se = float(kv["iei_exponent"]), float(kv["iei_exponent_err"])
 assert abs(a - 2.5) < 4 * se, (a, se)
 assert float(kv["iei_xmin"]) >= 0.002 - 1e-12, kv["iei_xmin"]
@@ -79,16 +123,18 @@ PY
 "$py" - "$tmp" "$mean_iei" <<'PY' || fail "reference comparison"
 import sys, numpy as np
 d, mean_iei = sys.argv[1], float(sys.argv[2])
-kv = dict(l.strip().split("=", 1) for l in open(d + "/a-summary.txt"))
+kv = dict(l.strip().split("=", 1) for l in open(d + "/a-summary.txt") if not l.startswith("#"))
+def rows(p):  # data rows of a memnet CSV: skip the '# key=value' provenance lines and the header
+    return [l for l in open(p) if not l.startswith("#")][1:]
 a, se = float(kv["iei_exponent"]), float(kv["iei_exponent_err"])
 assert abs(a - 2.3) < 3 * se, (a, se)
 assert 0.005 < float(kv["iei_xmin"]) < 0.05, kv["iei_xmin"]
-ev = np.loadtxt(d + "/a-events.csv", delimiter=",", skiprows=1)
+ev = np.loadtxt(rows(d + "/a-events.csv"), delimiter=",")
 iei = np.diff(ev[:, 0])
 assert abs(float(kv["iei_mean"]) - mean_iei) < 1e-7 * mean_iei, (kv["iei_mean"], mean_iei)
 # histograms: numpy with the same edges
 for name in ("iei-lin", "iei-log"):
-    h = np.loadtxt(d + "/a-%s.csv" % name, delimiter=",", skiprows=1)
+    h = np.loadtxt(rows(d + "/a-%s.csv" % name), delimiter=",")
     edges = np.append(h[:, 0], h[-1, 1])
     dens, _ = np.histogram(iei, bins=edges, density=True)
     assert np.allclose(h[:, 4], dens, rtol=1e-9, atol=0), name
@@ -99,7 +145,7 @@ c = np.zeros(nb)
 k = np.floor(ev[:, 0] / w).astype(int)
 np.add.at(c, k[k < nb], 1)
 x = c - c.mean()
-acf = np.loadtxt(d + "/a-acf-events.csv", delimiter=",", skiprows=1)
+acf = np.loadtxt(rows(d + "/a-acf-events.csv"), delimiter=",")
 K = int(acf[-1, 0])
 ref = np.array([np.dot(x[: nb - j], x[j:]) for j in range(K + 1)]) / np.dot(x, x)
 assert np.max(np.abs(acf[:, 2] - ref)) < 1e-10, np.max(np.abs(acf[:, 2] - ref))
@@ -109,7 +155,7 @@ assert abs(w - mean_iei) < 1e-7 * mean_iei
 c = np.zeros(nb)
 k = np.floor(ev[:, 0] / w).astype(int)
 np.add.at(c, k[k < nb], 1)
-av = np.loadtxt(d + "/a-avalanches.csv", delimiter=",", skiprows=1, ndmin=2)
+av = np.loadtxt(rows(d + "/a-avalanches.csv"), delimiter=",", ndmin=2)
 runs, i = [], 0
 while i < nb:
     if c[i] == 0: i += 1; continue

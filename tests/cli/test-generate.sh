@@ -68,7 +68,9 @@ $py "$tmp/check.py" "$tmp/sparse.kv" "$tmp/sparse.txt" > /dev/null || fail "spar
 # same seed, same files; --length-sd selects the normal law
 "$memnet" generate nanowire --wires 800 --length 1 --width 10 --height 10 --seed 4 \
     --out "$tmp/nw2.txt" > /dev/null
-cmp -s "$tmp/nw.txt" "$tmp/nw2.txt" || fail "same seed gave a different edge list"
+# (the provenance lines differ by the --out name in the command line)
+grep -v '^#' "$tmp/nw.txt" > "$tmp/nw.a"; grep -v '^#' "$tmp/nw2.txt" > "$tmp/nw.b"
+cmp -s "$tmp/nw.a" "$tmp/nw.b" || fail "same seed gave a different edge list"
 "$memnet" generate nanowire --wires 500 --length 1 --length-sd 0.2 --width 8 --height 8 \
     --native-out "$tmp/sd.mnet" --out "$tmp/sd.txt" > "$tmp/sd.kv" || fail "--length-sd failed"
 [ -s "$tmp/sd.mnet" ] || fail "--native-out not honoured"
@@ -78,7 +80,38 @@ cmp -s "$tmp/nw.txt" "$tmp/nw2.txt" || fail "same seed gave a different edge lis
     --out "$tmp/np.txt" --particles-out "$tmp/np.csv" > "$tmp/np.kv" || fail "nanoparticle failed"
 grep -q '^coverage=0\.65' "$tmp/np.kv" || fail "coverage not reported: $(grep coverage "$tmp/np.kv")"
 $py "$tmp/check.py" "$tmp/np.kv" "$tmp/np.txt" > /dev/null || fail "nanoparticle summary disagrees"
-[ "$(head -n 1 "$tmp/np.csv")" = "particle,x,y,node" ] || fail "particle CSV header"
+[ "$(grep -v '^#' "$tmp/np.csv" | head -n 1)" = "particle,x,y,node" ] || fail "particle CSV header"
+# provenance: version, command, seed and every generator option, as '#' lines at the top
+grep -q '^# memnet_version=' "$tmp/np.csv" || fail "particle CSV has no provenance"
+for f in "$tmp/np.txt" "$tmp/np.txt.mnet"; do
+    grep -q "^# memnet_version=$("$memnet" info | sed -n 's/^memnet_version=//p')\$" "$f" ||
+        fail "$f: no memnet_version line"
+    grep -q '^# command=memnet generate nanoparticle --width 40 --height 30 --coverage 0.65 --seed 2' "$f" ||
+        fail "$f: no command line"
+    grep -q '^# gen.seed=2$' "$f" && grep -q '^# gen.coverage=0.65' "$f" && grep -q '^# generator=nanoparticle$' "$f" ||
+        fail "$f: generator parameters missing"
+done
+head -n 1 "$tmp/np.txt" | grep -q '^# memnet_version=' || fail "edge list: provenance not at the top"
+head -n 1 "$tmp/np.txt.mnet" | grep -q '^memnet-network 1$' || fail "native file: magic line not first"
+# --json: the same keys and values as the key=value lines
+"$memnet" generate nanoparticle --width 40 --height 30 --coverage 0.65 --seed 2 \
+    --out "$tmp/np.txt" --particles-out "$tmp/np.csv" --json > "$tmp/np.json" || fail "--json failed"
+$py - "$tmp/np.kv" "$tmp/np.json" <<'PY' || fail "--json differs from key=value"
+import json, sys
+kv = dict(l.rstrip("\n").split("=", 1) for l in open(sys.argv[1]) if "=" in l)
+js = json.load(open(sys.argv[2]))
+assert set(kv) == set(js), set(kv) ^ set(js)
+for k, v in kv.items():
+    j = js[k]
+    if isinstance(j, list):
+        assert v.split(",") == [str(x) for x in j], k
+    elif isinstance(j, str):
+        assert j == v, k
+    else:
+        assert float(v) == j, (k, v, j)
+assert isinstance(js["source"], list) and all(isinstance(x, int) for x in js["source"])
+assert isinstance(js["seed"], int) and js["seed"] == 2 and js["native"] == sys.argv[1][:-3] + ".txt.mnet"
+PY
 
 # --tunnel-column: value column 1 is 003 eq. 1, G = alpha exp(-beta L), in the native file
 "$memnet" generate nanoparticle --width 20 --height 20 --seed 3 --tunnel-column --alpha 2 \

@@ -62,7 +62,7 @@ grep -q '^usage: memnet models' "$tmp/out" || fail "--help lacks usage"
 set +e
 "$memnet" models nosuchmodel > /dev/null 2> "$tmp/err"; rc=$?
 set -e
-[ $rc -eq 1 ] || fail "unknown model: exit $rc, expected 1"
+[ $rc -eq 2 ] || fail "unknown model: exit $rc, expected 2 (a bad argument is a usage error)"
 grep -q 'nosuchmodel' "$tmp/err" || fail "message does not name the model: $(cat "$tmp/err")"
 set +e
 "$memnet" models --bogus > /dev/null 2> "$tmp/err"; rc=$?

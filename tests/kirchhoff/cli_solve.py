@@ -46,9 +46,12 @@ mant = kv["G_eff"].split("e")[0].replace("-", "").replace(".", "").lstrip("0")
 check(len(mant) == 15, f"15 significant digits: {kv['G_eff']}")
 check(kv.get("floating_nodes") == "2", "floating nodes")
 check(kv.get("nodes") == "6" and kv.get("edges") == "6", "sizes")
-rows = open(nodes_csv).read().split()
+# the CSVs start with '# key=value' provenance lines
+check(open(nodes_csv).readline().startswith("# memnet_version="), "node csv provenance")
+rows = [r for r in open(nodes_csv).read().split("\n") if r and not r.startswith("#")]
 check(rows[0] == "node,x,y,phi" and rows[5].endswith(",nan"), "node csv")
-erows = [r.split(",") for r in open(edges_csv).read().split()[1:]]
+erows = [r.split(",") for r in open(edges_csv).read().split("\n")[1:] if r and not r.startswith("#")]
+erows = erows[1:] if erows and erows[0][0] == "edge" else erows
 # KCL at nodes 1 and 2 from the written currents
 for node in (1, 2):
     net = sum(float(r[5]) * (1 if int(r[1]) == node else -1 if int(r[2]) == node else 0)
@@ -89,20 +92,21 @@ check(rc == 0, f"native rc {rc} {err}")
 ref = 1.0 / sum(1.0 / x for x in Gs)
 check(abs(float(kv.get("G_eff", "nan")) - ref) <= 1e-14, f"chain G_eff {kv}")
 
-# bad input: exit 1 and a message naming the option or value
-for args, needle in [
-    (["--network", path], "--source"),
-    (["--network", path, "--source", "0", "--drain", "9"], "node 9"),
-    (["--network", path, "--source", "0", "--drain", "0"], "node 0"),
-    (["--network", path, "--source", "0", "--drain", "3", "--conductance", "-2"], "-2"),
-    (["--network", path, "--source", "0", "--drain", "3", "--conductance-column", "4"], "4"),
-    (["--network", path, "--source", "x", "--drain", "3"], "--source"),
+# bad input: a message naming the option or value; exit 2 for a usage error (an option or
+# value that is missing, malformed or does not fit the network), 1 for an error in the run
+for args, needle, code in [
+    (["--network", path], "--source", 2),
+    (["--network", path, "--source", "0", "--drain", "9"], "node 9", 2),
+    (["--network", path, "--source", "0", "--drain", "0"], "node 0", 1),
+    (["--network", path, "--source", "0", "--drain", "3", "--conductance", "-2"], "-2", 2),
+    (["--network", path, "--source", "0", "--drain", "3", "--conductance-column", "4"], "4", 1),
+    (["--network", path, "--source", "x", "--drain", "3"], "--source", 2),
     (["--network", os.path.join(tmp, "missing.txt"), "--source", "0", "--drain", "3"],
-     "missing.txt"),
-    (["--frobnicate"], "--frobnicate"),
+     "missing.txt", 1),
+    (["--frobnicate"], "--frobnicate", 2),
 ]:
     rc, kv, err = run(*args)
-    check(rc == 1 and needle in err, f"{args}: rc {rc}, stderr {err!r}")
+    check(rc == code and needle in err, f"{args}: rc {rc} (expected {code}), stderr {err!r}")
 
 # conductances over 1e-90..10 S on random graphs: exact rational reference (fractions), so the
 # cancellation-free elimination and the conservative G_eff are checked to round-off
@@ -177,7 +181,8 @@ for rep in range(6):
     if rc != 0:
         continue
     phi = exact_potentials(n, edges, G, src, drn)
-    got = [r.split(",")[3] for r in open(nodes_csv).read().split()[1:]]
+    got = [r.split(",")[3] for r in open(nodes_csv).read().split("\n")[1:]
+           if r and not r.startswith("#")][1:]
     for i in range(n):
         if phi[i] is None:
             check(got[i] == "nan", f"range {rep}: node {i} should be floating, got {got[i]}")

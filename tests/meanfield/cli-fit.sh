@@ -21,8 +21,8 @@ for p in "G_min 1e-3" "chi 20" "k_p 1e-3" "k_d 5e-2" "eta_p 3"; do
     awk -v a="$(get "$1")" -v s="$(get "$1_sigma")" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d;
         exit !(s > 0 && d <= 4.5 * s) }' || fail "$1 = $(get "$1") +- $(get "$1_sigma"), true $2"
 done
-[ "$(wc -l < "$tmp/curve.csv")" -eq 402 ] || fail "curve rows"
-head -1 "$tmp/curve.csv" | grep -q '^t,V,G,G_fit,residual$' || fail "curve header"
+[ "$(grep -vc '^#' "$tmp/curve.csv")" -eq 402 ] || fail "curve rows"
+grep -v '^#' "$tmp/curve.csv" | head -1 | grep -q '^t,V,G,G_fit,residual$' || fail "curve header"
 if "$memnet" fit --data "$tmp/data.csv" --model miranda --fit nope 2> "$tmp/err"; then fail "bad name accepted"; fi
 grep -q nope "$tmp/err" || fail "message: $(cat "$tmp/err")"
 printf 't,G\n0,1\n' > "$tmp/bad.csv"

@@ -18,7 +18,7 @@ awk -F, 'NR > 1 && $3 == "stable" && $2 < 1 { r = 1.3*$2*(1 - 0.8*$2) - 0.7*$1; 
 # the potential curve: V(x) = alpha x^2/2 + (k v/chi) log(1 - chi x)
 awk -F, 'NR > 1 { e = 1.3*$2*$2/2 + (0.7*$1/0.8)*log(1 - 0.8*$2); d = $3 - e; if (d > 1e-9 || d < -1e-9) bad = 1 }
     END { exit bad }' potential.csv || fail "potential"
-[ "$(wc -l < sweep.csv)" -eq 22 ] || fail "sweep rows"
+[ "$(grep -vc '^#' sweep.csv)" -eq 22 ] || fail "sweep rows"
 out=$("$memnet" potential --model linear --set chi=0.3 --v-min 0 --v-max 2)
 [ "$(get order)" = continuous ] || fail "chi = 0.3 should be continuous"
 if "$memnet" potential --model linear --v-min 2 --v-max 1 2>/dev/null; then fail "bad range accepted"; fi
