@@ -288,27 +288,78 @@ MN_API mn_status mn_meanfield_sweep(const mn_meanfield_model *m, const double *v
 /** @brief Result of a least-squares fit of an effective model to G(t). Opaque. */
 typedef struct mn_meanfield_fit mn_meanfield_fit;
 
+/** @brief Options of mn_meanfield_fit_run(), set per model by mn_meanfield_model_set_fit_option(). */
+typedef enum mn_meanfield_fit_option {
+    /** Budget of model integrations over the whole fit (default 3000; >= 10). */
+    MN_MEANFIELD_FIT_MAX_EVALUATIONS = 0,
+    /** Wall-clock budget in seconds (default 60; > 0). */
+    MN_MEANFIELD_FIT_MAX_SECONDS = 1,
+    /** 1 (default): also try starting values estimated from the data (initial and plateau G,
+        rise and decay time constants) and start from whichever of them and the model's
+        current values fits better; 0: start from the model's values only. */
+    MN_MEANFIELD_FIT_AUTO_START = 2,
+    /** 1 (default): parameters the data do not determine (relative 1-sigma above 100 %, or a
+        singular J^T J) are held at their starting value one at a time, most degenerate
+        first, and the others refitted; they are reported by mn_meanfield_fit_param_fixed().
+        0: fit every listed parameter (uncertainties may then be infinite). */
+    MN_MEANFIELD_FIT_AUTO_FIX = 3
+} mn_meanfield_fit_option;
+
+/**
+ * @brief Set a fit option (a typed setter keyed by ::mn_meanfield_fit_option; the value is
+ *        kept with the model and copied by mn_meanfield_model_copy()).
+ * @param[in,out] m the model.
+ * @param[in] option an ::mn_meanfield_fit_option.
+ * @param[in] value its value (counts and switches as whole numbers).
+ * @return #MN_OK, #MN_ERR_INVALID (unknown option), #MN_ERR_RANGE (bad value, named).
+ */
+MN_API mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, int option,
+                                                   double value);
+
+/** @brief How a fit ended (mn_meanfield_fit_status()). */
+typedef enum mn_meanfield_fit_status_code {
+    MN_MEANFIELD_FIT_CONVERGED = 0,       /**< Levenberg-Marquardt met its tolerance */
+    MN_MEANFIELD_FIT_EVALUATION_LIMIT = 1, /**< stopped by #MN_MEANFIELD_FIT_MAX_EVALUATIONS */
+    MN_MEANFIELD_FIT_TIME_LIMIT = 2       /**< stopped by #MN_MEANFIELD_FIT_MAX_SECONDS */
+} mn_meanfield_fit_status_code;
+
 /**
  * @brief Fit model parameters to a measured G(t) under a known sampled V(t).
  *
- * Minimises sum_i w_i (G_model(t_i) - G_i)^2 by Levenberg-Marquardt (cminpack lmdif), with
- * G_model from mn_meanfield_model_integrate_sampled() (zero-order hold). Parameters that must
- * be positive are fitted in log space. The pseudo-parameter "g0" (initial state) may be
- * listed; otherwise g0 is the state whose conductance is G[0] for the initial guess, held
- * fixed during the fit (recomputing it at every trial would make G_min and g0 trade off
- * exactly, a singular Jacobian).
- * Uncertainties: covariance s^2 (J^T J)^{-1} with s^2 = SSR/(n - p), J by central differences
- * at the optimum, propagated to the natural parameters (sigma_p = p sigma_{log p}).
- * On success the model holds the fitted values.
+ * Minimises sum_i (G_model(t_i) - G_i)^2 (or the relative residuals) by Levenberg-Marquardt
+ * (cminpack lmdif), with G_model from mn_meanfield_model_integrate_sampled() (zero-order hold;
+ * an exponential integrator, so stiff trial parameters cost no more than others).
+ * Parameters that must be positive, and others whose starting value is positive (except
+ * eta_p, eta_d), are fitted in log space. The pseudo-parameter "g0" (initial state) may be
+ * listed; otherwise g0 is the state whose conductance is G[0] for the starting parameters,
+ * held fixed during the fit (recomputing it at every trial would make G_min and g0 trade
+ * off exactly, a singular Jacobian).
+ *
+ * Robustness (see ::mn_meanfield_fit_option): starting values are also estimated from the
+ * data (miranda: G_min = G[0] with g0 = 0, and the rise and decay time constants and plateaus
+ * of the two longest constant-voltage segments, solved for k_p, k_d, eta_p, eta_d with the
+ * pulse plateau at g = 1/2); the number of model integrations and the wall time are bounded;
+ * parameters the data do not determine are held at their starting value and reported by
+ * mn_meanfield_fit_param_fixed(). When the budget runs out before convergence the best fit
+ * found is returned with #MN_OK and mn_meanfield_fit_status() says why (check it).
+ *
+ * Uncertainties: covariance s^2 (J^T J)^{-1} of the fitted (not held) parameters with
+ * s^2 = SSR/(n - p), J by central differences at the optimum, propagated to the natural
+ * parameters (sigma_p = p sigma_{log p}); held parameters have sigma 0 and zero covariance.
+ * The model holds the fitted values afterwards.
  * @param[out] out the result; NULL on failure.
  * @param[in,out] m the model (initial guesses in; fitted values out).
  * @param[in] t,V,G n samples (times increasing; G > 0).
  * @param[in] n number of samples (> number of free parameters).
- * @param[in] names free parameter names (a subset of the model's, plus "g0").
- * @param[in] n_free their number (1..8).
+ * @param[in] names free parameter names (a subset of the model's, plus "g0"); NULL (with
+ *            n_free 0) for the default set: miranda G_min, chi, k_p, k_d, eta_p, eta_d;
+ *            hillock G_min, chi, mu, kappa; linear R_off, chi, alpha, k.
+ * @param[in] n_free their number (1..8; 0 with names NULL).
  * @param[in] relative 0: absolute residuals; 1: relative residuals (G_model - G_i)/G_i.
- * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOT_FOUND (unknown parameter name),
- *         #MN_ERR_RANGE (bad data: the message names the sample), #MN_ERR_CONVERGENCE.
+ * @return #MN_OK (also when a budget stopped the fit: see mn_meanfield_fit_status()),
+ *         #MN_ERR_INVALID, #MN_ERR_NOT_FOUND (unknown parameter name), #MN_ERR_RANGE (bad
+ *         data: the message names the sample; or the model cannot be integrated at any
+ *         starting point), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model *m,
                                       const double *t, const double *V, const double *G,
@@ -317,6 +368,23 @@ MN_API mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model
 
 /** @brief Free a fit result; NULL does nothing. */
 MN_API void mn_meanfield_fit_free(mn_meanfield_fit *f);
+
+/**
+ * @brief How the fit ended: an ::mn_meanfield_fit_status_code.
+ * @param[in] f the fit.
+ * @param[out] message a sentence saying what happened and which parameters were held
+ *             (borrowed, valid while f lives); may be NULL.
+ * @return the status code (#MN_MEANFIELD_FIT_CONVERGED for a NULL fit).
+ */
+MN_API int mn_meanfield_fit_status(const mn_meanfield_fit *f, const char **message);
+
+/**
+ * @brief Whether fitted parameter i was held at its starting value because the data do not
+ *        determine it (#MN_MEANFIELD_FIT_AUTO_FIX).
+ * @param[in] f the fit. @param[in] i parameter index (< mn_meanfield_fit_param_count()).
+ * @return 1 if held, 0 if fitted or out of range.
+ */
+MN_API int mn_meanfield_fit_param_fixed(const mn_meanfield_fit *f, size_t i);
 
 /** @brief Number of fitted parameters. */
 MN_API size_t mn_meanfield_fit_param_count(const mn_meanfield_fit *f);
