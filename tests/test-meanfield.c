@@ -621,6 +621,166 @@ START_TEST(test_fit_recovers_parameters)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------- issue 7 follow-up */
+
+/* G(t) of miranda with drive = 1 under a piecewise-constant V, from the exact exponential
+ * solution of 000 eq. (8) with constant rates (independent of the library's integrator):
+ * g(t + d) = g_inf + (g - g_inf) e^{-(a + b) d}, a = k_p e^{eta_p V}, b = k_d e^{-eta_d V}. */
+static void exact_drive1(const double *p6, const double *t, const double *V, int n, double *G)
+{
+    double g = 0;
+    G[0] = p6[0];
+    for (int i = 1; i < n; i++) {
+        double a = p6[2] * exp(p6[4] * V[i - 1]), b = p6[3] * exp(-p6[5] * V[i - 1]);
+        double ginf = a / (a + b);
+        g = ginf + (g - ginf) * exp(-(a + b) * (t[i] - t[i - 1]));
+        G[i] = p6[0] * (1 + p6[1] * g);
+    }
+}
+
+START_TEST(test_fit_exact_data_from_defaults)
+{
+    /* truth: G_min 1e-3, chi 20, k_p 1e-3, k_d 5e-2, eta_p 3, eta_d 3, voltage source; the fit
+     * starts from the defaults (G_min 1e-3, chi 100, k_p 5e-4, eta = 10 /V: rates e^20 too
+     * fast), which the old RK45 crawled on; the data-derived start must rescue it */
+    enum { N = 201 };
+    const double p6[6] = { 1e-3, 20, 1e-3, 5e-2, 3, 3 };
+    double t[N], V[N], G[N];
+    pulse_protocol(t, V, N, 2.0);
+    exact_drive1(p6, t, V, N, G);
+    mn_meanfield_model *m = model(MN_MEANFIELD_MIRANDA);
+    set(m, "drive", 1);
+    set(m, "eta_d", 3); /* one pulse amplitude fixes five combinations: hold eta_d */
+    mn_meanfield_fit *f;
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_run(&f, m, t, V, G, N, FIT_NAMES, 5, 1));
+    const char *msg;
+    ck_assert_int_eq(mn_meanfield_fit_status(f, &msg), MN_MEANFIELD_FIT_CONVERGED);
+    printf("exact-data fit from the defaults: %s\n", msg);
+    ck_assert_msg(strstr(msg, "converged") != NULL, "%s", msg);
+    for (int j = 0; j < 5; j++) {
+        const char *name;
+        double val, sd;
+        MN_ASSERT_OK(ctx, mn_meanfield_fit_param(f, (size_t)j, &name, &val, &sd));
+        ck_assert_int_eq(mn_meanfield_fit_param_fixed(f, (size_t)j), 0);
+        ck_assert(isfinite(sd));
+        MN_ASSERT_REL(val, p6[j], 1e-5);
+    }
+    size_t nfev;
+    mn_meanfield_fit_stats(f, NULL, NULL, NULL, &nfev, NULL);
+    ck_assert_uint_lt(nfev, 3000);
+    mn_meanfield_fit_free(f);
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
+START_TEST(test_fit_reports_non_identifiable)
+{
+    /* all six miranda parameters from one voltage-source pulse: g(t) is piecewise exponential,
+     * so only five combinations are determined (chi k_p is one): exactly one parameter must
+     * be reported as held, the curve must still match the exact data */
+    enum { N = 201 };
+    const double p6[6] = { 1e-3, 20, 1e-3, 5e-2, 3, 3 };
+    double t[N], V[N], G[N];
+    pulse_protocol(t, V, N, 2.0);
+    exact_drive1(p6, t, V, N, G);
+    mn_meanfield_model *m = model(MN_MEANFIELD_MIRANDA);
+    set(m, "drive", 1);
+    mn_meanfield_fit *f;
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_run(&f, m, t, V, G, N, NULL, 0, 1));
+    ck_assert_uint_eq(mn_meanfield_fit_param_count(f), 6);
+    int held = 0;
+    for (size_t j = 0; j < 6; j++) {
+        double val, sd;
+        const char *name;
+        MN_ASSERT_OK(ctx, mn_meanfield_fit_param(f, j, &name, &val, &sd));
+        if (mn_meanfield_fit_param_fixed(f, j)) {
+            held++;
+            ck_assert(sd == 0);
+        } else
+            ck_assert_msg(isfinite(sd) && sd > 0, "%s sigma %g", name, sd);
+    }
+    ck_assert_int_eq(held, 1);
+    const char *msg;
+    ck_assert_int_eq(mn_meanfield_fit_status(f, &msg), MN_MEANFIELD_FIT_CONVERGED);
+    ck_assert_msg(strstr(msg, "not determined by the data") != NULL, "%s", msg);
+    const double *cur = mn_meanfield_fit_curve(f);
+    for (int i = 0; i < N; i++) MN_ASSERT_REL(cur[i], G[i], 1e-6);
+    mn_meanfield_fit_free(f);
+    /* without the reduction: J^T J singular, said so, uncertainties infinite */
+    mn_meanfield_model_free(m);
+    m = model(MN_MEANFIELD_MIRANDA);
+    set(m, "drive", 1);
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_AUTO_FIX, 0));
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_run(&f, m, t, V, G, N, NULL, 0, 1));
+    mn_meanfield_fit_status(f, &msg);
+    ck_assert_msg(strstr(msg, "singular") != NULL, "%s", msg);
+    double sd;
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_param(f, 1, NULL, NULL, &sd));
+    ck_assert(isinf(sd));
+    mn_meanfield_fit_free(f);
+    /* budgets: stopped early, the best point is returned with a status */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_AUTO_FIX, 1));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_MAX_EVALUATIONS, 12));
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_run(&f, m, t, V, G, N, NULL, 0, 1));
+    ck_assert_int_eq(mn_meanfield_fit_status(f, &msg), MN_MEANFIELD_FIT_EVALUATION_LIMIT);
+    ck_assert_msg(strstr(msg, "evaluation limit") != NULL, "%s", msg);
+    cur = mn_meanfield_fit_curve(f);
+    for (int i = 0; i < N; i++) ck_assert(isfinite(cur[i]));
+    mn_meanfield_fit_free(f);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_MAX_SECONDS, -1),
+                  MN_ERR_RANGE, "-1");
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_fit_option(m, 99, 1), MN_ERR_INVALID, "99");
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
+/* Reference potential of miranda (drive 0) in long double, by composite Simpson on panels
+ * that grow geometrically from g = 0 (the integrand e^{c/(1 + chi x)} falls on the scale
+ * 1/(c chi) there); long double holds e^{11000}, so nothing overflows. */
+static long double ref_rate(long double x, long double v)
+{
+    long double y = 1 + 100.0L * x, u = v / y;
+    return 5e-4L * expl(10 * u) * (1 - x) - 5e-2L * expl(-10 * u) * x;
+}
+
+static long double ref_potential(double g, double v)
+{
+    long double sum = 0, a = 0, w = 1e-9L;
+    while (a < g) {
+        long double b = a + w < g ? a + w : g;
+        enum { K = 64 };
+        long double h = (b - a) / K, s = ref_rate(a, v) + ref_rate(b, v);
+        for (int k = 1; k < K; k++) s += (k % 2 ? 4 : 2) * ref_rate(a + k * h, v);
+        sum += s * h / 3;
+        a = b;
+        w *= 1.5L;
+    }
+    return -sum;
+}
+
+START_TEST(test_potential_high_voltage)
+{
+    mn_meanfield_model *m = model(MN_MEANFIELD_MIRANDA);
+    const double vs[] = { 0.5, 2, 20, 60, 71, 72, 72.5 }; /* |V| ~ e^{706} at 72.5 V */
+    const double gs[] = { 1e-4, 1e-3, 0.05, 0.3, 1 };
+    for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+        double V[5];
+        MN_ASSERT_OK(ctx, mn_meanfield_potential(m, vs[i], gs, 5, V));
+        for (int k = 0; k < 5; k++) {
+            long double r = ref_potential(gs[k], vs[i]);
+            ck_assert_msg(isfinite(V[k]), "v = %g g = %g: V = %g", vs[i], gs[k], V[k]);
+            ck_assert_msg(fabsl(V[k] - r) <= 1e-9L * fabsl(r), "v = %g g = %g: %.15g vs %.15Lg",
+                          vs[i], gs[k], V[k], r);
+        }
+    }
+    /* beyond the double range the call says so instead of returning -inf */
+    double g1 = 0.5, V1;
+    MN_ASSERT_ERR(ctx, mn_meanfield_potential(m, 80, &g1, 1, &V1), MN_ERR_RANGE, "v = 80");
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
 START_TEST(test_fit_bad_input)
 {
     mn_meanfield_model *m = model(MN_MEANFIELD_LINEAR);
@@ -1497,6 +1657,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_from_junction);
     tcase_add_test(tc, test_fit_recovers_parameters);
     tcase_add_test(tc, test_fit_bad_input);
+    tcase_add_test(tc, test_fit_exact_data_from_defaults);
+    tcase_add_test(tc, test_fit_reports_non_identifiable);
+    tcase_add_test(tc, test_potential_high_voltage);
     tcase_add_test(tc, test_model_bad_input);
     tcase_add_test(tc, test_cb_fixed_points);
     tcase_add_test(tc, test_cb_critical_voltage);

@@ -7,10 +7,10 @@
  * - **Projector quantities** (000 sec. 5, 001 A): for a graph and a source/drain pair, the
  *   projector Omega = B~^T (B~ B~^T)^+ B~ of the graph augmented by the source edge (unit
  *   weights): Omega_{N+1}, the vector Omega-> (its last column), Tr(Omega~), Tr(Omega~^2),
- *   diag(Omega) (edge leverage scores), the mean-field state <g> (000 eq. (25)) and the
+ *   diag(Omega) (edge leverage scores), the mean-field state \<g\> (000 eq. (25)) and the
  *   mean-field effective conductance (000 eq. (26)). ::mn_meanfield_projector.
  * - **Effective one-junction models** (000 eqs. (7)-(10), (15), (30)-(31)): a whole network
- *   reduced to one state <g>; time integration, the effective potential V(<g>) = -int d<g>/dt
+ *   reduced to one state \<g\>; time integration, the effective potential V(\<g\>) = -int d\<g\>/dt
  *   (000 eq. (11)), its equilibria and their stability, the order of the transition
  *   (000 eqs. (16)-(19)), voltage sweeps, least-squares fits to measured G(t).
  *   ::mn_meanfield_model, ::mn_meanfield_fit.
@@ -93,26 +93,53 @@ MN_API mn_status mn_meanfield_model_new(mn_meanfield_model **out, mn_context *ct
 /**
  * @brief Create a model by name: "miranda", "hillock" or "linear".
  * @return as mn_meanfield_model_new(); #MN_ERR_NOT_FOUND for an unknown name.
+ * @param[out] out the model; NULL on failure.
+ * @param[in] ctx owning context.
+ * @param[in] name the model's name.
  */
 MN_API mn_status mn_meanfield_model_new_by_name(mn_meanfield_model **out, mn_context *ctx,
                                                 const char *name);
 
-/** @brief Deep copy. @param[out] out the copy; NULL on failure. */
+/**
+ * @brief Deep copy. @param[out] out the copy; NULL on failure.
+ * @param[in] m the model to copy.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL argument), #MN_ERR_NOMEM.
+ */
 MN_API mn_status mn_meanfield_model_copy(mn_meanfield_model **out, const mn_meanfield_model *m);
 
-/** @brief Free a model; NULL does nothing. */
+/**
+ * @brief Free a model; NULL does nothing.
+ * @param[in] m the model (may be NULL).
+ */
 MN_API void mn_meanfield_model_free(mn_meanfield_model *m);
 
-/** @brief The model's kind. */
+/**
+ * @brief The model's kind.
+ * @param[in] m the model.
+ * @return an ::mn_meanfield_kind.
+ */
 MN_API mn_meanfield_kind mn_meanfield_model_kind(const mn_meanfield_model *m);
 
-/** @brief The model's name ("miranda", ...); a static string. */
+/**
+ * @brief The model's name ("miranda", ...); a static string.
+ * @param[in] m the model.
+ * @return the name.
+ */
 MN_API const char *mn_meanfield_model_name(const mn_meanfield_model *m);
 
-/** @brief Number of parameters. */
+/**
+ * @brief Number of parameters.
+ * @param[in] m the model (NULL gives 0).
+ * @return the number of parameters.
+ */
 MN_API size_t mn_meanfield_model_param_count(const mn_meanfield_model *m);
 
-/** @brief Name of parameter i (static string), or NULL if out of range. */
+/**
+ * @brief Name of parameter i (static string), or NULL if out of range.
+ * @param[in] m the model.
+ * @param[in] i parameter index.
+ * @return the name.
+ */
 MN_API const char *mn_meanfield_model_param_name(const mn_meanfield_model *m, size_t i);
 
 /**
@@ -120,44 +147,77 @@ MN_API const char *mn_meanfield_model_param_name(const mn_meanfield_model *m, si
  *        chi in its range; g_max in (0, 1); unipolar 0 or 1).
  * @return #MN_OK, #MN_ERR_NOT_FOUND (no such parameter), #MN_ERR_RANGE (bad value; the
  *         message names parameter and value).
+ * @param[in,out] m the model.
+ * @param[in] name parameter name (see mn_meanfield_model_param_name()).
+ * @param[in] value new value (units in ::mn_meanfield_kind).
  */
 MN_API mn_status mn_meanfield_model_set(mn_meanfield_model *m, const char *name, double value);
 
-/** @brief Read a parameter by name. @return #MN_OK or #MN_ERR_NOT_FOUND. */
+/**
+ * @brief Read a parameter by name. @return #MN_OK or #MN_ERR_NOT_FOUND.
+ * @param[in] m the model.
+ * @param[in] name parameter name.
+ * @param[out] value its value.
+ */
 MN_API mn_status mn_meanfield_model_get(const mn_meanfield_model *m, const char *name,
                                         double *value);
 
-/** @brief Allowed state range [lo, hi] (0..1, or 0..g_max for hillock). */
+/**
+ * @brief Allowed state range [lo, hi] (0..1, or 0..g_max for hillock).
+ * @param[in] m the model.
+ * @param[out] lo,hi the range ends (may be NULL).
+ */
 MN_API void mn_meanfield_model_state_range(const mn_meanfield_model *m, double *lo, double *hi);
 
 /**
- * @brief Right-hand side d<g>/dt at state g and applied voltage v (the formula of the model,
+ * @brief Right-hand side d\<g\>/dt at state g and applied voltage v (the formula of the model,
  *        not clamped at the range ends). O(1).
  * @return #MN_OK, #MN_ERR_RANGE (g outside the range or v not finite).
+ * @param[in] m the model.
+ * @param[in] g state.
+ * @param[in] v applied voltage (V).
+ * @param[out] dgdt the rate (1/s).
  */
 MN_API mn_status mn_meanfield_model_rate(const mn_meanfield_model *m, double g, double v,
                                          double *dgdt);
 
-/** @brief Effective conductance G(g) in S (000 eqs. (7), (31); 1/R for linear). */
+/**
+ * @brief Effective conductance G(g) in S (000 eqs. (7), (31); 1/R for linear).
+ * @param[in] m the model.
+ * @param[in] g state inside the range.
+ * @param[out] G the conductance (S).
+ * @return #MN_OK, #MN_ERR_RANGE (g outside the range).
+ */
 MN_API mn_status mn_meanfield_model_conductance(const mn_meanfield_model *m, double g,
                                                 double *G);
 
 /**
  * @brief Inverse of mn_meanfield_model_conductance(): the state with conductance G, clamped
  *        into the state range. @return #MN_OK or #MN_ERR_RANGE (G not finite and > 0).
+ * @param[in] m the model.
+ * @param[in] G conductance (S).
+ * @param[out] g the state.
  */
 MN_API mn_status mn_meanfield_model_state_of(const mn_meanfield_model *m, double G, double *g);
 
 /**
  * @brief Relative and absolute tolerances of the time integration (default 1e-8, 1e-12).
- *        The integrator is an embedded Runge-Kutta 5(4) pair (Dormand-Prince) with step
- *        control; the state is held inside its range (a boundary is a wall).
+ *        The integrator is the exponential Rosenbrock method exprb32 (order 3, embedded
+ *        order-2 error estimate; Hochbruck, Ostermann, Schweitzer 2009) with step control: it
+ *        uses the analytic d(rate)/dg, is exact when the rate is linear in g (miranda with
+ *        drive 1 or chi 0 under constant V) and stays stable and cheap however stiff the rate
+ *        (fast relaxations cost a few steps). The state is held inside its range (a boundary
+ *        is a wall).
+ * @param[in,out] m the model.
+ * @param[in] rtol relative tolerance in (0, 1).
+ * @param[in] atol absolute tolerance > 0.
+ * @return #MN_OK, #MN_ERR_RANGE (naming the bad value).
  */
 MN_API mn_status mn_meanfield_model_set_tolerances(mn_meanfield_model *m, double rtol,
                                                    double atol);
 
 /**
- * @brief Integrate d<g>/dt under a voltage waveform and record g and G at given times.
+ * @brief Integrate d\<g\>/dt under a voltage waveform and record g and G at given times.
  * @param[in] m the model.
  * @param[in] V the waveform V(t) in volts (called many times; must be deterministic).
  *            Discontinuities are handled by step rejection; give the jump times as sample
@@ -179,6 +239,14 @@ MN_API mn_status mn_meanfield_model_integrate(mn_meanfield_model *m, mn_meanfiel
 /**
  * @brief Integrate under a sampled protocol: V[i] is held from t[i] to t[i+1] (zero-order
  *        hold, as a lab source steps its output). Same outputs as mn_meanfield_model_integrate().
+ * @param[in] m the model.
+ * @param[in] t n sample times, non-decreasing.
+ * @param[in] V n voltages (V).
+ * @param[in] n number of samples (>= 1).
+ * @param[in] g0 state at t[0].
+ * @param[out] g n states (may be NULL).
+ * @param[out] G n conductances (may be NULL).
+ * @return as mn_meanfield_model_integrate().
  */
 MN_API mn_status mn_meanfield_model_integrate_sampled(mn_meanfield_model *m, const double *t,
                                                       const double *V, size_t n, double g0,
@@ -189,20 +257,20 @@ MN_API mn_status mn_meanfield_model_integrate_sampled(mn_meanfield_model *m, con
  *        model of a network of such junctions between a source and a drain.
  *
  * miranda (001 eqs. (B17)-(B23), 000 eqs. (26)-(28)): G_min <- G_min (1 - W)/W,
- * eta_{p,d} <- eta_{p,d} G_s <|Omega->|> / (G_min (1 - W)) (drive 0), or
- * eta_{p,d} <- eta_{p,d} <|Omega->|> / W (drive 1, voltage source); chi, k_p, k_d unchanged.
+ * eta_{p,d} <- eta_{p,d} G_s \<|Omega->|\> / (G_min (1 - W)) (drive 0), or
+ * eta_{p,d} <- eta_{p,d} \<|Omega->|\> / W (drive 1, voltage source); chi, k_p, k_d unchanged.
  * hillock (001 eqs. (C53), (C62)-(C65)): the junction G = G_min (1 + chi f(g)) keeps chi and a;
- * G_min <- G_min (1 - W)/W, mu <- mu G_s <|Omega->|> / (G_min (1 - W)) (drive 0) or
- * mu <- mu <|Omega->|> / W (drive 1).
+ * G_min <- G_min (1 - W)/W, mu <- mu G_s \<|Omega->|\> / (G_min (1 - W)) (drive 0) or
+ * mu <- mu \<|Omega->|\> / W (drive 1).
  * linear (000 eq. (15) with the exact uniform-state voltage drops V |Omega->_i| / W):
- * R_off <- R_off W / (1 - W), k <- k <|Omega->|> / W.
- * Here W = Omega_{N+1} and <|Omega->|> = mean |Omega->_i| (see mn_meanfield_projector_omega_mean()).
+ * R_off <- R_off W / (1 - W), k <- k \<|Omega->|\> / W.
+ * Here W = Omega_{N+1} and \<|Omega->|\> = mean |Omega->_i| (see mn_meanfield_projector_omega_mean()).
  * With drive 0, miranda and hillock assume the source of 000/001: an EMF v behind a series
  * conductance G_s small against the network (G_{N+1} -> 0 in 000 eq. (20)); linear and
  * drive 1 assume a voltage source (G_source is then ignored).
  * @param[in,out] m the model.
  * @param[in] omega_n1 Omega_{N+1}, in (0, 1).
- * @param[in] omega_mean <|Omega->|>, > 0.
+ * @param[in] omega_mean \<|Omega->|\>, > 0.
  * @param[in] G_source G_s in S (> 0; ignored for a voltage source).
  * @return #MN_OK, #MN_ERR_RANGE (naming the bad value).
  */
@@ -212,19 +280,34 @@ MN_API mn_status mn_meanfield_model_renormalise(mn_meanfield_model *m, double om
 /* ------------------------------------------------------------------- potential */
 
 /**
- * @brief Effective potential V_v(g) = -int_{lo}^{g} d<g>/dt dg' at fixed voltage v
+ * @brief Effective potential V_v(g) = -int_{lo}^{g} d\<g\>/dt dg' at fixed voltage v
  *        (000 eq. (11)); V(lo) = 0, in units of [state]^2/s.
  *
- * miranda: exact closed form through the exponential integral (001 eqs. (B24)-(B25));
+ * miranda: exact closed form through the exponential integral (001 eqs. (B24)-(B25)), in a
+ * scaled form (e^{-x} Ei(x) and its asymptotic series, the exponents carried separately)
+ * that stays finite and accurate (~1e-13 relative) wherever the value fits in a double
+ * (default parameters: up to about 72.9 V);
  * linear: exact (000 eq. (15)); hillock: adaptive Gauss-Kronrod quadrature (relative
  * accuracy 1e-12). Use mn_meanfield_potential_quadrature() for quadrature on any model.
  * @param[in] g n states inside the range. @param[out] V n values.
- * @return #MN_OK, #MN_ERR_RANGE (a state outside the range, v not finite).
+ * @return #MN_OK, #MN_ERR_RANGE (a state outside the range, v not finite, or |V| beyond the
+ *         double range: the message names v and g; the values before it are written).
+ * @param[in] m the model.
+ * @param[in] v voltage (V).
+ * @param[in] n number of states.
  */
 MN_API mn_status mn_meanfield_potential(const mn_meanfield_model *m, double v, const double *g,
                                         size_t n, double *V);
 
-/** @brief As mn_meanfield_potential() but always by numerical quadrature. */
+/**
+ * @brief As mn_meanfield_potential() but always by numerical quadrature.
+ * @param[in] m the model.
+ * @param[in] v voltage (V).
+ * @param[in] g n states inside the range.
+ * @param[in] n number of states.
+ * @param[out] V n values.
+ * @return as mn_meanfield_potential().
+ */
 MN_API mn_status mn_meanfield_potential_quadrature(const mn_meanfield_model *m, double v,
                                                    const double *g, size_t n, double *V);
 
@@ -236,7 +319,7 @@ typedef enum mn_meanfield_stability {
 } mn_meanfield_stability;
 
 /**
- * @brief Equilibria of d<g>/dt at voltage v (000 eq. (12) for miranda): the interior roots
+ * @brief Equilibria of d\<g\>/dt at voltage v (000 eq. (12) for miranda): the interior roots
  *        of the rate (bracketed on a grid of 4096 cells, refined by bisection/secant to
  *        round-off) and the range ends when the flow pushes into them, in increasing g.
  * @param[out] g_eq up to `cap` states.
@@ -244,6 +327,8 @@ typedef enum mn_meanfield_stability {
  * @param[in] cap capacity of the arrays.
  * @param[out] count number of equilibria found (may exceed cap: only cap are written).
  * @return #MN_OK, #MN_ERR_RANGE (v not finite).
+ * @param[in] m the model.
+ * @param[in] v voltage (V).
  */
 MN_API mn_status mn_meanfield_equilibria(const mn_meanfield_model *m, double v, double *g_eq,
                                          int *stability, size_t cap, size_t *count);
@@ -268,6 +353,8 @@ typedef enum mn_meanfield_order {
  * @param[out] v_th threshold (NaN if none in [v_lo, v_hi]).
  * @param[out] v_fold1,v_fold2 fold voltages (NaN for a continuous transition). May be NULL.
  * @return #MN_OK, #MN_ERR_RANGE (bad voltage range).
+ * @param[in] m the model.
+ * @param[in] v_lo,v_hi the voltage range searched (V).
  */
 MN_API mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_lo, double v_hi,
                                          int *order, double *v_th, double *v_fold1,
@@ -279,6 +366,11 @@ MN_API mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_l
  *        to the stable equilibrium of its basin, so hysteresis shows for a first-order
  *        transition, 000 Fig. 2b/2c and Fig. 4).
  * @param[out] g_eq n states. @param[out] G_eq n conductances (may be NULL).
+ * @param[in] m the model.
+ * @param[in] v n voltages, in sweep order (V).
+ * @param[in] n number of voltages.
+ * @param[in] g_start initial state (inside the range).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL array), #MN_ERR_RANGE (g_start outside the range, a voltage not finite).
  */
 MN_API mn_status mn_meanfield_sweep(const mn_meanfield_model *m, const double *v, size_t n,
                                     double g_start, double *g_eq, double *G_eq);
@@ -288,53 +380,145 @@ MN_API mn_status mn_meanfield_sweep(const mn_meanfield_model *m, const double *v
 /** @brief Result of a least-squares fit of an effective model to G(t). Opaque. */
 typedef struct mn_meanfield_fit mn_meanfield_fit;
 
+/** @brief Options of mn_meanfield_fit_run(), set per model by mn_meanfield_model_set_fit_option(). */
+typedef enum mn_meanfield_fit_option {
+    /** Budget of model integrations over the whole fit (default 3000; >= 10). */
+    MN_MEANFIELD_FIT_MAX_EVALUATIONS = 0,
+    /** Wall-clock budget in seconds (default 60; > 0). */
+    MN_MEANFIELD_FIT_MAX_SECONDS = 1,
+    /** 1 (default): also try starting values estimated from the data (initial and plateau G,
+        rise and decay time constants) and start from whichever of them and the model's
+        current values fits better; 0: start from the model's values only. */
+    MN_MEANFIELD_FIT_AUTO_START = 2,
+    /** 1 (default): parameters the data do not determine (relative 1-sigma above 100 %, or a
+        singular J^T J) are held at their starting value one at a time, most degenerate
+        first, and the others refitted; they are reported by mn_meanfield_fit_param_fixed().
+        0: fit every listed parameter (uncertainties may then be infinite). */
+    MN_MEANFIELD_FIT_AUTO_FIX = 3
+} mn_meanfield_fit_option;
+
+/**
+ * @brief Set a fit option (a typed setter keyed by ::mn_meanfield_fit_option; the value is
+ *        kept with the model and copied by mn_meanfield_model_copy()).
+ * @param[in,out] m the model.
+ * @param[in] option an ::mn_meanfield_fit_option.
+ * @param[in] value its value (counts and switches as whole numbers).
+ * @return #MN_OK, #MN_ERR_INVALID (unknown option), #MN_ERR_RANGE (bad value, named).
+ */
+MN_API mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, int option,
+                                                   double value);
+
+/** @brief How a fit ended (mn_meanfield_fit_status()). */
+typedef enum mn_meanfield_fit_status_code {
+    MN_MEANFIELD_FIT_CONVERGED = 0,       /**< Levenberg-Marquardt met its tolerance */
+    MN_MEANFIELD_FIT_EVALUATION_LIMIT = 1, /**< stopped by #MN_MEANFIELD_FIT_MAX_EVALUATIONS */
+    MN_MEANFIELD_FIT_TIME_LIMIT = 2       /**< stopped by #MN_MEANFIELD_FIT_MAX_SECONDS */
+} mn_meanfield_fit_status_code;
+
 /**
  * @brief Fit model parameters to a measured G(t) under a known sampled V(t).
  *
- * Minimises sum_i w_i (G_model(t_i) - G_i)^2 by Levenberg-Marquardt (cminpack lmdif), with
- * G_model from mn_meanfield_model_integrate_sampled() (zero-order hold). Parameters that must
- * be positive are fitted in log space. The pseudo-parameter "g0" (initial state) may be
- * listed; otherwise g0 is the state whose conductance is G[0] for the initial guess, held
- * fixed during the fit (recomputing it at every trial would make G_min and g0 trade off
- * exactly, a singular Jacobian).
- * Uncertainties: covariance s^2 (J^T J)^{-1} with s^2 = SSR/(n - p), J by central differences
- * at the optimum, propagated to the natural parameters (sigma_p = p sigma_{log p}).
- * On success the model holds the fitted values.
+ * Minimises sum_i (G_model(t_i) - G_i)^2 (or the relative residuals) by Levenberg-Marquardt
+ * (cminpack lmdif), with G_model from mn_meanfield_model_integrate_sampled() (zero-order hold;
+ * an exponential integrator, so stiff trial parameters cost no more than others).
+ * Parameters that must be positive, and others whose starting value is positive (except
+ * eta_p, eta_d), are fitted in log space. The pseudo-parameter "g0" (initial state) may be
+ * listed; otherwise g0 is the state whose conductance is G[0] for the starting parameters,
+ * held fixed during the fit (recomputing it at every trial would make G_min and g0 trade
+ * off exactly, a singular Jacobian).
+ *
+ * Robustness (see ::mn_meanfield_fit_option): starting values are also estimated from the
+ * data (miranda: G_min = G[0] with g0 = 0, and the rise and decay time constants and plateaus
+ * of the two longest constant-voltage segments, solved for k_p, k_d, eta_p, eta_d with the
+ * pulse plateau at g = 1/2); the number of model integrations and the wall time are bounded;
+ * parameters the data do not determine are held at their starting value and reported by
+ * mn_meanfield_fit_param_fixed(). When the budget runs out before convergence the best fit
+ * found is returned with #MN_OK and mn_meanfield_fit_status() says why (check it).
+ *
+ * Uncertainties: covariance s^2 (J^T J)^{-1} of the fitted (not held) parameters with
+ * s^2 = SSR/(n - p), J by central differences at the optimum, propagated to the natural
+ * parameters (sigma_p = p sigma_{log p}); held parameters have sigma 0 and zero covariance.
+ * The model holds the fitted values afterwards.
  * @param[out] out the result; NULL on failure.
  * @param[in,out] m the model (initial guesses in; fitted values out).
  * @param[in] t,V,G n samples (times increasing; G > 0).
  * @param[in] n number of samples (> number of free parameters).
- * @param[in] names free parameter names (a subset of the model's, plus "g0").
- * @param[in] n_free their number (1..8).
+ * @param[in] names free parameter names (a subset of the model's, plus "g0"); NULL (with
+ *            n_free 0) for the default set: miranda G_min, chi, k_p, k_d, eta_p, eta_d;
+ *            hillock G_min, chi, mu, kappa; linear R_off, chi, alpha, k.
+ * @param[in] n_free their number (1..8; 0 with names NULL).
  * @param[in] relative 0: absolute residuals; 1: relative residuals (G_model - G_i)/G_i.
- * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOT_FOUND (unknown parameter name),
- *         #MN_ERR_RANGE (bad data: the message names the sample), #MN_ERR_CONVERGENCE.
+ * @return #MN_OK (also when a budget stopped the fit: see mn_meanfield_fit_status()),
+ *         #MN_ERR_INVALID, #MN_ERR_NOT_FOUND (unknown parameter name), #MN_ERR_RANGE (bad
+ *         data: the message names the sample; or the model cannot be integrated at any
+ *         starting point), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_meanfield_fit_run(mn_meanfield_fit **out, mn_meanfield_model *m,
                                       const double *t, const double *V, const double *G,
                                       size_t n, const char *const *names, size_t n_free,
                                       int relative);
 
-/** @brief Free a fit result; NULL does nothing. */
+/**
+ * @brief Free a fit result; NULL does nothing.
+ * @param[in] f the fit (may be NULL).
+ */
 MN_API void mn_meanfield_fit_free(mn_meanfield_fit *f);
 
-/** @brief Number of fitted parameters. */
+/**
+ * @brief How the fit ended: an ::mn_meanfield_fit_status_code.
+ * @param[in] f the fit.
+ * @param[out] message a sentence saying what happened and which parameters were held
+ *             (borrowed, valid while f lives); may be NULL.
+ * @return the status code (#MN_MEANFIELD_FIT_CONVERGED for a NULL fit).
+ */
+MN_API int mn_meanfield_fit_status(const mn_meanfield_fit *f, const char **message);
+
+/**
+ * @brief Whether fitted parameter i was held at its starting value because the data do not
+ *        determine it (#MN_MEANFIELD_FIT_AUTO_FIX).
+ * @param[in] f the fit. @param[in] i parameter index (< mn_meanfield_fit_param_count()).
+ * @return 1 if held, 0 if fitted or out of range.
+ */
+MN_API int mn_meanfield_fit_param_fixed(const mn_meanfield_fit *f, size_t i);
+
+/**
+ * @brief Number of fitted parameters.
+ * @param[in] f the fit (NULL gives 0).
+ * @return the number of listed parameters (fitted and held).
+ */
 MN_API size_t mn_meanfield_fit_param_count(const mn_meanfield_fit *f);
 
 /**
  * @brief Fitted parameter i: its name (borrowed), value and standard uncertainty (1 sigma).
  * @return #MN_OK or #MN_ERR_RANGE (i out of range).
+ * @param[in] f the fit.
+ * @param[in] i parameter index.
+ * @param[out] name its name (may be NULL).
+ * @param[out] value fitted (or held) value (may be NULL).
+ * @param[out] sigma 1-sigma uncertainty; 0 for a held parameter (may be NULL).
  */
 MN_API mn_status mn_meanfield_fit_param(const mn_meanfield_fit *f, size_t i, const char **name,
                                         double *value, double *sigma);
 
-/** @brief Covariance of the natural parameters (n_free x n_free, row major). Borrowed. */
+/**
+ * @brief Covariance of the natural parameters (n_free x n_free, row major). Borrowed.
+ * @param[in] f the fit.
+ * @return n_free x n_free values (NULL for a NULL fit).
+ */
 MN_API const double *mn_meanfield_fit_covariance(const mn_meanfield_fit *f);
 
-/** @brief Residuals G_model(t_i) - G_i (n values, absolute even for relative fits). Borrowed. */
+/**
+ * @brief Residuals G_model(t_i) - G_i (n values, absolute even for relative fits). Borrowed.
+ * @param[in] f the fit.
+ * @return n values (NULL for a NULL fit).
+ */
 MN_API const double *mn_meanfield_fit_residuals(const mn_meanfield_fit *f);
 
-/** @brief Fitted curve G_model(t_i) (n values). Borrowed. */
+/**
+ * @brief Fitted curve G_model(t_i) (n values). Borrowed.
+ * @param[in] f the fit.
+ * @return n values (NULL for a NULL fit).
+ */
 MN_API const double *mn_meanfield_fit_curve(const mn_meanfield_fit *f);
 
 /**
@@ -344,6 +528,7 @@ MN_API const double *mn_meanfield_fit_curve(const mn_meanfield_fit *f);
  * @param[out] dof n - p.
  * @param[out] nfev number of model integrations.
  * @param[out] g0 initial state used.
+ * @param[in] f the fit.
  */
 MN_API void mn_meanfield_fit_stats(const mn_meanfield_fit *f, double *rms, double *chi2,
                                    size_t *dof, size_t *nfev, double *g0);
@@ -364,50 +549,73 @@ typedef struct mn_meanfield_cb mn_meanfield_cb;
  * @param[in] alpha decay rate (1/s), non-zero.
  * @param[in] gamma time-voltage constant (V s), > 0.
  * @return #MN_OK, #MN_ERR_RANGE (the message names the bad value), #MN_ERR_NOMEM.
+ * @param[out] out the circuit; NULL on failure.
+ * @param[in] ctx owning context.
  */
 MN_API mn_status mn_meanfield_cb_new(mn_meanfield_cb **out, mn_context *ctx, size_t n,
                                      double R_on, double R_off, double R_ref, double R_int,
                                      double alpha, double gamma);
 
-/** @brief Free; NULL does nothing. */
+/**
+ * @brief Free; NULL does nothing.
+ * @param[in] cb the circuit (may be NULL).
+ */
 MN_API void mn_meanfield_cb_free(mn_meanfield_cb *cb);
 
-/** @brief Number of memristors. */
+/**
+ * @brief Number of memristors.
+ * @param[in] cb the circuit.
+ * @return n.
+ */
 MN_API size_t mn_meanfield_cb_size(const mn_meanfield_cb *cb);
 
 /**
  * @brief The dimensionless coefficients of 002 eq. (10): xi = (R_off - R_on)/R_on,
  *        chi = (R_on + R_ref)/R_on, rho = R_ref^2 / (R_on (R_int + R_ref)). Any may be NULL.
+ * @param[in] cb the circuit.
+ * @param[out] xi,chi,rho the coefficients (each may be NULL).
  */
 MN_API void mn_meanfield_cb_coefficients(const mn_meanfield_cb *cb, double *xi, double *chi,
                                          double *rho);
 
-/** @brief Critical voltage S_c of 002 eq. (11) (V). */
+/**
+ * @brief Critical voltage S_c of 002 eq. (11) (V).
+ * @param[in] cb the circuit.
+ * @return S_c in V.
+ */
 MN_API double mn_meanfield_cb_critical_voltage(const mn_meanfield_cb *cb);
 
 /**
  * @brief Homogeneous fixed points w_+ >= w_- of xi w^2 + c w = S/(alpha gamma) (002 eq. (14)),
- *        with c = chi - rho (interacting: w_k = <w> in eq. (10)) or c = chi with rho = 0
+ *        with c = chi - rho (interacting: w_k = \<w\> in eq. (10)) or c = chi with rho = 0
  *        (the non-interacting estimate, eq. (13)). Not clamped to [0, 1].
  * @return #MN_OK, #MN_ERR_NOT_FOUND (no real root: both outputs NaN).
+ * @param[in] cb the circuit.
+ * @param[in] S applied voltage (V).
+ * @param[in] interacting 1: c = chi - rho; 0: c = chi (eq. (13)).
+ * @param[out] w_plus,w_minus the two roots.
  */
 MN_API mn_status mn_meanfield_cb_fixed_point(const mn_meanfield_cb *cb, double S, int interacting,
                                              double *w_plus, double *w_minus);
 
 /**
  * @brief Heterogeneous fixed point of 002 eq. (10) for per-memristor voltages S_k: each w_k is
- *        the upper root of xi w_k^2 + chi w_k = S_k/(alpha gamma) + rho <w>, with <w> solved
+ *        the upper root of xi w_k^2 + chi w_k = S_k/(alpha gamma) + rho \<w\>, with \<w\> solved
  *        self-consistently (a monotone scalar equation, bisection + secant). Not clamped.
  * @param[in] S n voltages. @param[out] w n states.
  * @return #MN_OK, #MN_ERR_NOT_FOUND (no real fixed point), #MN_ERR_INVALID.
+ * @param[in] cb the circuit.
  */
 MN_API mn_status mn_meanfield_cb_fixed_points(const mn_meanfield_cb *cb, const double *S,
                                               double *w);
 
 /**
- * @brief Residuals of 002 eq. (10): r_k = xi w_k^2 + chi w_k - rho <w> - S_k/(alpha gamma).
+ * @brief Residuals of 002 eq. (10): r_k = xi w_k^2 + chi w_k - rho \<w\> - S_k/(alpha gamma).
  * @param[in] w,S n values (S may be NULL with `S_all` used for every k).
  * @param[out] r n residuals.
+ * @param[in] cb the circuit.
+ * @param[in] S_all the voltage used when S is NULL (V).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL array).
  */
 MN_API mn_status mn_meanfield_cb_residuals(const mn_meanfield_cb *cb, const double *w,
                                            const double *S, double S_all, double *r);
@@ -419,8 +627,12 @@ MN_API mn_status mn_meanfield_cb_residuals(const mn_meanfield_cb *cb, const doub
  *        E(w) = xi w^3/3 + chi w^2/2. Along the dynamics dH/dt = (1/alpha) ||dw/dt||_Q^2
  *        (002 eqs. (52)-(55)): H decreases for alpha < 0, -H for alpha > 0. (The printed
  *        eq. (15) has rho/(2n) sum w_k^2 - (rho/n) sum_{i,j} w_i w_j, whose gradient is
- *        -2 rho <w> + O(1/n), not the -rho <w> that eq. (51) uses; see docs/meanfield.md.)
+ *        -2 rho \<w\> + O(1/n), not the -rho \<w\> that eq. (51) uses; see docs/meanfield.md.)
  * @param[in] w,S n values (S may be NULL: S_all everywhere).
+ * @param[in] cb the circuit.
+ * @param[in] S_all the voltage used when S is NULL (V).
+ * @param[out] H the functional.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL array).
  */
 MN_API mn_status mn_meanfield_cb_lyapunov(const mn_meanfield_cb *cb, const double *w,
                                           const double *S, double S_all, double *H);
@@ -429,7 +641,10 @@ MN_API mn_status mn_meanfield_cb_lyapunov(const mn_meanfield_cb *cb, const doubl
  * @brief Curie-Weiss mean field psi of 002 eq. (17)/(62): psi = argsup_{w in [0,1]}
  *        ((rho psi + S/(alpha gamma)) w - E(w)), solved self-consistently (unique since
  *        chi > rho); equal to the homogeneous fixed point with chi -> chi - rho, clamped to
- *        [0, 1]. For alpha < 0 this is the asymptotic <w> from any initial state.
+ *        [0, 1]. For alpha < 0 this is the asymptotic \<w\> from any initial state.
+ * @param[in] cb the circuit.
+ * @param[in] S applied voltage (V).
+ * @return psi in [0, 1].
  */
 MN_API double mn_meanfield_cb_psi(const mn_meanfield_cb *cb, double S);
 
@@ -440,6 +655,9 @@ MN_API double mn_meanfield_cb_psi(const mn_meanfield_cb *cb, double S);
  * @param[in] interacting use w* with chi -> chi - rho (mean field) or rho = 0 (eq. (13)).
  * @param[out] w_star the fixed point used (may be NULL). @param[out] w_inf predicted <w(inf)>.
  * @return #MN_OK, #MN_ERR_RANGE (lo >= hi).
+ * @param[in] cb the circuit.
+ * @param[in] S applied voltage (V).
+ * @param[in] lo,hi range of the uniform initial states.
  */
 MN_API mn_status mn_meanfield_cb_rule16(const mn_meanfield_cb *cb, double S, double lo, double hi,
                                         int interacting, double *w_star, double *w_inf);
@@ -447,6 +665,9 @@ MN_API mn_status mn_meanfield_cb_rule16(const mn_meanfield_cb *cb, double S, dou
 /**
  * @brief Asymptotic susceptibility d w / d S at time t, 002 eq. (12)/(45):
  *        R_on / (2 gamma sqrt(alpha (R_off - R_on))) e^{-alpha t} (alpha > 0), in 1/V.
+ * @param[in] cb the circuit.
+ * @param[in] t time (s).
+ * @return the susceptibility (1/V).
  */
 MN_API double mn_meanfield_cb_susceptibility(const mn_meanfield_cb *cb, double t);
 
@@ -456,6 +677,9 @@ MN_API double mn_meanfield_cb_susceptibility(const mn_meanfield_cb *cb, double t
  *        R_ref)) J; also the loop currents i = A^{-1} S.
  * @param[in] w n states. @param[in] S n voltages (NULL: S_all everywhere).
  * @param[out] dwdt n derivatives (may be NULL). @param[out] i n currents (may be NULL).
+ * @param[in] cb the circuit.
+ * @param[in] S_all the voltage used when S is NULL (V).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL array).
  */
 MN_API mn_status mn_meanfield_cb_rhs(const mn_meanfield_cb *cb, const double *w, const double *S,
                                      double S_all, double *dwdt, double *i);
@@ -466,6 +690,13 @@ MN_API mn_status mn_meanfield_cb_rhs(const mn_meanfield_cb *cb, const double *w,
  *        pushed outward). Records H (see mn_meanfield_cb_lyapunov()) at every step if
  *        H_trace is given (floor(t_end/dt) + 1 values).
  * @return #MN_OK, #MN_ERR_RANGE (dt or t_end not > 0, too many steps), #MN_ERR_NOMEM.
+ * @param[in] cb the circuit.
+ * @param[in,out] w n states.
+ * @param[in] S n voltages (NULL: S_all everywhere).
+ * @param[in] S_all the voltage used when S is NULL (V).
+ * @param[in] t_end end time (s).
+ * @param[in] dt step (s).
+ * @param[out] H_trace H at every step (may be NULL).
  */
 MN_API mn_status mn_meanfield_cb_integrate(const mn_meanfield_cb *cb, double *w, const double *S,
                                            double S_all, double t_end, double dt,
@@ -483,7 +714,7 @@ typedef enum mn_meanfield_diag_method {
                                          sparse LDL^T factor (CHOLMOD simplicial) */
     MN_MEANFIELD_DIAG_RANDOM = 3    /**< randomised: Johnson-Lindenstrauss random projections
                                          (Spielman-Srivastava), one solve per probe, probes
-                                         added until the estimated standard error of <g> and
+                                         added until the estimated standard error of \<g\> and
                                          of the leverage sum is below the tolerance */
 } mn_meanfield_diag_method;
 
@@ -506,65 +737,114 @@ typedef struct mn_meanfield_projector mn_meanfield_projector;
  * @param[in] seed RNG seed of the randomised method.
  * @return #MN_OK, #MN_ERR_INVALID (empty or overlapping sets), #MN_ERR_RANGE (bad node id),
  *         #MN_ERR_SINGULAR (source and drain not connected), #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ * @param[in] n_source,n_drain sizes of the sets.
  */
 MN_API mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
                                             const mn_index *source, size_t n_source,
                                             const mn_index *drain, size_t n_drain, int method,
                                             double tol, uint64_t seed);
 
-/** @brief Free; NULL does nothing. */
+/**
+ * @brief Free; NULL does nothing.
+ * @param[in] p the projector (may be NULL).
+ */
 MN_API void mn_meanfield_projector_free(mn_meanfield_projector *p);
 
-/** @brief Omega_{N+1} = R/(1 + R), R the unit-weight resistance between source and drain. */
+/**
+ * @brief Omega_{N+1} = R/(1 + R), R the unit-weight resistance between source and drain.
+ * @param[in] p the projector.
+ * @return Omega_{N+1}.
+ */
 MN_API double mn_meanfield_projector_omega_n1(const mn_meanfield_projector *p);
 
-/** @brief Omega-> (edge-count values; sign follows the edge orientation). Borrowed. */
+/**
+ * @brief Omega-> (edge-count values; sign follows the edge orientation). Borrowed.
+ * @param[in] p the projector.
+ * @return edge-count values.
+ */
 MN_API const double *mn_meanfield_projector_omega_vec(const mn_meanfield_projector *p);
 
-/** @brief diag(Omega) restricted to the graph's edges (edge-count values). Borrowed. */
+/**
+ * @brief diag(Omega) restricted to the graph's edges (edge-count values). Borrowed.
+ * @param[in] p the projector.
+ * @return edge-count values.
+ */
 MN_API const double *mn_meanfield_projector_diag(const mn_meanfield_projector *p);
 
 /**
  * @brief Standard error of each diag entry (randomised method; zeros for exact methods).
  *        Borrowed.
+ * @param[in] p the projector.
+ * @return edge-count values.
  */
 MN_API const double *mn_meanfield_projector_diag_error(const mn_meanfield_projector *p);
 
-/** @brief Tr(Omega~) = rank(B~) - Omega_{N+1} (exact, from the graph's rank). */
+/**
+ * @brief Tr(Omega~) = rank(B~) - Omega_{N+1} (exact, from the graph's rank).
+ * @param[in] p the projector.
+ * @return the trace.
+ */
 MN_API double mn_meanfield_projector_trace(const mn_meanfield_projector *p);
 
-/** @brief Tr(Omega~^2) = Tr(Omega~) - Omega_{N+1} (1 - Omega_{N+1}) (001 eqs. (A49)-(A51)). */
+/**
+ * @brief Tr(Omega~^2) = Tr(Omega~) - Omega_{N+1} (1 - Omega_{N+1}) (001 eqs. (A49)-(A51)).
+ * @param[in] p the projector.
+ * @return the trace.
+ */
 MN_API double mn_meanfield_projector_trace2(const mn_meanfield_projector *p);
 
-/** @brief <|Omega->|> = (1/N) sum_i |Omega->_i| over the circuit's N edges. */
+/**
+ * @brief \<|Omega->|\> = (1/N) sum_i |Omega->_i| over the circuit's N edges.
+ * @param[in] p the projector.
+ * @return the mean.
+ */
 MN_API double mn_meanfield_projector_omega_mean(const mn_meanfield_projector *p);
 
-/** @brief Number of edges outside the circuit (other components, inside an electrode). */
+/**
+ * @brief Number of edges outside the circuit (other components, inside an electrode).
+ * @param[in] p the projector.
+ * @return the count.
+ */
 MN_API size_t mn_meanfield_projector_outside_count(const mn_meanfield_projector *p);
 
-/** @brief Number of probes used by the randomised method (0 otherwise). */
+/**
+ * @brief Number of probes used by the randomised method (0 otherwise).
+ * @param[in] p the projector.
+ * @return the number of probes.
+ */
 MN_API size_t mn_meanfield_projector_probes(const mn_meanfield_projector *p);
 
 /**
- * @brief Mean-field state <g> = Tr(Omega~^2 g)/Tr(Omega~^2) (000 eq. (25)), with
+ * @brief Mean-field state \<g\> = Tr(Omega~^2 g)/Tr(Omega~^2) (000 eq. (25)), with
  *        (Omega~^2)_ii = Omega_ii - (Omega->_i)^2.
  * @param[in] g edge-count states.
- * @param[out] g_mean <g>. @param[out] g_err its standard error (randomised method), may be NULL.
+ * @param[out] g_mean \<g\>. @param[out] g_err its standard error (randomised method), may be NULL.
+ * @param[in] p the projector.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL argument).
  */
 MN_API mn_status mn_meanfield_projector_g_mean(const mn_meanfield_projector *p, const double *g,
                                                double *g_mean, double *g_err);
 
 /**
  * @brief Mean-field effective conductance (000 eq. (26)):
- *        G_eff = (1 - Omega_{N+1})/Omega_{N+1} G_min (1 + chi <g>).
+ *        G_eff = (1 - Omega_{N+1})/Omega_{N+1} G_min (1 + chi \<g\>).
+ * @param[in] p the projector.
+ * @param[in] g edge-count states.
+ * @param[in] G_min conductance scale (S).
+ * @param[in] chi the model's chi.
+ * @param[out] G_eff the conductance (S).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL argument).
  */
 MN_API mn_status mn_meanfield_projector_g_eff(const mn_meanfield_projector *p, const double *g,
                                               double G_min, double chi, double *G_eff);
 
 /**
- * @brief mn_meanfield_model_renormalise() with the projector's Omega_{N+1} and <|Omega->|>: the
+ * @brief mn_meanfield_model_renormalise() with the projector's Omega_{N+1} and \<|Omega->|\>: the
  *        effective model of the projector's network for a junction model m (in place).
  * @return as mn_meanfield_model_renormalise().
+ * @param[in,out] m the model (one junction in, the network's effective model out).
+ * @param[in] p the network's projector.
+ * @param[in] G_source series conductance of the source (S; drive 0).
  */
 MN_API mn_status mn_meanfield_model_renormalise_projector(mn_meanfield_model *m,
                                                           const mn_meanfield_projector *p,
@@ -608,6 +888,9 @@ MN_API mn_status mn_meanfield_model_from_junction(mn_meanfield_model **out, mn_c
  * @param[out] G_eff in S (0 if no conducting path joins source and drain).
  * @return #MN_OK, #MN_ERR_RANGE (bad node id or conductance: the message names it),
  *         #MN_ERR_INVALID, #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ * @param[in] g the graph.
+ * @param[in] source,drain node sets.
+ * @param[in] n_source,n_drain their sizes.
  */
 MN_API mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source,
                                                     size_t n_source, const mn_index *drain,

@@ -15,6 +15,10 @@ struct mn_meanfield_model {
     mn_meanfield_kind kind;
     double p[MN__MF_MAXPAR];
     double rtol, atol;
+    size_t steps; /* integrator steps taken (statistics) */
+    /* fit options (mn_meanfield_model_set_fit_option) */
+    double fit_max_evaluations, fit_max_seconds, fit_auto_start, fit_auto_fix;
+    int drive_explicit; /* drive set by the user (the fit then does not choose it) */
 };
 
 /* parameter indices */
@@ -31,6 +35,8 @@ void mn__mf_range(const mn_meanfield_model *m, double *lo, double *hi);
 
 /* exponential integral Ei(x), x != 0 */
 double mn__ei(double x);
+/* e^{-x} Ei(x), x != 0, without overflow or underflow */
+double mn__ei_scaled(double x);
 
 /* adaptive Gauss-Kronrod (7-15) integral of f on [a, b] */
 double mn__integrate(double (*f)(double, void *), void *ud, double a, double b, double rtol);

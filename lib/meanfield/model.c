@@ -31,6 +31,10 @@ mn_status mn_meanfield_model_new(mn_meanfield_model **out, mn_context *ctx, mn_m
     m->kind = kind;
     m->rtol = 1e-8;
     m->atol = 1e-12;
+    m->fit_max_evaluations = 3000;
+    m->fit_max_seconds = 60;
+    m->fit_auto_start = 1;
+    m->fit_auto_fix = 1;
     switch (kind) {
     case MN_MEANFIELD_MIRANDA: /* 003 Table 1; G_min, chi as quoted after 001 eq. (B23) */
         m->p[MN__MIR_GMIN] = 1e-3;
@@ -184,6 +188,7 @@ mn_status mn_meanfield_model_set(mn_meanfield_model *m, const char *name, double
     mn_status st = check_params(m, p);
     if (st != MN_OK) return st;
     m->p[i] = value;
+    if (!strcmp(name, "drive")) m->drive_explicit = 1;
     return MN_OK;
 }
 
@@ -370,49 +375,102 @@ typedef struct {
     double lo, hi;
 } ode_ctx;
 
-/* rate with walls at the range ends */
-static double wall_rate(const ode_ctx *c, double t, double g)
+/* d(rate)/dg and d(rate)/dv, analytic (used by the exponential integrator) */
+static void rate_derivs(const mn_meanfield_model *m, double g, double v, double *dg, double *dv)
 {
-    double v = c->V ? c->V(t, c->ud) : c->vconst;
-    if (g <= c->lo) {
-        g = c->lo;
-        double r = mn__mf_rate(c->m, g, v);
-        return r < 0 ? 0 : r;
+    const double *p = m->p;
+    switch (m->kind) {
+    case MN_MEANFIELD_MIRANDA: {
+        double sgn = 1, vv = v;
+        if (p[MN__MIR_UNI] != 0) {
+            vv = fabs(v);
+            sgn = v < 0 ? -1 : 1;
+        }
+        double y = p[MN__MIR_DRIVE] == 0 ? 1 + p[MN__MIR_CHI] * g : 1;
+        double u = vv / y;
+        double dudg = p[MN__MIR_DRIVE] == 0 ? -p[MN__MIR_CHI] * u / y : 0, dudv = sgn / y;
+        double ep = p[MN__MIR_KP] * exp(p[MN__MIR_ETAP] * u),
+               ed = p[MN__MIR_KD] * exp(-p[MN__MIR_ETAD] * u);
+        *dg = ep * (p[MN__MIR_ETAP] * dudg * (1 - g) - 1) - ed * (1 - p[MN__MIR_ETAD] * dudg * g);
+        *dv = (ep * p[MN__MIR_ETAP] * (1 - g) + ed * p[MN__MIR_ETAD] * g) * dudv;
+        return;
     }
-    if (g >= c->hi) {
-        g = c->hi;
-        double r = mn__mf_rate(c->m, g, v);
-        return r > 0 ? 0 : r;
+    case MN_MEANFIELD_HILLOCK: {
+        int d0 = p[MN__HIL_DRIVE] == 0;
+        double e = exp(-p[MN__HIL_A] * (1 - g));
+        double q = d0 ? 1 + p[MN__HIL_CHI] * (e - 1) : 1;
+        double dq = d0 ? p[MN__HIL_CHI] * p[MN__HIL_A] * e : 0;
+        double den = (1 - g) * q;
+        *dg = p[MN__HIL_MU] * v * (q - (1 - g) * dq) / (den * den) - p[MN__HIL_KAPPA];
+        *dv = p[MN__HIL_MU] / den;
+        return;
     }
-    return mn__mf_rate(c->m, g, v);
+    case MN_MEANFIELD_LINEAR: {
+        double d = 1 - p[MN__LIN_CHI] * g;
+        *dg = -p[MN__LIN_ALPHA] + p[MN__LIN_K] * v * p[MN__LIN_CHI] / (d * d);
+        *dv = p[MN__LIN_K] / d;
+        return;
+    }
+    }
+    *dg = *dv = NAN;
 }
 
-/* Dormand-Prince 5(4) coefficients */
-static const double c2 = 1.0 / 5, c3 = 3.0 / 10, c4 = 4.0 / 5, c5 = 8.0 / 9;
-static const double a21 = 1.0 / 5;
-static const double a31 = 3.0 / 40, a32 = 9.0 / 40;
-static const double a41 = 44.0 / 45, a42 = -56.0 / 15, a43 = 32.0 / 9;
-static const double a51 = 19372.0 / 6561, a52 = -25360.0 / 2187, a53 = 64448.0 / 6561,
-                    a54 = -212.0 / 729;
-static const double a61 = 9017.0 / 3168, a62 = -355.0 / 33, a63 = 46732.0 / 5247, a64 = 49.0 / 176,
-                    a65 = -5103.0 / 18656;
-static const double b1 = 35.0 / 384, b3 = 500.0 / 1113, b4 = 125.0 / 192, b5 = -2187.0 / 6784,
-                    b6 = 11.0 / 84;
-static const double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920,
-                    e5 = -17253.0 / 339200, e6 = 22.0 / 525, e7 = -1.0 / 40;
+static double voltage_at(const ode_ctx *c, double t) { return c->V ? c->V(t, c->ud) : c->vconst; }
+
+/* rate with walls at the range ends; optionally its derivatives (zero when held by a wall) */
+static double wall_rate2(const ode_ctx *c, double v, double g, double *dg, double *dv)
+{
+    int wall = 0;
+    if (g <= c->lo) g = c->lo, wall = -1;
+    else if (g >= c->hi) g = c->hi, wall = 1;
+    double r = mn__mf_rate(c->m, g, v);
+    if ((wall < 0 && r < 0) || (wall > 0 && r > 0)) {
+        if (dg) *dg = 0, *dv = 0;
+        return 0;
+    }
+    if (dg) rate_derivs(c->m, g, v, dg, dv);
+    return r;
+}
 
 static double clampd(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 
-/* integrate from t0 to t1; *h is the step to try (updated) */
-static mn_status dp_interval(const ode_ctx *c, double t0, double t1, double *y, double *h,
-                             double rtol, double atol)
+/* phi_1, phi_2, phi_3 of z (phi_k(z) = sum_j z^j/(j+k)!), accurate for all real z */
+static void phis(double z, double *p1, double *p2, double *p3)
+{
+    if (fabs(z) < 0.1) {
+        double t1 = 0, t2 = 0, t3 = 0, f = 1; /* f = z^j */
+        double fact[20];
+        fact[0] = 1;
+        for (int k = 1; k < 20; k++) fact[k] = fact[k - 1] * k;
+        for (int j = 0; j < 14; j++) {
+            t1 += f / fact[j + 1];
+            t2 += f / fact[j + 2];
+            t3 += f / fact[j + 3];
+            f *= z;
+        }
+        *p1 = t1, *p2 = t2, *p3 = t3;
+        return;
+    }
+    double em1 = expm1(z);
+    *p1 = em1 / z;
+    *p2 = (*p1 - 1) / z;
+    *p3 = (*p2 - 0.5) / z;
+}
+
+/* Integrate from t0 to t1 by the exponential Rosenbrock method exprb32 (Hochbruck, Ostermann
+ * and Schweitzer, SIAM J. Numer. Anal. 47 (2009) 786): order 3 with the embedded
+ * exponential Rosenbrock-Euler step (order 2) as error estimate. The scalar state is
+ * augmented by time (z = (g, t)), so a time-dependent voltage is handled through dF/dt. The
+ * method is exact for a rate linear in g (miranda with drive = 1 or chi = 0 under constant
+ * voltage) and stable however stiff the rate: a fast relaxation costs a few steps, not
+ * thousands. *h is the step to try (updated). */
+static mn_status exprb_interval(const ode_ctx *c, double t0, double t1, double *y, double *h,
+                                double rtol, double atol, size_t *steps)
 {
     double t = t0, g = *y;
     if (t1 <= t0) return MN_OK;
     double span = t1 - t0;
     if (!(*h > 0) || *h > span) *h = span;
-    double k1 = wall_rate(c, t, g);
-    if (!isfinite(k1)) goto bad;
     for (long it = 0; t < t1; it++) {
         if (it > 10000000) goto conv;
         double hh = *h;
@@ -421,33 +479,37 @@ static mn_status dp_interval(const ode_ctx *c, double t0, double t1, double *y, 
             hh = t1 - t;
             last = 1;
         }
-        double k2 = wall_rate(c, t + c2 * hh, clampd(g + hh * a21 * k1, c->lo, c->hi));
-        double k3 = wall_rate(c, t + c3 * hh, clampd(g + hh * (a31 * k1 + a32 * k2), c->lo, c->hi));
-        double k4 = wall_rate(c, t + c4 * hh,
-                              clampd(g + hh * (a41 * k1 + a42 * k2 + a43 * k3), c->lo, c->hi));
-        double k5 = wall_rate(c, t + c5 * hh,
-                              clampd(g + hh * (a51 * k1 + a52 * k2 + a53 * k3 + a54 * k4), c->lo,
-                                     c->hi));
-        double k6 = wall_rate(c, t + hh,
-                              clampd(g + hh * (a61 * k1 + a62 * k2 + a63 * k3 + a64 * k4 + a65 * k5),
-                                     c->lo, c->hi));
-        double gn = g + hh * (b1 * k1 + b3 * k3 + b4 * k4 + b5 * k5 + b6 * k6);
-        gn = clampd(gn, c->lo, c->hi);
-        double k7 = wall_rate(c, t + hh, gn);
-        double err = hh * (e1 * k1 + e3 * k3 + e4 * k4 + e5 * k5 + e6 * k6 + e7 * k7);
+        double v0 = voltage_at(c, t), v1 = c->V ? voltage_at(c, t + hh) : v0;
+        /* within the tolerance of a wall that the flow pushes into: snap onto it (otherwise
+         * the steps approach the wall geometrically and the step size underflows) */
+        double tolw = atol + rtol * fmax(fabs(c->lo), fabs(c->hi));
+        if (g < c->hi && c->hi - g <= tolw && mn__mf_rate(c->m, c->hi, v0) > 0) g = c->hi;
+        if (g > c->lo && g - c->lo <= tolw && mn__mf_rate(c->m, c->lo, v0) < 0) g = c->lo;
+        double J, dv;
+        double f = wall_rate2(c, v0, g, &J, &dv);
+        if (!isfinite(f) || !isfinite(J) || !isfinite(v1)) goto bad;
+        double ft = c->V ? dv * (v1 - v0) / hh : 0;
+        if (!isfinite(ft)) ft = 0;
+        double p1, p2, p3;
+        phis(hh * J, &p1, &p2, &p3);
+        double U = g + hh * p1 * f + hh * hh * p2 * ft;
+        double Uc = clampd(U, c->lo, c->hi);
+        double fU = wall_rate2(c, v1, Uc, NULL, NULL);
+        double D = fU - f - J * (Uc - g) - ft * hh;
+        double corr = 2 * hh * p3 * D;
+        double gn = clampd(Uc + corr, c->lo, c->hi);
         double sc = atol + rtol * fmax(fabs(g), fabs(gn));
-        double en = fabs(err) / sc;
+        double en = fabs(gn - Uc) / sc;
+        if (steps) (*steps)++;
         if (!isfinite(en)) en = 1e10;
         if (en <= 1) {
             t = last ? t1 : t + hh;
             g = gn;
-            k1 = k7;
-            if (!isfinite(k1)) goto bad;
-            double fac = en > 0 ? 0.9 * pow(en, -0.2) : 5;
+            double fac = en > 0 ? 0.9 * pow(en, -1.0 / 3) : 5;
             if (fac > 5) fac = 5;
             if (!last || hh * fac < *h) *h = hh * fac;
         } else {
-            double fac = 0.9 * pow(en, -0.2);
+            double fac = 0.9 * pow(en, -1.0 / 3);
             if (fac < 0.1) fac = 0.1;
             *h = hh * fac;
             if (*h < 1e-14 * fmax(fabs(t), span)) goto conv;
@@ -493,7 +555,7 @@ static mn_status integrate_common(mn_meanfield_model *m, mn_meanfield_voltage_fn
             /* a new constant voltage: restart the step size guess on a jump */
             if (i == 1 || Vs[i - 1] != Vs[i - 2]) h = 0;
         }
-        st = dp_interval(&c, t[i - 1], t[i], &y, &h, m->rtol, m->atol);
+        st = exprb_interval(&c, t[i - 1], t[i], &y, &h, m->rtol, m->atol, &m->steps);
         if (st) return st;
         if (g) g[i] = y;
         if (G) G[i] = mn__mf_conductance(m, y);

@@ -5,8 +5,8 @@
 
 #define MN__EULER_GAMMA 0.57721566490153286060651209008240243
 
-/* E1(z) for z > 0 */
-static double e1(double z)
+/* E1(z) for z > 0; scaled = 1 returns e^{z} E1(z) (no underflow for large z) */
+static double e1s(double z, int scaled)
 {
     if (z <= 1) { /* E1 = -gamma - ln z - sum_{k>=1} (-z)^k / (k k!) */
         double sum = 0, term = 1;
@@ -16,7 +16,8 @@ static double e1(double z)
             sum += add;
             if (fabs(add) < 1e-18 * fabs(sum)) break;
         }
-        return -MN__EULER_GAMMA - log(z) - sum;
+        double r = -MN__EULER_GAMMA - log(z) - sum;
+        return scaled ? exp(z) * r : r;
     }
     /* continued fraction E1(z) = e^{-z} / (z + 1 - 1^2/(z + 3 - 2^2/(z + 5 - ...))),
      * evaluated by the modified Lentz method */
@@ -34,7 +35,26 @@ static double e1(double z)
         h *= del;
         if (fabs(del - 1) < 1e-16) break;
     }
-    return h * exp(-z);
+    return scaled ? h : h * exp(-z);
+}
+
+static double e1(double z) { return e1s(z, 0); }
+
+double mn__ei_scaled(double x)
+{
+    if (x < 0) return -e1s(-x, 1);
+    if (x == 0) return -INFINITY;
+    if (x <= 40) return exp(-x) * mn__ei(x);
+    /* e^{-x} Ei(x) ~ (1/x) sum_k k!/x^k, stop at the smallest term (error ~ e^{-x}) */
+    double sum = 1, term = 1;
+    for (int k = 1; k < 200; k++) {
+        double next = term * k / x;
+        if (next > term) break;
+        term = next;
+        sum += term;
+        if (term < 1e-18 * sum) break;
+    }
+    return sum / x;
 }
 
 double mn__ei(double x)

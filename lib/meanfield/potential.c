@@ -2,6 +2,7 @@
  * order of the transition (000 eqs. (16)-(19)), voltage sweeps. */
 #include "meanfield-private.h"
 
+#include <float.h>
 #include <math.h>
 
 #define MN__GRID 4096
@@ -17,25 +18,57 @@ static double rate_at(double g, void *ud)
     return mn__mf_rate(a->m, g, a->v);
 }
 
-/* antiderivatives in y = 1 + chi x of e^{c/y} (001 eq. (B24)) and y e^{c/y} (cf. (B25)) */
-static double F0(double y, double c)
+/* Antiderivatives in y = 1 + chi x of e^{c/y} (001 eq. (B24)) and y e^{c/y} (cf. (B25)), in
+ * scaled form: F0(y) = y e^{c/y} - c Ei(c/y) = e^{x} y h0(x), F1(y) = (y^2 + c y) e^{c/y}/2 -
+ * c^2 Ei(c/y)/2 = e^{x} y^2 h1(x)/2 with x = c/y, h0(x) = 1 - x e^{-x} Ei(x) and
+ * h1(x) = 1 + x - x^2 e^{-x} Ei(x). For x > 40 the asymptotic series
+ * e^{-x} Ei(x) = sum_{k>=0} k!/x^{k+1} (truncated at its smallest term, error < e^{-x}) gives
+ * h0 = -S, h1 = 1 - x S with S = sum_{k>=1} k!/x^k, free of the cancellation and of the
+ * overflow of e^{x} (which the caller carries as an exponent). */
+static double asym_S(double x)
 {
-    if (c == 0) return y;
-    return y * exp(c / y) - c * mn__ei(c / y);
+    double sum = 0, term = 1;
+    for (int k = 1; k < 200; k++) {
+        double next = term * k / x;
+        if (k > 1 && next > term) break;
+        term = next;
+        sum += term;
+        if (term < 1e-18 * sum) break;
+    }
+    return sum;
 }
 
-static double F1(double y, double c)
+static void hfun(double x, double *h0, double *h1)
 {
-    if (c == 0) return 0.5 * y * y;
-    return 0.5 * (y * y + c * y) * exp(c / y) - 0.5 * c * c * mn__ei(c / y);
+    if (x == 0) {
+        *h0 = 1;
+        *h1 = 1;
+        return;
+    }
+    if (x > 40) {
+        double S = asym_S(x);
+        *h0 = -S;
+        *h1 = 1 - x * S; /* = -(2/x + 6/x^2 + ...): a cancellation of relative size ~x*eps */
+        return;
+    }
+    double eei = mn__ei_scaled(x);
+    *h0 = 1 - x * eei;
+    *h1 = 1 + x - x * x * eei;
 }
 
-/* int_0^g e^{c/(1+chi x)} dx and int_0^g x e^{c/(1+chi x)} dx, exact */
-static void exp_integrals(double chi, double c, double g, double *I0, double *I1)
+/* e^{-E} int_0^g e^{c/(1+chi x)} dx and e^{-E} int_0^g x e^{c/(1+chi x)} dx with the scale
+ * E = max(c, c/(1 + chi g)) (the larger exponent of the two ends), exact */
+static void exp_integrals_scaled(double chi, double c, double g, double E, double *I0,
+                                 double *I1)
 {
     double y1 = 1, y2 = 1 + chi * g;
-    double a0 = F0(y2, c) - F0(y1, c);
-    double a1 = F1(y2, c) - F1(y1, c);
+    double x1 = c / y1, x2 = c / y2;
+    double h01, h11, h02, h12;
+    hfun(x1, &h01, &h11);
+    hfun(x2, &h02, &h12);
+    double s1 = exp(x1 - E), s2 = exp(x2 - E);
+    double a0 = s2 * y2 * h02 - s1 * y1 * h01;
+    double a1 = 0.5 * (s2 * y2 * y2 * h12 - s1 * y1 * y1 * h11);
     *I0 = a0 / chi;
     *I1 = (a1 - a0) / (chi * chi);
 }
@@ -53,24 +86,34 @@ static double potential_exact(const mn_meanfield_model *m, double v, double g, i
         double chi = p[MN__MIR_DRIVE] == 0 ? p[MN__MIR_CHI] : 0; /* renormalisation of v */
         double vv = p[MN__MIR_UNI] != 0 ? fabs(v) : v;
         double cp = p[MN__MIR_ETAP] * vv, cd = -p[MN__MIR_ETAD] * vv;
-        if (chi == 0) { /* constant rates: a quadratic potential */
-            double a = p[MN__MIR_KP] * exp(cp), b = p[MN__MIR_KD] * exp(cd);
-            return -(a * g - 0.5 * (a + b) * g * g);
+        if (chi == 0) { /* constant rates: a quadratic potential, in log form against overflow */
+            double A = log(p[MN__MIR_KP]) + cp, B = log(p[MN__MIR_KD]) + cd;
+            double E = fmax(A, B);
+            double sc = exp(A - E) * g - 0.5 * (exp(A - E) + exp(B - E)) * g * g;
+            return -copysign(exp(E + log(fabs(sc))), sc);
         }
         if (fabs(chi) < 1e-3) {
             *ok = 0;
             return NAN;
         }
-        if (fabs(cp) > 600 || fabs(cd) > 600 || fabs(cp / (1 + chi * g)) > 600) {
-            *ok = 0;
-            return NAN;
-        }
+        /* V = -(k_p (I0p - I1p) - k_d I1d); each part scaled by the larger of its two end
+         * exponents and recombined in log form, so that the result is finite whenever it is
+         * representable */
+        double yg = 1 + chi * g;
+        double Ep = fmax(cp, cp / yg), Ed = fmax(cd, cd / yg);
         double I0p, I1p, I0d, I1d;
-        exp_integrals(chi, cp, g, &I0p, &I1p);
-        exp_integrals(chi, cd, g, &I0d, &I1d);
-        double integral = p[MN__MIR_KP] * (I0p - I1p) - p[MN__MIR_KD] * I1d;
-        double V = -integral;
-        if (!isfinite(V)) *ok = 0;
+        exp_integrals_scaled(chi, cp, g, Ep, &I0p, &I1p);
+        exp_integrals_scaled(chi, cd, g, Ed, &I0d, &I1d);
+        double A = I0p - I1p, B = I1d; /* V = -(k_p e^{Ep} A - k_d e^{Ed} B) */
+        double la = A != 0 ? log(p[MN__MIR_KP]) + Ep + log(fabs(A)) : -INFINITY;
+        double lb = B != 0 ? log(p[MN__MIR_KD]) + Ed + log(fabs(B)) : -INFINITY;
+        double L = fmax(la, lb);
+        if (L == -INFINITY) return 0;
+        double sc = (A > 0 ? 1 : -1) * exp(la - L) - (B > 0 ? 1 : -1) * exp(lb - L);
+        if (sc == 0) return 0;
+        double V = -copysign(exp(L + log(fabs(sc))), sc);
+        if (!isfinite(V)) *ok = -1; /* beyond the double range */
+        if (!isfinite(V) && isfinite(L)) V = -copysign(HUGE_VAL, sc);
         return V;
     }
     *ok = 0;
@@ -118,7 +161,13 @@ mn_status mn_meanfield_potential(const mn_meanfield_model *m, double v, const do
     for (size_t i = 0; i < n; i++) {
         int ok;
         double x = potential_exact(m, v, g[i], &ok);
+        if (ok < 0)
+            return mn__error(m->ctx, MN_ERR_RANGE, "potential at v = %g, g = %g: |V| exceeds the "
+                             "double range (%g)", v, g[i], DBL_MAX);
         V[i] = ok ? x : quad_potential(m, v, g[i]);
+        if (!isfinite(V[i]))
+            return mn__error(m->ctx, MN_ERR_RANGE, "potential at v = %g, g = %g is not finite "
+                             "(the rate overflows: reduce v or the parameters)", v, g[i]);
     }
     return MN_OK;
 }

@@ -3,6 +3,7 @@
  * miranda model fitted to G(t) of a full network and used to predict another amplitude. */
 #include "mn-test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,21 +242,21 @@ START_TEST(test_fit_full_network)
         mn_meanfield_fit_param(f, k, &nm, &val, &sd);
         printf("fit %s = %.6g +- %.3g\n", nm, val, sd);
     }
-    /* prediction of the 1.5 V protocol from the fit of the 2 V one */
-    double Gp[2048], err_fit = 0, err_pred = 0;
-    MN_ASSERT_OK(ctx, mn_meanfield_model_integrate_sampled(m, b.t, b.V, (size_t)b.n, 0, NULL, Gp));
+    double err_fit = 0;
     const double *cur = mn_meanfield_fit_curve(f);
     for (int i = 0; i < a.n; i++) err_fit = fmax(err_fit, fabs(cur[i] - a.G[i]) / a.G[i]);
-    for (int i = 0; i < b.n; i++) err_pred = fmax(err_pred, fabs(Gp[i] - b.G[i]) / b.G[i]);
-    printf("fit of the full network (8x8 miranda lattice, 2 V pulse): rms relative residual "
-           "%.3g, max relative error %.3g; prediction of the 1.5 V pulse: max relative error "
-           "%.3g\n", rms, err_fit, err_pred);
-    ck_assert_msg(err_fit < 0.05, "fit error %g", err_fit);
-    ck_assert_msg(err_pred < 0.10, "prediction error %g", err_pred);
-    mn_meanfield_fit_free(f);
+    printf("fit of the full network (8x8 miranda lattice, 2 V pulse, six free): rms relative "
+           "residual %.3g, max relative error %.3g\n", rms, err_fit);
+    ck_assert_msg(err_fit < 1e-3, "fit error %g", err_fit);
     /* With six free parameters and one amplitude the data fix only five combinations (g(t) is
-     * piecewise exponential under a piecewise-constant V), so J^T J is singular and the
-     * uncertainties are infinite: reported as such. In this lattice every row is a chain of 7
+     * piecewise exponential under a piecewise-constant V): one parameter is reported as held
+     * at its start (its value, and so the prediction of other amplitudes, is not determined
+     * by these data). */
+    int held = 0;
+    for (size_t k = 0; k < 6; k++) held += mn_meanfield_fit_param_fixed(f, k);
+    ck_assert_int_eq(held, 1);
+    mn_meanfield_fit_free(f);
+    /* In this lattice every row is a chain of 7
      * identical junctions and the rungs carry no current, so the effective model is exact:
      * G_min_eff = G_min 8/7, chi = 99, eta = 3/7 per volt, k_p, k_d unchanged. With eta_d fixed
      * at 3/7 the five others are recovered. */
@@ -269,6 +270,90 @@ START_TEST(test_fit_full_network)
         printf("fit (eta_d fixed) %s = %.8g +- %.3g (exact %.8g)\n", nm, val, sd, truth[k]);
         ck_assert(isfinite(sd) && sd > 0);
         MN_ASSERT_REL(val, truth[k], 2e-3); /* the stepper's tolerance limits the data */
+    }
+    /* prediction of the 1.5 V protocol from the fit of the 2 V one */
+    double Gp[2048], err_pred = 0;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_integrate_sampled(m, b.t, b.V, (size_t)b.n, 0, NULL, Gp));
+    for (int i = 0; i < b.n; i++) err_pred = fmax(err_pred, fabs(Gp[i] - b.G[i]) / b.G[i]);
+    printf("prediction of the 1.5 V pulse (eta_d fixed): max relative error %.3g\n", err_pred);
+    ck_assert_msg(err_pred < 0.02, "prediction error %g", err_pred);
+    mn_meanfield_fit_free(f);
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
+
+/* Issue 7 reproduction, small: `memnet generate nanowire` + `memnet simulate --model miranda`
+ * (default junction parameters, 2 V for 100 s then a 0.1 V read, samples every second) and
+ * `memnet fit --model miranda` with the default parameter set. The old fit stopped with "no
+ * convergence"; now it must converge and give finite uncertainties for what it fitted. */
+START_TEST(test_fit_nanowire_reproduction)
+{
+    mn_gen *gen;
+    MN_ASSERT_OK(ctx, mn_gen_new(&gen, ctx));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_WIRES, 200));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_LENGTH, 10));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_WIDTH, 30));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_HEIGHT, 30));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_SEED, 3));
+    mn_graph *g;
+    MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
+    mn_gen_free(gen);
+    mn_network *net;
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    mn_model *mm;
+    MN_ASSERT_OK(ctx, mn_model_new(&mm, ctx, "miranda"));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, mm, NULL, 0, NULL));
+    mn_sim *sim;
+    MN_ASSERT_OK(ctx, mn_sim_new(&sim, net));
+    double tw[4] = { 0, 100, 100.001, 200 }, vw[4] = { 2, 2, 0.1, 0.1 };
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_new_pwl(&w, ctx, tw, vw, 4));
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode_set(sim, "left", w, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_add_electrode_set(sim, "right", NULL, NULL));
+    MN_ASSERT_OK(ctx, mn_sim_init_uniform(sim, 0, 0));
+    static gtrace a;
+    memset(&a, 0, sizeof a);
+    double ts[201];
+    for (int i = 0; i < 201; i++) ts[i] = i;
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_times(sim, ts, 201));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(sim, record_G, &a));
+    MN_ASSERT_OK(ctx, mn_sim_run(sim, 200));
+    ck_assert_int_eq(a.n, 201);
+    mn_waveform_free(w);
+    mn_sim_free(sim);
+    mn_model_free(mm);
+    mn_network_free(net);
+    mn_graph_free(g);
+
+    mn_meanfield_model *m;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_new(&m, ctx, MN_MEANFIELD_MIRANDA));
+    mn_meanfield_fit *f;
+    MN_ASSERT_OK(ctx, mn_meanfield_fit_run(&f, m, a.t, a.V, a.G, 201, NULL, 0, 1));
+    const char *msg;
+    int status = mn_meanfield_fit_status(f, &msg);
+    printf("nanowire reproduction (200 wires): %s\n", msg);
+    ck_assert_int_eq(status, MN_MEANFIELD_FIT_CONVERGED);
+    double rms;
+    mn_meanfield_fit_stats(f, &rms, NULL, NULL, NULL, NULL);
+    /* relative rms against the data, computed here from the curve */
+    const double *cur = mn_meanfield_fit_curve(f);
+    double s2 = 0;
+    for (int i = 0; i < 201; i++) s2 += pow((cur[i] - a.G[i]) / a.G[i], 2);
+    double rel = sqrt(s2 / 201);
+    printf("nanowire reproduction: relative rms %.3g\n", rel);
+    /* 200 wires: 2.8 %; the one-junction model describes larger networks better (600 wires
+     * 0.91 %, 2000 wires 0.55 %: docs/performance.md) */
+    ck_assert_msg(rel < 0.05, "relative rms %g", rel);
+    MN_ASSERT_REL(rms, rel, 1e-6);
+    for (size_t k = 0; k < mn_meanfield_fit_param_count(f); k++) {
+        const char *nm;
+        double val, sd;
+        MN_ASSERT_OK(ctx, mn_meanfield_fit_param(f, k, &nm, &val, &sd));
+        printf("  %s = %.6g +- %.3g%s\n", nm, val, sd,
+               mn_meanfield_fit_param_fixed(f, k) ? " (held)" : "");
+        ck_assert(isfinite(val));
+        if (!mn_meanfield_fit_param_fixed(f, k)) ck_assert_msg(isfinite(sd) && sd > 0, "%s", nm);
     }
     mn_meanfield_fit_free(f);
     mn_meanfield_model_free(m);
@@ -334,6 +419,7 @@ int main(void)
     tcase_add_test(tc, test_sim_cb_switching);
     tcase_add_test(tc, test_sim_cb_lyapunov_psi);
     tcase_add_test(tc, test_fit_full_network);
+    tcase_add_test(tc, test_fit_nanowire_reproduction);
     tcase_add_test(tc, test_kirchhoff_cross_check);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
