@@ -69,6 +69,7 @@ typedef struct mn__kirchhoff_info {
     double t_refactor, t_solve, t_update_rank1; /* calibrated costs (s); 0 if not measured */
     int exact_elimination;   /* 1 if the factor is the cancellation-free (GTH) elimination,
                                 used when conductances span more than 1e12 */
+    double t_analyse;        /* wall time of the last symbolic analysis (s); 0 before it */
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */

@@ -110,6 +110,7 @@ struct mn_kirchhoff {
     int last_strategy, last_cg_it;
     double last_resid, last_secs;
     double t_fac, t_solve, t_upd, t_conv, t_spmv;
+    double t_analyse; /* wall time of the last symbolic analysis (s) */
     int pcg_ok;              /* last PCG try converged within its bound */
     int pcg_cooldown;
     int last_pcg_it;
@@ -1372,7 +1373,11 @@ static mn_status prepare(mn_kirchhoff *k)
     if (k->n_el == 0 && !k->have_inj)
         return mn__error(k->ctx, MN_ERR_SINGULAR,
                          "no electrode and no current injection: the potential is undefined");
-    if (k->need_analyse && (st = analyse(k)) != MN_OK) return st;
+    if (k->need_analyse) {
+        double t0 = now();
+        if ((st = analyse(k)) != MN_OK) return st;
+        k->t_analyse = now() - t0;
+    }
     if (k->floating_dirty) {
         if (detect_floating(k)) {
             k->floating_changed = 1;
@@ -1674,6 +1679,7 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)
     info->last_residual = k->last_resid;
     info->last_solve_seconds = k->last_secs;
     info->t_refactor = k->t_fac;
+    info->t_analyse = k->t_analyse;
     info->t_solve = k->t_solve;
     info->t_update_rank1 = k->t_upd;
     info->exact_elimination = k->gth;
