@@ -10,24 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double med(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+#include "../bench-util.h"
 
 #define CHECK(expr)                                                                             \
     do {                                                                                        \
@@ -69,8 +52,8 @@ int main(int argc, char **argv)
         tm[r] = now() - a;
     }
     size_t ne = mn_event_train_count(ev);
-    printf("detect_events: %zu events, median %.4f s (%.1f ns/sample)\n", ne, med(tm, reps),
-           1e9 * med(tm, reps) / (double)n);
+    printf("detect_events: %zu events, median %.4f s (%.1f ns/sample)\n", ne, median(tm, reps),
+           1e9 * median(tm, reps) / (double)n);
 
     for (int r = 0; r < reps; r++) {
         double a = now();
@@ -90,7 +73,7 @@ int main(int argc, char **argv)
     }
     double err = 0;
     for (size_t k = 0; k <= K; k++) err = fmax(err, fabs(acf[k] - ref[k]));
-    double fa = med(tm, reps), da = med(tm2, reps);
+    double fa = median(tm, reps), da = median(tm2, reps);
     printf("acf: fft median %.4f s, direct (baseline) median %.4f s, speed-up %.1fx, max |diff| %.2g\n",
            fa, da, da / fa, err);
 
@@ -108,7 +91,7 @@ int main(int argc, char **argv)
             tm[r] = now() - a;
         }
         printf("powerlaw_fit (%zu IEIs, integer-valued, max_candidates=%zu): median %.4f s, "
-               "alpha %.4f +- %.4f, xmin %g\n", ne - 1, cands[c], med(tm, reps),
+               "alpha %.4f +- %.4f, xmin %g\n", ne - 1, cands[c], median(tm, reps),
                mn_powerlaw_alpha(pl), mn_powerlaw_alpha_err(pl), mn_powerlaw_xmin(pl));
     }
     /* the same integer-valued IEIs with the discrete power law */
@@ -120,7 +103,7 @@ int main(int argc, char **argv)
         tm[r] = now() - a;
     }
     printf("powerlaw_fit discrete (%zu IEIs, every candidate): median %.4f s, alpha %.4f +- "
-           "%.4f, xmin %g\n", ne - 1, med(tm, reps), mn_powerlaw_alpha(pl),
+           "%.4f, xmin %g\n", ne - 1, median(tm, reps), mn_powerlaw_alpha(pl),
            mn_powerlaw_alpha_err(pl), mn_powerlaw_xmin(pl));
     CHECK(mn_powerlaw_set(pl, MN_POWERLAW_DISCRETE, 0));
     /* continuous-valued data: every value distinct (the worst case of the x_min scan) */
@@ -136,7 +119,7 @@ int main(int argc, char **argv)
             tm[r] = now() - a;
         }
         printf("powerlaw_fit (%zu distinct values, max_candidates=%d): median %.4f s (%d run%s), "
-               "alpha %.4f\n", np_, c ? 1000 : 0, med(tm, rr), rr, rr > 1 ? "s" : "",
+               "alpha %.4f\n", np_, c ? 1000 : 0, median(tm, rr), rr, rr > 1 ? "s" : "",
                mn_powerlaw_alpha(pl));
     }
 
@@ -150,14 +133,14 @@ int main(int argc, char **argv)
         CHECK(mn_analysis_avalanches(sz, du, NULL, &na, nb / 2 + 1, ctx, cnt, nb));
         tm[r] = now() - a;
     }
-    printf("bin_events + avalanches (%zu bins, %zu avalanches): median %.4f s\n", nb, na, med(tm, reps));
+    printf("bin_events + avalanches (%zu bins, %zu avalanches): median %.4f s\n", nb, na, median(tm, reps));
     for (int r = 0; r < reps; r++) {
         double a = now();
         CHECK(mn_analysis_moving_average(y, ctx, x, n, 100));
         CHECK(mn_analysis_event_rate(y, ctx, t, n, mn_event_train_times(ev), ne, 100));
         tm[r] = now() - a;
     }
-    printf("moving_average + event_rate (window 100): median %.4f s\n", med(tm, reps));
+    printf("moving_average + event_rate (window 100): median %.4f s\n", median(tm, reps));
 
     mn_powerlaw_free(pl);
     mn_event_train_free(ev);

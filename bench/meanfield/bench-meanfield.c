@@ -11,26 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
+#include "../bench-util.h"
 
 static double cpu(void) { return (double)clock() / CLOCKS_PER_SEC; }
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmpd);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* square lattice with ~`edges` edges; electrodes: left and right columns */
 static mn_graph *lattice(mn_context *ctx, size_t edges, mn_index **src, mn_index **dst, size_t *ne)

@@ -23,24 +23,13 @@
 #include <string.h>
 #include <time.h>
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "../bench-util.h"
 
 static double cpu(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Random nanowire network from the generators module: N/4 sticks of unit length in a square box
@@ -179,8 +168,8 @@ int main(int argc, char **argv)
             tt[r] = cpu() - ac;
             tw[r] = now() - a;
         }
-        qsort(tt, 7, sizeof *tt, cmpd);
-        qsort(tw, 7, sizeof *tw, cmpd);
+        qsort(tt, 7, sizeof *tt, cmp_double);
+        qsort(tw, 7, sizeof *tw, cmp_double);
         double per_step = cpus / (double)steps;
         printf("\n[size %zu]\nstrategy=%s\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
                "generation_seconds=%.3g\nmemnet_wall_seconds=%.4g\nmemnet_cpu_seconds=%.4g\nsteps=%llu\nrhs_evals=%llu\n"
