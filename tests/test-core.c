@@ -105,6 +105,11 @@ START_TEST(test_errors_and_log)
     ck_assert_str_eq(mn_context_last_error(ctx), "edge 17: gap length -0.25 must be > 0");
     ck_assert_int_eq(mn_context_last_status(ctx), MN_ERR_RANGE);
     ck_assert_int_eq(log_calls, 1);
+    /* a new message may quote the previous one (no overlap of source and destination) */
+    mn__error(ctx, MN_ERR_SOLVER, "solver failed; cause: %s", mn_context_last_error(ctx));
+    ck_assert_str_eq(mn_context_last_error(ctx),
+                     "solver failed; cause: edge 17: gap length -0.25 must be > 0");
+    ck_assert_int_eq(log_calls, 2);
     mn_context_clear_error(ctx);
     ck_assert_str_eq(mn_context_last_error(ctx), "");
     mn_context_free(ctx);

@@ -121,10 +121,14 @@ void *mn__calloc_or_err(mn_context *ctx, size_t count, size_t size, const char *
 mn_status mn__error(mn_context *ctx, mn_status status, const char *fmt, ...)
 {
     if (!ctx) return status;
+    /* format into a local buffer first: an argument may be the previous message itself
+     * (mn_context_last_error(ctx)), which must not overlap the destination */
+    char buf[MN__ERRMSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->last_error, sizeof ctx->last_error, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(ctx->last_error, buf, sizeof buf);
     ctx->last_status = status;
     if (ctx->log_fn && ctx->log_level >= MN_LOG_ERROR)
         ctx->log_fn(MN_LOG_ERROR, ctx->last_error, ctx->log_user);

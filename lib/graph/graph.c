@@ -333,6 +333,8 @@ mn_status mn_graph_set_node_set(mn_graph *g, const char *name, const mn_index *n
 
 mn_status mn_graph_node_set(const mn_graph *g, const char *name, const mn_index **nodes, size_t *n)
 {
+    if (nodes) *nodes = NULL;
+    if (n) *n = 0;
     if (!g || !name) return MN_ERR_INVALID;
     for (size_t i = 0; i < g->n_sets; i++)
         if (strcmp(g->sets[i].name, name) == 0) {
@@ -355,6 +357,9 @@ const char *mn_graph_node_set_name(const mn_graph *g, size_t i)
 mn_status mn_graph_adjacency(mn_graph *g, const int64_t **off, const mn_index **nbr,
                              const mn_index **edge)
 {
+    if (off) *off = NULL;
+    if (nbr) *nbr = NULL;
+    if (edge) *edge = NULL;
     if (!g) return MN_ERR_INVALID;
     if (!g->adj_off) {
         mn_context *ctx = g->ctx;
@@ -402,6 +407,8 @@ mn_status mn_graph_adjacency(mn_graph *g, const int64_t **off, const mn_index **
 
 mn_status mn_graph_components(mn_graph *g, const mn_index **labels, size_t *count)
 {
+    if (labels) *labels = NULL;
+    if (count) *count = 0;
     if (!g) return MN_ERR_INVALID;
     if (!g->comp) {
         mn_status st;

@@ -111,6 +111,11 @@ struct mn_kirchhoff {
     double last_resid, last_secs;
     double t_fac, t_solve, t_upd, t_conv, t_spmv;
     double t_analyse; /* wall time of the last symbolic analysis (s) */
+    /* scratch reused across calls so that solves and sensitivities allocate nothing per step */
+    double *volts_buf;       /* electrode potentials (n_el) */
+    size_t volts_cap;
+    double *dphi_buf;        /* sensitivity solution (nf) */
+    size_t dphi_cap;
     int pcg_ok;              /* last PCG try converged within its bound */
     int pcg_cooldown;
     int last_pcg_it;
@@ -210,7 +215,25 @@ void mn_kirchhoff_free(mn_kirchhoff *k)
     mn__free(c, k->V);
     mn__free(c, k->I);
     mn__free(c, k->el_cur);
+    mn__free(c, k->volts_buf);
+    mn__free(c, k->dphi_buf);
     mn__free(c, k);
+}
+
+/* Scratch array of at least n doubles, grown (never shrunk) and kept in the solver. */
+static double *scratch(mn_kirchhoff *k, double **buf, size_t *cap, size_t n, const char *what)
+{
+    if (n == 0) n = 1;
+    if (*cap < n) {
+        double *b = mn__realloc_array(k->ctx, *buf, n, sizeof **buf);
+        if (!b) {
+            mn__error(k->ctx, MN_ERR_NOMEM, "out of memory allocating %s (%zu doubles)", what, n);
+            return NULL;
+        }
+        *buf = b;
+        *cap = n;
+    }
+    return *buf;
 }
 
 mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
@@ -1418,7 +1441,7 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
     if (st != MN_OK) return st;
     double *volts = NULL;
     if (k->n_el) {
-        volts = mn__malloc_or_err(k->ctx, k->n_el, sizeof *volts, "electrode potentials");
+        volts = scratch(k, &k->volts_buf, &k->volts_cap, k->n_el, "electrode potentials");
         if (!volts) return MN_ERR_NOMEM;
         for (size_t a = 0; a < k->n_el; a++) volts[a] = k->el[a].volts;
     }
@@ -1427,13 +1450,9 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
     int used = MN_KIRCHHOFF_REFACTOR;
     k->solved = 0;
     st = solve_system(k, s, &used);
-    if (st != MN_OK) {
-        mn__free(k->ctx, volts);
-        return st;
-    }
+    if (st != MN_OK) return st;
     k->have_x = 1;
     postprocess(k, k->X->x, volts, k->phi, k->V, k->I, k->el_cur, 1);
-    mn__free(k->ctx, volts);
     k->last_strategy = used;
     k->solved = 1;
     k->last_secs = now() - t0;
@@ -1613,13 +1632,10 @@ mn_status mn__kirchhoff_sensitivity(mn_kirchhoff *k, const double *dG, double *d
         if (ru >= 0) b[ru] -= f;
         if (rv >= 0) b[rv] += f;
     }
-    double *dphi = mn__calloc_or_err(k->ctx, nf ? nf : 1, sizeof *dphi, "sensitivity");
+    double *dphi = scratch(k, &k->dphi_buf, &k->dphi_cap, nf, "sensitivity");
     if (!dphi) return MN_ERR_NOMEM;
-    mn_status st = aux_solve(k, dphi);
-    if (st != MN_OK) {
-        mn__free(k->ctx, dphi);
-        return st;
-    }
+    mn_status st = aux_solve(k, dphi); /* writes all nf values */
+    if (st != MN_OK) return st;
     for (size_t e = 0; e < k->m; e++) {
         mn_index u = eu[e], v = ev[e];
         if (k->floating[u] || k->floating[v]) {
@@ -1629,7 +1645,6 @@ mn_status mn__kirchhoff_sensitivity(mn_kirchhoff *k, const double *dG, double *d
         int ru = k->role[u], rv = k->role[v];
         dV[e] = (ru >= 0 ? dphi[ru] : 0.0) - (rv >= 0 ? dphi[rv] : 0.0);
     }
-    mn__free(k->ctx, dphi);
     return MN_OK;
 }
 

@@ -848,6 +848,9 @@ size_t mn_meanfield_fit_param_count(const mn_meanfield_fit *f) { return f ? f->p
 mn_status mn_meanfield_fit_param(const mn_meanfield_fit *f, size_t i, const char **name,
                                  double *value, double *sigma)
 {
+    if (name) *name = NULL;
+    if (value) *value = 0.0;
+    if (sigma) *sigma = 0.0;
     if (!f) return MN_ERR_INVALID;
     if (i >= f->p) return mn__error(f->ctx, MN_ERR_RANGE, "fit parameter %zu out of range (%zu)", i,
                                     f->p);
