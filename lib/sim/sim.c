@@ -445,6 +445,34 @@ static double source_power(const mn_sim *s)
     return p;
 }
 
+/* dx/dt (and the energy rates) at the cached point: the states x whose clamped copy, V and I
+ * the cache holds. */
+static mn_status rates_from_cache(mn_sim *s, const double *x, double *dxdt)
+{
+    size_t ns = s->ns;
+    mn_status st = mn__network_rates(s->net, s->xc, s->V, s->I, dxdt);
+    if (st) return st;
+    /* a state held at a bound by the clamp does not move further out */
+    for (size_t i = 0; i < ns; i++)
+        if (!s->free_state[i] &&
+            ((x[i] <= s->lo[i] && dxdt[i] < 0) || (x[i] >= s->hi[i] && dxdt[i] > 0)))
+            dxdt[i] = 0;
+    if (s->energy) {
+        double pe = 0;
+        for (size_t e = 0; e < s->m; e++) pe += s->I[e] * s->V[e];
+        dxdt[ns] = source_power(s);
+        dxdt[ns + 1] = pe;
+    }
+    return MN_OK;
+}
+
+/* whether the cache belongs to (t, x, left) */
+static int cache_matches(const mn_sim *s, double t, const double *x, int left)
+{
+    return s->cache_valid && s->tc_key == t && s->tc_left == left &&
+           memcmp(s->xc_key, x, s->ns * sizeof(double)) == 0;
+}
+
 mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *dxdt)
 {
     mn_status st;
@@ -478,29 +506,13 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     s->tc_key = t;
     s->tc_left = left;
     s->cache_valid = 1;
-    if (dxdt) {
-        if ((st = mn__network_rates(s->net, s->xc, s->V, s->I, dxdt))) return st;
-        /* a state held at a bound by the clamp does not move further out */
-        for (size_t i = 0; i < ns; i++)
-            if (!s->free_state[i] &&
-                ((x[i] <= s->lo[i] && dxdt[i] < 0) || (x[i] >= s->hi[i] && dxdt[i] > 0)))
-                dxdt[i] = 0;
-        if (s->energy) {
-            double pe = 0;
-            for (size_t e = 0; e < s->m; e++) pe += s->I[e] * s->V[e];
-            dxdt[ns] = source_power(s);
-            dxdt[ns + 1] = pe;
-        }
-    }
-    return MN_OK;
+    return dxdt ? rates_from_cache(s, x, dxdt) : MN_OK;
 }
 
 /* make sure the cache belongs to (t, x): reevaluate if not (rare: CVODE evaluates f first) */
 static mn_status ensure_cache(mn_sim *s, double t, const double *x, int left)
 {
-    if (s->cache_valid && s->tc_key == t && s->tc_left == left &&
-        memcmp(s->xc_key, x, s->ns * sizeof(double)) == 0)
-        return MN_OK;
+    if (cache_matches(s, t, x, left)) return MN_OK;
     return mn__sim_eval(s, t, x, left, NULL);
 }
 
@@ -1118,8 +1130,13 @@ static mn_status fixed_step(mn_sim *s, double t_max)
     if (t_max < tn) tn = t_max;
     if (fabs(tn - tg) <= 1e-9 * dt) tn = tg;
     double h = tn - s->t;
-    /* the applied values on [t, tn) are the right limits at t */
-    if ((st = mn__sim_eval(s, s->t, s->x, 0, s->fbuf))) return st;
+    /* the applied values on [t, tn) are the right limits at t; the event check at the end of
+     * the previous step usually left the solution at exactly this point in the cache */
+    if (cache_matches(s, s->t, s->x, 0))
+        st = rates_from_cache(s, s->x, s->fbuf);
+    else
+        st = mn__sim_eval(s, s->t, s->x, 0, s->fbuf);
+    if (st) return st;
     s->st_rhs++;
     if (s->integrator == MN_SIM_EXACT) {
         /* energy with the power at the start of the step, as Euler */
