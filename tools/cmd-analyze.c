@@ -31,7 +31,8 @@ static void usage(FILE *f)
             "  --event-column C     column of the event times in --events (default t)\n"
             "  --column C           column to analyse: a name or a 1-based index (default I)\n"
             "  --time-column C      time column (default t if present, else the row number)\n"
-            "  --skip N             ignore the first N data rows (transient; default 0)\n"
+            "  --skip N             ignore the first N data rows (transient; default 0); with\n"
+            "                       --events also the logged events before the first kept row\n"
             "  --threshold X        event threshold on |x[i] - x[i-1]| (default: 5 robust sd of\n"
             "                       the differences, or every change if they are noise-free)\n"
             "  --relative           threshold X is relative: |dx| >= X |x[i-1]|\n"
@@ -526,7 +527,18 @@ int mn_cli_analyze(int argc, char **argv)
     }
     if (events_path) {
         kv(sum, "events_file", "%s", events_path);
-        st = mn_event_train_new(&ev, ctx, etb.tcol, NULL, etb.nrow);
+        /* --skip drops the transient from the series: drop the events of the log that fall in
+         * it too (t < the first kept sample time), or their count and rate would include
+         * events of a time span the duration does not */
+        size_t nev = etb.nrow;
+        if (have_series && skip > 0) {
+            size_t k = 0;
+            for (size_t q = 0; q < etb.nrow; q++)
+                if (!(etb.tcol[q] < t[0])) etb.tcol[k++] = etb.tcol[q];
+            kv(sum, "skipped_events", "%zu", etb.nrow - k);
+            nev = k;
+        }
+        st = mn_event_train_new(&ev, ctx, etb.tcol, NULL, nev);
         if (st != MN_OK) {
             cli_error(CMD, "--events %s: %s (%s)", events_path, mn_context_last_error(ctx),
                       mn_status_name(st));

@@ -12,6 +12,8 @@ static void usage(FILE *f)
             "usage: memnet fit --data FILE.csv --model miranda|hillock|linear\n"
             "                  [--fit NAME,NAME,...] [--set NAME=VALUE]... [--relative]\n"
             "                  [--out FILE] [--predict FILE.csv --predict-out FILE]\n"
+            "                  [--max-evals N] [--max-seconds S] [--no-auto-start] [--no-auto-fix]\n"
+            "                  [--drive voltage|current]\n"
             "\n"
             "Fits an effective one-junction model (000 eqs. 7-10, 15, 30-31) to a measured\n"
             "conductance G(t) under a known applied voltage V(t) by Levenberg-Marquardt least\n"
@@ -23,15 +25,26 @@ static void usage(FILE *f)
             "  --model NAME      miranda, hillock or linear\n"
             "  --fit LIST        parameters to fit (default: miranda G_min,chi,k_p,k_d,eta_p,eta_d;\n"
             "                    hillock G_min,chi,mu,kappa; linear R_off,chi,alpha,k); \"g0\" fits\n"
-            "                    the initial state (otherwise it follows from G at the first sample)\n"
+            "                    the initial state (otherwise it follows from G at the first sample).\n"
+            "                    Parameters the data do not determine are held at their starting\n"
+            "                    value (printed as NAME_held=1, sigma 0) unless --no-auto-fix\n"
             "  --set NAME=VALUE  initial guess or fixed value of a parameter (repeatable)\n"
             "  --relative        relative residuals (G_model - G)/G instead of absolute\n"
+            "  --drive MODE      voltage (default) or current drive of the junction (= --set drive=1|0)\n"
+            "  --max-evals N     budget of model integrations over the whole fit (default 3000)\n"
+            "  --max-seconds S   wall-clock budget of the fit in seconds (default 60)\n"
+            "  --no-auto-start   start only from the model's values (--set), not also from\n"
+            "                    starting values estimated from the data\n"
+            "  --no-auto-fix     fit every listed parameter, even those the data do not determine\n"
             "  --out FILE        fitted curve, columns t,V,G,G_fit,residual (default fit.csv)\n"
             "  --predict FILE    a protocol (columns t, V) to predict with the fitted model\n"
             "  --predict-out F   where the prediction goes (default prediction.csv)\n"
             "\n"
             "Prints key=value lines (--json: one JSON object): each fitted NAME=value and\n"
-            "NAME_sigma=, every model parameter as param.NAME=, g0, rms, chi2, dof, nfev. The CSV\n"
+            "NAME_sigma= (and NAME_held=1 for a held parameter), status=converged|evaluation-limit|\n"
+            "time-limit and message= (how the fit ended), every model parameter as param.NAME=,\n"
+            "g0, rms, chi2, dof, nfev. A fit stopped by a budget still prints and writes its best\n"
+            "result, warns on stderr (\"memnet fit: warning: ...\") and exits 0. The CSV\n"
             "files start with '# key=value' provenance lines (version, command line, data, model,\n"
             "fitted parameters); lines starting with '#' in FILE.csv are skipped. --param is an\n"
             "alias of --set. Ctrl-C during the fit ends the run (exit 130); the library offers no\n"
@@ -128,7 +141,8 @@ int mn_cli_fit(int argc, char **argv)
     const char *data = NULL, *mname = NULL, *fitlist = NULL, *out = "fit.csv", *pred = NULL,
                *pred_out = "prediction.csv";
     const char *sets[64];
-    int nsets = 0, relative = 0;
+    int nsets = 0, relative = 0, auto_start = 1, auto_fix = 1, drive = -1;
+    double max_evals = -1, max_seconds = -1;
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (!strcmp(argv[i], "--help")) {
@@ -144,7 +158,22 @@ int mn_cli_fit(int argc, char **argv)
                  (v = cli_opt_value(argc, argv, &i, "--param"))) { /* --param: alias */
             if (nsets == 64) return cli_error("fit", "too many --set options"), 2;
             sets[nsets++] = v;
-        } else if (cli_flag(argv[i], "--relative")) relative = 1;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--max-evals"))) {
+            long x;
+            if (cli_parse_long("fit", "--max-evals", v, &x)) return 2;
+            if (x < 10) return cli_usage_error("fit", "--max-evals %ld: must be >= 10", x);
+            max_evals = (double)x;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--max-seconds"))) {
+            if (cli_parse_double("fit", "--max-seconds", v, &max_seconds)) return 2;
+            if (!(max_seconds > 0) || !isfinite(max_seconds))
+                return cli_usage_error("fit", "--max-seconds %s: must be > 0", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--drive"))) {
+            if (!strcmp(v, "voltage")) drive = 1;
+            else if (!strcmp(v, "current")) drive = 0;
+            else return cli_usage_error("fit", "--drive \"%s\": expected voltage or current", v);
+        } else if (cli_flag(argv[i], "--no-auto-start")) auto_start = 0;
+        else if (cli_flag(argv[i], "--no-auto-fix")) auto_fix = 0;
+        else if (cli_flag(argv[i], "--relative")) relative = 1;
         else return cli_error("fit", "unknown option \"%s\" (see --help)", argv[i]), 2;
     }
     if (!data || !mname) return cli_error("fit", "--data and --model are required (see --help)"), 2;
@@ -182,16 +211,28 @@ int mn_cli_fit(int argc, char **argv)
             goto done;
         }
     }
+    if (drive >= 0 && (st = mn_meanfield_model_set(m, "drive", drive))) {
+        rc = cli_fail("fit", ctx, st);
+        goto done;
+    }
+    if ((max_evals > 0 &&
+         (st = mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_MAX_EVALUATIONS, max_evals))) ||
+        (max_seconds > 0 &&
+         (st = mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_MAX_SECONDS, max_seconds))) ||
+        (st = mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_AUTO_START, auto_start)) ||
+        (st = mn_meanfield_model_set_fit_option(m, MN_MEANFIELD_FIT_AUTO_FIX, auto_fix))) {
+        rc = cli_fail("fit", ctx, st);
+        goto done;
+    }
     const char *want[3] = { "t", "V", "G" };
     if (read_csv(data, want, 3, 3, cols, &n)) goto done;
-    const char *deflist = mn_meanfield_model_kind(m) == MN_MEANFIELD_MIRANDA
-                              ? "G_min,chi,k_p,k_d,eta_p,eta_d"
-                          : mn_meanfield_model_kind(m) == MN_MEANFIELD_HILLOCK ? "G_min,chi,mu,kappa"
-                                                                               : "R_off,chi,alpha,k";
-    flist = strdup(fitlist ? fitlist : deflist);
     const char *names[8];
     size_t nf = 0;
-    for (char *s = strtok(flist, ","); s; s = strtok(NULL, ",")) {
+    if (fitlist && !(flist = strdup(fitlist))) {
+        cli_error("fit", "out of memory");
+        goto done;
+    }
+    for (char *s = fitlist ? strtok(flist, ",") : NULL; s; s = strtok(NULL, ",")) {
         if (nf == 8) {
             cli_error("fit", "--fit: at most 8 parameters");
             rc = 2;
@@ -199,7 +240,7 @@ int mn_cli_fit(int argc, char **argv)
         }
         names[nf++] = s;
     }
-    if (!nf) {
+    if (fitlist && !nf) {
         cli_error("fit", "--fit: no parameter named");
         rc = 2;
         goto done;
@@ -207,7 +248,9 @@ int mn_cli_fit(int argc, char **argv)
     /* the fit (Levenberg-Marquardt over ODE integrations) is the long part; the library has no
      * progress or cancellation callback for it: Ctrl-C ends the process cleanly (exit 130) */
     cli_sigint_install(1);
-    st = mn_meanfield_fit_run(&fr, m, cols[0], cols[1], cols[2], n, names, nf, relative);
+    /* without --fit: names NULL, n_free 0 = the library's default identifiable set */
+    st = mn_meanfield_fit_run(&fr, m, cols[0], cols[1], cols[2], n, fitlist ? names : NULL, nf,
+                              relative);
     cli_sigint_restore();
     if (st) {
         rc = cli_fail("fit", ctx, st);
@@ -215,17 +258,35 @@ int mn_cli_fit(int argc, char **argv)
     }
     cli_print_version_kv(stdout);
     cli_out("model=%s\nsamples=%zu\nresiduals=%s\n", mname, n, relative ? "relative" : "absolute");
-    for (size_t k = 0; k < nf; k++) {
+    const char *msg = NULL;
+    int fst = mn_meanfield_fit_status(fr, &msg);
+    const char *fstname = fst == MN_MEANFIELD_FIT_CONVERGED          ? "converged"
+                          : fst == MN_MEANFIELD_FIT_EVALUATION_LIMIT ? "evaluation-limit"
+                          : fst == MN_MEANFIELD_FIT_TIME_LIMIT       ? "time-limit"
+                                                                     : "unknown";
+    cli_out_str("status", "%s", fstname);
+    cli_out_str("message", "%s", msg ? msg : "");
+    if (fst != MN_MEANFIELD_FIT_CONVERGED)
+        fprintf(stderr, "memnet fit: warning: %s\n", msg ? msg : fstname);
+    for (size_t k = 0; k < mn_meanfield_fit_param_count(fr); k++) {
         const char *nm;
         double val, sd;
         mn_meanfield_fit_param(fr, k, &nm, &val, &sd);
         cli_out("%s=%.10g\n%s_sigma=%.3g\n", nm, val, nm, sd);
+        if (mn_meanfield_fit_param_fixed(fr, k)) cli_out("%s_held=1\n", nm);
     }
     for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
         double val;
         const char *nm = mn_meanfield_model_param_name(m, k);
         mn_meanfield_model_get(m, nm, &val);
         cli_out("param.%s=%.10g\n", nm, val);
+    }
+    /* the fitted parameter list as the library ran it (the default set without --fit) */
+    char fitted[512] = "";
+    for (size_t k = 0, used = 0; k < mn_meanfield_fit_param_count(fr) && used < sizeof fitted; k++) {
+        const char *nm;
+        mn_meanfield_fit_param(fr, k, &nm, NULL, NULL);
+        used += (size_t)snprintf(fitted + used, sizeof fitted - used, "%s%s", k ? "," : "", nm);
     }
     double rms, chi2, g0;
     size_t dof, nfev;
@@ -237,7 +298,7 @@ int mn_cli_fit(int argc, char **argv)
         goto done;
     }
     const double *cur = mn_meanfield_fit_curve(fr), *res = mn_meanfield_fit_residuals(fr);
-    write_prov(f, data, mname, fitlist ? fitlist : deflist, relative, m, g0, NULL);
+    write_prov(f, data, mname, fitted, relative, m, g0, NULL);
     fprintf(f, "t,V,G,G_fit,residual\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%.17g,%.17g,%.17g,%.17g,%.17g\n", cols[0][i], cols[1][i], cols[2][i], cur[i],
@@ -265,7 +326,7 @@ int mn_cli_fit(int argc, char **argv)
             cli_error("fit", "--predict-out: cannot write \"%s\"", pred_out);
             goto done;
         }
-        write_prov(f, data, mname, fitlist ? fitlist : deflist, relative, m, g0, pred);
+        write_prov(f, data, mname, fitted, relative, m, g0, pred);
         fprintf(f, "t,V,G_pred\n");
         for (size_t i = 0; i < np; i++) fprintf(f, "%.17g,%.17g,%.17g\n", pc[0][i], pc[1][i], Gp[i]);
         if (fclose(f)) {

@@ -29,7 +29,12 @@ static void usage(FILE *f)
             "  --sweep-out FILE     columns v,g_up,G_up,g_down,G_down (default sweep.csv)\n"
             "\n"
             "Prints key=value lines (--json: one JSON object): the model and its parameters,\n"
-            "order (continuous|first-order), v_threshold, v_fold1, v_fold2 and the file names.\n"
+            "order (continuous|first-order), v_threshold, v_fold1, v_fold2, v_last (the highest\n"
+            "voltage computed), voltages, truncated (0|1) and the file names. When the potential\n"
+            "at some voltage exceeds the double range (miranda beyond about 73 V with the default\n"
+            "parameters), a warning on stderr names it and the run stops at the last voltage that\n"
+            "fits: everything up to it is written, the transition is searched on [A, v_last],\n"
+            "truncated=1, exit 0.\n"
             "The CSV files start with '# key=value' provenance lines (version, command line,\n"
             "model parameters). --param NAME=VALUE is an alias of --set.\n");
 }
@@ -138,9 +143,19 @@ int mn_cli_potential(int argc, char **argv)
     fprintf(fo, "v,g,V\n");
     fprintf(fe, "v,g_eq,stability,G_eq\n");
     static const char *const stab[] = { "stable", "unstable", "marginal" };
+    /* voltages whose potential exceeds the double range (MN_ERR_RANGE: v and g are valid
+     * here, so it is the overflow) end the scan: what was computed below is written */
+    size_t nv_done = NV;
     for (size_t j = 0; j < NV; j++) {
         double v = vmin + (vmax - vmin) * (double)j / (double)(NV - 1);
         if ((st = mn_meanfield_potential(m, v, g, K, V))) {
+            if (st == MN_ERR_RANGE && j > 0) {
+                fprintf(stderr, "memnet potential: warning: %s; stopping at v = %.10g (the "
+                        "last of the %zu voltages that fit)\n", mn_context_last_error(ctx),
+                        vs[j - 1], j);
+                nv_done = j;
+                break;
+            }
             rc = cli_fail("potential", ctx, st);
             goto done;
         }
@@ -158,8 +173,13 @@ int mn_cli_potential(int argc, char **argv)
             fprintf(fe, "%.10g,%.12g,%s,%.12g\n", v, geq[k], stab[sk[k]], Gq);
         }
         vs[j] = v;
-        vs[2 * NV - 1 - j] = v;
     }
+    const double vlast = vs[nv_done - 1];
+    if (nv_done < NV)
+        for (int k = 0; k < 3; k++)
+            fprintf(outs[k], "# truncated_at_v=%.17g\n", vlast); /* readers skip '#' lines */
+    NV = nv_done;
+    for (size_t j = 0; j < NV; j++) vs[2 * NV - 1 - j] = vs[j];
     /* sweep up from the low state, then back down */
     if ((st = mn_meanfield_sweep(m, vs, 2 * NV, lo, gu, Gu))) {
         rc = cli_fail("potential", ctx, st);
@@ -169,9 +189,9 @@ int mn_cli_potential(int argc, char **argv)
     for (size_t j = 0; j < NV; j++)
         fprintf(fs, "%.10g,%.12g,%.12g,%.12g,%.12g\n", vs[j], gu[j], Gu[j], gu[2 * NV - 1 - j],
                 Gu[2 * NV - 1 - j]);
-    int order;
-    double vth, f1, f2;
-    if ((st = mn_meanfield_transition(m, vmin, vmax, &order, &vth, &f1, &f2))) {
+    int order = -1;
+    double vth = NAN, f1 = NAN, f2 = NAN;
+    if (vlast > vmin && (st = mn_meanfield_transition(m, vmin, vlast, &order, &vth, &f1, &f2))) {
         rc = cli_fail("potential", ctx, st);
         goto done;
     }
@@ -183,7 +203,10 @@ int mn_cli_potential(int argc, char **argv)
         mn_meanfield_model_get(m, nm, &val);
         cli_out("param.%s=%.10g\n", nm, val);
     }
-    cli_out("order=%s\n", order == MN_MEANFIELD_CONTINUOUS ? "continuous" : "first-order");
+    cli_out("order=%s\n", order < 0                         ? "unknown"
+                           : order == MN_MEANFIELD_CONTINUOUS ? "continuous"
+                                                              : "first-order");
+    cli_out("v_last=%.10g\nvoltages=%zu\ntruncated=%d\n", vlast, NV, NV < (size_t)steps + 1);
     cli_out("v_threshold=%.10g\nv_fold1=%.10g\nv_fold2=%.10g\n", vth, f1, f2);
     cli_out_str("potential_file", "%s", out);
     cli_out_str("equilibria_file", "%s", eq_out);

@@ -168,31 +168,6 @@ static int progress_cb(double t, double t_end, void *user)
     return 0;
 }
 
-/* node ids ("0,3-5") or the name of a node set of the graph */
-static int parse_electrode(const char *opt, const char *text, mn_graph *g, mn_index **out, size_t *n)
-{
-    const mn_index *set;
-    size_t ns;
-    if (text[0] && !(text[0] >= '0' && text[0] <= '9')) {
-        if (mn_graph_node_set(g, text, &set, &ns) != MN_OK)
-            return cli_error(CMD, "%s: the network has no node set named \"%s\"", opt, text);
-        *out = malloc((ns ? ns : 1) * sizeof **out);
-        if (!*out) return cli_error(CMD, "out of memory");
-        memcpy(*out, set, ns * sizeof **out);
-        *n = ns;
-        return 0;
-    }
-    if (cli_parse_nodes(CMD, opt, text, out, n)) return 1;
-    size_t nn = mn_graph_node_count(g);
-    for (size_t i = 0; i < *n; i++)
-        if ((size_t)(*out)[i] >= nn) {
-            cli_error(CMD, "%s: node %d is not in the network (%zu nodes)", opt, (int)(*out)[i], nn);
-            free(*out);
-            *out = NULL;
-            return 1;
-        }
-    return 0;
-}
 
 static int read_values(const char *path, double **out, size_t *n)
 {
@@ -492,8 +467,12 @@ int mn_cli_simulate(int argc, char **argv)
         cli_fail(CMD, ctx, st);
         goto done;
     }
-    if (parse_electrode("--source", source, g, &src, &nsrc) || parse_electrode("--drain", drain, g, &drn, &ndrn))
+    /* a node-set name of the network or a node list, the same in every command (cli.h) */
+    if (cli_resolve_nodes(CMD, "--source", source, g, &src, &nsrc) ||
+        cli_resolve_nodes(CMD, "--drain", drain, g, &drn, &ndrn)) {
+        rc = 2; /* a node argument that does not fit the network: usage error (docs/cli.md) */
         goto done;
+    }
     if ((st = mn_waveform_parse(&w, ctx, spec))) {
         cli_fail(CMD, ctx, st);
         goto done;
@@ -720,28 +699,28 @@ int mn_cli_simulate(int argc, char **argv)
         cli_error(CMD, "--out: write to \"%s\" failed", out_path);
         goto done;
     }
-    printf("memnet_version=%s\n", mn_version_string());
-    printf("status=%s\n", cancelled ? "interrupted" : "complete");
-    printf("t_reached=%.17g\n", mn_sim_time(sim));
-    printf("seed=%llu\n", seed);
-    printf("wall_seconds=%.6g\n", (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+    cli_print_version_kv(stdout);
+    cli_out_str("status", "%s", cancelled ? "interrupted" : "complete");
+    cli_out("t_reached=%.17g\n", mn_sim_time(sim));
+    cli_out("seed=%llu\n", seed);
+    cli_out("wall_seconds=%.6g\n", (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
     static const char *names[] = { "steps", "rhs_evals", "jv_evals", "linear_iters", "newton_iters",
                                    "prec_setups", "err_test_fails", "root_evals", "events",
                                    "restarts", "kirchhoff_solves" };
-    for (int k = 0; k < 11; k++) printf("%s=%llu\n", names[k], (unsigned long long)mn_sim_stat_get(sim, (mn_sim_stat)k));
+    for (int k = 0; k < 11; k++) cli_out("%s=%llu\n", names[k], (unsigned long long)mn_sim_stat_get(sim, (mn_sim_stat)k));
     uint64_t an, rf, up, cg, cgi;
     mn_kirchhoff_stats(mn_sim_kirchhoff(sim), &an, &rf, &up, &cg, &cgi);
-    printf("refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n", (unsigned long long)rf,
+    cli_out("refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n", (unsigned long long)rf,
            (unsigned long long)up, (unsigned long long)cg, (unsigned long long)cgi);
     if (mix_text) { /* edges per model of the mix */
         const mn_index *em = mn_network_edge_models(net);
         for (size_t j = 0; j < mn_network_model_count(net); j++) {
             size_t c = 0;
             for (size_t e = 0; e < mn_graph_edge_count(g); e++) c += (size_t)em[e] == j;
-            printf("mix.%s.edges=%zu\n", mn_network_model_ops(net, j)->name, c);
+            cli_out("mix.%s.edges=%zu\n", mn_network_model_ops(net, j)->name, c);
         }
     }
-    printf("out=%s\n", out_path);
+    cli_out_str("out", "%s", out_path);
     if (cancelled) {
         fprintf(stderr, "memnet simulate: interrupted at t = %g; %s keeps the samples so far\n",
                 mn_sim_time(sim), out_path);

@@ -96,12 +96,11 @@ int main(int argc, char **argv)
             int n;
             char **v;
             if (cli_expand_config(argc - 1, argv + 1, &n, &v)) return 2;
-            /* --json is handled here for every command whose key=value results go through
-             * cli_out (simulate prints with printf and is not converted yet: it rejects
-             * --json as an unknown option) */
-            int k = 1, json_ok = strcmp(v[0], "simulate") != 0;
+            /* --json is handled here for every command (their key=value results go through
+             * cli_out) */
+            int k = 1;
             for (int j = 1; j < n; j++) {
-                if (json_ok && !strcmp(v[j], "--json")) {
+                if (!strcmp(v[j], "--json")) {
                     cli_set_json(1);
                     free(v[j]);
                     continue;

@@ -26,11 +26,9 @@ for run in A:2 A:B:3 A:C:3 A:C:1; do
     name=$(echo "$t" | tr -d ':')
     [ "$v" = 1 ] && name=${name}1V
     "$exp" dc --size "$size" --steps "$steps" --types "$t" --voltage "$v" --out-prefix "$out/dc-$name" > "$out/dc-$name.log"
-    # IEIs, fits and ACFs of the filament event log, with memnet analyze (003 Fig. 6). --skip
-    # drops samples only, so the events of the skipped part are dropped here (t > skip dt)
-    awk -F, -v t0="$(awk -v s="$skip" 'BEGIN { print s * 0.01 }')" 'NR == 1 || $1 > t0' \
-        "$out/dc-$name-events.csv" > "$out/dc-$name-events-analysed.csv"
-    "$memnet" analyze --data "$out/dc-$name.csv" --events "$out/dc-$name-events-analysed.csv" \
+    # IEIs, fits and ACFs of the filament event log, with memnet analyze (003 Fig. 6); --skip
+    # drops the transient's samples and the events of the log before the first kept sample
+    "$memnet" analyze --data "$out/dc-$name.csv" --events "$out/dc-$name-events.csv" \
         --skip "$skip" --acf-bin-width 0.01 --max-lag 10000 --window 100 \
         --out-prefix "$out/an-$name" > "$out/an-$name.log"
     /usr/bin/python3 "$plotan" "$out/an-$name" --title "003 Fig. 6 style: $t" > /dev/null

@@ -41,9 +41,19 @@ MN_API mn_status mn_waveform_new_dc(mn_waveform **out, mn_context *ctx, double v
 /**
  * @brief Square pulse train: `low` until `delay`, then `count` pulses (0: for ever) of value
  *        `high` lasting `width`, one every `period`, `low` between and after them.
- * @param[in] width pulse length (s), > 0. @param[in] period >= width (s).
+ *
+ * Pulse k (0-based) is high on [delay + k period, delay + k period + width); its edges are
+ * breakpoints. O(1) memory and O(1) per value.
+ * @param[out] out the waveform (free with mn_waveform_free()); NULL on failure.
+ * @param[in] ctx context for errors and memory.
+ * @param[in] high value during a pulse (V or A), finite.
+ * @param[in] low value before, between and after the pulses (V or A), finite.
+ * @param[in] width pulse length (s), > 0.
+ * @param[in] period time from the start of one pulse to the next (s), >= width.
+ * @param[in] count number of pulses, >= 0 (0: an endless train).
  * @param[in] delay start of the first pulse (s), finite.
- * @return #MN_OK, #MN_ERR_RANGE naming the bad value.
+ * @return #MN_OK, #MN_ERR_RANGE naming the bad value, #MN_ERR_INVALID (ctx NULL),
+ *         #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
                                        double low, double width, double period, long count,
@@ -68,8 +78,16 @@ MN_API mn_status mn_waveform_new_ramp(mn_waveform **out, mn_context *ctx, double
 
 /**
  * @brief Sine: offset + amplitude sin(2 pi f (t - delay) + phase) for t >= delay, and the value
- *        at t = delay before it (a breakpoint at delay if delay > -inf).
- * @param[in] frequency f in Hz, > 0. @param[in] phase in radians.
+ *        at t = delay, offset + amplitude sin(phase), before it (a breakpoint at delay).
+ * @param[out] out the waveform (free with mn_waveform_free()); NULL on failure.
+ * @param[in] ctx context for errors and memory.
+ * @param[in] amplitude amplitude (V or A), finite (may be negative).
+ * @param[in] frequency f in Hz, > 0.
+ * @param[in] phase phase at t = delay, in radians, finite.
+ * @param[in] offset constant added (V or A), finite.
+ * @param[in] delay start time of the oscillation (s), finite.
+ * @return #MN_OK, #MN_ERR_RANGE naming the bad value, #MN_ERR_INVALID (ctx NULL),
+ *         #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_waveform_new_sine(mn_waveform **out, mn_context *ctx, double amplitude,
                                       double frequency, double phase, double offset, double delay);
@@ -176,6 +194,14 @@ MN_API void mn_sim_free(mn_sim *sim);
 /**
  * @brief Add a voltage-controlled electrode: the nodes are held at waveform(t) volts
  *        (NULL: 0 V, a ground). The waveform is copied.
+ *
+ * Must be called before the first mn_sim_run() / mn_sim_step(). The nodes of one electrode
+ * are all at the same potential (an ideal contact).
+ * @param[in,out] sim the simulation.
+ * @param[in] nodes n node ids of the network, 0 <= id < node count (copied).
+ * @param[in] n number of nodes, >= 1.
+ * @param[in] w the electrode's voltage waveform in V (copied; the caller keeps its own), or
+ *            NULL for a ground at 0 V.
  * @param[out] id electrode index 0, 1, ... (may be NULL).
  * @return #MN_OK, #MN_ERR_RANGE (bad node id: named), #MN_ERR_INVALID (empty set, node in
  *         another electrode), #MN_ERR_STATE (the run has started: electrodes are fixed then).
@@ -332,7 +358,17 @@ MN_API mn_status mn_sim_run(mn_sim *sim, double t_end);
 /**
  * @brief One integrator step (one CVODE internal step or one fixed step), not beyond t_max;
  *        samples, snapshots and events on the way are taken.
- * @param[out] t_reached time after the step (may be NULL).
+ *
+ * The step ends at t_max at the latest (t_max is a stop time for CVODE, as t_end for
+ * mn_sim_run()); a breakpoint of the sources also ends it. Repeated calls with the same
+ * t_max advance to it step by step.
+ * @param[in,out] sim the simulation (electrodes or a current source set).
+ * @param[in] t_max latest time the step may reach (s), finite and after the present time.
+ * @param[out] t_reached time after the step (may be NULL; set also on failure).
+ * @return #MN_OK, and the codes of mn_sim_run(): #MN_ERR_RANGE (t_max not after the present
+ *         time, or not finite), #MN_ERR_STATE (no electrode or current source),
+ *         #MN_ERR_CANCELLED, #MN_ERR_SOLVER / #MN_ERR_CONVERGENCE, or an error of a model or
+ *         of the Kirchhoff solve.
  */
 MN_API mn_status mn_sim_step(mn_sim *sim, double t_max, double *t_reached);
 

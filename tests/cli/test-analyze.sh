@@ -99,6 +99,26 @@ for k in iei_exponent iei_xmin iei_count; do
     [ "$(echo "$out" | grep "^$k=")" = "$(echo "$out3" | grep "^$k=")" ] ||
         fail "event log vs detection: $k differs"
 done
+
+# --skip with --events: the events of the log before the first kept sample are dropped with the
+# skipped rows. Reference: numpy counts the log's times >= t of data row 20001 and divides by
+# the kept time span.
+out5=$("$memnet" analyze --data "$tmp/run.csv" --column G --events "$tmp/log.csv" --skip 20000 \
+       --out-prefix "$tmp/s") || fail "--events --skip"
+"$py" - "$tmp/run.csv" "$tmp/log.csv" "$out5" <<'PY' || fail "--events --skip: $(echo "$out5" | grep event)"
+import sys, numpy as np
+def rows(p):
+    return [l for l in open(p) if not l.startswith("#")][1:]
+t = np.array([float(l.split(",")[0]) for l in rows(sys.argv[1])])[20000:]
+ev = np.array([float(l.split(",")[1]) for l in rows(sys.argv[2])])
+kv = dict(l.split("=", 1) for l in sys.argv[3].splitlines())
+n = int(np.sum(ev >= t[0]))
+assert 0 < n < ev.size, n
+assert int(kv["events"]) == n, (kv["events"], n)
+assert int(kv["skipped_events"]) == ev.size - n, kv["skipped_events"]
+rate = n / (t[-1] - t[0])
+assert abs(float(kv["event_rate"]) / rate - 1) < 1e-8, (kv["event_rate"], rate)
+PY
 printf 't\n1\n3\n2\n' > "$tmp/declog.csv"
 
 # discrete fit: an event log in time steps whose intervals are Zipf(2.5) (numpy's generator)

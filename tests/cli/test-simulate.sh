@@ -6,6 +6,8 @@ memnet=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3
 
 "$memnet" simulate --help | grep -q -- "--waveform" || fail "--help does not list --waveform"
 
@@ -79,4 +81,39 @@ rc=0
     --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null || rc=$?
 [ "$rc" -eq 2 ] || fail "missing --t-end exited $rc, expected 2"
 grep -q -- "--t-end" "$tmp/err" || fail "message does not name --t-end"
+# --json: the same results as the key=value lines (tests/cli/kvjson.py; wall_seconds differs
+# between runs and is compared without its value)
+"$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
+    --t-end 1 --dt-out 0.1 --out "$tmp/j.csv" > "$tmp/j.kv" || fail "simulate for --json"
+"$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
+    --t-end 1 --dt-out 0.1 --out "$tmp/j.csv" --json > "$tmp/j.json" || fail "simulate --json"
+$py -c 'import json,sys; j = json.load(open(sys.argv[1])); assert j.pop("wall_seconds") >= 0; json.dump(j, open(sys.argv[1], "w"))' "$tmp/j.json" ||
+    fail "--json: no wall_seconds"
+grep -v '^wall_seconds=' "$tmp/j.kv" > "$tmp/j2.kv"
+$py "$here/kvjson.py" "$tmp/j2.kv" "$tmp/j.json" status=str t_reached=float steps=int seed=int out=str \
+    memnet_version=str > /dev/null || fail "--json differs from key=value"
+head -n 2 "$tmp/j.csv" | grep -q '^# command=memnet simulate .*--out' || fail "provenance with --json"
+# node sets (a name of the native file), node lists and ranges resolve as in every command:
+# on a 3 x 2 square lattice (left column 0,3, right column 2,5) "left right" and "0,3 2,5"
+# give one curve; so do the source "0-1" and "0,1"
+"$memnet" generate lattice --kind square --nx 3 --ny 2 --out "$tmp/lat.txt" > /dev/null ||
+    fail "generate lattice"
+grep -qx '0 3' "$tmp/lat.txt.mnet" && grep -qx 'set left 2' "$tmp/lat.txt.mnet" || fail "lattice sets"
+n=0
+for e in "left right" "0,3 2,5" "0-1 5" "0,1 5"; do
+    set -- $e
+    n=$((n + 1))
+    "$memnet" simulate --network "$tmp/lat.txt.mnet" --model miranda --source "$1" --drain "$2" \
+        --waveform dc:1 --t-end 1 --dt-out 0.5 --out "$tmp/lat$n.csv" > /dev/null ||
+        fail "lattice --source $1 --drain $2"
+    grep -v '^#' "$tmp/lat$n.csv" > "$tmp/lat$n.rows"
+done
+cmp -s "$tmp/lat1.rows" "$tmp/lat2.rows" || fail "node sets left/right differ from 0,3 / 2,5"
+cmp -s "$tmp/lat3.rows" "$tmp/lat4.rows" || fail "range 0-1 differs from 0,1"
+cmp -s "$tmp/lat1.rows" "$tmp/lat3.rows" && fail "different electrodes gave the same curve"
+rc=0
+"$memnet" simulate --network "$tmp/lat.txt.mnet" --model miranda --source nosuch --drain right \
+    --waveform dc:1 --t-end 1 --dt-out 0.5 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "unknown node-set name exited $rc, expected 2"
+grep -q '"nosuch"' "$tmp/err" || fail "message does not name the set: $(cat "$tmp/err")"
 echo "simulate tests passed"

@@ -371,6 +371,71 @@ def meanfield_model_closed_forms_and_fit():
     close(fit.curve, Gs, 1e-5, what="fitted curve")
 
 
+@test("mn_meanfield_fit_status", "mn_meanfield_fit_param_fixed",
+      "mn_meanfield_model_set_fit_option")
+def meanfield_fit_status_and_held_parameters():
+    # synthetic data with a known answer: miranda G(t) = G_min (1 + chi g) (000 eq. 7) with
+    # voltage drive (drive = 1: dg/dt = k_p e^{eta_p v} (1 - g) - k_d e^{-eta_d v} g, 000 eq. 8
+    # without renormalisation), 1.5 V for 50 s then 0.1 V; g(t) in closed form (linear in g
+    # at constant v: g_inf + (g_start - g_inf) e^{-(a + b)(t - t_start)})
+    true = {"G_min": 1e-3, "chi": 20.0, "k_p": 2e-3, "k_d": 4e-2, "eta_p": 3.0, "eta_d": 2.0}
+    t = np.linspace(0, 100, 101)
+    V = np.where(t < 50, 1.5, 0.1)
+
+    def g_exact(t, g_start, t_start, v):
+        a = true["k_p"] * math.exp(true["eta_p"] * v)
+        b = true["k_d"] * math.exp(-true["eta_d"] * v)
+        return a / (a + b) + (g_start - a / (a + b)) * np.exp(-(a + b) * (t - t_start))
+    g50 = g_exact(50.0, 0.0, 0.0, 1.5)
+    g = np.where(t <= 50, g_exact(t, 0.0, 0.0, 1.5), g_exact(t, g50, 50.0, 0.1))
+    G = true["G_min"] * (1 + true["chi"] * g)
+
+    def start():
+        return memnet.MeanFieldModel("miranda", G_min=1.2e-3, chi=15.0, k_p=3e-3, k_d=3e-2,
+                                     eta_p=2.5, eta_d=2.0, drive=1)
+
+    # eta_d given, five free: all determined, converged, nothing held, the true values back
+    fit = start().fit(t, V, G, free=("G_min", "chi", "k_p", "k_d", "eta_p"), relative=True)
+    check(fit.status == "converged" and fit.status_code == 0 and fit.converged,
+          "five free: %s (%s)" % (fit.status, fit.message))
+    check(fit.message.startswith("converged"), "message %r" % fit.message)
+    check(not any(fit.held.values()), "five free: held %s" % fit.held)
+    for name in fit.params:
+        close(fit.params[name][0], true[name], 1e-4, what="fitted " + name)
+        check(0 < fit.params[name][1] < np.inf, "sigma of %s: %g" % (name, fit.params[name][1]))
+
+    # all six (free=None: the library's default set): one amplitude of a piecewise-exponential
+    # g(t) determines five combinations, so exactly one parameter is held (sigma 0, named in the
+    # message) and the curve still reproduces the data
+    fit6 = start().fit(t, V, G, free=None, relative=True)
+    check(list(fit6.params) == ["G_min", "chi", "k_p", "k_d", "eta_p", "eta_d"],
+          "default set %s" % list(fit6.params))
+    check(fit6.converged, "six free: %s (%s)" % (fit6.status, fit6.message))
+    held = [k for k, v in fit6.held.items() if v]
+    check(len(held) == 1, "six free: held %s" % held)
+    check(fit6.params[held[0]][1] == 0, "held %s has sigma %g" % (held[0], fit6.params[held[0]][1]))
+    check(held[0] in fit6.message, "message %r does not name %s" % (fit6.message, held[0]))
+    close(fit6.curve, G, 1e-6, what="six free: curve vs data")
+
+    # without auto_fix nothing is held and the message says the parameters are not identifiable
+    fit6n = start().fit(t, V, G, free=None, relative=True, auto_fix=0)
+    check(not any(fit6n.held.values()), "auto_fix=0 held %s" % fit6n.held)
+    check("not identifiable" in fit6n.message, "auto_fix=0: %r" % fit6n.message)
+
+    # a budget of 12 model integrations cannot converge: the best point with the status
+    fitb = start().fit(t, V, G, free=None, relative=True, max_evaluations=12)
+    check(fitb.status == "evaluation-limit" and fitb.status_code == 1 and not fitb.converged,
+          "budget: %s (%s)" % (fitb.status, fitb.message))
+    check("evaluation limit" in fitb.message, "budget message %r" % fitb.message)
+    check(np.all(np.isfinite(fitb.curve)), "budget: curve not finite")
+    check(np.sqrt(np.mean(fitb.residuals ** 2)) < 1.0, "budget: residuals")
+
+    # bad options are refused, naming the value
+    raises(-2, start().set_fit_option, "nope", 1)
+    raises(-3, start().set_fit_option, "max_evaluations", 3)
+    raises(-3, start().set_fit_option, "max_seconds", -1)
+
+
 @test("mn_meanfield_projector_new")
 def projector_against_dense_pseudoinverse():
     # Omega = B~^T (B~ B~^T)^+ B~ on the graph plus the source edge (unit weights, 000 sec. 5)

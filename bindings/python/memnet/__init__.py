@@ -1262,21 +1262,53 @@ class MeanFieldModel:
                                               _dp(G)))
         return g, G
 
-    def fit(self, t, V, G, free=("chi", "k_p", "k_d", "eta_p"), relative=True):
+    #: names of mn_meanfield_model_set_fit_option()'s options (mn_meanfield_fit_option)
+    FIT_OPTIONS = {"max_evaluations": 0, "max_seconds": 1, "auto_start": 2, "auto_fix": 3}
+
+    def set_fit_option(self, option, value):
+        """Set a fit option (kept with the model, copied by copy()): "max_evaluations"
+        (default 3000), "max_seconds" (default 60), "auto_start" (1: also start from values
+        estimated from the data), "auto_fix" (1: hold parameters the data do not determine),
+        or the option's number (mn_meanfield_fit_option)."""
+        if isinstance(option, str):
+            if option not in self.FIT_OPTIONS:
+                raise Error(-2, "unknown fit option %r (one of %s)"  # MN_ERR_INVALID
+                            % (option, ", ".join(self.FIT_OPTIONS)))
+            option = self.FIT_OPTIONS[option]
+        self._ctx.check(_c.mn_meanfield_model_set_fit_option(self._p, int(option), float(value)))
+        return self
+
+    def fit(self, t, V, G, free=("chi", "k_p", "k_d", "eta_p"), relative=True, **options):
         """Least-squares fit of the free parameters to a measured G(t) under V(t)
-        (Levenberg-Marquardt; the model keeps the fitted values). Returns a FitResult."""
+        (Levenberg-Marquardt; the model keeps the fitted values). free=None fits the library's
+        default set (miranda G_min, chi, k_p, k_d, eta_p, eta_d; hillock G_min, chi, mu,
+        kappa; linear R_off, chi, alpha, k). Keyword options (max_evaluations, max_seconds,
+        auto_start, auto_fix) are set with set_fit_option() first. Returns a FitResult: check
+        its status (a fit stopped by a budget returns its best point, not an error)."""
         t = _darr(t)
         V = _darr(V, t.size, "V")
         G = _darr(G, t.size, "G")
-        names = (ctypes.c_char_p * len(free))(*[_b(n) for n in free])
+        for k, v in options.items():
+            self.set_fit_option(k, v)
+        if free is None:
+            names, nfree = None, 0
+        else:
+            free = [free] if isinstance(free, str) else list(free)
+            names, nfree = (ctypes.c_char_p * len(free))(*[_b(n) for n in free]), len(free)
         p = ctypes.c_void_p()
         self._ctx.check(_c.mn_meanfield_fit_run(ctypes.byref(p), self._p, _dp(t), _dp(V), _dp(G),
-                                                t.size, names, len(free), int(bool(relative))))
+                                                t.size, names, nfree, int(bool(relative))))
         return FitResult(p, t.size, self._ctx)
 
 
 class FitResult:
-    """Result of MeanFieldModel.fit: params {name: (value, sigma)}, curve, residuals, rms."""
+    """Result of MeanFieldModel.fit: params {name: (value, sigma)}, curve, residuals, rms;
+    status ("converged", "evaluation-limit" or "time-limit"), status_code
+    (mn_meanfield_fit_status_code), converged (bool), message (what happened, which
+    parameters were held) and held {name: bool} (held at the start value because the data do
+    not determine it; its sigma is 0)."""
+
+    STATUS_NAMES = {0: "converged", 1: "evaluation-limit", 2: "time-limit"}
 
     def __init__(self, ptr, n, ctx):
         self._p = ptr
@@ -1288,6 +1320,13 @@ class FitResult:
             ctx.check(_c.mn_meanfield_fit_param(ptr, i, ctypes.byref(name), ctypes.byref(v),
                                                 ctypes.byref(s)))
             self.params[name.value.decode()] = (v.value, s.value)
+        self.held = {nm: bool(_c.mn_meanfield_fit_param_fixed(ptr, i))
+                     for i, nm in enumerate(self.params)}
+        msg = ctypes.c_char_p()
+        self.status_code = _c.mn_meanfield_fit_status(ptr, ctypes.byref(msg))
+        self.status = self.STATUS_NAMES.get(self.status_code, "unknown")
+        self.converged = self.status_code == 0
+        self.message = msg.value.decode() if msg.value else ""
         self.curve = _copy_d(_c.mn_meanfield_fit_curve(ptr), n)
         self.residuals = _copy_d(_c.mn_meanfield_fit_residuals(ptr), n)
         rms, chi2, g0 = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
@@ -1303,7 +1342,7 @@ class FitResult:
             self._p = None
 
     def __repr__(self):
-        return "<memnet.FitResult rms=%.3g %s>" % (self.rms, self.params)
+        return "<memnet.FitResult %s rms=%.3g %s>" % (self.status, self.rms, self.params)
 
 
 class Projector:

@@ -310,6 +310,9 @@ _decl("mn_meanfield_sweep", cint, vp, c_double_p, sz, dbl, c_double_p, c_double_
 _decl("mn_meanfield_fit_run", cint, vpp, vp, c_double_p, c_double_p, c_double_p, sz,
       c_char_p_p, sz, cint)
 _decl("mn_meanfield_fit_free", None, vp)
+_decl("mn_meanfield_model_set_fit_option", cint, vp, cint, dbl)
+_decl("mn_meanfield_fit_status", cint, vp, c_char_p_p)
+_decl("mn_meanfield_fit_param_fixed", cint, vp, sz)
 _decl("mn_meanfield_fit_param_count", sz, vp)
 _decl("mn_meanfield_fit_param", cint, vp, sz, c_char_p_p, c_double_p, c_double_p)
 _decl("mn_meanfield_fit_residuals", c_double_p, vp)
