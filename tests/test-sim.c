@@ -464,27 +464,112 @@ static void run_series(built *b, double t_end, double dt_out, series *r)
     MN_ASSERT_OK(ctx, mn_sim_run(b->sim, t_end));
 }
 
+/* Independent reference for the ladder: classical RK4 (h = 1e-3, the pulse edges fall on
+ * step boundaries) of the 9 miranda rates (003 eq. 9 rates with |V|) with the edge voltages
+ * from a dense Kirchhoff solve (mn_test_dense_solve) of the four free nodes at each stage;
+ * returns the source current at the sample times of `at` (independent of lib/sim). */
+static const int64_t LAD_U[9] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, LAD_V[9] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+
+static double ladder_V(double t) { return pulse_ref(t, 0.9, 0.1, 4.0, 10.0, 0, 0.5); }
+
+static double ladder_solve(const double *g, double Vs, double *ve)
+{
+    double A[16] = { 0 }, rhs[4] = { 0 }, phi[6] = { Vs, 0, 0, 0, 0, 0 };
+    for (int e = 0; e < 9; e++) {
+        int a = (int)LAD_U[e], c = (int)LAD_V[e];
+        double G = mir_G(g[e]);
+        int fa = a >= 1 && a <= 4, fc = c >= 1 && c <= 4;
+        if (fa) A[(a - 1) * 4 + a - 1] += G;
+        if (fc) A[(c - 1) * 4 + c - 1] += G;
+        if (fa && fc) A[(a - 1) * 4 + c - 1] -= G, A[(c - 1) * 4 + a - 1] -= G;
+        if (fa && c == 0) rhs[a - 1] += G * Vs;
+        if (fc && a == 0) rhs[c - 1] += G * Vs;
+    }
+    ck_assert_int_eq(mn_test_dense_solve(A, rhs, 4), 0);
+    for (int k = 0; k < 4; k++) phi[k + 1] = rhs[k];
+    double I = 0;
+    for (int e = 0; e < 9; e++) {
+        ve[e] = phi[LAD_U[e]] - phi[LAD_V[e]];
+        if (LAD_U[e] == 0) I += mir_G(g[e]) * ve[e];
+    }
+    return I;
+}
+
+static void ladder_rhs(const double *g, double Vs, double *f)
+{
+    double ve[9];
+    ladder_solve(g, Vs, ve);
+    for (int e = 0; e < 9; e++) {
+        double kP = KP0 * exp(ETA * fabs(ve[e])), kD = KD0 * exp(-ETA * fabs(ve[e]));
+        f[e] = kP * (1 - g[e]) - kD * g[e];
+    }
+}
+
+static void ladder_rk4(const double *x_init, const series *at, series *out)
+{
+    double g[9], h = 1e-3, ve[9];
+    memcpy(g, x_init, sizeof g);
+    long step = 0;
+    for (size_t i = 0; i < at->n; i++) {
+        while ((double)step * h < at->t[i] - 0.5 * h) {
+            double Vs = ladder_V(((double)step + 0.5) * h); /* constant within the step */
+            double k1[9], k2[9], k3[9], k4[9], y[9];
+            ladder_rhs(g, Vs, k1);
+            for (int j = 0; j < 9; j++) y[j] = g[j] + 0.5 * h * k1[j];
+            ladder_rhs(y, Vs, k2);
+            for (int j = 0; j < 9; j++) y[j] = g[j] + 0.5 * h * k2[j];
+            ladder_rhs(y, Vs, k3);
+            for (int j = 0; j < 9; j++) y[j] = g[j] + h * k3[j];
+            ladder_rhs(y, Vs, k4);
+            for (int j = 0; j < 9; j++) g[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
+            step++;
+        }
+        double Vt = ladder_V(at->t[i]);
+        series_push(out, at->t[i], Vt, ladder_solve(g, Vt, ve), g[0], g[1]);
+    }
+}
+
 START_TEST(test_tolerance_and_exact_step_convergence)
 {
-    series ref = { .ns = 2 }, loose = { .ns = 2 };
+    series bdf = { .ns = 2 }, ref = { .ns = 2 }, loose = { .ns = 2 };
     built b = ladder(MN_SIM_BDF, 1, 1e-10);
-    run_series(&b, 20.0, 0.5, &ref);
+    double x_init[9];
+    ck_assert_uint_eq(mn_network_state_count(b.net), 9);
+    memcpy(x_init, mn_sim_states(b.sim), sizeof x_init); /* the random initial states (input) */
+    run_series(&b, 20.0, 0.5, &bdf);
     unbuild(&b);
+    /* the reference is the independent RK4 of the ladder, not another lib/sim run */
+    ladder_rk4(x_init, &bdf, &ref);
+    ck_assert_uint_eq(ref.n, 41);
+    for (size_t i = 0; i < ref.n; i++) {
+        MN_ASSERT_REL(bdf.x0[i], ref.x0[i], 1e-7);
+        MN_ASSERT_REL(bdf.x1[i], ref.x1[i], 1e-7);
+    }
+    double d = max_rel_diff(&bdf, &ref);
+    printf("ladder vs RK4: BDF rtol 1e-10 %g\n", d);
+    ck_assert_msg(d < 1e-8, "BDF rtol 1e-10 vs RK4: max relative difference %g", d);
     b = ladder(MN_SIM_BDF, 1, 1e-8);
     run_series(&b, 20.0, 0.5, &loose);
     unbuild(&b);
-    double d = max_rel_diff(&loose, &ref);
-    ck_assert_msg(d < 1e-7 && d > 0, "rtol 1e-8 vs 1e-10: max relative difference %g", d);
-    /* Adams agrees too */
+    double dl = max_rel_diff(&loose, &ref);
+    printf("ladder vs RK4: BDF rtol 1e-8 %g\n", dl);
+    ck_assert_msg(dl < 1e-6, "BDF rtol 1e-8 vs RK4: max relative difference %g", dl);
+    /* second check: the tightened tolerance is closer to the truth, and the two runs differ */
+    ck_assert_msg(d <= dl, "rtol 1e-10 (%g) not closer to RK4 than rtol 1e-8 (%g)", d, dl);
+    d = max_rel_diff(&loose, &bdf);
+    ck_assert_msg(d < 1e-5 && d > 0, "rtol 1e-8 vs 1e-10: max relative difference %g", d);
+    series_free(&bdf);
+    /* Adams agrees with RK4 too */
     series ad = { .ns = 2 };
     b = ladder(MN_SIM_ADAMS, 1, 1e-10);
     run_series(&b, 20.0, 0.5, &ad);
     unbuild(&b);
     d = max_rel_diff(&ad, &ref);
-    ck_assert_msg(d < 1e-7, "Adams vs BDF: %g", d);
+    printf("ladder vs RK4: Adams rtol 1e-10 %g\n", d);
+    ck_assert_msg(d < 1e-8, "Adams vs RK4: %g", d);
     series_free(&ad);
 
-    /* fixed-step exact-exponential: first order, error -> 0 as dt -> 0 */
+    /* fixed-step exact-exponential: first order against the RK4 reference, error -> 0 as dt -> 0 */
     double err[3], dts[3] = { 0.05, 0.025, 0.0125 };
     for (int k = 0; k < 3; k++) {
         series fx = { .ns = 2 };
@@ -499,6 +584,7 @@ START_TEST(test_tolerance_and_exact_step_convergence)
         ck_assert_msg(order > 0.85 && order < 1.2, "observed order %g (errors %g %g)", order, err[k],
                       err[k + 1]);
     }
+    printf("ladder vs RK4: exact-step errors %g %g %g\n", err[0], err[1], err[2]);
     ck_assert_msg(err[2] < 1e-2, "exact step error %g", err[2]);
     /* explicit Euler converges as well */
     series eu = { .ns = 2 };

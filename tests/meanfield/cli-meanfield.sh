@@ -48,6 +48,39 @@ grep -q resistor "$tmp/err" || fail "message: $(cat "$tmp/err")"
 out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --init 0.3 --estimate 0.05 --seed 4)
 echo "$out" | grep -q '^seed=4$' || fail "seed not printed"
 check g_mean_random "$(get g_mean)" 0.3 1e-12
+# non-uniform state correlated with the current paths (rows high, rungs low), so the weighting
+# matters: the plain mean differs from <g> by ~40 standard errors at tolerance 0.003.
+# --exact against an independent numpy computation of 000 eq. 25 (pinv of the contracted
+# Laplacian); --estimate against --exact within 4 printed standard errors
+awk 'BEGIN { srand(11) } { print ($2 - $1 == 1 ? 0.8 : 0.05) + 0.1 * rand() }' "$tmp/lat.txt" > "$tmp/g.txt"
+gref=$(/usr/bin/python3 - "$L" "$tmp/g.txt" "$tmp/lat.txt" <<'PY'
+import sys, numpy as np
+L = int(sys.argv[1]); g = np.loadtxt(sys.argv[2]); E = np.loadtxt(sys.argv[3], dtype=int)
+def node(v):  # left column -> source, right column -> drain (contracted)
+    j = v % L
+    return 0 if j == 0 else (1 if j == L - 1 else v + 2)
+ids = sorted({node(v) for v in range(L * L)}); pos = {k: i for i, k in enumerate(ids)}
+B = np.zeros((len(E), len(ids)))
+for e, (u, v) in enumerate(E):
+    a, b = pos[node(u)], pos[node(v)]
+    if a != b: B[e, a] += 1; B[e, b] -= 1
+Lp = np.linalg.pinv(B.T @ B)
+bs = np.zeros(len(ids)); bs[pos[0]] = 1; bs[pos[1]] = -1
+x = Lp @ bs; R = bs @ x
+Ri = np.einsum('ij,jk,ik->i', B, Lp, B)      # leverage scores
+Om = (B @ x) / (1 + R)                        # Omega->_i
+w = Ri - Om**2 * (1 + R) - Om**2              # (Omega~^2)_ii
+print("%.17g %.17g" % (w @ g / w.sum(), g.mean()))
+PY
+)
+gexact=${gref% *}; gplain=${gref#* }
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --state "$tmp/g.txt" --chi 9 --exact)
+check g_mean_exact "$(get g_mean)" "$gexact" 1e-10
+out=$("$memnet" meanfield --network "$tmp/lat.txt" --source "$src" --drain "$dst" --state "$tmp/g.txt" --chi 9 --estimate 0.003 --seed 4)
+gm=$(get g_mean); ge=$(get g_mean_err)
+echo "non-uniform state: <g> exact $gexact (plain mean $gplain), estimate $gm +- $ge"
+awk -v a="$gm" -v b="$gexact" -v e="$ge" 'BEGIN { d = a - b; if (d < 0) d = -d;
+    exit !(e > 0 && e < 0.01 * b && d < 4 * e) }' || fail "estimated g_mean $gm +- $ge, exact $gexact"
 # errors: bad state file, unknown option (exit 2), disconnected electrodes
 printf '0.1\n0.2\n' > "$tmp/short.txt"
 if "$memnet" meanfield --network "$tmp/lat.txt" --source 0 --drain 5 --state "$tmp/short.txt" 2> "$tmp/err"; then fail "short state accepted"; fi

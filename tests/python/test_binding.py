@@ -294,6 +294,21 @@ def simulation_one_junction_closed_form():
     check(te.size >= 4 and te.size == simf.event_count, "%d events" % te.size)
     check(np.all(np.diff(te) > 0) and np.all(ee == 0), "event times and edges")
     check(list(ke) == [0, 1] * (te.size // 2) + [0] * (te.size % 2), "kinds %s" % ke)
+    # first formation time from 003 eq. 2 in closed form: with the gap s = L - d,
+    # ds/dt = -rd (V/s - ET), so T = (1/rd) int_{s_c}^{L} s ds / (V - ET s)
+    #   = (1/rd) [-(L - s_c)/ET - (V/ET^2) ln((V - ET L)/(V - ET s_c))],
+    # from d = 0 to the contact point s_c = 1e-4 L at which the model fires (docs/models.md)
+    Lg, Vf, ET, rd, sc = 0.5, 6.0, 10.0, 1.0, 1e-4 * 0.5
+    T_form = (-(Lg - sc) / ET - Vf / ET ** 2 * math.log((Vf - ET * Lg) / (Vf - ET * sc))) / rd
+    # default tolerances (rtol 1e-6): within 1e-4; tightened to rtol 1e-10: within 1e-7
+    close(te[0], T_form, 1e-4, what="first formation time (003 eq. 2), default tolerances")
+    simt = memnet.Simulation(memnet.Network(gf, fil), rtol=1e-10, atol=1e-12)
+    simt.add_electrode([0], 6.0)
+    simt.add_electrode([1])
+    simt.run(0.1, dt=0.04)
+    tt, _, kt = simt.events()
+    check(tt.size >= 1 and kt[0] == 0, "tight run: %d events" % tt.size)
+    close(tt[0], T_form, 1e-7, what="first formation time (003 eq. 2), rtol 1e-10")
 
     # energy: Tellegen, the source energy equals the energy dissipated in the edges, and for
     # one junction it is the integral of G(t) V^2 (trapezoid on the fine samples)
