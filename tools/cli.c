@@ -647,3 +647,38 @@ void cli_progress_done(void)
     progress_drawn = 0;
     progress_last = -1;
 }
+
+int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, const char *const *sets,
+                        int nsets, mn_meanfield_model **out)
+{
+    mn_meanfield_model *m = NULL;
+    *out = NULL;
+    mn_status st = mn_meanfield_model_new_by_name(&m, ctx, name);
+    if (st) {
+        cli_fail(cmd, ctx, st);
+        return 2;
+    }
+    for (int k = 0; k < nsets; k++) {
+        const char *eq = strchr(sets[k], '=');
+        char pname[64];
+        double val;
+        if (!eq || eq == sets[k] || (size_t)(eq - sets[k]) >= sizeof pname) {
+            cli_error(cmd, "--set \"%s\": expected NAME=VALUE", sets[k]);
+            mn_meanfield_model_free(m);
+            return 2;
+        }
+        memcpy(pname, sets[k], (size_t)(eq - sets[k]));
+        pname[eq - sets[k]] = 0;
+        if (cli_parse_double(cmd, "--set", eq + 1, &val)) {
+            mn_meanfield_model_free(m);
+            return 2;
+        }
+        if ((st = mn_meanfield_model_set(m, pname, val))) {
+            cli_fail(cmd, ctx, st);
+            mn_meanfield_model_free(m);
+            return 1;
+        }
+    }
+    *out = m;
+    return 0;
+}

@@ -58,6 +58,14 @@ void cli_print_version_kv(FILE *f);
 int cli_expand_config(int argc, char **argv, int *out_argc, char ***out_argv);
 void cli_free_args(int argc, char **argv);
 
+/*
+ * An effective one-junction model by name with `--set NAME=VALUE` assignments applied
+ * (fit, potential). Returns 0, 1 (the library refused a value) or 2 (usage error), having
+ * printed the error; *out is NULL unless 0 is returned.
+ */
+int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, const char *const *sets,
+                        int nsets, mn_meanfield_model **out);
+
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_stderr_is_tty(void);
 

@@ -185,31 +185,11 @@ int mn_cli_fit(int argc, char **argv)
     double *cols[3] = { NULL, NULL, NULL }, *pc[2] = { NULL, NULL }, *Gp = NULL;
     char *flist = NULL;
     size_t n = 0;
-    mn_status st = mn_meanfield_model_new_by_name(&m, ctx, mname);
-    if (st) {
-        rc = cli_fail("fit", ctx, st);
-        rc = 2;
+    mn_status st = MN_OK;
+    int mrc = cli_meanfield_model("fit", ctx, mname, sets, nsets, &m);
+    if (mrc) {
+        rc = mrc;
         goto done;
-    }
-    for (int k = 0; k < nsets; k++) {
-        const char *eq = strchr(sets[k], '=');
-        char name[64];
-        double val;
-        if (!eq || eq == sets[k] || (size_t)(eq - sets[k]) >= sizeof name) {
-            cli_error("fit", "--set \"%s\": expected NAME=VALUE", sets[k]);
-            rc = 2;
-            goto done;
-        }
-        memcpy(name, sets[k], (size_t)(eq - sets[k]));
-        name[eq - sets[k]] = 0;
-        if (cli_parse_double("fit", "--set", eq + 1, &val)) {
-            rc = 2;
-            goto done;
-        }
-        if ((st = mn_meanfield_model_set(m, name, val))) {
-            rc = cli_fail("fit", ctx, st);
-            goto done;
-        }
     }
     if (drive >= 0 && (st = mn_meanfield_model_set(m, "drive", drive))) {
         rc = cli_fail("fit", ctx, st);

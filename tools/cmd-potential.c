@@ -83,31 +83,11 @@ int mn_cli_potential(int argc, char **argv)
     mn_meanfield_model *m = NULL;
     double *g = NULL, *V = NULL, *vs = NULL, *gu = NULL, *Gu = NULL, *gd = NULL, *Gd = NULL;
     FILE *fo = NULL, *fe = NULL, *fs = NULL;
-    mn_status st = mn_meanfield_model_new_by_name(&m, ctx, mname);
-    if (st) {
-        cli_fail("potential", ctx, st);
-        rc = 2;
+    mn_status st = MN_OK;
+    int mrc = cli_meanfield_model("potential", ctx, mname, sets, nsets, &m);
+    if (mrc) {
+        rc = mrc;
         goto done;
-    }
-    for (int k = 0; k < nsets; k++) {
-        const char *eq = strchr(sets[k], '=');
-        char name[64];
-        double val;
-        if (!eq || eq == sets[k] || (size_t)(eq - sets[k]) >= sizeof name) {
-            cli_error("potential", "--set \"%s\": expected NAME=VALUE", sets[k]);
-            rc = 2;
-            goto done;
-        }
-        memcpy(name, sets[k], (size_t)(eq - sets[k]));
-        name[eq - sets[k]] = 0;
-        if (cli_parse_double("potential", "--set", eq + 1, &val)) {
-            rc = 2;
-            goto done;
-        }
-        if ((st = mn_meanfield_model_set(m, name, val))) {
-            rc = cli_fail("potential", ctx, st);
-            goto done;
-        }
     }
     double lo, hi;
     mn_meanfield_model_state_range(m, &lo, &hi);
