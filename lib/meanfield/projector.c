@@ -234,6 +234,44 @@ static mn_status selinv(chol *ch, double **Zout)
     return MN_OK;
 }
 
+/* Contracted node ids for a source/drain pair: 0 = every source node, 1 = every drain node,
+ * then the other nodes in order (2, 3, ...). *cid (n values, allocated) and *nc are set on
+ * success; errors name the bad node, prefixed by `who`. */
+static mn_status contract_terminals(mn_context *ctx, const char *who, size_t n,
+                                    const mn_index *source, size_t n_source,
+                                    const mn_index *drain, size_t n_drain, int **cid_out,
+                                    size_t *nc_out)
+{
+    mn_status st = MN_OK;
+    int *cid = mn__malloc_or_err(ctx, n ? n : 1, sizeof(int), "terminal contraction");
+    if (!cid) return MN_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) cid[i] = -1;
+    for (size_t i = 0; i < n_source; i++) {
+        if (source[i] < 0 || (size_t)source[i] >= n)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%ssource node %d out of range [0, %zu)", who,
+                               (int)source[i], n));
+        cid[source[i]] = 0;
+    }
+    for (size_t i = 0; i < n_drain; i++) {
+        if (drain[i] < 0 || (size_t)drain[i] >= n)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%sdrain node %d out of range [0, %zu)", who,
+                               (int)drain[i], n));
+        if (cid[drain[i]] == 0)
+            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "%snode %d is in both source and drain", who,
+                               (int)drain[i]));
+        cid[drain[i]] = 1;
+    }
+    size_t nc = 2;
+    for (size_t i = 0; i < n; i++)
+        if (cid[i] < 0) cid[i] = (int)nc++;
+    *cid_out = cid;
+    *nc_out = nc;
+    return MN_OK;
+cleanup:
+    mn__free(ctx, cid);
+    return st;
+}
+
 mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
                                      const mn_index *source, size_t n_source,
                                      const mn_index *drain, size_t n_drain, int method, double tol,
@@ -260,28 +298,8 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     memset(&ch, 0, sizeof ch);
     ch.ctx = ctx;
 
-    cid = mn__malloc_or_err(ctx, n ? n : 1, sizeof(int), "projector");
-    if (!cid) MN__FAIL(MN_ERR_NOMEM);
-    for (size_t i = 0; i < n; i++) cid[i] = -1;
-    for (size_t i = 0; i < n_source; i++) {
-        if (source[i] < 0 || (size_t)source[i] >= n)
-            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "projector: source node %d out of range [0, %zu)",
-                               (int)source[i], n));
-        cid[source[i]] = 0;
-    }
-    for (size_t i = 0; i < n_drain; i++) {
-        if (drain[i] < 0 || (size_t)drain[i] >= n)
-            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "projector: drain node %d out of range [0, %zu)",
-                               (int)drain[i], n));
-        if (cid[drain[i]] == 0)
-            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "projector: node %d is in both source and drain",
-                               (int)drain[i]));
-        cid[drain[i]] = 1;
-    }
-    /* contracted ids: 0 = source, 1 = drain, then the other nodes */
-    size_t nc = 2;
-    for (size_t i = 0; i < n; i++)
-        if (cid[i] < 0) cid[i] = (int)nc++;
+    size_t nc = 0;
+    MN__TRY(contract_terminals(ctx, "projector: ", n, source, n_source, drain, n_drain, &cid, &nc));
     /* adjacency of the contracted graph */
     off = mn__calloc_or_err(ctx, nc + 1, sizeof(int), "projector");
     adj = mn__malloc_or_err(ctx, 2 * m + 1, sizeof(int), "projector");
@@ -696,27 +714,8 @@ mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source
     chol ch;
     memset(&ch, 0, sizeof ch);
     ch.ctx = ctx;
-    cid = mn__malloc_or_err(ctx, n ? n : 1, sizeof(int), "effective conductance");
-    if (!cid) MN__FAIL(MN_ERR_NOMEM);
-    for (size_t i = 0; i < n; i++) cid[i] = -1;
-    for (size_t i = 0; i < n_source; i++) {
-        if (source[i] < 0 || (size_t)source[i] >= n)
-            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "source node %d out of range [0, %zu)",
-                               (int)source[i], n));
-        cid[source[i]] = 0;
-    }
-    for (size_t i = 0; i < n_drain; i++) {
-        if (drain[i] < 0 || (size_t)drain[i] >= n)
-            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "drain node %d out of range [0, %zu)",
-                               (int)drain[i], n));
-        if (cid[drain[i]] == 0)
-            MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "node %d is in both source and drain",
-                               (int)drain[i]));
-        cid[drain[i]] = 1;
-    }
-    size_t nc = 2;
-    for (size_t i = 0; i < n; i++)
-        if (cid[i] < 0) cid[i] = (int)nc++;
+    size_t nc = 0;
+    MN__TRY(contract_terminals(ctx, "", n, source, n_source, drain, n_drain, &cid, &nc));
     /* nodes joined to the drain through positive conductances */
     off = mn__calloc_or_err(ctx, nc + 1, sizeof(int), "effective conductance");
     adj = mn__malloc_or_err(ctx, 2 * m + 1, sizeof(int), "effective conductance");
