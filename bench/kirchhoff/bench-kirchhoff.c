@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <memnet/memnet.h>
 
+#include "core/core-private.h"
 #include "kirchhoff/kirchhoff-private.h"
 
 #include <cholmod.h>
@@ -331,6 +332,12 @@ static void bench_size(double target, int repeats, const char *scipy, int change
         mn_kirchhoff *k = make_solver(g, &net, (mn_kirchhoff_strategy)s, MN_ORDERING_METIS, G);
         if (!k) exit(1);
         step[s] = per_step(k, G, net.m, repeats, s == MN_KIRCHHOFF_REFACTOR ? 1.0 : 0.02);
+        if (getenv("MN_BENCH_DEBUG")) {
+            mn__kirchhoff_info inf;
+            mn__kirchhoff_info_get(k, &inf);
+            printf("debug: t_refactor=%.4g t_solve=%.4g last_solve=%.4g\n", inf.t_refactor,
+                   inf.t_solve, inf.last_solve_seconds);
+        }
         uint64_t nref, nupd, ncg, nit;
         mn_kirchhoff_stats(k, NULL, &nref, &nupd, &ncg, &nit);
         printf("memnet_%s_step_s=%.6g   (refactors=%llu updates=%llu cg_solves=%llu "
@@ -365,6 +372,7 @@ static void bench_size(double target, int repeats, const char *scipy, int change
     cholmod_sparse *A = bare_matrix(&net, G, &b, &cm);
     ta = malloc((size_t)repeats * sizeof(double));
     tn = malloc((size_t)repeats * sizeof(double));
+    double *tn_team = malloc((size_t)repeats * sizeof(double));
     double lnz[2] = { 0 }, t_an[2] = { 0 }, t_fa[2] = { 0 };
     for (int metis = 1; metis >= 0; metis--) {
         set_ordering(&cm, metis);
@@ -385,9 +393,19 @@ static void bench_size(double target, int repeats, const char *scipy, int change
                 t0 = now();
                 cholmod_factorize(A, L, &cm);
                 cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
+                tn_team[r] = now() - t0;
+                cholmod_free_dense(&x, &cm);
+            }
+            /* the same with CHOLMOD's OpenMP regions run serially, as memnet runs them */
+            int omp = mn__serial_begin();
+            for (int r = 0; r < repeats; r++) {
+                t0 = now();
+                cholmod_factorize(A, L, &cm);
+                cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
                 tn[r] = now() - t0;
                 cholmod_free_dense(&x, &cm);
             }
+            mn__serial_end(omp);
         }
         cholmod_free_factor(&L, &cm);
     }
@@ -402,14 +420,57 @@ static void bench_size(double target, int repeats, const char *scipy, int change
         cholmod_free_factor(&L, &cm);
     }
     double bare_full = median(ta, repeats), bare_num = median(tn, repeats);
+    double bare_team = median(tn_team, repeats);
+    free(tn_team);
     printf("bare_cholmod_analyse_factor_solve_s=%.6g\n", bare_full);
-    printf("bare_cholmod_factor_solve_s=%.6g (same METIS ordering, numeric only)\n", bare_num);
+    printf("bare_cholmod_factor_solve_s=%.6g (same METIS ordering, numeric only, CHOLMOD's "
+           "OpenMP regions serial as in memnet)\n",
+           bare_num);
+    printf("bare_cholmod_factor_solve_openmp_team_s=%.6g (CHOLMOD defaults: its 4-thread OpenMP "
+           "regions active)\n",
+           bare_team);
     printf("ratio_memnet_refactor_vs_bare_numeric=%.3f (target <= 1.2)\n",
            step[MN_KIRCHHOFF_REFACTOR] / bare_num);
     printf("ratio_bare_full_vs_memnet_refactor=%.2f\n", bare_full / step[MN_KIRCHHOFF_REFACTOR]);
     printf("metis: analyse_s=%.4g nnzL=%.4g factor_s=%.4g\n", t_an[1], lnz[1], t_fa[1]);
     printf("amd:   analyse_s=%.4g nnzL=%.4g factor_s=%.4g  fill_ratio_amd_over_metis=%.3f\n",
            t_an[0], lnz[0], t_fa[0], lnz[0] / lnz[1]);
+    /* The same comparison interleaved: one memnet refactor step (new conductances, refill,
+     * factorise, solve, V, I, electrode currents), then one bare numeric factorise + solve,
+     * alternately, so that load drifts on the shared machine hit both alike. */
+    {
+        int R = repeats < 15 ? 15 : repeats;
+        set_ordering(&cm, 1);
+        cholmod_factor *L = cholmod_analyze(A, &cm);
+        memcpy(G, G0, net.m * sizeof(double));
+        mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_REFACTOR, MN_ORDERING_METIS, G);
+        if (!k || !L) exit(1);
+        double *tm = malloc((size_t)R * sizeof(double)), *tb = malloc((size_t)R * sizeof(double));
+        double *rr = malloc((size_t)R * sizeof(double));
+        int omp = mn__serial_begin();
+        for (int r = 0; r < R; r++) {
+            for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+            double t0 = now();
+            mn_kirchhoff_set_conductances(k, G);
+            if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+            tm[r] = now() - t0;
+            t0 = now();
+            cholmod_factorize(A, L, &cm);
+            cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
+            tb[r] = now() - t0;
+            cholmod_free_dense(&x, &cm);
+            rr[r] = tm[r] / tb[r];
+        }
+        mn__serial_end(omp);
+        printf("interleaved (%d pairs): memnet_refactor_step_s=%.6g bare_factor_solve_s=%.6g "
+               "median_pair_ratio=%.3f (target <= 1.2)\n",
+               R, median(tm, R), median(tb, R), median(rr, R));
+        free(tm);
+        free(tb);
+        free(rr);
+        mn_kirchhoff_free(k);
+        cholmod_free_factor(&L, &cm);
+    }
     if (scipy) {
         char mtx[256], rhs[256];
         snprintf(mtx, sizeof mtx, "/tmp/mn-bench-kirchhoff-%d.mtx", (int)getpid());

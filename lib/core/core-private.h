@@ -75,4 +75,9 @@ uint64_t mn__rng_below(mn__rng_state *r, uint64_t n);
 /* Finite-and-positive test etc. */
 int mn__isfinite(double x);
 
+/* Run CHOLMOD's OpenMP regions on the calling thread between begin and end (lib/core/threads.c
+ * says why); begin returns the state that end restores. */
+int mn__serial_begin(void);
+void mn__serial_end(int prev);
+
 #endif

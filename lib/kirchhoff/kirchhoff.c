@@ -23,6 +23,7 @@
 #include "graph/graph-private.h"
 
 #include <cholmod.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
@@ -63,6 +64,9 @@ struct mn_kirchhoff {
     size_t nf;               /* rows */
     int *emap;               /* edge -> index into Ax of the off-diagonal entry, -1 if none */
     int *dpos;               /* row -> index into Ax of the diagonal */
+    int *eda, *edb;          /* edge -> index into Ax of the diagonal of its u / v end, -1 if
+                              * that end is not a row (refill without role look-ups) */
+    int *egr;                /* edge -> row grounded through it (other end held), else -1 */
     mn_index *inc_off;       /* electrode incidence: per electrode, list of (edge, sign) */
     mn_index *inc_edge;
     signed char *inc_sign;
@@ -159,6 +163,10 @@ static void free_structure(mn_kirchhoff *k)
     mn__free(c, k->row_node);
     mn__free(c, k->emap);
     mn__free(c, k->dpos);
+    mn__free(c, k->eda);
+    mn__free(c, k->edb);
+    mn__free(c, k->egr);
+    k->eda = k->edb = k->egr = NULL;
     mn__free(c, k->ipos);
     mn__free(c, k->inc_off);
     mn__free(c, k->inc_edge);
@@ -488,31 +496,48 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
         return mn__error(k->ctx, MN_ERR_STATE,
                          "graph now has %zu edges, the solver was created for %zu",
                          k->g->n_edges, k->m);
-    for (size_t e = 0; e < k->m; e++) {
-        mn_status st = check_g(k, e, G[e]);
-        if (st != MN_OK) return st;
-    }
+    /* one pass validates and takes the range of the positive values (branch-free, so that
+     * this O(m) pass stays small against a 10-us factorisation at 1e3 junctions); nothing is
+     * stored before the whole array is known to be valid */
+    size_t m = k->m;
     double gmax = 0.0, gmin = INFINITY;
-    for (size_t e = 0; e < k->m; e++)
-        if (G[e] > 0.0) {
-            if (G[e] > gmax) gmax = G[e];
-            if (G[e] < gmin) gmin = G[e];
+    int bad = 0;
+    for (size_t e = 0; e < m; e++) {
+        double v = G[e];
+        bad |= !(v >= 0.0 && v <= DBL_MAX);
+        gmax = v > gmax ? v : gmax;
+        gmin = v > 0.0 && v < gmin ? v : gmin;
+    }
+    if (bad)
+        for (size_t e = 0; e < m; e++) {
+            mn_status st = check_g(k, e, G[e]);
+            if (st != MN_OK) return st;
         }
     k->gmax_est = gmax;
     k->gmin_est = gmin;
     if (!k->G) {
-        k->G = mn__malloc_or_err(k->ctx, k->m ? k->m : 1, sizeof *k->G, "conductances");
+        k->G = mn__malloc_or_err(k->ctx, m ? m : 1, sizeof *k->G, "conductances");
         if (!k->G) return MN_ERR_NOMEM;
-        memcpy(k->G, G, k->m * sizeof *G);
+        memcpy(k->G, G, m * sizeof *G);
         k->floating_dirty = 1;
     } else {
-        for (size_t e = 0; e < k->m; e++) {
+        /* changed edges are listed for rank-k updates until the list overflows (a quarter of
+         * the edges); after that only the values and zero crossings matter */
+        size_t e = 0;
+        int zc = 0;
+        for (; e < m && !k->chg_overflow; e++) {
             double o = k->G[e], v = G[e];
             if (o == v) continue;
-            if ((o == 0.0) != (v == 0.0)) k->floating_dirty = 1;
+            zc |= (o == 0.0) != (v == 0.0);
             k->G[e] = v;
             mark_changed(k, e);
         }
+        if (e < m) {
+            double *Gk = k->G;
+            for (size_t f = e; f < m; f++) zc |= (Gk[f] == 0.0) != (G[f] == 0.0);
+            memcpy(Gk + e, G + e, (m - e) * sizeof *G);
+        }
+        if (zc) k->floating_dirty = 1;
     }
     k->values_dirty = 1;
     k->g_changed = 1;
@@ -700,8 +725,14 @@ static mn_status analyse(mn_kirchhoff *k)
         k->dpos[j] = w - 1; /* the diagonal is the largest row of an upper column */
     }
     Ap[nf] = w;
+    ALLOC(k->eda, m ? m : 1, "edge map");
+    ALLOC(k->edb, m ? m : 1, "edge map");
+    ALLOC(k->egr, m ? m : 1, "edge map");
     for (size_t e = 0; e < m; e++) {
         int ru = k->role[eu[e]], rv = k->role[ev[e]];
+        k->eda[e] = ru >= 0 && ru != rv ? k->dpos[ru] : -1;
+        k->edb[e] = rv >= 0 && ru != rv ? k->dpos[rv] : -1;
+        k->egr[e] = ru == rv ? -1 : ru >= 0 && rv < 0 ? ru : rv >= 0 && ru < 0 ? rv : -1;
         if (ru < 0 || rv < 0 || ru == rv) {
             k->emap[e] = -1;
             continue;
@@ -728,12 +759,14 @@ static mn_status analyse(mn_kirchhoff *k)
         /* values are irrelevant for the analysis, but give a valid matrix */
         double *Ax = k->A->x;
         for (int p = 0; p < w; p++) Ax[p] = 0.0;
+        int omp = mn__serial_begin();
         k->Lsym = cholmod_analyze(k->A, &k->cm);
         if (!k->Lsym && use_metis && k->ordering == MN_ORDERING_DEFAULT) {
             k->cm.method[0].ordering = CHOLMOD_AMD; /* METIS not compiled in */
             use_metis = 0;
             k->Lsym = cholmod_analyze(k->A, &k->cm);
         }
+        mn__serial_end(omp);
         if (!k->Lsym) MN__FAIL(chol_err(k, "analyse"));
         k->ordering_used = use_metis ? MN_ORDERING_METIS : MN_ORDERING_AMD;
         if (k->cm.lnz > (double)INT_MAX)
@@ -811,21 +844,20 @@ static void refill(mn_kirchhoff *k)
     memset(Ax, 0, nnz * sizeof *Ax);
     memset(k->ground, 0, (k->nf ? k->nf : 1) * sizeof *k->ground);
     double gmax = 0.0, gmin = INFINITY;
+    const int *eda = k->eda, *edb = k->edb, *emap = k->emap, *egr = k->egr;
+    double *ground = k->ground;
     for (size_t e = 0; e < k->m; e++) {
-        int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        if (ru == rv) continue;
         double ge = G[e];
-        if (ru >= 0) Ax[k->dpos[ru]] += ge;
-        if (rv >= 0) Ax[k->dpos[rv]] += ge;
-        if (k->emap[e] >= 0)
-            Ax[k->emap[e]] -= ge;
-        else if (ru >= 0)
-            k->ground[ru] += ge;
-        else if (rv >= 0)
-            k->ground[rv] += ge;
-        if (ge > 0.0) {
-            if (ge > gmax) gmax = ge;
-            if (ge < gmin) gmin = ge;
+        int a = eda[e], b = edb[e], o = emap[e];
+        if (a >= 0) Ax[a] += ge;
+        if (b >= 0) Ax[b] += ge;
+        if (o >= 0)
+            Ax[o] -= ge;
+        else if (egr[e] >= 0)
+            ground[egr[e]] += ge;
+        if (a >= 0 || b >= 0) { /* edges inside one electrode do not count */
+            gmax = ge > gmax ? ge : gmax;
+            gmin = ge > 0.0 && ge < gmin ? ge : gmin;
         }
     }
     k->g_ratio = gmax > 0.0 ? gmax / gmin : 1.0;
@@ -906,8 +938,10 @@ static mn_status gth_setup(mn_kirchhoff *k)
         for (int p = Ap[j]; p < Ap[j + 1]; p++) Ax[p] = (size_t)Ai[p] == j ? (double)(nf + 1) : -1e-3;
     cholmod_free_factor(&k->L, &k->cm);
     k->L = cholmod_copy_factor(k->Lsym, &k->cm);
+    int omp = mn__serial_begin();
     int ok = k->L && cholmod_factorize(k->A, k->L, &k->cm) &&
              cholmod_change_factor(CHOLMOD_REAL, 0, 0, 1, 1, k->L, &k->cm);
+    mn__serial_end(omp);
     memcpy(Ax, save, nnz * sizeof *Ax);
     mn__free(ctx, save);
     if (!ok) return chol_err(k, "GTH pattern");
@@ -1027,7 +1061,10 @@ static mn_status refactor(mn_kirchhoff *k)
     }
     double t0 = now();
     k->L_is_gth = 0;
-    if (!cholmod_factorize(k->A, k->L, &k->cm)) return chol_err(k, "factorize");
+    int omp = mn__serial_begin(); /* CHOLMOD's OpenMP team costs more than it gains */
+    int fok = cholmod_factorize(k->A, k->L, &k->cm);
+    mn__serial_end(omp);
+    if (!fok) return chol_err(k, "factorize");
     double t = now() - t0;
     if (k->cm.status == CHOLMOD_NOT_POSDEF || k->L->minor < k->L->n) {
         /* a pivot lost to cancellation (conductance ratio beyond double precision inside a
@@ -1322,24 +1359,25 @@ static void build_rhs(mn_kirchhoff *k, double *b, int with_sources, const double
     const mn_index *eu = k->g->u, *ev = k->g->v;
     const double *G = k->G;
     memset(b, 0, k->nf * sizeof *b);
-    for (size_t e = 0; e < k->m; e++) {
-        int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        if (ru == rv) continue;
-        double ge = G[e];
-        if (ge == 0.0) continue;
-        if (ru >= 0 && rv < 0) {
-            double pv = rv == INT_MIN ? 0.0 : el_volts[-1 - rv];
-            b[ru] += ge * pv;
-        } else if (rv >= 0 && ru < 0) {
-            double pu = ru == INT_MIN ? 0.0 : el_volts[-1 - ru];
-            b[rv] += ge * pu;
+    /* Dirichlet columns: only the edges of the electrode incidence lists contribute (the
+     * ground of a pure-injection problem is at 0 V) */
+    for (size_t a = 0; a < k->n_el; a++) {
+        double va = el_volts[a];
+        if (va == 0.0) continue;
+        for (mn_index p = k->inc_off[a]; p < k->inc_off[a + 1]; p++) {
+            size_t e = (size_t)k->inc_edge[p];
+            int r = k->role[k->inc_sign[p] > 0 ? ev[e] : eu[e]];
+            if (r >= 0) b[r] += G[e] * va;
         }
-        if (with_sources && k->emf) {
-            double s = ge * k->emf[e];
+    }
+    if (with_sources && k->emf)
+        for (size_t e = 0; e < k->m; e++) {
+            int ru = k->role[eu[e]], rv = k->role[ev[e]];
+            if (ru == rv) continue;
+            double s = G[e] * k->emf[e];
             if (ru >= 0) b[ru] -= s;
             if (rv >= 0) b[rv] += s;
         }
-    }
     if (with_sources && k->have_inj) {
         double jf = k->inj_amps / (double)k->n_from, jt = k->inj_amps / (double)k->n_to;
         for (size_t i = 0; i < k->n_from; i++) {
@@ -1363,16 +1401,25 @@ static void postprocess(mn_kirchhoff *k, const double *x, const double *el_volts
         int r = k->role[i];
         phi[i] = r >= 0 ? (k->floating[i] ? 0.0 : x[r]) : (r == INT_MIN ? 0.0 : el_volts[-1 - r]);
     }
-    for (size_t e = 0; e < k->m; e++) {
-        mn_index u = eu[e], v = ev[e];
-        if (k->floating[u] || k->floating[v]) {
-            V[e] = 0.0;
-            I[e] = 0.0;
-            continue;
+    const double *G = k->G, *emf = with_emf ? k->emf : NULL;
+    if (k->n_floating || emf) {
+        for (size_t e = 0; e < k->m; e++) {
+            mn_index u = eu[e], v = ev[e];
+            if (k->floating[u] || k->floating[v]) {
+                V[e] = 0.0;
+                I[e] = 0.0;
+                continue;
+            }
+            double d = phi[u] - phi[v];
+            V[e] = d;
+            I[e] = G[e] * (d + (emf ? emf[e] : 0.0));
         }
-        double d = phi[u] - phi[v];
-        V[e] = d;
-        I[e] = k->G[e] * (d + (with_emf && k->emf ? k->emf[e] : 0.0));
+    } else {
+        for (size_t e = 0; e < k->m; e++) {
+            double d = phi[eu[e]] - phi[ev[e]];
+            V[e] = d;
+            I[e] = G[e] * d;
+        }
     }
     for (size_t a = 0; a < k->n_el; a++) {
         double s = 0.0;

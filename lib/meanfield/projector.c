@@ -398,10 +398,13 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     ch.A = cholmod_triplet_to_sparse(T, 0, &ch.c);
     cholmod_free_triplet(&T, &ch.c);
     if (!ch.A) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: cannot build the Laplacian"));
+    int omp = mn__serial_begin(); /* lib/core/threads.c */
     ch.L = cholmod_analyze(ch.A, &ch.c);
+    int fok = ch.L && cholmod_factorize(ch.A, ch.L, &ch.c) && ch.c.status == CHOLMOD_OK;
+    mn__serial_end(omp);
     if (!ch.L) MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD analyse failed (status %d)",
                                   ch.c.status));
-    if (!cholmod_factorize(ch.A, ch.L, &ch.c) || ch.c.status != CHOLMOD_OK)
+    if (!fok)
         MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD factorisation failed (status %d, minor %d)",
                            ch.c.status, (int)ch.L->minor));
 
@@ -785,8 +788,11 @@ mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source
     ch.A = cholmod_triplet_to_sparse(T, 0, &ch.c);
     cholmod_free_triplet(&T, &ch.c);
     if (!ch.A) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: cannot build the Laplacian"));
+    int omp = mn__serial_begin(); /* lib/core/threads.c */
     ch.L = cholmod_analyze(ch.A, &ch.c);
-    if (!ch.L || !cholmod_factorize(ch.A, ch.L, &ch.c) || ch.c.status != CHOLMOD_OK)
+    int fok = ch.L && cholmod_factorize(ch.A, ch.L, &ch.c) && ch.c.status == CHOLMOD_OK;
+    mn__serial_end(omp);
+    if (!fok)
         MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD factorisation failed (status %d)",
                            ch.c.status));
     b = mn__calloc_or_err(ctx, nr, sizeof(double), "effective conductance");
