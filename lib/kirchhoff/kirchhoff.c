@@ -501,13 +501,24 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
      * stored before the whole array is known to be valid */
     size_t m = k->m;
     double gmax = 0.0, gmin = INFINITY;
-    int bad = 0;
-    for (size_t e = 0; e < m; e++) {
-        double v = G[e];
-        bad |= !(v >= 0.0 && v <= DBL_MAX);
-        gmax = v > gmax ? v : gmax;
-        gmin = v > 0.0 && v < gmin ? v : gmin;
-    }
+    int bad = 0, zc = 0, diff = 0;
+    const double *Gold = k->G;
+    if (Gold)
+        for (size_t e = 0; e < m; e++) {
+            double v = G[e];
+            bad |= !(v >= 0.0 && v <= DBL_MAX);
+            zc |= (Gold[e] == 0.0) != (v == 0.0);
+            diff |= Gold[e] != v;
+            gmax = v > gmax ? v : gmax;
+            gmin = v > 0.0 && v < gmin ? v : gmin;
+        }
+    else
+        for (size_t e = 0; e < m; e++) {
+            double v = G[e];
+            bad |= !(v >= 0.0 && v <= DBL_MAX);
+            gmax = v > gmax ? v : gmax;
+            gmin = v > 0.0 && v < gmin ? v : gmin;
+        }
     if (bad)
         for (size_t e = 0; e < m; e++) {
             mn_status st = check_g(k, e, G[e]);
@@ -521,22 +532,19 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
         memcpy(k->G, G, m * sizeof *G);
         k->floating_dirty = 1;
     } else {
-        /* changed edges are listed for rank-k updates until the list overflows (a quarter of
-         * the edges); after that only the values and zero crossings matter */
+        /* changed edges are listed for rank-k updates (only the AUTO and UPDATE strategies
+         * use them) until the list overflows (a quarter of the edges) */
         size_t e = 0;
-        int zc = 0;
+        if (!diff) e = m; /* nothing changed */
+        else if (k->strategy == MN_KIRCHHOFF_REFACTOR || k->strategy == MN_KIRCHHOFF_PCG)
+            k->chg_overflow = 1;
         for (; e < m && !k->chg_overflow; e++) {
             double o = k->G[e], v = G[e];
             if (o == v) continue;
-            zc |= (o == 0.0) != (v == 0.0);
             k->G[e] = v;
             mark_changed(k, e);
         }
-        if (e < m) {
-            double *Gk = k->G;
-            for (size_t f = e; f < m; f++) zc |= (Gk[f] == 0.0) != (G[f] == 0.0);
-            memcpy(Gk + e, G + e, (m - e) * sizeof *G);
-        }
+        if (e < m) memcpy(k->G + e, G + e, (m - e) * sizeof *G);
         if (zc) k->floating_dirty = 1;
     }
     k->values_dirty = 1;
@@ -630,6 +638,81 @@ static int find_in(const int *Ai, int lo, int hi, int r)
     return lo;
 }
 
+/* Pattern of the grounded Laplacian on the rows (every edge between two different rows, also
+ * of zero conductance: the analysis depends on the topology only) with the maps the refill
+ * needs (diagonal positions, edge -> entry). lower: store the lower triangle (stype -1), else
+ * the upper (stype 1). Values are zeroed. */
+static mn_status build_pattern(mn_kirchhoff *k, int lower)
+{
+    mn_context *ctx = k->ctx;
+    const mn_index *eu = k->g->u, *ev = k->g->v;
+    size_t nf = k->nf, m = k->m, nfa = nf ? nf : 1;
+    cholmod_free_sparse(&k->A, &k->cm);
+    int *cnt = mn__calloc_or_err(ctx, nf + 1, sizeof *cnt, "workspace");
+    if (!cnt) return MN_ERR_NOMEM;
+    size_t nz = nf;
+    for (size_t e = 0; e < m; e++) {
+        int ru = k->role[eu[e]], rv = k->role[ev[e]];
+        if (ru < 0 || rv < 0 || ru == rv) continue;
+        cnt[(ru > rv) != lower ? ru : rv]++;
+        nz++;
+    }
+    if (nz > (size_t)INT_MAX) {
+        mn__free(ctx, cnt);
+        return mn__error(ctx, MN_ERR_RANGE, "matrix too large");
+    }
+    k->A = cholmod_allocate_sparse(nfa, nfa, nz ? nz : 1, 1, 1, lower ? -1 : 1, CHOLMOD_REAL,
+                                   &k->cm);
+    if (!k->A) {
+        mn__free(ctx, cnt);
+        return chol_err(k, "allocate");
+    }
+    int *Ap = k->A->p, *Ai = k->A->i;
+    Ap[0] = 0;
+    for (size_t j = 0; j < nf; j++) Ap[j + 1] = Ap[j] + cnt[j] + 1;
+    for (size_t j = 0; j < nf; j++) cnt[j] = Ap[j];
+    for (size_t e = 0; e < m; e++) {
+        int ru = k->role[eu[e]], rv = k->role[ev[e]];
+        if (ru < 0 || rv < 0 || ru == rv) continue;
+        int hi = ru > rv ? ru : rv, lo = ru > rv ? rv : ru;
+        if (lower)
+            Ai[cnt[lo]++] = hi;
+        else
+            Ai[cnt[hi]++] = lo;
+    }
+    for (size_t j = 0; j < nf; j++) Ai[cnt[j]++] = (int)j;
+    /* sort and deduplicate each column, compacting in place */
+    int w = 0;
+    for (size_t j = 0; j < nf; j++) {
+        int s = Ap[j], t = Ap[j + 1];
+        qsort(Ai + s, (size_t)(t - s), sizeof(int), cmp_int);
+        int start = w;
+        for (int p = s; p < t; p++)
+            if (p == s || Ai[p] != Ai[p - 1]) Ai[w++] = Ai[p];
+        Ap[j] = start;
+        /* the diagonal is the first row of a lower column, the last of an upper one */
+        k->dpos[j] = lower ? start : w - 1;
+    }
+    Ap[nf] = w;
+    mn__free(ctx, cnt);
+    double *Ax = k->A->x;
+    for (int p = 0; p < w; p++) Ax[p] = 0.0;
+    for (size_t e = 0; e < m; e++) {
+        int ru = k->role[eu[e]], rv = k->role[ev[e]];
+        k->eda[e] = ru >= 0 && ru != rv ? k->dpos[ru] : -1;
+        k->edb[e] = rv >= 0 && ru != rv ? k->dpos[rv] : -1;
+        k->egr[e] = ru == rv ? -1 : ru >= 0 && rv < 0 ? ru : rv >= 0 && ru < 0 ? rv : -1;
+        if (ru < 0 || rv < 0 || ru == rv) {
+            k->emap[e] = -1;
+            continue;
+        }
+        int hi = ru > rv ? ru : rv, lo = ru > rv ? rv : ru;
+        int c = lower ? lo : hi, r = lower ? hi : lo;
+        k->emap[e] = find_in(Ai, Ap[c], Ap[c + 1], r);
+    }
+    return MN_OK;
+}
+
 static mn_status analyse(mn_kirchhoff *k)
 {
     mn_status st = MN_OK;
@@ -690,58 +773,10 @@ static mn_status analyse(mn_kirchhoff *k)
     }
     mn__free(ctx, cnt);
     cnt = NULL;
-    /* matrix pattern: upper triangle (row <= col), column by column */
-    ALLOC(cnt, nf + 1, "workspace");
-    size_t nz = nf;
-    for (size_t e = 0; e < m; e++) {
-        int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        if (ru < 0 || rv < 0 || ru == rv) continue;
-        cnt[ru > rv ? ru : rv]++;
-        nz++;
-    }
-    if (nz > (size_t)INT_MAX) MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "matrix too large"));
-    k->A = cholmod_allocate_sparse(nfa, nfa, nz ? nz : 1, 1, 1, 1, CHOLMOD_REAL, &k->cm);
-    if (!k->A) MN__FAIL(chol_err(k, "allocate"));
-    int *Ap = k->A->p, *Ai = k->A->i;
-    Ap[0] = 0;
-    for (size_t j = 0; j < nf; j++) Ap[j + 1] = Ap[j] + cnt[j] + 1;
-    for (size_t j = 0; j < nf; j++) cnt[j] = Ap[j];
-    for (size_t e = 0; e < m; e++) {
-        int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        if (ru < 0 || rv < 0 || ru == rv) continue;
-        int c = ru > rv ? ru : rv, r = ru > rv ? rv : ru;
-        Ai[cnt[c]++] = r;
-    }
-    for (size_t j = 0; j < nf; j++) Ai[cnt[j]++] = (int)j; /* diagonal last */
-    /* sort and deduplicate each column, compacting in place */
-    int w = 0;
-    for (size_t j = 0; j < nf; j++) {
-        int s = Ap[j], t = Ap[j + 1];
-        qsort(Ai + s, (size_t)(t - s), sizeof(int), cmp_int);
-        int start = w;
-        for (int p = s; p < t; p++)
-            if (p == s || Ai[p] != Ai[p - 1]) Ai[w++] = Ai[p];
-        Ap[j] = start;
-        k->dpos[j] = w - 1; /* the diagonal is the largest row of an upper column */
-    }
-    Ap[nf] = w;
     ALLOC(k->eda, m ? m : 1, "edge map");
     ALLOC(k->edb, m ? m : 1, "edge map");
     ALLOC(k->egr, m ? m : 1, "edge map");
-    for (size_t e = 0; e < m; e++) {
-        int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        k->eda[e] = ru >= 0 && ru != rv ? k->dpos[ru] : -1;
-        k->edb[e] = rv >= 0 && ru != rv ? k->dpos[rv] : -1;
-        k->egr[e] = ru == rv ? -1 : ru >= 0 && rv < 0 ? ru : rv >= 0 && ru < 0 ? rv : -1;
-        if (ru < 0 || rv < 0 || ru == rv) {
-            k->emap[e] = -1;
-            continue;
-        }
-        int c = ru > rv ? ru : rv, r = ru > rv ? rv : ru;
-        k->emap[e] = find_in(Ai, Ap[c], Ap[c + 1], r);
-    }
-    mn__free(ctx, cnt);
-    cnt = NULL;
+    if ((st = build_pattern(k, 0)) != MN_OK) goto cleanup;
     /* dense workspaces */
     k->B = cholmod_zeros(nfa, 1, CHOLMOD_REAL, &k->cm);
     k->X = cholmod_zeros(nfa, 1, CHOLMOD_REAL, &k->cm);
@@ -756,9 +791,6 @@ static mn_status analyse(mn_kirchhoff *k)
         k->cm.method[0].ordering = use_metis ? CHOLMOD_METIS : CHOLMOD_AMD;
         k->cm.postorder = 1;
         k->cm.supernodal = CHOLMOD_AUTO;
-        /* values are irrelevant for the analysis, but give a valid matrix */
-        double *Ax = k->A->x;
-        for (int p = 0; p < w; p++) Ax[p] = 0.0;
         int omp = mn__serial_begin();
         k->Lsym = cholmod_analyze(k->A, &k->cm);
         if (!k->Lsym && use_metis && k->ordering == MN_ORDERING_DEFAULT) {
@@ -772,7 +804,29 @@ static mn_status analyse(mn_kirchhoff *k)
         if (k->cm.lnz > (double)INT_MAX)
             MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
                                "factor would have %.3g nonzeros (> INT_MAX)", k->cm.lnz));
+        /* Rows are renumbered by the (postordered) fill-reducing permutation and the matrix is
+         * rebuilt in that order, in the triangle CHOLMOD factorises without a transpose (lower
+         * for supernodal, upper for simplicial: cholmod_factorize otherwise forms P A P' by one
+         * or two transposes on every call, 35% of a refactorisation at 1e3 junctions). A second
+         * analysis with the natural ordering then gives the same elimination tree, supernodes
+         * and fill, with an identity permutation. */
+        int super = k->Lsym->is_super;
         int *Perm = k->Lsym->Perm;
+        for (size_t i = 0; i < nf; i++) k->ipos[Perm[i]] = (int)i;
+        for (size_t i = 0; i < n; i++)
+            if (k->role[i] >= 0) k->role[i] = k->ipos[k->role[i]];
+        for (size_t i = 0; i < n; i++)
+            if (k->role[i] >= 0) k->row_node[k->role[i]] = (mn_index)i;
+        cholmod_free_factor(&k->Lsym, &k->cm);
+        if ((st = build_pattern(k, super)) != MN_OK) goto cleanup;
+        k->cm.method[0].ordering = CHOLMOD_NATURAL;
+        k->cm.postorder = 0;
+        k->cm.supernodal = super ? CHOLMOD_SUPERNODAL : CHOLMOD_SIMPLICIAL;
+        omp = mn__serial_begin();
+        k->Lsym = cholmod_analyze(k->A, &k->cm);
+        mn__serial_end(omp);
+        if (!k->Lsym) MN__FAIL(chol_err(k, "analyse"));
+        Perm = k->Lsym->Perm;
         for (size_t i = 0; i < nf; i++) k->ipos[Perm[i]] = (int)i;
         k->L = cholmod_copy_factor(k->Lsym, &k->cm);
         if (!k->L) MN__FAIL(chol_err(k, "copy factor"));
@@ -882,7 +936,7 @@ static double ratio_est(const mn_kirchhoff *k)
     return k->gmax_est > 0.0 ? k->gmax_est / k->gmin_est : 1.0;
 }
 
-/* y = A x, A symmetric stored upper */
+/* y = A x, A symmetric, one triangle stored (either) */
 static void spmv(const mn_kirchhoff *k, const double *x, double *y)
 {
     const int *Ap = k->A->p, *Ai = k->A->i;
