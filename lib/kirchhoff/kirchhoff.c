@@ -124,6 +124,11 @@ struct mn_kirchhoff {
     int pcg_cooldown;
     int last_pcg_it;
     int fac_solves;          /* solves with the present numeric factor */
+    /* AUTO's refactorisation rule for slowly drifting conductances (ski rental): the PCG
+     * iterations beyond the fewest seen since the last refactorisation are what the stale
+     * factor costs; once their accumulated cost exceeds one refactorisation, refactorise */
+    double pcg_excess;       /* seconds of excess iterations since the last refactorisation */
+    int pcg_base[2];         /* fewest iterations since then: [0] warm-started, [1] from zero */
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -267,6 +272,7 @@ mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
     k->last_strategy = MN_KIRCHHOFF_REFACTOR;
     k->last_resid = NAN;
     k->pcg_ok = 1;
+    k->pcg_base[0] = k->pcg_base[1] = -1;
     if (k->n == 0) MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "graph has no nodes"));
     if (k->n > (size_t)INT_MAX - 2 || k->m > (size_t)INT_MAX - 2)
         MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "graph too large (%zu nodes, %zu edges)", k->n,
@@ -1106,6 +1112,8 @@ static mn_status refactor(mn_kirchhoff *k)
         k->floating_changed = 0;
         k->n_refactor++;
         k->fac_solves = 0;
+        k->pcg_excess = 0.0;
+        k->pcg_base[0] = k->pcg_base[1] = -1;
         return MN_OK;
     }
     if (!k->L->is_super && k->Lsym->is_super) {
@@ -1137,6 +1145,8 @@ static mn_status refactor(mn_kirchhoff *k)
     k->floating_changed = 0;
     k->n_refactor++;
     k->fac_solves = 0;
+    k->pcg_excess = 0.0;
+    k->pcg_base[0] = k->pcg_base[1] = -1;
     return MN_OK;
 }
 
@@ -1333,6 +1343,13 @@ static mn_status pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int
     return MN_ERR_CONVERGENCE;
 }
 
+static void pcg_account(mn_kirchhoff *k, int kind, int it)
+{
+    if (k->pcg_base[kind] < 0 || it < k->pcg_base[kind]) k->pcg_base[kind] = it;
+    double iter_cost = k->t_solve + 2.0 * k->t_spmv;
+    k->pcg_excess += (double)(it - k->pcg_base[kind]) * iter_cost;
+}
+
 /* Bring the factor to the state required by `s` and solve A x = b (b in k->B, x in k->X).
  * For PCG, x must hold the warm start. */
 static mn_status solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *used)
@@ -1375,6 +1392,7 @@ static mn_status solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
         k->last_cg_it = it;
         k->last_pcg_it = it;
         k->last_resid = rr;
+        pcg_account(k, 0, it);
         if (st == MN_OK) {
             *used = MN_KIRCHHOFF_PCG;
             k->pcg_ok = 1;
@@ -1419,6 +1437,7 @@ static mn_kirchhoff_strategy choose(mn_kirchhoff *k)
         return MN_KIRCHHOFF_REFACTOR;
     }
     if (!k->have_x) return MN_KIRCHHOFF_REFACTOR;
+    if (k->pcg_excess > k->t_fac) return MN_KIRCHHOFF_REFACTOR; /* the stale factor cost one */
     /* PCG if the last try converged in fewer iterations than a refactorisation costs */
     double iter_cost = k->t_solve + 2.0 * k->t_spmv;
     if (k->pcg_ok && (double)(k->last_pcg_it + 1) * iter_cost < k->t_fac) return MN_KIRCHHOFF_PCG;
@@ -1628,6 +1647,7 @@ static mn_status aux_solve(mn_kirchhoff *k, double *x)
     st = pcg(k, k->B->x, x, 1000, &it, &rr);
     k->n_cg++;
     k->n_cg_it += (uint64_t)it;
+    pcg_account(k, 1, it);
     if (st == MN_ERR_CONVERGENCE)
         return mn__error(k->ctx, MN_ERR_CONVERGENCE,
                          "PCG: relative residual %.3g after %d iterations", rr, it);
