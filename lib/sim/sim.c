@@ -767,6 +767,199 @@ static void cv_errh(int code, const char *module, const char *function, char *ms
     if (code > 0) mn__log(s->ctx, MN_LOG_WARNING, "CVODE warning: %s", s->cv_msg);
 }
 
+/* ================================================================ vector kernels */
+
+/* CVODE spends its own time in the N_Vector operations (Nordsieck updates, WRMS norms, the
+ * Gram-Schmidt of SPGMR). The serial vector of the SUNDIALS build we link may be compiled
+ * without optimisation (Debian's libsundials 6.4 is built at -O0: about 20 instructions per
+ * element), so the vectors CVODE works with get these kernels instead: the same arithmetic, in
+ * the same order (results are bit for bit those of the serial vector), compiled with memnet.
+ * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them. */
+
+#define KV_N(v) ((size_t)NV_LENGTH_S(v))
+#define KV_D(v) NV_DATA_S(v)
+
+static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    if (a == b) { /* the serial vector computes a (x + y) here, and a (x - y) for a = -b */
+        for (size_t i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+    } else if (a == -b) {
+        for (size_t i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+    } else {
+        for (size_t i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
+    }
+}
+
+static void kv_const(sunrealtype c, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = c;
+}
+
+static void kv_prod(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = xd[i] * yd[i];
+}
+
+static void kv_div(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = xd[i] / yd[i];
+}
+
+static void kv_scale(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = c * xd[i];
+}
+
+static void kv_abs(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = fabs(xd[i]);
+}
+
+static void kv_inv(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = 1.0 / xd[i];
+}
+
+static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = xd[i] + b;
+}
+
+static sunrealtype kv_dotprod(N_Vector x, N_Vector y)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) sum += xd[i] * yd[i];
+    return sum;
+}
+
+static sunrealtype kv_maxnorm(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mx = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(xd[i]) > mx) mx = fabs(xd[i]);
+    return mx;
+}
+
+static sunrealtype kv_wsqrsum(N_Vector x, N_Vector w)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *wd = KV_D(w);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        double p = xd[i] * wd[i];
+        sum += p * p;
+    }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnorm(N_Vector x, N_Vector w)
+{
+    return sqrt(kv_wsqrsum(x, w) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_wsqrsummask(N_Vector x, N_Vector w, N_Vector id)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *wd = KV_D(w), *idd = KV_D(id);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (idd[i] > 0) {
+            double p = xd[i] * wd[i];
+            sum += p * p;
+        }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnormmask(N_Vector x, N_Vector w, N_Vector id)
+{
+    return sqrt(kv_wsqrsummask(x, w, id) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_min(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mn = n ? xd[0] : 0;
+    for (size_t i = 1; i < n; i++)
+        if (xd[i] < mn) mn = xd[i];
+    return mn;
+}
+
+static void kv_compare(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = fabs(xd[i]) >= c ? 1.0 : 0.0;
+}
+
+static sunbooleantype kv_invtest(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (xd[i] == 0) ok = 0;
+        else zd[i] = 1.0 / xd[i];
+    }
+    return ok ? SUNTRUE : SUNFALSE;
+}
+
+/* give v (and so every clone of it) the kernels above */
+static void kv_install(N_Vector v)
+{
+    N_Vector_Ops o = v->ops;
+    o->nvlinearsum = kv_linearsum;
+    o->nvconst = kv_const;
+    o->nvprod = kv_prod;
+    o->nvdiv = kv_div;
+    o->nvscale = kv_scale;
+    o->nvabs = kv_abs;
+    o->nvinv = kv_inv;
+    o->nvaddconst = kv_addconst;
+    o->nvdotprod = kv_dotprod;
+    o->nvmaxnorm = kv_maxnorm;
+    o->nvwrmsnorm = kv_wrmsnorm;
+    o->nvwrmsnormmask = kv_wrmsnormmask;
+    o->nvmin = kv_min;
+    o->nvcompare = kv_compare;
+    o->nvinvtest = kv_invtest;
+    o->nvdotprodlocal = kv_dotprod;
+    o->nvmaxnormlocal = kv_maxnorm;
+    o->nvminlocal = kv_min;
+    o->nvinvtestlocal = kv_invtest;
+    o->nvwsqrsumlocal = kv_wsqrsum;
+    o->nvwsqrsummasklocal = kv_wsqrsummask;
+}
+
 /* ================================================================ CVODE setup */
 
 static void cv_accumulate(mn_sim *s)
@@ -855,6 +1048,8 @@ static mn_status restart(mn_sim *s)
             cv_free(s);
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE vectors of %zu values", s->nx);
         }
+        kv_install((N_Vector)s->y);
+        kv_install((N_Vector)s->ytmp);
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
         s->cvode = CVodeCreate(lmm, sc);
         if (!s->cvode) {
