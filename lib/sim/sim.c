@@ -774,7 +774,35 @@ static void cv_errh(int code, const char *module, const char *function, char *ms
  * without optimisation (Debian's libsundials 6.4 is built at -O0: about 20 instructions per
  * element), so the vectors CVODE works with get these kernels instead: the same arithmetic, in
  * the same order (results are bit for bit those of the serial vector), compiled with memnet.
- * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them. */
+ * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them.
+ *
+ * The elementwise kernels use SSE2 where the compiler targets it (every x86-64): two lanes of
+ * the same IEEE operations, so the results do not change. SUNDIALS passes either distinct
+ * vectors or the very same vector (z = x), never overlapping parts, and each pair of elements
+ * is loaded before it is stored, so in-place calls are safe. The reductions keep the serial
+ * vector's sequential order of summation. The fused operations (linear combination, scale-add
+ * of several vectors, several dot products) do in one pass what SUNDIALS otherwise does with
+ * one linear sum per vector, with the same operations per element in the same order. */
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define KV_SSE2 1
+#define KV_LD(p) _mm_loadu_pd((p) + i)
+#define KV_ST(p, v) _mm_storeu_pd((p) + i, (v))
+/* i runs over the elements; VEXPR handles i, i+1 with SSE2, SEXPR one element */
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        size_t i = 0;                                                                              \
+        for (; i + 2 <= (n); i += 2) { VEXPR; }                                                    \
+        for (; i < (n); i++) { SEXPR; }                                                            \
+    } while (0)
+#else
+#define KV_SSE2 0
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        for (size_t i = 0; i < (n); i++) { SEXPR; }                                                \
+    } while (0)
+#endif
 
 #define KV_N(v) ((size_t)NV_LENGTH_S(v))
 #define KV_D(v) NV_DATA_S(v)
@@ -784,12 +812,30 @@ static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N
     size_t n = KV_N(x);
     const double *xd = KV_D(x), *yd = KV_D(y);
     double *zd = KV_D(z);
-    if (a == b) { /* the serial vector computes a (x + y) here, and a (x - y) for a = -b */
-        for (size_t i = 0; i < n; i++) zd[i] = a * (xd[i] + yd[i]);
+#if KV_SSE2
+    __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b);
+#endif
+    /* the serial vector computes a (x + y) for a = b and a (x - y) for a = -b; with a = 1
+       (resp. b = 1) the product is exact and left out */
+    if (a == 1.0 && b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] + yd[i]);
+    } else if (a == b) {
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_add_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] + yd[i]));
+    } else if (a == 1.0 && b == -1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] - yd[i]);
     } else if (a == -b) {
-        for (size_t i = 0; i < n; i++) zd[i] = a * (xd[i] - yd[i]);
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_sub_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] - yd[i]));
+    } else if (b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))),
+               zd[i] = a * xd[i] + yd[i]);
+    } else if (a == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = xd[i] + b * yd[i]);
     } else {
-        for (size_t i = 0; i < n; i++) zd[i] = a * xd[i] + b * yd[i];
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = a * xd[i] + b * yd[i]);
     }
 }
 
@@ -805,7 +851,7 @@ static void kv_prod(N_Vector x, N_Vector y, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x), *yd = KV_D(y);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = xd[i] * yd[i];
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] * yd[i]);
 }
 
 static void kv_div(N_Vector x, N_Vector y, N_Vector z)
@@ -813,7 +859,7 @@ static void kv_div(N_Vector x, N_Vector y, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x), *yd = KV_D(y);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = xd[i] / yd[i];
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] / yd[i]);
 }
 
 static void kv_scale(sunrealtype c, N_Vector x, N_Vector z)
@@ -821,7 +867,14 @@ static void kv_scale(sunrealtype c, N_Vector x, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = c * xd[i];
+    if (c == 1.0) {
+        if (zd != xd) memcpy(zd, xd, n * sizeof *zd);
+        return;
+    }
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(vc, KV_LD(xd))), zd[i] = c * xd[i]);
 }
 
 static void kv_abs(N_Vector x, N_Vector z)
@@ -829,7 +882,10 @@ static void kv_abs(N_Vector x, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = fabs(xd[i]);
+#if KV_SSE2
+    __m128d sign = _mm_set1_pd(-0.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_andnot_pd(sign, KV_LD(xd))), zd[i] = fabs(xd[i]));
 }
 
 static void kv_inv(N_Vector x, N_Vector z)
@@ -837,7 +893,10 @@ static void kv_inv(N_Vector x, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = 1.0 / xd[i];
+#if KV_SSE2
+    __m128d one = _mm_set1_pd(1.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(one, KV_LD(xd))), zd[i] = 1.0 / xd[i]);
 }
 
 static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
@@ -845,7 +904,10 @@ static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
     size_t n = KV_N(x);
     const double *xd = KV_D(x);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = xd[i] + b;
+#if KV_SSE2
+    __m128d vb = _mm_set1_pd(b);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), vb)), zd[i] = xd[i] + b);
 }
 
 static sunrealtype kv_dotprod(N_Vector x, N_Vector y)
@@ -933,6 +995,74 @@ static sunbooleantype kv_invtest(N_Vector x, N_Vector z)
     return ok ? SUNTRUE : SUNFALSE;
 }
 
+/* z = sum_k c_k X_k as SUNDIALS' fallback computes it (z = c_0 X_0, then z = c_k X_k + 1 z),
+ * in one pass; z may be X_0 (not a later X_k: then the passes are kept) */
+static int kv_linearcombination(int nvec, sunrealtype *c, N_Vector *X, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+    const double *xd[32];
+    int aliased = nvec > 32;
+    for (int k = 1; k < nvec && !aliased; k++) aliased = X[k] == z;
+    if (nvec < 1) return -1;
+    if (aliased) {
+        kv_scale(c[0], X[0], z);
+        for (int k = 1; k < nvec; k++) kv_linearsum(c[k], X[k], 1.0, z, z);
+        return 0;
+    }
+    for (int k = 0; k < nvec; k++) xd[k] = KV_D(X[k]);
+    /* the fallback's linear sum c_k X_k + 1 z: (X_k + z) for c_k = 1, -(X_k - z) = z - X_k for
+       c_k = -1, c_k X_k + z otherwise: the same values as c_k X_k + z in every case */
+#if KV_SSE2
+    size_t i = 0;
+    __m128d c0 = _mm_set1_pd(c[0]);
+    for (; i + 2 <= n; i += 2) {
+        __m128d acc = c[0] == 1.0 ? KV_LD(xd[0]) : _mm_mul_pd(c0, KV_LD(xd[0]));
+        for (int k = 1; k < nvec; k++) {
+            __m128d xk = KV_LD(xd[k]);
+            if (c[k] == 1.0) acc = _mm_add_pd(xk, acc);
+            else if (c[k] == -1.0) acc = _mm_sub_pd(acc, xk);
+            else acc = _mm_add_pd(_mm_mul_pd(_mm_set1_pd(c[k]), xk), acc);
+        }
+        KV_ST(zd, acc);
+    }
+    for (; i < n; i++) {
+#else
+    for (size_t i = 0; i < n; i++) {
+#endif
+        double acc = c[0] * xd[0][i];
+        for (int k = 1; k < nvec; k++) acc = c[k] * xd[k][i] + acc;
+        zd[i] = acc;
+    }
+    return 0;
+}
+
+/* Z_k = a_k x + Y_k (the fallback: one linear sum a_k x + 1 Y_k per k), in one pass unless x
+ * is one of the Z_k */
+static int kv_scaleaddmulti(int nvec, sunrealtype *a, N_Vector x, N_Vector *Y, N_Vector *Z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    int aliased = 0;
+    for (int k = 0; k < nvec && !aliased; k++) aliased = Z[k] == x;
+    if (aliased) {
+        for (int k = 0; k < nvec; k++) kv_linearsum(a[k], x, 1.0, Y[k], Z[k]);
+        return 0;
+    }
+    /* the linear sum gives (x + Y) for a = 1, -(x - Y) = Y - x for a = -1, a x + Y otherwise:
+       the same values as a x + Y */
+    for (int k = 0; k < nvec; k++) {
+        const double *yd = KV_D(Y[k]);
+        double *zd = KV_D(Z[k]);
+        double ak = a[k];
+#if KV_SSE2
+        __m128d va = _mm_set1_pd(ak);
+#endif
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))), zd[i] = ak * xd[i] + yd[i]);
+    }
+    return 0;
+}
+
 /* give v (and so every clone of it) the kernels above */
 static void kv_install(N_Vector v)
 {
@@ -958,6 +1088,8 @@ static void kv_install(N_Vector v)
     o->nvinvtestlocal = kv_invtest;
     o->nvwsqrsumlocal = kv_wsqrsum;
     o->nvwsqrsummasklocal = kv_wsqrsummask;
+    o->nvlinearcombination = kv_linearcombination;
+    o->nvscaleaddmulti = kv_scaleaddmulti;
 }
 
 /* ================================================================ CVODE setup */
