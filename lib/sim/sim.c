@@ -49,6 +49,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     s->njac = mn__network_jac_count(net);
     s->nev = mn__network_event_count(net);
     s->eoff = mn__network_event_offsets(net);
+    s->scalar = s->ns == s->m && s->njac == s->m; /* sum k = sum k^2 = m: every k = 1 */
     s->integrator = MN_SIM_BDF;
     s->rtol = 1e-6;
     s->atol = 1e-9;
@@ -477,15 +478,28 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
 {
     mn_status st;
     size_t ns = s->ns;
-    /* the right-hand side sees the states clamped into the models' bounds */
+    /* the right-hand side sees the states clamped into the models' bounds; a NaN is looked
+       for only when one was seen (the loop has no exit, so that it stays simple) */
+    const double *lo = s->lo, *hi = s->hi;
+    const unsigned char *fr = s->free_state;
+    double *xc = s->xc;
+    int nan = 0;
+    size_t held = 0;
     for (size_t i = 0; i < ns; i++) {
         double v = x[i];
-        if (v != v)
-            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: state %zu (edge %d) is NaN at t = %g",
-                             i, (int)edge_of_state(s, i), t);
-        s->xc[i] = v < s->lo[i] ? s->lo[i] : (v > s->hi[i] ? s->hi[i] : v);
+        double c = v < lo[i] ? lo[i] : v;
+        c = c > hi[i] ? hi[i] : c;
+        nan |= v != v;
+        held += (size_t)((fr[i] == 0) & (c != v));
+        xc[i] = c;
     }
+    if (nan)
+        for (size_t i = 0; i < ns; i++)
+            if (x[i] != x[i])
+                return mn__error(s->ctx, MN_ERR_RANGE, "simulation: state %zu (edge %d) is NaN at t = %g",
+                                 i, (int)edge_of_state(s, i), t);
     s->cache_valid = 0;
+    s->n_held = held;
     s->partials_valid = 0;
     if ((st = mn__network_conductances(s->net, s->xc, s->G))) return st;
     applied_sources(s, t, left);
@@ -552,6 +566,27 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
     size_t m = s->m, ns = s->ns;
     const size_t *off = s->off, *joff = s->joff;
     const double *S = s->emf;
+    if (s->scalar) {
+        /* one state per edge (state e, Jacobian block e): the loops below without the offsets,
+           the same operations in the same order */
+        const double *Gx = s->Gx, *V = s->V, *G = s->G, *fV = s->fV, *fI = s->fI, *Jx = s->Jx;
+        double *dG = s->dG, *dV = s->dV, *dI = s->dI;
+        for (size_t e = 0; e < m; e++) dG[e] = 0.0 + Gx[e] * v[e];
+        if ((st = mn__kirchhoff_sensitivity(s->kir, dG, dV))) return st;
+        s->st_solves++;
+        if (S)
+            for (size_t e = 0; e < m; e++) dI[e] = dG[e] * (V[e] + S[e]) + G[e] * dV[e];
+        else
+            for (size_t e = 0; e < m; e++) dI[e] = dG[e] * (V[e] + 0.0) + G[e] * dV[e];
+        for (size_t e = 0; e < m; e++) {
+            double acc = fV[e] * dV[e] + fI[e] * dI[e];
+            Jv[e] = acc + Jx[e] * v[e];
+        }
+        if (s->n_held)
+            for (size_t e = 0; e < m; e++)
+                if (!s->free_state[e] && s->xc_key[e] != s->xc[e]) Jv[e] = 0;
+        goto energy;
+    }
     for (size_t e = 0; e < m; e++) {
         double d = 0;
         for (size_t i = off[e]; i < off[e + 1]; i++) d += s->Gx[i] * v[i];
@@ -572,6 +607,7 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
             Jv[a + r] = acc;
         }
     }
+energy:
     if (s->energy) {
         double pe = 0, ps = 0;
         for (size_t e = 0; e < m; e++) pe += s->dI[e] * s->V[e] + s->I[e] * s->dV[e];
@@ -733,6 +769,12 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vecto
     const double *rv = NV_DATA(r);
     double *zv = NV_DATA(z);
     const size_t *off = s->off, *joff = s->joff;
+    if (s->scalar) {
+        const double *P = s->P;
+        for (size_t i = 0; i < s->ns; i++) zv[i] = P[i] * rv[i];
+        for (size_t i = s->ns; i < s->nx; i++) zv[i] = rv[i];
+        return 0;
+    }
     for (size_t e = 0; e < s->m; e++) {
         size_t a = off[e], k = off[e + 1] - a;
         const double *P = s->P + joff[e];
