@@ -814,15 +814,16 @@ static void cv_errh(int code, const char *module, const char *function, char *ms
 /* CVODE spends its own time in the N_Vector operations (Nordsieck updates, WRMS norms, the
  * Gram-Schmidt of SPGMR). The serial vector of the SUNDIALS build we link may be compiled
  * without optimisation (Debian's libsundials 6.4 is built at -O0: about 20 instructions per
- * element), so the vectors CVODE works with get these kernels instead: the same arithmetic, in
- * the same order (results are bit for bit those of the serial vector), compiled with memnet.
+ * element), so the vectors CVODE works with get these kernels instead, compiled with memnet:
+ * the same arithmetic in the same order as the serial vector (bit for bit the same results)
+ * except for the order of summation in the two reductions.
  * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them.
  *
  * The elementwise kernels use SSE2 where the compiler targets it (every x86-64): two lanes of
  * the same IEEE operations, so the results do not change. SUNDIALS passes either distinct
  * vectors or the very same vector (z = x), never overlapping parts, and each pair of elements
- * is loaded before it is stored, so in-place calls are safe. The reductions keep the serial
- * vector's sequential order of summation. The fused operations (linear combination, scale-add
+ * is loaded before it is stored, so in-place calls are safe. The dot product and the WRMS
+ * norm sum in four partial sums (below). The fused operations (linear combination, scale-add
  * of several vectors, several dot products) do in one pass what SUNDIALS otherwise does with
  * one linear sum per vector, with the same operations per element in the same order. */
 
@@ -952,12 +953,34 @@ static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
     KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), vb)), zd[i] = xd[i] + b);
 }
 
+/* The reductions keep four partial sums (two SSE2 registers of two) over consecutive
+ * elements, added pairwise at the end, then the remaining elements in order: a fixed order,
+ * so results are reproducible, but not the serial vector's single running sum (the sums differ
+ * by rounding, ~1e-16 relative), and four independent additions per step instead of a chain
+ * of dependent ones. */
+#if KV_SSE2
+static double kv_hsum(__m128d a, __m128d b)
+{
+    double t[2];
+    _mm_storeu_pd(t, _mm_add_pd(a, b));
+    return t[0] + t[1];
+}
+#endif
+
 static sunrealtype kv_dotprod(N_Vector x, N_Vector y)
 {
-    size_t n = KV_N(x);
+    size_t n = KV_N(x), i = 0;
     const double *xd = KV_D(x), *yd = KV_D(y);
     double sum = 0;
-    for (size_t i = 0; i < n; i++) sum += xd[i] * yd[i];
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        s0 = _mm_add_pd(s0, _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(yd + i)));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(yd + i + 2)));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) sum += xd[i] * yd[i];
     return sum;
 }
 
@@ -973,10 +996,20 @@ static sunrealtype kv_maxnorm(N_Vector x)
 
 static sunrealtype kv_wsqrsum(N_Vector x, N_Vector w)
 {
-    size_t n = KV_N(x);
+    size_t n = KV_N(x), i = 0;
     const double *xd = KV_D(x), *wd = KV_D(w);
     double sum = 0;
-    for (size_t i = 0; i < n; i++) {
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        __m128d p0 = _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(wd + i));
+        __m128d p1 = _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(wd + i + 2));
+        s0 = _mm_add_pd(s0, _mm_mul_pd(p0, p0));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(p1, p1));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) {
         double p = xd[i] * wd[i];
         sum += p * p;
     }
