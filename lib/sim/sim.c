@@ -886,7 +886,10 @@ static void kv_const(sunrealtype c, N_Vector z)
 {
     size_t n = KV_N(z);
     double *zd = KV_D(z);
-    for (size_t i = 0; i < n; i++) zd[i] = c;
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, vc), zd[i] = c);
 }
 
 static void kv_prod(N_Vector x, N_Vector y, N_Vector z)
