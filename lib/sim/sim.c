@@ -478,26 +478,19 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
 {
     mn_status st;
     size_t ns = s->ns;
-    /* the right-hand side sees the states clamped into the models' bounds; a NaN is looked
-       for only when one was seen (the loop has no exit, so that it stays simple) */
+    /* the right-hand side sees the states clamped into the models' bounds */
     const double *lo = s->lo, *hi = s->hi;
-    const unsigned char *fr = s->free_state;
     double *xc = s->xc;
-    int nan = 0;
     size_t held = 0;
     for (size_t i = 0; i < ns; i++) {
         double v = x[i];
-        double c = v < lo[i] ? lo[i] : v;
-        c = c > hi[i] ? hi[i] : c;
-        nan |= v != v;
-        held += (size_t)((fr[i] == 0) & (c != v));
+        if (v != v)
+            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: state %zu (edge %d) is NaN at t = %g",
+                             i, (int)edge_of_state(s, i), t);
+        double c = v < lo[i] ? lo[i] : (v > hi[i] ? hi[i] : v);
         xc[i] = c;
+        if (c != v && !s->free_state[i]) held++;
     }
-    if (nan)
-        for (size_t i = 0; i < ns; i++)
-            if (x[i] != x[i])
-                return mn__error(s->ctx, MN_ERR_RANGE, "simulation: state %zu (edge %d) is NaN at t = %g",
-                                 i, (int)edge_of_state(s, i), t);
     s->cache_valid = 0;
     s->n_held = held;
     s->partials_valid = 0;
