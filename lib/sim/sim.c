@@ -855,11 +855,16 @@ static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N
        (resp. b = 1) the product is exact and left out */
     if (a == 1.0 && b == 1.0) {
         KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] + yd[i]);
+    } else if (a == -1.0 && b == -1.0) { /* -y - x: not -(x + y), whose zeros are -0 */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(_mm_sub_pd(_mm_setzero_pd(), KV_LD(yd)), KV_LD(xd))),
+               zd[i] = -yd[i] - xd[i]);
     } else if (a == b) {
         KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_add_pd(KV_LD(xd), KV_LD(yd)))),
                zd[i] = a * (xd[i] + yd[i]));
     } else if (a == 1.0 && b == -1.0) {
         KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] - yd[i]);
+    } else if (a == -1.0 && b == 1.0) { /* y - x, as the serial vector (not -(x - y)) */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(yd), KV_LD(xd))), zd[i] = yd[i] - xd[i]);
     } else if (a == -b) {
         KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_sub_pd(KV_LD(xd), KV_LD(yd)))),
                zd[i] = a * (xd[i] - yd[i]));
@@ -1135,8 +1140,9 @@ static int kv_scaleaddmulti(int nvec, sunrealtype *a, N_Vector x, N_Vector *Y, N
 }
 
 /* give v (and so every clone of it) the kernels above */
-static void kv_install(N_Vector v)
+void mn__sim_vector_kernels(void *nv)
 {
+    N_Vector v = nv;
     N_Vector_Ops o = v->ops;
     o->nvlinearsum = kv_linearsum;
     o->nvconst = kv_const;
@@ -1251,8 +1257,8 @@ static mn_status restart(mn_sim *s)
             cv_free(s);
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE vectors of %zu values", s->nx);
         }
-        kv_install((N_Vector)s->y);
-        kv_install((N_Vector)s->ytmp);
+        mn__sim_vector_kernels(s->y);
+        mn__sim_vector_kernels(s->ytmp);
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
         s->cvode = CVodeCreate(lmm, sc);
         if (!s->cvode) {
