@@ -18,6 +18,27 @@
 
 #define NV_DATA(v) N_VGetArrayPointer((N_Vector)(v))
 
+/* SSE2 helpers of the vector kernels (section "vector kernels") and the fast loops */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define KV_SSE2 1
+#define KV_LD(p) _mm_loadu_pd((p) + i)
+#define KV_ST(p, v) _mm_storeu_pd((p) + i, (v))
+/* i runs over the elements; VEXPR handles i, i+1 with SSE2, SEXPR one element */
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        size_t i = 0;                                                                              \
+        for (; i + 2 <= (n); i += 2) { VEXPR; }                                                    \
+        for (; i < (n); i++) { SEXPR; }                                                            \
+    } while (0)
+#else
+#define KV_SSE2 0
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        for (size_t i = 0; i < (n); i++) { SEXPR; }                                                \
+    } while (0)
+#endif
+
 static void cv_free(mn_sim *s);
 
 /* ================================================================ creation */
@@ -567,13 +588,11 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
         for (size_t e = 0; e < m; e++) dG[e] = 0.0 + Gx[e] * v[e];
         if ((st = mn__kirchhoff_sensitivity(s->kir, dG, dV))) return st;
         s->st_solves++;
-        if (S)
-            for (size_t e = 0; e < m; e++) dI[e] = dG[e] * (V[e] + S[e]) + G[e] * dV[e];
-        else
-            for (size_t e = 0; e < m; e++) dI[e] = dG[e] * (V[e] + 0.0) + G[e] * dV[e];
+        /* dI and Jv in one pass */
         for (size_t e = 0; e < m; e++) {
-            double acc = fV[e] * dV[e] + fI[e] * dI[e];
-            Jv[e] = acc + Jx[e] * v[e];
+            double die = dG[e] * (V[e] + (S ? S[e] : 0.0)) + G[e] * dV[e];
+            dI[e] = die;
+            Jv[e] = (fV[e] * dV[e] + fI[e] * die) + Jx[e] * v[e];
         }
         if (s->n_held)
             for (size_t e = 0; e < m; e++)
@@ -764,7 +783,7 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vecto
     const size_t *off = s->off, *joff = s->joff;
     if (s->scalar) {
         const double *P = s->P;
-        for (size_t i = 0; i < s->ns; i++) zv[i] = P[i] * rv[i];
+        KV_MAP(s->ns, KV_ST(zv, _mm_mul_pd(KV_LD(P), KV_LD(rv))), zv[i] = P[i] * rv[i]);
         for (size_t i = s->ns; i < s->nx; i++) zv[i] = rv[i];
         return 0;
     }
@@ -820,25 +839,6 @@ static void cv_errh(int code, const char *module, const char *function, char *ms
  * of several vectors, several dot products) do in one pass what SUNDIALS otherwise does with
  * one linear sum per vector, with the same operations per element in the same order. */
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#define KV_SSE2 1
-#define KV_LD(p) _mm_loadu_pd((p) + i)
-#define KV_ST(p, v) _mm_storeu_pd((p) + i, (v))
-/* i runs over the elements; VEXPR handles i, i+1 with SSE2, SEXPR one element */
-#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
-    do {                                                                                           \
-        size_t i = 0;                                                                              \
-        for (; i + 2 <= (n); i += 2) { VEXPR; }                                                    \
-        for (; i < (n); i++) { SEXPR; }                                                            \
-    } while (0)
-#else
-#define KV_SSE2 0
-#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
-    do {                                                                                           \
-        for (size_t i = 0; i < (n); i++) { SEXPR; }                                                \
-    } while (0)
-#endif
 
 #define KV_N(v) ((size_t)NV_LENGTH_S(v))
 #define KV_D(v) NV_DATA_S(v)
