@@ -856,7 +856,7 @@ static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N
     if (a == 1.0 && b == 1.0) {
         KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] + yd[i]);
     } else if (a == -1.0 && b == -1.0) { /* -y - x: not -(x + y), whose zeros are -0 */
-        KV_MAP(n, KV_ST(zd, _mm_sub_pd(_mm_sub_pd(_mm_setzero_pd(), KV_LD(yd)), KV_LD(xd))),
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(_mm_xor_pd(_mm_set1_pd(-0.0), KV_LD(yd)), KV_LD(xd))),
                zd[i] = -yd[i] - xd[i]);
     } else if (a == b) {
         KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_add_pd(KV_LD(xd), KV_LD(yd)))),

@@ -24,8 +24,8 @@ static const size_t lengths[] = { 1, 2, 3, 4, 5, 7, 1001 };
 #define NLEN (sizeof lengths / sizeof lengths[0])
 
 /* a plain serial vector and one with memnet's kernels, both filled with the same values
- * (nonzero; signs mixed; seed picks the sequence) */
-static void pair(size_t n, unsigned seed, N_Vector *ref, N_Vector *ker)
+ * (signs mixed; with zeros = 1 about every fifth one +0 or -0; seed picks the sequence) */
+static void pair_z(size_t n, unsigned seed, int zeros, N_Vector *ref, N_Vector *ker)
 {
     *ref = N_VNew_Serial((sunindextype)n, sctx);
     N_Vector k = N_VNew_Serial((sunindextype)n, sctx);
@@ -38,8 +38,11 @@ static void pair(size_t n, unsigned seed, N_Vector *ref, N_Vector *ker)
         r = r * 1103515245u + 12345u;
         double v = 0.1 + (double)(r >> 8) / (double)(1u << 24);
         a[i] = b[i] = (r & 1) ? -v * 3.7 : v;
+        if (zeros && (r >> 4) % 5 == 0) a[i] = b[i] = (r & 2) ? -0.0 : 0.0;
     }
 }
+
+static void pair(size_t n, unsigned seed, N_Vector *ref, N_Vector *ker) { pair_z(n, seed, 0, ref, ker); }
 
 static void same_bits(N_Vector a, N_Vector b, const char *what)
 {
@@ -55,15 +58,16 @@ START_TEST(test_linearsum_scale_bitwise)
                              { 0.3, 0.7 }, { 0, 1 } };
     for (size_t l = 0; l < NLEN; l++)
         for (size_t c = 0; c < sizeof co / sizeof co[0]; c++)
-            for (int mode = 0; mode < 3; mode++) { /* z distinct, z = x, z = y */
+            for (int mode = 0; mode < 4; mode++) { /* z distinct, z = x, z = y; y = x */
                 N_Vector xr, xk, yr, yk, zr, zk;
-                pair(lengths[l], 1, &xr, &xk);
-                pair(lengths[l], 2, &yr, &yk);
+                pair_z(lengths[l], 1, 1, &xr, &xk);
+                pair_z(lengths[l], 2, 1, &yr, &yk);
                 pair(lengths[l], 3, &zr, &zk);
-                N_Vector tr = mode == 0 ? zr : mode == 1 ? xr : yr;
-                N_Vector tk = mode == 0 ? zk : mode == 1 ? xk : yk;
-                N_VLinearSum_Serial(co[c][0], xr, co[c][1], yr, tr);
-                N_VLinearSum(co[c][0], xk, co[c][1], yk, tk);
+                N_Vector tr = mode == 0 || mode == 3 ? zr : mode == 1 ? xr : yr;
+                N_Vector tk = mode == 0 || mode == 3 ? zk : mode == 1 ? xk : yk;
+                /* y = x: exact cancellation for a = -b, the sign of the zeros matters */
+                N_VLinearSum_Serial(co[c][0], xr, co[c][1], mode == 3 ? xr : yr, tr);
+                N_VLinearSum(co[c][0], xk, co[c][1], mode == 3 ? xk : yk, tk);
                 char what[96];
                 snprintf(what, sizeof what, "linear sum %g x + %g y, mode %d", co[c][0], co[c][1], mode);
                 same_bits(tr, tk, what);
