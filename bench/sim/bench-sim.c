@@ -177,7 +177,7 @@ int main(int argc, char **argv)
                "err_test_fails=%llu\nrestarts=%llu\nkirchhoff_solves=%llu\nanalyses=%llu\n"
                "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
                "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
-               "cost_per_step_in_refactor_solves=%.3g\nI_end=%.10g\n",
+               "cost_per_step_in_refactor_solves=%.3g\nI_end=%.17g\n",
                N, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),

@@ -54,6 +54,8 @@ struct mn_sim {
     const double *V, *I;  /* borrowed from the Kirchhoff solver */
     double *lo, *hi;      /* state bounds (ns) */
     unsigned char *free_state; /* 1: state of an edge with events, not held at its bounds */
+    size_t n_held;        /* states of the cache held at a bound (clamped, not free) */
+    int scalar;           /* every edge has one state: state e, Jacobian block e */
 
     /* Jacobian pieces at the cache point */
     int partials_valid;

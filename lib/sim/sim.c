@@ -18,6 +18,27 @@
 
 #define NV_DATA(v) N_VGetArrayPointer((N_Vector)(v))
 
+/* SSE2 helpers of the vector kernels (section "vector kernels") and the fast loops */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define KV_SSE2 1
+#define KV_LD(p) _mm_loadu_pd((p) + i)
+#define KV_ST(p, v) _mm_storeu_pd((p) + i, (v))
+/* i runs over the elements; VEXPR handles i, i+1 with SSE2, SEXPR one element */
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        size_t i = 0;                                                                              \
+        for (; i + 2 <= (n); i += 2) { VEXPR; }                                                    \
+        for (; i < (n); i++) { SEXPR; }                                                            \
+    } while (0)
+#else
+#define KV_SSE2 0
+#define KV_MAP(n, VEXPR, SEXPR)                                                                    \
+    do {                                                                                           \
+        for (size_t i = 0; i < (n); i++) { SEXPR; }                                                \
+    } while (0)
+#endif
+
 static void cv_free(mn_sim *s);
 
 /* ================================================================ creation */
@@ -49,6 +70,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     s->njac = mn__network_jac_count(net);
     s->nev = mn__network_event_count(net);
     s->eoff = mn__network_event_offsets(net);
+    s->scalar = s->ns == s->m && s->njac == s->m; /* sum k = sum k^2 = m: every k = 1 */
     s->integrator = MN_SIM_BDF;
     s->rtol = 1e-6;
     s->atol = 1e-9;
@@ -478,14 +500,20 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     mn_status st;
     size_t ns = s->ns;
     /* the right-hand side sees the states clamped into the models' bounds */
+    const double *lo = s->lo, *hi = s->hi;
+    double *xc = s->xc;
+    size_t held = 0;
     for (size_t i = 0; i < ns; i++) {
         double v = x[i];
         if (v != v)
             return mn__error(s->ctx, MN_ERR_RANGE, "simulation: state %zu (edge %d) is NaN at t = %g",
                              i, (int)edge_of_state(s, i), t);
-        s->xc[i] = v < s->lo[i] ? s->lo[i] : (v > s->hi[i] ? s->hi[i] : v);
+        double c = v < lo[i] ? lo[i] : (v > hi[i] ? hi[i] : v);
+        xc[i] = c;
+        if (c != v && !s->free_state[i]) held++;
     }
     s->cache_valid = 0;
+    s->n_held = held;
     s->partials_valid = 0;
     if ((st = mn__network_conductances(s->net, s->xc, s->G))) return st;
     applied_sources(s, t, left);
@@ -552,6 +580,25 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
     size_t m = s->m, ns = s->ns;
     const size_t *off = s->off, *joff = s->joff;
     const double *S = s->emf;
+    if (s->scalar) {
+        /* one state per edge (state e, Jacobian block e): the loops below without the offsets,
+           the same operations in the same order */
+        const double *Gx = s->Gx, *V = s->V, *G = s->G, *fV = s->fV, *fI = s->fI, *Jx = s->Jx;
+        double *dG = s->dG, *dV = s->dV, *dI = s->dI;
+        for (size_t e = 0; e < m; e++) dG[e] = 0.0 + Gx[e] * v[e];
+        if ((st = mn__kirchhoff_sensitivity(s->kir, dG, dV))) return st;
+        s->st_solves++;
+        /* dI and Jv in one pass */
+        for (size_t e = 0; e < m; e++) {
+            double die = dG[e] * (V[e] + (S ? S[e] : 0.0)) + G[e] * dV[e];
+            dI[e] = die;
+            Jv[e] = (fV[e] * dV[e] + fI[e] * die) + Jx[e] * v[e];
+        }
+        if (s->n_held)
+            for (size_t e = 0; e < m; e++)
+                if (!s->free_state[e] && s->xc_key[e] != s->xc[e]) Jv[e] = 0;
+        goto energy;
+    }
     for (size_t e = 0; e < m; e++) {
         double d = 0;
         for (size_t i = off[e]; i < off[e + 1]; i++) d += s->Gx[i] * v[i];
@@ -572,6 +619,7 @@ static mn_status jv_apply(mn_sim *s, const double *v, double *Jv)
             Jv[a + r] = acc;
         }
     }
+energy:
     if (s->energy) {
         double pe = 0, ps = 0;
         for (size_t e = 0; e < m; e++) pe += s->dI[e] * s->V[e] + s->I[e] * s->dV[e];
@@ -733,6 +781,12 @@ static int cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vecto
     const double *rv = NV_DATA(r);
     double *zv = NV_DATA(z);
     const size_t *off = s->off, *joff = s->joff;
+    if (s->scalar) {
+        const double *P = s->P;
+        KV_MAP(s->ns, KV_ST(zv, _mm_mul_pd(KV_LD(P), KV_LD(rv))), zv[i] = P[i] * rv[i]);
+        for (size_t i = s->ns; i < s->nx; i++) zv[i] = rv[i];
+        return 0;
+    }
     for (size_t e = 0; e < s->m; e++) {
         size_t a = off[e], k = off[e + 1] - a;
         const double *P = s->P + joff[e];
@@ -765,6 +819,354 @@ static void cv_errh(int code, const char *module, const char *function, char *ms
     mn_sim *s = user;
     snprintf(s->cv_msg, sizeof s->cv_msg, "%s: %s", function ? function : "CVODE", msg ? msg : "");
     if (code > 0) mn__log(s->ctx, MN_LOG_WARNING, "CVODE warning: %s", s->cv_msg);
+}
+
+/* ================================================================ vector kernels */
+
+/* CVODE spends its own time in the N_Vector operations (Nordsieck updates, WRMS norms, the
+ * Gram-Schmidt of SPGMR). The serial vector of the SUNDIALS build we link may be compiled
+ * without optimisation (Debian's libsundials 6.4 is built at -O0: about 20 instructions per
+ * element), so the vectors CVODE works with get these kernels instead, compiled with memnet:
+ * the same arithmetic in the same order as the serial vector (bit for bit the same results)
+ * except for the order of summation in the two reductions.
+ * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them.
+ *
+ * The elementwise kernels use SSE2 where the compiler targets it (every x86-64): two lanes of
+ * the same IEEE operations, so the results do not change. SUNDIALS passes either distinct
+ * vectors or the very same vector (z = x), never overlapping parts, and each pair of elements
+ * is loaded before it is stored, so in-place calls are safe. The dot product and the WRMS
+ * norm sum in four partial sums (below). The fused operations (linear combination, scale-add
+ * of several vectors, several dot products) do in one pass what SUNDIALS otherwise does with
+ * one linear sum per vector, with the same operations per element in the same order. */
+
+
+#define KV_N(v) ((size_t)NV_LENGTH_S(v))
+#define KV_D(v) NV_DATA_S(v)
+
+static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b);
+#endif
+    /* the serial vector computes a (x + y) for a = b and a (x - y) for a = -b; with a = 1
+       (resp. b = 1) the product is exact and left out */
+    if (a == 1.0 && b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] + yd[i]);
+    } else if (a == -1.0 && b == -1.0) { /* -y - x: not -(x + y), whose zeros are -0 */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(_mm_xor_pd(_mm_set1_pd(-0.0), KV_LD(yd)), KV_LD(xd))),
+               zd[i] = -yd[i] - xd[i]);
+    } else if (a == b) {
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_add_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] + yd[i]));
+    } else if (a == 1.0 && b == -1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] - yd[i]);
+    } else if (a == -1.0 && b == 1.0) { /* y - x, as the serial vector (not -(x - y)) */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(yd), KV_LD(xd))), zd[i] = yd[i] - xd[i]);
+    } else if (a == -b) {
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_sub_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] - yd[i]));
+    } else if (b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))),
+               zd[i] = a * xd[i] + yd[i]);
+    } else if (a == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = xd[i] + b * yd[i]);
+    } else {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = a * xd[i] + b * yd[i]);
+    }
+}
+
+static void kv_const(sunrealtype c, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, vc), zd[i] = c);
+}
+
+static void kv_prod(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] * yd[i]);
+}
+
+static void kv_div(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] / yd[i]);
+}
+
+static void kv_scale(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    if (c == 1.0) {
+        if (zd != xd) memcpy(zd, xd, n * sizeof *zd);
+        return;
+    }
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(vc, KV_LD(xd))), zd[i] = c * xd[i]);
+}
+
+static void kv_abs(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d sign = _mm_set1_pd(-0.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_andnot_pd(sign, KV_LD(xd))), zd[i] = fabs(xd[i]));
+}
+
+static void kv_inv(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d one = _mm_set1_pd(1.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(one, KV_LD(xd))), zd[i] = 1.0 / xd[i]);
+}
+
+static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d vb = _mm_set1_pd(b);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), vb)), zd[i] = xd[i] + b);
+}
+
+/* The reductions keep four partial sums (two SSE2 registers of two) over consecutive
+ * elements, added pairwise at the end, then the remaining elements in order: a fixed order,
+ * so results are reproducible, but not the serial vector's single running sum (the sums differ
+ * by rounding, ~1e-16 relative), and four independent additions per step instead of a chain
+ * of dependent ones. */
+#if KV_SSE2
+static double kv_hsum(__m128d a, __m128d b)
+{
+    double t[2];
+    _mm_storeu_pd(t, _mm_add_pd(a, b));
+    return t[0] + t[1];
+}
+#endif
+
+static sunrealtype kv_dotprod(N_Vector x, N_Vector y)
+{
+    size_t n = KV_N(x), i = 0;
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double sum = 0;
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        s0 = _mm_add_pd(s0, _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(yd + i)));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(yd + i + 2)));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) sum += xd[i] * yd[i];
+    return sum;
+}
+
+static sunrealtype kv_maxnorm(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mx = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(xd[i]) > mx) mx = fabs(xd[i]);
+    return mx;
+}
+
+static sunrealtype kv_wsqrsum(N_Vector x, N_Vector w)
+{
+    size_t n = KV_N(x), i = 0;
+    const double *xd = KV_D(x), *wd = KV_D(w);
+    double sum = 0;
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        __m128d p0 = _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(wd + i));
+        __m128d p1 = _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(wd + i + 2));
+        s0 = _mm_add_pd(s0, _mm_mul_pd(p0, p0));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(p1, p1));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) {
+        double p = xd[i] * wd[i];
+        sum += p * p;
+    }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnorm(N_Vector x, N_Vector w)
+{
+    return sqrt(kv_wsqrsum(x, w) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_wsqrsummask(N_Vector x, N_Vector w, N_Vector id)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *wd = KV_D(w), *idd = KV_D(id);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (idd[i] > 0) {
+            double p = xd[i] * wd[i];
+            sum += p * p;
+        }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnormmask(N_Vector x, N_Vector w, N_Vector id)
+{
+    return sqrt(kv_wsqrsummask(x, w, id) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_min(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mn = n ? xd[0] : 0;
+    for (size_t i = 1; i < n; i++)
+        if (xd[i] < mn) mn = xd[i];
+    return mn;
+}
+
+static void kv_compare(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = fabs(xd[i]) >= c ? 1.0 : 0.0;
+}
+
+static sunbooleantype kv_invtest(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (xd[i] == 0) ok = 0;
+        else zd[i] = 1.0 / xd[i];
+    }
+    return ok ? SUNTRUE : SUNFALSE;
+}
+
+/* z = sum_k c_k X_k as SUNDIALS' fallback computes it (z = c_0 X_0, then z = c_k X_k + 1 z),
+ * in one pass; z may be X_0 (not a later X_k: then the passes are kept) */
+static int kv_linearcombination(int nvec, sunrealtype *c, N_Vector *X, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+    const double *xd[32];
+    int aliased = nvec > 32;
+    for (int k = 1; k < nvec && !aliased; k++) aliased = X[k] == z;
+    if (nvec < 1) return -1;
+    if (aliased) {
+        kv_scale(c[0], X[0], z);
+        for (int k = 1; k < nvec; k++) kv_linearsum(c[k], X[k], 1.0, z, z);
+        return 0;
+    }
+    for (int k = 0; k < nvec; k++) xd[k] = KV_D(X[k]);
+    /* the fallback's linear sum c_k X_k + 1 z: (X_k + z) for c_k = 1, -(X_k - z) = z - X_k for
+       c_k = -1, c_k X_k + z otherwise: the same values as c_k X_k + z in every case */
+#if KV_SSE2
+    size_t i = 0;
+    __m128d c0 = _mm_set1_pd(c[0]);
+    for (; i + 2 <= n; i += 2) {
+        __m128d acc = c[0] == 1.0 ? KV_LD(xd[0]) : _mm_mul_pd(c0, KV_LD(xd[0]));
+        for (int k = 1; k < nvec; k++) {
+            __m128d xk = KV_LD(xd[k]);
+            if (c[k] == 1.0) acc = _mm_add_pd(xk, acc);
+            else if (c[k] == -1.0) acc = _mm_sub_pd(acc, xk);
+            else acc = _mm_add_pd(_mm_mul_pd(_mm_set1_pd(c[k]), xk), acc);
+        }
+        KV_ST(zd, acc);
+    }
+    for (; i < n; i++) {
+#else
+    for (size_t i = 0; i < n; i++) {
+#endif
+        double acc = c[0] * xd[0][i];
+        for (int k = 1; k < nvec; k++) acc = c[k] * xd[k][i] + acc;
+        zd[i] = acc;
+    }
+    return 0;
+}
+
+/* Z_k = a_k x + Y_k (the fallback: one linear sum a_k x + 1 Y_k per k), in one pass unless x
+ * is one of the Z_k */
+static int kv_scaleaddmulti(int nvec, sunrealtype *a, N_Vector x, N_Vector *Y, N_Vector *Z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    int aliased = 0;
+    for (int k = 0; k < nvec && !aliased; k++) aliased = Z[k] == x;
+    if (aliased) {
+        for (int k = 0; k < nvec; k++) kv_linearsum(a[k], x, 1.0, Y[k], Z[k]);
+        return 0;
+    }
+    /* the linear sum gives (x + Y) for a = 1, -(x - Y) = Y - x for a = -1, a x + Y otherwise:
+       the same values as a x + Y */
+    for (int k = 0; k < nvec; k++) {
+        const double *yd = KV_D(Y[k]);
+        double *zd = KV_D(Z[k]);
+        double ak = a[k];
+#if KV_SSE2
+        __m128d va = _mm_set1_pd(ak);
+#endif
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))), zd[i] = ak * xd[i] + yd[i]);
+    }
+    return 0;
+}
+
+/* give v (and so every clone of it) the kernels above */
+void mn__sim_vector_kernels(void *nv)
+{
+    N_Vector v = nv;
+    N_Vector_Ops o = v->ops;
+    o->nvlinearsum = kv_linearsum;
+    o->nvconst = kv_const;
+    o->nvprod = kv_prod;
+    o->nvdiv = kv_div;
+    o->nvscale = kv_scale;
+    o->nvabs = kv_abs;
+    o->nvinv = kv_inv;
+    o->nvaddconst = kv_addconst;
+    o->nvdotprod = kv_dotprod;
+    o->nvmaxnorm = kv_maxnorm;
+    o->nvwrmsnorm = kv_wrmsnorm;
+    o->nvwrmsnormmask = kv_wrmsnormmask;
+    o->nvmin = kv_min;
+    o->nvcompare = kv_compare;
+    o->nvinvtest = kv_invtest;
+    o->nvdotprodlocal = kv_dotprod;
+    o->nvmaxnormlocal = kv_maxnorm;
+    o->nvminlocal = kv_min;
+    o->nvinvtestlocal = kv_invtest;
+    o->nvwsqrsumlocal = kv_wsqrsum;
+    o->nvwsqrsummasklocal = kv_wsqrsummask;
+    o->nvlinearcombination = kv_linearcombination;
+    o->nvscaleaddmulti = kv_scaleaddmulti;
 }
 
 /* ================================================================ CVODE setup */
@@ -855,6 +1257,8 @@ static mn_status restart(mn_sim *s)
             cv_free(s);
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE vectors of %zu values", s->nx);
         }
+        mn__sim_vector_kernels(s->y);
+        mn__sim_vector_kernels(s->ytmp);
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
         s->cvode = CVodeCreate(lmm, sc);
         if (!s->cvode) {
