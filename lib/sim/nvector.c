@@ -1,0 +1,356 @@
+/*
+ * N_Vector kernels for CVODE's vectors (see the comment below); installed on the stepper's
+ * vectors by mn__sim_vector_kernels (lib/sim/sim-private.h), tested against SUNDIALS' own serial
+ * operations in tests/sim/test-sim-kernels.c.
+ */
+#include "sim/sim-private.h"
+#include "sim/kv.h"
+
+#include <math.h>
+#include <nvector/nvector_serial.h>
+
+/* CVODE spends its own time in the N_Vector operations (Nordsieck updates, WRMS norms, the
+ * Gram-Schmidt of SPGMR). The serial vector of the SUNDIALS build we link may be compiled
+ * without optimisation (Debian's libsundials 6.4 is built at -O0: about 20 instructions per
+ * element), so the vectors CVODE works with get these kernels instead, compiled with memnet:
+ * the same arithmetic in the same order as the serial vector (bit for bit the same results)
+ * except for the order of summation in the two reductions.
+ * Clones copy the ops table, so every vector CVODE and SPGMR make from s->y uses them.
+ *
+ * The elementwise kernels use SSE2 where the compiler targets it (every x86-64): two lanes of
+ * the same IEEE operations, so the results do not change. SUNDIALS passes either distinct
+ * vectors or the very same vector (z = x), never overlapping parts, and each pair of elements
+ * is loaded before it is stored, so in-place calls are safe. The dot product and the WRMS
+ * norm sum in four partial sums (below). The fused operations (linear combination, scale-add
+ * of several vectors, several dot products) do in one pass what SUNDIALS otherwise does with
+ * one linear sum per vector, with the same operations per element in the same order. */
+
+
+#define KV_N(v) ((size_t)NV_LENGTH_S(v))
+#define KV_D(v) NV_DATA_S(v)
+
+static void kv_linearsum(sunrealtype a, N_Vector x, sunrealtype b, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d va = _mm_set1_pd(a), vb = _mm_set1_pd(b);
+#endif
+    /* the serial vector computes a (x + y) for a = b and a (x - y) for a = -b; with a = 1
+       (resp. b = 1) the product is exact and left out */
+    if (a == 1.0 && b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] + yd[i]);
+    } else if (a == -1.0 && b == -1.0) { /* -y - x: not -(x + y), whose zeros are -0 */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(_mm_xor_pd(_mm_set1_pd(-0.0), KV_LD(yd)), KV_LD(xd))),
+               zd[i] = -yd[i] - xd[i]);
+    } else if (a == b) {
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_add_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] + yd[i]));
+    } else if (a == 1.0 && b == -1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] - yd[i]);
+    } else if (a == -1.0 && b == 1.0) { /* y - x, as the serial vector (not -(x - y)) */
+        KV_MAP(n, KV_ST(zd, _mm_sub_pd(KV_LD(yd), KV_LD(xd))), zd[i] = yd[i] - xd[i]);
+    } else if (a == -b) {
+        KV_MAP(n, KV_ST(zd, _mm_mul_pd(va, _mm_sub_pd(KV_LD(xd), KV_LD(yd)))),
+               zd[i] = a * (xd[i] - yd[i]));
+    } else if (b == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))),
+               zd[i] = a * xd[i] + yd[i]);
+    } else if (a == 1.0) {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = xd[i] + b * yd[i]);
+    } else {
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), _mm_mul_pd(vb, KV_LD(yd)))),
+               zd[i] = a * xd[i] + b * yd[i]);
+    }
+}
+
+static void kv_const(sunrealtype c, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, vc), zd[i] = c);
+}
+
+static void kv_prod(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] * yd[i]);
+}
+
+static void kv_div(N_Vector x, N_Vector y, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double *zd = KV_D(z);
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(KV_LD(xd), KV_LD(yd))), zd[i] = xd[i] / yd[i]);
+}
+
+static void kv_scale(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    if (c == 1.0) {
+        if (zd != xd) memcpy(zd, xd, n * sizeof *zd);
+        return;
+    }
+#if KV_SSE2
+    __m128d vc = _mm_set1_pd(c);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_mul_pd(vc, KV_LD(xd))), zd[i] = c * xd[i]);
+}
+
+static void kv_abs(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d sign = _mm_set1_pd(-0.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_andnot_pd(sign, KV_LD(xd))), zd[i] = fabs(xd[i]));
+}
+
+static void kv_inv(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d one = _mm_set1_pd(1.0);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_div_pd(one, KV_LD(xd))), zd[i] = 1.0 / xd[i]);
+}
+
+static void kv_addconst(N_Vector x, sunrealtype b, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+#if KV_SSE2
+    __m128d vb = _mm_set1_pd(b);
+#endif
+    KV_MAP(n, KV_ST(zd, _mm_add_pd(KV_LD(xd), vb)), zd[i] = xd[i] + b);
+}
+
+/* The reductions keep four partial sums (two SSE2 registers of two) over consecutive
+ * elements, added pairwise at the end, then the remaining elements in order: a fixed order,
+ * so results are reproducible, but not the serial vector's single running sum (the sums differ
+ * by rounding, ~1e-16 relative), and four independent additions per step instead of a chain
+ * of dependent ones. */
+#if KV_SSE2
+static double kv_hsum(__m128d a, __m128d b)
+{
+    double t[2];
+    _mm_storeu_pd(t, _mm_add_pd(a, b));
+    return t[0] + t[1];
+}
+#endif
+
+static sunrealtype kv_dotprod(N_Vector x, N_Vector y)
+{
+    size_t n = KV_N(x), i = 0;
+    const double *xd = KV_D(x), *yd = KV_D(y);
+    double sum = 0;
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        s0 = _mm_add_pd(s0, _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(yd + i)));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(yd + i + 2)));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) sum += xd[i] * yd[i];
+    return sum;
+}
+
+static sunrealtype kv_maxnorm(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mx = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(xd[i]) > mx) mx = fabs(xd[i]);
+    return mx;
+}
+
+static sunrealtype kv_wsqrsum(N_Vector x, N_Vector w)
+{
+    size_t n = KV_N(x), i = 0;
+    const double *xd = KV_D(x), *wd = KV_D(w);
+    double sum = 0;
+#if KV_SSE2
+    __m128d s0 = _mm_setzero_pd(), s1 = _mm_setzero_pd();
+    for (; i + 4 <= n; i += 4) {
+        __m128d p0 = _mm_mul_pd(_mm_loadu_pd(xd + i), _mm_loadu_pd(wd + i));
+        __m128d p1 = _mm_mul_pd(_mm_loadu_pd(xd + i + 2), _mm_loadu_pd(wd + i + 2));
+        s0 = _mm_add_pd(s0, _mm_mul_pd(p0, p0));
+        s1 = _mm_add_pd(s1, _mm_mul_pd(p1, p1));
+    }
+    sum = kv_hsum(s0, s1);
+#endif
+    for (; i < n; i++) {
+        double p = xd[i] * wd[i];
+        sum += p * p;
+    }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnorm(N_Vector x, N_Vector w)
+{
+    return sqrt(kv_wsqrsum(x, w) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_wsqrsummask(N_Vector x, N_Vector w, N_Vector id)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x), *wd = KV_D(w), *idd = KV_D(id);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (idd[i] > 0) {
+            double p = xd[i] * wd[i];
+            sum += p * p;
+        }
+    return sum;
+}
+
+static sunrealtype kv_wrmsnormmask(N_Vector x, N_Vector w, N_Vector id)
+{
+    return sqrt(kv_wsqrsummask(x, w, id) / (double)NV_LENGTH_S(x));
+}
+
+static sunrealtype kv_min(N_Vector x)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double mn = n ? xd[0] : 0;
+    for (size_t i = 1; i < n; i++)
+        if (xd[i] < mn) mn = xd[i];
+    return mn;
+}
+
+static void kv_compare(sunrealtype c, N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    for (size_t i = 0; i < n; i++) zd[i] = fabs(xd[i]) >= c ? 1.0 : 0.0;
+}
+
+static sunbooleantype kv_invtest(N_Vector x, N_Vector z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    double *zd = KV_D(z);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (xd[i] == 0) ok = 0;
+        else zd[i] = 1.0 / xd[i];
+    }
+    return ok ? SUNTRUE : SUNFALSE;
+}
+
+/* z = sum_k c_k X_k as SUNDIALS' fallback computes it (z = c_0 X_0, then z = c_k X_k + 1 z),
+ * in one pass; z may be X_0 (not a later X_k: then the passes are kept) */
+static int kv_linearcombination(int nvec, sunrealtype *c, N_Vector *X, N_Vector z)
+{
+    size_t n = KV_N(z);
+    double *zd = KV_D(z);
+    const double *xd[32];
+    int aliased = nvec > 32;
+    for (int k = 1; k < nvec && !aliased; k++) aliased = X[k] == z;
+    if (nvec < 1) return -1;
+    if (aliased) {
+        kv_scale(c[0], X[0], z);
+        for (int k = 1; k < nvec; k++) kv_linearsum(c[k], X[k], 1.0, z, z);
+        return 0;
+    }
+    for (int k = 0; k < nvec; k++) xd[k] = KV_D(X[k]);
+    /* the fallback's linear sum c_k X_k + 1 z: (X_k + z) for c_k = 1, -(X_k - z) = z - X_k for
+       c_k = -1, c_k X_k + z otherwise: the same values as c_k X_k + z in every case */
+#if KV_SSE2
+    size_t i = 0;
+    __m128d c0 = _mm_set1_pd(c[0]);
+    for (; i + 2 <= n; i += 2) {
+        __m128d acc = c[0] == 1.0 ? KV_LD(xd[0]) : _mm_mul_pd(c0, KV_LD(xd[0]));
+        for (int k = 1; k < nvec; k++) {
+            __m128d xk = KV_LD(xd[k]);
+            if (c[k] == 1.0) acc = _mm_add_pd(xk, acc);
+            else if (c[k] == -1.0) acc = _mm_sub_pd(acc, xk);
+            else acc = _mm_add_pd(_mm_mul_pd(_mm_set1_pd(c[k]), xk), acc);
+        }
+        KV_ST(zd, acc);
+    }
+    for (; i < n; i++) {
+#else
+    for (size_t i = 0; i < n; i++) {
+#endif
+        double acc = c[0] * xd[0][i];
+        for (int k = 1; k < nvec; k++) acc = c[k] * xd[k][i] + acc;
+        zd[i] = acc;
+    }
+    return 0;
+}
+
+/* Z_k = a_k x + Y_k (the fallback: one linear sum a_k x + 1 Y_k per k), in one pass unless x
+ * is one of the Z_k */
+static int kv_scaleaddmulti(int nvec, sunrealtype *a, N_Vector x, N_Vector *Y, N_Vector *Z)
+{
+    size_t n = KV_N(x);
+    const double *xd = KV_D(x);
+    int aliased = 0;
+    for (int k = 0; k < nvec && !aliased; k++) aliased = Z[k] == x;
+    if (aliased) {
+        for (int k = 0; k < nvec; k++) kv_linearsum(a[k], x, 1.0, Y[k], Z[k]);
+        return 0;
+    }
+    /* the linear sum gives (x + Y) for a = 1, -(x - Y) = Y - x for a = -1, a x + Y otherwise:
+       the same values as a x + Y */
+    for (int k = 0; k < nvec; k++) {
+        const double *yd = KV_D(Y[k]);
+        double *zd = KV_D(Z[k]);
+        double ak = a[k];
+#if KV_SSE2
+        __m128d va = _mm_set1_pd(ak);
+#endif
+        KV_MAP(n, KV_ST(zd, _mm_add_pd(_mm_mul_pd(va, KV_LD(xd)), KV_LD(yd))), zd[i] = ak * xd[i] + yd[i]);
+    }
+    return 0;
+}
+
+/* give v (and so every clone of it) the kernels above */
+void mn__sim_vector_kernels(void *nv)
+{
+    N_Vector v = nv;
+    N_Vector_Ops o = v->ops;
+    o->nvlinearsum = kv_linearsum;
+    o->nvconst = kv_const;
+    o->nvprod = kv_prod;
+    o->nvdiv = kv_div;
+    o->nvscale = kv_scale;
+    o->nvabs = kv_abs;
+    o->nvinv = kv_inv;
+    o->nvaddconst = kv_addconst;
+    o->nvdotprod = kv_dotprod;
+    o->nvmaxnorm = kv_maxnorm;
+    o->nvwrmsnorm = kv_wrmsnorm;
+    o->nvwrmsnormmask = kv_wrmsnormmask;
+    o->nvmin = kv_min;
+    o->nvcompare = kv_compare;
+    o->nvinvtest = kv_invtest;
+    o->nvdotprodlocal = kv_dotprod;
+    o->nvmaxnormlocal = kv_maxnorm;
+    o->nvminlocal = kv_min;
+    o->nvinvtestlocal = kv_invtest;
+    o->nvwsqrsumlocal = kv_wsqrsum;
+    o->nvwsqrsummasklocal = kv_wsqrsummask;
+    o->nvlinearcombination = kv_linearcombination;
+    o->nvscaleaddmulti = kv_scaleaddmulti;
+}
