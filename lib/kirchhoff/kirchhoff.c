@@ -1153,14 +1153,15 @@ static mn_status refactor(mn_kirchhoff *k)
 /* x = A_fac^{-1} b using the factor (B, X cholmod dense of nf) */
 static mn_status fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
 {
-    if (k->L->is_super && k->fac_solves >= 1) {
-        /* A second solve on the same factor (PCG iterations, sensitivities of the time
-         * stepper): convert it to simplicial LDL' once. CHOLMOD's supernodal solve with one
-         * right-hand side calls BLAS-2 per supernode, which on stick networks (small
-         * supernodes) is 2.5-5x slower than the simplicial solve; the conversion costs about
-         * one supernodal solve (1e5 junctions: 3 ms against 5 ms per supernodal and 0.9 ms per
-         * simplicial solve). The next refactorisation starts again from the supernodal
-         * symbolic factor. */
+    if (k->L->is_super && k->fac_solves >= 2) {
+        /* A third solve on the same factor (PCG iterations): convert it to simplicial LDL'
+         * once. CHOLMOD's supernodal solve with one right-hand side calls BLAS-2 per
+         * supernode, which on stick networks (small supernodes) is 2.5-5x slower than the
+         * simplicial solve; the conversion costs about one supernodal solve (1e5 junctions:
+         * 3 ms against 5 ms per supernodal and 0.9 ms per simplicial solve), and the next
+         * refactorisation has to start again from a copy of the supernodal symbolic factor.
+         * The time stepper's usual two solves per factor (f, then one Jv sensitivity) gain
+         * nothing from it, so two solves stay supernodal. */
         double tc = now();
         if (!cholmod_change_factor(CHOLMOD_REAL, 0, 0, 1, 1, k->L, &k->cm))
             return chol_err(k, "change_factor");
