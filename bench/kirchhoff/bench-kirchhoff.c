@@ -246,6 +246,19 @@ static void set_ordering(cholmod_common *cm, int metis)
     cm->postorder = 1;
 }
 
+/* numeric factorise + solve, repeated: the seconds of each in t */
+static void bare_numeric(cholmod_sparse *A, cholmod_factor *L, cholmod_dense *b,
+                         cholmod_common *cm, int repeats, double *t)
+{
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now();
+        cholmod_factorize(A, L, cm);
+        cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, cm);
+        t[r] = now() - t0;
+        cholmod_free_dense(&x, cm);
+    }
+}
+
 /* ------------------------------------------------------------------ one size */
 
 static double g_peer_step = NAN; /* spsolve.py: assembly + spsolve per step */
@@ -394,22 +407,10 @@ static void bench_size(double target, int repeats, const char *scipy, int change
         }
         t_fa[metis] = median(tf, rr);
         if (metis) {
-            for (int r = 0; r < repeats; r++) {
-                t0 = now();
-                cholmod_factorize(A, L, &cm);
-                cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
-                tn_team[r] = now() - t0;
-                cholmod_free_dense(&x, &cm);
-            }
+            bare_numeric(A, L, b, &cm, repeats, tn_team);
             /* the same with CHOLMOD's OpenMP regions run serially, as memnet runs them */
             int omp = mn__serial_begin();
-            for (int r = 0; r < repeats; r++) {
-                t0 = now();
-                cholmod_factorize(A, L, &cm);
-                cholmod_dense *x = cholmod_solve(CHOLMOD_A, L, b, &cm);
-                tn[r] = now() - t0;
-                cholmod_free_dense(&x, &cm);
-            }
+            bare_numeric(A, L, b, &cm, repeats, tn);
             mn__serial_end(omp);
         }
         cholmod_free_factor(&L, &cm);
