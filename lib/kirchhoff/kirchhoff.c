@@ -250,6 +250,15 @@ static double *scratch(mn_kirchhoff *k, double **buf, size_t *cap, size_t n, con
     return *buf;
 }
 
+/* The numeric factor was just computed or updated: no solves on it yet, and PCG's account of
+ * the stale factor's cost (pcg_account) starts again. */
+static void new_factor(mn_kirchhoff *k)
+{
+    k->fac_solves = 0;
+    k->pcg_excess = 0.0;
+    k->pcg_base[0] = k->pcg_base[1] = -1;
+}
+
 mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
 {
     if (!out) return MN_ERR_INVALID;
@@ -272,7 +281,7 @@ mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
     k->last_strategy = MN_KIRCHHOFF_REFACTOR;
     k->last_resid = NAN;
     k->pcg_ok = 1;
-    k->pcg_base[0] = k->pcg_base[1] = -1;
+    new_factor(k);
     if (k->n == 0) MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "graph has no nodes"));
     if (k->n > (size_t)INT_MAX - 2 || k->m > (size_t)INT_MAX - 2)
         MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "graph too large (%zu nodes, %zu edges)", k->n,
@@ -509,23 +518,15 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
     size_t m = k->m;
     double gmax = 0.0, gmin = INFINITY;
     int bad = 0, zc = 0, diff = 0;
-    const double *Gold = k->G;
-    if (Gold)
-        for (size_t e = 0; e < m; e++) {
-            double v = G[e];
-            bad |= !(v >= 0.0 && v <= DBL_MAX);
-            zc |= (Gold[e] == 0.0) != (v == 0.0);
-            diff |= Gold[e] != v;
-            gmax = v > gmax ? v : gmax;
-            gmin = v > 0.0 && v < gmin ? v : gmin;
-        }
-    else
-        for (size_t e = 0; e < m; e++) {
-            double v = G[e];
-            bad |= !(v >= 0.0 && v <= DBL_MAX);
-            gmax = v > gmax ? v : gmax;
-            gmin = v > 0.0 && v < gmin ? v : gmin;
-        }
+    const double *Gold = k->G ? k->G : G; /* first call: compared with itself */
+    for (size_t e = 0; e < m; e++) {
+        double v = G[e];
+        bad |= !(v >= 0.0 && v <= DBL_MAX);
+        zc |= (Gold[e] == 0.0) != (v == 0.0);
+        diff |= Gold[e] != v;
+        gmax = v > gmax ? v : gmax;
+        gmin = v > 0.0 && v < gmin ? v : gmin;
+    }
     if (bad)
         for (size_t e = 0; e < m; e++) {
             mn_status st = check_g(k, e, G[e]);
@@ -1104,9 +1105,7 @@ static mn_status refactor(mn_kirchhoff *k)
         k->fac_valid = k->fac_current = 1;
         k->floating_changed = 0;
         k->n_refactor++;
-        k->fac_solves = 0;
-        k->pcg_excess = 0.0;
-        k->pcg_base[0] = k->pcg_base[1] = -1;
+        new_factor(k);
         return MN_OK;
     }
     if (!k->L->is_super && k->Lsym->is_super) {
@@ -1137,9 +1136,7 @@ static mn_status refactor(mn_kirchhoff *k)
     k->fac_valid = k->fac_current = 1;
     k->floating_changed = 0;
     k->n_refactor++;
-    k->fac_solves = 0;
-    k->pcg_excess = 0.0;
-    k->pcg_base[0] = k->pcg_base[1] = -1;
+    new_factor(k);
     return MN_OK;
 }
 
@@ -1267,6 +1264,7 @@ static mn_status update_factor(mn_kirchhoff *k)
     clear_changed(k);
     k->fac_current = 1;
     k->n_update++;
+    new_factor(k);
     return MN_OK;
 }
 
