@@ -106,22 +106,30 @@ static int miranda_dGdx(const mn_model_batch *b, const double *x, double *d)
     return 0;
 }
 
+/* kP, kD of 003 eq 8 at drive u; cp, cd: exponent capped at 700. With equal sensitivities
+ * (003 Table 1) exp(-eta u) = 1 / exp(eta u): one exp instead of two (they agree to an ulp). */
+static inline void miranda_k(double kP0, double kD0, double eP, double eD, double u, double *kP,
+                             double *kD, int *cp, int *cd)
+{
+    double aP = eP * u;
+    if (eP == eD && fabs(aP) <= 700.0) {
+        double e = exp(aP);
+        *kP = kP0 * e;
+        *kD = kD0 / e;
+        *cp = *cd = 0;
+    } else {
+        *kP = kP0 * exp_capped(aP, cp);
+        *kD = kD0 * exp_capped(-eD * u, cd);
+    }
+}
+
 static void miranda_rates(const mn_model_batch *b, size_t i, double v, double *kP, double *kD,
                           double *dkP, double *dkD)
 {
     double ds, u = drive(v, P(b, MI_UNI, i), &ds);
     int cp, cd;
-    double eP = P(b, MI_ETAP, i), eD = P(b, MI_ETAD, i), aP = eP * u;
-    if (eP == eD && fabs(aP) <= 700.0) {
-        /* exp(-eta u) = 1 / exp(eta u): one exp (as the shared-parameter loop of the rate) */
-        double e = exp(aP);
-        *kP = P(b, MI_KP0, i) * e; /* 003 eq 8 */
-        *kD = P(b, MI_KD0, i) / e;
-        cp = cd = 0;
-    } else {
-        *kP = P(b, MI_KP0, i) * exp_capped(aP, &cp); /* 003 eq 8 */
-        *kD = P(b, MI_KD0, i) * exp_capped(-eD * u, &cd);
-    }
+    double eP = P(b, MI_ETAP, i), eD = P(b, MI_ETAD, i);
+    miranda_k(P(b, MI_KP0, i), P(b, MI_KD0, i), eP, eD, u, kP, kD, &cp, &cd); /* 003 eq 8 */
     if (dkP) *dkP = cp ? 0.0 : eP * ds * *kP;
     if (dkD) *dkD = cd ? 0.0 : -eD * ds * *kD;
 }
@@ -132,29 +140,10 @@ static int miranda_rate(const mn_model_batch *b, const double *x, const double *
     if (all_shared(b, MI_NP)) {
         const double kP0 = P(b, MI_KP0, 0), kD0 = P(b, MI_KD0, 0), eP = P(b, MI_ETAP, 0),
                      eD = P(b, MI_ETAD, 0), uni = P(b, MI_UNI, 0);
-        if (eP == eD) {
-            /* equal sensitivities (003 Table 1): exp(-eta u) = 1 / exp(eta u), one exp per
-               edge instead of two (the two agree to an ulp); the capped range keeps both */
-            for (size_t i = 0; i < b->n; i++) {
-                double u = uni != 0.0 ? fabs(V[i]) : V[i];
-                double aP = eP * u, kP, kD;
-                if (fabs(aP) <= 700.0) {
-                    double e = exp(aP);
-                    kP = kP0 * e;
-                    kD = kD0 / e;
-                } else {
-                    double aD = -eD * u;
-                    kP = kP0 * exp(aP > 700.0 ? 700.0 : aP);
-                    kD = kD0 * exp(aD > 700.0 ? 700.0 : aD);
-                }
-                r[i] = kP * (1.0 - x[i]) - kD * x[i]; /* 003 eqs 7-8 */
-            }
-            return 0;
-        }
         for (size_t i = 0; i < b->n; i++) {
-            double u = uni != 0.0 ? fabs(V[i]) : V[i];
-            double aP = eP * u, aD = -eD * u;
-            double kP = kP0 * exp(aP > 700.0 ? 700.0 : aP), kD = kD0 * exp(aD > 700.0 ? 700.0 : aD);
+            double u = uni != 0.0 ? fabs(V[i]) : V[i], kP, kD;
+            int cp, cd;
+            miranda_k(kP0, kD0, eP, eD, u, &kP, &kD, &cp, &cd);
             r[i] = kP * (1.0 - x[i]) - kD * x[i]; /* 003 eqs 7-8 */
         }
         return 0;
