@@ -63,6 +63,11 @@ typedef struct command {
 #else
 #define MN_CLI_FN_analyze NULL
 #endif
+#ifdef MN_CLI_HAVE_EXPORT
+#define MN_CLI_FN_export mn_cli_export
+#else
+#define MN_CLI_FN_export NULL
+#endif
 
 static const command commands[] = { MN_CLI_COMMANDS(MN_CLI_ENTRY) };
 
