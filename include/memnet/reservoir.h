@@ -182,8 +182,8 @@ MN_API mn_status mn_readout_accuracy(double *accuracy, const int32_t *truth, con
  *        summed).
  * @param[out] mc kmax + 1 values MC_0 .. MC_kmax, each in [0, 1].
  * @param[out] total the sum for k >= 1 (may be NULL).
- * @param[in,out] r the readout (its options and grid are used; it holds the fit of the
- *            last delay afterwards).
+ * @param[in,out] r the readout (its options and grid are used; afterwards it holds the fit
+ *            with one output per delay, each with its own lambda).
  * @param[in] X features, n x p row major, row t = time step t.
  * @param[in] n rows. @param[in] p features per row.
  * @param[in] u the scalar input sequence, n values (row t = u(t)).
