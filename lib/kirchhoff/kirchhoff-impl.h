@@ -121,15 +121,12 @@ struct mn_kirchhoff {
     size_t volts_cap;
     double *dphi_buf;        /* sensitivity solution (nf) */
     size_t dphi_cap;
-    int pcg_ok;              /* last PCG try converged within its bound */
-    int pcg_cooldown;
-    int last_pcg_it;
     int fac_solves;          /* solves with the present numeric factor */
-    /* AUTO's refactorisation rule for slowly drifting conductances (ski rental): the PCG
-     * iterations beyond the fewest seen since the last refactorisation are what the stale
-     * factor costs; once their accumulated cost exceeds one refactorisation, refactorise */
-    double pcg_excess;       /* seconds of excess iterations since the last refactorisation */
-    int pcg_base[2];         /* fewest iterations since then: [0] warm-started, [1] from zero */
+    /* AUTO's refactorisation rule for slowly drifting conductances (ski rental, shared with
+     * the distributed backend: kirchhoff-private.h) with the refactorisation as the setup */
+    mn__kh_rule rule;
+    /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
+    const mn__kh_ops *ops;
 };
 
 /* allocate a zeroed array or fail with MN_ERR_NOMEM (needs `st`, `ctx` and a cleanup label) */
@@ -138,6 +135,19 @@ struct mn_kirchhoff {
         (ptr) = mn__calloc_or_err(ctx, (cnt), sizeof *(ptr), what);                             \
         if (!(ptr)) MN__FAIL(MN_ERR_NOMEM);                                                     \
     } while (0)
+
+/* the electrode incidence lists as the shared result kernels take them */
+static inline mn__kh_incidence mn__kh_inc(const mn_kirchhoff *k)
+{
+    mn__kh_incidence inc = {k->n_el, k->inc_off, k->inc_edge, k->inc_sign};
+    return inc;
+}
+
+/* cost of one PCG iteration (one solve with the factor, two products with A), seconds */
+static inline double mn__kh_iter_cost(const mn_kirchhoff *k) { return k->t_solve + 2.0 * k->t_spmv; }
+
+/* the serial CHOLMOD backend (backend.c); self is the mn_kirchhoff */
+extern const mn__kh_ops mn__kh_cholmod_ops;
 
 /* shared helpers (one concern per file; see the file named in each group) */
 /* kirchhoff.c */

@@ -131,8 +131,7 @@ double *mn__kh_scratch(mn_kirchhoff *k, double **buf, size_t *cap, size_t n, con
 void mn__kh_new_factor(mn_kirchhoff *k)
 {
     k->fac_solves = 0;
-    k->pcg_excess = 0.0;
-    k->pcg_base[0] = k->pcg_base[1] = -1;
+    mn__kh_rule_reset(&k->rule);
 }
 
 mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
@@ -156,7 +155,8 @@ mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)
     k->floating_dirty = 1;
     k->last_strategy = MN_KIRCHHOFF_REFACTOR;
     k->last_resid = NAN;
-    k->pcg_ok = 1;
+    k->ops = &mn__kh_cholmod_ops;
+    mn__kh_rule_init(&k->rule);
     mn__kh_new_factor(k);
     if (k->n == 0) MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "graph has no nodes"));
     if (k->n > (size_t)INT_MAX - 2 || k->m > (size_t)INT_MAX - 2)

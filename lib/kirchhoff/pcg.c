@@ -80,7 +80,5 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int
 
 void mn__kh_pcg_account(mn_kirchhoff *k, int kind, int it)
 {
-    if (k->pcg_base[kind] < 0 || it < k->pcg_base[kind]) k->pcg_base[kind] = it;
-    double iter_cost = k->t_solve + 2.0 * k->t_spmv;
-    k->pcg_excess += (double)(it - k->pcg_base[kind]) * iter_cost;
+    mn__kh_rule_account(&k->rule, kind, it, mn__kh_iter_cost(k));
 }

@@ -14,32 +14,10 @@ void mn__kh_postprocess(mn_kirchhoff *k, const double *x, const double *el_volts
         int r = k->role[i];
         phi[i] = r >= 0 ? (k->floating[i] ? 0.0 : x[r]) : (r == INT_MIN ? 0.0 : el_volts[-1 - r]);
     }
-    const double *G = k->G, *emf = with_emf ? k->emf : NULL;
-    if (k->n_floating || emf) {
-        for (size_t e = 0; e < k->m; e++) {
-            mn_index u = eu[e], v = ev[e];
-            if (k->floating[u] || k->floating[v]) {
-                V[e] = 0.0;
-                I[e] = 0.0;
-                continue;
-            }
-            double d = phi[u] - phi[v];
-            V[e] = d;
-            I[e] = G[e] * (d + (emf ? emf[e] : 0.0));
-        }
-    } else {
-        for (size_t e = 0; e < k->m; e++) {
-            double d = phi[eu[e]] - phi[ev[e]];
-            V[e] = d;
-            I[e] = G[e] * d;
-        }
-    }
-    for (size_t a = 0; a < k->n_el; a++) {
-        double s = 0.0;
-        for (mn_index p = k->inc_off[a]; p < k->inc_off[a + 1]; p++)
-            s += (double)k->inc_sign[p] * I[k->inc_edge[p]];
-        elc[a] = s;
-    }
+    mn__kh_edge_results(k->m, eu, ev, phi, k->G, with_emf ? k->emf : NULL,
+                        k->n_floating ? k->floating : NULL, V, I);
+    mn__kh_incidence inc = mn__kh_inc(k);
+    mn__kh_electrode_currents(&inc, I, elc);
 }
 
 const double *mn_kirchhoff_potentials(const mn_kirchhoff *k) { return k ? k->phi : NULL; }

@@ -58,7 +58,7 @@ mn_status mn__kh_prepare(mn_kirchhoff *k)
                          "no electrode and no current injection: the potential is undefined");
     if (k->need_analyse) {
         double t0 = mn__kh_now();
-        if ((st = mn__kh_analyse(k)) != MN_OK) return st;
+        if ((st = k->ops->analyse(k)) != MN_OK) return st;
         k->t_analyse = mn__kh_now() - t0;
     }
     if (k->floating_dirty) {

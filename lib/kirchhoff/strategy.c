@@ -2,7 +2,6 @@
 #include "kirchhoff-impl.h"
 
 #include <math.h>
-#include <string.h>
 
 /* Bring the factor to the state required by `s` and solve A x = b (b in k->B, x in k->X).
  * For PCG, x must hold the warm start. */
@@ -22,7 +21,7 @@ mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
         if (k->chg_overflow || k->gth || mn__kh_ratio_est(k) > MN__GTH_RATIO) {
             s = MN_KIRCHHOFF_REFACTOR;
         } else {
-            st = mn__kh_update_factor(k);
+            st = k->ops->update(k);
             if (st == MN_ERR_SINGULAR) {
                 s = MN_KIRCHHOFF_REFACTOR; /* downdate lost definiteness */
             } else if (st != MN_OK) {
@@ -34,27 +33,22 @@ mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
         int it = 0;
         double rr = 0.0;
         int maxit = 200;
-        if (k->strategy == MN_KIRCHHOFF_AUTO && k->t_solve > 0) {
-            double iter_cost = k->t_solve + 2.0 * k->t_spmv;
-            double bound = iter_cost > 0 ? k->t_fac / iter_cost : 200.0;
-            maxit = bound < 1.0 ? 1 : bound > 200.0 ? 200 : (int)bound;
-        }
-        if (!k->have_x) memset(k->X->x, 0, nf * sizeof(double));
-        st = mn__kh_pcg(k, k->B->x, k->X->x, maxit, &it, &rr);
+        if (k->strategy == MN_KIRCHHOFF_AUTO && k->t_solve > 0)
+            maxit = mn__kh_rule_maxit(k->t_fac, mn__kh_iter_cost(k), 200);
+        st = k->ops->reuse(k, maxit, &it, &rr);
         k->n_cg++;
         k->n_cg_it += (uint64_t)it;
         k->last_cg_it = it;
-        k->last_pcg_it = it;
         k->last_resid = rr;
         mn__kh_pcg_account(k, 0, it);
         if (st == MN_OK) {
             *used = MN_KIRCHHOFF_PCG;
-            k->pcg_ok = 1;
+            mn__kh_rule_outcome(&k->rule, it, 1);
             return MN_OK;
         }
+        k->rule.last_it = it;
         if (st != MN_ERR_CONVERGENCE) return st;
-        k->pcg_ok = 0;
-        k->pcg_cooldown = 8;
+        mn__kh_rule_outcome(&k->rule, it, 0);
         if (k->strategy == MN_KIRCHHOFF_PCG && k->fac_current)
             return mn__error(k->ctx, MN_ERR_CONVERGENCE,
                              "PCG: relative residual %.3g after %d iterations (tolerance %.3g)",
@@ -62,11 +56,11 @@ mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
         s = MN_KIRCHHOFF_REFACTOR; /* iterations exceeded the cost bound */
     }
     if (s == MN_KIRCHHOFF_REFACTOR && !k->fac_current) {
-        if ((st = mn__kh_refactor(k)) != MN_OK) return st;
+        if ((st = k->ops->setup(k)) != MN_OK) return st;
     } else if (s == MN_KIRCHHOFF_REFACTOR && k->floating_changed) {
-        if ((st = mn__kh_refactor(k)) != MN_OK) return st;
+        if ((st = k->ops->setup(k)) != MN_OK) return st;
     }
-    if ((st = mn__kh_fsolve(k, k->B, &k->X)) != MN_OK) return st;
+    if ((st = k->ops->solve(k)) != MN_OK) return st;
     *used = s;
     return MN_OK;
 }
@@ -86,14 +80,8 @@ mn_kirchhoff_strategy mn__kh_choose(mn_kirchhoff *k)
         double conv = k->L->is_super ? (k->t_conv > 0 ? k->t_conv : 0.2 * k->t_fac) : 0.0;
         if ((double)k->n_chg * tu + conv < k->t_fac) return MN_KIRCHHOFF_UPDATE;
     }
-    if (k->pcg_cooldown > 0) {
-        k->pcg_cooldown--;
-        return MN_KIRCHHOFF_REFACTOR;
-    }
-    if (!k->have_x) return MN_KIRCHHOFF_REFACTOR;
-    if (k->pcg_excess > k->t_fac) return MN_KIRCHHOFF_REFACTOR; /* the stale factor cost one */
-    /* PCG if the last try converged in fewer iterations than a refactorisation costs */
-    double iter_cost = k->t_solve + 2.0 * k->t_spmv;
-    if (k->pcg_ok && (double)(k->last_pcg_it + 1) * iter_cost < k->t_fac) return MN_KIRCHHOFF_PCG;
-    return MN_KIRCHHOFF_REFACTOR;
+    /* the shared ski-rental rule: PCG on the stale factor while it is cheaper */
+    return mn__kh_rule_reuse(&k->rule, k->t_fac, mn__kh_iter_cost(k), k->have_x)
+               ? MN_KIRCHHOFF_PCG
+               : MN_KIRCHHOFF_REFACTOR;
 }
