@@ -84,6 +84,10 @@ void mn__c_locale_end(mn__c_locale *l);
 /* Finite-and-positive test etc. */
 int mn__isfinite(double x);
 
+/* The other accepted spelling of a parameter name shared by the network and mean-field
+ * models ("kP0" <-> "k_p", lib/core/param-names.c), or NULL. */
+const char *mn__param_alias(const char *name);
+
 /* Run CHOLMOD's OpenMP regions on the calling thread between begin and end (lib/core/threads.c
  * says why); begin returns the state that end restores. */
 int mn__serial_begin(void);

@@ -528,7 +528,8 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
         MN__TRY(mn_graph_set_node_coords(g, cx, cy));
     }
     MN__TRY(mn__graph_reserve_edges(g, ne ? ne : 1));
-    for (size_t e = 0; e < ne; e++) MN__TRY(mn_graph_add_edge(g, uv.p[2 * e], uv.p[2 * e + 1], NULL));
+    for (size_t e = 0; e < ne; e++)
+        MN__TRY(mn_graph_add_edge(g, (mn_index)uv.p[2 * e], (mn_index)uv.p[2 * e + 1], NULL));
     size_t k = 0;
     if (has_len) {
         for (size_t e = 0; e < ne; e++) {

@@ -41,7 +41,7 @@ static void assert_comma_locale(void)
 START_TEST(test_graph_files)
 {
     assert_comma_locale();
-    int64_t u[] = { 0, 1, 2 }, v[] = { 1, 2, 0 };
+    mn_index u[] = { 0, 1, 2 }, v[] = { 1, 2, 0 };
     mn_graph *g = NULL, *h = NULL;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 3, 3, u, v));
     double x[] = { 0.5, 1.25, -2.75 }, y[] = { 0.1, 0.2, 0.3 }, len[] = { 0.5, 1.5, 2.5e-3 };
@@ -100,7 +100,7 @@ END_TEST
 START_TEST(test_checkpoint_and_csv)
 {
     assert_comma_locale();
-    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 1 }, v[] = { 1, 2 };
     mn_graph *g = NULL;
     mn_model *model = NULL;
     mn_network *net = NULL;

@@ -182,7 +182,7 @@ typedef struct run {
 /* a 3-node chain of miranda junctions between node 0 (1 V) and node 2 (ground) */
 static void make_run(run *r)
 {
-    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 1 }, v[] = { 1, 2 };
     memset(r, 0, sizeof *r);
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&r->g, ctx, 3, 2, u, v));
     MN_ASSERT_OK(ctx, mn_model_new(&r->model, ctx, "miranda"));
