@@ -22,6 +22,7 @@
 #include <memnet/sim.h>
 #include <memnet/meanfield.h>
 #include <memnet/analysis.h>
+#include <memnet/reservoir.h>
 #include <memnet/spice.h>
 
 #endif /* MEMNET_MEMNET_H */
