@@ -85,12 +85,19 @@ typedef enum mn_mpi_partition {
 MN_API mn_status mn_mpi_graph_new(mn_mpi_graph **out, mn_context *ctx, MPI_Comm comm,
                                   size_t n_nodes);
 
-/** @brief Free a graph (after every solver on it); NULL does nothing. Not collective. */
+/**
+ * @brief Free a graph (after every solver on it); NULL does nothing. Not collective.
+ * @param[in] g the graph (owned; invalid afterwards).
+ */
 MN_API void mn_mpi_graph_free(mn_mpi_graph *g);
 
 /**
  * @brief Add edges owned by this rank (u[i] -> v[i], global node ids). Local call, before
  *        mn_mpi_graph_partition(). The edges get local ids in the order of addition.
+ * @param[in,out] g the graph.
+ * @param[in] u tail node ids (n values, copied).
+ * @param[in] v head node ids (n values, copied).
+ * @param[in] n number of edges (0 does nothing).
  * @return #MN_OK, #MN_ERR_INVALID (NULL arrays with n > 0), #MN_ERR_RANGE (a node id out of
  *         range, naming it), #MN_ERR_STATE (graph already partitioned), #MN_ERR_NOMEM.
  */
@@ -101,7 +108,10 @@ MN_API mn_status mn_mpi_graph_add_edges(mn_mpi_graph *g, const mn_index *u, cons
  * @brief Give coordinates (x, y, z; metres or any unit; z = 0 in 2-D) of nodes this rank
  *        knows. Local call; any rank may give any node; a node given twice keeps one of the
  *        values. Used by #MN_MPI_PARTITION_SFC.
- * @param[in] nodes global node ids; xyz 3 values per node (finite).
+ * @param[in,out] g the graph.
+ * @param[in] nodes global node ids (n values, copied).
+ * @param[in] xyz 3 values per node (finite, copied).
+ * @param[in] n number of nodes.
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (id or non-finite value), #MN_ERR_STATE
  *         (already partitioned), #MN_ERR_NOMEM.
  */
@@ -111,7 +121,10 @@ MN_API mn_status mn_mpi_graph_set_coordinates(mn_mpi_graph *g, const mn_index *n
 /**
  * @brief Add this rank's part of a named node set (the set is the union over ranks). Local
  *        call; may be repeated to add more nodes to the same name.
- * @param[in] name set name (copied; at most 63 bytes); nodes global ids (n may be 0).
+ * @param[in,out] g the graph.
+ * @param[in] name set name (copied; at most 63 bytes).
+ * @param[in] nodes global node ids (copied; may be NULL if n is 0).
+ * @param[in] n number of nodes (may be 0).
  * @return #MN_OK, #MN_ERR_INVALID (NULL/empty/long name), #MN_ERR_RANGE (id), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name,
@@ -120,24 +133,29 @@ MN_API mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name,
 /**
  * @brief Partition the nodes over the ranks and build the local node lists. Collective; once
  *        per graph (the first solver does #MN_MPI_PARTITION_BLOCK if it was not called).
+ * @param[in,out] g the graph.
+ * @param[in] method the partition method.
  * @return #MN_OK, #MN_ERR_RANGE (unknown method), #MN_ERR_STATE (called twice; SFC with a node
  *         lacking coordinates, naming it), #MN_ERR_UNSUPPORTED (PT-Scotch missing),
  *         #MN_ERR_SOLVER (PETSc), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method);
 
-/** @brief Number of edges added on this rank. */
+/** @brief Number of edges added on this rank. @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g);
 
-/** @brief Number of nodes owned by this rank (0 before partitioning). */
+/** @brief Number of nodes owned by this rank (0 before partitioning).
+ *  @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_owned_node_count(const mn_mpi_graph *g);
 
-/** @brief Number of local nodes: owned, then ghosts (0 before partitioning). */
+/** @brief Number of local nodes: owned, then ghosts (0 before partitioning).
+ *  @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_local_node_count(const mn_mpi_graph *g);
 
 /**
  * @brief Global ids of the local nodes (owned first, then ghosts), borrowed, valid while the
  *        graph lives; NULL before partitioning. Node-count arrays of the solver use this order.
+ * @param[in] g the graph.
  */
 MN_API const mn_index *mn_mpi_graph_local_nodes(const mn_mpi_graph *g);
 
@@ -170,17 +188,23 @@ typedef enum mn_mpi_kirchhoff_stat {
  * @brief Create a solver on graph g (borrowed; partitions it by blocks if not yet done).
  *        Collective. Default: AUTO, relative residual 1e-12, "-ksp_type cg -pc_type hypre
  *        -pc_hypre_type boomeramg".
+ * @param[out] out the solver; NULL on failure.
+ * @param[in,out] g the distributed graph (borrowed; must outlive the solver).
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM, #MN_ERR_SOLVER (PETSc not initialised: call
  *         mn_mpi_init()) or the status of mn_mpi_graph_partition().
  */
 MN_API mn_status mn_mpi_kirchhoff_new(mn_mpi_kirchhoff **out, mn_mpi_graph *g);
 
-/** @brief Free a solver; NULL does nothing. Collective (PETSc objects). */
+/** @brief Free a solver; NULL does nothing. Collective (PETSc objects).
+ *  @param[in] k the solver (owned; invalid afterwards). */
 MN_API void mn_mpi_kirchhoff_free(mn_mpi_kirchhoff *k);
 
 /**
  * @brief Add an electrode: the union over ranks of the nodes each rank passes (n may be 0 on
  *        some ranks), held at 0 V until mn_mpi_kirchhoff_set_potential(). Collective.
+ * @param[in,out] k the solver.
+ * @param[in] nodes this rank's global node ids (copied; may be NULL if n is 0).
+ * @param[in] n number of nodes on this rank (may be 0).
  * @param[out] id electrode index (0, 1, ...; may be NULL).
  * @return #MN_OK, #MN_ERR_INVALID (empty union; a node already in another electrode, naming
  *         it), #MN_ERR_RANGE (node id), #MN_ERR_NOMEM, #MN_ERR_SOLVER.
@@ -190,6 +214,9 @@ MN_API mn_status mn_mpi_kirchhoff_add_electrode(mn_mpi_kirchhoff *k, const mn_in
 
 /**
  * @brief Add an electrode from a named node set of the graph. Collective.
+ * @param[in,out] k the solver.
+ * @param[in] name the set name given to mn_mpi_graph_add_node_set() (on any rank).
+ * @param[out] id electrode index (may be NULL).
  * @return as mn_mpi_kirchhoff_add_electrode(), #MN_ERR_NOT_FOUND (no rank has the name).
  */
 MN_API mn_status mn_mpi_kirchhoff_add_electrode_set(mn_mpi_kirchhoff *k, const char *name,
@@ -197,28 +224,45 @@ MN_API mn_status mn_mpi_kirchhoff_add_electrode_set(mn_mpi_kirchhoff *k, const c
 
 /**
  * @brief Set the potential (V) of electrode id; the same value on every rank. Local call.
+ * @param[in,out] k the solver.
+ * @param[in] id electrode index.
+ * @param[in] volts potential (V), finite.
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (bad id or non-finite).
  */
 MN_API mn_status mn_mpi_kirchhoff_set_potential(mn_mpi_kirchhoff *k, size_t id, double volts);
 
 /**
  * @brief Series EMF S_e (V) of this rank's edges (edge-count values, copied); NULL removes it.
+ * @param[in,out] k the solver.
+ * @param[in] emf one value per edge of this rank, or NULL.
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (non-finite, naming the edge), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_kirchhoff_set_emf(mn_mpi_kirchhoff *k, const double *emf);
 
 /**
  * @brief Conductances G_e (S) of this rank's edges (edge-count values, copied). Local call.
+ * @param[in,out] k the solver.
+ * @param[in] G one value per edge of this rank, finite and >= 0.
  * @return #MN_OK, #MN_ERR_INVALID (NULL), #MN_ERR_RANGE (negative or non-finite, naming the
  *         edge), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_kirchhoff_set_conductances(mn_mpi_kirchhoff *k, const double *G);
 
-/** @brief Set the strategy (same on every rank). @return #MN_OK or #MN_ERR_RANGE. */
+/**
+ * @brief Set the strategy (the same on every rank).
+ * @param[in,out] k the solver.
+ * @param[in] s the strategy.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL) or #MN_ERR_RANGE (unknown value).
+ */
 MN_API mn_status mn_mpi_kirchhoff_set_strategy(mn_mpi_kirchhoff *k, mn_mpi_strategy s);
 
-/** @brief Relative residual at which the iteration stops, in (0, 1). @return #MN_OK or
- *         #MN_ERR_RANGE. */
+/**
+ * @brief Relative residual ||b - A x|| / ||b|| at which the iteration stops (the same on
+ *        every rank).
+ * @param[in,out] k the solver.
+ * @param[in] rtol in (0, 1); default 1e-12.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL) or #MN_ERR_RANGE.
+ */
 MN_API mn_status mn_mpi_kirchhoff_set_tolerance(mn_mpi_kirchhoff *k, double rtol);
 
 /**
@@ -226,31 +270,42 @@ MN_API mn_status mn_mpi_kirchhoff_set_tolerance(mn_mpi_kirchhoff *k, double rtol
  *        "-pc_hypre_boomeramg_strong_threshold 0.5" or "-ksp_type preonly -pc_type lu
  *        -pc_factor_mat_solver_type mumps". Copied; NULL restores the defaults. Takes effect at
  *        the next setup. Collective.
+ * @param[in,out] k the solver.
+ * @param[in] options PETSc command-line style options, or NULL.
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_PARSE (PETSc rejected the string), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_kirchhoff_set_petsc_options(mn_mpi_kirchhoff *k, const char *options);
 
 /**
  * @brief Solve for the present conductances, potentials and EMF. Collective.
+ * @param[in,out] k the solver.
  * @return #MN_OK, #MN_ERR_STATE (no conductances), #MN_ERR_SINGULAR (no electrode),
  *         #MN_ERR_RANGE (conductance contrast above 1e12: use the serial solver),
  *         #MN_ERR_CONVERGENCE, #MN_ERR_SOLVER, #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_kirchhoff_solve(mn_mpi_kirchhoff *k);
 
-/** @brief Potentials (V) of the local nodes (owned then ghost, see
- *         mn_mpi_graph_local_nodes()); borrowed; valid after a successful solve. */
+/**
+ * @brief Potentials (V) of the local nodes (owned then ghost, see mn_mpi_graph_local_nodes());
+ *        borrowed; NULL unless the last solve succeeded and nothing changed since.
+ * @param[in] k the solver.
+ */
 MN_API const double *mn_mpi_kirchhoff_potentials(const mn_mpi_kirchhoff *k);
 
-/** @brief Edge voltages V_e (V) of this rank's edges; borrowed. */
+/** @brief Edge voltages V_e (V) of this rank's edges; borrowed; NULL as for the potentials.
+ *  @param[in] k the solver. */
 MN_API const double *mn_mpi_kirchhoff_edge_voltages(const mn_mpi_kirchhoff *k);
 
-/** @brief Edge currents I_e (A) of this rank's edges; borrowed. */
+/** @brief Edge currents I_e (A) of this rank's edges; borrowed; NULL as for the potentials.
+ *  @param[in] k the solver. */
 MN_API const double *mn_mpi_kirchhoff_edge_currents(const mn_mpi_kirchhoff *k);
 
 /**
  * @brief Current (A) leaving electrode id into the network, summed over ranks (the same on
  *        every rank). Local call after a solve.
+ * @param[in] k the solver.
+ * @param[in] id electrode index.
+ * @param[out] amps the current (A).
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (id), #MN_ERR_STATE (no solve since a change).
  */
 MN_API mn_status mn_mpi_kirchhoff_electrode_current(const mn_mpi_kirchhoff *k, size_t id,
@@ -260,15 +315,25 @@ MN_API mn_status mn_mpi_kirchhoff_electrode_current(const mn_mpi_kirchhoff *k, s
  * @brief Effective conductance (S) between electrodes a and b with the other electrodes open,
  *        from the terminal admittance matrix (one solve per electrode other than b) reduced over
  *        ranks, as mn_kirchhoff_effective_conductance(). Ignores the EMF. Collective.
+ * @param[in,out] k the solver (its potentials stay those of the last solve).
+ * @param[in] a first electrode.
+ * @param[in] b second electrode (held at 0 V).
+ * @param[out] G_eff siemens; NaN on failure.
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE, or the statuses of a solve.
  */
 MN_API mn_status mn_mpi_kirchhoff_effective_conductance(mn_mpi_kirchhoff *k, size_t a,
                                                         size_t b, double *G_eff);
 
-/** @brief 1 for each local node that was floating at the last solve (borrowed; NULL before). */
+/** @brief 1 for each local node that was floating at the last solve (borrowed; NULL before
+ *         the first solve). @param[in] k the solver. */
 MN_API const unsigned char *mn_mpi_kirchhoff_floating_mask(const mn_mpi_kirchhoff *k);
 
-/** @brief A statistic (the same on every rank); NaN for NULL or an unknown stat. */
+/**
+ * @brief A statistic (the same on every rank).
+ * @param[in] k the solver.
+ * @param[in] stat which one.
+ * @return its value; NaN for NULL or an unknown stat.
+ */
 MN_API double mn_mpi_kirchhoff_stat_get(const mn_mpi_kirchhoff *k, mn_mpi_kirchhoff_stat stat);
 
 MN_END_DECLS
