@@ -17,8 +17,7 @@
     X(fit, "fit an effective one-junction model to a measured G(t)")                          \
     X(potential, "effective potential V(<g>) and its equilibria")                             \
     X(analyze, "events, inter-event intervals, power-law fits and autocorrelation")          \
-    X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect")          \
-
+    X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect") \
     X(export, "write a network as an ngspice netlist (resistors or behavioural junctions)")
 
 #define MN_CLI_DECLARE(name, help) int mn_cli_##name(int argc, char **argv);
