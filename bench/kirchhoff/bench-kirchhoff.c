@@ -55,7 +55,7 @@ static double peak_rss_gb(void)
 
 typedef struct {
     size_t n, m;          /* nodes (sticks), edges (junctions) of the kept component */
-    int64_t *u, *v;
+    mn_index *u, *v;
     mn_index *src, *drn;
     size_t nsrc, ndrn;
 } net_t;
@@ -106,7 +106,7 @@ static void make_sticks(net_t *net, double target_junctions)
     memcpy(fill, cnt, (ncell + 1) * sizeof(int));
     for (size_t i = 0; i < N; i++) idx[fill[cell[i]]++] = (int)i;
     size_t cap = (size_t)(target_junctions * 1.2) + 16, m = 0;
-    int64_t *u = malloc(cap * sizeof(int64_t)), *v = malloc(cap * sizeof(int64_t));
+    mn_index *u = malloc(cap * sizeof(mn_index)), *v = malloc(cap * sizeof(mn_index));
     for (size_t i = 0; i < N; i++) {
         int cx = cell[i] % nc, cy = cell[i] / nc;
         for (int dy = -1; dy <= 1; dy++)
@@ -123,11 +123,11 @@ static void make_sticks(net_t *net, double target_junctions)
                                 orient(x1[j], y1[j], x2[j], y2[j], x2[i], y2[i]) < 0) {
                         if (m == cap) {
                             cap *= 2;
-                            u = realloc(u, cap * sizeof(int64_t));
-                            v = realloc(v, cap * sizeof(int64_t));
+                            u = realloc(u, cap * sizeof(mn_index));
+                            v = realloc(v, cap * sizeof(mn_index));
                         }
-                        u[m] = (int64_t)i;
-                        v[m++] = (int64_t)j;
+                        u[m] = (mn_index)i;
+                        v[m++] = (mn_index)j;
                     }
                 }
             }

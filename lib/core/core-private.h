@@ -75,6 +75,10 @@ uint64_t mn__rng_below(mn__rng_state *r, uint64_t n);
 /* Finite-and-positive test etc. */
 int mn__isfinite(double x);
 
+/* The other accepted spelling of a parameter name shared by the network and mean-field
+ * models ("kP0" <-> "k_p", lib/core/param-names.c), or NULL. */
+const char *mn__param_alias(const char *name);
+
 /* Run CHOLMOD's OpenMP regions on the calling thread between begin and end (lib/core/threads.c
  * says why); begin returns the state that end restores. */
 int mn__serial_begin(void);

@@ -361,7 +361,10 @@ mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path)
             if (parse_double(&s, &tmp[k * ne + e]))
                 PARSE_FAIL("%s line %zu: edge %zu needs %zu values after u v", path, lineno, e,
                            nval);
-        MN__TRY(mn_graph_add_edge(g, a, b, NULL));
+        if (a < 0 || b < 0 || a > INT32_MAX || b > INT32_MAX)
+            PARSE_FAIL("%s line %zu: node id %lld of edge %zu is outside [0, %lld]", path, lineno,
+                       (long long)(a < 0 || a > INT32_MAX ? a : b), e, (long long)INT32_MAX);
+        MN__TRY(mn_graph_add_edge(g, (mn_index)a, (mn_index)b, NULL));
     }
     size_t k = 0;
     if (has_len) {

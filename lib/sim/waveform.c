@@ -17,7 +17,7 @@ struct mn_waveform {
        SINE: a=amplitude b=frequency c=phase e=offset, delay */
     double a, b, c, d, e;
     double period, delay;
-    long count;                 /* 0: for ever */
+    int64_t count;              /* 0: for ever */
     size_t n;                   /* PWL points, SUM terms, CALLBACK breakpoints */
     double *t, *v;              /* PWL points; CALLBACK breakpoints in t; SUM weights in v */
     mn_waveform **terms;        /* SUM */
@@ -56,7 +56,7 @@ mn_status mn_waveform_new_dc(mn_waveform **out, mn_context *ctx, double value)
 }
 
 mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high, double low,
-                                double width, double period, long count, double delay)
+                                double width, double period, int64_t count, double delay)
 {
     if (out) *out = NULL;
     if (!ctx) return MN_ERR_INVALID;
@@ -70,7 +70,8 @@ mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
         return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: period %g must be >= width %g", period,
                          width);
     if (count < 0)
-        return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: count %ld must be >= 0", count);
+        return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: count %lld must be >= 0",
+                         (long long)count);
     mn_status st = wf_alloc(out, ctx, WF_PULSE);
     if (st) return st;
     mn_waveform *w = *out;
@@ -84,7 +85,7 @@ mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
 }
 
 mn_status mn_waveform_new_triangle(mn_waveform **out, mn_context *ctx, double low, double high,
-                                   double period, double rise, long count, double delay)
+                                   double period, double rise, int64_t count, double delay)
 {
     if (out) *out = NULL;
     if (!ctx) return MN_ERR_INVALID;
@@ -99,7 +100,8 @@ mn_status mn_waveform_new_triangle(mn_waveform **out, mn_context *ctx, double lo
         return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: rise time %g must be in (0, %g]",
                          rise, period);
     if (count < 0)
-        return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: count %ld must be >= 0", count);
+        return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: count %lld must be >= 0",
+                         (long long)count);
     mn_status st = wf_alloc(out, ctx, WF_TRI);
     if (st) return st;
     mn_waveform *w = *out;
@@ -455,7 +457,7 @@ double mn_waveform_value_left(const mn_waveform *w, double t)
     return w ? mn__waveform_eval(w, t, 1) : NAN;
 }
 
-static double train_next(double t, double delay, double P, long count, double off1, double off2)
+static double train_next(double t, double delay, double P, int64_t count, double off1, double off2)
 {
     /* edges at delay + k P + off1 and delay + k P + off2 (0 <= k < count or all k >= 0) */
     double best = INFINITY;
@@ -570,7 +572,7 @@ static mn_status parse_one(mn_waveform **out, mn_context *ctx, const char *spec,
         if (count < 0 || count != floor(count) || count > 1e15)
             return mn__error(ctx, MN_ERR_RANGE, "waveform \"%s\": count %g must be a whole number >= 0",
                              spec, count);
-        return mn_waveform_new_pulse(out, ctx, x[0], low, x[1], x[2], (long)count, delay);
+        return mn_waveform_new_pulse(out, ctx, x[0], low, x[1], x[2], (int64_t)count, delay);
     }
     if (KIND("tri")) {
         const char *form = "tri:LOW:HIGH:PERIOD[:COUNT[:DELAY[:RISE]]]";
@@ -579,7 +581,7 @@ static mn_status parse_one(mn_waveform **out, mn_context *ctx, const char *spec,
         if (count < 0 || count != floor(count) || count > 1e15)
             return mn__error(ctx, MN_ERR_RANGE, "waveform \"%s\": count %g must be a whole number >= 0",
                              spec, count);
-        return mn_waveform_new_triangle(out, ctx, x[0], x[1], x[2], rise, (long)count, delay);
+        return mn_waveform_new_triangle(out, ctx, x[0], x[1], x[2], rise, (int64_t)count, delay);
     }
     if (KIND("ramp")) {
         if ((k = parse_numbers(ctx, spec, p, x, 4, 4, "ramp:V0:V1:T0:T1")) < 0) return MN_ERR_PARSE;

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _lib
 from ._lib import c_double_p, c_int32_p, c_int64_p, c_size_t_p, vp, vpp, sz, i64, dbl, cint, cstr
-from ._lib import _darr, _iarr, _dp, _lp, _copy_d, _copy_i, _b
+from ._lib import _darr, _iarr, _dp, _ip, _lp, _copy_d, _copy_i, _b
 from .core import _ctx
 from .graph import Graph
 
@@ -23,7 +23,7 @@ _decl("mn_gen_get_int", cint, vp, cint, c_int64_p)
 _decl("mn_gen_set_cb_sources", cint, vp, c_double_p, sz)
 _decl("mn_gen_add_electrode_rect", cint, vp, cstr, dbl, dbl, dbl, dbl)
 _decl("mn_gen_add_electrode_disc", cint, vp, cstr, dbl, dbl, dbl)
-_decl("mn_gen_add_electrode_ids", cint, vp, cstr, c_int64_p, sz)
+_decl("mn_gen_add_electrode_ids", cint, vp, cstr, c_int32_p, sz)
 _decl("mn_gen_nanowires", cint, vpp, vp)
 _decl("mn_gen_nanoparticles", cint, vpp, vp)
 _decl("mn_gen_lattice", cint, vpp, vp)
@@ -102,8 +102,8 @@ class Generator:
         self._ctx.check(_c.mn_gen_add_electrode_disc(self._p, _b(name), cx, cy, r))
 
     def add_electrode_ids(self, name, ids):
-        a = _iarr(ids, np.int64)
-        self._ctx.check(_c.mn_gen_add_electrode_ids(self._p, _b(name), _lp(a), a.size))
+        a = _iarr(ids, np.int32)
+        self._ctx.check(_c.mn_gen_add_electrode_ids(self._p, _b(name), _ip(a), a.size))
 
     def _run(self, fn):
         p = ctypes.c_void_p()

@@ -15,7 +15,7 @@ _decl = _c.decl
 
 # ------------------------------------------------------------------ C declarations (graph.h)
 _decl("mn_graph_new", cint, vpp, vp, sz)
-_decl("mn_graph_new_from_edges", cint, vpp, vp, sz, sz, c_int64_p, c_int64_p)
+_decl("mn_graph_new_from_edges", cint, vpp, vp, sz, sz, c_int32_p, c_int32_p)
 _decl("mn_graph_free", None, vp)
 _decl("mn_graph_copy", cint, vpp, vp)
 _decl("mn_graph_context", vp, vp)
@@ -70,15 +70,15 @@ class Graph:
     def from_edges(cls, u, v, n_nodes=None, lengths=None, ctx=None):
         """Graph with edges u[e] -> v[e] (n_nodes defaults to the largest id + 1)."""
         ctx = _ctx(ctx)
-        u = _iarr(u, np.int64, "u")
-        v = _iarr(v, np.int64, "v")
+        u = _iarr(u, np.int32, "u")
+        v = _iarr(v, np.int32, "v")
         if u.size != v.size:
             raise ValueError("u and v differ in length (%d, %d)" % (u.size, v.size))
         if n_nodes is None:
             n_nodes = int(max(u.max(initial=-1), v.max(initial=-1)) + 1)
         p = ctypes.c_void_p()
         ctx.check(_c.mn_graph_new_from_edges(ctypes.byref(p), ctx._p, int(n_nodes), u.size,
-                                             _lp(u), _lp(v)))
+                                             _ip(u), _ip(v)))
         g = cls(ctx=ctx, _ptr=p)
         if lengths is not None:
             g.lengths = lengths

@@ -94,7 +94,7 @@ def model_info(name):
 
 
 class Model:
-    """A memristor model with parameter values (mn_model), e.g. Model("miranda", kP0=1e-3)."""
+    """A memristor model with parameter values (mn_model), e.g. Model("miranda", k_p=1e-3)."""
 
     def __init__(self, name, ctx=None, **params):
         self._ctx = _ctx(ctx)
