@@ -552,7 +552,8 @@ START_TEST(test_rank1_updates_vs_fresh)
         MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
     }
     uint64_t nref, nupd;
-    mn_kirchhoff_stats(k, NULL, &nref, &nupd, NULL, NULL);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_eq(nref, 1);
     ck_assert_uint_eq(nupd, 1000);
     MN_ASSERT_OK(ctx, mn_kirchhoff_new(&f, g));
@@ -626,8 +627,13 @@ START_TEST(test_pcg_and_auto)
         check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-9);
     }
     uint64_t ncg, nit, nref;
-    mn_kirchhoff_stats(k, NULL, &nref, NULL, &ncg, &nit);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    ncg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
+    nit = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
     ck_assert_uint_eq(ncg, 5);
+    ck_assert_uint_ge(nit, ncg); /* every PCG solve takes at least one iteration */
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(k, (mn_kirchhoff_stat)99), 0); /* unknown: 0 */
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(NULL, MN_KIRCHHOFF_STAT_CG_SOLVES), 0);
     ck_assert_uint_eq(nref, 1);
     /* AUTO: a few changed edges -> update; everything changed a lot -> refactor or PCG,
      * always the right answer */
@@ -660,7 +666,7 @@ START_TEST(test_pcg_and_auto)
         for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
     }
     uint64_t nupd;
-    mn_kirchhoff_stats(k, NULL, NULL, &nupd, NULL, NULL);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_ge(nupd, 1);
     /* AMD and METIS agree */
     MN_ASSERT_OK(ctx, mn_kirchhoff_set_ordering(k, MN_ORDERING_AMD));
@@ -929,8 +935,10 @@ START_TEST(test_random_operation_sequences)
         for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
         check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-10);
     }
-    uint64_t nan_, nref, nupd, ncg;
-    mn_kirchhoff_stats(k, &nan_, &nref, &nupd, &ncg, NULL);
+    uint64_t nan_, nref, nupd;
+    nan_ = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_ANALYSES);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_eq(nan_, 1);
     ck_assert_uint_gt(nupd, 0);
     ck_assert_uint_gt(nref, 1);

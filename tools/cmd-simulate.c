@@ -33,8 +33,11 @@ static void report(const simulate_cmd *c, const simulate_opts *o, int cancelled,
                                    "prec_setups", "err_test_fails", "root_evals", "events",
                                    "restarts", "kirchhoff_solves" };
     for (int k = 0; k < 11; k++) cli_out("%s=%llu\n", names[k], (unsigned long long)mn_sim_stat_get(sim, (mn_sim_stat)k));
-    uint64_t an, rf, up, cg, cgi;
-    mn_kirchhoff_stats(mn_sim_kirchhoff(sim), &an, &rf, &up, &cg, &cgi);
+    uint64_t rf, up, cg, cgi;
+    rf = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_REFACTORS);
+    up = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_UPDATES);
+    cg = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_CG_SOLVES);
+    cgi = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_CG_ITERATIONS);
     cli_out("refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n", (unsigned long long)rf,
            (unsigned long long)up, (unsigned long long)cg, (unsigned long long)cgi);
     if (o->mix_text) { /* edges per model of the mix */

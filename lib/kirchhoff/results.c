@@ -42,14 +42,17 @@ const mn_index *mn_kirchhoff_floating_nodes(const mn_kirchhoff *k)
     return k && !k->need_analyse ? k->floating_list : NULL;
 }
 
-void mn_kirchhoff_stats(const mn_kirchhoff *k, uint64_t *analyses, uint64_t *refactors,
-                        uint64_t *updates, uint64_t *cg_solves, uint64_t *cg_iterations)
+uint64_t mn_kirchhoff_stat_get(const mn_kirchhoff *k, mn_kirchhoff_stat which)
 {
-    if (analyses) *analyses = k ? k->n_analyse : 0;
-    if (refactors) *refactors = k ? k->n_refactor : 0;
-    if (updates) *updates = k ? k->n_update : 0;
-    if (cg_solves) *cg_solves = k ? k->n_cg : 0;
-    if (cg_iterations) *cg_iterations = k ? k->n_cg_it : 0;
+    if (!k) return 0;
+    switch (which) {
+    case MN_KIRCHHOFF_STAT_ANALYSES: return k->n_analyse;
+    case MN_KIRCHHOFF_STAT_REFACTORS: return k->n_refactor;
+    case MN_KIRCHHOFF_STAT_UPDATES: return k->n_update;
+    case MN_KIRCHHOFF_STAT_CG_SOLVES: return k->n_cg;
+    case MN_KIRCHHOFF_STAT_CG_ITERATIONS: return k->n_cg_it;
+    }
+    return 0;
 }
 
 void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)

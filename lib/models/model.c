@@ -261,7 +261,10 @@ static mn_status parse_value(mn_context *ctx, const mn__ops_copy *oc, int p, con
     }
     char *end;
     errno = 0;
+    mn__c_locale loc; /* "0.5" whatever the process locale (lib/core/locale.c) */
+    int c_loc = mn__c_locale_begin(&loc) == 0;
     double v = strtod(text, &end);
+    if (c_loc) mn__c_locale_end(&loc);
     while (*end == ' ' || *end == '\t') end++;
     if (end == text || *end || !*text) {
         if (q->kind == MN_PARAM_CHOICE) {

@@ -71,7 +71,7 @@ struct mn_sim {
     /* options */
     int integrator;
     double rtol, atol, dt_fixed, hmax;
-    long max_steps;
+    int64_t max_steps;
     int energy;
 
     /* CVODE */
@@ -132,7 +132,7 @@ struct mn_sim {
     void *step_user;
     mn_sim_progress_fn prog_fn;
     void *prog_user;
-    long prog_every;
+    int64_t prog_every;
     double run_end;
 
     /* statistics */

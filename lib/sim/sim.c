@@ -6,6 +6,7 @@
  */
 #include "sim/sim-impl.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,10 +301,12 @@ mn_status mn_sim_set_max_step(mn_sim *s, double hmax)
     return MN_OK;
 }
 
-mn_status mn_sim_set_max_steps(mn_sim *s, long n)
+mn_status mn_sim_set_max_steps(mn_sim *s, int64_t n)
 {
     if (!s) return MN_ERR_INVALID;
-    if (n <= 0) return mn__error(s->ctx, MN_ERR_RANGE, "simulation: max steps %ld must be > 0", n);
+    if (n <= 0 || n > LONG_MAX) /* CVodeSetMaxNumSteps takes a long */
+        return mn__error(s->ctx, MN_ERR_RANGE, "simulation: max steps %lld must be in [1, %ld]",
+                         (long long)n, LONG_MAX);
     s->max_steps = n;
     s->need_restart = 1;
     return MN_OK;

@@ -258,10 +258,11 @@ mn_status mn_sim_set_step_callback(mn_sim *s, mn_sim_sample_fn fn, void *user)
     return MN_OK;
 }
 
-mn_status mn_sim_set_progress_callback(mn_sim *s, mn_sim_progress_fn fn, long every, void *user)
+mn_status mn_sim_set_progress_callback(mn_sim *s, mn_sim_progress_fn fn, int64_t every, void *user)
 {
     if (!s) return MN_ERR_INVALID;
-    if (every < 1) return mn__error(s->ctx, MN_ERR_RANGE, "progress interval %ld must be >= 1", every);
+    if (every < 1)
+        return mn__error(s->ctx, MN_ERR_RANGE, "progress interval %lld must be >= 1", (long long)every);
     s->prog_fn = fn;
     s->prog_every = every;
     s->prog_user = user;
