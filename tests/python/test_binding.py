@@ -86,6 +86,59 @@ def version_matches_meson_project():
     check(memnet.version_number() == major * 10000 + minor * 100 + patch, "version_number")
 
 
+@test("mn_model_new", "mn_graph_load", "mn_waveform_parse")
+def exceptions_by_status():
+    import pickle
+    # every code of MN_STATUS_LIST in core.h has its class, named as mn_status_name() says
+    src = os.environ.get("MEMNET_SOURCE_ROOT",
+                         os.path.join(os.path.dirname(__file__), "..", ".."))
+    with open(os.path.join(src, "include", "memnet", "core.h")) as f:
+        codes = {int(v): n for n, v in re.findall(r"X\((MN_ERR_\w+), (-\d+),", f.read())}
+    check(len(codes) >= 13, "status list from core.h: %s" % codes)
+    builtin = {"MN_ERR_NOMEM": MemoryError, "MN_ERR_INVALID": ValueError,
+               "MN_ERR_RANGE": ValueError, "MN_ERR_IO": OSError, "MN_ERR_PARSE": ValueError,
+               "MN_ERR_NOT_FOUND": LookupError, "MN_ERR_UNSUPPORTED": NotImplementedError}
+    for code, name in codes.items():
+        e = memnet.Error(code, "m%d" % code)
+        check(type(e) is not memnet.Error, "no class for %s" % name)
+        check(isinstance(e, memnet.Error) and e.status == code and e.name == name
+              and e.message == "m%d" % code and str(e) == "%s: m%d" % (name, code),
+              "%r for %s" % (e, name))
+        if name in builtin:
+            check(isinstance(e, builtin[name]), "%s is not a %s" % (name, builtin[name]))
+        e2 = pickle.loads(pickle.dumps(e))
+        check(type(e2) is type(e) and e2.status == code and e2.message == e.message, "pickle")
+    check(type(memnet.Error(-999, "x")) is memnet.Error, "unknown status gives Error")
+    # raised by the library, caught as the builtin a Python user writes
+    try:
+        memnet.Model("no-such-model")
+        raise AssertionError("no error")
+    except LookupError as e:
+        check(isinstance(e, memnet.NotFoundError) and "no-such-model" in e.message, str(e))
+    try:
+        memnet.Model("miranda", kP0=-1.0)
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.RangeError) and e.status == -3 and "-1" in e.message, str(e))
+    missing = os.path.join(tempfile.gettempdir(), "memnet-no-such-dir", "net.mnet")
+    try:
+        memnet.Graph.load(missing)
+        raise AssertionError("no error")
+    except OSError as e:
+        check(isinstance(e, memnet.FileError) and missing in e.message, str(e))
+    try:
+        memnet.Waveform("pulse:x")
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.ParseError) and '"x"' in e.message, str(e))
+    # the binding's own argument checks raise the same classes
+    try:
+        memnet.Graph.from_edges([0, 1], [1])
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.InvalidError), str(e))
+
+
 # ------------------------------------------------------------------ graph
 
 

@@ -19,6 +19,9 @@ one thread at a time. By default each thread gets its own context.
 
 from . import _lib  # noqa: F401  (memnet._lib.has() is used by examples and tests)
 from .core import Error, Context, version, version_number, library_path
+from .core import (NoMemoryError, InvalidError, RangeError, FileError, ParseError,
+                   NotFoundError, StateError, SingularError, SolverError, ConvergenceError,
+                   CancelledError, UnsupportedError, InternalError)
 from .graph import Graph
 from .models import Model, models, model_info, Network
 from .kirchhoff import Kirchhoff, effective_conductance
@@ -33,7 +36,9 @@ from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, b
 __version__ = version()
 
 __all__ = [
-    "__version__", "Error", "Context", "version", "version_number", "library_path",
+    "__version__", "Error", "NoMemoryError", "InvalidError", "RangeError", "FileError",
+    "ParseError", "NotFoundError", "StateError", "SingularError", "SolverError",
+    "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context", "version", "version_number", "library_path",
     "Graph", "Model", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording",
