@@ -409,6 +409,48 @@ def simulation_one_junction_closed_form():
 # ------------------------------------------------------------------ mean field
 
 
+
+@test("mn_sim_new", "mn_gen_lattice", "mn_kirchhoff_new")
+def recording_edges_against_kirchhoff_solves():
+    # every junction of a 4 x 3 lattice recorded: at each sample the recorded currents and
+    # voltages are those of an independent Kirchhoff solve with the recorded states' G
+    g = memnet.lattice("square", nx=4, ny=3)
+    net = memnet.Network(g, memnet.Model("miranda"))
+    net.assign("resistor", edges=[0])              # a stateless edge: NaN in rec.x
+    m = g.n_edges
+    sim = memnet.Simulation(net)
+    sim.add_electrode("left", "pwl:0:1.5,5:1.5,5:0.2,10:0.2")
+    sim.add_electrode("right")
+    sim.init(random=(0.0, 0.5), seed=3)
+    sim.record_edges(None, currents=True, voltages=True)
+    rec = sim.run(10.0, dt=0.5)
+    n = rec.t.size
+    check(n == 21 and rec.x.shape == (n, m) and rec.I_edges.shape == (n, m)
+          and rec.V_edges.shape == (n, m), "shapes %s" % (rec.x.shape,))
+    check(np.isnan(rec.x[:, 0]).all() and not np.isnan(rec.x[:, 1:]).any(), "NaN pattern")
+    off = net.state_offsets
+    check(off.size == m + 1 and off[1] == 0 and off[m] == m - 1, "offsets %s" % off)
+    close(rec.x[-1, 1:], sim.states[off[1:m]], 0, what="last sample = final states")
+    k = memnet.Kirchhoff(g)
+    a = k.add_electrode("left")
+    k.add_electrode("right", 0.0)
+    for i in (0, 7, 10, 11, 20):
+        x = np.zeros(net.n_states)
+        x[off[1:m]] = rec.x[i, 1:]
+        k.set_potential(a, rec.V[i, 0])
+        k.solve(net.conductances(x))
+        close(rec.I_edges[i], k.edge_currents, 1e-9, 1e-15, what="I_e at t=%g" % rec.t[i])
+        close(rec.V_edges[i], k.edge_voltages, 1e-9, 1e-15, what="V_e at t=%g" % rec.t[i])
+    # a subset, in the order given
+    sim2 = memnet.Simulation(net)
+    sim2.add_electrode("left", 1.0)
+    sim2.add_electrode("right")
+    sim2.init(random=(0.0, 0.5), seed=3)
+    sim2.record_edges([5, 2])
+    r2 = sim2.run(2.0, dt=1.0)
+    check(list(r2.edges) == [5, 2] and r2.x.shape == (3, 2) and "I_edges" not in r2, "subset")
+    close(r2.x[-1], sim2.states[off[[5, 2]]], 0, what="subset final states")
+
 @test("mn_meanfield_model_new_by_name")
 def meanfield_model_closed_forms_and_fit():
     m = memnet.MeanFieldModel("miranda", G_min=1e-3, chi=20.0, k_p=2e-3, k_d=4e-2, eta_p=3.0,
