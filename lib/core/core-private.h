@@ -97,7 +97,7 @@ void mn__serial_end(int prev);
 /* BLAS threads (lib/core/threads.c): the count memnet's BLAS calls use for a factorisation of
  * `flops` floating-point operations under the context's setting (0 if the BLAS's count cannot
  * be set: not OpenBLAS); begin sets it (returns what end restores, 0: nothing to restore). */
-#define MN__BLAS_THREADS_MIN_FLOPS 1e300 /* automatic: one thread below (measured) */
+#define MN__BLAS_THREADS_MIN_FLOPS 3e10 /* automatic: one thread below (docs/performance.md) */
 int mn__blas_threads_available(void);
 int mn__blas_threads_for(const mn_context *ctx, double flops);
 int mn__blas_threads_begin(const mn_context *ctx, double flops);
