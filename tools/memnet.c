@@ -63,6 +63,11 @@ typedef struct command {
 #else
 #define MN_CLI_FN_analyze NULL
 #endif
+#ifdef MN_CLI_HAVE_RESERVOIR
+#define MN_CLI_FN_reservoir mn_cli_reservoir
+#else
+#define MN_CLI_FN_reservoir NULL
+#endif
 
 static const command commands[] = { MN_CLI_COMMANDS(MN_CLI_ENTRY) };
 
