@@ -118,7 +118,7 @@ static int electrode_nodes(const char *cmd, rig *r, const char *name, mn_index *
     const mn_index *set;
     size_t k, m = 0;
     if (mn_graph_node_set(r->g, name, &set, &k) != MN_OK)
-        return cli_error(cmd, "the network has no node set \"%s\"", name);
+        return cli_usage_error(cmd, "the network has no node set \"%s\"", name);
     size_t nn = mn_graph_node_count(r->g);
     if (!r->used && !(r->used = calloc(nn ? nn : 1, 1))) return cli_error(cmd, "out of memory");
     free(r->tmp);
@@ -220,7 +220,10 @@ static int build_rig(const char *cmd, const opts *o, int scalar, rig *r)
     mn_context *ctx = r->ctx;
     if (build_network(cmd, o, r)) return 1;
     mn_model *model = NULL;
-    if ((st = mn_model_new(&model, ctx, o->model))) return cli_fail(cmd, ctx, st);
+    if ((st = mn_model_new(&model, ctx, o->model))) {
+        cli_fail(cmd, ctx, st);
+        return st == MN_ERR_NOT_FOUND ? 2 : 1; /* an unknown model name is a usage error */
+    }
     for (int k = 0; k < o->nsets; k++) {
         const char *eq = strchr(o->sets[k], '=');
         char pname[64];
@@ -263,10 +266,11 @@ static int build_rig(const char *cmd, const opts *o, int scalar, rig *r)
         double scale = scalar ? o->amplitude * sign * (0.5 + 0.5 * mn_rng_uniform(mask)) : o->amplitude;
         mn_index *nodes;
         size_t nnodes;
-        if (electrode_nodes(cmd, r, o->network ? names[k] : name, &nodes, &nnodes)) {
+        int erc = electrode_nodes(cmd, r, o->network ? names[k] : name, &nodes, &nnodes);
+        if (erc) {
             free(buf);
             mn_rng_free(mask);
-            return 1;
+            return erc;
         }
         st = mn_reservoir_add_input(r->res, nodes, nnodes, o->bias, scale);
         if (st) {
@@ -285,9 +289,10 @@ static int build_rig(const char *cmd, const opts *o, int scalar, rig *r)
         snprintf(name, sizeof name, "out%zu", k);
         mn_index *nodes;
         size_t nnodes;
-        if (electrode_nodes(cmd, r, o->network ? names[k] : name, &nodes, &nnodes)) {
+        int erc = electrode_nodes(cmd, r, o->network ? names[k] : name, &nodes, &nnodes);
+        if (erc) {
             free(buf);
-            return 1;
+            return erc;
         }
         if ((st = mn_reservoir_add_output(r->res, nodes, nnodes))) {
             free(buf);
@@ -303,7 +308,8 @@ static int build_rig(const char *cmd, const opts *o, int scalar, rig *r)
         snprintf(name, sizeof name, "probe%zu", k);
         if ((st = mn_reservoir_add_probe_set(r->res, o->network ? names[k] : name))) {
             free(buf);
-            return cli_fail(cmd, ctx, st);
+            cli_fail(cmd, ctx, st);
+            return st == MN_ERR_NOT_FOUND ? 2 : 1; /* a node-set name the network lacks */
         }
     }
     r->n_probe = n;
@@ -418,7 +424,11 @@ static int run_regression(const char *cmd, const opts *o, const double *u, const
     int rc = 1;
     double *F = NULL, *R = NULL, *U = NULL, *pr = NULL, *pb = NULL;
     FILE *f = NULL;
-    if (build_rig(cmd, o, 1, &r)) goto done;
+    int brc = build_rig(cmd, o, 1, &r);
+    if (brc) {
+        rc = brc;
+        goto done;
+    }
     print_rig(o, &r);
     size_t w = (size_t)o->washout;
     if (w + 10 >= n) {
@@ -596,7 +606,11 @@ static int task_memory(const char *cmd, const opts *o)
         rc = cli_usage_error(cmd, "--washout %zu must be >= --kmax %zu", w, kmax);
         goto done;
     }
-    if (build_rig(cmd, o, 1, &r)) goto done;
+    int brc = build_rig(cmd, o, 1, &r);
+    if (brc) {
+        rc = brc;
+        goto done;
+    }
     print_rig(o, &r);
     if (mn_rng_new(&rng, r.ctx, o->task_seed, 11)) goto done;
     for (size_t t = 0; t < n; t++) u[t] = 2 * mn_rng_uniform(rng) - 1;
@@ -741,7 +755,11 @@ static int task_digits(const char *cmd, const opts *o)
     size_t n = 0;
     if (read_digits(cmd, o->digits, &pix, &lab, &n)) return 1;
     if (o->limit > 0 && (size_t)o->limit < n) n = (size_t)o->limit;
-    if (build_rig(cmd, o, 0, &r)) goto done;
+    int brc = build_rig(cmd, o, 0, &r);
+    if (brc) {
+        rc = brc;
+        goto done;
+    }
     print_rig(o, &r);
     size_t q = r.n_in, chunks = (64 + q - 1) / q, rest = (size_t)o->rest, per = chunks + rest;
     size_t B = mn_reservoir_feature_count(r.res) / ((size_t)o->delays + 1);

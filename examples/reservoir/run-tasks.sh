@@ -17,6 +17,6 @@ memnet="$build/tools/memnet"
 mkdir -p "$out"
 for task in sine-square sine-double mackey-glass narma10 memory digits; do
     "$memnet" reservoir "$task" --wires "$wires" --out "$out/$task.csv" "$@" > "$out/$task.txt"
-    printf '%-13s %s\n' "$task" "$(grep -E '^(score|baseline|reservoir_cpu_seconds)=' "$out/$task.txt" | tr '\n' ' ')"
+    printf '%-13s %s\n' "$task" "$(grep -E '^(score|baseline|reservoir_cpu_seconds|reservoir_wall_seconds)=' "$out/$task.txt" | tr '\n' ' ')"
 done
 /usr/bin/python3 "$(dirname "$0")/plot-reservoir.py" "$out"

@@ -78,4 +78,12 @@ printf '1,2,3\n' > bad.csv
 "$memnet" reservoir memory --network x.mnet 2> e.txt; [ $? = 2 ] || fail "--network without sets"
 "$memnet" reservoir memory --wires 60 --n-inputs 40 --electrode-radius 2 2> e.txt; [ $? = 1 ] &&
     grep -q "earlier electrodes" e.txt || fail "electrodes sharing all nodes"
+"$memnet" reservoir memory $net --model nosuch 2> e.txt; [ $? = 2 ] && grep -q nosuch e.txt || fail "unknown model"
+"$memnet" generate nanowire --wires 300 --width 5.5 --height 5.5 --electrode a:disc:0,2,0.5 \
+    --electrode b:disc:5.5,2,0.5 --out n.txt > /dev/null || fail "generate"
+"$memnet" reservoir memory --network n.txt.mnet --inputs a --outputs b --steps 300 --kmax 5 \
+    --washout 20 > f.kv || fail "--network with named sets"
+grep -qx "features=2" f.kv || fail "one input, one output"
+"$memnet" reservoir memory --network n.txt.mnet --inputs a --outputs zz 2> e.txt; [ $? = 2 ] &&
+    grep -q zz e.txt || fail "unknown node set"
 exit 0
