@@ -21,6 +21,12 @@ awk -F, 'NR > 1 { e = 1.3*$2*$2/2 + (0.7*$1/0.8)*log(1 - 0.8*$2); d = $3 - e; if
 [ "$(grep -vc '^#' sweep.csv)" -eq 22 ] || fail "sweep rows"
 out=$("$memnet" potential --model linear --set chi=0.3 --v-min 0 --v-max 2)
 [ "$(get order)" = continuous ] || fail "chi = 0.3 should be continuous"
+# chi = 0.6 (issue 15 item 2): a narrow bistable window [0.4, 0.41667]; the Maxwell point, where
+# V(x_lo) = V(1) with 000 eq. 15 and alpha = k = 1, is 0.4121498541 (solved independently)
+out=$("$memnet" potential --model linear --set chi=0.6 --v-min 0 --v-max 1 --steps 10)
+[ "$(get order)" = first-order ] || fail "chi = 0.6: order $(get order)"
+awk -v a="$(get v_threshold)" 'BEGIN { d = a - 0.4121498541; exit !(d < 1e-9 && d > -1e-9) }' ||
+    fail "chi = 0.6: v_threshold=$(get v_threshold), expected 0.4121498541"
 if "$memnet" potential --model linear --v-min 2 --v-max 1 2>/dev/null; then fail "bad range accepted"; fi
 if "$memnet" potential --model linear --set chi=3 --v-min 0 --v-max 1 2> err; then fail "chi = 3 accepted"; fi
 grep -q "chi = 3" err || fail "message: $(cat err)"
