@@ -478,6 +478,44 @@ START_TEST(test_hillock_first_order)
 }
 END_TEST
 
+START_TEST(test_hillock_defaults_000_fig3)
+{
+    /* The defaults reproduce 000 Fig. 3 (kappa = a = 1; issue 15 item 5): v*(g) =
+     * g (1 - g) e^{-(1 - g)} (chi = mu = 1) has d(v*)/dg = e^{g-1} (1 - g - g^2) = 0 at
+     * g = (sqrt 5 - 1)/2, where v* = 0.1611: a fold, so the transition is first order. */
+    mn_meanfield_model *m = model(MN_MEANFIELD_HILLOCK);
+    int order;
+    double vth, f1, f2;
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_FIRST_ORDER);
+    double gs = (sqrt(5.0) - 1) / 2, vf = gs * (1 - gs) * exp(gs - 1);
+    MN_ASSERT_REL(f2, vf, 1e-10);
+    MN_ASSERT_ABS(f2, 0.1611, 5e-5); /* 000 Fig. 3 */
+    /* the other end of the bistable window: v* at the range end g_max = 0.99 */
+    MN_ASSERT_REL(f1, 0.99 * 0.01 * exp(-0.01), 1e-10);
+    ck_assert(vth > f1 && vth < f2);
+    /* preset 003: g_max = 1/2 (003 eq. 6) stops before the maximum: continuous */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_003));
+    double gm, a;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "g_max", &gm));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "a", &a));
+    ck_assert(gm == 0.5 && a == 10);
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_CONTINUOUS);
+    /* back to 000 */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_000));
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_FIRST_ORDER);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_preset(m, (mn_meanfield_preset)7), MN_ERR_INVALID,
+                  "preset 7");
+    mn_meanfield_model_free(m);
+    m = model(MN_MEANFIELD_MIRANDA);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_003),
+                  MN_ERR_UNSUPPORTED, "miranda");
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------- renormalisation */
 
 START_TEST(test_renormalise)
@@ -1742,6 +1780,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_linear_equilibria_transition);
     tcase_add_test(tc, test_miranda_voltage_drive);
     tcase_add_test(tc, test_hillock_first_order);
+    tcase_add_test(tc, test_hillock_defaults_000_fig3);
     tcase_add_test(tc, test_renormalise);
     tcase_add_test(tc, test_from_junction);
     tcase_add_test(tc, test_fit_recovers_parameters);

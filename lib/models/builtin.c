@@ -237,7 +237,8 @@ enum { HI_MU, HI_KAPPA, HI_ALPHA, HI_BETA, HI_T, HI_ZMAX, HI_UNI, HI_NP };
 
 static const mn_param_info hillock_params[HI_NP] = {
     { sizeof(mn_param_info), "mu", "pd^2/V",
-      "field growth coefficient (003 Table 1: 3.46e-5, listed as nm^-2 V^-1; used with gaps in pd)",
+      "field growth coefficient, length^2/V (003 Table 1: 3.46e-5, printed as nm^-2 V^-1, "
+      "which eq 4 cannot have; read as pd^2/V with gaps in pd; 000 eq 29: 0.346 nm^2/V)",
       MN_PARAM_REAL, 3.46e-5, 0.0, 1e12, NULL },
     { sizeof(mn_param_info), "kappa", "", "relaxation coefficient, dimensionless (003 Table 1)",
       MN_PARAM_REAL, 3.8e-2, 0.0, 1e12, NULL },
