@@ -14,7 +14,18 @@ START_TEST(test_status_strings)
     /* values are explicit and append-only */
     ck_assert_int_eq(MN_ERR_NOMEM, -1);
     ck_assert_int_eq(MN_ERR_INTERNAL, -13);
-    ck_assert_int_eq(MN_STATUS_MIN_, MN_ERR_INTERNAL);
+    /* every code lies in the fixed range [MN_STATUS_RANGE_MIN_, 0] and has a name */
+    int n = 0;
+#define CHECK_CODE(name, value, text)                                                     \
+    ck_assert_int_le(name, 0);                                                            \
+    ck_assert_int_gt(name, MN_STATUS_RANGE_MIN_);                                          \
+    ck_assert_str_eq(mn_status_name(name), #name);                                        \
+    n++;
+    MN_STATUS_LIST(CHECK_CODE)
+#undef CHECK_CODE
+    ck_assert_int_eq(n, MN_STATUS_COUNT);
+    ck_assert_int_eq(MN_STATUS_RANGE_MIN_, -1024);
+    ck_assert_str_eq(mn_status_name(MN_STATUS_RANGE_MIN_), "MN_UNKNOWN");
 }
 END_TEST
 

@@ -364,7 +364,7 @@ START_TEST(test_nanowire_electrodes)
     /* several electrodes: two discs and given wire ids */
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_disc(gen, "in", 2, 5, 0.7));
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_disc(gen, "out1", 8, 3, 0.5));
-    int64_t given[] = { 5, 17, 5 };
+    mn_index given[] = { 5, 17, 5 };
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_ids(gen, "out2", given, 3));
     MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
     ck_assert_int_eq(mn_graph_node_set(g, "left", &ids, &nid), MN_ERR_NOT_FOUND);
@@ -696,7 +696,7 @@ START_TEST(test_nanoparticle_electrodes)
     for (int k = 0; k < 3; k++)
         MN_ASSERT_OK(ctx, mn_gen_add_electrode_rect(gen, on[k], 29, oy[k][0], 30, oy[k][1]));
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_disc(gen, "probe", 15, 10, 2));
-    int64_t pid[] = { 3, 4 };
+    mn_index pid[] = { 3, 4 };
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_ids(gen, "given", pid, 2));
     MN_ASSERT_OK(ctx, mn_gen_nanoparticles(&g, gen));
     ck_assert_uint_eq(mn_graph_node_set_count(g), 6);
@@ -1073,7 +1073,7 @@ START_TEST(test_out_of_memory)
             ck_assert_int_eq(mn_context_new_with_allocator(&c, &a), MN_OK);
             ck_assert_int_eq(mn_gen_new(&gn, c), MN_OK);
             if (which == 1 || which == 4) {
-                int64_t ids[] = { 0, 1 };
+                mn_index ids[] = { 0, 1 };
                 ck_assert_int_eq(mn_gen_add_electrode_ids(gn, "a", ids, 2), MN_OK);
                 if (which == 1)
                     ck_assert_int_eq(mn_gen_add_electrode_rect(gn, "b", 0, 0, 1, 4), MN_OK);
@@ -1186,7 +1186,7 @@ START_TEST(test_bad_input)
     MN_ASSERT_ERR(ctx, mn_gen_nanoparticles(&g, gen), MN_ERR_INVALID, "touches nothing");
     ck_assert_ptr_null(g);
     mn_gen_clear_electrodes(gen);
-    int64_t bad_id = 50;
+    mn_index bad_id = 50;
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_ids(gen, "ids", &bad_id, 1));
     MN_ASSERT_ERR(ctx, mn_gen_nanowires(&g, gen), MN_ERR_INVALID, "wire id 50");
     mn_gen_clear_electrodes(gen);
@@ -1196,7 +1196,7 @@ START_TEST(test_bad_input)
     MN_ASSERT_ERR(ctx, mn_gen_add_electrode_disc(gen, "a b", 0, 0, 1), MN_ERR_INVALID, "a b");
     MN_ASSERT_OK(ctx, mn_gen_add_electrode_disc(gen, "d", 0, 0, 1));
     MN_ASSERT_ERR(ctx, mn_gen_add_electrode_disc(gen, "d", 0, 0, 1), MN_ERR_INVALID, "twice");
-    int64_t neg = -4;
+    mn_index neg = -4;
     MN_ASSERT_ERR(ctx, mn_gen_add_electrode_ids(gen, "n", &neg, 1), MN_ERR_RANGE, "-4");
     mn_gen_clear_electrodes(gen);
     /* circuit: wrong number of sources; complete graph of one node */

@@ -32,8 +32,8 @@ static int uf_find(int *p, int x)
 START_TEST(test_build_and_adjacency)
 {
     mn_graph *g = NULL;
-    int64_t u[] = { 0, 1, 2, 0, 4, 1 };
-    int64_t v[] = { 1, 2, 0, 3, 5, 0 }; /* parallel edge 1-0 is legal */
+    mn_index u[] = { 0, 1, 2, 0, 4, 1 };
+    mn_index v[] = { 1, 2, 0, 3, 5, 0 }; /* parallel edge 1-0 is legal */
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 7, 6, u, v));
     ck_assert_uint_eq(mn_graph_node_count(g), 7);
     ck_assert_uint_eq(mn_graph_edge_count(g), 6);
@@ -111,8 +111,8 @@ END_TEST
 START_TEST(test_attributes_and_extraction)
 {
     mn_graph *g = NULL, *s = NULL;
-    int64_t u[] = { 0, 1, 3, 4, 5 };
-    int64_t v[] = { 1, 2, 4, 5, 3 };
+    mn_index u[] = { 0, 1, 3, 4, 5 };
+    mn_index v[] = { 1, 2, 4, 5, 3 };
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 6, 5, u, v));
     double x[6] = { 0, 1, 2, 3, 4, 5 }, y[6] = { 5, 4, 3, 2, 1, 0 };
     double len[5] = { 0.5, 1.5, 2.5, 3.5, 4.5 };
@@ -162,12 +162,12 @@ END_TEST
 START_TEST(test_bad_input)
 {
     mn_graph *g = (mn_graph *)1;
-    int64_t u[] = { 0, 2 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 2 }, v[] = { 1, 2 };
     MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 2, u, v), MN_ERR_INVALID, "self-loop");
     ck_assert_ptr_null(g);
-    int64_t un[] = { -1 }, vn[] = { 1 };
+    mn_index un[] = { -1 }, vn[] = { 1 };
     MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 1, un, vn), MN_ERR_RANGE, "-1");
-    int64_t ub[] = { 0 }, vb[] = { 9 };
+    mn_index ub[] = { 0 }, vb[] = { 9 };
     MN_ASSERT_ERR(ctx, mn_graph_new_from_edges(&g, ctx, 3, 1, ub, vb), MN_ERR_RANGE, "9");
     MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, 3));
     MN_ASSERT_OK(ctx, mn_graph_add_edge(g, 0, 1, NULL));
@@ -256,7 +256,7 @@ END_TEST
 START_TEST(test_native_round_trip)
 {
     mn_graph *g = NULL, *h = NULL;
-    int64_t u[] = { 0, 1, 2, 0 }, v[] = { 1, 2, 3, 3 };
+    mn_index u[] = { 0, 1, 2, 0 }, v[] = { 1, 2, 3, 3 };
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 5, 4, u, v));
     double x[5] = { 0.1, 1.0 / 3.0, 2, 3, 1e-300 }, y[5] = { -1, 2, 3e10, 4, 5 };
     double len[4] = { 0.25, 1.0 / 7.0, 2, 3 }, ex[4] = { 1, 2, 3, 4 }, ey[4] = { 4, 3, 2, 1 };

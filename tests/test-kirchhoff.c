@@ -30,14 +30,14 @@ static double urand(void)
 static int irand(int n) { return (int)(urand() * n); }
 
 /* connected random graph: random tree plus extra edges (parallel edges allowed) */
-static mn_graph *random_graph(int n, int extra, int64_t *u, int64_t *v)
+static mn_graph *random_graph(int n, int extra, mn_index *u, mn_index *v)
 {
     int m = 0;
     for (int i = 1; i < n; i++) {
         u[m] = irand(i);
         v[m] = i;
         if (urand() < 0.5) {
-            int64_t t = u[m];
+            mn_index t = u[m];
             u[m] = v[m];
             v[m] = t;
         }
@@ -60,7 +60,7 @@ static mn_graph *random_graph(int n, int extra, int64_t *u, int64_t *v)
  * fixed potentials for electrodes in `fixed` (NaN = open electrode: equipotential, zero net
  * current), injection j (per node, length n), EMF S (or NULL). Returns the potentials phi (n).
  */
-static void dense_ref(int n, int m, const int64_t *u, const int64_t *v, const double *G,
+static void dense_ref(int n, int m, const mn_index *u, const mn_index *v, const double *G,
                       const double *S, const int *grp, int ngrp, const double *fixed,
                       const double *inj, double *phi)
 {
@@ -146,7 +146,7 @@ START_TEST(test_random_graphs_vs_dense)
 {
     for (int rep = 0; rep < 12; rep++) {
         int n = 8 + irand(60), extra = n + irand(2 * n);
-        int64_t u[400], v[400];
+        mn_index u[400], v[400];
         mn_graph *g = random_graph(n, extra, u, v);
         int m = (int)mn_graph_edge_count(g);
         double G[400], S[400];
@@ -250,7 +250,7 @@ END_TEST
 
 START_TEST(test_injection_no_electrode)
 {
-    int64_t u[300], v[300];
+    mn_index u[300], v[300];
     int n = 40;
     mn_graph *g = random_graph(n, 80, u, v);
     int m = (int)mn_graph_edge_count(g);
@@ -287,7 +287,7 @@ START_TEST(test_series_parallel_lattice)
     /* series chain 0-1-...-n with random G: G_eff = 1 / sum 1/G */
     {
         int n = 30;
-        int64_t u[30], v[30];
+        mn_index u[30], v[30];
         double G[30], rs_ = 0;
         for (int e = 0; e < n; e++) {
             u[e] = e;
@@ -320,7 +320,7 @@ START_TEST(test_series_parallel_lattice)
     }
     /* parallel: 20 edges between nodes 0 and 1 */
     {
-        int64_t u[20], v[20];
+        mn_index u[20], v[20];
         double G[20], sum = 0;
         for (int e = 0; e < 20; e++) {
             u[e] = e % 2;
@@ -346,7 +346,7 @@ START_TEST(test_series_parallel_lattice)
      * G_eff = Ly G / (Lx - 1) and no current in vertical bonds */
     {
         int Lx = 12, Ly = 7, n = Lx * Ly;
-        int64_t u[400], v[400];
+        mn_index u[400], v[400];
         int m = 0;
         for (int y = 0; y < Ly; y++)
             for (int x = 0; x < Lx; x++) {
@@ -381,7 +381,7 @@ START_TEST(test_wheatstone)
 {
     /* nodes: 0 = top (source), 3 = bottom (drain), 1, 2 the bridge nodes;
      * R1: 0-1, R2: 0-2, R3: 1-3, R4: 2-3, R5: 1-2 (bridge) */
-    int64_t u[] = { 0, 0, 1, 2, 1 }, v[] = { 1, 2, 3, 3, 2 };
+    mn_index u[] = { 0, 0, 1, 2, 1 }, v[] = { 1, 2, 3, 3, 2 };
     mn_graph *g = NULL;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 4, 5, u, v));
     mn_kirchhoff *k = NULL;
@@ -421,7 +421,7 @@ START_TEST(test_projector_identities)
 {
     for (int rep = 0; rep < 4; rep++) {
         int n = 6 + irand(10);
-        int64_t u[100], v[100];
+        mn_index u[100], v[100];
         mn_graph *g = random_graph(n, n + irand(n), u, v);
         int N = (int)mn_graph_edge_count(g), N1 = N + 1;
         int n1 = 0, n2 = n - 1;
@@ -528,7 +528,7 @@ END_TEST
 
 START_TEST(test_rank1_updates_vs_fresh)
 {
-    int64_t u[1200], v[1200];
+    mn_index u[1200], v[1200];
     int n = 300;
     mn_graph *g = random_graph(n, 600, u, v);
     int m = (int)mn_graph_edge_count(g);
@@ -552,7 +552,8 @@ START_TEST(test_rank1_updates_vs_fresh)
         MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
     }
     uint64_t nref, nupd;
-    mn_kirchhoff_stats(k, NULL, &nref, &nupd, NULL, NULL);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_eq(nref, 1);
     ck_assert_uint_eq(nupd, 1000);
     MN_ASSERT_OK(ctx, mn_kirchhoff_new(&f, g));
@@ -588,7 +589,7 @@ END_TEST
 
 START_TEST(test_pcg_and_auto)
 {
-    int64_t u[2000], v[2000];
+    mn_index u[2000], v[2000];
     int n = 250;
     mn_graph *g = random_graph(n, 600, u, v);
     int m = (int)mn_graph_edge_count(g);
@@ -626,8 +627,13 @@ START_TEST(test_pcg_and_auto)
         check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-9);
     }
     uint64_t ncg, nit, nref;
-    mn_kirchhoff_stats(k, NULL, &nref, NULL, &ncg, &nit);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    ncg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
+    nit = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
     ck_assert_uint_eq(ncg, 5);
+    ck_assert_uint_ge(nit, ncg); /* every PCG solve takes at least one iteration */
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(k, (mn_kirchhoff_stat)99), 0); /* unknown: 0 */
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(NULL, MN_KIRCHHOFF_STAT_CG_SOLVES), 0);
     ck_assert_uint_eq(nref, 1);
     /* AUTO: a few changed edges -> update; everything changed a lot -> refactor or PCG,
      * always the right answer */
@@ -660,7 +666,7 @@ START_TEST(test_pcg_and_auto)
         for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
     }
     uint64_t nupd;
-    mn_kirchhoff_stats(k, NULL, NULL, &nupd, NULL, NULL);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_ge(nupd, 1);
     /* AMD and METIS agree */
     MN_ASSERT_OK(ctx, mn_kirchhoff_set_ordering(k, MN_ORDERING_AMD));
@@ -688,7 +694,7 @@ START_TEST(test_floating_components)
 {
     /* 0-1-2-3 main chain (electrodes 0 and 3); 4-5 isolated pair; 6 joined to 2 by a zero
      * conductance only, 7 joined to 6; 8 isolated node */
-    int64_t u[] = { 0, 1, 2, 4, 2, 6 }, v[] = { 1, 2, 3, 5, 6, 7 };
+    mn_index u[] = { 0, 1, 2, 4, 2, 6 }, v[] = { 1, 2, 3, 5, 6, 7 };
     double G[] = { 1, 2, 4, 3, 0, 5 };
     mn_graph *g = NULL;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 9, 6, u, v));
@@ -732,7 +738,7 @@ START_TEST(test_conductance_range)
     /* series chain with conductances spread over 1e-90..10: G_eff = 1/sum(1/G), and the current
      * is the same in every edge (relative 1e-12) */
     int n = 40;
-    int64_t u[40], v[40];
+    mn_index u[40], v[40];
     double G[40], rsum = 0;
     for (int e = 0; e < n; e++) {
         u[e] = e;
@@ -773,7 +779,7 @@ START_TEST(test_conductance_range)
     mn_kirchhoff_free(k);
     mn_graph_free(g);
     /* parallel branches of 1e-90 and 10 S between the electrodes */
-    int64_t pu[] = { 0, 0, 1, 2 }, pv[] = { 1, 2, 3, 3 };
+    mn_index pu[] = { 0, 0, 1, 2 }, pv[] = { 1, 2, 3, 3 };
     double pg[] = { 10, 1e-90, 10, 1e-90 };
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 4, 4, pu, pv));
     MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
@@ -797,7 +803,7 @@ END_TEST
 
 START_TEST(test_sensitivity_vs_finite_difference)
 {
-    int64_t u[300], v[300];
+    mn_index u[300], v[300];
     int n = 50;
     mn_graph *g = random_graph(n, 90, u, v);
     int m = (int)mn_graph_edge_count(g);
@@ -862,7 +868,7 @@ END_TEST
  * positive conductances) are pinned, which changes nothing for the rest. */
 START_TEST(test_random_operation_sequences)
 {
-    int64_t u[300], v[300];
+    mn_index u[300], v[300];
     int n = 40;
     mn_graph *g = random_graph(n, 50, u, v);
     int m = (int)mn_graph_edge_count(g);
@@ -929,8 +935,10 @@ START_TEST(test_random_operation_sequences)
         for (int i = 0; i < n; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
         check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-10);
     }
-    uint64_t nan_, nref, nupd, ncg;
-    mn_kirchhoff_stats(k, &nan_, &nref, &nupd, &ncg, NULL);
+    uint64_t nan_, nref, nupd;
+    nan_ = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_ANALYSES);
+    nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+    nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
     ck_assert_uint_eq(nan_, 1);
     ck_assert_uint_gt(nupd, 0);
     ck_assert_uint_gt(nref, 1);
@@ -943,7 +951,7 @@ END_TEST
 
 START_TEST(test_bad_input)
 {
-    int64_t u[] = { 0, 1, 2 }, v[] = { 1, 2, 3 };
+    mn_index u[] = { 0, 1, 2 }, v[] = { 1, 2, 3 };
     mn_graph *g = NULL;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 4, 3, u, v));
     mn_kirchhoff *k = (mn_kirchhoff *)&ctx;

@@ -574,7 +574,7 @@ END_TEST
 /* the microscopic model's own rate and conductance for one junction (lib/models) */
 static void micro(const mn_model *jm, double x, double V, double *dxdt, double *G, double gap)
 {
-    int64_t u = 0, v = 1;
+    mn_index u = 0, v = 1;
     mn_graph *g;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 2, 1, &u, &v));
     if (gap > 0) MN_ASSERT_OK(ctx, mn_graph_set_edge_length(g, 0, gap));
@@ -1178,7 +1178,7 @@ static mn_graph *random_graph(int n, int extra, uint64_t seed, int with_outside)
     mn_rng *rng;
     MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, seed, 9));
     int cap = n - 1 + extra + 4;
-    int64_t *u = malloc(sizeof(int64_t) * cap), *v = malloc(sizeof(int64_t) * cap);
+    mn_index *u = malloc(sizeof(mn_index) * cap), *v = malloc(sizeof(mn_index) * cap);
     int m = 0;
     for (int i = 0; i + 1 < n; i++) {
         int a = (int)mn_rng_below(rng, (uint64_t)(i + 1));
@@ -1458,7 +1458,7 @@ START_TEST(test_projector_electrode_sets)
     const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
     mn_index src[3] = { 0, 5, 9 }, dst[2] = { 20, 21 };
     /* merged graph: 5, 9 -> 0 and 21 -> 20; edges inside a set dropped */
-    int64_t *u = malloc(sizeof(int64_t) * m), *v = malloc(sizeof(int64_t) * m);
+    mn_index *u = malloc(sizeof(mn_index) * m), *v = malloc(sizeof(mn_index) * m);
     int *map = malloc(sizeof(int) * m), mm = 0;
     for (int e = 0; e < m; e++) {
         int a = eu[e], b = ev[e];
@@ -1500,7 +1500,7 @@ END_TEST
 static mn_graph *lattice(int L)
 {
     int n = L * L, m = 2 * L * (L - 1), k = 0;
-    int64_t *u = malloc(sizeof(int64_t) * m), *v = malloc(sizeof(int64_t) * m);
+    mn_index *u = malloc(sizeof(mn_index) * m), *v = malloc(sizeof(mn_index) * m);
     for (int i = 0; i < L; i++)
         for (int j = 0; j < L; j++) {
             if (j + 1 < L) {
@@ -1708,7 +1708,7 @@ START_TEST(test_allocation_failures)
         al.user_data = &fa;
         mn_context *c;
         ck_assert_int_eq(mn_context_new_with_allocator(&c, &al), MN_OK);
-        int64_t u[5] = { 0, 1, 2, 3, 0 }, v[5] = { 1, 2, 3, 0, 2 };
+        mn_index u[5] = { 0, 1, 2, 3, 0 }, v[5] = { 1, 2, 3, 0, 2 };
         mn_graph *g;
         ck_assert_int_eq(mn_graph_new_from_edges(&g, c, 4, 5, u, v), MN_OK);
         mn_meanfield_model *m;

@@ -23,8 +23,8 @@ static void teardown(void)
 static mn_graph *path_graph(size_t m, int lengths)
 {
     mn_graph *g;
-    int64_t *u = malloc((m + 1) * sizeof *u), *v = malloc((m + 1) * sizeof *v);
-    for (size_t e = 0; e < m; e++) u[e] = (int64_t)e, v[e] = (int64_t)e + 1;
+    mn_index *u = malloc((m + 1) * sizeof *u), *v = malloc((m + 1) * sizeof *v);
+    for (size_t e = 0; e < m; e++) u[e] = (mn_index)e, v[e] = (mn_index)e + 1;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, m + 1, m, u, v));
     free(u);
     free(v);
@@ -54,8 +54,8 @@ START_TEST(test_registry)
     ck_assert_ptr_null(mn_model_find("nope"));
     ck_assert_ptr_null(mn_model_find(NULL));
     /* the parameter names of the issue */
-    const char *mi[] = { "kP0", "kD0", "etaP", "etaD", "Gmin", "Gmax", "unipolar" };
-    const char *hi[] = { "mu", "kappa", "alpha", "beta", "T", "zmax_frac", "unipolar" };
+    const char *mi[] = { "k_p", "k_d", "eta_p", "eta_d", "G_min", "G_max", "unipolar" };
+    const char *hi[] = { "mu", "kappa", "alpha", "beta", "T", "g_max", "unipolar" };
     const char *hp[] = { "Ron", "Roff", "k", "tau", "window", "p" };
     const char *cb[] = { "Ron", "Roff", "alpha", "gamma" };
     const char *fi[] = { "ET", "IT", "Gon", "alpha", "beta", "rd", "rw", "w0" };
@@ -68,6 +68,29 @@ START_TEST(test_registry)
     for (size_t i = 0; i < 5; i++) {
         MN_ASSERT_OK(ctx, mn_model_new(&m, ctx, want[i].model));
         for (size_t p = 0; p < want[i].n; p++) MN_ASSERT_OK(ctx, mn_model_get(m, want[i].p[p], &v));
+        mn_model_free(m);
+    }
+    /* the canonical names are listed; the spellings of 003 Table 1 are aliases of the same
+       parameter (lib/core/param-names.c), shared with the mean-field models */
+    {
+        const mn_model_ops *o = mn_model_find("miranda");
+        for (size_t p = 0; p < 7; p++) ck_assert_str_eq(o->params[p].name, mi[p]);
+        const char *alias[] = { "kP0", "kD0", "etaP", "etaD", "Gmin", "Gmax" };
+        MN_ASSERT_OK(ctx, mn_model_new(&m, ctx, "miranda"));
+        for (size_t p = 0; p < 6; p++) {
+            double a, b;
+            MN_ASSERT_OK(ctx, mn_model_set(m, alias[p], 0.25 + (double)p / 8));
+            MN_ASSERT_OK(ctx, mn_model_get(m, mi[p], &a));
+            MN_ASSERT_OK(ctx, mn_model_get(m, alias[p], &b));
+            ck_assert(a == 0.25 + (double)p / 8 && b == a);
+        }
+        /* an out-of-range value names both spellings */
+        MN_ASSERT_ERR(ctx, mn_model_set(m, "kP0", -1), MN_ERR_RANGE, "k_p (alias kP0)");
+        mn_model_free(m);
+        MN_ASSERT_OK(ctx, mn_model_new(&m, ctx, "hillock"));
+        MN_ASSERT_OK(ctx, mn_model_set(m, "zmax_frac", 0.25));
+        MN_ASSERT_OK(ctx, mn_model_get(m, "g_max", &v)); ck_assert(v == 0.25);
+        MN_ASSERT_ERR(ctx, mn_model_get(m, "kP0", &v), MN_ERR_NOT_FOUND, "kP0");
         mn_model_free(m);
     }
     /* defaults from 003 Table 1 and sec. 5.2 */
@@ -454,8 +477,8 @@ START_TEST(test_single_model_no_copy)
     MN_ASSERT_OK(c2, mn_model_new_custom(&pm, c2, &ops));
     MN_ASSERT_OK(c2, mn_model_new(&mi, c2, "miranda"));
     const size_t m = 1000;
-    int64_t *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
-    for (size_t e = 0; e < m; e++) u[e] = (int64_t)e, v[e] = (int64_t)e + 1;
+    mn_index *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
+    for (size_t e = 0; e < m; e++) u[e] = (mn_index)e, v[e] = (mn_index)e + 1;
     mn_graph *g;
     MN_ASSERT_OK(c2, mn_graph_new_from_edges(&g, c2, m + 1, m, u, v));
     mn_network *net;

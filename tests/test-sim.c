@@ -194,7 +194,7 @@ typedef struct built {
 } built;
 
 /* graph from edge arrays, every edge with model `name`, parameters "k=v" */
-static void build(built *b, size_t nn, size_t m, const int64_t *u, const int64_t *v,
+static void build(built *b, size_t nn, size_t m, const mn_index *u, const mn_index *v,
                   const char *name, const char *const *sets, size_t nsets)
 {
     memset(b, 0, sizeof *b);
@@ -283,7 +283,7 @@ static int record_cb(const mn_sim *sim, void *u)
 START_TEST(test_one_edge_closed_form)
 {
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.3));
@@ -313,7 +313,7 @@ END_TEST
 START_TEST(test_one_edge_pulses)
 {
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     /* 0.5 V for 3 s every 7 s from t = 1, 0.05 V otherwise */
@@ -348,8 +348,8 @@ START_TEST(test_series_parallel)
 {
     for (int par = 0; par < 2; par++) {
         built b;
-        int64_t us[] = { 0, 1 }, vs[] = { 1, 2 };
-        int64_t up[] = { 0, 0 }, vp[] = { 1, 1 };
+        mn_index us[] = { 0, 1 }, vs[] = { 1, 2 };
+        mn_index up[] = { 0, 0 }, vp[] = { 1, 1 };
         build(&b, par ? 2 : 3, 2, par ? up : us, par ? vp : vs, "miranda", mir_sets, 7);
         mn_waveform *w;
         MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.6));
@@ -390,7 +390,7 @@ static void series_rhs(const double *g, double V, double *f)
 START_TEST(test_series_unequal_rk4)
 {
     built b;
-    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 1 }, v[] = { 1, 2 };
     build(&b, 3, 2, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.8));
@@ -432,7 +432,7 @@ END_TEST
 static built ladder(int integrator, double dt, double rtol)
 {
     built b;
-    int64_t u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+    mn_index u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
     build(&b, 6, 9, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     MN_ASSERT_OK(ctx, mn_waveform_new_pulse(&w, ctx, 0.9, 0.1, 4.0, 10.0, 0, 0.5));
@@ -468,7 +468,7 @@ static void run_series(built *b, double t_end, double dt_out, series *r)
  * step boundaries) of the 9 miranda rates (003 eq. 9 rates with |V|) with the edge voltages
  * from a dense Kirchhoff solve (mn_test_dense_solve) of the four free nodes at each stage;
  * returns the source current at the sample times of `at` (independent of lib/sim). */
-static const int64_t LAD_U[9] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, LAD_V[9] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+static const mn_index LAD_U[9] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, LAD_V[9] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
 
 static double ladder_V(double t) { return pulse_ref(t, 0.9, 0.1, 4.0, 10.0, 0, 0.5); }
 
@@ -689,7 +689,7 @@ START_TEST(test_checkpoint_bitwise)
     }
     /* a checkpoint of another network is refused, naming the sizes */
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.3));
@@ -713,7 +713,7 @@ static int ev_cb(double t, mn_index e, mn_sim_event_kind k, void *u)
 START_TEST(test_filament_events)
 {
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     const char *sets[] = { "ET=10", "IT=0.01", "Gon=10", "alpha=1", "beta=200", "rd=1e-3", "rw=0.1",
                            "w0=1" };
     memset(&b, 0, sizeof b);
@@ -834,7 +834,7 @@ START_TEST(test_filament_events_t_end)
          * a singular rate, are then good to ~5e-5); runs 4-7: rtol 1e-10 (1e-6) */
         int tight = run >= 4;
         built b;
-        int64_t u[] = { 0 }, v[] = { 1 };
+        mn_index u[] = { 0 }, v[] = { 1 };
         memset(&b, 0, sizeof b);
         MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 2, 1, u, v));
         MN_ASSERT_OK(ctx, mn_graph_set_edge_length(b.g, 0, L));
@@ -1032,7 +1032,7 @@ START_TEST(test_jv_finite_difference)
 {
     for (int which = 0; which < 2; which++) {
         built b;
-        int64_t u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
+        mn_index u[] = { 0, 1, 0, 2, 3, 2, 4, 1, 1 }, v[] = { 1, 3, 2, 3, 5, 4, 5, 2, 4 };
         const char *mset[] = { "unipolar=0", "Gmin=0.05" };
         memset(&b, 0, sizeof b);
         MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 6, 9, u, v));
@@ -1094,7 +1094,7 @@ static double cc_rhs(double g, double J)
 START_TEST(test_current_source)
 {
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
     mn_waveform *w;
     MN_ASSERT_OK(ctx, mn_waveform_new_dc(&w, ctx, 0.02));
@@ -1188,7 +1188,7 @@ static double hi_rate(double z, double D, double V, double mu)
     return mu * fabs(V) / (D - z) - 0.5 * z;
 }
 
-static built hillock_net(size_t nn, size_t m, const int64_t *u, const int64_t *v, const double *D,
+static built hillock_net(size_t nn, size_t m, const mn_index *u, const mn_index *v, const double *D,
                          double mu)
 {
     built b;
@@ -1206,7 +1206,7 @@ static built hillock_net(size_t nn, size_t m, const int64_t *u, const int64_t *v
 
 START_TEST(test_hillock)
 {
-    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 1 }, v[] = { 1, 2 };
     double D[] = { 0.8, 1.0 };
     built b = hillock_net(3, 2, u, v, D, 0.05);
     mn_waveform *w;
@@ -1243,7 +1243,7 @@ START_TEST(test_hillock)
     unbuild(&b);
 
     /* past the bound: mu V / kappa = 0.4 > D^2 / 4, so z reaches D/2 = 0.3 and stays */
-    int64_t u1[] = { 0 }, v1[] = { 1 };
+    mn_index u1[] = { 0 }, v1[] = { 1 };
     double D1[] = { 0.6 };
     b = hillock_net(2, 1, u1, v1, D1, 0.2);
     two_terminal(&b, 0, 1, w);
@@ -1281,7 +1281,7 @@ END_TEST
 START_TEST(test_no_states)
 {
     built b;
-    int64_t u[] = { 0, 0, 1, 1, 2 }, v[] = { 1, 2, 2, 3, 3 };
+    mn_index u[] = { 0, 0, 1, 1, 2 }, v[] = { 1, 2, 2, 3, 3 };
     const char *sets[] = { "G=1" };
     build(&b, 4, 5, u, v, "resistor", sets, 1);
     mn_waveform *w;
@@ -1316,7 +1316,7 @@ START_TEST(test_mixed_models)
 {
     built b;
     memset(&b, 0, sizeof b);
-    int64_t u[] = { 0, 1 }, v[] = { 1, 2 };
+    mn_index u[] = { 0, 1 }, v[] = { 1, 2 };
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&b.g, ctx, 3, 2, u, v));
     mn_model *res = NULL;
     MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, "miranda"));
@@ -1364,7 +1364,7 @@ END_TEST
 START_TEST(test_bad_input)
 {
     built b;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     build(&b, 2, 1, u, v, "miranda", mir_sets, 7);
     mn_index bad = 7, ok = 0;
     mn_waveform *w;

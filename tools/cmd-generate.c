@@ -135,15 +135,8 @@ static int add_electrode(mn_gen *gen, mn_context *ctx, const char *spec)
         mn_index *ids = NULL;
         size_t n = 0;
         if (cli_parse_nodes(CMD, "--electrode", args, &ids, &n)) return 1;
-        int64_t *w = malloc((n ? n : 1) * sizeof *w);
-        if (!w) {
-            free(ids);
-            return cli_error(CMD, "out of memory");
-        }
-        for (size_t i = 0; i < n; i++) w[i] = ids[i];
-        st = mn_gen_add_electrode_ids(gen, name, w, n);
+        st = mn_gen_add_electrode_ids(gen, name, ids, n);
         free(ids);
-        free(w);
     } else {
         double v[4];
         int want = !strcmp(type, "rect") ? 4 : !strcmp(type, "disc") ? 3 : 0;

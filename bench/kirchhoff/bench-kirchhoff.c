@@ -55,7 +55,7 @@ static double peak_rss_gb(void)
 
 typedef struct {
     size_t n, m;          /* nodes (sticks), edges (junctions) of the kept component */
-    int64_t *u, *v;
+    mn_index *u, *v;
     mn_index *src, *drn;
     size_t nsrc, ndrn;
 } net_t;
@@ -106,7 +106,7 @@ static void make_sticks(net_t *net, double target_junctions)
     memcpy(fill, cnt, (ncell + 1) * sizeof(int));
     for (size_t i = 0; i < N; i++) idx[fill[cell[i]]++] = (int)i;
     size_t cap = (size_t)(target_junctions * 1.2) + 16, m = 0;
-    int64_t *u = malloc(cap * sizeof(int64_t)), *v = malloc(cap * sizeof(int64_t));
+    mn_index *u = malloc(cap * sizeof(mn_index)), *v = malloc(cap * sizeof(mn_index));
     for (size_t i = 0; i < N; i++) {
         int cx = cell[i] % nc, cy = cell[i] / nc;
         for (int dy = -1; dy <= 1; dy++)
@@ -123,11 +123,11 @@ static void make_sticks(net_t *net, double target_junctions)
                                 orient(x1[j], y1[j], x2[j], y2[j], x2[i], y2[i]) < 0) {
                         if (m == cap) {
                             cap *= 2;
-                            u = realloc(u, cap * sizeof(int64_t));
-                            v = realloc(v, cap * sizeof(int64_t));
+                            u = realloc(u, cap * sizeof(mn_index));
+                            v = realloc(v, cap * sizeof(mn_index));
                         }
-                        u[m] = (int64_t)i;
-                        v[m++] = (int64_t)j;
+                        u[m] = (mn_index)i;
+                        v[m++] = (mn_index)j;
                     }
                 }
             }
@@ -357,7 +357,10 @@ static void bench_size(double target, int repeats, const char *scipy, int change
                    inf.t_solve, inf.last_solve_seconds);
         }
         uint64_t nref, nupd, ncg, nit;
-        mn_kirchhoff_stats(k, NULL, &nref, &nupd, &ncg, &nit);
+        nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+        nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
+        ncg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
+        nit = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
         printf("memnet_%s_step_s=%.6g   (refactors=%llu updates=%llu cg_solves=%llu "
                "cg_iterations=%llu)\n",
                names[s], step[s], (unsigned long long)nref, (unsigned long long)nupd,
@@ -527,7 +530,8 @@ changed_part:
                 t[r] = now() - t0;
             }
             uint64_t nref, nupd;
-            mn_kirchhoff_stats(k, NULL, &nref, &nupd, NULL, NULL);
+            nref = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+            nupd = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
             mn__kirchhoff_info info;
             mn__kirchhoff_info_get(k, &info);
             printf("changed_%d_%s_step_s=%.6g (refactors=%llu updates=%llu; of which "
@@ -580,8 +584,6 @@ static void bench_big(double target)
         printf("first solve failed: %s\n", mn_context_last_error(ctx));
         return;
     }
-    uint64_t nan_;
-    mn_kirchhoff_stats(k, &nan_, NULL, NULL, NULL, NULL);
     printf("first_solve_s=%.2f (analyse + factorise + solve)\n", t_first);
     {
         mn__kirchhoff_info bi;

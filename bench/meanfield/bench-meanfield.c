@@ -20,11 +20,11 @@ static mn_graph *lattice(mn_context *ctx, size_t edges, mn_index **src, mn_index
 {
     int L = (int)ceil(sqrt(edges / 2.0));
     size_t n = (size_t)L * L, m = 2 * (size_t)L * (L - 1), k = 0;
-    int64_t *u = malloc(sizeof(int64_t) * m), *v = malloc(sizeof(int64_t) * m);
+    mn_index *u = malloc(sizeof(mn_index) * m), *v = malloc(sizeof(mn_index) * m);
     for (int i = 0; i < L; i++)
         for (int j = 0; j < L; j++) {
-            if (j + 1 < L) { u[k] = (int64_t)i * L + j; v[k++] = (int64_t)i * L + j + 1; }
-            if (i + 1 < L) { u[k] = (int64_t)i * L + j; v[k++] = (int64_t)(i + 1) * L + j; }
+            if (j + 1 < L) { u[k] = (mn_index)i * L + j; v[k++] = (mn_index)i * L + j + 1; }
+            if (i + 1 < L) { u[k] = (mn_index)i * L + j; v[k++] = (mn_index)(i + 1) * L + j; }
         }
     mn_graph *g;
     if (mn_graph_new_from_edges(&g, ctx, n, m, u, v)) exit(1);
@@ -65,7 +65,7 @@ static mn_graph *geometric(mn_context *ctx, size_t edges, mn_index **src, mn_ind
         head[cy * C + cx] = i;
     }
     size_t cap = edges * 2, m = 0;
-    int64_t *u = malloc(sizeof(int64_t) * cap), *v = malloc(sizeof(int64_t) * cap);
+    mn_index *u = malloc(sizeof(mn_index) * cap), *v = malloc(sizeof(mn_index) * cap);
     for (size_t i = 0; i < n; i++) {
         int cx = (int)(x[i] * C), cy = (int)(y[i] * C);
         if (cx >= C) cx = C - 1;
@@ -78,8 +78,8 @@ static mn_graph *geometric(mn_context *ctx, size_t edges, mn_index **src, mn_ind
                     if (j <= i) continue;
                     double ddx = x[i] - x[j], ddy = y[i] - y[j];
                     if (ddx * ddx + ddy * ddy < r * r && m < cap) {
-                        u[m] = (int64_t)i;
-                        v[m++] = (int64_t)j;
+                        u[m] = (mn_index)i;
+                        v[m++] = (mn_index)j;
                     }
                 }
             }

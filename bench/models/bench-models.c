@@ -52,9 +52,9 @@ int main(int argc, char **argv)
     if (R < 1 || R > 1000) R = 15;
     mn_context *ctx;
     if (mn_context_new(&ctx) != MN_OK) return 1;
-    int64_t *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
+    mn_index *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
     double *len = malloc(m * sizeof *len);
-    for (size_t e = 0; e < m; e++) u[e] = (int64_t)e, v[e] = (int64_t)e + 1, len[e] = 0.05 + 1e-8 * (double)(e % 1000);
+    for (size_t e = 0; e < m; e++) u[e] = (mn_index)e, v[e] = (mn_index)e + 1, len[e] = 0.05 + 1e-8 * (double)(e % 1000);
     mn_graph *g;
     CHECK(mn_graph_new_from_edges(&g, ctx, m + 1, m, u, v));
     CHECK(mn_graph_set_edge_lengths(g, len));

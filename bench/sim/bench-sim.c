@@ -154,7 +154,11 @@ int main(int argc, char **argv)
         size_t m = mn_graph_edge_count(g), nn = mn_graph_node_count(g);
         uint64_t an, rf, up, cg, cgi;
         mn_kirchhoff *k = mn_sim_kirchhoff(sim);
-        mn_kirchhoff_stats(k, &an, &rf, &up, &cg, &cgi);
+        an = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_ANALYSES);
+        rf = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS);
+        up = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_UPDATES);
+        cg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
+        cgi = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
         uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
         /* one refactorisation + solve on the same network and conductances, median of 7 */
         const double *G = mn_sim_conductances(sim);

@@ -65,7 +65,8 @@ static runstat run_once(mn_network *net, long steps, double V, mn_kirchhoff_stra
     r.steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
     r.solves = mn_sim_stat_get(sim, MN_SIM_STAT_SOLVES);
     r.events = mn_sim_stat_get(sim, MN_SIM_STAT_EVENTS);
-    mn_kirchhoff_stats(mn_sim_kirchhoff(sim), NULL, &r.refactors, &r.updates, NULL, NULL);
+    r.refactors = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_REFACTORS);
+    r.updates = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_UPDATES);
     if (keep) *keep = sim;
     else mn_sim_free(sim);
     return r;
@@ -181,7 +182,8 @@ int main(int argc, char **argv)
     CHECK(mn_kirchhoff_set_strategy(kf, MN_KIRCHHOFF_UPDATE));
     CHECK(mn_kirchhoff_set_conductances(kf, G));
     CHECK(mn_kirchhoff_solve(kf));
-    mn_kirchhoff_stats(kf, NULL, &rf0, &up0, NULL, NULL);
+    rf0 = mn_kirchhoff_stat_get(kf, MN_KIRCHHOFF_STAT_REFACTORS);
+    up0 = mn_kirchhoff_stat_get(kf, MN_KIRCHHOFF_STAT_UPDATES);
     for (int k = 0; k < R_REPS; k++) {
         double gv[2];
         for (size_t j = 0; j < found; j++) gv[j] = (k % 2 == 0) ? 10.0 : G[ev_e[j]];
@@ -190,7 +192,8 @@ int main(int argc, char **argv)
         CHECK(mn_kirchhoff_solve(kf));
         t_up[k] = now() - t0;
     }
-    mn_kirchhoff_stats(kf, NULL, &rf1, &up1, NULL, NULL);
+    rf1 = mn_kirchhoff_stat_get(kf, MN_KIRCHHOFF_STAT_REFACTORS);
+    up1 = mn_kirchhoff_stat_get(kf, MN_KIRCHHOFF_STAT_UPDATES);
     for (int k = 0; k < R_REPS; k++) {
         double t0 = now();
         CHECK(mn_network_conductances(net, x, Gm));

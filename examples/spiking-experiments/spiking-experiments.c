@@ -468,8 +468,8 @@ int main(int argc, char **argv)
     summary(sum, "events", (double)r.ne);
     summary(sum, "integrator_steps", (double)mn_sim_stat_get(sim, MN_SIM_STAT_STEPS));
     {
-        uint64_t an, rf, up, cg, cgi;
-        mn_kirchhoff_stats(mn_sim_kirchhoff(sim), &an, &rf, &up, &cg, &cgi);
+        uint64_t rf = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_REFACTORS);
+        uint64_t up = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_UPDATES);
         summary(sum, "refactorisations", (double)rf);
         summary(sum, "rank_updates", (double)up);
     }

@@ -42,7 +42,7 @@ int main(void)
     TRY(mn_model_set(thr, "k", 20.0));
 
     /* one junction between nodes 0 and 1 */
-    int64_t u0[] = { 0 }, v0[] = { 1 };
+    mn_index u0[] = { 0 }, v0[] = { 1 };
     TRY(mn_graph_new_from_edges(&one, ctx, 2, 1, u0, v0));
     TRY(mn_network_new(&net1, one));
     TRY(mn_network_assign(net1, thr, NULL, 0, NULL));
@@ -68,7 +68,7 @@ int main(void)
     }
 
     /* a ring of 8 junctions, 75% threshold and 25% built-in miranda, reproducible from a seed */
-    int64_t u[8], v[8];
+    mn_index u[8], v[8];
     for (int e = 0; e < 8; e++) u[e] = e, v[e] = (e + 1) % 8;
     TRY(mn_graph_new_from_edges(&ring, ctx, 8, 8, u, v));
     TRY(mn_network_new(&net, ring));

@@ -1,14 +1,55 @@
 /**
  * @file core.h
- * @brief Context, status codes, error messages, allocator hooks, logging and the RNG.
+ * @brief Context, status codes, error messages, allocator hooks, logging and the RNG; and the
+ *        conventions every memnet header follows (stated here once).
  *
- * Every memnet object belongs to an ::mn_context. The context keeps the allocator, the log
- * callback and the message of the last error. The library never aborts, prints or exits:
- * every fallible call returns an ::mn_status and, on failure, leaves a readable message
- * naming the offending value in mn_context_last_error().
+ * @section mn_conventions Conventions of the memnet API
  *
- * Threads: a context and its objects are used by one thread at a time; separate contexts
- * share nothing and may run concurrently.
+ * **Objects.** Every public type is an opaque handle `mn_<thing>` created by
+ * `mn_<thing>_new(&out, ctx, ...)` and released by `mn_<thing>_free()`; freeing NULL does
+ * nothing. Every object belongs to an ::mn_context and must be freed before it. Functions are
+ * named `mn_<module>_<verb>()` and take their outputs first, then the object, then inputs;
+ * callbacks end with `void *user_data`. Node and edge ids are ::mn_index (int32_t); counts and
+ * sizes are `size_t`; no `long` appears in the API (fixed-width integer types instead).
+ *
+ * **Errors.** Every fallible call returns an ::mn_status: #MN_OK (0) or a negative code. On
+ * failure the context keeps a readable message naming the offending value
+ * (mn_context_last_error()) and its status (mn_context_last_status()); `*out` is set to NULL
+ * and nothing leaks. The library never aborts, prints or exits. Status codes are append-only:
+ * a released code keeps its name and value, and every code, present and future, lies in
+ * [#MN_STATUS_RANGE_MIN_, 0].
+ *
+ * **Getters** that return a value instead of a status return NaN (floating point), NULL
+ * (pointers), 0 (counts and counters) or an error code of their own type on misuse (a NULL
+ * handle, an unknown key, an index out of range), and record nothing. Borrowed pointers are
+ * `const` and valid until the object changes or is freed, as each getter states.
+ *
+ * **Options and statistics** are keyed by enums with explicit values, set and read through
+ * typed setters and getters (`mn_<obj>_set_<type>(obj, MN_<OBJ>_<KEY>, value)`,
+ * `mn_<obj>_stat_get(obj, MN_<OBJ>_STAT_<KEY>)`), so new options and statistics are new
+ * enumerators, never a changed signature. Enumerators are only appended.
+ *
+ * **Extension structs** (the model ops table, the allocator) are the only public structs: they
+ * start with `size_t struct_size`, set by an `MN_<STRUCT>_INIT` macro; the library reads only
+ * the members the caller's struct_size covers and zero-fills the rest, so a program built
+ * against an older header keeps working. New members are added only at the end.
+ *
+ * **Threads.** A context and every object created from it are used by one thread at a time;
+ * separate contexts share nothing memnet owns and may be used concurrently from different
+ * threads. Two things are process-wide and outside memnet's control:
+ * - around its CHOLMOD analyse and factorise calls memnet sets OpenMP's max-active-levels to 0
+ *   (CHOLMOD otherwise opens a fixed four-thread team per supernode) and restores the previous
+ *   value afterwards; in libgomp this setting is process-wide, so an OpenMP region that
+ *   another thread opens during such a call runs on one thread (results are unchanged);
+ * - CHOLMOD allocates through SuiteSparse's global allocator (SuiteSparse_config: the C
+ *   library's malloc family unless the program changed it), not through the context's
+ *   ::mn_allocator; a program that replaces SuiteSparse's allocator changes it for memnet too,
+ *   and must not do so while memnet calls are running.
+ * The BLAS (OpenBLAS) keeps its own thread pool (OPENBLAS_NUM_THREADS).
+ *
+ * **Units.** SI units (V, A, S, s) unless a declaration says otherwise; lengths are in the unit
+ * of the geometry. Equations are cited as "000 eq. (24)": the tags 000..004 refer to the papers
+ * listed in docs/references.md.
  */
 #ifndef MEMNET_CORE_H
 #define MEMNET_CORE_H
@@ -20,7 +61,8 @@ MN_BEGIN_DECLS
 /**
  * @brief The list of status codes: X(name, value, description).
  *
- * Append-only: a released code keeps its name and value for ever.
+ * Append-only: a released code keeps its name and value for ever, and new codes take the
+ * next negative values, never below #MN_STATUS_RANGE_MIN_.
  */
 #define MN_STATUS_LIST(X)                                                        \
     X(MN_OK, 0, "success")                                                       \
@@ -57,7 +99,8 @@ typedef enum mn_status {
     MN_ERR_CANCELLED = -11,   /**< cancelled by the caller */
     MN_ERR_UNSUPPORTED = -12, /**< operation not supported */
     MN_ERR_INTERNAL = -13,    /**< internal error */
-    MN_STATUS_MIN_ = -13      /**< smallest code in this version (not a status) */
+    MN_STATUS_RANGE_MIN_ = -1024 /**< lower bound of every status code of every 1.x version
+                                      (not a status; fixed, unlike the smallest code) */
 } mn_status;
 #else
 /** @brief Result of every fallible call: #MN_OK (0) or a negative error code. */
@@ -67,8 +110,19 @@ typedef enum mn_status {
     MN_STATUS_LIST(MN__STATUS_ENUM)
 #undef MN__STATUS_ENUM
 /** @endcond */
-    MN_STATUS_MIN_ = -13 /**< smallest code in this version (not a status) */
+    MN_STATUS_RANGE_MIN_ = -1024 /**< lower bound of every status code of every 1.x version
+                                      (not a status; fixed, unlike the smallest code) */
 } mn_status;
+
+/**
+ * @brief Number of status codes this header knows (MN_OK included); a compile-time constant,
+ *        not part of the ABI. A newer library may return codes beyond it: mn_status_name()
+ *        gives "MN_UNKNOWN" for a code the running library does not know.
+ */
+#define MN_STATUS_COUNT (0 MN_STATUS_LIST(MN__STATUS_COUNT_ONE))
+/** @cond INTERNAL */
+#define MN__STATUS_COUNT_ONE(name, value, text) +1
+/** @endcond */
 #endif
 
 /**

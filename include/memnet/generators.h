@@ -172,7 +172,7 @@ MN_API mn_status mn_gen_add_electrode_disc(mn_gen *gen, const char *name, double
  *        (nanoparticles: their groups) or node ids (lattices, circuit), in generation order.
  * @return as mn_gen_add_electrode_rect(); ids are checked at generation time.
  */
-MN_API mn_status mn_gen_add_electrode_ids(mn_gen *gen, const char *name, const int64_t *ids,
+MN_API mn_status mn_gen_add_electrode_ids(mn_gen *gen, const char *name, const mn_index *ids,
                                           size_t n);
 
 /** @brief Remove every electrode (the default pads come back). */

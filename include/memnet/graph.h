@@ -42,7 +42,7 @@ MN_API mn_status mn_graph_new(mn_graph **out, mn_context *ctx, size_t n_nodes);
  *         self-loop (the message names the edge and the ids), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_graph_new_from_edges(mn_graph **out, mn_context *ctx, size_t n_nodes,
-                                         size_t n_edges, const int64_t *u, const int64_t *v);
+                                         size_t n_edges, const mn_index *u, const mn_index *v);
 
 /** @brief Free a graph; NULL does nothing. */
 MN_API void mn_graph_free(mn_graph *g);
@@ -75,7 +75,7 @@ MN_API mn_status mn_graph_add_nodes(mn_graph *g, size_t count, mn_index *first);
  * @param[out] edge index of the new edge (may be NULL).
  * @return #MN_OK, #MN_ERR_RANGE (bad id), #MN_ERR_INVALID (self-loop), #MN_ERR_NOMEM.
  */
-MN_API mn_status mn_graph_add_edge(mn_graph *g, int64_t u, int64_t v, mn_index *edge);
+MN_API mn_status mn_graph_add_edge(mn_graph *g, mn_index u, mn_index v, mn_index *edge);
 
 /** @brief Number of nodes. */
 MN_API size_t mn_graph_node_count(const mn_graph *g);

@@ -232,11 +232,24 @@ MN_API size_t mn_kirchhoff_floating_count(const mn_kirchhoff *k);
  *         the next solve; NULL before the first solve. */
 MN_API const mn_index *mn_kirchhoff_floating_nodes(const mn_kirchhoff *k);
 
-/** @brief Counters since creation: symbolic analyses, numeric refactorisations, rank-k
- *         updates (one per solve that updated the factor), PCG solves, PCG iterations.
- *         Any pointer may be NULL; a NULL solver gives zeros. */
-MN_API void mn_kirchhoff_stats(const mn_kirchhoff *k, uint64_t *analyses, uint64_t *refactors,
-                               uint64_t *updates, uint64_t *cg_solves, uint64_t *cg_iterations);
+/** @brief Counters of a solver, read with mn_kirchhoff_stat_get(). New counters are appended. */
+typedef enum mn_kirchhoff_stat {
+    MN_KIRCHHOFF_STAT_ANALYSES = 0,     /**< symbolic analyses (fill-reducing ordering) */
+    MN_KIRCHHOFF_STAT_REFACTORS = 1,    /**< numeric refactorisations */
+    MN_KIRCHHOFF_STAT_UPDATES = 2,      /**< rank-k updates (one per solve that updated the
+                                             factor) */
+    MN_KIRCHHOFF_STAT_CG_SOLVES = 3,    /**< preconditioned CG solves */
+    MN_KIRCHHOFF_STAT_CG_ITERATIONS = 4 /**< preconditioned CG iterations, summed */
+} mn_kirchhoff_stat;
+
+/**
+ * @brief One counter accumulated since the solver was created (replaces 0.1's
+ *        mn_kirchhoff_stats(), whose five out-parameters could not grow).
+ * @param[in] k the solver (NULL gives 0).
+ * @param[in] which an ::mn_kirchhoff_stat (an unknown one gives 0).
+ * @return the counter. O(1).
+ */
+MN_API uint64_t mn_kirchhoff_stat_get(const mn_kirchhoff *k, mn_kirchhoff_stat which);
 
 MN_END_DECLS
 

@@ -407,7 +407,8 @@ typedef enum mn_meanfield_fit_option {
  * @param[in] value its value (counts and switches as whole numbers).
  * @return #MN_OK, #MN_ERR_INVALID (unknown option), #MN_ERR_RANGE (bad value, named).
  */
-MN_API mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, int option,
+MN_API mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m,
+                                                   mn_meanfield_fit_option option,
                                                    double value);
 
 /** @brief How a fit ended (mn_meanfield_fit_status()). */
@@ -473,7 +474,8 @@ MN_API void mn_meanfield_fit_free(mn_meanfield_fit *f);
  *             (borrowed, valid while f lives); may be NULL.
  * @return the status code (#MN_MEANFIELD_FIT_CONVERGED for a NULL fit).
  */
-MN_API int mn_meanfield_fit_status(const mn_meanfield_fit *f, const char **message);
+MN_API mn_meanfield_fit_status_code mn_meanfield_fit_status(const mn_meanfield_fit *f,
+                                                           const char **message);
 
 /**
  * @brief Whether fitted parameter i was held at its starting value because the data do not
@@ -743,8 +745,9 @@ typedef struct mn_meanfield_projector mn_meanfield_projector;
  */
 MN_API mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
                                             const mn_index *source, size_t n_source,
-                                            const mn_index *drain, size_t n_drain, int method,
-                                            double tol, uint64_t seed);
+                                            const mn_index *drain, size_t n_drain,
+                                            mn_meanfield_diag_method method, double tol,
+                                            uint64_t seed);
 
 /**
  * @brief Free; NULL does nothing.

@@ -56,7 +56,7 @@ MN_API mn_status mn_waveform_new_dc(mn_waveform **out, mn_context *ctx, double v
  *         #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
-                                       double low, double width, double period, long count,
+                                       double low, double width, double period, int64_t count,
                                        double delay);
 
 /**
@@ -66,7 +66,7 @@ MN_API mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, doubl
  * @return #MN_OK, #MN_ERR_RANGE (period <= 0, rise outside (0, period], non-finite value).
  */
 MN_API mn_status mn_waveform_new_triangle(mn_waveform **out, mn_context *ctx, double low,
-                                          double high, double period, double rise, long count,
+                                          double high, double period, double rise, int64_t count,
                                           double delay);
 
 /**
@@ -245,7 +245,7 @@ MN_API mn_status mn_sim_set_fixed_step(mn_sim *sim, double dt);
 MN_API mn_status mn_sim_set_max_step(mn_sim *sim, double hmax);
 
 /** @brief Largest number of CVODE steps between two outputs (default 10^7). */
-MN_API mn_status mn_sim_set_max_steps(mn_sim *sim, long n);
+MN_API mn_status mn_sim_set_max_steps(mn_sim *sim, int64_t n);
 
 /**
  * @brief Track the energy delivered by the sources and the energy dissipated in the edges as
@@ -327,7 +327,7 @@ MN_API mn_status mn_sim_set_step_callback(mn_sim *sim, mn_sim_sample_fn fn, void
 /** @brief Progress callback: t now, t_end of the run. Nonzero stops the run (cancellation). */
 typedef int (*mn_sim_progress_fn)(double t, double t_end, void *user_data);
 /** @brief Install the progress callback, called at most every `every` steps (>= 1). */
-MN_API mn_status mn_sim_set_progress_callback(mn_sim *sim, mn_sim_progress_fn fn, long every,
+MN_API mn_status mn_sim_set_progress_callback(mn_sim *sim, mn_sim_progress_fn fn, int64_t every,
                                               void *user_data);
 
 /** @brief Event callback: an edge switched at time t. Nonzero stops the run. */

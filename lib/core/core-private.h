@@ -6,6 +6,7 @@
 #define MEMNET_CORE_PRIVATE_H
 
 #include <memnet/core.h>
+#include <locale.h>
 #include <stdarg.h>
 
 #define MN__ERRMSG_MAX 512
@@ -72,8 +73,20 @@ double mn__rng_uniform_pos(mn__rng_state *r);  /* (0,1) */
 double mn__rng_normal(mn__rng_state *r);
 uint64_t mn__rng_below(mn__rng_state *r, uint64_t n);
 
+/* Text I/O in the "C" locale (lib/core/locale.c): begin switches the calling thread to the C
+ * locale (returns 0, or -1 if the locale cannot be created), end restores the previous one. */
+typedef struct mn__c_locale {
+    locale_t prev, loc;
+} mn__c_locale;
+int mn__c_locale_begin(mn__c_locale *l);
+void mn__c_locale_end(mn__c_locale *l);
+
 /* Finite-and-positive test etc. */
 int mn__isfinite(double x);
+
+/* The other accepted spelling of a parameter name shared by the network and mean-field
+ * models ("kP0" <-> "k_p", lib/core/param-names.c), or NULL. */
+const char *mn__param_alias(const char *name);
 
 /* Run CHOLMOD's OpenMP regions on the calling thread between begin and end (lib/core/threads.c
  * says why); begin returns the state that end restores. */

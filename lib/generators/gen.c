@@ -186,7 +186,7 @@ mn_status mn_gen_set_cb_sources(mn_gen *g, const double *S, size_t n)
 /* ------------------------------------------------------------------------- electrodes */
 
 static mn_status add_electrode(mn_gen *g, const char *name, int type, double a, double b,
-                               double c, double d, const int64_t *ids, size_t n)
+                               double c, double d, const mn_index *ids, size_t n)
 {
     if (!g) return MN_ERR_INVALID;
     mn_context *ctx = g->ctx;
@@ -256,7 +256,7 @@ mn_status mn_gen_add_electrode_disc(mn_gen *g, const char *name, double cx, doub
     return add_electrode(g, name, MN__EL_DISC, cx, cy, r, 0, NULL, 0);
 }
 
-mn_status mn_gen_add_electrode_ids(mn_gen *g, const char *name, const int64_t *ids, size_t n)
+mn_status mn_gen_add_electrode_ids(mn_gen *g, const char *name, const mn_index *ids, size_t n)
 {
     return add_electrode(g, name, MN__EL_IDS, 0, 0, 0, 0, ids, n);
 }

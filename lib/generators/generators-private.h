@@ -14,7 +14,7 @@ typedef struct mn__gen_electrode {
     char *name;
     int type;
     double a, b, c, d; /* rect x0 y0 x1 y1, disc cx cy r */
-    int64_t *ids;
+    mn_index *ids;
     size_t n;
 } mn__gen_electrode;
 

@@ -1,7 +1,10 @@
 /* Graph files: the plain edge list other tools write, and memnet's native network file. */
 #include "graph-private.h"
 
+#include <stdint.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +46,18 @@ static int ibuf_push(mn_context *ctx, ibuf *b, int64_t x)
     return 0;
 }
 
-/* Read one line of any length into *buf. Returns length, or -1 at EOF. */
-static long read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap)
+/* Limits on what a file may declare before its data is seen (docs/file-formats.md). */
+#define MN__MAX_COLUMNS 4096          /* value columns of a native file */
+#define MN__MAX_ISOLATED (1u << 20)   /* node ids beyond 2 x edges without coordinates */
+
+/* Read one line of any length into *buf. Returns its length, -1 at EOF, -2 out of memory,
+ * -3 if the line holds a NUL byte (text files have none; "3\0.5" must not read as 3). A UTF-8
+ * byte order mark at the start of the first line (*lineno == 0) is skipped; a trailing CR is
+ * dropped (CRLF files). */
+static long read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lineno)
 {
     size_t n = 0;
-    int c;
+    int c, nul = 0;
     if (!*buf) {
         *cap = 256;
         *buf = mn__malloc(ctx, *cap);
@@ -55,18 +65,32 @@ static long read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap)
     }
     while ((c = fgetc(f)) != EOF) {
         if (n + 1 >= *cap) {
+            if (*cap > SIZE_MAX / 2) return -2;
             char *q = mn__realloc(ctx, *buf, 2 * *cap);
             if (!q) return -2;
             *buf = q;
             *cap *= 2;
         }
         if (c == '\n') break;
+        if (c == '\0') nul = 1;
         (*buf)[n++] = (char)c;
     }
     if (c == EOF && n == 0) return -1;
     (*buf)[n] = '\0';
     if (n && (*buf)[n - 1] == '\r') (*buf)[--n] = '\0';
+    if (nul) return -3;
+    if (lineno == 0 && n >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(*buf, *buf + 3, n - 2);
+        n -= 3;
+    }
+    if (n > LONG_MAX) return -2;
     return (long)n;
+}
+
+static mn_status line_error(mn_context *ctx, long len, const char *path, size_t lineno)
+{
+    if (len == -2) return mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path);
+    return mn__error(ctx, MN_ERR_PARSE, "%s line %zu: NUL byte in a text line", path, lineno + 1);
 }
 
 static char *skip_ws(char *s)
@@ -81,16 +105,35 @@ static void strip_comment(char *s)
     if (h) *h = '\0';
 }
 
-/* Parse an integer token; returns 0 on success. */
+/* Parse an integer token; returns 0 on success, -1 if it is not an integer, -2 if it is an
+ * integer outside int64_t. */
 static int parse_int(char **s, int64_t *out)
 {
     char *p = skip_ws(*s), *end;
     if (!*p) return -1;
     errno = 0;
     long long x = strtoll(p, &end, 10);
-    if (end == p || errno || (*end && *end != ' ' && *end != '\t')) return -1;
+    if (end == p || (*end && *end != ' ' && *end != '\t')) return -1;
+    if (errno == ERANGE) return -2;
     *out = x;
     *s = end;
+    return 0;
+}
+
+/* a count: decimal digits only (no sign), no overflow of uint64_t */
+static int parse_count(char **s, uint64_t *out)
+{
+    char *p = skip_ws(*s);
+    uint64_t x = 0;
+    if (*p < '0' || *p > '9') return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (x > (UINT64_MAX - d) / 10) return -2;
+        x = 10 * x + d;
+    }
+    if (*p && *p != ' ' && *p != '\t') return -1;
+    *out = x;
+    *s = p;
     return 0;
 }
 
@@ -119,12 +162,9 @@ static const char *token(const char *s, char *buf, size_t n)
     return buf;
 }
 
-mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *path, size_t n_nodes,
-                                 size_t length_column)
+static mn_status read_edgelist(mn_graph **out, mn_context *ctx, const char *path, size_t n_nodes,
+                               size_t length_column)
 {
-    if (!out) return mn__error(ctx, MN_ERR_INVALID, "read edge list: out is NULL");
-    *out = NULL;
-    if (!ctx || !path) return mn__error(ctx, MN_ERR_INVALID, "read edge list: NULL argument");
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(ctx, MN_ERR_IO, "cannot open edge list %s: %s", path, strerror(errno));
     mn_status st = MN_OK;
@@ -136,13 +176,18 @@ mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *pa
     int64_t maxid = -1;
     mn_graph *g = NULL;
     long len;
-    while ((len = read_line(ctx, f, &line, &cap)) >= 0) {
+    while ((len = read_line(ctx, f, &line, &cap, lineno)) >= 0) {
         lineno++;
         strip_comment(line);
         char *s = skip_ws(line);
         if (!*s) continue;
-        int64_t a, b;
-        if (parse_int(&s, &a) || parse_int(&s, &b))
+        int64_t a = 0, b = 0;
+        int ra = parse_int(&s, &a), rb = ra ? ra : parse_int(&s, &b);
+        if (ra == -2 || rb == -2)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
+                               "%s line %zu: node id \"%s\" is too large (limit %d)", path, lineno,
+                               token(s, tok, sizeof tok), INT32_MAX - 1));
+        if (ra || rb)
             MN__FAIL(mn__error(ctx, MN_ERR_PARSE,
                                "%s line %zu: expected two integer node ids 'u v', got \"%s\"",
                                path, lineno, skip_ws(line)));
@@ -154,8 +199,8 @@ mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *pa
                                "%s line %zu: node id %lld is beyond the declared count %zu", path,
                                lineno, (long long)((uint64_t)a >= n_nodes ? a : b), n_nodes));
         if (a > INT32_MAX - 1 || b > INT32_MAX - 1)
-            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: node id %lld is too large", path,
-                               lineno, (long long)(a > b ? a : b)));
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: node id %lld is too large (limit %d)",
+                               path, lineno, (long long)(a > b ? a : b), INT32_MAX - 1));
         if (a == b)
             MN__FAIL(mn__error(ctx, MN_ERR_INVALID, "%s line %zu: self-loop %lld %lld", path,
                                lineno, (long long)a, (long long)b));
@@ -168,8 +213,8 @@ mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *pa
                 MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "%s line %zu: value \"%s\" is not a number",
                                    path, lineno, token(p, tok, sizeof tok)));
             if (!isfinite(x))
-                MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: value %d (%s) is not finite",
-                                   path, lineno, (int)k + 1, token(p, tok, sizeof tok)));
+                MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: value %ld (%s) is not finite",
+                                   path, lineno, k + 1, token(p, tok, sizeof tok)));
             if ((size_t)k + 1 == length_column && !(x > 0))
                 MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
                                    "%s line %zu: edge length %g (column %zu) must be > 0", path,
@@ -187,7 +232,7 @@ mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *pa
         if (a > maxid) maxid = a;
         if (b > maxid) maxid = b;
     }
-    if (len == -2) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+    if (len < -1) MN__FAIL(line_error(ctx, len, path, lineno));
     if (ferror(f)) MN__FAIL(mn__error(ctx, MN_ERR_IO, "error reading %s", path));
     if (nvals < 0) nvals = 0;
     if (length_column && (long)length_column > nvals)
@@ -195,6 +240,15 @@ mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *pa
                            "%s: length column %zu requested but lines have %ld values after u v",
                            path, length_column, nvals));
     size_t m = uv.n / 2;
+    /* Without a declared node count the ids size the graph: an id far beyond what the edges
+     * can touch would only make isolated nodes (and cost memory for each), so it is refused. */
+    if (!n_nodes && (uint64_t)maxid >= 2 * (uint64_t)m + MN__MAX_ISOLATED)
+        MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
+                           "%s: node id %lld is far beyond the %zu edges (limit %llu without a "
+                           "declared node count: 2 x edges + %u isolated nodes); give the node "
+                           "count", path, (long long)maxid, m,
+                           (unsigned long long)(2 * (uint64_t)m + MN__MAX_ISOLATED - 1),
+                           MN__MAX_ISOLATED));
     size_t n = n_nodes ? n_nodes : (size_t)(maxid + 1);
     MN__TRY(mn_graph_new(&g, ctx, n));
     MN__TRY(mn__graph_reserve_edges(g, m ? m : 1));
@@ -228,21 +282,56 @@ cleanup:
     return st;
 }
 
+mn_status mn_graph_read_edgelist(mn_graph **out, mn_context *ctx, const char *path, size_t n_nodes,
+                                 size_t length_column)
+{
+    if (!out) return mn__error(ctx, MN_ERR_INVALID, "read edge list: out is NULL");
+    *out = NULL;
+    if (!ctx || !path) return mn__error(ctx, MN_ERR_INVALID, "read edge list: NULL argument");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(ctx, MN_ERR_NOMEM, "read edge list: cannot create the C locale");
+    mn_status st = read_edgelist(out, ctx, path, n_nodes, length_column);
+    mn__c_locale_end(&loc);
+    return st;
+}
+
+/* close a file written by memnet: a write error anywhere (sticky in ferror) or at the final
+ * flush is reported, naming the file */
+static mn_status close_written(mn_context *ctx, FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    int err = bad ? EIO : 0;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) return mn__error(ctx, MN_ERR_IO, "error writing %s: %s", path, strerror(err));
+    return MN_OK;
+}
+
 mn_status mn_graph_write_edgelist(const mn_graph *g, const char *path)
 {
     if (!g || !path) return MN_ERR_INVALID;
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(g->ctx, MN_ERR_NOMEM, "write edge list: cannot create the C locale");
     FILE *f = fopen(path, "w");
-    if (!f) return mn__error(g->ctx, MN_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (!f) {
+        mn__c_locale_end(&loc);
+        return mn__error(g->ctx, MN_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    }
     fprintf(f, "# memnet edge list: %zu nodes, %zu edges; columns: u v%s\n", g->n_nodes,
             g->n_edges, g->len ? " length" : "");
-    for (size_t e = 0; e < g->n_edges; e++) {
+    for (size_t e = 0; e < g->n_edges && !ferror(f); e++) {
         if (g->len)
             fprintf(f, "%ld %ld %.17g\n", (long)g->u[e], (long)g->v[e], g->len[e]);
         else
             fprintf(f, "%ld %ld\n", (long)g->u[e], (long)g->v[e]);
     }
-    if (fclose(f) != 0) return mn__error(g->ctx, MN_ERR_IO, "error writing %s", path);
-    return MN_OK;
+    mn_status st = close_written(g->ctx, f, path);
+    mn__c_locale_end(&loc);
+    return st;
 }
 
 /* ---------------------------------------------------------------- native format */
@@ -250,33 +339,46 @@ mn_status mn_graph_write_edgelist(const mn_graph *g, const char *path)
 #define NATIVE_MAGIC "memnet-network"
 #define NATIVE_VERSION 1
 
-mn_status mn_graph_save(const mn_graph *g, const char *path)
+static void save_native(const mn_graph *g, FILE *f)
 {
-    if (!g || !path) return MN_ERR_INVALID;
-    FILE *f = fopen(path, "w");
-    if (!f) return mn__error(g->ctx, MN_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     fprintf(f, "%s %d\n", NATIVE_MAGIC, NATIVE_VERSION);
     fprintf(f, "nodes %zu%s\n", g->n_nodes, g->nx ? " xy" : "");
     if (g->nx)
-        for (size_t i = 0; i < g->n_nodes; i++) fprintf(f, "%.17g %.17g\n", g->nx[i], g->ny[i]);
+        for (size_t i = 0; i < g->n_nodes && !ferror(f); i++)
+            fprintf(f, "%.17g %.17g\n", g->nx[i], g->ny[i]);
     fprintf(f, "edges %zu%s%s columns %zu\n", g->n_edges, g->len ? " length" : "",
             g->ex ? " position" : "", g->n_cols);
-    for (size_t e = 0; e < g->n_edges; e++) {
+    for (size_t e = 0; e < g->n_edges && !ferror(f); e++) {
         fprintf(f, "%ld %ld", (long)g->u[e], (long)g->v[e]);
         if (g->len) fprintf(f, " %.17g", g->len[e]);
         if (g->ex) fprintf(f, " %.17g %.17g", g->ex[e], g->ey[e]);
         for (size_t c = 0; c < g->n_cols; c++) fprintf(f, " %.17g", g->cols[c][e]);
         fputc('\n', f);
     }
-    for (size_t i = 0; i < g->n_sets; i++) {
+    for (size_t i = 0; i < g->n_sets && !ferror(f); i++) {
         fprintf(f, "set %s %zu\n", g->sets[i].name, g->sets[i].n);
         for (size_t j = 0; j < g->sets[i].n; j++)
             fprintf(f, "%ld%c", (long)g->sets[i].nodes[j],
                     (j + 1 == g->sets[i].n || (j + 1) % 16 == 0) ? '\n' : ' ');
     }
     fprintf(f, "end\n");
-    if (fclose(f) != 0) return mn__error(g->ctx, MN_ERR_IO, "error writing %s", path);
-    return MN_OK;
+}
+
+mn_status mn_graph_save(const mn_graph *g, const char *path)
+{
+    if (!g || !path) return MN_ERR_INVALID;
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(g->ctx, MN_ERR_NOMEM, "save network: cannot create the C locale");
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        mn__c_locale_end(&loc);
+        return mn__error(g->ctx, MN_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    }
+    save_native(g, f);
+    mn_status st = close_written(g->ctx, f, path);
+    mn__c_locale_end(&loc);
+    return st;
 }
 
 #define PARSE_FAIL(...) MN__FAIL(mn__error(ctx, MN_ERR_PARSE, __VA_ARGS__))
@@ -285,95 +387,160 @@ static mn_status next_content_line(mn_context *ctx, FILE *f, char **line, size_t
                                    size_t *lineno, char **s, const char *path)
 {
     long len;
-    while ((len = read_line(ctx, f, line, cap)) >= 0) {
+    while ((len = read_line(ctx, f, line, cap, *lineno)) >= 0) {
         (*lineno)++;
         strip_comment(*line);
         *s = skip_ws(*line);
         if (**s) return MN_OK;
     }
-    if (len == -2) return mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path);
+    if (len < -1) return line_error(ctx, len, path, *lineno);
+    if (ferror(f)) return mn__error(ctx, MN_ERR_IO, "error reading %s", path);
     return mn__error(ctx, MN_ERR_PARSE, "%s: unexpected end of file after line %zu", path, *lineno);
 }
 
-mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path)
+/* the next word of a header line into w (at most n-1 characters); 0 at the end of the line */
+static int next_word(char **s, char *w, size_t n)
 {
-    if (!out) return mn__error(ctx, MN_ERR_INVALID, "load network: out is NULL");
-    *out = NULL;
-    if (!ctx || !path) return mn__error(ctx, MN_ERR_INVALID, "load network: NULL argument");
+    char *p = skip_ws(*s);
+    size_t i = 0;
+    while (p[i] && p[i] != ' ' && p[i] != '\t') i++;
+    if (i == 0) return 0;
+    size_t k = i < n - 1 ? i : n - 1;
+    memcpy(w, p, k);
+    w[k] = '\0';
+    *s = p + i;
+    return i < n ? 1 : -1;
+}
+
+/* header count "WORD N": N parsed strictly and bounded by `limit` */
+static mn_status header_count(mn_context *ctx, char **s, const char *path, size_t lineno,
+                              const char *what, uint64_t limit, uint64_t *out)
+{
+    char tok[64];
+    int r = parse_count(s, out);
+    if (r == -1)
+        return mn__error(ctx, MN_ERR_PARSE, "%s line %zu: %s \"%s\" is not a count", path, lineno,
+                         what, token(*s, tok, sizeof tok));
+    if (r == -2 || *out > limit)
+        return mn__error(ctx, MN_ERR_RANGE, "%s line %zu: %s \"%s\" exceeds the limit %llu", path,
+                         lineno, what, token(*s, tok, sizeof tok), (unsigned long long)limit);
+    return MN_OK;
+}
+
+static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
+{
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(ctx, MN_ERR_IO, "cannot open network %s: %s", path, strerror(errno));
     mn_status st = MN_OK;
     char *line = NULL, *s;
     size_t cap = 0, lineno = 0;
     mn_graph *g = NULL;
-    double *tmp = NULL, *tmp2 = NULL;
-    mn_index *ids = NULL;
-    char word[64];
-    int ver = 0;
+    dbuf xy = { 0 }, vals = { 0 };
+    ibuf uv = { 0 }, ids = { 0 };
+    double *col = NULL, *cx = NULL, *cy = NULL;
+    mn_index *set = NULL;
+    char word[64], name[64];
+    uint64_t ver = 0, nn = 0, ne = 0, ncols = 0;
 
     MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-    if (sscanf(s, NATIVE_MAGIC " %d", &ver) != 1 || ver != NATIVE_VERSION)
-        PARSE_FAIL("%s line %zu: not a memnet network file version %d (\"%s\")", path, lineno,
-                   NATIVE_VERSION, s);
-    /* nodes */
+    if (strncmp(s, NATIVE_MAGIC, strlen(NATIVE_MAGIC)) != 0 ||
+        (s += strlen(NATIVE_MAGIC), *s != ' ' && *s != '\t') || parse_count(&s, &ver) ||
+        ver != NATIVE_VERSION || *skip_ws(s))
+        PARSE_FAIL("%s line %zu: not a memnet network file version %d (\"%.60s\")", path, lineno,
+                   NATIVE_VERSION, line);
+    /* nodes N [xy] */
     MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-    unsigned long long nn = 0;
-    int nread = 0;
-    if (sscanf(s, "nodes %llu%n", &nn, &nread) != 1)
-        PARSE_FAIL("%s line %zu: expected 'nodes N', got \"%s\"", path, lineno, s);
-    int has_xy = strstr(s + nread, "xy") != NULL;
+    if (next_word(&s, word, sizeof word) != 1 || strcmp(word, "nodes") != 0)
+        PARSE_FAIL("%s line %zu: expected 'nodes N', got \"%.60s\"", path, lineno, s);
+    MN__TRY(header_count(ctx, &s, path, lineno, "node count", INT32_MAX, &nn));
+    int has_xy = 0, r;
+    while ((r = next_word(&s, word, sizeof word)) != 0) {
+        if (r == 1 && strcmp(word, "xy") == 0 && !has_xy) has_xy = 1;
+        else PARSE_FAIL("%s line %zu: unexpected \"%s\" after the node count", path, lineno, word);
+    }
+    for (uint64_t i = 0; has_xy && i < nn; i++) {
+        double x, y;
+        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+        if (parse_double(&s, &x) || parse_double(&s, &y) || *skip_ws(s))
+            PARSE_FAIL("%s line %zu: expected 'x y' of node %llu", path, lineno,
+                       (unsigned long long)i);
+        if (dbuf_push(ctx, &xy, x) || dbuf_push(ctx, &xy, y))
+            MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+    }
+    /* edges M [length] [position] [columns C] */
+    MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+    if (next_word(&s, word, sizeof word) != 1 || strcmp(word, "edges") != 0)
+        PARSE_FAIL("%s line %zu: expected 'edges M ...', got \"%.60s\"", path, lineno, s);
+    MN__TRY(header_count(ctx, &s, path, lineno, "edge count", INT32_MAX, &ne));
+    int has_len = 0, has_pos = 0, has_cols = 0;
+    while ((r = next_word(&s, word, sizeof word)) != 0) {
+        if (r == 1 && strcmp(word, "length") == 0 && !has_len) has_len = 1;
+        else if (r == 1 && strcmp(word, "position") == 0 && !has_pos) has_pos = 1;
+        else if (r == 1 && strcmp(word, "columns") == 0 && !has_cols) {
+            has_cols = 1;
+            MN__TRY(header_count(ctx, &s, path, lineno, "column count", MN__MAX_COLUMNS, &ncols));
+        } else
+            PARSE_FAIL("%s line %zu: unexpected \"%s\" in the edges line", path, lineno, word);
+    }
+    size_t nval = (size_t)has_len + 2 * (size_t)has_pos + (size_t)ncols;
+    /* the edges: storage grows with the lines read, never by the declared count */
+    for (uint64_t e = 0; e < ne; e++) {
+        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+        int64_t a = 0, b = 0;
+        if (parse_int(&s, &a) || parse_int(&s, &b))
+            PARSE_FAIL("%s line %zu: expected 'u v' of edge %llu", path, lineno,
+                       (unsigned long long)e);
+        if (a < 0 || b < 0 || (uint64_t)a >= nn || (uint64_t)b >= nn)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: edge %llu: node id %lld is out of "
+                               "range (%llu nodes)", path, lineno, (unsigned long long)e,
+                               (long long)(a < 0 || (uint64_t)a >= nn ? a : b),
+                               (unsigned long long)nn));
+        for (size_t k = 0; k < nval; k++) {
+            double x;
+            if (parse_double(&s, &x))
+                PARSE_FAIL("%s line %zu: edge %llu needs %zu values after u v", path, lineno,
+                           (unsigned long long)e, nval);
+            if (dbuf_push(ctx, &vals, x))
+                MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+        }
+        if (*skip_ws(s))
+            PARSE_FAIL("%s line %zu: edge %llu has more than %zu values after u v", path, lineno,
+                       (unsigned long long)e, nval);
+        if (ibuf_push(ctx, &uv, a) || ibuf_push(ctx, &uv, b))
+            MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+    }
+    /* nodes without coordinates are only a count: as for edge lists, refuse more isolated
+     * nodes than MN__MAX_ISOLATED beyond what the edges touch */
+    if (!has_xy && nn > 2 * ne + MN__MAX_ISOLATED)
+        MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
+                           "%s: %llu nodes without coordinates for %llu edges (limit 2 x edges + "
+                           "%u)", path, (unsigned long long)nn, (unsigned long long)ne,
+                           MN__MAX_ISOLATED));
     MN__TRY(mn_graph_new(&g, ctx, (size_t)nn));
     if (has_xy) {
-        tmp = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
-        tmp2 = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
-        if (!tmp || !tmp2) MN__FAIL(MN_ERR_NOMEM);
+        cx = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
+        cy = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
+        if (!cx || !cy) MN__FAIL(MN_ERR_NOMEM);
         for (size_t i = 0; i < nn; i++) {
-            MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-            if (parse_double(&s, &tmp[i]) || parse_double(&s, &tmp2[i]))
-                PARSE_FAIL("%s line %zu: expected 'x y' of node %zu", path, lineno, i);
+            cx[i] = xy.p[2 * i];
+            cy[i] = xy.p[2 * i + 1];
         }
-        MN__TRY(mn_graph_set_node_coords(g, tmp, tmp2));
-        mn__free(ctx, tmp);
-        mn__free(ctx, tmp2);
-        tmp = tmp2 = NULL;
+        MN__TRY(mn_graph_set_node_coords(g, cx, cy));
     }
-    /* edges */
-    MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-    unsigned long long ne = 0;
-    if (sscanf(s, "edges %llu%n", &ne, &nread) != 1)
-        PARSE_FAIL("%s line %zu: expected 'edges M ...', got \"%s\"", path, lineno, s);
-    int has_len = strstr(s + nread, "length") != NULL;
-    int has_pos = strstr(s + nread, "position") != NULL;
-    size_t ncols = 0;
-    const char *cp = strstr(s + nread, "columns");
-    if (cp) ncols = strtoull(cp + 7, NULL, 10);
-    if (ne > INT32_MAX) PARSE_FAIL("%s line %zu: edge count %llu too large", path, lineno, ne);
     MN__TRY(mn__graph_reserve_edges(g, ne ? ne : 1));
-    size_t nval = (size_t)has_len + 2 * (size_t)has_pos + ncols;
-    tmp = mn__malloc_or_err(ctx, (ne + 1) * (nval + 1), sizeof(double), "edge values");
-    if (!tmp) MN__FAIL(MN_ERR_NOMEM);
-    for (size_t e = 0; e < ne; e++) {
-        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-        int64_t a, b;
-        if (parse_int(&s, &a) || parse_int(&s, &b))
-            PARSE_FAIL("%s line %zu: expected 'u v' of edge %zu", path, lineno, e);
-        for (size_t k = 0; k < nval; k++)
-            if (parse_double(&s, &tmp[k * ne + e]))
-                PARSE_FAIL("%s line %zu: edge %zu needs %zu values after u v", path, lineno, e,
-                           nval);
-        MN__TRY(mn_graph_add_edge(g, a, b, NULL));
-    }
+    for (size_t e = 0; e < ne; e++)
+        MN__TRY(mn_graph_add_edge(g, (mn_index)uv.p[2 * e], (mn_index)uv.p[2 * e + 1], NULL));
     size_t k = 0;
     if (has_len) {
         for (size_t e = 0; e < ne; e++) {
-            double x = tmp[e];
+            double x = vals.p[e * nval];
             if (!isnan(x) && !(isfinite(x) && x > 0))
                 MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s: edge %zu: length %g must be > 0", path,
                                    e, x));
         }
         g->len = mn__malloc_or_err(ctx, g->cap_edges, sizeof(double), "edge lengths");
         if (!g->len) MN__FAIL(MN_ERR_NOMEM);
-        for (size_t e = 0; e < g->cap_edges; e++) g->len[e] = e < ne ? tmp[e] : NAN;
+        for (size_t e = 0; e < g->cap_edges; e++) g->len[e] = e < ne ? vals.p[e * nval] : NAN;
         k++;
     }
     if (has_pos) {
@@ -381,50 +548,92 @@ mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path)
         g->ey = mn__malloc_or_err(ctx, g->cap_edges, sizeof(double), "edge positions");
         if (!g->ex || !g->ey) MN__FAIL(MN_ERR_NOMEM);
         for (size_t e = 0; e < g->cap_edges; e++) {
-            g->ex[e] = e < ne ? tmp[k * ne + e] : NAN;
-            g->ey[e] = e < ne ? tmp[(k + 1) * ne + e] : NAN;
+            g->ex[e] = e < ne ? vals.p[e * nval + k] : NAN;
+            g->ey[e] = e < ne ? vals.p[e * nval + k + 1] : NAN;
         }
         k += 2;
     }
-    for (size_t c = 0; c < ncols; c++, k++) MN__TRY(mn_graph_add_edge_column(g, tmp + k * ne));
-    mn__free(ctx, tmp);
-    tmp = NULL;
-    /* node sets until 'end' */
+    col = mn__malloc_or_err(ctx, ne + 1, sizeof(double), "edge column");
+    if (!col) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t c = 0; c < ncols; c++, k++) {
+        for (size_t e = 0; e < ne; e++) col[e] = vals.p[e * nval + k];
+        MN__TRY(mn_graph_add_edge_column(g, col));
+    }
+    /* node sets until 'end'; the ids grow with the data, never by the declared count */
     for (;;) {
         MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-        if (strncmp(s, "end", 3) == 0) break;
-        unsigned long long cnt = 0;
-        if (sscanf(s, "set %63s %llu", word, &cnt) != 2)
-            PARSE_FAIL("%s line %zu: expected 'set NAME COUNT' or 'end', got \"%s\"", path,
-                       lineno, s);
-        ids = mn__malloc_or_err(ctx, cnt + 1, sizeof(mn_index), "node set");
-        if (!ids) MN__FAIL(MN_ERR_NOMEM);
-        size_t got = 0;
-        while (got < cnt) {
+        if (next_word(&s, word, sizeof word) != 1)
+            PARSE_FAIL("%s line %zu: expected 'set NAME COUNT' or 'end', got \"%.60s\"", path,
+                       lineno, line);
+        if (strcmp(word, "end") == 0) {
+            if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after 'end'", path, lineno);
+            break;
+        }
+        if (strcmp(word, "set") != 0 || (r = next_word(&s, name, sizeof name)) == 0)
+            PARSE_FAIL("%s line %zu: expected 'set NAME COUNT' or 'end', got \"%.60s\"", path,
+                       lineno, line);
+        if (r < 0) PARSE_FAIL("%s line %zu: set name longer than %zu characters", path, lineno,
+                              sizeof name - 1);
+        uint64_t cnt = 0;
+        MN__TRY(header_count(ctx, &s, path, lineno, "set size", INT32_MAX, &cnt));
+        if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after the set size", path, lineno);
+        ids.n = 0;
+        while (ids.n < cnt) {
             MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
             int64_t x;
-            while (got < cnt && !parse_int(&s, &x)) {
+            while (ids.n < cnt && !parse_int(&s, &x)) {
                 if (x < 0 || (uint64_t)x >= nn)
                     MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: set %s: node %lld out of range",
-                                       path, lineno, word, (long long)x));
-                ids[got++] = (mn_index)x;
+                                       path, lineno, name, (long long)x));
+                if (ibuf_push(ctx, &ids, x))
+                    MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
             }
             if (*skip_ws(s))
-                PARSE_FAIL("%s line %zu: set %s: bad node id \"%s\"", path, lineno, word,
+                PARSE_FAIL("%s line %zu: set %s: bad node id \"%.40s\"", path, lineno, name,
                            skip_ws(s));
         }
-        MN__TRY(mn_graph_set_node_set(g, word, ids, (size_t)cnt));
-        mn__free(ctx, ids);
-        ids = NULL;
+        mn__free(ctx, set);
+        set = mn__malloc_or_err(ctx, ids.n + 1, sizeof(mn_index), "node set");
+        if (!set) MN__FAIL(MN_ERR_NOMEM);
+        for (size_t i = 0; i < ids.n; i++) set[i] = (mn_index)ids.p[i];
+        MN__TRY(mn_graph_set_node_set(g, name, set, ids.n));
+    }
+    /* after 'end' only blank lines and comments */
+    {
+        long len;
+        while ((len = read_line(ctx, f, &line, &cap, lineno)) >= 0) {
+            lineno++;
+            strip_comment(line);
+            if (*skip_ws(line)) PARSE_FAIL("%s line %zu: text after 'end'", path, lineno);
+        }
+        if (len < -1) MN__FAIL(line_error(ctx, len, path, lineno));
     }
     *out = g;
     g = NULL;
 cleanup:
     mn_graph_free(g);
-    mn__free(ctx, tmp);
-    mn__free(ctx, tmp2);
-    mn__free(ctx, ids);
+    mn__free(ctx, xy.p);
+    mn__free(ctx, vals.p);
+    mn__free(ctx, uv.p);
+    mn__free(ctx, ids.p);
+    mn__free(ctx, col);
+    mn__free(ctx, cx);
+    mn__free(ctx, cy);
+    mn__free(ctx, set);
     mn__free(ctx, line);
     fclose(f);
+    return st;
+}
+
+mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path)
+{
+    if (!out) return mn__error(ctx, MN_ERR_INVALID, "load network: out is NULL");
+    *out = NULL;
+    if (!ctx || !path) return mn__error(ctx, MN_ERR_INVALID, "load network: NULL argument");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(ctx, MN_ERR_NOMEM, "load network: cannot create the C locale");
+    mn_status st = load_native(out, ctx, path);
+    mn__c_locale_end(&loc);
     return st;
 }

@@ -127,7 +127,7 @@ static mn_status check_edge(mn_context *ctx, size_t n_nodes, size_t e, int64_t u
     return MN_OK;
 }
 
-mn_status mn_graph_add_edge(mn_graph *g, int64_t u, int64_t v, mn_index *edge)
+mn_status mn_graph_add_edge(mn_graph *g, mn_index u, mn_index v, mn_index *edge)
 {
     if (!g) return MN_ERR_INVALID;
     mn_status st = check_edge(g->ctx, g->n_nodes, g->n_edges, u, v);
@@ -148,7 +148,7 @@ mn_status mn_graph_add_edge(mn_graph *g, int64_t u, int64_t v, mn_index *edge)
 }
 
 mn_status mn_graph_new_from_edges(mn_graph **out, mn_context *ctx, size_t n_nodes, size_t n_edges,
-                                  const int64_t *u, const int64_t *v)
+                                  const mn_index *u, const mn_index *v)
 {
     mn_status st;
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "mn_graph_new_from_edges: out is NULL");

@@ -88,4 +88,96 @@ const unsigned char *mn__kirchhoff_floating_mask(const mn_kirchhoff *k);
 /* Electrode node set (borrowed) of electrode `id`; NULL and *n = 0 for a bad id. */
 const mn_index *mn__kirchhoff_electrode_nodes(const mn_kirchhoff *k, size_t id, size_t *n);
 
+/* ------------------------------------------------------------------ backend seam
+ *
+ * The Kirchhoff solver is a driver (configuration, floating nodes, the strategy rule, the
+ * results) over a backend that owns the linear system. Two backends exist: the serial CHOLMOD
+ * one in lib/kirchhoff (direct factor, rank-k updates, PCG on a stale factor) and the
+ * distributed PETSc one in lib/mpi (CG preconditioned by a BoomerAMG hierarchy). Both use the
+ * strategy rule and the result kernels below, so neither copies them.
+ */
+
+/* Operations of a backend on its own right-hand side and solution buffers. `self` is the
+ * backend's state. `update` may be NULL (no cheaper way than `setup` to follow a change). */
+typedef struct mn__kh_ops {
+    const char *name;
+    /* symbolic part for the present topology and electrode configuration */
+    mn_status (*analyse)(void *self);
+    /* numeric setup for the present conductances: refactorisation (CHOLMOD) or a new AMG
+     * hierarchy (PETSc); its wall time is the cost the strategy rule compares against */
+    mn_status (*setup)(void *self);
+    /* bring the last setup up to date with a cheaper incremental change; MN_ERR_SINGULAR
+     * means "do a full setup instead" */
+    mn_status (*update)(void *self);
+    /* x = A^{-1} b with a setup that represents the present matrix */
+    mn_status (*solve)(void *self);
+    /* reuse: iterate on the present matrix preconditioned by the last (stale) setup, warm
+     * started from x, at most maxit iterations. MN_ERR_CONVERGENCE if maxit was reached. */
+    mn_status (*reuse)(void *self, int maxit, int *iters, double *relres);
+} mn__kh_ops;
+
+/*
+ * AUTO's refactorisation rule (ski rental) for slowly drifting conductances. After a setup
+ * (refactorisation or AMG setup, cost t_setup seconds) the system is solved iteratively on the
+ * stale setup as long as that is cheaper: the iterations beyond the fewest seen since the last
+ * setup are what the stale setup costs; once their accumulated cost exceeds one setup, set up
+ * anew. A failed reuse (iteration bound reached) blocks reuse for the next 8 solves.
+ */
+typedef struct mn__kh_rule {
+    double excess; /* seconds of excess iterations since the last setup */
+    int base[2];   /* fewest iterations since then: [0] warm-started, [1] from zero */
+    int last_it;   /* iterations of the last reuse */
+    int ok;        /* the last reuse converged within its bound */
+    int cooldown;  /* solves left before reuse is tried again */
+} mn__kh_rule;
+
+/* Initial state (reuse allowed, no history). */
+void mn__kh_rule_init(mn__kh_rule *r);
+/* A new setup was made: the account of the stale setup's cost starts again. */
+void mn__kh_rule_reset(mn__kh_rule *r);
+/* Count `iters` iterations of kind 0 (warm-started solve) or 1 (solve from zero) at
+ * `iter_cost` seconds each. */
+void mn__kh_rule_account(mn__kh_rule *r, int kind, int iters, double iter_cost);
+/* Outcome of a reuse attempt of the solve (iterations, converged or not). */
+void mn__kh_rule_outcome(mn__kh_rule *r, int iters, int converged);
+/* Iteration bound of a reuse under AUTO: the number of iterations that cost one setup,
+ * clamped to [1, cap] (cap if iter_cost is 0). */
+int mn__kh_rule_maxit(double t_setup, double iter_cost, int cap);
+/* 1: reuse the last setup (iterate), 0: set up anew. have_x: a previous solution exists for
+ * the warm start. Consumes one solve of a cooldown. */
+int mn__kh_rule_reuse(mn__kh_rule *r, double t_setup, double iter_cost, int have_x);
+
+/* ------------------------------------------------------------------ result kernels
+ * Shared by both backends; node indices are whatever indexing phi uses (global for the serial
+ * solver, local owned + ghost for the distributed one). */
+
+/* Edge voltages V_e = phi_u - phi_v and currents I_e = G_e (V_e + S_e) of m edges (emf may be
+ * NULL; floating may be NULL: edges touching a floating node get V = I = 0). */
+void mn__kh_edge_results(size_t m, const mn_index *eu, const mn_index *ev, const double *phi,
+                         const double *G, const double *emf, const unsigned char *floating,
+                         double *V, double *I);
+
+/* Electrode incidence: per electrode a list of (edge, sign), sign +1 if the edge leaves the
+ * electrode (u inside), -1 if it enters (v inside); off has n_el + 1 entries. */
+typedef struct mn__kh_incidence {
+    size_t n_el;
+    const mn_index *off, *edge;
+    const signed char *sign;
+} mn__kh_incidence;
+
+/* Current leaving each electrode into the network: elc[a] = sum sign I_e. */
+void mn__kh_electrode_currents(const mn__kh_incidence *inc, const double *I, double *elc);
+
+/* Current into electrode d from the network when every electrode is at 0 V except the driven
+ * ones whose potentials are in phi: sum_e G_e phi_other (a sum of terms of one sign). */
+double mn__kh_terminal_inflow(const mn__kh_incidence *inc, size_t d, const mn_index *eu,
+                              const mn_index *ev, const double *G, const double *phi);
+
+/* G_eff between electrodes a and b from the terminal admittance matrix Y (E x E, row-major;
+ * only columns c != b are used), the other electrodes open (zero net current, eliminated by a
+ * Kron reduction; electrodes with Y_cc = 0 carry nothing and are skipped). work: E*E + 2E
+ * doubles, iwork: E entries. Returns MN_OK or MN_ERR_SINGULAR (singular terminal matrix). */
+mn_status mn__kh_geff_kron(const double *Y, size_t E, size_t a, size_t b, double *work,
+                           size_t *iwork, double *G_eff);
+
 #endif /* MEMNET_KIRCHHOFF_PRIVATE_H */

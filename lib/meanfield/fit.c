@@ -795,10 +795,11 @@ cleanup:
     return st;
 }
 
-int mn_meanfield_fit_status(const mn_meanfield_fit *f, const char **message)
+mn_meanfield_fit_status_code mn_meanfield_fit_status(const mn_meanfield_fit *f,
+                                                     const char **message)
 {
     if (message) *message = f ? f->message : "";
-    return f ? f->status : MN_MEANFIELD_FIT_CONVERGED;
+    return f ? (mn_meanfield_fit_status_code)f->status : MN_MEANFIELD_FIT_CONVERGED;
 }
 
 int mn_meanfield_fit_param_fixed(const mn_meanfield_fit *f, size_t i)
@@ -806,7 +807,8 @@ int mn_meanfield_fit_param_fixed(const mn_meanfield_fit *f, size_t i)
     return f && i < f->p ? f->fixed[i] : 0;
 }
 
-mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, int option, double value)
+mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, mn_meanfield_fit_option option,
+                                            double value)
 {
     if (!m) return MN_ERR_INVALID;
     switch (option) {
@@ -832,7 +834,7 @@ mn_status mn_meanfield_model_set_fit_option(mn_meanfield_model *m, int option, d
         else m->fit_auto_fix = value;
         return MN_OK;
     }
-    return mn__error(m->ctx, MN_ERR_INVALID, "unknown fit option %d", option);
+    return mn__error(m->ctx, MN_ERR_INVALID, "unknown fit option %d", (int)option);
 }
 
 void mn_meanfield_fit_free(mn_meanfield_fit *f)

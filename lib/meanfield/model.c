@@ -144,6 +144,10 @@ static int find_param(const mn_meanfield_model *m, const char *name)
     if (!name) return -1;
     for (size_t i = 0; i < npar(m->kind); i++)
         if (!strcmp(pnames(m->kind)[i], name)) return (int)i;
+    const char *alias = mn__param_alias(name); /* "Gmin" for "G_min", "kP0" for "k_p", ... */
+    if (alias)
+        for (size_t i = 0; i < npar(m->kind); i++)
+            if (!strcmp(pnames(m->kind)[i], alias)) return (int)i;
     return -1;
 }
 

@@ -274,7 +274,8 @@ cleanup:
 
 mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
                                      const mn_index *source, size_t n_source,
-                                     const mn_index *drain, size_t n_drain, int method, double tol,
+                                     const mn_index *drain, size_t n_drain,
+                                     mn_meanfield_diag_method method, double tol,
                                      uint64_t seed)
 {
     if (out) *out = NULL;
@@ -283,8 +284,8 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "out is NULL");
     if (!source || !drain || n_source == 0 || n_drain == 0)
         return mn__error(ctx, MN_ERR_INVALID, "projector: source and drain sets must be non-empty");
-    if (method < MN_MEANFIELD_DIAG_AUTO || method > MN_MEANFIELD_DIAG_RANDOM)
-        return mn__error(ctx, MN_ERR_INVALID, "projector: unknown diag method %d", method);
+    if ((int)method < (int)MN_MEANFIELD_DIAG_AUTO || (int)method > (int)MN_MEANFIELD_DIAG_RANDOM)
+        return mn__error(ctx, MN_ERR_INVALID, "projector: unknown diag method %d", (int)method);
     if (method == MN_MEANFIELD_DIAG_RANDOM && !(tol > 0 && tol < 1))
         return mn__error(ctx, MN_ERR_RANGE, "projector: tolerance %g must be in (0, 1)", tol);
     size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);

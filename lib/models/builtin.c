@@ -46,19 +46,19 @@ static double drive(double v, double unipolar, double *ds)
 enum { MI_KP0, MI_KD0, MI_ETAP, MI_ETAD, MI_GMIN, MI_GMAX, MI_UNI, MI_NP };
 
 static const mn_param_info miranda_params[MI_NP] = {
-    { sizeof(mn_param_info), "kP0", "1/s", "potentiation rate at V = 0 (003 Table 1)",
+    { sizeof(mn_param_info), "k_p", "1/s", "potentiation rate at V = 0 (003 Table 1)",
       MN_PARAM_REAL, 5e-4, 0.0, 1e12, NULL },
-    { sizeof(mn_param_info), "kD0", "1/s", "depression rate at V = 0 (003 Table 1)",
+    { sizeof(mn_param_info), "k_d", "1/s", "depression rate at V = 0 (003 Table 1)",
       MN_PARAM_REAL, 5e-2, 0.0, 1e12, NULL },
-    { sizeof(mn_param_info), "etaP", "1/V", "potentiation voltage sensitivity (003 Table 1)",
+    { sizeof(mn_param_info), "eta_p", "1/V", "potentiation voltage sensitivity (003 Table 1)",
       MN_PARAM_REAL, 10.0, -1e4, 1e4, NULL },
-    { sizeof(mn_param_info), "etaD", "1/V", "depression voltage sensitivity (003 Table 1)",
+    { sizeof(mn_param_info), "eta_d", "1/V", "depression voltage sensitivity (003 Table 1)",
       MN_PARAM_REAL, 10.0, -1e4, 1e4, NULL },
-    { sizeof(mn_param_info), "Gmin", "S",
+    { sizeof(mn_param_info), "G_min", "S",
       "conductance at g = 0 (003 uses 0, which disconnects the graph; memnet default 1e-2 S "
       "gives chi = 99 ~ 1e2 as in 001 B)",
       MN_PARAM_REAL, 1e-2, 0.0, 1e300, NULL },
-    { sizeof(mn_param_info), "Gmax", "S", "conductance at g = 1 (003 Table 1)", MN_PARAM_REAL,
+    { sizeof(mn_param_info), "G_max", "S", "conductance at g = 1 (003 Table 1)", MN_PARAM_REAL,
       1.0, 0.0, 1e300, NULL },
     { sizeof(mn_param_info), "unipolar", "", "1: driven by |V| (003, 001 B); 0: signed V",
       MN_PARAM_INT, 1.0, 0.0, 1.0, NULL },
@@ -68,7 +68,7 @@ static int miranda_validate(const mn_model_batch *b, char *msg, size_t sz)
 {
     for (size_t i = 0; i < b->n; i++)
         if (P(b, MI_GMAX, i) < P(b, MI_GMIN, i)) {
-            snprintf(msg, sz, "edge %ld: Gmax = %g must be >= Gmin = %g",
+            snprintf(msg, sz, "edge %ld: G_max = %g must be >= G_min = %g",
                      (long)(b->edge ? b->edge[i] : (mn_index)i), P(b, MI_GMAX, i),
                      P(b, MI_GMIN, i));
             return 1;
@@ -214,7 +214,7 @@ static const char *const g_names[] = { "g" };
 static const mn_model_ops miranda_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "miranda",
-    .description = "rate-balance memristor, dg/dt = kP(V)(1-g) - kD(V) g, G = Gmin + (Gmax-Gmin) g "
+    .description = "rate-balance memristor, dg/dt = kP(V)(1-g) - kD(V) g, G = G_min + (G_max-G_min) g "
                    "(000 eqs 1-4; 003 eqs 7-10, Type C)",
     .n_states = 1,
     .state_names = g_names,
@@ -248,7 +248,7 @@ static const mn_param_info hillock_params[HI_NP] = {
       MN_PARAM_REAL, 200.0, 0.0, 1e6, NULL },
     { sizeof(mn_param_info), "T", "s", "characteristic time (003 Table 1)", MN_PARAM_REAL, 20.0,
       1e-300, 1e300, NULL },
-    { sizeof(mn_param_info), "zmax_frac", "", "z is limited to [0, zmax_frac D] (003 eq 6: 1/2)",
+    { sizeof(mn_param_info), "g_max", "", "z is limited to [0, g_max D] (003 eq 6: 1/2; alias zmax_frac)",
       MN_PARAM_REAL, 0.5, 0.0, 0.999, NULL },
     { sizeof(mn_param_info), "unipolar", "", "1: driven by |V| (003); 0: signed V (000 eq 29)",
       MN_PARAM_INT, 1.0, 0.0, 1.0, NULL },
@@ -344,7 +344,7 @@ static const mn_model_ops hillock_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "hillock",
     .description = "tunnel gap with a growing hillock, dz/dt = (mu V/(D-z) - kappa z)/T, "
-                   "G = alpha exp(-beta (D-z)), 0 <= z <= zmax_frac D (003 eqs 4-6, Type B; 000 eq 29)",
+                   "G = alpha exp(-beta (D-z)), 0 <= z <= g_max D (003 eqs 4-6, Type B; 000 eq 29)",
     .n_states = 1,
     .state_names = z_names,
     .n_params = HI_NP,

@@ -130,6 +130,10 @@ int mn__param_index(const mn__ops_copy *oc, const char *name)
     if (!name) return -1;
     for (size_t p = 0; p < oc->ops.n_params; p++)
         if (!strcmp(oc->params[p].name, name)) return (int)p;
+    const char *alias = mn__param_alias(name); /* "kP0" for "k_p" and back */
+    if (alias)
+        for (size_t p = 0; p < oc->ops.n_params; p++)
+            if (!strcmp(oc->params[p].name, alias)) return (int)p;
     return -1;
 }
 
@@ -138,18 +142,23 @@ mn_status mn__param_check(mn_context *ctx, const mn__ops_copy *oc, int p, double
 {
     const mn_param_info *q = &oc->params[p];
     const char *nm = oc->ops.name;
+    /* name both spellings of a shared parameter: the user may have typed either */
+    char qn[96];
+    const char *alias = mn__param_alias(q->name);
+    snprintf(qn, sizeof qn, "%s%s%s%s", q->name, alias ? " (alias " : "", alias ? alias : "",
+             alias ? ")" : "");
     if (isnan(value))
         return mn__error(ctx, MN_ERR_RANGE, "%smodel %s: parameter %s = %g is not a number", prefix,
-                         nm, q->name, value);
+                         nm, qn, value);
     if (value < q->min_value || value > q->max_value)
         return mn__error(ctx, MN_ERR_RANGE, "%smodel %s: parameter %s = %g is outside [%g, %g]",
-                         prefix, nm, q->name, value, q->min_value, q->max_value);
+                         prefix, nm, qn, value, q->min_value, q->max_value);
     if ((q->kind == MN_PARAM_INT || q->kind == MN_PARAM_CHOICE) && value != floor(value))
         return mn__error(ctx, MN_ERR_RANGE, "%smodel %s: parameter %s = %g must be an integer",
-                         prefix, nm, q->name, value);
+                         prefix, nm, qn, value);
     if (q->kind == MN_PARAM_CHOICE && value >= (double)n_choices(q))
         return mn__error(ctx, MN_ERR_RANGE, "%smodel %s: parameter %s = %g is not a choice index",
-                         prefix, nm, q->name, value);
+                         prefix, nm, qn, value);
     return MN_OK;
 }
 
@@ -252,7 +261,10 @@ static mn_status parse_value(mn_context *ctx, const mn__ops_copy *oc, int p, con
     }
     char *end;
     errno = 0;
+    mn__c_locale loc; /* "0.5" whatever the process locale (lib/core/locale.c) */
+    int c_loc = mn__c_locale_begin(&loc) == 0;
     double v = strtod(text, &end);
+    if (c_loc) mn__c_locale_end(&loc);
     while (*end == ' ' || *end == '\t') end++;
     if (end == text || *end || !*text) {
         if (q->kind == MN_PARAM_CHOICE) {

@@ -12,24 +12,51 @@
  *   <hex>                               (NX lines: the states, then E_src and E_edges)
  *   end
  *
+ * Safety: the file is written to a temporary file in the same directory (PATH.tmp), synced
+ * and renamed over PATH; PATH must be absent or a regular file (a device node, FIFO or symlink
+ * is refused, never replaced). Reading is as strict as the command line: every count, the
+ * integrator id, the time and the states (inside the model's bounds) are validated, and the
+ * file must end at its "end" line. CRLF line endings are accepted. Numbers are written and
+ * read in the C locale (lib/core/locale.c).
+ *
  * Exactness: saving restarts the integrator at the saved time (mn_sim_restart), and a resumed
  * run starts the integrator at that time from the same values, so both continue identically.
  */
 #include "sim/sim-impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-mn_status mn_sim_checkpoint_save(mn_sim *s, const char *path)
+/* the target of a checkpoint must be absent or a regular file (not followed if a symlink) */
+static mn_status check_target(mn_context *ctx, const char *path, const char *what)
 {
-    if (!s) return MN_ERR_INVALID;
-    if (!path) return mn__error(s->ctx, MN_ERR_INVALID, "checkpoint: path is NULL");
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot open (%s)", tmp, strerror(errno));
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        if (errno == ENOENT) return MN_OK;
+        return mn__error(ctx, MN_ERR_IO, "checkpoint \"%s\": %s: %s", path, what, strerror(errno));
+    }
+    if (S_ISREG(sb.st_mode)) return MN_OK;
+    const char *kind = S_ISLNK(sb.st_mode)    ? "a symbolic link"
+                       : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                       : S_ISCHR(sb.st_mode)  ? "a character device"
+                       : S_ISBLK(sb.st_mode)  ? "a block device"
+                       : S_ISDIR(sb.st_mode)  ? "a directory"
+                       : S_ISSOCK(sb.st_mode) ? "a socket"
+                                              : "not a regular file";
+    return mn__error(ctx, MN_ERR_IO,
+                     "checkpoint \"%s\": %s is %s; a checkpoint replaces only a regular file", path,
+                     what, kind);
+}
+
+static void write_checkpoint(const mn_sim *s, FILE *f)
+{
     fprintf(f, "memnet-checkpoint 1\n");
     fprintf(f, "edges %zu states %zu values %zu electrodes %zu current_source %d integrator %d\n",
             s->m, s->ns, s->nx, s->n_el, s->isrc_wf ? 1 : 0, s->integrator);
@@ -39,83 +66,258 @@ mn_status mn_sim_checkpoint_save(mn_sim *s, const char *path)
     if (s->gprev_valid)
         for (size_t i = 0; i < s->nev; i++) fprintf(f, "%a\n", s->gprev[i]);
     fprintf(f, "x\n");
-    for (size_t i = 0; i < s->nx; i++) fprintf(f, "%a\n", s->x[i]);
+    for (size_t i = 0; i < s->nx && !ferror(f); i++) fprintf(f, "%a\n", s->x[i]);
     fprintf(f, "end\n");
-    int bad = ferror(f);
-    if (fclose(f) || bad) {
+}
+
+static mn_status checkpoint_save(mn_sim *s, const char *path)
+{
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+        return mn__error(s->ctx, MN_ERR_INVALID, "checkpoint: path is longer than %zu bytes",
+                         sizeof tmp - 5);
+    mn_status st = check_target(s->ctx, path, "the target");
+    if (!st) st = check_target(s->ctx, tmp, "the temporary file");
+    if (st) return st;
+    /* O_NOFOLLOW and O_NONBLOCK: a symlink or FIFO put there since the check is not opened */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    if (fd < 0)
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot open (%s)", tmp,
+                         strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": not a regular file", tmp);
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
         remove(tmp);
-        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": write failed", tmp);
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot open (%s)", tmp,
+                         strerror(errno));
+    }
+    write_checkpoint(s, f);
+    int bad = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int err = bad ? errno : 0;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        remove(tmp);
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": write failed (%s)", tmp,
+                         strerror(err ? err : EIO));
     }
     if (rename(tmp, path)) {
+        err = errno;
         remove(tmp);
-        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot rename (%s)", path, strerror(errno));
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot rename (%s)", path,
+                         strerror(err));
     }
-    return mn_sim_restart(s);
+    return MN_OK;
 }
 
-static int read_hex(FILE *f, double *x)
-{
-    char buf[128];
-    if (!fgets(buf, sizeof buf, f)) return -1;
-    char *end;
-    errno = 0;
-    *x = strtod(buf, &end);
-    if (end == buf || errno == ERANGE) return -1;
-    while (*end == ' ' || *end == '\n' || *end == '\r') end++;
-    return *end ? -1 : 0;
-}
-
-mn_status mn_sim_checkpoint_load(mn_sim *s, const char *path)
+mn_status mn_sim_checkpoint_save(mn_sim *s, const char *path)
 {
     if (!s) return MN_ERR_INVALID;
     if (!path) return mn__error(s->ctx, MN_ERR_INVALID, "checkpoint: path is NULL");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(s->ctx, MN_ERR_NOMEM, "checkpoint: cannot create the C locale");
+    mn_status st = checkpoint_save(s, path);
+    mn__c_locale_end(&loc);
+    if (st) return st;
+    return mn_sim_restart(s);
+}
+
+/* ---------------------------------------------------------------- loading */
+
+typedef struct ckreader {
+    mn_context *ctx;
+    FILE *f;
+    const char *path;
+    char line[512];
+    size_t lineno;
+} ckreader;
+
+/* the next line without its line ending (LF or CRLF): 0, -1 at EOF, or an error recorded */
+static mn_status ck_line(ckreader *r, const char *what)
+{
+    size_t n = 0;
+    int c;
+    while ((c = fgetc(r->f)) != EOF && c != '\n') {
+        if (c == '\0')
+            return mn__error(r->ctx, MN_ERR_PARSE, "checkpoint \"%s\" line %zu: NUL byte", r->path,
+                             r->lineno + 1);
+        if (n + 1 >= sizeof r->line)
+            return mn__error(r->ctx, MN_ERR_PARSE, "checkpoint \"%s\" line %zu: line too long",
+                             r->path, r->lineno + 1);
+        r->line[n++] = (char)c;
+    }
+    if (ferror(r->f))
+        return mn__error(r->ctx, MN_ERR_IO, "checkpoint \"%s\": read error (%s)", r->path,
+                         strerror(errno));
+    if (c == EOF && n == 0)
+        return mn__error(r->ctx, MN_ERR_PARSE, "checkpoint \"%s\": truncated after line %zu (%s "
+                         "expected)", r->path, r->lineno, what);
+    if (n && r->line[n - 1] == '\r') n--;
+    r->line[n] = '\0';
+    r->lineno++;
+    return MN_OK;
+}
+
+/* "key N" with N a decimal count (no sign) at *p; advances *p */
+static int ck_count(const char **p, const char *key, uint64_t *out)
+{
+    size_t kl = strlen(key);
+    const char *q = *p;
+    if (strncmp(q, key, kl) != 0 || q[kl] != ' ') return -1;
+    q += kl + 1;
+    if (*q < '0' || *q > '9') return -1;
+    uint64_t x = 0;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        unsigned d = (unsigned)(*q - '0');
+        if (x > (UINT64_MAX - d) / 10) return -1;
+        x = 10 * x + d;
+    }
+    if (*q == ' ') q++;
+    else if (*q) return -1;
+    *out = x;
+    *p = q;
+    return 0;
+}
+
+/* one value in %a (or any strtod form) filling the whole text, finite */
+static int ck_value(const char *text, double *x)
+{
+    char *end;
+    errno = 0;
+    *x = strtod(text, &end);
+    if (end == text || *end || !isfinite(*x)) return -1;
+    if (errno == ERANGE && *x != 0 && fabs(*x) >= 1) return -1;
+    return 0;
+}
+
+#define CK_FAIL(code, ...) MN__FAIL(mn__error(s->ctx, code, __VA_ARGS__))
+
+static mn_status checkpoint_load(mn_sim *s, const char *path)
+{
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(s->ctx, MN_ERR_IO, "checkpoint \"%s\": cannot open (%s)", path, strerror(errno));
     mn_status st = MN_OK;
-    double *x = NULL, *gp = NULL;
-    char line[512];
-    size_t m, ns, nx, nel, nev;
-    int isrc, integ, gvalid;
-    unsigned long long nevents;
+    ckreader r = { s->ctx, f, path, { 0 }, 0 };
+    double *x = NULL, *gp = NULL, *xc = NULL;
+    uint64_t m, ns, nx, nel, isrc, integ, nevents, gvalid, nev;
     double t;
-    if (!fgets(line, sizeof line, f) || strcmp(line, "memnet-checkpoint 1\n") != 0)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": not a memnet checkpoint (version 1)", path));
-    if (!fgets(line, sizeof line, f) ||
-        sscanf(line, "edges %zu states %zu values %zu electrodes %zu current_source %d integrator %d", &m,
-               &ns, &nx, &nel, &isrc, &integ) != 6)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad size line", path));
+    const char *p;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
+        CK_FAIL(MN_ERR_IO, "checkpoint \"%s\": is a directory", path);
+
+    MN__TRY(ck_line(&r, "the line \"memnet-checkpoint 1\""));
+    if (strcmp(r.line, "memnet-checkpoint 1") != 0)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": not a memnet checkpoint (version 1): the first "
+                "line is \"%.40s\"", path, r.line);
+    MN__TRY(ck_line(&r, "the size line"));
+    p = r.line;
+    if (ck_count(&p, "edges", &m) || ck_count(&p, "states", &ns) || ck_count(&p, "values", &nx) ||
+        ck_count(&p, "electrodes", &nel) || ck_count(&p, "current_source", &isrc) ||
+        ck_count(&p, "integrator", &integ) || *p)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line 2: bad size line \"%.80s\"", path, r.line);
     if (m != s->m || ns != s->ns)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_INVALID,
-                           "checkpoint \"%s\": saved network has %zu edges and %zu states, this one %zu and %zu",
-                           path, m, ns, s->m, s->ns));
-    if (nel != s->n_el || isrc != (s->isrc_wf ? 1 : 0))
-        MN__FAIL(mn__error(s->ctx, MN_ERR_INVALID,
-                           "checkpoint \"%s\": saved run has %zu electrodes%s, this one %zu%s", path, nel,
-                           isrc ? " and a current source" : "", s->n_el, s->isrc_wf ? " and a current source" : ""));
+        CK_FAIL(MN_ERR_INVALID,
+                "checkpoint \"%s\": saved network has %llu edges and %llu states, this one %zu and %zu",
+                path, (unsigned long long)m, (unsigned long long)ns, s->m, s->ns);
+    if (isrc > 1)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": current_source %llu must be 0 or 1", path,
+                (unsigned long long)isrc);
+    if (nel != s->n_el || (int)isrc != (s->isrc_wf ? 1 : 0))
+        CK_FAIL(MN_ERR_INVALID,
+                "checkpoint \"%s\": saved run has %llu electrodes%s, this one %zu%s", path,
+                (unsigned long long)nel, isrc ? " and a current source" : "", s->n_el,
+                s->isrc_wf ? " and a current source" : "");
     if (nx != s->ns && nx != s->ns + 2)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad value count %zu", path, nx));
-    if (!fgets(line, sizeof line, f) || strncmp(line, "t ", 2) != 0)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": missing time", path));
-    t = strtod(line + 2, NULL);
-    if (!isfinite(t)) MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad time", path));
-    if (!fgets(line, sizeof line, f) || sscanf(line, "events %llu", &nevents) != 1)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": missing event count", path));
-    if (!fgets(line, sizeof line, f) || sscanf(line, "gprev %d %zu", &gvalid, &nev) != 2 || nev != s->nev)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad event-function line", path));
-    gp = mn__calloc_or_err(s->ctx, nev ? nev : 1, sizeof *gp, "checkpoint");
-    x = mn__calloc_or_err(s->ctx, nx ? nx : 1, sizeof *x, "checkpoint");
-    if (!gp || !x) MN__FAIL(MN_ERR_NOMEM);
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": value count %llu must be %zu or %zu", path,
+                (unsigned long long)nx, s->ns, s->ns + 2);
+    if (integ > MN_SIM_EXACT)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": unknown integrator id %llu (0..%d)", path,
+                (unsigned long long)integ, (int)MN_SIM_EXACT);
+    MN__TRY(ck_line(&r, "the time"));
+    if (strncmp(r.line, "t ", 2) != 0 || ck_value(r.line + 2, &t))
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad time \"%.40s\"", path, r.lineno,
+                r.line);
+    /* the time must leave the sample grid countable (no float-to-integer overflow below) */
+    if (s->samp_mode == 2 && fabs(t - s->samp_t0) / s->samp_dt > 0x1p52)
+        CK_FAIL(MN_ERR_RANGE, "checkpoint \"%s\": time %g is more than 2^52 sample intervals "
+                "(%g) from the first sample", path, t, s->samp_dt);
+    MN__TRY(ck_line(&r, "the event count"));
+    p = r.line;
+    if (ck_count(&p, "events", &nevents) || *p)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad event count \"%.40s\"", path,
+                r.lineno, r.line);
+    MN__TRY(ck_line(&r, "the event-function line"));
+    p = r.line;
+    if (strncmp(p, "gprev ", 6) != 0 || (p += 6, *p != '0' && *p != '1') || p[1] != ' ')
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad event-function line \"%.40s\"",
+                path, r.lineno, r.line);
+    gvalid = (uint64_t)(*p - '0');
+    p += 2;
+    {
+        const char *q = p;
+        nev = 0;
+        if (*q < '0' || *q > '9') q = NULL;
+        for (; q && *q >= '0' && *q <= '9'; q++) {
+            if (nev > (UINT64_MAX - 9) / 10) { q = NULL; break; }
+            nev = 10 * nev + (uint64_t)(*q - '0');
+        }
+        if (!q || *q)
+            CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad event-function line \"%.40s\"",
+                    path, r.lineno, r.line);
+    }
+    if (nev != s->nev)
+        CK_FAIL(MN_ERR_INVALID, "checkpoint \"%s\": %llu event functions saved, this run has %zu",
+                path, (unsigned long long)nev, s->nev);
+    gp = mn__calloc_or_err(s->ctx, s->nev ? s->nev : 1, sizeof *gp, "checkpoint");
+    x = mn__calloc_or_err(s->ctx, s->nx > s->ns + 2 ? s->nx : s->ns + 2, sizeof *x, "checkpoint");
+    xc = mn__calloc_or_err(s->ctx, s->ns ? s->ns : 1, sizeof *xc, "checkpoint");
+    if (!gp || !x || !xc) MN__FAIL(MN_ERR_NOMEM);
     if (gvalid)
-        for (size_t i = 0; i < nev; i++)
-            if (read_hex(f, &gp[i]))
-                MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad event value %zu", path, i));
-    if (!fgets(line, sizeof line, f) || strcmp(line, "x\n") != 0)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": missing state block", path));
-    for (size_t i = 0; i < nx; i++)
-        if (read_hex(f, &x[i]) || !isfinite(x[i]))
-            MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": bad state value %zu", path, i));
-    if (!fgets(line, sizeof line, f) || strcmp(line, "end\n") != 0)
-        MN__FAIL(mn__error(s->ctx, MN_ERR_PARSE, "checkpoint \"%s\": truncated (no end line)", path));
+        for (size_t i = 0; i < s->nev; i++) {
+            MN__TRY(ck_line(&r, "an event value"));
+            if (ck_value(r.line, &gp[i]))
+                CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad event value %zu \"%.40s\"",
+                        path, r.lineno, i, r.line);
+        }
+    MN__TRY(ck_line(&r, "the state block"));
+    if (strcmp(r.line, "x") != 0)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: missing state block (\"x\")", path,
+                r.lineno);
+    for (size_t i = 0; i < nx; i++) {
+        MN__TRY(ck_line(&r, "a state value"));
+        if (ck_value(r.line, &x[i]))
+            CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad state value %zu \"%.40s\"",
+                    path, r.lineno, i, r.line);
+    }
+    MN__TRY(ck_line(&r, "the end line"));
+    if (strcmp(r.line, "end") != 0)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: expected \"end\", got \"%.40s\"", path,
+                r.lineno, r.line);
+    {
+        int c;
+        while ((c = fgetc(f)) == '\n' || c == '\r' || c == ' ') {}
+        if (c != EOF)
+            CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": text after the end line %zu", path, r.lineno);
+    }
+    /* the states as strictly as initial states from the command line: inside the bounds */
+    memcpy(xc, x, s->ns * sizeof *xc);
+    MN__TRY(mn__network_clamp(s->net, xc, NULL));
+    for (size_t i = 0; i < s->ns; i++)
+        if (xc[i] != x[i]) {
+            size_t e = 0;
+            while (e + 1 < s->m && s->off[e + 1] <= i) e++;
+            CK_FAIL(MN_ERR_RANGE, "checkpoint \"%s\": state %zu (edge %zu) = %g is outside the "
+                    "model's bounds [%g, %g]", path, i, e, x[i], s->lo[i], s->hi[i]);
+        }
 
     /* apply */
     MN__TRY(mn_sim_set_energy_tracking(s, nx == s->ns + 2));
@@ -124,14 +326,21 @@ mn_status mn_sim_checkpoint_load(mn_sim *s, const char *path)
         s->x[s->ns] = x[s->ns];
         s->x[s->ns + 1] = x[s->ns + 1];
     }
-    if (integ >= MN_SIM_BDF && integ <= MN_SIM_EXACT) s->integrator = integ;
+    s->integrator = (int)integ;
     s->n_events = nevents;
     s->ev_first = nevents;
-    if (gvalid) memcpy(s->gprev, gp, nev * sizeof *gp);
-    s->gprev_valid = gvalid;
-    /* outputs at times <= t were written by the saving run */
-    if (s->samp_mode == 2)
-        while (s->samp_t0 + (double)s->samp_k * s->samp_dt <= t) s->samp_k++;
+    if (gvalid) memcpy(s->gprev, gp, s->nev * sizeof *gp);
+    s->gprev_valid = (int)gvalid;
+    /* outputs at times <= t were written by the saving run: the first sample index above t,
+     * computed (the grid is countable, checked above), then adjusted by at most a few steps */
+    if (s->samp_mode == 2) {
+        double k = floor((t - s->samp_t0) / s->samp_dt);
+        uint64_t kk = k < 0 ? 0 : (uint64_t)k;
+        if (kk > 2) kk -= 2;
+        else kk = 0;
+        for (int it = 0; it < 8 && s->samp_t0 + (double)kk * s->samp_dt <= t; it++) kk++;
+        s->samp_k = kk;
+    }
     if (s->samp_mode == 1)
         while (s->samp_k < s->samp_n && s->samp_t[s->samp_k] <= t) s->samp_k++;
     while (s->snap_i < s->snap_n && s->snap_t[s->snap_i] <= t) s->snap_i++;
@@ -140,5 +349,18 @@ cleanup:
     fclose(f);
     mn__free(s->ctx, x);
     mn__free(s->ctx, gp);
+    mn__free(s->ctx, xc);
+    return st;
+}
+
+mn_status mn_sim_checkpoint_load(mn_sim *s, const char *path)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (!path) return mn__error(s->ctx, MN_ERR_INVALID, "checkpoint: path is NULL");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(s->ctx, MN_ERR_NOMEM, "checkpoint: cannot create the C locale");
+    mn_status st = checkpoint_load(s, path);
+    mn__c_locale_end(&loc);
     return st;
 }

@@ -1,6 +1,6 @@
 /*
  * SSE2 loop helpers shared by the N_Vector kernels (lib/sim/nvector.c) and the fast loops of the
- * stepper (lib/sim/sim.c). Internal.
+ * stepper (lib/sim/sim_ls.c). Internal.
  */
 #ifndef MEMNET_SIM_KV_H
 #define MEMNET_SIM_KV_H

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <nvector/nvector_serial.h>
+#include <string.h>
 
 /* CVODE spends its own time in the N_Vector operations (Nordsieck updates, WRMS norms, the
  * Gram-Schmidt of SPGMR). The serial vector of the SUNDIALS build we link may be compiled

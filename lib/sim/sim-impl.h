@@ -71,7 +71,7 @@ struct mn_sim {
     /* options */
     int integrator;
     double rtol, atol, dt_fixed, hmax;
-    long max_steps;
+    int64_t max_steps;
     int energy;
 
     /* CVODE */
@@ -132,7 +132,7 @@ struct mn_sim {
     void *step_user;
     mn_sim_progress_fn prog_fn;
     void *prog_user;
-    long prog_every;
+    int64_t prog_every;
     double run_end;
 
     /* statistics */
@@ -141,7 +141,45 @@ struct mn_sim {
     long cv_base[6]; /* CVODE counters at the last (re)creation, accumulated on recreation */
 };
 
+/* sim.c: the edge a state index belongs to */
+size_t mn__sim_edge_of_state(const mn_sim *s, size_t i);
+
+/* sim_rhs.c */
 /* evaluate at (t, x): Kirchhoff solve, fills the cache; dxdt (nx values) may be NULL */
 mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *dxdt);
+/* dx/dt (and the energy rates) from the cache, which must belong to x */
+mn_status mn__sim_rates_from_cache(mn_sim *s, const double *x, double *dxdt);
+/* whether the cache belongs to (t, x, left) */
+int mn__sim_cache_matches(const mn_sim *s, double t, const double *x, int left);
+/* reevaluate at (t, x, left) unless the cache belongs to it */
+mn_status mn__sim_ensure_cache(mn_sim *s, double t, const double *x, int left);
+/* the model partials at the cache point (kept while lagged) */
+mn_status mn__sim_ensure_partials(mn_sim *s);
+/* side of a waveform jump to use at time t inside the present segment */
+int mn__sim_side_at(const mn_sim *s, double t);
+/* J v at the cache point with the present partials */
+mn_status mn__sim_jv_apply(mn_sim *s, const double *v, double *Jv);
+/* mean potential of the nodes of the last solve */
+double mn__sim_mean_phi(const mn_sim *s, const mn_index *nodes, size_t n);
+
+/* sim_cvode.c */
+/* CVODE's counters added to the statistics */
+void mn__sim_cv_accumulate(mn_sim *s);
+/* free the CVODE memory, vectors and linear solver (the counters are kept) */
+void mn__sim_cv_free(mn_sim *s);
+/* the next breakpoint of the sources after t (INFINITY: none) */
+double mn__sim_next_breakpoint(const mn_sim *s, double t);
+/* (re)start the integrator at (s->t, s->x): new segment up to the next breakpoint */
+mn_status mn__sim_integrator_restart(mn_sim *s);
+
+/* sim_output.c */
+/* the next sample or snapshot time (INFINITY: none) */
+double mn__sim_next_output_time(const mn_sim *s);
+/* emit the outputs due at the present time s->t (state s->x) */
+mn_status mn__sim_emit_outputs(mn_sim *s, int left);
+
+/* sim_events.c */
+/* apply s->fired at the present (t, x): jump the states, update Kirchhoff, log */
+mn_status mn__sim_apply_events(mn_sim *s);
 
 #endif

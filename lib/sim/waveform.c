@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@ struct mn_waveform {
        SINE: a=amplitude b=frequency c=phase e=offset, delay */
     double a, b, c, d, e;
     double period, delay;
-    long count;                 /* 0: for ever */
+    int64_t count;              /* 0: for ever */
     size_t n;                   /* PWL points, SUM terms, CALLBACK breakpoints */
     double *t, *v;              /* PWL points; CALLBACK breakpoints in t; SUM weights in v */
     mn_waveform **terms;        /* SUM */
@@ -45,6 +46,16 @@ static int finite_all(const double *x, size_t n)
     return 1;
 }
 
+/* A periodic train starting at `delay` with period P and a feature of length w is resolvable
+ * when its edges near the start are distinct doubles: |delay| / P <= 2^52 and
+ * w > ulp(|delay|) (the breakpoint search counts periods in doubles). */
+static int train_resolvable(double delay, double P, double w)
+{
+    if (fabs(delay) / P > 0x1p52) return 0;
+    double d = fabs(delay) + P;
+    return w > 4 * (nextafter(d, INFINITY) - d);
+}
+
 mn_status mn_waveform_new_dc(mn_waveform **out, mn_context *ctx, double value)
 {
     if (out) *out = NULL;
@@ -56,7 +67,7 @@ mn_status mn_waveform_new_dc(mn_waveform **out, mn_context *ctx, double value)
 }
 
 mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high, double low,
-                                double width, double period, long count, double delay)
+                                double width, double period, int64_t count, double delay)
 {
     if (out) *out = NULL;
     if (!ctx) return MN_ERR_INVALID;
@@ -70,7 +81,12 @@ mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
         return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: period %g must be >= width %g", period,
                          width);
     if (count < 0)
-        return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: count %ld must be >= 0", count);
+        return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: count %lld must be >= 0",
+                         (long long)count);
+    if (!train_resolvable(delay, period, width))
+        return mn__error(ctx, MN_ERR_RANGE, "pulse waveform: delay %g is more than 2^52 periods "
+                         "(%g) or the width %g is below the time resolution there", delay, period,
+                         width);
     mn_status st = wf_alloc(out, ctx, WF_PULSE);
     if (st) return st;
     mn_waveform *w = *out;
@@ -84,7 +100,7 @@ mn_status mn_waveform_new_pulse(mn_waveform **out, mn_context *ctx, double high,
 }
 
 mn_status mn_waveform_new_triangle(mn_waveform **out, mn_context *ctx, double low, double high,
-                                   double period, double rise, long count, double delay)
+                                   double period, double rise, int64_t count, double delay)
 {
     if (out) *out = NULL;
     if (!ctx) return MN_ERR_INVALID;
@@ -99,7 +115,13 @@ mn_status mn_waveform_new_triangle(mn_waveform **out, mn_context *ctx, double lo
         return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: rise time %g must be in (0, %g]",
                          rise, period);
     if (count < 0)
-        return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: count %ld must be >= 0", count);
+        return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: count %lld must be >= 0",
+                         (long long)count);
+    if (!train_resolvable(delay, period, rise) ||
+        (rise < period && !train_resolvable(delay, period, period - rise)))
+        return mn__error(ctx, MN_ERR_RANGE, "triangle waveform: delay %g is more than 2^52 "
+                         "periods (%g) or the rise %g is below the time resolution there", delay,
+                         period, rise);
     mn_status st = wf_alloc(out, ctx, WF_TRI);
     if (st) return st;
     mn_waveform *w = *out;
@@ -194,32 +216,63 @@ mn_status mn_waveform_new_pwl(mn_waveform **out, mn_context *ctx, const double *
 /* a header is a line starting with a letter or a quote */
 static int line_is_header_ok(const char *p) { return isalpha((unsigned char)*p) || *p == '"'; }
 
-mn_status mn_waveform_new_pwl_file(mn_waveform **out, mn_context *ctx, const char *path)
+/* one line of a text file into buf (any length, grown through the context): its length, -1 at
+ * EOF, -2 out of memory, -3 for a NUL byte inside the line ("3\0.5" must not read as 3) */
+static long wf_read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap)
 {
-    if (out) *out = NULL;
-    if (!ctx) return MN_ERR_INVALID;
-    if (!path) return mn__error(ctx, MN_ERR_INVALID, "pwl file: path is NULL");
+    size_t n = 0;
+    int c, nul = 0;
+    while ((c = fgetc(f)) != EOF) {
+        if (n + 1 >= *cap) {
+            size_t nc = *cap ? 2 * *cap : 256;
+            char *q = mn__realloc(ctx, *buf, nc);
+            if (!q) return -2;
+            *buf = q;
+            *cap = nc;
+        }
+        if (c == '\n') break;
+        if (c == '\0') nul = 1;
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0) return -1;
+    if (!*buf) {
+        *buf = mn__malloc(ctx, 1);
+        if (!*buf) return -2;
+    }
+    (*buf)[n] = '\0';
+    return nul ? -3 : (long)(n > LONG_MAX ? LONG_MAX : n);
+}
+
+static mn_status pwl_file(mn_waveform **out, mn_context *ctx, const char *path)
+{
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(ctx, MN_ERR_IO, "pwl file \"%s\": cannot open (%s)", path, strerror(errno));
     mn_status st = MN_OK;
-    size_t cap = 64, n = 0, line = 0;
+    size_t cap = 64, n = 0, line = 0, bcap = 0;
     double *t = mn__malloc_or_err(ctx, cap, sizeof(double), "pwl file");
     double *v = mn__malloc_or_err(ctx, cap, sizeof(double), "pwl file");
-    char buf[4096];
+    char *buf = NULL;
+    long len;
     int seen_data = 0;
     if (!t || !v) MN__FAIL(MN_ERR_NOMEM);
-    while (fgets(buf, sizeof buf, f)) {
+    while ((len = wf_read_line(ctx, f, &buf, &bcap)) >= 0) {
         line++;
         char *p = buf;
+        /* a UTF-8 byte order mark at the start of the file is skipped */
+        if (line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
         while (isspace((unsigned char)*p)) p++;
         if (*p == '#' || *p == '\0') continue;
         char *end;
+        errno = 0;
         double a = strtod(p, &end);
         if (end == p) {
             if (!seen_data && n == 0 && line_is_header_ok(p)) {
                 seen_data = 1; /* one header line */
                 continue;
             }
+            if ((unsigned char)*p >= 0x80)
+                MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "pwl file \"%s\" line %zu: non-ASCII byte "
+                                   "0x%02X where t,v was expected", path, line, (unsigned char)*p));
             MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "pwl file \"%s\" line %zu: \"%.40s\" is not t,v",
                                path, line, p));
         }
@@ -248,12 +301,31 @@ mn_status mn_waveform_new_pwl_file(mn_waveform **out, mn_context *ctx, const cha
         v[n] = b;
         n++;
     }
+    if (len == -2) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "pwl file: out of memory"));
+    if (len == -3)
+        MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "pwl file \"%s\" line %zu: NUL byte in a text line",
+                           path, line + 1));
+    if (ferror(f)) MN__FAIL(mn__error(ctx, MN_ERR_IO, "pwl file \"%s\": read error", path));
     if (n == 0) MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "pwl file \"%s\": no points", path));
     st = mn_waveform_new_pwl(out, ctx, t, v, n);
 cleanup:
     fclose(f);
     mn__free(ctx, t);
     mn__free(ctx, v);
+    mn__free(ctx, buf);
+    return st;
+}
+
+mn_status mn_waveform_new_pwl_file(mn_waveform **out, mn_context *ctx, const char *path)
+{
+    if (out) *out = NULL;
+    if (!ctx) return MN_ERR_INVALID;
+    if (!path) return mn__error(ctx, MN_ERR_INVALID, "pwl file: path is NULL");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(ctx, MN_ERR_NOMEM, "pwl file: cannot create the C locale");
+    mn_status st = pwl_file(out, ctx, path);
+    mn__c_locale_end(&loc);
     return st;
 }
 
@@ -455,13 +527,16 @@ double mn_waveform_value_left(const mn_waveform *w, double t)
     return w ? mn__waveform_eval(w, t, 1) : NAN;
 }
 
-static double train_next(double t, double delay, double P, long count, double off1, double off2)
+static double train_next(double t, double delay, double P, int64_t count, double off1, double off2)
 {
     /* edges at delay + k P + off1 and delay + k P + off2 (0 <= k < count or all k >= 0) */
     double best = INFINITY;
     double k0 = floor((t - delay) / P);
     if (k0 < 0) k0 = 0;
-    for (double k = k0 - 1; k <= k0 + 1; k += 1) {
+    /* three candidate periods, counted by an integer: k0 + 1 == k0 above 2^53, so a loop on
+     * the double k would never end (the constructors keep the trains resolvable) */
+    for (int j = -1; j <= 1; j++) {
+        double k = k0 + j;
         if (k < 0) continue;
         if (count > 0 && k >= (double)count) break;
         double s = delay + k * P;
@@ -570,7 +645,7 @@ static mn_status parse_one(mn_waveform **out, mn_context *ctx, const char *spec,
         if (count < 0 || count != floor(count) || count > 1e15)
             return mn__error(ctx, MN_ERR_RANGE, "waveform \"%s\": count %g must be a whole number >= 0",
                              spec, count);
-        return mn_waveform_new_pulse(out, ctx, x[0], low, x[1], x[2], (long)count, delay);
+        return mn_waveform_new_pulse(out, ctx, x[0], low, x[1], x[2], (int64_t)count, delay);
     }
     if (KIND("tri")) {
         const char *form = "tri:LOW:HIGH:PERIOD[:COUNT[:DELAY[:RISE]]]";
@@ -579,7 +654,7 @@ static mn_status parse_one(mn_waveform **out, mn_context *ctx, const char *spec,
         if (count < 0 || count != floor(count) || count > 1e15)
             return mn__error(ctx, MN_ERR_RANGE, "waveform \"%s\": count %g must be a whole number >= 0",
                              spec, count);
-        return mn_waveform_new_triangle(out, ctx, x[0], x[1], x[2], rise, (long)count, delay);
+        return mn_waveform_new_triangle(out, ctx, x[0], x[1], x[2], rise, (int64_t)count, delay);
     }
     if (KIND("ramp")) {
         if ((k = parse_numbers(ctx, spec, p, x, 4, 4, "ramp:V0:V1:T0:T1")) < 0) return MN_ERR_PARSE;
@@ -637,11 +712,23 @@ static mn_status parse_one(mn_waveform **out, mn_context *ctx, const char *spec,
                      "sine, step)", spec, (int)kl, s);
 }
 
+static mn_status wf_parse(mn_waveform **out, mn_context *ctx, const char *spec);
+
 mn_status mn_waveform_parse(mn_waveform **out, mn_context *ctx, const char *spec)
 {
     if (out) *out = NULL;
     if (!ctx) return MN_ERR_INVALID;
     if (!out || !spec) return mn__error(ctx, MN_ERR_INVALID, "waveform spec: NULL argument");
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(ctx, MN_ERR_NOMEM, "waveform spec: cannot create the C locale");
+    mn_status st = wf_parse(out, ctx, spec);
+    mn__c_locale_end(&loc);
+    return st;
+}
+
+static mn_status wf_parse(mn_waveform **out, mn_context *ctx, const char *spec)
+{
     /* split at '+' followed by a letter (so exponents like 1e+3 stay whole) */
     size_t len = strlen(spec), nterms = 1;
     if (len == 0) return mn__error(ctx, MN_ERR_PARSE, "waveform spec is empty");

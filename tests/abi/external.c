@@ -7,7 +7,7 @@ int main(void)
     mn_context *ctx = NULL;
     if (mn_context_new(&ctx) != MN_OK) return 1;
     mn_graph *g = NULL;
-    int64_t u[] = { 0 }, v[] = { 1 };
+    mn_index u[] = { 0 }, v[] = { 1 };
     if (mn_graph_new_from_edges(&g, ctx, 2, 1, u, v) != MN_OK) return 1;
     mn_graph_free(g);
     mn_context_free(ctx);

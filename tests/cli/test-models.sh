@@ -12,17 +12,17 @@ has() { grep -qx -- "$1" "$tmp/out" || fail "missing line '$1'"; }
 "$memnet" models > "$tmp/out" || fail "memnet models failed"
 has 'models=miranda,hillock,strukov_hp,strukov_cb,filament,resistor'
 grep -q '^memnet_version=' "$tmp/out" || fail "no memnet_version line"
-has 'miranda.params=kP0,kD0,etaP,etaD,Gmin,Gmax,unipolar'
-has 'miranda.kP0.default=0.0005'
-has 'miranda.kD0.default=0.05'
-has 'miranda.etaP.unit=1/V'
-has 'miranda.Gmax.default=1'
+has 'miranda.params=k_p,k_d,eta_p,eta_d,G_min,G_max,unipolar'
+has 'miranda.k_p.default=0.0005'
+has 'miranda.k_d.default=0.05'
+has 'miranda.eta_p.unit=1/V'
+has 'miranda.G_max.default=1'
 has 'miranda.exact_step=1'
-has 'hillock.params=mu,kappa,alpha,beta,T,zmax_frac,unipolar'
+has 'hillock.params=mu,kappa,alpha,beta,T,g_max,unipolar'
 has 'hillock.mu.default=3.46e-05'
 has 'hillock.kappa.default=0.038'
 has 'hillock.T.default=20'
-has 'hillock.zmax_frac.default=0.5'
+has 'hillock.g_max.default=0.5'
 has 'hillock.needs_length=1'
 has 'strukov_hp.window.default=joglekar'
 has 'strukov_hp.window.choices=none,joglekar,biolek,prodromakis'
@@ -51,7 +51,7 @@ has 'models=filament'
 if grep -q '^miranda\.' "$tmp/out"; then fail "other models listed"; fi
 
 "$memnet" models --table hillock > "$tmp/out" || fail "--table failed"
-grep -q 'zmax_frac' "$tmp/out" || fail "table lacks zmax_frac"
+grep -q 'g_max' "$tmp/out" || fail "table lacks g_max"
 
 "$memnet" models --names > "$tmp/out"
 [ "$(wc -l < "$tmp/out")" -eq 6 ] || fail "--names does not give 6 lines"
@@ -72,5 +72,5 @@ grep -q -- '--bogus' "$tmp/err" || fail "message does not name the option"
 
 printf 'command = models\ntable =\n' > "$tmp/m.cfg"
 "$memnet" models --config "$tmp/m.cfg" miranda > "$tmp/out" || fail "--config failed"
-grep -q 'etaD' "$tmp/out" || fail "--config table lacks etaD"
+grep -q 'eta_d' "$tmp/out" || fail "--config table lacks eta_d"
 echo "models CLI tests passed"

@@ -17,7 +17,7 @@ printf '0 1\n' > "$tmp/one.txt"
     --out "$tmp/one.csv" > "$tmp/stdout" || fail "one-junction run failed"
 grep -q '^status=complete' "$tmp/stdout" || fail "no status=complete"
 grep -q '^# memnet_version=' "$tmp/one.csv" || fail "no provenance line"
-grep -q '^# param.kP0=' "$tmp/one.csv" || fail "no parameter provenance"
+grep -q '^# param.k_p=' "$tmp/one.csv" || fail "no parameter provenance"
 grep -q '^t,V,I,G,mean_g$' "$tmp/one.csv" || fail "header is not t,V,I,G,mean_g"
 # 003 eq 9 with the default parameters (kP0 5e-4, kD0 5e-2, eta 10, Gmin 1e-2, Gmax 1)
 awk -F, '!/^#/ && $1 != "t" {

@@ -97,7 +97,7 @@ static fix make_fix(const cfg *c, size_t n)
     fix f = { 0 };
     f.m = make_model(c);
     f.n = n;
-    int64_t *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
+    mn_index *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
     for (size_t e = 0; e < n; e++) u[e] = 0, v[e] = 1;
     MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&f.g, ctx, 2, n, u, v));
     free(u);

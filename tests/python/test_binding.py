@@ -126,11 +126,13 @@ def models_closed_forms():
     check("miranda" in names and "hillock" in names, names)
     info = memnet.model_info("miranda")
     pnames = [p["name"] for p in info["params"]]
-    check({"kP0", "kD0", "etaP", "etaD", "Gmin", "Gmax"} <= set(pnames), pnames)
-    kP0 = next(p for p in info["params"] if p["name"] == "kP0")
+    check({"k_p", "k_d", "eta_p", "eta_d", "G_min", "G_max"} <= set(pnames), pnames)
+    kP0 = next(p for p in info["params"] if p["name"] == "k_p")
     check(kP0["default"] == 5e-4 and kP0["unit"] == "1/s", kP0)   # 003 Table 1
+    # the spellings of 003 Table 1 are aliases of the canonical names
     m = memnet.Model("miranda", kP0=1e-3, etaP=8.0)
     check(m["kP0"] == 1e-3 and m["etaP"] == 8.0, m.params)
+    check(m.params["k_p"] == 1e-3 and m.params["eta_p"] == 8.0, m.params)
     e = raises(-3, m.__setitem__, "kP0", -1.0, contains="kP0")
     check("-1" in e.message, e.message)
     raises(-6, memnet.Model, "no-such-model", contains="miranda")

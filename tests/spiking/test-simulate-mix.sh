@@ -21,8 +21,8 @@ grep -q '^mix.miranda.edges=2$' "$tmp/par.out" || fail "not 2 miranda edges"
 grep -q '^mix.resistor.edges=2$' "$tmp/par.out" || fail "not 2 resistor edges"
 grep -q '^# mix=miranda:50,resistor:50$' "$tmp/par.csv" || fail "no mix provenance"
 grep -q '^# param.resistor.G=0.5$' "$tmp/par.csv" || fail "resistor.G not recorded"
-grep -q '^# param.miranda.kP0=0.001$' "$tmp/par.csv" || fail "miranda.kP0 not recorded"
-grep -q '^# param.miranda.etaP=8$' "$tmp/par.csv" || fail "plain etaP=8 did not reach miranda"
+grep -q '^# param.miranda.k_p=0.001$' "$tmp/par.csv" || fail "miranda.k_p (kP0) not recorded"
+grep -q '^# param.miranda.eta_p=8$' "$tmp/par.csv" || fail "plain etaP=8 did not reach miranda"
 grep -q '^t,V,I,G,mean_miranda_g$' "$tmp/par.csv" || fail "header is not t,V,I,G,mean_miranda_g"
 awk -F, '!/^#/ && $1 != "t" {
     V = 0.4; kP = 1e-3 * exp(8 * V); kD = 5e-2 * exp(-10 * V); gi = kP / (kP + kD);
@@ -88,7 +88,7 @@ set +e
 [ $? = 1 ] && grep -q 'nope=1: no model of the mix' "$tmp/err" || fail "unknown parameter not refused"
 "$memnet" simulate --network "$tmp/par.txt" --mix miranda:1,resistor:1 --set miranda.kP0=-1 --source 0 \
     --drain 1 --waveform dc:1 --t-end 1 --dt-out 1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null
-[ $? = 1 ] && grep -q 'kP0 = -1' "$tmp/err" || fail "out-of-range parameter not refused"
+[ $? = 1 ] && grep -q 'k_p (alias kP0) = -1' "$tmp/err" || fail "out-of-range parameter not refused"
 "$memnet" simulate --network "$tmp/par.txt" --mix miranda:1,nosuch:1 --source 0 \
     --drain 1 --waveform dc:1 --t-end 1 --dt-out 1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null
 [ $? = 1 ] && grep -q 'unknown model "nosuch"' "$tmp/err" || fail "unknown model not refused"

@@ -1,0 +1,270 @@
+/*
+ * Recording: sample and snapshot times, the CSV of samples, edge snapshots, the output
+ * callbacks and their setters. docs/simulation.md.
+ */
+#include "sim/sim-impl.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+/* ================================================================ recording */
+
+static double next_sample_time(const mn_sim *s)
+{
+    if (s->samp_mode == 2) return s->samp_t0 + (double)s->samp_k * s->samp_dt;
+    if (s->samp_mode == 1 && s->samp_k < s->samp_n) return s->samp_t[s->samp_k];
+    return INFINITY;
+}
+
+double mn__sim_next_output_time(const mn_sim *s)
+{
+    double a = next_sample_time(s);
+    double b = s->snap_i < s->snap_n ? s->snap_t[s->snap_i] : INFINITY;
+    return a < b ? a : b;
+}
+
+static void csv_header(mn_sim *s)
+{
+    FILE *f = s->csv;
+    fprintf(f, "t");
+    for (size_t k = 0; k < s->n_el; k++) fprintf(f, ",V%zu,I%zu", k, k);
+    if (s->isrc_wf) fprintf(f, ",J,Vsrc");
+    if (s->n_el == 2) fprintf(f, ",G");
+    const mn_model_ops *ops = mn_network_model_count(s->net) ? mn_network_model_ops(s->net, 0) : NULL;
+    size_t nst = ops ? ops->n_states : 0;
+    for (size_t j = 0; j < nst; j++)
+        fprintf(f, ",mean_%s", ops->state_names && ops->state_names[j] ? ops->state_names[j] : "x");
+    for (size_t r = 0; r < s->n_rec; r++) {
+        mn_index e = s->rec_edges[r];
+        size_t k = s->off[e + 1] - s->off[e];
+        if (k == 1) fprintf(f, ",x%d", (int)e);
+        else
+            for (size_t j = 0; j < k; j++) fprintf(f, ",x%d_%zu", (int)e, j);
+    }
+    if (s->energy) fprintf(f, ",E_src,E_edges");
+    fprintf(f, "\n");
+}
+
+static mn_status csv_row(mn_sim *s)
+{
+    FILE *f = s->csv;
+    fprintf(f, "%.17g", s->t);
+    for (size_t k = 0; k < s->n_el; k++)
+        fprintf(f, ",%.17g,%.17g", mn_sim_applied_voltage(s, k), mn_sim_electrode_current(s, k));
+    if (s->isrc_wf)
+        fprintf(f, ",%.17g,%.17g", s->isrc_amps,
+                mn__sim_mean_phi(s, s->isrc_from, s->isrc_nfrom) - mn__sim_mean_phi(s, s->isrc_to, s->isrc_nto));
+    if (s->n_el == 2) fprintf(f, ",%.17g", mn_sim_effective_conductance(s));
+    const mn_model_ops *ops = mn_network_model_count(s->net) ? mn_network_model_ops(s->net, 0) : NULL;
+    size_t nst = ops ? ops->n_states : 0;
+    for (size_t j = 0; j < nst; j++) fprintf(f, ",%.17g", mn_sim_mean_state(s, j));
+    for (size_t r = 0; r < s->n_rec; r++) {
+        mn_index e = s->rec_edges[r];
+        for (size_t i = s->off[e]; i < s->off[e + 1]; i++) fprintf(f, ",%.17g", s->x[i]);
+    }
+    if (s->energy) fprintf(f, ",%.17g,%.17g", s->x[s->ns], s->x[s->ns + 1]);
+    if (fprintf(f, "\n") < 0)
+        return mn__error(s->ctx, MN_ERR_IO, "simulation CSV: write failed (%s)", strerror(errno));
+    return MN_OK;
+}
+
+static mn_status write_snapshot(mn_sim *s, size_t k)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s%zu-edges.csv", s->snap_prefix, k);
+    FILE *f = fopen(path, "w");
+    if (!f) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": cannot open (%s)", path, strerror(errno));
+    fprintf(f, "# t=%.17g\nedge,u,v", s->t);
+    size_t maxk = 0;
+    for (size_t e = 0; e < s->m; e++)
+        if (s->off[e + 1] - s->off[e] > maxk) maxk = s->off[e + 1] - s->off[e];
+    for (size_t j = 0; j < maxk; j++) fprintf(f, ",x%zu", j);
+    fprintf(f, ",G,V,I\n");
+    const mn_index *u = mn_graph_edge_u(s->g), *v = mn_graph_edge_v(s->g);
+    for (size_t e = 0; e < s->m; e++) {
+        fprintf(f, "%zu,%d,%d", e, (int)u[e], (int)v[e]);
+        for (size_t j = 0; j < maxk; j++) {
+            if (s->off[e] + j < s->off[e + 1]) fprintf(f, ",%.17g", s->x[s->off[e] + j]);
+            else fprintf(f, ",");
+        }
+        fprintf(f, ",%.17g,%.17g,%.17g\n", s->G[e], s->V[e], s->I[e]);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": write failed", path);
+    snprintf(path, sizeof path, "%s%zu-nodes.csv", s->snap_prefix, k);
+    f = fopen(path, "w");
+    if (!f) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": cannot open (%s)", path, strerror(errno));
+    fprintf(f, "# t=%.17g\nnode,phi\n", s->t);
+    const double *phi = mn_kirchhoff_potentials(s->kir);
+    for (size_t i = 0; i < s->nn; i++) fprintf(f, "%zu,%.17g\n", i, phi[i]);
+    bad = ferror(f);
+    fclose(f);
+    if (bad) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": write failed", path);
+    return MN_OK;
+}
+
+/* emit the outputs due at the present time s->t (state s->x): evaluates Kirchhoff there */
+mn_status mn__sim_emit_outputs(mn_sim *s, int left)
+{
+    mn_status st;
+    int evaluated = 0;
+    while (1) {
+        double ts = next_sample_time(s);
+        double tn = s->snap_i < s->snap_n ? s->snap_t[s->snap_i] : INFINITY;
+        int is_s = ts <= s->t, is_n = tn <= s->t;
+        if (!is_s && !is_n) break;
+        if (!evaluated) {
+            if ((st = mn__sim_ensure_cache(s, s->t, s->x, left))) return st;
+            evaluated = 1;
+        }
+        if (is_s) {
+            s->samp_k++;
+            if (s->csv && (st = csv_row(s))) return st;
+            if (s->samp_fn && s->samp_fn(s, s->samp_user))
+                return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the sample callback at t = %g", s->t);
+        }
+        if (is_n) {
+            size_t k = s->snap_i++;
+            if (s->snap_prefix && (st = write_snapshot(s, k))) return st;
+            if (s->snap_fn && s->snap_fn(s, s->snap_user))
+                return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the snapshot callback at t = %g", s->t);
+        }
+    }
+    return MN_OK;
+}
+
+/* ================================================================ recording setters */
+
+mn_status mn_sim_set_sample_interval(mn_sim *s, double t_first, double dt)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (!isfinite(t_first)) return mn__error(s->ctx, MN_ERR_RANGE, "sample start %g must be finite", t_first);
+    if (!(dt > 0) || !isfinite(dt)) return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g must be > 0", dt);
+    s->samp_mode = 2;
+    s->samp_t0 = t_first;
+    s->samp_dt = dt;
+    s->samp_k = 0;
+    while (s->samp_t0 + (double)s->samp_k * dt < s->t) s->samp_k++;
+    return MN_OK;
+}
+
+mn_status mn_sim_set_sample_times(mn_sim *s, const double *t, size_t n)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (n && !t) return mn__error(s->ctx, MN_ERR_INVALID, "sample times: NULL array");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(t[i]) || (i && t[i] <= t[i - 1]))
+            return mn__error(s->ctx, MN_ERR_RANGE, "sample time %zu = %g must be finite and increasing", i, t[i]);
+    double *c = NULL;
+    if (n) {
+        c = mn__malloc_or_err(s->ctx, n, sizeof *c, "sample times");
+        if (!c) return MN_ERR_NOMEM;
+        memcpy(c, t, n * sizeof *c);
+    }
+    mn__free(s->ctx, s->samp_t);
+    s->samp_t = c;
+    s->samp_n = n;
+    s->samp_mode = n ? 1 : 0;
+    for (s->samp_k = 0; s->samp_k < n && c[s->samp_k] < s->t; s->samp_k++) {}
+    return MN_OK;
+}
+
+mn_status mn_sim_record_edges(mn_sim *s, const mn_index *edges, size_t n)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (n && !edges) return mn__error(s->ctx, MN_ERR_INVALID, "recorded edges: NULL array");
+    for (size_t i = 0; i < n; i++)
+        if (edges[i] < 0 || (size_t)edges[i] >= s->m)
+            return mn__error(s->ctx, MN_ERR_RANGE, "recorded edge %d is not in the network (%zu edges)",
+                             (int)edges[i], s->m);
+    mn_index *c = NULL;
+    if (n) {
+        c = mn__malloc_or_err(s->ctx, n, sizeof *c, "recorded edges");
+        if (!c) return MN_ERR_NOMEM;
+        memcpy(c, edges, n * sizeof *c);
+    }
+    mn__free(s->ctx, s->rec_edges);
+    s->rec_edges = c;
+    s->n_rec = n;
+    return MN_OK;
+}
+
+mn_status mn_sim_set_sample_callback(mn_sim *s, mn_sim_sample_fn fn, void *user)
+{
+    if (!s) return MN_ERR_INVALID;
+    s->samp_fn = fn;
+    s->samp_user = user;
+    return MN_OK;
+}
+
+mn_status mn_sim_record_csv(mn_sim *s, const char *path, const char *header)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (s->csv) fclose(s->csv);
+    s->csv = NULL;
+    if (!path) return MN_OK;
+    s->csv = fopen(path, "w");
+    if (!s->csv) return mn__error(s->ctx, MN_ERR_IO, "simulation CSV \"%s\": cannot open (%s)", path, strerror(errno));
+    if (header) {
+        const char *p = header;
+        while (*p) {
+            size_t l = strcspn(p, "\n");
+            fprintf(s->csv, "# %.*s\n", (int)l, p);
+            p += l;
+            if (*p) p++;
+        }
+    }
+    csv_header(s);
+    return MN_OK;
+}
+
+mn_status mn_sim_set_snapshots(mn_sim *s, const double *t, size_t n, const char *prefix,
+                               mn_sim_sample_fn fn, void *user)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (n && !t) return mn__error(s->ctx, MN_ERR_INVALID, "snapshot times: NULL array");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(t[i]) || (i && t[i] <= t[i - 1]))
+            return mn__error(s->ctx, MN_ERR_RANGE, "snapshot time %zu = %g must be finite and increasing", i, t[i]);
+    double *c = NULL;
+    char *p = NULL;
+    if (n) {
+        c = mn__malloc_or_err(s->ctx, n, sizeof *c, "snapshot times");
+        if (!c) return MN_ERR_NOMEM;
+        memcpy(c, t, n * sizeof *c);
+    }
+    if (prefix && !(p = mn__strdup(s->ctx, prefix))) {
+        mn__free(s->ctx, c);
+        return mn__error(s->ctx, MN_ERR_NOMEM, "snapshot prefix: out of memory");
+    }
+    mn__free(s->ctx, s->snap_t);
+    mn__free(s->ctx, s->snap_prefix);
+    s->snap_t = c;
+    s->snap_n = n;
+    s->snap_prefix = p;
+    s->snap_fn = fn;
+    s->snap_user = user;
+    for (s->snap_i = 0; s->snap_i < n && c[s->snap_i] < s->t; s->snap_i++) {}
+    return MN_OK;
+}
+
+mn_status mn_sim_set_step_callback(mn_sim *s, mn_sim_sample_fn fn, void *user)
+{
+    if (!s) return MN_ERR_INVALID;
+    s->step_fn = fn;
+    s->step_user = user;
+    return MN_OK;
+}
+
+mn_status mn_sim_set_progress_callback(mn_sim *s, mn_sim_progress_fn fn, int64_t every, void *user)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (every < 1)
+        return mn__error(s->ctx, MN_ERR_RANGE, "progress interval %lld must be >= 1", (long long)every);
+    s->prog_fn = fn;
+    s->prog_every = every;
+    s->prog_user = user;
+    return MN_OK;
+}

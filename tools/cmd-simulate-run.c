@@ -1,0 +1,100 @@
+/* memnet simulate: solver settings, the run to --t-end with Ctrl-C and the progress bar,
+ * periodic and final checkpoints, and --restart (cmd-simulate.h). */
+#include "cmd-simulate.h"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+/* Set by SIGINT while a run is under way; cleared when the next run starts, so a second run in
+ * the same process (memnet sweep) is not stopped by an earlier Ctrl-C. */
+static volatile sig_atomic_t interrupted = 0;
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o)
+{
+    mn_status st;
+    if ((st = mn_sim_set_integrator(c->sim, o->integrator)) || (st = mn_sim_set_tolerances(c->sim, o->rtol, o->atol)) ||
+        (st = mn_sim_set_fixed_step(c->sim, o->dt)) || (st = mn_sim_set_max_step(c->sim, o->hmax)) ||
+        (st = mn_sim_set_energy_tracking(c->sim, o->energy)))
+        return cli_fail(CMD, c->ctx, st);
+    return 0;
+}
+
+int simulate_restart(simulate_cmd *c, const simulate_opts *o)
+{
+    mn_status st;
+    if (o->restart_path && (st = mn_sim_checkpoint_load(c->sim, o->restart_path))) return cli_fail(CMD, c->ctx, st);
+    return 0;
+}
+
+int simulate_progress_cb(double t, double t_end, void *user)
+{
+    simulate_run *r = user;
+    if (interrupted) return 1;
+    if (!r->progress) return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - r->last_draw.tv_sec) + 1e-9 * (double)(now.tv_nsec - r->last_draw.tv_nsec);
+    if (dt < 0.1 && t < t_end) return 0;
+    r->last_draw = now;
+    double f = (t - r->t_start) / (t_end - r->t_start);
+    if (f < 0) f = 0;
+    if (f > 1) f = 1;
+    int w = 40, k = (int)(f * w);
+    fprintf(stderr, "\r[");
+    for (int i = 0; i < w; i++) fputc(i < k ? '#' : ' ', stderr);
+    fprintf(stderr, "] %5.1f%%  t = %-12.6g", 100 * f, t);
+    if (t >= t_end) fputc('\n', stderr);
+    fflush(stderr);
+    return 0;
+}
+
+int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled, struct timespec *t0,
+                        struct timespec *t1)
+{
+    simulate_run *r = &c->r;
+    mn_sim *sim = c->sim;
+    r->progress = !o->quiet && cli_stderr_is_tty();
+    r->t_start = mn_sim_time(sim);
+    clock_gettime(CLOCK_MONOTONIC, &r->last_draw);
+    r->last_draw.tv_sec -= 1;
+    mn_sim_set_progress_callback(sim, simulate_progress_cb, 1, r);
+
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old_sa);
+    clock_gettime(CLOCK_MONOTONIC, t0);
+    mn_status st = MN_OK;
+    while (st == MN_OK && mn_sim_time(sim) < o->t_end) {
+        double stop = o->t_end;
+        if (o->cp_every > 0) {
+            double next = (floor(mn_sim_time(sim) / o->cp_every + 1e-9) + 1) * o->cp_every;
+            if (next < stop) stop = next;
+        }
+        st = mn_sim_run(sim, stop);
+        if (st == MN_OK && o->cp_path && stop < o->t_end) {
+            if ((st = mn_sim_checkpoint_save(sim, o->cp_path))) break;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, t1);
+    sigaction(SIGINT, &old_sa, NULL);
+    if (r->progress) fputc('\n', stderr);
+    *cancelled = st == MN_ERR_CANCELLED && interrupted;
+    if (st && !*cancelled) {
+        if (r->write_error) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
+        return cli_fail(CMD, c->ctx, st);
+    }
+    if (o->cp_path) {
+        mn_status cs = mn_sim_checkpoint_save(sim, o->cp_path);
+        if (cs) return cli_fail(CMD, c->ctx, cs);
+    }
+    return 0;
+}

@@ -1,0 +1,125 @@
+/* memnet simulate: the parts of the command, shared between its files (not installed).
+ *
+ *   cmd-simulate.c            the command: set-up order, the run, the statistics it prints
+ *   cmd-simulate-options.c    --help text and option parsing into simulate_opts
+ *   cmd-simulate-network.c    network file, model or mix, parameters, initial states
+ *   cmd-simulate-electrodes.c electrodes and their waveforms
+ *   cmd-simulate-output.c     what is recorded, CSV header and columns, the sample callback
+ *   cmd-simulate-run.c        solver settings, Ctrl-C and progress, checkpoints and restart
+ *
+ * The command keeps no state between calls: everything lives in a simulate_cmd on the stack of
+ * mn_cli_simulate, so it can run several times in one process (memnet sweep does).
+ */
+#ifndef MEMNET_CMD_SIMULATE_H
+#define MEMNET_CMD_SIMULATE_H
+
+#include "cli.h"
+
+#include <time.h>
+
+#define CMD "simulate"
+
+/* --mix NAME:FRACTION,...: the models of a mixed network (003 sec. 2.1, A:B / A:C) */
+#define MIX_MAX 8
+typedef struct mix_spec {
+    size_t k;
+    char names[MIX_MAX][32];
+    double fractions[MIX_MAX];
+    mn_model *models[MIX_MAX];
+} mix_spec;
+
+/* The command line, parsed. Strings point into argv. */
+typedef struct simulate_opts {
+    const char *mix_text;
+    unsigned long long mix_seed;
+    const char *network, *model_name, *source, *drain, *spec;
+    const char *out_path, *init, *integ, *events_out;
+    const char *cp_path, *restart_path, *rec_list, *snaps;
+    const char *snap_prefix;
+    double t_end, dt_out, rtol, atol, dt, hmax, cp_every;
+    long length_column;
+    unsigned long long seed;
+    int quiet, current_mode, energy;
+    mn_sim_integrator integrator;
+    const char **sets; /* --set values, malloc'ed array */
+    size_t nsets;
+} simulate_opts;
+
+/* What the sample callback needs. */
+typedef struct simulate_run {
+    FILE *out;
+    size_t src_id;
+    int current_mode;
+    const mn_index *src_nodes;
+    size_t n_src;
+    size_t n_state_cols;
+    const mn_index *rec;
+    size_t n_rec;
+    const size_t *off;
+    int energy;
+    int progress;
+    double t_start;
+    struct timespec last_draw;
+    int write_error;
+    const mn_network *mix_net; /* --mix: per-model means mean_<model>_<state> */
+    double *mix_sum;           /* per-column sums */
+    size_t *mix_base;          /* first column of each model, then each model's edge count */
+} simulate_run;
+
+/* Everything one run of the command owns; simulate_cmd_free releases it. */
+typedef struct simulate_cmd {
+    mn_context *ctx;
+    mn_graph *g;
+    mix_spec mix;
+    mn_model *model;
+    mn_network *net;
+    mn_sim *sim;
+    mn_waveform *w;
+    mn_index *src, *drn, *rec;
+    size_t nsrc, ndrn, nrec;
+    double *init_vals, *snap_t;
+    size_t n_init, n_snap;
+    FILE *out;
+    simulate_run r;
+} simulate_cmd;
+
+/* cmd-simulate-options.c. Returns 0 (parsed; --mix parsed into *mix), -1 (--help printed: exit
+ * 0) or the exit status of an error (printed: 2 usage, 1 out of memory). o->sets is malloc'ed
+ * on 0 (simulate_opts_free). */
+void simulate_usage(FILE *f);
+int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv);
+void simulate_opts_free(simulate_opts *o);
+/* --snapshots T1,T2,...: *out malloc'ed */
+int simulate_parse_times(const char *text, double **out, size_t *n);
+
+/* cmd-simulate-network.c: read the network file, make the model(s), apply --set, assign them and
+ * create the simulation (c->g, c->mix, c->model, c->net, c->sim). Returns 0 or 1 (printed). */
+int simulate_network_setup(simulate_cmd *c, const simulate_opts *o);
+/* --init: initial states. Returns 0 or 1 (printed). */
+int simulate_initial_states(simulate_cmd *c, const simulate_opts *o);
+
+/* cmd-simulate-electrodes.c: resolve the electrodes, parse the waveform, add them to the
+ * simulation. Returns 0, 1 (run error) or 2 (a node argument that does not fit: usage). */
+int simulate_electrodes_setup(simulate_cmd *c, const simulate_opts *o);
+
+/* cmd-simulate-output.c: open --out, write the provenance header and the column names (unless
+ * restarting), set up and install the sample callback. Returns 0 or 1 (printed). */
+int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char **argv);
+
+/* --record-edges, --snapshots, --events-out and the sample interval. Returns 0 or 1 (printed). */
+int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o);
+
+/* cmd-simulate-run.c */
+/* Integrator, tolerances, steps, energy tracking. Returns 0 or 1 (printed). */
+int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o);
+/* --restart: load the checkpoint. Returns 0 or 1 (printed). */
+int simulate_restart(simulate_cmd *c, const simulate_opts *o);
+/* The progress callback (stops the run after Ctrl-C; draws the bar when enabled). */
+int simulate_progress_cb(double t, double t_end, void *user);
+/* Run to --t-end with Ctrl-C handled (the flag is cleared first) and periodic checkpoints, then
+ * save the final checkpoint. Returns 0 or 1 (printed); *cancelled is set when Ctrl-C stopped
+ * the run; *t0, *t1 bracket the integration (CLOCK_MONOTONIC). */
+int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled, struct timespec *t0,
+                        struct timespec *t1);
+
+#endif
