@@ -22,5 +22,6 @@
 #include <memnet/sim.h>
 #include <memnet/meanfield.h>
 #include <memnet/analysis.h>
+#include <memnet/reservoir.h>
 
 #endif /* MEMNET_MEMNET_H */

@@ -32,7 +32,7 @@
 
 #define MN__UPD_CHUNK 8
 /* above this max/min conductance ratio the cancellation-free elimination is used */
-#define MN__GTH_RATIO 1e12
+#define MN__GTH_RATIO MN__KH_CONTRAST_MAX
 
 typedef struct mn__electrode {
     mn_index *nodes;

@@ -97,6 +97,11 @@ const mn_index *mn__kirchhoff_electrode_nodes(const mn_kirchhoff *k, size_t id, 
  * strategy rule and the result kernels below, so neither copies them.
  */
 
+/* Largest conductance contrast (max / min positive conductance of the edges with a free end)
+ * an ordinary factorisation or an iterative solver is trusted with. Beyond it the serial
+ * solver switches to its cancellation-free elimination and the distributed one refuses. */
+#define MN__KH_CONTRAST_MAX 1e12
+
 /* Operations of a backend on its own right-hand side and solution buffers. `self` is the
  * backend's state. `update` may be NULL (no cheaper way than `setup` to follow a change). */
 typedef struct mn__kh_ops {

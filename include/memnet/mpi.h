@@ -1,0 +1,341 @@
+/**
+ * @file mpi.h
+ * @brief Distributed Kirchhoff solves on PETSc + hypre (libmemnet-mpi, `-Dmpi=enabled`).
+ *
+ * This header belongs to the separate library libmemnet-mpi (pkg-config `memnet-mpi`); it
+ * includes `<mpi.h>`. libmemnet itself stays free of MPI: memnet.h does not include this file.
+ *
+ * The model is the one of kirchhoff.h, distributed over the ranks of an MPI communicator:
+ * edge e = (u -> v), V_e = phi_u - phi_v, I_e = G_e (V_e + S_e); electrodes are node sets held
+ * at a potential; Kirchhoff's current law holds at every free node (000 eqs 5-6). Floating
+ * nodes (no path of positive conductance to an electrode) are decoupled exactly, report
+ * potential 0 and V = I = 0 on their edges, as in the serial solver.
+ *
+ * Distribution. Every rank passes the edges it owns, with global node ids (0 .. n-1). Edges
+ * never move: edge-count arrays (conductances, EMF, V, I) are per rank, in the order the rank
+ * added its edges. Nodes (the rows of the Laplacian) are partitioned by
+ * mn_mpi_graph_partition(): in blocks of node ids, along a space-filling curve through the
+ * node coordinates, or by PT-Scotch through PETSc. A rank sees its owned nodes and the ghost
+ * nodes its edges touch ("local nodes", mn_mpi_graph_local_nodes()); node-count arrays are over
+ * the local nodes. For little communication, add each edge on a rank that owns one of its ends
+ * (the distributed generators do).
+ *
+ * The linear system is solved by PETSc's CG preconditioned by hypre's BoomerAMG (changeable
+ * through a PETSc options string, e.g. MUMPS's direct solver). Strategies mirror the serial
+ * solver's: a new AMG setup per solve, CG on the last hierarchy warm-started from the last
+ * potentials, or AUTO, which reuses the hierarchy until the extra iterations it costs add up to
+ * one setup (memnet's refactorisation rule with the setup as the refactorisation cost).
+ *
+ * Accuracy. The iteration stops at a relative residual ||b - A x|| / ||b|| of 1e-12 (settable).
+ * Conductance contrasts beyond 1e12 (max / min positive conductance) are refused with
+ * #MN_ERR_RANGE: there only the serial solver's cancellation-free elimination stays exact
+ * (measured: BoomerAMG-CG breaks down, MUMPS returns inf at tunnel gaps of 1e-90 S).
+ *
+ * Collective calls (marked) must be made by every rank of the communicator in the same order;
+ * they return the same status on every rank (a rank whose own arguments were fine reports
+ * "another rank failed" with that rank's status).
+ *
+ * Threads: as in core.h, one thread per object; MPI must be initialised (mn_mpi_init()).
+ */
+#ifndef MEMNET_MPI_H
+#define MEMNET_MPI_H
+
+#include <memnet/core.h>
+#include <mpi.h>
+
+MN_BEGIN_DECLS
+
+/**
+ * @brief Initialise MPI (if the program has not) and PETSc (if not yet), with PETSc's error
+ *        printing and signal handlers off. Call once before any other mn_mpi_ function; a
+ *        second call does nothing. Collective over MPI_COMM_WORLD.
+ * @return #MN_OK or #MN_ERR_SOLVER (MPI or PETSc failed to start).
+ */
+MN_API mn_status mn_mpi_init(void);
+
+/**
+ * @brief Finalise what mn_mpi_init() started (PETSc, and MPI if mn_mpi_init() initialised it).
+ *        Free every mn_mpi object first. Collective.
+ * @return #MN_OK or #MN_ERR_SOLVER.
+ */
+MN_API mn_status mn_mpi_finalize(void);
+
+/** @brief A graph whose edges are distributed over the ranks of a communicator. Opaque. */
+typedef struct mn_mpi_graph mn_mpi_graph;
+
+/** @brief How the nodes (rows) are distributed over the ranks. */
+typedef enum mn_mpi_partition {
+    MN_MPI_PARTITION_BLOCK = 0,   /**< contiguous blocks of node ids, equal counts */
+    MN_MPI_PARTITION_SFC = 1,     /**< Morton (Z-order) curve through the node coordinates,
+                                       equal counts; needs the coordinates of every node */
+    MN_MPI_PARTITION_PTSCOTCH = 2 /**< PT-Scotch graph partitioning through PETSc (fewest cut
+                                       edges); #MN_ERR_UNSUPPORTED if PETSc lacks it */
+} mn_mpi_partition;
+
+/**
+ * @brief Create an empty distributed graph of n_nodes nodes (global ids 0 .. n_nodes-1).
+ *        Collective. The communicator is borrowed (duplicated internally).
+ * @param[out] out the graph; NULL on failure.
+ * @param[in] ctx context for allocations and error messages (one per rank).
+ * @param[in] comm the communicator.
+ * @param[in] n_nodes global node count, 1 .. 2^31 - 1, the same on every rank.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL), #MN_ERR_RANGE (count, or counts differ between
+ *         ranks), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_new(mn_mpi_graph **out, mn_context *ctx, MPI_Comm comm,
+                                  size_t n_nodes);
+
+/**
+ * @brief Free a graph (after every solver on it); NULL does nothing. Not collective.
+ * @param[in] g the graph (owned; invalid afterwards).
+ */
+MN_API void mn_mpi_graph_free(mn_mpi_graph *g);
+
+/**
+ * @brief Add edges owned by this rank (u[i] -> v[i], global node ids). Local call, before
+ *        mn_mpi_graph_partition(). The edges get local ids in the order of addition.
+ * @param[in,out] g the graph.
+ * @param[in] u tail node ids (n values, copied).
+ * @param[in] v head node ids (n values, copied).
+ * @param[in] n number of edges (0 does nothing).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL arrays with n > 0), #MN_ERR_RANGE (a node id out of
+ *         range, naming it), #MN_ERR_STATE (graph already partitioned), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_add_edges(mn_mpi_graph *g, const mn_index *u, const mn_index *v,
+                                        size_t n);
+
+/**
+ * @brief Give coordinates (x, y, z; metres or any unit; z = 0 in 2-D) of nodes this rank
+ *        knows. Local call; any rank may give any node; a node given twice keeps one of the
+ *        values. Used by #MN_MPI_PARTITION_SFC.
+ * @param[in,out] g the graph.
+ * @param[in] nodes global node ids (n values, copied).
+ * @param[in] xyz 3 values per node (finite, copied).
+ * @param[in] n number of nodes.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (id or non-finite value), #MN_ERR_STATE
+ *         (already partitioned), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_set_coordinates(mn_mpi_graph *g, const mn_index *nodes,
+                                              const double *xyz, size_t n);
+
+/**
+ * @brief Add this rank's part of a named node set (the set is the union over ranks). Local
+ *        call; may be repeated to add more nodes to the same name.
+ * @param[in,out] g the graph.
+ * @param[in] name set name (copied; at most 63 bytes).
+ * @param[in] nodes global node ids (copied; may be NULL if n is 0).
+ * @param[in] n number of nodes (may be 0).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL/empty/long name), #MN_ERR_RANGE (id), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name,
+                                           const mn_index *nodes, size_t n);
+
+/**
+ * @brief Partition the nodes over the ranks and build the local node lists. Collective; once
+ *        per graph (the first solver does #MN_MPI_PARTITION_BLOCK if it was not called).
+ * @param[in,out] g the graph.
+ * @param[in] method the partition method.
+ * @return #MN_OK, #MN_ERR_RANGE (unknown method), #MN_ERR_STATE (called twice; SFC with a node
+ *         lacking coordinates, naming it), #MN_ERR_UNSUPPORTED (PT-Scotch missing),
+ *         #MN_ERR_SOLVER (PETSc), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method);
+
+/** @brief Number of edges added on this rank. @param[in] g the graph (NULL gives 0). */
+MN_API size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g);
+
+/** @brief Number of nodes owned by this rank (0 before partitioning).
+ *  @param[in] g the graph (NULL gives 0). */
+MN_API size_t mn_mpi_graph_owned_node_count(const mn_mpi_graph *g);
+
+/** @brief Number of local nodes: owned, then ghosts (0 before partitioning).
+ *  @param[in] g the graph (NULL gives 0). */
+MN_API size_t mn_mpi_graph_local_node_count(const mn_mpi_graph *g);
+
+/**
+ * @brief Global ids of the local nodes (owned first, then ghosts), borrowed, valid while the
+ *        graph lives; NULL before partitioning. Node-count arrays of the solver use this order.
+ * @param[in] g the graph.
+ */
+MN_API const mn_index *mn_mpi_graph_local_nodes(const mn_mpi_graph *g);
+
+/** @brief A distributed Kirchhoff solver bound to a distributed graph. Opaque. */
+typedef struct mn_mpi_kirchhoff mn_mpi_kirchhoff;
+
+/** @brief How new conductances are turned into a solution. */
+typedef enum mn_mpi_strategy {
+    MN_MPI_AUTO = 0,  /**< reuse the AMG hierarchy while cheaper than a new setup (ski rental) */
+    MN_MPI_SETUP = 1, /**< new AMG setup for every solve, CG from zero */
+    MN_MPI_REUSE = 2  /**< CG on the last hierarchy, warm-started from the last potentials
+                           (a setup only for the first solve or when the floating set changes) */
+} mn_mpi_strategy;
+
+/** @brief Statistics of a distributed solver (mn_mpi_kirchhoff_stat_get()). */
+typedef enum mn_mpi_kirchhoff_stat {
+    MN_MPI_KIRCHHOFF_STAT_SOLVES = 0,          /**< successful solves */
+    MN_MPI_KIRCHHOFF_STAT_SETUPS = 1,          /**< AMG setups (or factorisations) */
+    MN_MPI_KIRCHHOFF_STAT_ITERATIONS = 2,      /**< Krylov iterations, all solves */
+    MN_MPI_KIRCHHOFF_STAT_LAST_ITERATIONS = 3, /**< iterations of the last solve */
+    MN_MPI_KIRCHHOFF_STAT_LAST_RESIDUAL = 4,   /**< ||b - A x|| / ||b|| of the last solve */
+    MN_MPI_KIRCHHOFF_STAT_LAST_SETUP_SECONDS = 5, /**< wall time of the last setup */
+    MN_MPI_KIRCHHOFF_STAT_LAST_SOLVE_SECONDS = 6, /**< wall time of the last solve call */
+    MN_MPI_KIRCHHOFF_STAT_LAST_REUSED = 7,     /**< 1 if the last solve reused a hierarchy */
+    MN_MPI_KIRCHHOFF_STAT_UNKNOWNS = 8,        /**< global rows of the system */
+    MN_MPI_KIRCHHOFF_STAT_FLOATING = 9         /**< global count of floating nodes */
+} mn_mpi_kirchhoff_stat;
+
+/**
+ * @brief Create a solver on graph g (borrowed; partitions it by blocks if not yet done).
+ *        Collective. Default: AUTO, relative residual 1e-12, "-ksp_type cg -pc_type hypre
+ *        -pc_hypre_type boomeramg".
+ * @param[out] out the solver; NULL on failure.
+ * @param[in,out] g the distributed graph (borrowed; must outlive the solver).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM, #MN_ERR_SOLVER (PETSc not initialised: call
+ *         mn_mpi_init()) or the status of mn_mpi_graph_partition().
+ */
+MN_API mn_status mn_mpi_kirchhoff_new(mn_mpi_kirchhoff **out, mn_mpi_graph *g);
+
+/** @brief Free a solver; NULL does nothing. Collective (PETSc objects).
+ *  @param[in] k the solver (owned; invalid afterwards). */
+MN_API void mn_mpi_kirchhoff_free(mn_mpi_kirchhoff *k);
+
+/**
+ * @brief Add an electrode: the union over ranks of the nodes each rank passes (n may be 0 on
+ *        some ranks), held at 0 V until mn_mpi_kirchhoff_set_potential(). Collective.
+ * @param[in,out] k the solver.
+ * @param[in] nodes this rank's global node ids (copied; may be NULL if n is 0).
+ * @param[in] n number of nodes on this rank (may be 0).
+ * @param[out] id electrode index (0, 1, ...; may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID (empty union; a node already in another electrode, naming
+ *         it), #MN_ERR_RANGE (node id), #MN_ERR_NOMEM, #MN_ERR_SOLVER.
+ */
+MN_API mn_status mn_mpi_kirchhoff_add_electrode(mn_mpi_kirchhoff *k, const mn_index *nodes,
+                                                size_t n, size_t *id);
+
+/**
+ * @brief Add an electrode from a named node set of the graph. Collective.
+ * @param[in,out] k the solver.
+ * @param[in] name the set name given to mn_mpi_graph_add_node_set() (on any rank).
+ * @param[out] id electrode index (may be NULL).
+ * @return as mn_mpi_kirchhoff_add_electrode(), #MN_ERR_NOT_FOUND (no rank has the name).
+ */
+MN_API mn_status mn_mpi_kirchhoff_add_electrode_set(mn_mpi_kirchhoff *k, const char *name,
+                                                    size_t *id);
+
+/**
+ * @brief Set the potential (V) of electrode id; the same value on every rank. Local call.
+ * @param[in,out] k the solver.
+ * @param[in] id electrode index.
+ * @param[in] volts potential (V), finite.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (bad id or non-finite).
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_potential(mn_mpi_kirchhoff *k, size_t id, double volts);
+
+/**
+ * @brief Series EMF S_e (V) of this rank's edges (edge-count values, copied); NULL removes it.
+ * @param[in,out] k the solver.
+ * @param[in] emf one value per edge of this rank, or NULL.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (non-finite, naming the edge), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_emf(mn_mpi_kirchhoff *k, const double *emf);
+
+/**
+ * @brief Conductances G_e (S) of this rank's edges (edge-count values, copied). Local call.
+ * @param[in,out] k the solver.
+ * @param[in] G one value per edge of this rank, finite and >= 0.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL), #MN_ERR_RANGE (negative or non-finite, naming the
+ *         edge), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_conductances(mn_mpi_kirchhoff *k, const double *G);
+
+/**
+ * @brief Set the strategy (the same on every rank).
+ * @param[in,out] k the solver.
+ * @param[in] s the strategy.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL) or #MN_ERR_RANGE (unknown value).
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_strategy(mn_mpi_kirchhoff *k, mn_mpi_strategy s);
+
+/**
+ * @brief Relative residual ||b - A x|| / ||b|| at which the iteration stops (the same on
+ *        every rank).
+ * @param[in,out] k the solver.
+ * @param[in] rtol in (0, 1); default 1e-12.
+ * @return #MN_OK, #MN_ERR_INVALID (NULL) or #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_tolerance(mn_mpi_kirchhoff *k, double rtol);
+
+/**
+ * @brief PETSc options for this solver's KSP and PC, applied after the defaults, e.g.
+ *        "-pc_hypre_boomeramg_strong_threshold 0.5" or "-ksp_type preonly -pc_type lu
+ *        -pc_factor_mat_solver_type mumps". Copied; NULL restores the defaults. Takes effect at
+ *        the next setup. Collective.
+ * @param[in,out] k the solver.
+ * @param[in] options PETSc command-line style options, or NULL.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_PARSE (PETSc rejected the string), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_kirchhoff_set_petsc_options(mn_mpi_kirchhoff *k, const char *options);
+
+/**
+ * @brief Solve for the present conductances, potentials and EMF. Collective.
+ * @param[in,out] k the solver.
+ * @return #MN_OK, #MN_ERR_STATE (no conductances), #MN_ERR_SINGULAR (no electrode),
+ *         #MN_ERR_RANGE (conductance contrast above 1e12: use the serial solver),
+ *         #MN_ERR_CONVERGENCE, #MN_ERR_SOLVER, #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_kirchhoff_solve(mn_mpi_kirchhoff *k);
+
+/**
+ * @brief Potentials (V) of the local nodes (owned then ghost, see mn_mpi_graph_local_nodes());
+ *        borrowed; NULL unless the last solve succeeded and nothing changed since.
+ * @param[in] k the solver.
+ */
+MN_API const double *mn_mpi_kirchhoff_potentials(const mn_mpi_kirchhoff *k);
+
+/** @brief Edge voltages V_e (V) of this rank's edges; borrowed; NULL as for the potentials.
+ *  @param[in] k the solver. */
+MN_API const double *mn_mpi_kirchhoff_edge_voltages(const mn_mpi_kirchhoff *k);
+
+/** @brief Edge currents I_e (A) of this rank's edges; borrowed; NULL as for the potentials.
+ *  @param[in] k the solver. */
+MN_API const double *mn_mpi_kirchhoff_edge_currents(const mn_mpi_kirchhoff *k);
+
+/**
+ * @brief Current (A) leaving electrode id into the network, summed over ranks (the same on
+ *        every rank). Local call after a solve.
+ * @param[in] k the solver.
+ * @param[in] id electrode index.
+ * @param[out] amps the current (A).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (id), #MN_ERR_STATE (no solve since a change).
+ */
+MN_API mn_status mn_mpi_kirchhoff_electrode_current(const mn_mpi_kirchhoff *k, size_t id,
+                                                    double *amps);
+
+/**
+ * @brief Effective conductance (S) between electrodes a and b with the other electrodes open,
+ *        from the terminal admittance matrix (one solve per electrode other than b) reduced over
+ *        ranks, as mn_kirchhoff_effective_conductance(). Ignores the EMF. Collective.
+ * @param[in,out] k the solver (its potentials stay those of the last solve).
+ * @param[in] a first electrode.
+ * @param[in] b second electrode (held at 0 V).
+ * @param[out] G_eff siemens; NaN on failure.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE, or the statuses of a solve.
+ */
+MN_API mn_status mn_mpi_kirchhoff_effective_conductance(mn_mpi_kirchhoff *k, size_t a,
+                                                        size_t b, double *G_eff);
+
+/** @brief 1 for each local node that was floating at the last solve (borrowed; NULL before
+ *         the first solve). @param[in] k the solver. */
+MN_API const unsigned char *mn_mpi_kirchhoff_floating_mask(const mn_mpi_kirchhoff *k);
+
+/**
+ * @brief A statistic (the same on every rank).
+ * @param[in] k the solver.
+ * @param[in] stat which one.
+ * @return its value; NaN for NULL or an unknown stat.
+ */
+MN_API double mn_mpi_kirchhoff_stat_get(const mn_mpi_kirchhoff *k, mn_mpi_kirchhoff_stat stat);
+
+MN_END_DECLS
+
+#endif /* MEMNET_MPI_H */
