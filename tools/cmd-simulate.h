@@ -114,6 +114,8 @@ int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o);
 int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o);
 /* --restart: load the checkpoint. Returns 0 or 1 (printed). */
 int simulate_restart(simulate_cmd *c, const simulate_opts *o);
+/* the signal (SIGINT or SIGTERM) that stopped the last run, 0 if none */
+int simulate_interrupt_signal(void);
 /* The progress callback (stops the run after Ctrl-C; draws the bar when enabled). */
 int simulate_progress_cb(double t, double t_end, void *user);
 /* Run to --t-end with Ctrl-C handled (the flag is cleared first) and periodic checkpoints, then

@@ -1,6 +1,8 @@
 /* memnet: the command-line program. Dispatches to the subcommands in cmd-*.c. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,6 +139,14 @@ int main(int argc, char **argv)
             int rc = commands[i].fn(n, v);
             cli_out_finish();
             cli_free_args(n, v);
+            /* results on stdout are output like any file: a full disk (/dev/full) or a closed
+             * pipe is a failure with a message, not exit 0 */
+            errno = 0;
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "memnet %s: writing the results to standard output failed (%s)\n",
+                        argv[1], strerror(errno ? errno : EIO));
+                return rc ? rc : 1;
+            }
             return rc;
         }
     fprintf(stderr, "memnet: unknown command \"%s\"\n\n", argv[1]);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #define MN__SIM_EVENT_KEEP 1000000u
+#define MN__SIM_MAX_SAMPLES 1e9 /* samples per run call (mn__sim_check_limits) */
 
 typedef struct mn__sim_event {
     double t;
@@ -145,6 +146,9 @@ struct mn_sim {
 size_t mn__sim_edge_of_state(const mn_sim *s, size_t i);
 
 /* sim_rhs.c */
+/* refuse runs to t_end whose sample interval or step would never end (sim_step.c) */
+mn_status mn__sim_check_limits(const mn_sim *s, double t_end);
+
 /* evaluate at (t, x): Kirchhoff solve, fills the cache; dxdt (nx values) may be NULL */
 mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *dxdt);
 /* dx/dt (and the energy rates) from the cache, which must belong to x */

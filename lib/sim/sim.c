@@ -330,6 +330,11 @@ mn_kirchhoff *mn_sim_kirchhoff(mn_sim *s) { return s ? s->kir : NULL; }
 static mn_status set_states(mn_sim *s, double t0)
 {
     if (!isfinite(t0)) return mn__error(s->ctx, MN_ERR_RANGE, "simulation: start time %g", t0);
+    /* the sample index below is an integer: a start beyond 2^53 intervals would overflow it */
+    if (s->samp_mode == 2 && !((t0 - s->samp_t0) / s->samp_dt < 0x1p53))
+        return mn__error(s->ctx, MN_ERR_RANGE,
+                         "simulation: start time %g is more than 2^53 sample intervals (%g) "
+                         "after the first sample at %g", t0, s->samp_dt, s->samp_t0);
     s->t = t0;
     if (s->energy) s->x[s->ns] = s->x[s->ns + 1] = 0;
     s->need_restart = 1;
