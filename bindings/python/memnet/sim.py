@@ -305,6 +305,9 @@ class Simulation:
                    [_c.mn_sim_electrode_current(p, k) for k in range(ne)],
                    _c.mn_sim_effective_conductance(p),
                    _c.mn_sim_mean_state(p, 0)]
+            if self._probes:
+                phi = np.ctypeslib.as_array(_c.mn_sim_potentials(p), shape=(self.network.graph.n_nodes,))
+                self._prows.append([float(phi[a].mean()) for a in self._probes])
             idx = self._state_index
             if idx is not None:
                 x = np.ctypeslib.as_array(_c.mn_sim_states(p), shape=(self._n_states,))[idx]
