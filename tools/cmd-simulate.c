@@ -11,13 +11,13 @@ static void simulate_cmd_free(simulate_cmd *c)
     if (c->out) fclose(c->out);
     mn_sim_free(c->sim);
     mn_waveform_free(c->w);
+    simulate_electrodes_free(c); /* its waveforms belong to the context: before it goes */
     mn_network_free(c->net);
     for (size_t j = 0; j < c->mix.k; j++) mn_model_free(c->mix.models[j]);
     free(c->r.mix_sum), free(c->r.mix_base);
     mn_graph_free(c->g);
     mn_context_free(c->ctx);
     free(c->src), free(c->drn), free(c->rec), free(c->init_vals), free(c->snap_t);
-    simulate_electrodes_free(c);
 }
 
 /* the run statistics on stdout (key=value, or JSON with --json) */

@@ -32,6 +32,8 @@ _decl("mn_sim_add_electrode", cint, vp, c_int32_p, sz, vp, c_size_t_p)
 _decl("mn_sim_add_electrode_set", cint, vp, cstr, vp, c_size_t_p)
 _decl("mn_sim_set_current_source", cint, vp, c_int32_p, sz, c_int32_p, sz, vp)
 _decl("mn_sim_set_emf", cint, vp, c_double_p)
+_decl("mn_sim_set_electrode_current", cint, vp, sz, vp)
+_decl("mn_sim_set_electrode_floating", cint, vp, sz, c_double_p, sz)
 _decl("mn_sim_electrode_count", sz, vp)
 _decl("mn_sim_set_integrator", cint, vp, cint)
 _decl("mn_sim_set_tolerances", cint, vp, dbl, dbl)
@@ -176,6 +178,8 @@ class Simulation:
         self._record_currents = self._record_voltages = False
         self._state_index = self._stateless = None
         self._n_electrodes = self._n_states = self._n_edges = 0
+        self._probes = []
+        self._prows = []
         self._rows = []
         self._exc = None
         self.recording = Recording()
@@ -205,17 +209,42 @@ class Simulation:
         self._waveforms.append(w)
         return w._p
 
-    def add_electrode(self, nodes, waveform=None):
-        """Voltage-controlled electrode: node ids or a node-set name, held at waveform(t)
-        volts (a Waveform, a spec string, a number; None = ground). Returns its index."""
+    def add_electrode(self, nodes, waveform=None, current=None, floating=None):
+        """An electrode: node ids or a node-set name, its nodes at one potential (a contact).
+
+        waveform: held at waveform(t) volts (a Waveform, a spec string, a number; None =
+        ground). current: instead a current waveform in A injected by the electrode (its
+        potential is solved). floating: True for an open contact (no current) at all times, or
+        a list of (t1, t2) intervals in which it is open and between which it follows its
+        waveform (Milano et al.'s reservoir inputs). Returns its index; rec.V and rec.I have
+        one column per electrode (the solved potential of a current or floating electrode)."""
         k = ctypes.c_size_t()
-        w = self._wave(waveform)
+        w = self._wave(waveform) if current is None else None
         if isinstance(nodes, str):
             self._ctx.check(_c.mn_sim_add_electrode_set(self._p, _b(nodes), w, ctypes.byref(k)))
         else:
             a = _iarr(nodes)
             self._ctx.check(_c.mn_sim_add_electrode(self._p, _ip(a), a.size, w, ctypes.byref(k)))
+        if current is not None:
+            self._ctx.check(_c.mn_sim_set_electrode_current(self._p, k.value, self._wave(current)))
+        if floating is True:
+            self._ctx.check(_c.mn_sim_set_electrode_current(self._p, k.value, None))
+        elif floating:
+            iv = np.ascontiguousarray(np.asarray(floating, dtype=float).reshape(-1))
+            if iv.size % 2:
+                raise ValueError("floating: give (t1, t2) pairs")
+            self._ctx.check(_c.mn_sim_set_electrode_floating(self._p, k.value, _dp(iv), iv.size // 2))
         return k.value
+
+    def add_probe(self, nodes):
+        """Record the mean potential of these nodes (ids or a node-set name) at every sample,
+        in rec.P (one column per probe). Returns the probe's index."""
+        g = self.network.graph
+        a = np.asarray(g.node_set(nodes) if isinstance(nodes, str) else nodes, dtype=np.int64).reshape(-1)
+        if a.size == 0 or a.min() < 0 or a.max() >= g.n_nodes:
+            raise ValueError("probe %r: node ids must be in 0..%d" % (nodes, g.n_nodes - 1))
+        self._probes.append(a)
+        return len(self._probes) - 1
 
     def set_current_source(self, source, drain, waveform):
         """Current-controlled source (000 eqs. 5-6): waveform(t) amperes in at node set
@@ -290,6 +319,9 @@ class Simulation:
                    [_c.mn_sim_electrode_current(p, k) for k in range(ne)],
                    _c.mn_sim_effective_conductance(p),
                    _c.mn_sim_mean_state(p, 0)]
+            if self._probes:
+                phi = np.ctypeslib.as_array(_c.mn_sim_potentials(p), shape=(self.network.graph.n_nodes,))
+                self._prows.append([float(phi[a].mean()) for a in self._probes])
             idx = self._state_index
             if idx is not None:
                 x = np.ctypeslib.as_array(_c.mn_sim_states(p), shape=(self._n_states,))[idx]
@@ -330,6 +362,8 @@ class Simulation:
         if ops and ops.contents.n_states and ops.contents.state_names:
             name = ops.contents.state_names[0].decode()
         r["mean_" + name] = np.array([x[4] for x in rows])
+        if self._probes:
+            r["P"] = np.array(self._prows, dtype=float).reshape(len(self._prows), len(self._probes))
         if self._recorded_edges.size:
             k = self._recorded_edges.size
             rows_x = [x for x in rows if len(x) > 5]
