@@ -42,7 +42,13 @@ long="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform sin
     fail "long reference"
 "$memnet" simulate $long --t-end 3 --checkpoint "$tmp/lcp" --checkpoint-every 0.05 --out "$tmp/l.csv" > /dev/null 2>&1 &
 pid=$!
-sleep 1
+# kill as soon as the first checkpoint exists (a fixed sleep let an unloaded machine finish
+# the whole run first, and the restart then rightly refused t_end = the checkpoint's time)
+i=0
+while [ ! -s "$tmp/lcp" ] && [ $i -lt 400 ] && kill -0 $pid 2> /dev/null; do
+    sleep 0.025
+    i=$((i + 1))
+done
 kill -KILL $pid 2> /dev/null || true
 wait $pid 2> /dev/null || true
 if [ -f "$tmp/lcp" ]; then
