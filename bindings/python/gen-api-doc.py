@@ -16,7 +16,7 @@ import sys
 import memnet
 
 MODULES = ["core", "graph", "models", "kirchhoff", "generators", "sim", "meanfield",
-           "analysis", "nx"]
+           "analysis", "nx", "pymodel"]
 
 
 def doc(obj):

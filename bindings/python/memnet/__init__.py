@@ -29,6 +29,7 @@ from .generators import Generator, nanowires, nanoparticles, lattice, cb_circuit
 from .sim import Waveform, Simulation, Recording
 from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit
 from .nx import from_networkx, to_networkx
+from .pymodel import PythonModel
 from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, bin_events,
                        event_acf, avalanches, moving_average, event_rate)
 
@@ -41,7 +42,7 @@ __all__ = [
     "ParseError", "NotFoundError", "StateError", "SingularError", "SolverError",
     "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context",
     "version", "version_number", "library_path",
-    "Graph", "Model", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
+    "Graph", "Model", "PythonModel", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording", "from_networkx", "to_networkx",
     "MeanFieldModel", "FitResult", "Projector", "CBCircuit",

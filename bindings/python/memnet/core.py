@@ -1,5 +1,6 @@
 """Library version, errors and contexts (core.h, version.h)."""
 
+import atexit
 import ctypes
 import threading
 
@@ -145,7 +146,10 @@ class Context:
         self._p = p
 
     def __del__(self):
-        if getattr(self, "_p", None):
+        # at interpreter exit, objects are finalised in any order: a context freed before the
+        # graphs, networks or models it owns would leave them a dangling allocator, so it is
+        # left to the process's end then
+        if getattr(self, "_p", None) and not _exiting:
             _c.mn_context_free(self._p)
             self._p = None
 
@@ -161,6 +165,15 @@ class Context:
             msg = self.last_error or _c.mn_status_str(status).decode()
             _c.mn_context_clear_error(self._p)
             raise Error(status, msg)
+
+
+_exiting = False
+
+
+@atexit.register
+def _at_exit():
+    global _exiting
+    _exiting = True
 
 
 _local = threading.local()

@@ -158,6 +158,7 @@ class Network:
 
     def __init__(self, graph, model=None):
         self.graph = graph
+        self._models = []
         self._ctx = graph._ctx
         p = ctypes.c_void_p()
         self._ctx.check(_c.mn_network_new(ctypes.byref(p), graph._p))
@@ -176,6 +177,7 @@ class Network:
     def assign(self, model, edges=None):
         """Give edges (all if None) a model; returns its index in the network."""
         m = self._model(model)
+        self._models.append(m)      # a Python model's callbacks must outlive the network
         k = ctypes.c_size_t()
         if edges is None:
             self._ctx.check(_c.mn_network_assign(self._p, m._p, None, 0, ctypes.byref(k)))
@@ -187,6 +189,7 @@ class Network:
     def assign_fractions(self, models, fractions, seed=1):
         """Assign models to edges at random by fractions (003's A:B = 75:25)."""
         ms = [self._model(m) for m in models]
+        self._models.extend(ms)
         arr = (ctypes.c_void_p * len(ms))(*[m._p.value for m in ms])
         f = _darr(fractions, len(ms), "fractions")
         self._ctx.check(_c.mn_network_assign_fractions(self._p, arr, _dp(f), len(ms), int(seed)))
