@@ -41,6 +41,8 @@
 #define MEMNET_MPI_H
 
 #include <memnet/core.h>
+#include <memnet/models.h>
+#include <memnet/sim.h>
 #include <mpi.h>
 
 MN_BEGIN_DECLS
@@ -335,6 +337,86 @@ MN_API const unsigned char *mn_mpi_kirchhoff_floating_mask(const mn_mpi_kirchhof
  * @return its value; NaN for NULL or an unknown stat.
  */
 MN_API double mn_mpi_kirchhoff_stat_get(const mn_mpi_kirchhoff *k, mn_mpi_kirchhoff_stat stat);
+
+/** @brief A distributed simulation: the junctions (edges) of each rank integrated by CVODE on
+ *         an MPI+X vector, the network solved by a distributed Kirchhoff solver. Opaque. */
+typedef struct mn_mpi_sim mn_mpi_sim;
+
+/** @brief Statistics of a distributed simulation (mn_mpi_sim_stat_get()). */
+typedef enum mn_mpi_sim_stat {
+    MN_MPI_SIM_STAT_STEPS = 0,            /**< CVODE steps, all segments */
+    MN_MPI_SIM_STAT_RHS = 1,              /**< right-hand sides (distributed solves) */
+    MN_MPI_SIM_STAT_LINEAR_ITERATIONS = 2 /**< SPGMR iterations, all segments */
+} mn_mpi_sim_stat;
+
+/**
+ * @brief Create a simulation on solver k (borrowed; its electrodes are the simulation's, its
+ *        conductances are set by the simulation). Every edge of every rank gets `model`
+ *        (000 eqs 1-4 for miranda). CVODE BDF + SPGMR, tolerances 1e-6 / 1e-9 as mn_sim.
+ *        Collective.
+ * @param[out] out the simulation; NULL on failure.
+ * @param[in,out] k the distributed solver with its electrodes added.
+ * @param[in] model the model of every junction (parameters copied).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM, or the status of the network set-up.
+ */
+MN_API mn_status mn_mpi_sim_new(mn_mpi_sim **out, mn_mpi_kirchhoff *k, const mn_model *model);
+
+/** @brief Free a simulation; NULL does nothing. @param[in] s the simulation (owned). */
+MN_API void mn_mpi_sim_free(mn_mpi_sim *s);
+
+/**
+ * @brief Voltage waveform (V) of an electrode (copied; NULL: 0 V). The same on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] electrode electrode index of the solver.
+ * @param[in] w the waveform, or NULL.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (bad electrode), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const mn_waveform *w);
+
+/**
+ * @brief CVODE tolerances (relative in (0, 1), absolute > 0 on every state). Same on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] rtol relative tolerance.
+ * @param[in] atol absolute tolerance.
+ * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol);
+
+/**
+ * @brief Start at time t0 (s) with the models' default initial states. Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] t0 start time (finite).
+ * @return #MN_OK, #MN_ERR_RANGE, #MN_ERR_SOLVER, or the status of the first solve.
+ */
+MN_API mn_status mn_mpi_sim_init_default(mn_mpi_sim *s, double t0);
+
+/**
+ * @brief Integrate to t_end (s); potentials, V, I and electrode currents of the solver then
+ *        belong to t_end. Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] t_end end time, >= the present time.
+ * @return #MN_OK, #MN_ERR_STATE (not initialised), #MN_ERR_RANGE, #MN_ERR_SOLVER (CVODE),
+ *         or the status of a distributed solve.
+ */
+MN_API mn_status mn_mpi_sim_run(mn_mpi_sim *s, double t_end);
+
+/** @brief Present time (s); NaN for NULL. @param[in] s the simulation. */
+MN_API double mn_mpi_sim_time(const mn_mpi_sim *s);
+
+/** @brief Number of states of this rank's junctions. @param[in] s the simulation. */
+MN_API size_t mn_mpi_sim_state_count(const mn_mpi_sim *s);
+
+/** @brief States of this rank's junctions (borrowed; edge-major as mn_network).
+ *  @param[in] s the simulation. */
+MN_API const double *mn_mpi_sim_states(const mn_mpi_sim *s);
+
+/** @brief Current (A) leaving electrode id at the present time (reduced over ranks); NaN on
+ *         misuse. @param[in] s the simulation. @param[in] id electrode index. */
+MN_API double mn_mpi_sim_electrode_current(const mn_mpi_sim *s, size_t id);
+
+/** @brief A statistic (the same on every rank); NaN for NULL or an unknown one.
+ *  @param[in] s the simulation. @param[in] stat which one. */
+MN_API double mn_mpi_sim_stat_get(const mn_mpi_sim *s, mn_mpi_sim_stat stat);
 
 MN_END_DECLS
 
