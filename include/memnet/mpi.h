@@ -161,6 +161,30 @@ MN_API size_t mn_mpi_graph_local_node_count(const mn_mpi_graph *g);
  */
 MN_API const mn_index *mn_mpi_graph_local_nodes(const mn_mpi_graph *g);
 
+/**
+ * @brief Generate a 2-D nanowire (stick) network distributed over the ranks: n_wires sticks
+ *        of the given length, centres uniform in the side x side square, angles uniform; a
+ *        junction wherever two sticks cross. Wire i's geometry depends on (seed, i) only, so
+ *        the network is the same for any number of ranks. Rank r owns the wires whose centre
+ *        lies in its slab x in [side r / P, side (r+1) / P), looks one wire length beyond it
+ *        (halo), adds the junctions (i, j), i < j, of its wires i, the wire centres as node
+ *        coordinates and the node sets "left" / "right" (wires reaching within margin of
+ *        x = 0 / x = side). Node ids are wire ids. Collective. O(n_wires) per rank to find the
+ *        slab's wires, O(owned wires) for the junctions.
+ * @param[out] out the graph (not yet partitioned); NULL on failure.
+ * @param[in] ctx context for allocations and messages.
+ * @param[in] comm the communicator.
+ * @param[in] n_wires number of wires (1 .. 2^31 - 1).
+ * @param[in] side square side (any length unit, the wire length's).
+ * @param[in] length wire length, 0 < length < side.
+ * @param[in] margin electrode margin, 0 <= margin < side / 2.
+ * @param[in] seed random seed.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (a bad size, named), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_gen_sticks(mn_mpi_graph **out, mn_context *ctx, MPI_Comm comm,
+                                   size_t n_wires, double side, double length, double margin,
+                                   uint64_t seed);
+
 /** @brief A distributed Kirchhoff solver bound to a distributed graph. Opaque. */
 typedef struct mn_mpi_kirchhoff mn_mpi_kirchhoff;
 

@@ -44,7 +44,7 @@ static double urand(void)
 }
 
 #define NNODE 700
-#define NT 24
+#define NT 12
 
 int main(void)
 {
