@@ -146,6 +146,24 @@ MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method
 /** @brief Number of edges added on this rank. @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g);
 
+/** @brief Tail node ids (global) of this rank's edges, in the order of addition; borrowed,
+ *         valid until edges are added. @param[in] g the graph (NULL gives NULL). */
+MN_API const mn_index *mn_mpi_graph_edge_u(const mn_mpi_graph *g);
+
+/** @brief Head node ids (global) of this rank's edges; as mn_mpi_graph_edge_u().
+ *  @param[in] g the graph (NULL gives NULL). */
+MN_API const mn_index *mn_mpi_graph_edge_v(const mn_mpi_graph *g);
+
+/**
+ * @brief This rank's part of a named node set (global ids; borrowed, valid until the set
+ *        grows). Local call.
+ * @param[in] g the graph.
+ * @param[in] name the set name.
+ * @param[out] n number of ids (0 if this rank has no such set; may be NULL).
+ * @return the ids, or NULL if this rank has no part of a set of that name.
+ */
+MN_API const mn_index *mn_mpi_graph_node_set(const mn_mpi_graph *g, const char *name, size_t *n);
+
 /** @brief Number of nodes owned by this rank (0 before partitioning).
  *  @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_owned_node_count(const mn_mpi_graph *g);
