@@ -207,7 +207,7 @@ static void run(double target, const char *contrast, uint64_t seed, int cholmod)
         double cp1 = cpu_seconds();
         CK(mn_kirchhoff_solve(sk));
         double refac = now() - t0, refac_cpu = cpu_seconds() - cp1;
-        printf("size=%.0e contrast=%s cholmod_first_s=%.3g cholmod_refactor_solve_s=%.3g "
+        printf("size=%.0e contrast=%s cholmod_first_s=%.3g cholmod_refactor_solve_s=%.3g cholmod_refactor_solve_cpu_s=%.3g "
                "rel_diff_electrode_current=%.2g cholmod_maxrss_MB=%.0f\n",
                target, contrast, first, refac, refac_cpu, fabs(I_dist - I_ser) / fabs(I_ser), maxrss_mb());
         fflush(stdout);
