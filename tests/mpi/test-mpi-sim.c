@@ -44,7 +44,7 @@ static double urand(void)
 }
 
 #define NNODE 700
-#define NT 12
+#define NT 8
 
 int main(void)
 {
