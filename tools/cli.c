@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_error(const char *cmd, const char *fmt, ...)
@@ -34,6 +35,8 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text, double 
     double x = strtod(text, &end);
     if (end == text || *end || errno == ERANGE)
         return cli_error(cmd, "%s: \"%s\" is not a number", opt, text);
+    /* NaN is never a value: "--t-end nan" must not read as a missing --t-end */
+    if (isnan(x)) return cli_error(cmd, "%s: \"%s\" is not a number (NaN)", opt, text);
     *out = x;
     return 0;
 }
@@ -61,7 +64,19 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *text, unsigned l
     return 0;
 }
 
+static int parse_nodes_max(const char *cmd, const char *opt, const char *text, mn_index **out,
+                           size_t *n, long limit);
+
 int cli_parse_nodes(const char *cmd, const char *opt, const char *text, mn_index **out, size_t *n)
+{
+    return parse_nodes_max(cmd, opt, text, out, n, -1);
+}
+
+/* node list "0,4,7,10-20"; with limit >= 0 an id >= limit is refused before a range is
+ * expanded (0-2147483647 took 4.1 GB before "out of memory"), and the list may hold at most
+ * 4 x limit ids (ranges repeated) */
+static int parse_nodes_max(const char *cmd, const char *opt, const char *text, mn_index **out,
+                           size_t *n, long limit)
 {
     size_t cap = 16, k = 0;
     mn_index *ids = malloc(cap * sizeof *ids);
@@ -81,6 +96,16 @@ int cli_parse_nodes(const char *cmd, const char *opt, const char *text, mn_index
             const char *q = end + 1;
             b = strtol(q, &end, 10);
             if (end == q || b < a || b > INT32_MAX) goto bad;
+        }
+        if (limit >= 0 && b >= limit) {
+            free(ids);
+            return cli_error(cmd, "%s: node %ld does not exist (the network has %ld nodes)", opt,
+                             b, limit);
+        }
+        if (limit >= 0 && (double)k + (double)(b - a) + 1 > 4.0 * (double)limit + 16) {
+            free(ids);
+            return cli_error(cmd, "%s: \"%.40s\" lists more than 4 x %ld node ids", opt, text,
+                             limit);
         }
         for (long x = a; x <= b; x++) {
             if (k == cap) {
@@ -156,15 +181,29 @@ static int read_config(const char *path, const char *cmd, int *n, int *cap, char
 {
     FILE *f = fopen(path, "r");
     if (!f) return cli_error("config", "cannot open %s: %s", path, strerror(errno));
-    char line[8192];
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return cli_error("config", "%s is a directory, not a run description file", path);
+    }
+    char *buf = NULL;
+    size_t bufcap = 0;
+    ssize_t got;
     int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    while ((got = getline(&buf, &bufcap, f)) >= 0) {
         lineno++;
+        char *line = buf;
         size_t len = strlen(line);
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+        if ((size_t)got != len) {
+            rc = cli_error("config", "%s line %d: NUL byte in a text line", path, lineno);
+            break;
+        }
+        if (len > 8191) {
             rc = cli_error("config", "%s line %d: line too long", path, lineno);
             break;
         }
+        /* a UTF-8 byte order mark (editors on Windows write one) is not part of the key */
+        if (lineno == 1 && !strncmp(line, "\xEF\xBB\xBF", 3)) line += 3;
         char *h = strchr(line, '#');
         if (h) *h = '\0';
         char *s = line;
@@ -189,8 +228,12 @@ static int read_config(const char *path, const char *cmd, int *n, int *cap, char
         }
         for (char *c = s; c < k_end; c++)
             if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_')) {
-                rc = cli_error("config", "%s line %d: bad key \"%.*s\"", path, lineno,
-                               (int)(k_end - s), s);
+                if ((unsigned char)*c >= 0x80)
+                    rc = cli_error("config", "%s line %d: bad key \"%.*s\" (non-ASCII byte 0x%02X)",
+                                   path, lineno, (int)(k_end - s), s, (unsigned char)*c);
+                else
+                    rc = cli_error("config", "%s line %d: bad key \"%.*s\"", path, lineno,
+                                   (int)(k_end - s), s);
                 goto done;
             }
         if ((size_t)(k_end - s) == 7 && !strncmp(s, "command", 7)) {
@@ -213,6 +256,8 @@ static int read_config(const char *path, const char *cmd, int *n, int *cap, char
         }
     }
 done:
+    if (!rc && ferror(f)) rc = cli_error("config", "error reading %s: %s", path, strerror(errno));
+    free(buf);
     fclose(f);
     return rc;
 }
@@ -558,8 +603,8 @@ int cli_resolve_nodes(const char *cmd, const char *opt, const char *text, const 
     if (!isdigit((unsigned char)text[0]))
         return cli_error(cmd, "%s \"%s\": no node set of that name in the network, and not a "
                               "node list (use e.g. 0,4,7 or 10-20)", opt, text);
-    if (cli_parse_nodes(cmd, opt, text, out, n)) return 1;
     size_t nn = mn_graph_node_count(g);
+    if (parse_nodes_max(cmd, opt, text, out, n, (long)nn)) return 1;
     for (size_t i = 0; i < *n; i++)
         if ((size_t)(*out)[i] >= nn) {
             cli_error(cmd, "%s: node %ld does not exist (the network has %zu nodes)", opt,
@@ -576,8 +621,8 @@ int cli_resolve_nodes(const char *cmd, const char *opt, const char *text, const 
 
 static volatile sig_atomic_t sigint_flag;
 static volatile sig_atomic_t sigint_hard;
-static struct sigaction sigint_old;
-static int sigint_installed;
+static struct sigaction sigint_old, sigterm_old;
+static int sigint_installed, sigterm_installed;
 
 static void on_sigint(int sig)
 {
@@ -606,12 +651,15 @@ void cli_sigint_install(int hard)
      * uncancellable library call runs, so one flush here is enough */
     fflush(stdout);
     if (sigaction(SIGINT, &sa, sigint_installed ? NULL : &sigint_old) == 0) sigint_installed = 1;
+    /* SIGTERM (schedulers, timeout(1)) stops a command as Ctrl-C does */
+    if (sigaction(SIGTERM, &sa, sigterm_installed ? NULL : &sigterm_old) == 0) sigterm_installed = 1;
 }
 
 void cli_sigint_restore(void)
 {
     if (sigint_installed) sigaction(SIGINT, &sigint_old, NULL);
-    sigint_installed = 0;
+    if (sigterm_installed) sigaction(SIGTERM, &sigterm_old, NULL);
+    sigint_installed = sigterm_installed = 0;
     sigint_hard = 0;
 }
 

@@ -16,7 +16,8 @@
     X(cb, "the Caravelli-Barucca circuit: S_c, mean field and simulation")                    \
     X(fit, "fit an effective one-junction model to a measured G(t)")                          \
     X(potential, "effective potential V(<g>) and its equilibria")                             \
-    X(analyze, "events, inter-event intervals, power-law fits and autocorrelation")
+    X(analyze, "events, inter-event intervals, power-law fits and autocorrelation")          \
+    X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect")
 
 #define MN_CLI_DECLARE(name, help) int mn_cli_##name(int argc, char **argv);
 MN_CLI_COMMANDS(MN_CLI_DECLARE)

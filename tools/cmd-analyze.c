@@ -412,6 +412,12 @@ int mn_cli_analyze(int argc, char **argv)
             }
         }
     }
+    /* histogram bins are allocated and written before any data is read: a bound names itself
+     * (--bins 2e8 wrote 3.7 GB) */
+    if (nbins > 1000000) {
+        cli_error(CMD, "--bins %zu: at most 1000000 bins", nbins);
+        return 2;
+    }
     if (!data && !events_path) {
         cli_error(CMD, "--data FILE.csv (or --events LOG.csv) is required (see memnet analyze "
                        "--help)");

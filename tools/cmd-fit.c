@@ -43,12 +43,51 @@ static void usage(FILE *f)
             "Prints key=value lines (--json: one JSON object): each fitted NAME=value and\n"
             "NAME_sigma= (and NAME_held=1 for a held parameter), status=converged|evaluation-limit|\n"
             "time-limit and message= (how the fit ended), every model parameter as param.NAME=,\n"
-            "g0, rms, chi2, dof, nfev. A fit stopped by a budget still prints and writes its best\n"
+            "g0, rms, chi2, dof, nfev, and simulate_mapping= (and for miranda simulate_args=):\n"
+            "the network model with the same physics in the parameter names `memnet simulate\n"
+            "--set` takes, e.g. `memnet simulate $(sed -n 's/^simulate_args=//p' fit.kv) ...`.\n"
+            "A fit stopped by a budget still prints and writes its best\n"
             "result, warns on stderr (\"memnet fit: warning: ...\") and exits 0. The CSV\n"
             "files start with '# key=value' provenance lines (version, command line, data, model,\n"
             "fitted parameters); lines starting with '#' in FILE.csv are skipped. --param is an\n"
             "alias of --set. Ctrl-C during the fit ends the run (exit 130); the library offers no\n"
             "cancellation inside the fit, so nothing partial is written.\n");
+}
+
+/* The network model with the same physics as the fitted effective model, in the parameter
+ * spelling `memnet simulate --set` takes (the canonical names are shared: k_p, eta_p, G_min, ...;
+ * lib/core/param-names.c). miranda: G = G_min (1 + chi g) = G_min + (G_max - G_min) g
+ * (000 eq. (1), 003 eq. (10)), so G_max = G_min (1 + chi); the rates carry over unchanged.
+ * Exact for one junction under voltage drive (drive = 1); for a network the fitted values
+ * are the effective ones of 000 eqs. (7)-(10). hillock and linear need the junction gap or
+ * R_on, which G(t) does not determine: their mapping is printed as formulas. */
+static void print_simulate_mapping(const char *mname, const mn_meanfield_model *m, double g0)
+{
+    double v[8];
+    if (!strcmp(mname, "miranda")) {
+        static const char *const nm[] = { "G_min", "chi", "k_p", "k_d", "eta_p", "eta_d",
+                                          "unipolar", "drive" };
+        for (int i = 0; i < 8; i++)
+            if (mn_meanfield_model_get(m, nm[i], &v[i])) return;
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "--model miranda --set G_min=%.10g --set G_max=%.10g --set k_p=%.10g "
+                 "--set k_d=%.10g --set eta_p=%.10g --set eta_d=%.10g --set unipolar=%.0f "
+                 "--init %.10g",
+                 v[0], v[0] * (1 + v[1]), v[2], v[3], v[4], v[5], v[6], g0);
+        cli_out_str("simulate_args", "%s", buf);
+        cli_out_str("simulate_mapping", "%s",
+                    "network miranda G_min = G_min, G_max = G_min (1 + chi), k_p, k_d, eta_p, "
+                    "eta_d, unipolar unchanged; exact for one junction under voltage drive");
+    } else if (!strcmp(mname, "hillock")) {
+        cli_out_str("simulate_mapping", "%s",
+                    "network hillock with gap D and time scale T (001 eqs. C1-C4, C57): alpha = "
+                    "G_min, beta = a/D, mu = mu T D^2, kappa = kappa T, g_max = g_max");
+    } else if (!strcmp(mname, "linear")) {
+        cli_out_str("simulate_mapping", "%s",
+                    "network strukov_hp (window none, 000 eq. (15)): Roff = R_off, "
+                    "Ron = R_off (1 - chi), k = k R_off, tau = 1/alpha");
+    }
 }
 
 /* read columns named in want[] from a CSV; returns 0 ok */
@@ -272,6 +311,7 @@ int mn_cli_fit(int argc, char **argv)
     size_t dof, nfev;
     mn_meanfield_fit_stats(fr, &rms, &chi2, &dof, &nfev, &g0);
     cli_out("g0=%.10g\nrms=%.6g\nchi2=%.6g\ndof=%zu\nnfev=%zu\n", g0, rms, chi2, dof, nfev);
+    print_simulate_mapping(mname, m, g0);
     FILE *f = fopen(out, "w");
     if (!f) {
         cli_error("fit", "--out: cannot write \"%s\"", out);

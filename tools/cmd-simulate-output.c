@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static double mean_potential(const mn_sim *sim, const mn_index *nodes, size_t n)
 {
@@ -20,14 +23,24 @@ static int sample_cb(const mn_sim *sim, void *user)
 {
     simulate_run *r = user;
     double V, I;
-    if (r->current_mode) {
-        V = mean_potential(sim, r->src_nodes, r->n_src);
-        I = mn_sim_electrode_current(sim, mn_sim_electrode_count(sim));
+    if (r->els) {
+        /* --electrode form: V_<name>,I_<name> per electrode */
+        fprintf(r->out, "%.17g", mn_sim_time(sim));
+        for (size_t k = 0; k < r->nels; k++)
+            fprintf(r->out, ",%.17g,%.17g", mn_sim_applied_voltage(sim, r->els[k].id),
+                    mn_sim_electrode_current(sim, r->els[k].id));
     } else {
-        V = mn_sim_applied_voltage(sim, r->src_id);
-        I = mn_sim_electrode_current(sim, r->src_id);
+        if (r->current_mode) {
+            V = mean_potential(sim, r->src_nodes, r->n_src);
+            I = mn_sim_electrode_current(sim, mn_sim_electrode_count(sim));
+        } else {
+            V = mn_sim_applied_voltage(sim, r->src_id);
+            I = mn_sim_electrode_current(sim, r->src_id);
+        }
+        fprintf(r->out, "%.17g,%.17g,%.17g,%.17g", mn_sim_time(sim), V, I, V != 0 ? I / V : NAN);
     }
-    fprintf(r->out, "%.17g,%.17g,%.17g,%.17g", mn_sim_time(sim), V, I, V != 0 ? I / V : NAN);
+    for (size_t j = 0; j < r->nprobes; j++)
+        fprintf(r->out, ",%.17g", mean_potential(sim, r->probes[j].nodes, r->probes[j].n));
     const double *x = mn_sim_states(sim);
     if (r->mix_net) {
         /* mean of every state over the edges of each model of the mix, in model order */
@@ -98,8 +111,17 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
             else fprintf(hf, "param.%s=%.17g\n", ops->params[p].name, val);
         }
     }
-    fprintf(hf, "waveform=%s\nsource_mode=%s\ninit=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", o->spec,
-            o->current_mode ? "current" : "voltage", o->init, o->seed, o->integ, o->rtol, o->atol);
+    if (!c->els) {
+        fprintf(hf, "waveform=%s\nsource_mode=%s\n", o->spec, o->current_mode ? "current" : "voltage");
+        if (!o->source || !o->drain) fprintf(hf, "source=%s\ndrain=%s\n", c->source, c->drain);
+    } else {
+        if (o->source) fprintf(hf, "electrode.source=%s:%s\n", o->source, o->spec);
+        if (o->drain) fprintf(hf, "electrode.drain=%s:ground\n", o->drain);
+        for (size_t k = 0; k < o->nelectrodes; k++) fprintf(hf, "electrode=%s\n", o->electrodes[k]);
+    }
+    for (size_t j = 0; j < o->nprobes; j++) fprintf(hf, "probe=%s\n", o->probes[j]);
+    fprintf(hf, "init=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", o->init, o->seed, o->integ, o->rtol,
+            o->atol);
     if (o->integrator >= MN_SIM_EULER) fprintf(hf, "dt=%g\n", o->dt);
     if (o->restart_path) fprintf(hf, "restart=%s\nrestart_time=%.17g\n", o->restart_path, mn_sim_time(c->sim));
     fclose(hf);
@@ -110,9 +132,65 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
             p += l;
             if (*p) p++;
         }
-        fprintf(c->out, "t,V,I,G");
+        if (!c->els) {
+            fprintf(c->out, "t,V,I,G");
+        } else {
+            fprintf(c->out, "t");
+            for (size_t k = 0; k < c->nels; k++) {
+                const char *nm = c->els[k].name;
+                int num = strspn(nm, "0123456789") == strlen(nm);
+                fprintf(c->out, num ? ",V%s,I%s" : ",V_%s,I_%s", nm, nm);
+            }
+        }
+        for (size_t j = 0; j < c->nprobes; j++) {
+            const char *nm = c->probes[j].name;
+            fprintf(c->out, strspn(nm, "0123456789") == strlen(nm) ? ",P%s" : ",P_%s", nm);
+        }
     }
     free(header);
+    return 0;
+}
+
+/* --restart: keep the rows of --out up to the checkpoint time t_cp and cut the rest (rows of
+ * the killed run after its last checkpoint, a row cut mid-way by SIGKILL); refuse if rows the
+ * checkpoint covers are missing. Samples are at k dt_out (k = 0, 1, ...). Returns 0 or 1. */
+static int restart_truncate(FILE *f, const char *path, double t_cp, double dt_out)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    off_t keep = 0, pos = 0;
+    double last = -INFINITY;
+    int data = 0;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        pos += got;
+        if (line[got - 1] != '\n') break;          /* cut mid-row */
+        if (line[0] == '#' || (!data && line[0] == 't')) { /* provenance and column names */
+            keep = pos;
+            continue;
+        }
+        char *end;
+        double t = strtod(line, &end);
+        if (end == line || *end != ',' || !(t <= t_cp)) break;
+        data = 1;
+        last = t;
+        keep = pos;
+    }
+    free(line);
+    if (ferror(f)) return cli_error(CMD, "--out: cannot read \"%s\" (%s)", path, strerror(errno));
+    /* the last sample the checkpointed run wrote */
+    double k = floor(t_cp / dt_out);
+    while (k > 0 && k * dt_out > t_cp) k -= 1;
+    while ((k + 1) * dt_out <= t_cp) k += 1;
+    double expect = k * dt_out;
+    if (!(last >= expect))
+        return cli_error(CMD, "--restart: \"%s\" has samples up to t = %.17g, but the checkpoint "
+                              "is at t = %.17g (its last sample t = %.17g is missing); the CSV and "
+                              "the checkpoint do not belong together", path, data ? last : NAN,
+                         t_cp, expect);
+    fflush(f);
+    if (ftruncate(fileno(f), keep) != 0 || fseeko(f, 0, SEEK_END) != 0)
+        return cli_error(CMD, "--out: cannot truncate \"%s\" (%s)", path, strerror(errno));
     return 0;
 }
 
@@ -120,8 +198,9 @@ int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char
 {
     simulate_run *r = &c->r;
     mn_network *net = c->net;
-    FILE *out = c->out = fopen(o->out_path, o->restart_path ? "a" : "w");
+    FILE *out = c->out = fopen(o->out_path, o->restart_path ? "r+" : "w");
     if (!out) return cli_error(CMD, "--out: cannot open \"%s\" (%s)", o->out_path, strerror(errno));
+    if (o->restart_path && restart_truncate(out, o->out_path, mn_sim_time(c->sim), o->dt_out)) return 1;
     if (write_header(c, o, argc, argv)) return 1;
     r->out = out;
     r->current_mode = o->current_mode;
@@ -143,6 +222,10 @@ int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char
         r->n_state_cols = cols;
         r->mix_net = net;
     }
+    r->els = c->els;
+    r->nels = c->nels;
+    r->probes = c->probes;
+    r->nprobes = c->nprobes;
     r->rec = c->rec;
     r->n_rec = c->nrec;
     r->off = mn_network_state_offsets(net);

@@ -5,15 +5,17 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Set by SIGINT while a run is under way; cleared when the next run starts, so a second run in
  * the same process (memnet sweep) is not stopped by an earlier Ctrl-C. */
 static volatile sig_atomic_t interrupted = 0;
 static void on_sigint(int sig)
 {
-    (void)sig;
-    interrupted = 1;
+    interrupted = sig; /* SIGINT or SIGTERM: the run stops after the present step */
 }
+
+int simulate_interrupt_signal(void) { return interrupted; }
 
 int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o)
 {
@@ -28,6 +30,11 @@ int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o)
 int simulate_restart(simulate_cmd *c, const simulate_opts *o)
 {
     mn_status st;
+    /* a checkpoint target that is not a regular file is refused now, not after the run */
+    struct stat sb;
+    if (o->cp_path && lstat(o->cp_path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        return cli_error(CMD, "--checkpoint \"%s\" exists and is not a regular file (a "
+                              "checkpoint replaces only a regular file)", o->cp_path);
     if (o->restart_path && (st = mn_sim_checkpoint_load(c->sim, o->restart_path))) return cli_fail(CMD, c->ctx, st);
     return 0;
 }
@@ -70,7 +77,9 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     interrupted = 0;
+    struct sigaction old_term;
     sigaction(SIGINT, &sa, &old_sa);
+    sigaction(SIGTERM, &sa, &old_term);
     clock_gettime(CLOCK_MONOTONIC, t0);
     mn_status st = MN_OK;
     while (st == MN_OK && mn_sim_time(sim) < o->t_end) {
@@ -81,11 +90,19 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
         }
         st = mn_sim_run(sim, stop);
         if (st == MN_OK && o->cp_path && stop < o->t_end) {
+            /* the rows up to the checkpoint reach --out before the checkpoint exists, so a
+             * restart after SIGKILL finds them (simulate_output_open truncates the rest) */
+            if (fflush(c->out) != 0) {
+                r->write_error = 1;
+                st = MN_ERR_IO;
+                break;
+            }
             if ((st = mn_sim_checkpoint_save(sim, o->cp_path))) break;
         }
     }
     clock_gettime(CLOCK_MONOTONIC, t1);
     sigaction(SIGINT, &old_sa, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (r->progress) fputc('\n', stderr);
     *cancelled = st == MN_ERR_CANCELLED && interrupted;
     if (st && !*cancelled) {
@@ -93,6 +110,7 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
         return cli_fail(CMD, c->ctx, st);
     }
     if (o->cp_path) {
+        if (fflush(c->out) != 0) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
         mn_status cs = mn_sim_checkpoint_save(sim, o->cp_path);
         if (cs) return cli_fail(CMD, c->ctx, cs);
     }

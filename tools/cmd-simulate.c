@@ -2,6 +2,7 @@
  * The parts of the command live in cmd-simulate-*.c (cmd-simulate.h lists them). */
 #include "cmd-simulate.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ static void simulate_cmd_free(simulate_cmd *c)
     mn_graph_free(c->g);
     mn_context_free(c->ctx);
     free(c->src), free(c->drn), free(c->rec), free(c->init_vals), free(c->snap_t);
+    simulate_electrodes_free(c);
 }
 
 /* the run statistics on stdout (key=value, or JSON with --json) */
@@ -93,10 +95,17 @@ int mn_cli_simulate(int argc, char **argv)
         goto done;
     }
     report(&c, &o, cancelled, t0, t1);
+    /* the event log is closed here so that a write error (full disk) is reported */
+    if ((st = mn_sim_record_events_csv(c.sim, NULL))) {
+        cli_fail(CMD, c.ctx, st);
+        goto done;
+    }
     if (cancelled) {
-        fprintf(stderr, "memnet simulate: interrupted at t = %g; %s keeps the samples so far\n",
-                mn_sim_time(c.sim), o.out_path);
-        rc = 130;
+        int sig = simulate_interrupt_signal();
+        fprintf(stderr, "memnet simulate: interrupted by %s at t = %g; %s keeps the samples so far%s\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT", mn_sim_time(c.sim), o.out_path,
+                o.cp_path ? ", the checkpoint was written" : "");
+        rc = 128 + (sig ? sig : SIGINT);
     } else {
         rc = 0;
     }

@@ -1,6 +1,8 @@
 /* memnet: the command-line program. Dispatches to the subcommands in cmd-*.c. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +66,22 @@ typedef struct command {
 #define MN_CLI_FN_analyze NULL
 #endif
 
+#ifdef MN_CLI_HAVE_SWEEP
+#define MN_CLI_FN_sweep mn_cli_sweep
+#else
+#define MN_CLI_FN_sweep NULL
+#endif
+
 static const command commands[] = { MN_CLI_COMMANDS(MN_CLI_ENTRY) };
+
+/* a command by name, for memnet sweep, which runs commands in-process (NULL if unknown) */
+int (*cli_find_command(const char *name))(int, char **);
+int (*cli_find_command(const char *name))(int, char **)
+{
+    for (size_t i = 0; name && i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name)) return commands[i].fn;
+    return NULL;
+}
 
 static void usage(FILE *f)
 {
@@ -95,7 +112,16 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name) && commands[i].fn) {
             int n;
             char **v;
-            if (cli_expand_config(argc - 1, argv + 1, &n, &v)) return 2;
+            /* memnet sweep plan reads its --config itself (a run file of another command) */
+            int expand = strcmp(argv[1], "sweep") != 0;
+            if (expand && cli_expand_config(argc - 1, argv + 1, &n, &v)) return 2;
+            if (!expand) {
+                n = argc - 1;
+                v = calloc((size_t)n + 1, sizeof *v);
+                for (int j = 0; v && j < n; j++)
+                    if (!(v[j] = strdup(argv[1 + j]))) return 2;
+                if (!v) return 2;
+            }
             /* --json is handled here for every command (their key=value results go through
              * cli_out) */
             int k = 1;
@@ -113,6 +139,14 @@ int main(int argc, char **argv)
             int rc = commands[i].fn(n, v);
             cli_out_finish();
             cli_free_args(n, v);
+            /* results on stdout are output like any file: a full disk (/dev/full) or a closed
+             * pipe is a failure with a message, not exit 0 */
+            errno = 0;
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "memnet %s: writing the results to standard output failed (%s)\n",
+                        argv[1], strerror(errno ? errno : EIO));
+                return rc ? rc : 1;
+            }
             return rc;
         }
     fprintf(stderr, "memnet: unknown command \"%s\"\n\n", argv[1]);

@@ -170,6 +170,22 @@ mn_status mn_gen_nanowires(mn_graph **out, mn_gen *gen)
     }
     double cs = lsum / (double)n;
     double ext_x = xmax - xmin, ext_y = ymax - ymin;
+    {
+        /* Expected junction count before any is stored (issue 14: 10^6 wires in a 1 x 1 box
+         * grew to 5.2 GB before failing): two sticks of lengths a, b with uniform centres in an
+         * area A and isotropic directions cross with probability 2ab/(pi A) (Buffon), so
+         * E = (sum L)^2 / (pi A) minus the self terms; aligned wires (normal orientation with
+         * sd s) cross less, by E|sin(dtheta)| / (2/pi) <= s sqrt(pi) (small s). Refused when
+         * it is twice the edge limit (the estimate ignores the boundary). */
+        double area = fmax(ext_x, cs) * fmax(ext_y, cs);
+        double expect = (lsum * lsum - lsum * cs) / (3.14159265358979323846 * area);
+        if (gen->ival[MN_GEN_ORIENTATION] == MN_GEN_ORIENT_NORMAL)
+            expect *= fmin(1.0, gen->real[MN_GEN_ANGLE_SD] * 1.7724538509055159);
+        if (expect > 2.0 * (double)INT32_MAX)
+            MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
+                               "nanowires: %zu wires of mean length %g in %g x %g make about %.3g "
+                               "junctions, beyond the edge limit 2^31-1", n, cs, W, H, expect));
+    }
     if (cs <= 0) cs = 1;
     /* at most about 2 cells per wire */
     while ((ext_x / cs + 1) * (ext_y / cs + 1) > 2.0 * (double)n + 16) cs *= 1.5;
@@ -228,6 +244,9 @@ mn_status mn_gen_nanowires(mn_graph **out, mn_gen *gen)
                     double t = (qx * syv - qy * sxv) / den;
                     double u = (qx * ry - qy * rx) / den;
                     if (t < 0 || t > 1 || u < 0 || u > 1) continue;
+                    if (nJ >= (size_t)INT32_MAX)
+                        MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
+                                           "nanowires: more than 2^31-1 junctions"));
                     if (nJ == capJ) {
                         size_t nc = capJ ? 2 * capJ : 1024;
                         junction *nj = mn__realloc_array(ctx, J, nc, sizeof *J);

@@ -76,6 +76,10 @@ static mn_status checkpoint_save(mn_sim *s, const char *path)
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
         return mn__error(s->ctx, MN_ERR_INVALID, "checkpoint: path is longer than %zu bytes",
                          sizeof tmp - 5);
+    /* the outputs up to this time reach their files before the checkpoint says they exist */
+    if ((s->csv && fflush(s->csv) != 0) || (s->ev_csv && fflush(s->ev_csv) != 0))
+        return mn__error(s->ctx, MN_ERR_IO, "checkpoint: flushing the recorded outputs failed (%s)",
+                         strerror(errno));
     mn_status st = check_target(s->ctx, path, "the target");
     if (!st) st = check_target(s->ctx, tmp, "the temporary file");
     if (st) return st;

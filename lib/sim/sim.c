@@ -117,6 +117,7 @@ void mn_sim_free(mn_sim *s)
     mn__free(ctx, s->isrc_from);
     mn__free(ctx, s->isrc_to);
     mn__free(ctx, s->emf);
+    mn__sim_electrodes_free(s);
     void *bufs[] = { s->x, s->xc, s->xc_key, s->G, s->lo, s->hi, s->Jx, s->A, s->P, s->fV, s->fI,
                      s->Gx, s->dG, s->dV, s->dI, s->fbuf, s->has_exact, s->gev, s->gprev, s->fired,
                      s->rootsfound, s->jumped, s->Gold, s->Gnew, s->evlog, s->free_state, s->samp_t, s->rec_edges,
@@ -330,6 +331,11 @@ mn_kirchhoff *mn_sim_kirchhoff(mn_sim *s) { return s ? s->kir : NULL; }
 static mn_status set_states(mn_sim *s, double t0)
 {
     if (!isfinite(t0)) return mn__error(s->ctx, MN_ERR_RANGE, "simulation: start time %g", t0);
+    /* the sample index below is an integer: a start beyond 2^53 intervals would overflow it */
+    if (s->samp_mode == 2 && !((t0 - s->samp_t0) / s->samp_dt < 0x1p53))
+        return mn__error(s->ctx, MN_ERR_RANGE,
+                         "simulation: start time %g is more than 2^53 sample intervals (%g) "
+                         "after the first sample at %g", t0, s->samp_dt, s->samp_t0);
     s->t = t0;
     if (s->energy) s->x[s->ns] = s->x[s->ns + 1] = 0;
     s->need_restart = 1;

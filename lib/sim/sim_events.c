@@ -22,8 +22,18 @@ static mn_status log_event(mn_sim *s, double t, mn_index e, int kind)
     }
     s->evlog[idx % MN__SIM_EVENT_KEEP] = (mn__sim_event){ t, e, kind };
     s->n_events++;
-    if (s->ev_csv) fprintf(s->ev_csv, "%.17g,%d,%s\n", t, (int)e,
-                           kind == MN_SIM_EVENT_FORM ? "form" : kind == MN_SIM_EVENT_BREAK ? "break" : "other");
+    if (s->ev_csv) {
+        mn__c_locale loc;
+        if (mn__c_locale_begin(&loc))
+            return mn__error(s->ctx, MN_ERR_NOMEM, "event CSV: cannot create the C locale");
+        errno = 0;
+        fprintf(s->ev_csv, "%.17g,%d,%s\n", t, (int)e,
+                kind == MN_SIM_EVENT_FORM ? "form" : kind == MN_SIM_EVENT_BREAK ? "break" : "other");
+        mn__c_locale_end(&loc);
+        if (ferror(s->ev_csv))
+            return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)",
+                             strerror(errno ? errno : EIO));
+    }
     if (s->ev_fn && s->ev_fn(t, e, (mn_sim_event_kind)kind, s->ev_user))
         return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the event callback at t = %g", t);
     return MN_OK;
@@ -70,8 +80,17 @@ mn_status mn_sim_set_event_callback(mn_sim *s, mn_sim_event_fn fn, void *user)
 mn_status mn_sim_record_events_csv(mn_sim *s, const char *path)
 {
     if (!s) return MN_ERR_INVALID;
-    if (s->ev_csv) fclose(s->ev_csv);
-    s->ev_csv = NULL;
+    if (s->ev_csv) {
+        /* closing reports a write error of the log (full disk), so nothing is lost silently */
+        FILE *f = s->ev_csv;
+        int bad = ferror(f), err = bad ? EIO : 0;
+        s->ev_csv = NULL;
+        if (fclose(f) != 0 && !bad) {
+            bad = 1;
+            err = errno;
+        }
+        if (bad) return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)", strerror(err));
+    }
     if (!path) return MN_OK;
     s->ev_csv = fopen(path, "w");
     if (!s->ev_csv) return mn__error(s->ctx, MN_ERR_IO, "event CSV \"%s\": cannot open (%s)", path, strerror(errno));

@@ -26,7 +26,7 @@ double mn__sim_next_output_time(const mn_sim *s)
 
 static void csv_header(mn_sim *s)
 {
-    FILE *f = s->csv;
+    FILE *f = s->csv; /* names only: no number formatting */
     fprintf(f, "t");
     for (size_t k = 0; k < s->n_el; k++) fprintf(f, ",V%zu,I%zu", k, k);
     if (s->isrc_wf) fprintf(f, ",J,Vsrc");
@@ -46,7 +46,24 @@ static void csv_header(mn_sim *s)
     fprintf(f, "\n");
 }
 
+static void csv_row_text(mn_sim *s);
+
+/* one sample row, in the C locale; a write error (full disk) is an error, not a lost row */
 static mn_status csv_row(mn_sim *s)
+{
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(s->ctx, MN_ERR_NOMEM, "simulation CSV: cannot create the C locale");
+    errno = 0;
+    csv_row_text(s);
+    mn__c_locale_end(&loc);
+    if (ferror(s->csv))
+        return mn__error(s->ctx, MN_ERR_IO, "simulation CSV: write failed (%s)",
+                         strerror(errno ? errno : EIO));
+    return MN_OK;
+}
+
+static void csv_row_text(mn_sim *s)
 {
     FILE *f = s->csv;
     fprintf(f, "%.17g", s->t);
@@ -64,12 +81,34 @@ static mn_status csv_row(mn_sim *s)
         for (size_t i = s->off[e]; i < s->off[e + 1]; i++) fprintf(f, ",%.17g", s->x[i]);
     }
     if (s->energy) fprintf(f, ",%.17g,%.17g", s->x[s->ns], s->x[s->ns + 1]);
-    if (fprintf(f, "\n") < 0)
-        return mn__error(s->ctx, MN_ERR_IO, "simulation CSV: write failed (%s)", strerror(errno));
+    fputc('\n', f);
+}
+
+/* close a file memnet wrote: a write error anywhere (sticky) or at the final flush is reported */
+static mn_status close_checked(mn_context *ctx, FILE *f, const char *what, const char *path)
+{
+    int bad = ferror(f), err = bad ? EIO : 0;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) return mn__error(ctx, MN_ERR_IO, "%s \"%s\": write failed (%s)", what, path, strerror(err));
     return MN_OK;
 }
 
+static mn_status write_snapshot_files(mn_sim *s, size_t k);
+
 static mn_status write_snapshot(mn_sim *s, size_t k)
+{
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(s->ctx, MN_ERR_NOMEM, "snapshot: cannot create the C locale");
+    mn_status st = write_snapshot_files(s, k);
+    mn__c_locale_end(&loc);
+    return st;
+}
+
+static mn_status write_snapshot_files(mn_sim *s, size_t k)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s%zu-edges.csv", s->snap_prefix, k);
@@ -90,19 +129,15 @@ static mn_status write_snapshot(mn_sim *s, size_t k)
         }
         fprintf(f, ",%.17g,%.17g,%.17g\n", s->G[e], s->V[e], s->I[e]);
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": write failed", path);
+    mn_status st = close_checked(s->ctx, f, "snapshot", path);
+    if (st) return st;
     snprintf(path, sizeof path, "%s%zu-nodes.csv", s->snap_prefix, k);
     f = fopen(path, "w");
     if (!f) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": cannot open (%s)", path, strerror(errno));
     fprintf(f, "# t=%.17g\nnode,phi\n", s->t);
     const double *phi = mn_kirchhoff_potentials(s->kir);
     for (size_t i = 0; i < s->nn; i++) fprintf(f, "%zu,%.17g\n", i, phi[i]);
-    bad = ferror(f);
-    fclose(f);
-    if (bad) return mn__error(s->ctx, MN_ERR_IO, "snapshot \"%s\": write failed", path);
-    return MN_OK;
+    return close_checked(s->ctx, f, "snapshot", path);
 }
 
 /* emit the outputs due at the present time s->t (state s->x): evaluates Kirchhoff there */
@@ -142,11 +177,19 @@ mn_status mn_sim_set_sample_interval(mn_sim *s, double t_first, double dt)
     if (!s) return MN_ERR_INVALID;
     if (!isfinite(t_first)) return mn__error(s->ctx, MN_ERR_RANGE, "sample start %g must be finite", t_first);
     if (!(dt > 0) || !isfinite(dt)) return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g must be > 0", dt);
+    /* the next sample index at the present time, computed (a loop adding dt to a time where dt
+     * is below its resolution would not end) */
+    double k = s->t > t_first ? ceil((s->t - t_first) / dt) : 0;
+    if (!(k < 0x1p53))
+        return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g: the present time %g is more "
+                         "than 2^53 intervals after the first sample at %g", dt, s->t, t_first);
+    uint64_t kk = (uint64_t)k;
+    while (kk > 0 && t_first + (double)(kk - 1) * dt >= s->t) kk--;
+    while (t_first + (double)kk * dt < s->t) kk++;
     s->samp_mode = 2;
     s->samp_t0 = t_first;
     s->samp_dt = dt;
-    s->samp_k = 0;
-    while (s->samp_t0 + (double)s->samp_k * dt < s->t) s->samp_k++;
+    s->samp_k = kk;
     return MN_OK;
 }
 
@@ -202,8 +245,12 @@ mn_status mn_sim_set_sample_callback(mn_sim *s, mn_sim_sample_fn fn, void *user)
 mn_status mn_sim_record_csv(mn_sim *s, const char *path, const char *header)
 {
     if (!s) return MN_ERR_INVALID;
-    if (s->csv) fclose(s->csv);
-    s->csv = NULL;
+    if (s->csv) {
+        FILE *f = s->csv;
+        s->csv = NULL;
+        mn_status st = close_checked(s->ctx, f, "simulation CSV", "(previous file)");
+        if (st) return st;
+    }
     if (!path) return MN_OK;
     s->csv = fopen(path, "w");
     if (!s->csv) return mn__error(s->ctx, MN_ERR_IO, "simulation CSV \"%s\": cannot open (%s)", path, strerror(errno));
@@ -217,6 +264,9 @@ mn_status mn_sim_record_csv(mn_sim *s, const char *path, const char *header)
         }
     }
     csv_header(s);
+    if (ferror(s->csv))
+        return mn__error(s->ctx, MN_ERR_IO, "simulation CSV \"%s\": write failed (%s)", path,
+                         strerror(errno ? errno : EIO));
     return MN_OK;
 }
 

@@ -9,6 +9,52 @@
 
 /* ================================================================ stepping */
 
+/* Explicit limits instead of runs that would never end (issue 14): a sample interval, fixed
+ * step or largest CVODE step below the time resolution at the end time is refused; at most
+ * MN__SIM_MAX_SAMPLES samples per run; the steps a fixed step or the largest CVODE step needs
+ * between two outputs are at most max_steps (mn_sim_set_max_steps, as CVODE's own limit). */
+mn_status mn__sim_check_limits(const mn_sim *s, double t_end)
+{
+    double span = t_end - s->t;
+    double tmax = fmax(fabs(s->t), fabs(t_end));
+    double res = nextafter(tmax, INFINITY) - tmax; /* spacing of doubles at the end time */
+    double gap = span;                             /* longest time between two outputs */
+    if (s->samp_mode == 2) {
+        if (!(s->samp_dt > 4 * res))
+            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: sample interval %g is below the "
+                             "time resolution %g at t = %g", s->samp_dt, res, tmax);
+        double n = span / s->samp_dt;
+        if (n > MN__SIM_MAX_SAMPLES)
+            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: sample interval %g gives %.3g "
+                             "samples from t = %g to %g (limit %.0e per run)", s->samp_dt, n, s->t,
+                             t_end, MN__SIM_MAX_SAMPLES);
+        if (s->samp_dt < gap) gap = s->samp_dt;
+    } else if (s->samp_mode == 1) {
+        double prev = s->t, g = 0;
+        for (size_t i = s->samp_k; i < s->samp_n && prev < t_end; i++) {
+            double ti = s->samp_t[i] < t_end ? s->samp_t[i] : t_end;
+            if (ti - prev > g) g = ti - prev;
+            prev = ti;
+        }
+        if (t_end - prev > g) g = t_end - prev;
+        gap = g;
+    }
+    int fixed = s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT;
+    double h = fixed ? s->dt_fixed : s->hmax;
+    const char *what = fixed ? "fixed step" : "largest step";
+    if (s->nx > 0 && h > 0) {
+        if (!(h > 4 * res))
+            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: %s %g is below the time "
+                             "resolution %g at t = %g", what, h, res, tmax);
+        double n = gap / h;
+        if (n > (double)s->max_steps)
+            return mn__error(s->ctx, MN_ERR_RANGE, "simulation: %s %g needs %.3g steps between two "
+                             "outputs (limit %lld, mn_sim_set_max_steps / --max-steps)", what, h, n,
+                             (long long)s->max_steps);
+    }
+    return MN_OK;
+}
+
 static mn_status finish_run_checks(mn_sim *s, double t_end)
 {
     if (!isfinite(t_end) || !(t_end > s->t))
@@ -16,7 +62,9 @@ static mn_status finish_run_checks(mn_sim *s, double t_end)
                          t_end, s->t);
     if (s->n_el == 0 && !s->isrc_wf)
         return mn__error(s->ctx, MN_ERR_STATE, "simulation: no electrode or current source");
-    return MN_OK;
+    mn_status est = mn__sim_electrodes_check(s, s->t);
+    if (est) return est;
+    return mn__sim_check_limits(s, t_end);
 }
 
 static int cancel_progress(mn_sim *s, uint64_t nstep)

@@ -117,7 +117,17 @@ START_TEST(test_checkpoint_and_csv)
     MN_ASSERT_OK(ctx, mn_sim_add_electrode(sim, &a, 1, w, NULL));
     MN_ASSERT_OK(ctx, mn_sim_add_electrode(sim, &c, 1, NULL, NULL));
     MN_ASSERT_OK(ctx, mn_sim_init_uniform(sim, 0.0, 0.25));
+    char csv[4096];
+    snprintf(csv, sizeof csv, "%s", mn_test_tmpfile("loc.csv"));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(sim, 0.0, 0.25));
+    MN_ASSERT_OK(ctx, mn_sim_record_csv(sim, csv, "locale test"));
     MN_ASSERT_OK(ctx, mn_sim_run(sim, 0.5));
+    MN_ASSERT_OK(ctx, mn_sim_record_csv(sim, NULL, NULL)); /* closes, checked */
+    {
+        char *t = slurp(csv);
+        ck_assert_msg(strstr(t, "\n0.25,1.5,") != NULL, "%s", t); /* t = 0.25, V = 1.5 */
+        free(t);
+    }
     const char *p = mn_test_tmpfile("loc.cp");
     MN_ASSERT_OK(ctx, mn_sim_checkpoint_save(sim, p));
     char *text = slurp(p);

@@ -313,6 +313,36 @@ START_TEST(test_checkpoint_strict)
 }
 END_TEST
 
+/* absurd step sizes and sample intervals are refused with their limit, not run until killed */
+START_TEST(test_sim_limits)
+{
+    run r;
+    make_run(&r);
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(r.sim, 0.0, 1e-300));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1.0), MN_ERR_RANGE, "below the time resolution");
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(r.sim, 0.0, 1e-8));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1e3), MN_ERR_RANGE, "limit 1e+09 per run");
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(r.sim, 0.0, 0.25));
+    MN_ASSERT_OK(ctx, mn_sim_set_max_step(r.sim, 1e-300));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1.0), MN_ERR_RANGE, "largest step 1e-300 is below");
+    MN_ASSERT_OK(ctx, mn_sim_set_max_step(r.sim, 1e-12));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1.0), MN_ERR_RANGE, "steps between two outputs (limit 10000000");
+    MN_ASSERT_OK(ctx, mn_sim_set_max_step(r.sim, 0));
+    MN_ASSERT_OK(ctx, mn_sim_set_integrator(r.sim, MN_SIM_EULER));
+    MN_ASSERT_OK(ctx, mn_sim_set_fixed_step(r.sim, 1e-300));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1.0), MN_ERR_RANGE, "fixed step 1e-300 is below");
+    MN_ASSERT_OK(ctx, mn_sim_set_fixed_step(r.sim, 1e-9));
+    MN_ASSERT_ERR(ctx, mn_sim_run(r.sim, 1.0), MN_ERR_RANGE, "2.5e+08 steps");
+    /* raising the limit is the user's explicit choice; an ordinary step runs */
+    MN_ASSERT_OK(ctx, mn_sim_set_fixed_step(r.sim, 1e-3));
+    MN_ASSERT_OK(ctx, mn_sim_run(r.sim, 1.0));
+    /* a start time 2^60 intervals out: refused before the float-to-integer conversion */
+    double x[2] = { 0.5, 0.5 };
+    MN_ASSERT_ERR(ctx, mn_sim_init_states(r.sim, 0x1p60, x), MN_ERR_RANGE, "2^53 sample intervals");
+    free_run(&r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("reliability-parsers");
@@ -323,6 +353,7 @@ int main(void)
     tcase_add_test(tc, test_edgelist);
     tcase_add_test(tc, test_waveform_far_times);
     tcase_add_test(tc, test_checkpoint_strict);
+    tcase_add_test(tc, test_sim_limits);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
 }

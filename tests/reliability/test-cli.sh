@@ -1,0 +1,111 @@
+#!/bin/sh
+# memnet command line under faults (issue 14): SIGKILL then --restart, SIGTERM, checkpoint
+# targets that are not regular files, full disks (/dev/full), absurd sizes and steps refused
+# with their limits, and messages that name the bad value.
+set -eu
+memnet=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+# expect failure (non-zero exit) and a message containing $1; the command follows
+refuse() {
+    needle=$1
+    shift
+    if "$@" > "$tmp/out" 2> "$tmp/err"; then fail "accepted: $*"; fi
+    grep -qF -- "$needle" "$tmp/err" || fail "message for '$*' lacks \"$needle\": $(cat "$tmp/err")"
+}
+
+printf '0 1\n1 2\n0 2\n2 3\n1 3\n' > "$tmp/net.txt"
+common="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform pulse:2:3:7:0:1:0.1 --dt-out 0.5 --init random:0:0.3 --seed 5"
+
+# ---- restart after a kill: rows after the checkpoint and a row cut mid-way are removed, so the
+# restarted CSV equals the uninterrupted run bit for bit
+# (a checkpoint restarts the integrator: the reference saves one at t = 10 as well)
+"$memnet" simulate $common --t-end 20 --checkpoint "$tmp/cpr" --checkpoint-every 10 --out "$tmp/ref.csv" > /dev/null ||
+    fail "reference run"
+"$memnet" simulate $common --t-end 10 --checkpoint "$tmp/cp" --out "$tmp/k.csv" > /dev/null || fail "run to 10"
+# what SIGKILL leaves: rows the checkpoint does not cover and half a row (stdio buffer boundary)
+grep -v '^#' "$tmp/ref.csv" | awk -F, '$1 > 10 && $1 <= 13' >> "$tmp/k.csv"
+printf '13.5,2,0.00123' >> "$tmp/k.csv"
+"$memnet" simulate $common --t-end 20 --restart "$tmp/cp" --out "$tmp/k.csv" > /dev/null || fail "restart"
+grep -v '^#' "$tmp/ref.csv" > "$tmp/ref.rows"
+grep -v '^#' "$tmp/k.csv" > "$tmp/k.rows"
+cmp -s "$tmp/ref.rows" "$tmp/k.rows" || { diff "$tmp/ref.rows" "$tmp/k.rows" | head; fail "restart after a kill differs"; }
+# a CSV that lacks rows the checkpoint covers is refused, naming both times
+grep -v '^#' "$tmp/ref.csv" | awk -F, '$1 == "t" || $1 <= 4' > "$tmp/short.csv"
+refuse "the checkpoint is at t = 10" "$memnet" simulate $common --t-end 20 --restart "$tmp/cp" --out "$tmp/short.csv"
+
+# ---- a real SIGKILL during a run with periodic checkpoints: the restart completes, every row
+# is whole, the times increase strictly and the rows equal the uninterrupted run's
+long="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform sine:1:0.5 --init 0.1 --integrator euler --dt 1e-5 --dt-out 0.01"
+"$memnet" simulate $long --t-end 3 --checkpoint "$tmp/lcpr" --checkpoint-every 0.05 --out "$tmp/lref.csv" > /dev/null ||
+    fail "long reference"
+"$memnet" simulate $long --t-end 3 --checkpoint "$tmp/lcp" --checkpoint-every 0.05 --out "$tmp/l.csv" > /dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -KILL $pid 2> /dev/null || true
+wait $pid 2> /dev/null || true
+if [ -f "$tmp/lcp" ]; then
+    "$memnet" simulate $long --t-end 3 --restart "$tmp/lcp" --checkpoint "$tmp/lcp" --checkpoint-every 0.05 \
+        --out "$tmp/l.csv" > /dev/null || fail "restart after SIGKILL"
+    grep -v '^#' "$tmp/lref.csv" > "$tmp/lref.rows"
+    grep -v '^#' "$tmp/l.csv" > "$tmp/l.rows"
+    cmp -s "$tmp/lref.rows" "$tmp/l.rows" || { diff "$tmp/lref.rows" "$tmp/l.rows" | head -4; fail "SIGKILL + restart differs from the uninterrupted run"; }
+fi
+
+# ---- SIGTERM stops like Ctrl-C: exit 128 + 15, status reported, checkpoint written, whole rows
+"$memnet" simulate $long --t-end 1e5 --checkpoint "$tmp/tcp" --out "$tmp/t.csv" > "$tmp/t.out" 2> "$tmp/t.err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+[ "$rc" -eq 143 ] || fail "SIGTERM: exit $rc, expected 143"
+grep -q '^status=interrupted' "$tmp/t.out" || fail "SIGTERM: no status=interrupted"
+grep -q 'SIGTERM' "$tmp/t.err" || fail "SIGTERM: not named: $(cat "$tmp/t.err")"
+[ -s "$tmp/tcp" ] || fail "SIGTERM: no checkpoint"
+[ "$(tail -c 1 "$tmp/t.csv" | od -An -c | tr -d ' ')" = '\n' ] || fail "SIGTERM: last row cut"
+
+# ---- checkpoint targets: a device node, a FIFO and a symlink are refused before the run
+refuse "not a regular file" "$memnet" simulate $common --t-end 1 --checkpoint /dev/null --out "$tmp/x.csv"
+[ -c /dev/null ] || fail "/dev/null was replaced"
+mkfifo "$tmp/fifo"
+refuse "not a regular file" "$memnet" simulate $common --t-end 1 --checkpoint "$tmp/fifo" --out "$tmp/x.csv"
+[ -p "$tmp/fifo" ] || fail "the FIFO was replaced"
+ln -s "$tmp/elsewhere" "$tmp/link"
+refuse "not a regular file" "$memnet" simulate $common --t-end 1 --checkpoint "$tmp/link" --out "$tmp/x.csv"
+[ -L "$tmp/link" ] || fail "the symlink was replaced"
+
+# ---- full disk: results on stdout, the CSV, the event log
+if [ -w /dev/full ]; then
+    refuse "standard output failed" sh -c "\"$memnet\" solve --network $tmp/net.txt --source 0 --drain 3 > /dev/full"
+    refuse "failed" "$memnet" simulate $common --t-end 5 --out /dev/full
+    printf '0 1 0.05\n' > "$tmp/fil.txt"
+    refuse "event CSV" "$memnet" simulate --network "$tmp/fil.txt" --length-column 1 --model filament \
+        --source 0 --drain 1 --waveform dc:1 --t-end 10 --dt-out 1 --out "$tmp/f.csv" --events-out /dev/full
+fi
+
+# ---- absurd steps and sample intervals: refused at once, naming the limit
+refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --dt-out 1e-300 --out "$tmp/x.csv"
+refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --integrator euler --dt 1e-300 --out "$tmp/x.csv"
+refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --max-step 1e-300 --out "$tmp/x.csv"
+refuse "limit 1e+09" "$memnet" simulate $common --t-end 1e3 --dt-out 1e-7 --out "$tmp/x.csv"
+
+# ---- declared sizes never drive allocation
+printf '0 9999999\n' > "$tmp/big.txt"
+refuse "limit" "$memnet" solve --network "$tmp/big.txt" --source 0 --drain 9999999
+refuse "node 2147483647 does not exist" "$memnet" solve --network "$tmp/net.txt" --source 0-2147483647 --drain 3
+refuse "beyond the edge limit" "$memnet" generate nanowire --wires 1000000 --width 1 --height 1 --out "$tmp/nw.txt"
+printf 't,I\n0,1\n1,2\n' > "$tmp/a.csv"
+refuse "at most 1000000 bins" "$memnet" analyze --data "$tmp/a.csv" --bins 200000000
+
+# ---- messages name the value
+refuse "NaN" "$memnet" simulate $common --t-end nan --out "$tmp/x.csv"
+mkdir "$tmp/dir"
+refuse "is a directory" "$memnet" simulate --config "$tmp/dir"
+printf '0 9223372036854775808\n' > "$tmp/id.txt"
+refuse "too large" "$memnet" solve --network "$tmp/id.txt" --source 0 --drain 1
+printf '\357\273\277network = %s\n' "$tmp/net.txt" > "$tmp/bom.conf"
+"$memnet" solve --config "$tmp/bom.conf" --source 0 --drain 3 > "$tmp/out" 2> "$tmp/err" ||
+    fail "a run file with a byte order mark: $(cat "$tmp/err")"
+echo "ok"
