@@ -280,9 +280,9 @@ mn_status mn_mpi_sim_run(mn_mpi_sim *s, double t_end)
         s->t = tret;
         if (s->t >= s->seg_end) s->cv_ready = 0; /* a breakpoint: restart after it */
     }
-    /* outputs at t_end (left limit at a breakpoint) */
+    /* outputs at t_end (the waveforms' values at t_end, right-continuous like mn_sim) */
     const double *x = N_VGetArrayPointer(s->yl);
-    return mn__mpi_agree(s->ctx, s->k->comm, evaluate(s, s->t, x, s->t >= s->seg_end, NULL));
+    return mn__mpi_agree(s->ctx, s->k->comm, evaluate(s, s->t, x, 0, NULL));
 }
 
 double mn_mpi_sim_time(const mn_mpi_sim *s) { return s ? s->t : NAN; }
