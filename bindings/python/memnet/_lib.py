@@ -2,8 +2,9 @@
 
 The library is found, in this order, at
   1. the path in the environment variable MEMNET_LIBRARY,
-  2. the build tree next to this package (MEMNET_BUILD_ROOT, else <repo>/build*/lib/),
-  3. the system loader (libmemnet.so.0 as installed by `meson install`).
+  2. this package's own folder (the installed package: pip puts libmemnet.so.* there),
+  3. the build tree next to this package (MEMNET_BUILD_ROOT, else <repo>/build*/lib/),
+  4. the system loader (libmemnet.so.0 as installed by `meson install`).
 
 Every prototype is declared from the public headers (include/memnet/*.h), beside the module
 of the binding that calls it (graph.py declares graph.h, ...) through a `Functions` namespace;
@@ -42,6 +43,9 @@ def _candidates():
         yield env
         return
     here = os.path.dirname(os.path.abspath(__file__))
+    # the installed package: libmemnet.so.<version> beside this file (newest name first)
+    for p in sorted(glob.glob(os.path.join(here, "libmemnet.so*")), reverse=True):
+        yield p
     repo = os.path.normpath(os.path.join(here, "..", "..", ".."))
     roots = []
     if os.environ.get("MEMNET_BUILD_ROOT"):
@@ -140,12 +144,18 @@ _decl("mn_rng_normal", dbl, vp)
 
 # ------------------------------------------------------------------ array helpers
 
+def _error(status, message):
+    """memnet.Error of that status (an InvalidError, RangeError, ...: also a ValueError)."""
+    from .core import Error
+    return Error(status, message)
+
+
 def _darr(x, n=None, name="array"):
     a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
     if a.ndim == 0:
         a = a.reshape(1)
     if n is not None and a.size != n:
-        raise ValueError("%s: expected %d values, got %d" % (name, n, a.size))
+        raise _error(-2, "%s: expected %d values, got %d" % (name, n, a.size))
     return a
 
 
@@ -155,10 +165,10 @@ def _iarr(x, dtype=np.int32, name="ids"):
         a = a.reshape(1)
     if a.size and not np.issubdtype(a.dtype, np.integer):
         if not np.all(np.equal(np.mod(a, 1), 0)):
-            raise ValueError("%s: ids must be integers" % name)
+            raise _error(-2, "%s: ids must be integers" % name)
     info = np.iinfo(dtype)
     if a.size and (a.min() < info.min or a.max() > info.max):
-        raise ValueError("%s: id out of range" % name)
+        raise _error(-3, "%s: id out of range" % name)
     return np.ascontiguousarray(a.astype(dtype))
 
 
