@@ -41,6 +41,8 @@
 #define MEMNET_MPI_H
 
 #include <memnet/core.h>
+#include <memnet/models.h>
+#include <memnet/sim.h>
 #include <mpi.h>
 
 MN_BEGIN_DECLS
@@ -144,6 +146,24 @@ MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method
 /** @brief Number of edges added on this rank. @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g);
 
+/** @brief Tail node ids (global) of this rank's edges, in the order of addition; borrowed,
+ *         valid until edges are added. @param[in] g the graph (NULL gives NULL). */
+MN_API const mn_index *mn_mpi_graph_edge_u(const mn_mpi_graph *g);
+
+/** @brief Head node ids (global) of this rank's edges; as mn_mpi_graph_edge_u().
+ *  @param[in] g the graph (NULL gives NULL). */
+MN_API const mn_index *mn_mpi_graph_edge_v(const mn_mpi_graph *g);
+
+/**
+ * @brief This rank's part of a named node set (global ids; borrowed, valid until the set
+ *        grows). Local call.
+ * @param[in] g the graph.
+ * @param[in] name the set name.
+ * @param[out] n number of ids (0 if this rank has no such set; may be NULL).
+ * @return the ids, or NULL if this rank has no part of a set of that name.
+ */
+MN_API const mn_index *mn_mpi_graph_node_set(const mn_mpi_graph *g, const char *name, size_t *n);
+
 /** @brief Number of nodes owned by this rank (0 before partitioning).
  *  @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_owned_node_count(const mn_mpi_graph *g);
@@ -158,6 +178,30 @@ MN_API size_t mn_mpi_graph_local_node_count(const mn_mpi_graph *g);
  * @param[in] g the graph.
  */
 MN_API const mn_index *mn_mpi_graph_local_nodes(const mn_mpi_graph *g);
+
+/**
+ * @brief Generate a 2-D nanowire (stick) network distributed over the ranks: n_wires sticks
+ *        of the given length, centres uniform in the side x side square, angles uniform; a
+ *        junction wherever two sticks cross. Wire i's geometry depends on (seed, i) only, so
+ *        the network is the same for any number of ranks. Rank r owns the wires whose centre
+ *        lies in its slab x in [side r / P, side (r+1) / P), looks one wire length beyond it
+ *        (halo), adds the junctions (i, j), i < j, of its wires i, the wire centres as node
+ *        coordinates and the node sets "left" / "right" (wires reaching within margin of
+ *        x = 0 / x = side). Node ids are wire ids. Collective. O(n_wires) per rank to find the
+ *        slab's wires, O(owned wires) for the junctions.
+ * @param[out] out the graph (not yet partitioned); NULL on failure.
+ * @param[in] ctx context for allocations and messages.
+ * @param[in] comm the communicator.
+ * @param[in] n_wires number of wires (1 .. 2^31 - 1).
+ * @param[in] side square side (any length unit, the wire length's).
+ * @param[in] length wire length, 0 < length < side.
+ * @param[in] margin electrode margin, 0 <= margin < side / 2.
+ * @param[in] seed random seed.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (a bad size, named), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_gen_sticks(mn_mpi_graph **out, mn_context *ctx, MPI_Comm comm,
+                                   size_t n_wires, double side, double length, double margin,
+                                   uint64_t seed);
 
 /** @brief A distributed Kirchhoff solver bound to a distributed graph. Opaque. */
 typedef struct mn_mpi_kirchhoff mn_mpi_kirchhoff;
@@ -335,6 +379,86 @@ MN_API const unsigned char *mn_mpi_kirchhoff_floating_mask(const mn_mpi_kirchhof
  * @return its value; NaN for NULL or an unknown stat.
  */
 MN_API double mn_mpi_kirchhoff_stat_get(const mn_mpi_kirchhoff *k, mn_mpi_kirchhoff_stat stat);
+
+/** @brief A distributed simulation: the junctions (edges) of each rank integrated by CVODE on
+ *         an MPI+X vector, the network solved by a distributed Kirchhoff solver. Opaque. */
+typedef struct mn_mpi_sim mn_mpi_sim;
+
+/** @brief Statistics of a distributed simulation (mn_mpi_sim_stat_get()). */
+typedef enum mn_mpi_sim_stat {
+    MN_MPI_SIM_STAT_STEPS = 0,            /**< CVODE steps, all segments */
+    MN_MPI_SIM_STAT_RHS = 1,              /**< right-hand sides (distributed solves) */
+    MN_MPI_SIM_STAT_LINEAR_ITERATIONS = 2 /**< SPGMR iterations, all segments */
+} mn_mpi_sim_stat;
+
+/**
+ * @brief Create a simulation on solver k (borrowed; its electrodes are the simulation's, its
+ *        conductances are set by the simulation). Every edge of every rank gets `model`
+ *        (000 eqs 1-4 for miranda). CVODE BDF + SPGMR, tolerances 1e-6 / 1e-9 as mn_sim.
+ *        Collective.
+ * @param[out] out the simulation; NULL on failure.
+ * @param[in,out] k the distributed solver with its electrodes added.
+ * @param[in] model the model of every junction (parameters copied).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM, or the status of the network set-up.
+ */
+MN_API mn_status mn_mpi_sim_new(mn_mpi_sim **out, mn_mpi_kirchhoff *k, const mn_model *model);
+
+/** @brief Free a simulation; NULL does nothing. @param[in] s the simulation (owned). */
+MN_API void mn_mpi_sim_free(mn_mpi_sim *s);
+
+/**
+ * @brief Voltage waveform (V) of an electrode (copied; NULL: 0 V). The same on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] electrode electrode index of the solver.
+ * @param[in] w the waveform, or NULL.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (bad electrode), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const mn_waveform *w);
+
+/**
+ * @brief CVODE tolerances (relative in (0, 1), absolute > 0 on every state). Same on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] rtol relative tolerance.
+ * @param[in] atol absolute tolerance.
+ * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol);
+
+/**
+ * @brief Start at time t0 (s) with the models' default initial states. Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] t0 start time (finite).
+ * @return #MN_OK, #MN_ERR_RANGE, #MN_ERR_SOLVER, or the status of the first solve.
+ */
+MN_API mn_status mn_mpi_sim_init_default(mn_mpi_sim *s, double t0);
+
+/**
+ * @brief Integrate to t_end (s); potentials, V, I and electrode currents of the solver then
+ *        belong to t_end. Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] t_end end time, >= the present time.
+ * @return #MN_OK, #MN_ERR_STATE (not initialised), #MN_ERR_RANGE, #MN_ERR_SOLVER (CVODE),
+ *         or the status of a distributed solve.
+ */
+MN_API mn_status mn_mpi_sim_run(mn_mpi_sim *s, double t_end);
+
+/** @brief Present time (s); NaN for NULL. @param[in] s the simulation. */
+MN_API double mn_mpi_sim_time(const mn_mpi_sim *s);
+
+/** @brief Number of states of this rank's junctions. @param[in] s the simulation. */
+MN_API size_t mn_mpi_sim_state_count(const mn_mpi_sim *s);
+
+/** @brief States of this rank's junctions (borrowed; edge-major as mn_network).
+ *  @param[in] s the simulation. */
+MN_API const double *mn_mpi_sim_states(const mn_mpi_sim *s);
+
+/** @brief Current (A) leaving electrode id at the present time (reduced over ranks); NaN on
+ *         misuse. @param[in] s the simulation. @param[in] id electrode index. */
+MN_API double mn_mpi_sim_electrode_current(const mn_mpi_sim *s, size_t id);
+
+/** @brief A statistic (the same on every rank); NaN for NULL or an unknown one.
+ *  @param[in] s the simulation. @param[in] stat which one. */
+MN_API double mn_mpi_sim_stat_get(const mn_mpi_sim *s, mn_mpi_sim_stat stat);
 
 MN_END_DECLS
 

@@ -156,6 +156,20 @@ mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name, const mn_
 }
 
 size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g) { return g ? g->m : 0; }
+const mn_index *mn_mpi_graph_edge_u(const mn_mpi_graph *g) { return g ? g->eu : NULL; }
+const mn_index *mn_mpi_graph_edge_v(const mn_mpi_graph *g) { return g ? g->ev : NULL; }
+
+const mn_index *mn_mpi_graph_node_set(const mn_mpi_graph *g, const char *name, size_t *n)
+{
+    if (n) *n = 0;
+    if (!g || !name) return NULL;
+    for (size_t i = 0; i < g->n_sets; i++)
+        if (!strcmp(g->sets[i].name, name)) {
+            if (n) *n = g->sets[i].n;
+            return g->sets[i].nodes;
+        }
+    return NULL;
+}
 size_t mn_mpi_graph_owned_node_count(const mn_mpi_graph *g)
 {
     return g && g->partitioned ? (size_t)(g->rend - g->rstart) : 0;

@@ -509,6 +509,58 @@ static void test_options(void)
     net_free(&t);
 }
 
+/* the distributed stick generator gives the same network on the world as on one rank */
+static void test_sticks(void)
+{
+    mn_context *c1, *cw;
+    mn_mpi_graph *g1, *gw;
+    OK(NULL, mn_context_new(&c1));
+    OK(NULL, mn_context_new(&cw));
+    const size_t nw = 3000;
+    const double L = 14.0; /* density 15 wires per length^2: mean degree 9.7, percolating */
+    OK(c1, mn_mpi_gen_sticks(&g1, c1, MPI_COMM_SELF, nw, L, 1.0, 0.5, 31));
+    OK(cw, mn_mpi_gen_sticks(&gw, cw, MPI_COMM_WORLD, nw, L, 1.0, 0.5, 31));
+    if (!g1 || !gw) return;
+    /* the same junction count over the ranks as on one rank, the same floating wires and
+     * the same G_eff */
+    size_t m1 = mn_mpi_graph_edge_count(g1);
+    CHECK(m1 > 4 * nw, "sticks: only %zu junctions for %zu wires", m1, nw);
+    unsigned long long tw = mn_mpi_graph_edge_count(gw), tall = 0;
+    MPI_Allreduce(&tw, &tall, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+    CHECK(tall == (unsigned long long)m1, "sticks: %llu junctions over %d ranks, %zu on one", tall,
+          size, m1);
+    /* the same G_eff between "left" and "right" */
+    double G[2] = {NAN, NAN}, F[2] = {NAN, NAN};
+    for (int w = 0; w < 2; w++) {
+        mn_mpi_graph *g = w ? gw : g1;
+        mn_context *c = w ? cw : c1;
+        mn_mpi_kirchhoff *k = NULL;
+        OK(c, mn_mpi_graph_partition(g, MN_MPI_PARTITION_SFC));
+        OK(c, mn_mpi_kirchhoff_new(&k, g));
+        OK(c, mn_mpi_kirchhoff_add_electrode_set(k, "left", NULL));
+        OK(c, mn_mpi_kirchhoff_add_electrode_set(k, "right", NULL));
+        size_t m = mn_mpi_graph_edge_count(g);
+        double *Gv = malloc((m + 1) * sizeof *Gv);
+        for (size_t e = 0; e < m; e++) Gv[e] = 1.0;
+        OK(c, mn_mpi_kirchhoff_set_conductances(k, Gv));
+        OK(c, mn_mpi_kirchhoff_effective_conductance(k, 0, 1, &G[w]));
+        F[w] = mn_mpi_kirchhoff_stat_get(k, MN_MPI_KIRCHHOFF_STAT_FLOATING);
+        if (rank == 0)
+            printf("sticks on %d rank(s): G_eff %.12g, %g floating wires\n", w ? size : 1, G[w],
+                   mn_mpi_kirchhoff_stat_get(k, MN_MPI_KIRCHHOFF_STAT_FLOATING));
+        free(Gv);
+        mn_mpi_kirchhoff_free(k);
+    }
+    CHECK(F[0] == F[1], "sticks: %g floating wires on 1 rank, %g on %d", F[0], F[1],
+          size);
+    CHECK(fabs(G[0] - G[1]) <= 1e-8 * fabs(G[0]) && G[0] > 0, "sticks: G_eff %.12g on 1 rank, %.12g on %d",
+          G[0], G[1], size);
+    mn_mpi_graph_free(g1);
+    mn_mpi_graph_free(gw);
+    mn_context_free(c1);
+    mn_context_free(cw);
+}
+
 int main(void)
 {
     if (mn_mpi_init() != MN_OK) {
@@ -525,6 +577,7 @@ int main(void)
     test_rank_counts();
     test_refusals();
     test_options();
+    test_sticks();
     int all = 0;
     MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (rank == 0) printf("mpi-kirchhoff on %d ranks: %d failures\n", size, all);

@@ -1,0 +1,316 @@
+/*
+ * libmemnet-mpi: the distributed simulation. The states of the junctions a rank owns (its
+ * edges) live in memnet's serial vector (SUNDIALS' serial vector with memnet's kernels,
+ * lib/sim/nvector.c) wrapped in SUNDIALS' MPI+X vector, so CVODE's norms and dot products are
+ * reduced over the ranks. CVODE BDF with SPGMR; the Jacobian-vector products are CVODE's
+ * difference quotients, each one right-hand side on the present AMG hierarchy (the strategy
+ * rule reuses it within a step). The right-hand side is the serial one (000 eqs 1-6):
+ * states -> conductances (the rank's mn_network over its local edges) -> distributed
+ * Kirchhoff solve -> V, I of the owned edges -> rates, with the states clamped into the
+ * models' bounds and a state held at a bound not driven further out, as lib/sim/sim_rhs.c.
+ * Waveform breakpoints end an integration segment and restart CVODE, as the serial stepper.
+ */
+/* memnet's internal headers before PETSc's (whose complex.h defines the macro I) */
+#include "models/models-private.h"
+#include "sim/sim-private.h"
+
+#include "mpi-private.h"
+
+#include <cvode/cvode.h>
+#include <math.h>
+#include <nvector/nvector_mpiplusx.h>
+#include <nvector/nvector_serial.h>
+#include <string.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
+
+struct mn_mpi_sim {
+    mn_context *ctx;
+    mn_mpi_kirchhoff *k;
+    mn_context *lctx;       /* context of the local graph and network */
+    mn_graph *lg;           /* this rank's edges over its local nodes */
+    mn_network *net;
+    size_t ns, m;           /* local states, local edges */
+    double *xc, *lo, *hi, *G;
+    mn_waveform **wf;       /* per electrode (NULL = 0 V) */
+    double *volts;
+    double rtol, atol;
+    double t, seg_end;
+    int initialised, cv_ready;
+    SUNContext sun;
+    N_Vector yl, y;
+    void *cvode;
+    SUNLinearSolver ls;
+    uint64_t n_rhs;
+    long steps_prev, lin_prev; /* CVODE's counters of the segments before the last restart */
+    mn_status rhs_status;   /* first failure inside a CVODE callback */
+};
+
+static double next_breakpoint(const mn_mpi_sim *s, double t)
+{
+    double b = INFINITY;
+    for (size_t a = 0; a < s->k->n_el; a++)
+        if (s->wf[a]) {
+            double x = mn_waveform_next_breakpoint(s->wf[a], t);
+            if (x < b) b = x;
+        }
+    return b;
+}
+
+/* V, I of the owned edges at (t, x); left: waveforms' left limits (end of a segment) */
+static mn_status evaluate(mn_mpi_sim *s, double t, const double *x, int left, double *dxdt)
+{
+    mn_status st;
+    for (size_t i = 0; i < s->ns; i++) {
+        double v = x[i];
+        s->xc[i] = v < s->lo[i] ? s->lo[i] : (v > s->hi[i] ? s->hi[i] : v);
+    }
+    if ((st = mn_network_conductances(s->net, s->xc, s->G)) != MN_OK) return st;
+    for (size_t a = 0; a < s->k->n_el; a++) {
+        double v = s->wf[a] ? (left ? mn_waveform_value_left(s->wf[a], t)
+                                    : mn_waveform_value(s->wf[a], t))
+                            : 0.0;
+        if ((st = mn_mpi_kirchhoff_set_potential(s->k, a, v)) != MN_OK) return st;
+    }
+    if ((st = mn_mpi_kirchhoff_set_conductances(s->k, s->G)) != MN_OK) return st;
+    /* collective: every rank solves for every evaluation CVODE makes (the same sequence on
+     * every rank, since CVODE's decisions come from reduced norms) */
+    if ((st = mn_mpi_kirchhoff_solve(s->k)) != MN_OK) return st;
+    s->n_rhs++;
+    if (!dxdt) return MN_OK;
+    const double *Ve = mn_mpi_kirchhoff_edge_voltages(s->k);
+    const double *Ie = mn_mpi_kirchhoff_edge_currents(s->k);
+    if ((st = mn_network_rates(s->net, s->xc, Ve, Ie, dxdt)) != MN_OK) return st;
+    for (size_t i = 0; i < s->ns; i++)
+        if ((x[i] <= s->lo[i] && dxdt[i] < 0) || (x[i] >= s->hi[i] && dxdt[i] > 0)) dxdt[i] = 0;
+    return MN_OK;
+}
+
+static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user)
+{
+    mn_mpi_sim *s = user;
+    const double *x = N_VGetArrayPointer(N_VGetLocalVector_MPIPlusX(y));
+    double *f = N_VGetArrayPointer(N_VGetLocalVector_MPIPlusX(ydot));
+    mn_status st = evaluate(s, t, x, t >= s->seg_end, f);
+    if (st != MN_OK && s->rhs_status == MN_OK) s->rhs_status = st;
+    /* the same answer on every rank (a failed solve already agreed inside) */
+    return st == MN_OK ? 0 : -1;
+}
+
+void mn_mpi_sim_free(mn_mpi_sim *s)
+{
+    if (!s) return;
+    if (s->cvode) CVodeFree(&s->cvode);
+    if (s->ls) SUNLinSolFree(s->ls);
+    if (s->y) N_VDestroy(s->y);
+    if (s->yl) N_VDestroy(s->yl);
+    if (s->sun) SUNContext_Free(&s->sun);
+    if (s->wf)
+        for (size_t a = 0; a < s->k->n_el; a++) mn_waveform_free(s->wf[a]);
+    mn__free(s->ctx, s->wf);
+    mn__free(s->ctx, s->volts);
+    mn__free(s->ctx, s->xc);
+    mn__free(s->ctx, s->lo);
+    mn__free(s->ctx, s->hi);
+    mn__free(s->ctx, s->G);
+    mn_network_free(s->net);
+    mn_graph_free(s->lg);
+    mn_context_free(s->lctx);
+    mn__free(s->ctx, s);
+}
+
+mn_status mn_mpi_sim_new(mn_mpi_sim **out, mn_mpi_kirchhoff *k, const mn_model *model)
+{
+    if (!out) return MN_ERR_INVALID;
+    *out = NULL;
+    if (!k || !model) return MN_ERR_INVALID;
+    mn_context *ctx = k->ctx;
+    mn_mpi_graph *g = k->g;
+    mn_status st = MN_OK;
+    mn_mpi_sim *s = mn__calloc_or_err(ctx, 1, sizeof *s, "distributed simulation");
+    if ((st = mn__mpi_agree(ctx, k->comm, s ? MN_OK : MN_ERR_NOMEM)) != MN_OK) return st;
+    s->ctx = ctx;
+    s->k = k;
+    s->rtol = 1e-6;
+    s->atol = 1e-9;
+    s->m = g->m;
+    if ((st = mn_context_new(&s->lctx)) != MN_OK) goto cleanup;
+    if ((st = mn_graph_new(&s->lg, s->lctx, g->n_local ? g->n_local : 1)) != MN_OK) goto cleanup;
+    for (size_t e = 0; e < g->m; e++)
+        if ((st = mn_graph_add_edge(s->lg, g->lu[e], g->lv[e], NULL)) != MN_OK) goto cleanup;
+    if ((st = mn_network_new(&s->net, s->lg)) != MN_OK) goto cleanup;
+    if ((st = mn_network_assign(s->net, model, NULL, 0, NULL)) != MN_OK) goto cleanup;
+    s->ns = mn_network_state_count(s->net);
+    size_t ns = s->ns ? s->ns : 1, m = g->m ? g->m : 1;
+    s->xc = mn__calloc_or_err(ctx, ns, sizeof *s->xc, "states");
+    s->lo = mn__calloc_or_err(ctx, ns, sizeof *s->lo, "state bounds");
+    s->hi = mn__calloc_or_err(ctx, ns, sizeof *s->hi, "state bounds");
+    s->G = mn__calloc_or_err(ctx, m, sizeof *s->G, "conductances");
+    s->wf = mn__calloc_or_err(ctx, k->n_el ? k->n_el : 1, sizeof *s->wf, "waveforms");
+    if (!s->xc || !s->lo || !s->hi || !s->G || !s->wf) MN__FAIL(MN_ERR_NOMEM);
+    st = mn__network_bounds(s->net, s->lo, s->hi);
+cleanup:
+    if (st != MN_OK && s->lctx && st != MN_ERR_NOMEM)
+        st = mn__error(ctx, st, "distributed simulation: %s", mn_context_last_error(s->lctx));
+    if ((st = mn__mpi_agree(ctx, k->comm, st)) != MN_OK) {
+        mn_mpi_sim_free(s);
+        return st;
+    }
+    *out = s;
+    return MN_OK;
+}
+
+mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const mn_waveform *w)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (electrode >= s->k->n_el)
+        return mn__error(s->ctx, MN_ERR_RANGE, "electrode %zu does not exist (%zu electrodes)",
+                         electrode, s->k->n_el);
+    mn_waveform *c = NULL;
+    if (w) {
+        mn_status st = mn_waveform_copy(&c, w);
+        if (st != MN_OK) return mn__error(s->ctx, st, "waveform copy failed");
+    }
+    mn_waveform_free(s->wf[electrode]);
+    s->wf[electrode] = c;
+    s->cv_ready = 0;
+    return MN_OK;
+}
+
+mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (!(rtol > 0.0 && rtol < 1.0))
+        return mn__error(s->ctx, MN_ERR_RANGE, "rtol %g must be in (0, 1)", rtol);
+    if (!(atol > 0.0 && isfinite(atol)))
+        return mn__error(s->ctx, MN_ERR_RANGE, "atol %g must be > 0", atol);
+    s->rtol = rtol;
+    s->atol = atol;
+    s->cv_ready = 0;
+    return MN_OK;
+}
+
+mn_status mn_mpi_sim_init_default(mn_mpi_sim *s, double t0)
+{
+    if (!s) return MN_ERR_INVALID;
+    mn_status st = MN_OK;
+    mn_context *ctx = s->ctx;
+    if (!isfinite(t0)) return mn__error(ctx, MN_ERR_RANGE, "t0 %g is not finite", t0);
+    if (!s->sun) {
+        MPI_Comm comm = s->k->comm;
+        if (SUNContext_Create(&comm, &s->sun)) st = MN_ERR_SOLVER;
+        if (st == MN_OK) {
+            s->yl = N_VNew_Serial((sunindextype)s->ns, s->sun);
+            if (s->yl) mn__sim_vector_kernels(s->yl);
+            s->y = s->yl ? N_VMake_MPIPlusX(s->k->comm, s->yl, s->sun) : NULL;
+            if (!s->y) st = MN_ERR_NOMEM;
+        }
+        if (st != MN_OK) st = mn__error(ctx, st, "could not create the MPI+X state vector");
+    }
+    if ((st = mn__mpi_agree(ctx, s->k->comm, st)) != MN_OK) return st;
+    double *x = N_VGetArrayPointer(s->yl);
+    if (s->ns) st = mn_network_initial_state(s->net, x);
+    if (st != MN_OK) st = mn__error(ctx, st, "initial state: %s", mn_context_last_error(s->lctx));
+    if ((st = mn__mpi_agree(ctx, s->k->comm, st)) != MN_OK) return st;
+    s->t = t0;
+    s->initialised = 1;
+    s->cv_ready = 0;
+    /* potentials, V, I at t0 */
+    return mn__mpi_agree(ctx, s->k->comm, evaluate(s, t0, x, 0, NULL));
+}
+
+static mn_status cv_check(mn_mpi_sim *s, int flag, const char *what)
+{
+    if (flag >= 0) return MN_OK;
+    if (s->rhs_status != MN_OK) {
+        mn_status st = s->rhs_status;
+        s->rhs_status = MN_OK;
+        return st; /* its message is in the context already */
+    }
+    return mn__error(s->ctx, MN_ERR_SOLVER, "CVODE: %s failed (flag %d, %s)", what, flag,
+                     CVodeGetReturnFlagName(flag));
+}
+
+static mn_status cv_setup(mn_mpi_sim *s)
+{
+    mn_status st = MN_OK;
+    if (!s->cvode) {
+        s->cvode = CVodeCreate(CV_BDF, s->sun);
+        if (!s->cvode) return mn__error(s->ctx, MN_ERR_NOMEM, "CVodeCreate failed");
+        if ((st = cv_check(s, CVodeInit(s->cvode, rhs, s->t, s->y), "CVodeInit"))) return st;
+        s->ls = SUNLinSol_SPGMR(s->y, SUN_PREC_NONE, 0, s->sun);
+        if (!s->ls) return mn__error(s->ctx, MN_ERR_NOMEM, "SUNLinSol_SPGMR failed");
+        if ((st = cv_check(s, CVodeSetLinearSolver(s->cvode, s->ls, NULL), "CVodeSetLinearSolver")))
+            return st;
+        if ((st = cv_check(s, CVodeSetUserData(s->cvode, s), "CVodeSetUserData"))) return st;
+        if ((st = cv_check(s, CVodeSetMaxNumSteps(s->cvode, 1000000), "CVodeSetMaxNumSteps")))
+            return st;
+    } else {
+        long a = 0, b = 0;
+        CVodeGetNumSteps(s->cvode, &a);
+        CVodeGetNumLinIters(s->cvode, &b);
+        s->steps_prev += a;
+        s->lin_prev += b;
+        if ((st = cv_check(s, CVodeReInit(s->cvode, s->t, s->y), "CVodeReInit"))) return st;
+    }
+    if ((st = cv_check(s, CVodeSStolerances(s->cvode, s->rtol, s->atol), "CVodeSStolerances")))
+        return st;
+    s->seg_end = next_breakpoint(s, s->t);
+    s->cv_ready = 1;
+    return MN_OK;
+}
+
+mn_status mn_mpi_sim_run(mn_mpi_sim *s, double t_end)
+{
+    if (!s) return MN_ERR_INVALID;
+    mn_status st = MN_OK;
+    if (!s->initialised)
+        st = mn__error(s->ctx, MN_ERR_STATE, "call mn_mpi_sim_init_default first");
+    else if (!(t_end >= s->t) || !isfinite(t_end))
+        st = mn__error(s->ctx, MN_ERR_RANGE, "t_end %g is before the present time %g", t_end,
+                       s->t);
+    if ((st = mn__mpi_agree(s->ctx, s->k->comm, st)) != MN_OK) return st;
+    while (s->t < t_end) {
+        if (!s->cv_ready && (st = mn__mpi_agree(s->ctx, s->k->comm, cv_setup(s))) != MN_OK)
+            return st;
+        double stop = s->seg_end < t_end ? s->seg_end : t_end;
+        sunrealtype tret = s->t;
+        st = cv_check(s, CVodeSetStopTime(s->cvode, stop), "CVodeSetStopTime");
+        if (st == MN_OK) st = cv_check(s, CVode(s->cvode, stop, s->y, &tret, CV_NORMAL), "CVode");
+        if ((st = mn__mpi_agree(s->ctx, s->k->comm, st)) != MN_OK) return st;
+        s->t = tret;
+        if (s->t >= s->seg_end) s->cv_ready = 0; /* a breakpoint: restart after it */
+    }
+    /* outputs at t_end (the waveforms' values at t_end, right-continuous like mn_sim) */
+    const double *x = N_VGetArrayPointer(s->yl);
+    return mn__mpi_agree(s->ctx, s->k->comm, evaluate(s, s->t, x, 0, NULL));
+}
+
+double mn_mpi_sim_time(const mn_mpi_sim *s) { return s ? s->t : NAN; }
+size_t mn_mpi_sim_state_count(const mn_mpi_sim *s) { return s ? s->ns : 0; }
+const double *mn_mpi_sim_states(const mn_mpi_sim *s)
+{
+    return s && s->yl ? N_VGetArrayPointer(s->yl) : NULL;
+}
+
+double mn_mpi_sim_electrode_current(const mn_mpi_sim *s, size_t id)
+{
+    double a = NAN;
+    if (!s || mn_mpi_kirchhoff_electrode_current(s->k, id, &a) != MN_OK) return NAN;
+    return a;
+}
+
+double mn_mpi_sim_stat_get(const mn_mpi_sim *s, mn_mpi_sim_stat stat)
+{
+    if (!s) return NAN;
+    long v = 0;
+    switch (stat) {
+    case MN_MPI_SIM_STAT_RHS: return (double)s->n_rhs;
+    case MN_MPI_SIM_STAT_STEPS:
+        if (s->cvode) CVodeGetNumSteps(s->cvode, &v);
+        return (double)(s->steps_prev + v);
+    case MN_MPI_SIM_STAT_LINEAR_ITERATIONS:
+        if (s->cvode) CVodeGetNumLinIters(s->cvode, &v);
+        return (double)(s->lin_prev + v);
+    }
+    return NAN;
+}
