@@ -696,15 +696,30 @@ void cli_progress_done(void)
     progress_last = -1;
 }
 
+int cli_model_new(const char *cmd, mn_context *ctx, const char *name, mn_model **out)
+{
+    *out = NULL;
+    if (!mn_model_find(name)) { /* an unknown name is a usage error (docs/cli.md), in every command */
+        char known[512] = "";
+        size_t used = 0;
+        for (size_t i = 0; mn_model_builtin(i) && used < sizeof known; i++)
+            used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                     mn_model_builtin(i)->name);
+        return cli_usage_error(cmd, "unknown model \"%s\" (known: %s)", name ? name : "", known);
+    }
+    mn_status st = mn_model_new(out, ctx, name);
+    return st ? cli_fail(cmd, ctx, st) : 0;
+}
+
 int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, const char *const *sets,
                         int nsets, mn_meanfield_model **out)
 {
     mn_meanfield_model *m = NULL;
     *out = NULL;
     mn_status st = mn_meanfield_model_new_by_name(&m, ctx, name);
-    if (st) {
+    if (st) { /* an unknown name is a usage error (2), anything else an error of the run (1) */
         cli_fail(cmd, ctx, st);
-        return 2;
+        return st == MN_ERR_NOT_FOUND ? 2 : 1;
     }
     for (int k = 0; k < nsets; k++) {
         const char *eq = strchr(sets[k], '=');

@@ -62,6 +62,12 @@ int cli_expand_config(int argc, char **argv, int *out_argc, char ***out_argv);
 void cli_free_args(int argc, char **argv);
 
 /*
+ * A network model by name (mn_model_new): 0, 2 for an unknown name (a usage error in every
+ * command, docs/cli.md) or 1 for any other failure, having printed the error.
+ */
+int cli_model_new(const char *cmd, mn_context *ctx, const char *name, mn_model **out);
+
+/*
  * An effective one-junction model by name with `--set NAME=VALUE` assignments applied
  * (fit, potential). Returns 0, 1 (the library refused a value) or 2 (usage error), having
  * printed the error; *out is NULL unless 0 is returned.

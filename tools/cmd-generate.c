@@ -525,6 +525,9 @@ int mn_cli_generate(int argc, char **argv)
             goto done;
         }
         cli_out("spanning=%d\n", nc == 1);
+        if (nc != 1)
+            fprintf(stderr, "memnet generate: warning: the circuit is not connected (%zu components)\n",
+                    nc);
         cli_out("memristors=%zu\n", nmem);
         cli_out("ground=0\n");
     } else {
@@ -540,6 +543,11 @@ int mn_cli_generate(int argc, char **argv)
             goto done;
         }
         cli_out("spanning=%d\n", conn);
+        if (!conn && na && nb)
+            fprintf(stderr, "memnet generate: warning: the network does not span between its "
+                            "electrodes %s and %s (no path joins them: raise the density, the wire "
+                            "length or move the electrodes)\n",
+                    mn_graph_node_set_name(g, 0), mn_graph_node_set_name(g, 1));
         if (ns >= 1) cli_out("source_electrode=%s\n", mn_graph_node_set_name(g, 0));
         if (ns >= 2) cli_out("drain_electrode=%s\n", mn_graph_node_set_name(g, 1));
         print_ids("source", a, na);

@@ -181,10 +181,7 @@ int mn_cli_meanfield(int argc, char **argv)
     if (junction) {
         mn_model *jm = NULL;
         mn_meanfield_model *em = NULL;
-        if ((st = mn_model_new(&jm, ctx, junction))) {
-            rc = cli_fail("meanfield", ctx, st);
-            goto done;
-        }
+        if ((rc = cli_model_new("meanfield", ctx, junction, &jm))) goto done;
         for (int k = 0; k < nparams; k++) {
             const char *eq = strchr(params[k], '=');
             char name[64];

@@ -98,8 +98,9 @@ int simulate_network_setup(simulate_cmd *c, const simulate_opts *o)
         mix->fractions[0] = 1;
         mix->k = 1;
     }
+    int mrc;
     for (size_t j = 0; j < mix->k; j++)
-        if ((st = mn_model_new(&mix->models[j], c->ctx, mix->names[j]))) return cli_fail(CMD, c->ctx, st);
+        if ((mrc = cli_model_new(CMD, c->ctx, mix->names[j], &mix->models[j]))) return mrc;
     c->model = mix->models[0];
     for (size_t k = 0; k < o->nsets; k++)
         if (mix_set(c->ctx, mix->models, mix->k, o->sets[k])) return 1;

@@ -83,7 +83,11 @@ int mn_cli_simulate(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    if (simulate_network_setup(&c, &o)) goto done;
+    int nrc = simulate_network_setup(&c, &o);
+    if (nrc) {
+        rc = nrc; /* 2 for a usage error found there (an unknown model) */
+        goto done;
+    }
     int erc = simulate_electrodes_setup(&c, &o);
     if (erc) {
         rc = erc;

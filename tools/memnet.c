@@ -110,9 +110,23 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        (!strcmp(argv[1], "help") && argc == 2)) {
         usage(stdout);
         return 0;
+    }
+    if (!strcmp(argv[1], "help")) { /* memnet help CMD: that command's --help */
+        if (argc > 3) {
+            fprintf(stderr, "memnet help: one command name expected\n");
+            return 2;
+        }
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strcmp(argv[2], commands[i].name) && commands[i].fn) {
+                char *hv[] = { argv[2], (char *)"--help", NULL };
+                return commands[i].fn(2, hv);
+            }
+        fprintf(stderr, "memnet help: unknown command \"%s\" (memnet help lists them)\n", argv[2]);
+        return 2;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("memnet %s\n", mn_version_string());

@@ -3,7 +3,7 @@
  * @brief Time stepper: waveforms, and the simulation of a whole network under applied
  *        voltages or currents (CVODE BDF/Adams with an analytic Jacobian-vector product, or
  *        fixed-step explicit Euler / exact-exponential steps), filament events, recording to
- *        callbacks and CSV, checkpoint and restart. See docs/simulation.md and DESIGN.md sec. 5.
+ *        callbacks and CSV, checkpoint and restart. See docs/simulation.md.
  *
  * One pass per right-hand-side evaluation: states -> conductances (batched model calls) ->
  * Kirchhoff solve -> edge voltages and currents -> state derivatives (batched model calls).

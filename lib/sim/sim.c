@@ -2,7 +2,7 @@
  * The simulation handle: creation, sources, options and initial states. The right-hand side is in
  * sim_rhs.c, CVODE in sim_cvode.c and sim_ls.c, the stepping loop in sim_step.c, recording in
  * sim_output.c, events in sim_events.c, queries in sim_query.c, statistics in sim_stats.c.
- * DESIGN.md sections 1 and 5; docs/simulation.md.
+ * docs/simulation.md.
  */
 #include "sim/sim-impl.h"
 

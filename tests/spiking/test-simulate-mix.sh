@@ -91,6 +91,6 @@ set +e
 [ $? = 1 ] && grep -q 'k_p (alias kP0) = -1' "$tmp/err" || fail "out-of-range parameter not refused"
 "$memnet" simulate --network "$tmp/par.txt" --mix miranda:1,nosuch:1 --source 0 \
     --drain 1 --waveform dc:1 --t-end 1 --dt-out 1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null
-[ $? = 1 ] && grep -q 'unknown model "nosuch"' "$tmp/err" || fail "unknown model not refused"
+[ $? = 2 ] && grep -q 'unknown model "nosuch"' "$tmp/err" || fail "unknown model not refused with exit 2"
 set -e
 echo "ok"
