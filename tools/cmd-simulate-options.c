@@ -11,6 +11,8 @@ void simulate_usage(FILE *f)
         "usage: memnet simulate --network FILE --model NAME|--mix NAME:F,... --source NODES\n"
         "                       --drain NODES\n"
         "                       --waveform SPEC --t-end T --dt-out DT --out FILE.csv [options]\n"
+        "       memnet simulate --network FILE --model NAME --electrode [NAME=]NODES:SPEC ...\n"
+        "                       [--probe [NAME=]NODES ...] --t-end T --dt-out DT --out FILE.csv\n"
         "\n"
         "Integrates the state of every junction of the network while the source electrode follows\n"
         "the waveform and the drain is grounded, solving Kirchhoff's laws at every step\n"
@@ -30,7 +32,14 @@ void simulate_usage(FILE *f)
         "  --set NAME.P=V        parameter P of model NAME only; with --mix a plain P=V goes to\n"
         "                        every model of the mix that has P\n"
         "  --source NODES        source electrode: node ids (0,4,7 or 10-20) or a node set name\n"
-        "  --drain NODES         drain electrode (grounded), same forms\n"
+        "                        (default: the network file's first node set, e.g. left)\n"
+        "  --drain NODES         drain electrode (grounded), same forms (default: its second set)\n"
+        "  --electrode [NAME=]NODES:SPEC[@T1-T2,T3-T4...]   an electrode (repeatable; any number):\n"
+        "                        SPEC is a voltage waveform (as --waveform), i:WAVEFORM (a current\n"
+        "                        in A), ground (0 V) or float (open); @T1-T2,... lets it float in\n"
+        "                        those time intervals. Columns V_NAME,I_NAME (V<k>,I<k> without a\n"
+        "                        name) replace V,I,G; with --source/--drain those come first\n"
+        "  --probe [NAME=]NODES  record the (mean) potential of these nodes: column P_NAME or P<j>\n"
         "drive:\n"
         "  --waveform SPEC       dc:V | pwl:t0:v0,t1:v1,... | pwlfile:PATH | step:V0:V1:T\n"
         "                        | pulse:HIGH:WIDTH:PERIOD[:COUNT[:DELAY[:LOW]]]\n"
@@ -118,8 +127,9 @@ static int mix_parse(const char *text, mix_spec *m)
 
 void simulate_opts_free(simulate_opts *o)
 {
-    free(o->sets);
+    free(o->sets), free(o->electrodes), free(o->probes);
     o->sets = NULL;
+    o->electrodes = o->probes = NULL;
 }
 
 int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
@@ -136,7 +146,12 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     o->dt = 1e-3;
     o->seed = 1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-    if (!o->sets) return cli_error(CMD, "out of memory");
+    o->electrodes = calloc((size_t)argc + 1, sizeof *o->electrodes);
+    o->probes = calloc((size_t)argc + 1, sizeof *o->probes);
+    if (!o->sets || !o->electrodes || !o->probes) {
+        simulate_opts_free(o);
+        return cli_error(CMD, "out of memory");
+    }
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
@@ -158,6 +173,8 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--mix-seed")) { if (cli_parse_u64(CMD, "--mix-seed", v, &o->mix_seed)) goto usage_fail; }
         else if (OPT("--set")) o->sets[o->nsets++] = v;
         else if (OPT("--source")) o->source = v;
+        else if (OPT("--electrode")) o->electrodes[o->nelectrodes++] = v;
+        else if (OPT("--probe")) o->probes[o->nprobes++] = v;
         else if (OPT("--drain")) o->drain = v;
         else if (OPT("--waveform")) o->spec = v;
         else if (OPT("--t-end")) { if (cli_parse_double(CMD, "--t-end", v, &o->t_end)) goto usage_fail; }
@@ -184,6 +201,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else {
             if (a[0] == '-' && a[1] == '-' && strchr(a, '=') == NULL && i + 1 >= argc &&
                 strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
+                       "--electrode--probe"
                        "--init--seed--integrator--rtol--atol--dt--max-step--out--events-out"
                        "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart",
                        a))
@@ -200,7 +218,6 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         }
         if (o->mix_text && mix_parse(o->mix_text, mix)) goto usage_fail;
         const char *missing = !o->network ? "--network" : !o->model_name && !o->mix_text ? "--model"
-                            : !o->source ? "--source" : !o->drain ? "--drain" : !o->spec ? "--waveform"
                             : isnan(o->t_end) ? "--t-end" : isnan(o->dt_out) ? "--dt-out"
                             : !o->out_path ? "--out" : NULL;
         if (missing) {

@@ -23,14 +23,24 @@ static int sample_cb(const mn_sim *sim, void *user)
 {
     simulate_run *r = user;
     double V, I;
-    if (r->current_mode) {
-        V = mean_potential(sim, r->src_nodes, r->n_src);
-        I = mn_sim_electrode_current(sim, mn_sim_electrode_count(sim));
+    if (r->els) {
+        /* --electrode form: V_<name>,I_<name> per electrode */
+        fprintf(r->out, "%.17g", mn_sim_time(sim));
+        for (size_t k = 0; k < r->nels; k++)
+            fprintf(r->out, ",%.17g,%.17g", mn_sim_applied_voltage(sim, r->els[k].id),
+                    mn_sim_electrode_current(sim, r->els[k].id));
     } else {
-        V = mn_sim_applied_voltage(sim, r->src_id);
-        I = mn_sim_electrode_current(sim, r->src_id);
+        if (r->current_mode) {
+            V = mean_potential(sim, r->src_nodes, r->n_src);
+            I = mn_sim_electrode_current(sim, mn_sim_electrode_count(sim));
+        } else {
+            V = mn_sim_applied_voltage(sim, r->src_id);
+            I = mn_sim_electrode_current(sim, r->src_id);
+        }
+        fprintf(r->out, "%.17g,%.17g,%.17g,%.17g", mn_sim_time(sim), V, I, V != 0 ? I / V : NAN);
     }
-    fprintf(r->out, "%.17g,%.17g,%.17g,%.17g", mn_sim_time(sim), V, I, V != 0 ? I / V : NAN);
+    for (size_t j = 0; j < r->nprobes; j++)
+        fprintf(r->out, ",%.17g", mean_potential(sim, r->probes[j].nodes, r->probes[j].n));
     const double *x = mn_sim_states(sim);
     if (r->mix_net) {
         /* mean of every state over the edges of each model of the mix, in model order */
@@ -101,8 +111,17 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
             else fprintf(hf, "param.%s=%.17g\n", ops->params[p].name, val);
         }
     }
-    fprintf(hf, "waveform=%s\nsource_mode=%s\ninit=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", o->spec,
-            o->current_mode ? "current" : "voltage", o->init, o->seed, o->integ, o->rtol, o->atol);
+    if (!c->els) {
+        fprintf(hf, "waveform=%s\nsource_mode=%s\n", o->spec, o->current_mode ? "current" : "voltage");
+        if (!o->source || !o->drain) fprintf(hf, "source=%s\ndrain=%s\n", c->source, c->drain);
+    } else {
+        if (o->source) fprintf(hf, "electrode.source=%s:%s\n", o->source, o->spec);
+        if (o->drain) fprintf(hf, "electrode.drain=%s:ground\n", o->drain);
+        for (size_t k = 0; k < o->nelectrodes; k++) fprintf(hf, "electrode=%s\n", o->electrodes[k]);
+    }
+    for (size_t j = 0; j < o->nprobes; j++) fprintf(hf, "probe=%s\n", o->probes[j]);
+    fprintf(hf, "init=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", o->init, o->seed, o->integ, o->rtol,
+            o->atol);
     if (o->integrator >= MN_SIM_EULER) fprintf(hf, "dt=%g\n", o->dt);
     if (o->restart_path) fprintf(hf, "restart=%s\nrestart_time=%.17g\n", o->restart_path, mn_sim_time(c->sim));
     fclose(hf);
@@ -113,7 +132,20 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
             p += l;
             if (*p) p++;
         }
-        fprintf(c->out, "t,V,I,G");
+        if (!c->els) {
+            fprintf(c->out, "t,V,I,G");
+        } else {
+            fprintf(c->out, "t");
+            for (size_t k = 0; k < c->nels; k++) {
+                const char *nm = c->els[k].name;
+                int num = strspn(nm, "0123456789") == strlen(nm);
+                fprintf(c->out, num ? ",V%s,I%s" : ",V_%s,I_%s", nm, nm);
+            }
+        }
+        for (size_t j = 0; j < c->nprobes; j++) {
+            const char *nm = c->probes[j].name;
+            fprintf(c->out, strspn(nm, "0123456789") == strlen(nm) ? ",P%s" : ",P_%s", nm);
+        }
     }
     free(header);
     return 0;
@@ -190,6 +222,10 @@ int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char
         r->n_state_cols = cols;
         r->mix_net = net;
     }
+    r->els = c->els;
+    r->nels = c->nels;
+    r->probes = c->probes;
+    r->nprobes = c->nprobes;
     r->rec = c->rec;
     r->n_rec = c->nrec;
     r->off = mn_network_state_offsets(net);

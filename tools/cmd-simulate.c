@@ -17,6 +17,7 @@ static void simulate_cmd_free(simulate_cmd *c)
     mn_graph_free(c->g);
     mn_context_free(c->ctx);
     free(c->src), free(c->drn), free(c->rec), free(c->init_vals), free(c->snap_t);
+    simulate_electrodes_free(c);
 }
 
 /* the run statistics on stdout (key=value, or JSON with --json) */

@@ -43,7 +43,28 @@ typedef struct simulate_opts {
     mn_sim_integrator integrator;
     const char **sets; /* --set values, malloc'ed array */
     size_t nsets;
+    const char **electrodes, **probes; /* --electrode, --probe values, malloc'ed arrays */
+    size_t nelectrodes, nprobes;
 } simulate_opts;
+
+/* One electrode of --electrode (or of --source/--drain when they come with --electrode). */
+typedef struct simulate_electrode {
+    char name[64];    /* column suffix: the electrode's name, or its index */
+    mn_index *nodes;
+    size_t n;
+    int kind;         /* 0 voltage waveform, 1 current waveform, 2 ground, 3 float */
+    mn_waveform *w;
+    double *iv;       /* floating intervals (pairs) */
+    size_t niv;
+    size_t id;        /* electrode id in the simulation */
+} simulate_electrode;
+
+/* a --probe: the mean potential of its nodes */
+typedef struct simulate_probe {
+    char name[64];
+    mn_index *nodes;
+    size_t n;
+} simulate_probe;
 
 /* What the sample callback needs. */
 typedef struct simulate_run {
@@ -64,6 +85,10 @@ typedef struct simulate_run {
     const mn_network *mix_net; /* --mix: per-model means mean_<model>_<state> */
     double *mix_sum;           /* per-column sums */
     size_t *mix_base;          /* first column of each model, then each model's edge count */
+    const simulate_electrode *els; /* --electrode mode: V_<name>,I_<name> per electrode */
+    size_t nels;
+    const simulate_probe *probes;
+    size_t nprobes;
 } simulate_run;
 
 /* Everything one run of the command owns; simulate_cmd_free releases it. */
@@ -80,6 +105,11 @@ typedef struct simulate_cmd {
     double *init_vals, *snap_t;
     size_t n_init, n_snap;
     FILE *out;
+    simulate_electrode *els; /* --electrode mode (NULL: the --source/--drain form) */
+    size_t nels;
+    simulate_probe *probes;
+    size_t nprobes;
+    const char *source, *drain; /* --source/--drain, or the network's first two node sets */
     simulate_run r;
 } simulate_cmd;
 
@@ -98,9 +128,11 @@ int simulate_network_setup(simulate_cmd *c, const simulate_opts *o);
 /* --init: initial states. Returns 0 or 1 (printed). */
 int simulate_initial_states(simulate_cmd *c, const simulate_opts *o);
 
-/* cmd-simulate-electrodes.c: resolve the electrodes, parse the waveform, add them to the
- * simulation. Returns 0, 1 (run error) or 2 (a node argument that does not fit: usage). */
+/* cmd-simulate-electrodes.c: resolve the electrodes and probes, parse the waveforms, add them
+ * to the simulation. Returns 0, 1 (run error) or 2 (usage error: a node argument that does not
+ * fit, overlapping electrodes, a bad --electrode value; the message names it). */
 int simulate_electrodes_setup(simulate_cmd *c, const simulate_opts *o);
+void simulate_electrodes_free(simulate_cmd *c);
 
 /* cmd-simulate-output.c: open --out, write the provenance header and the column names (unless
  * restarting), set up and install the sample callback. Returns 0 or 1 (printed). */

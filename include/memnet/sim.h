@@ -224,6 +224,44 @@ MN_API mn_status mn_sim_set_current_source(mn_sim *sim, const mn_index *from, si
 /** @brief Series EMF S_e (V) of every edge (edge-count values, copied), NULL for none. */
 MN_API mn_status mn_sim_set_emf(mn_sim *sim, const double *emf);
 
+/**
+ * @brief Make electrode `id` current-controlled: its nodes stay at one common potential (a
+ *        metal contact), solved at every evaluation so that the net current from the electrode
+ *        into the network is amps(t) (A); its voltage waveform is no longer used. amps = NULL
+ *        means 0 A at all times: the electrode floats (an open contact).
+ *
+ * The electrode currents are affine in the electrode potentials, so the potentials of the k
+ * current-controlled or floating electrodes cost k + 2 Kirchhoff solves with one factorisation
+ * per evaluation (docs/simulation.md). At least one electrode must hold a potential at every
+ * time (checked when the run starts: #MN_ERR_INVALID naming the electrode and the time); not
+ * combinable with mn_sim_set_current_source() or mn_sim_set_emf() (#MN_ERR_INVALID at the run).
+ * mn_sim_applied_voltage() reports the solved potential, mn_sim_electrode_current() the
+ * current (amps(t) to round-off).
+ * @param[in,out] sim the simulation, before its first run.
+ * @param[in] id an electrode of mn_sim_add_electrode().
+ * @param[in] amps the current waveform in A (copied), or NULL for 0 A.
+ * @return #MN_OK, #MN_ERR_RANGE (no such electrode), #MN_ERR_STATE (the run has started),
+ *         #MN_ERR_NOMEM, #MN_ERR_INVALID (NULL sim).
+ */
+MN_API mn_status mn_sim_set_electrode_current(mn_sim *sim, size_t id, const mn_waveform *amps);
+
+/**
+ * @brief Let electrode `id` float (open: no current, its potential solved as for a
+ *        current-controlled electrode at 0 A) during the time intervals (t1, t2): `intervals`
+ *        holds n pairs t1 < t2 in increasing order, not overlapping (t2 = INFINITY: to the end).
+ *        Between the intervals the electrode follows its waveform (voltage, or current after
+ *        mn_sim_set_electrode_current()). The switching times are breakpoints of the
+ *        integration. Replaces earlier intervals of the electrode; n = 0 removes them.
+ * @param[in,out] sim the simulation, before its first run.
+ * @param[in] id an electrode of mn_sim_add_electrode().
+ * @param[in] intervals 2 n times in s (copied); may be NULL when n = 0.
+ * @param[in] n number of intervals.
+ * @return #MN_OK, #MN_ERR_RANGE (no such electrode; an interval not t1 < t2, not finite at
+ *         its start, or out of order: the message names it), #MN_ERR_STATE (the run has
+ *         started), #MN_ERR_NOMEM, #MN_ERR_INVALID (NULL).
+ */
+MN_API mn_status mn_sim_set_electrode_floating(mn_sim *sim, size_t id, const double *intervals, size_t n);
+
 /** @brief Number of electrodes (voltage-controlled). */
 MN_API size_t mn_sim_electrode_count(const mn_sim *sim);
 

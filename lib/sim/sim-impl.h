@@ -39,6 +39,18 @@ struct mn_sim {
     double isrc_last;     /* value last given to the Kirchhoff solver */
     int isrc_set;
     double *emf;          /* m or NULL */
+    /* current-controlled and floating electrodes (sim_electrodes.c): their potential is solved
+       so that their net current is the prescribed one (0 when floating) */
+    size_t el_ext_n;      /* length of the arrays below (electrodes that existed when set) */
+    mn_waveform **el_iwf; /* current waveform (A) of a current-controlled electrode, or NULL */
+    unsigned char *el_cur; /* 1: current-controlled */
+    double **el_fl;       /* floating intervals [a0, b0, a1, b1, ...] or NULL */
+    size_t *el_nfl;       /* number of intervals */
+    size_t n_fe;          /* electrodes with a solved potential at the cached evaluation */
+    size_t *fe;           /* their ids (n_el) */
+    double *fe_R;         /* n_fe x n_fe response: current of f per volt on g (n_el^2) */
+    double *fe_V;         /* n_fe x m edge voltages of each unit response */
+    double *fe_tmp;       /* 3 n_el scratch */
 
     /* present state */
     double t;
@@ -173,6 +185,15 @@ void mn__sim_cv_accumulate(mn_sim *s);
 void mn__sim_cv_free(mn_sim *s);
 /* the next breakpoint of the sources after t (INFINITY: none) */
 double mn__sim_next_breakpoint(const mn_sim *s, double t);
+/* sim_electrodes.c: current-controlled and floating electrodes */
+double mn__sim_electrodes_next_breakpoint(const mn_sim *s, double t);
+mn_status mn__sim_electrodes_check(mn_sim *s, double t0);
+/* set the potentials and conductances and solve Kirchhoff at (t, left), the potentials of the
+   current-controlled and floating electrodes solved for their currents (s->el_phi updated) */
+mn_status mn__sim_electrodes_solve(mn_sim *s, double t, int left);
+/* correct the fixed-potential sensitivity dV for the free electrodes of the cached solve */
+mn_status mn__sim_electrodes_jv(mn_sim *s, const double *dG, double *dV);
+void mn__sim_electrodes_free(mn_sim *s);
 /* (re)start the integrator at (s->t, s->x): new segment up to the next breakpoint */
 mn_status mn__sim_integrator_restart(mn_sim *s);
 

@@ -117,6 +117,7 @@ void mn_sim_free(mn_sim *s)
     mn__free(ctx, s->isrc_from);
     mn__free(ctx, s->isrc_to);
     mn__free(ctx, s->emf);
+    mn__sim_electrodes_free(s);
     void *bufs[] = { s->x, s->xc, s->xc_key, s->G, s->lo, s->hi, s->Jx, s->A, s->P, s->fV, s->fI,
                      s->Gx, s->dG, s->dV, s->dI, s->fbuf, s->has_exact, s->gev, s->gprev, s->fired,
                      s->rootsfound, s->jumped, s->Gold, s->Gnew, s->evlog, s->free_state, s->samp_t, s->rec_edges,

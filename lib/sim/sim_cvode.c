@@ -88,6 +88,10 @@ double mn__sim_next_breakpoint(const mn_sim *s, double t)
         double x = mn_waveform_next_breakpoint(s->isrc_wf, t);
         if (x < b) b = x;
     }
+    if (s->el_ext_n) {
+        double x = mn__sim_electrodes_next_breakpoint(s, t);
+        if (x < b) b = x;
+    }
     return b;
 }
 

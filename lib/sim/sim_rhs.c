@@ -89,17 +89,22 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     s->partials_valid = 0;
     if ((st = mn__network_conductances(s->net, s->xc, s->G))) return st;
     applied_sources(s, t, left);
-    for (size_t k = 0; k < s->n_el; k++)
-        if ((st = mn_kirchhoff_set_potential(s->kir, k, s->el_phi[k]))) return st;
-    if (s->isrc_wf && !(s->isrc_amps == s->isrc_last)) {
-        if ((st = mn_kirchhoff_set_injection(s->kir, s->isrc_from, s->isrc_nfrom, s->isrc_to,
-                                             s->isrc_nto, s->isrc_amps)))
-            return st;
-        s->isrc_last = s->isrc_amps;
+    if (s->el_ext_n && !s->isrc_wf) {
+        /* current-controlled or floating electrodes (sim_electrodes.c) */
+        if ((st = mn__sim_electrodes_solve(s, t, left))) return st;
+    } else {
+        for (size_t k = 0; k < s->n_el; k++)
+            if ((st = mn_kirchhoff_set_potential(s->kir, k, s->el_phi[k]))) return st;
+        if (s->isrc_wf && !(s->isrc_amps == s->isrc_last)) {
+            if ((st = mn_kirchhoff_set_injection(s->kir, s->isrc_from, s->isrc_nfrom, s->isrc_to,
+                                                 s->isrc_nto, s->isrc_amps)))
+                return st;
+            s->isrc_last = s->isrc_amps;
+        }
+        if ((st = mn_kirchhoff_set_conductances(s->kir, s->G))) return st;
+        if ((st = mn_kirchhoff_solve(s->kir))) return st;
+        s->st_solves++;
     }
-    if ((st = mn_kirchhoff_set_conductances(s->kir, s->G))) return st;
-    if ((st = mn_kirchhoff_solve(s->kir))) return st;
-    s->st_solves++;
     s->V = mn_kirchhoff_edge_voltages(s->kir);
     s->I = mn_kirchhoff_edge_currents(s->kir);
     memcpy(s->xc_key, x, ns * sizeof(double));
@@ -160,6 +165,7 @@ mn_status mn__sim_jv_apply(mn_sim *s, const double *v, double *Jv)
         for (size_t e = 0; e < m; e++) dG[e] = 0.0 + Gx[e] * v[e];
         if ((st = mn__kirchhoff_sensitivity(s->kir, dG, dV))) return st;
         s->st_solves++;
+        if (s->n_fe && (st = mn__sim_electrodes_jv(s, dG, dV))) return st;
         /* dI and Jv in one pass */
         for (size_t e = 0; e < m; e++) {
             double die = dG[e] * (V[e] + (S ? S[e] : 0.0)) + G[e] * dV[e];
@@ -178,6 +184,7 @@ mn_status mn__sim_jv_apply(mn_sim *s, const double *v, double *Jv)
     }
     if ((st = mn__kirchhoff_sensitivity(s->kir, s->dG, s->dV))) return st;
     s->st_solves++;
+    if (s->n_fe && (st = mn__sim_electrodes_jv(s, s->dG, s->dV))) return st;
     for (size_t e = 0; e < m; e++)
         s->dI[e] = s->dG[e] * (s->V[e] + (S ? S[e] : 0.0)) + s->G[e] * s->dV[e];
     for (size_t e = 0; e < m; e++) {

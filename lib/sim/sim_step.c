@@ -62,6 +62,8 @@ static mn_status finish_run_checks(mn_sim *s, double t_end)
                          t_end, s->t);
     if (s->n_el == 0 && !s->isrc_wf)
         return mn__error(s->ctx, MN_ERR_STATE, "simulation: no electrode or current source");
+    mn_status est = mn__sim_electrodes_check(s, s->t);
+    if (est) return est;
     return mn__sim_check_limits(s, t_end);
 }
 
