@@ -56,6 +56,8 @@ void simulate_usage(FILE *f)
         "  --rtol R, --atol A    CVODE tolerances (default 1e-6, 1e-9)\n"
         "  --dt DT               step of euler/exact (default 1e-3)\n"
         "  --max-step H          largest CVODE step (s)\n"
+        "  --threads N           BLAS threads of the factorisations (default 0: automatic,\n"
+        "                        one below the size where a second one pays)\n"
         "output:\n"
         "  --out FILE.csv        samples (required)\n"
         "  --record-edges LIST   also record these edges' states (x<e> columns)\n"
@@ -186,6 +188,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--atol")) { if (cli_parse_double(CMD, "--atol", v, &o->atol)) goto usage_fail; }
         else if (OPT("--dt")) { if (cli_parse_double(CMD, "--dt", v, &o->dt)) goto usage_fail; }
         else if (OPT("--max-step")) { if (cli_parse_double(CMD, "--max-step", v, &o->hmax)) goto usage_fail; }
+        else if (OPT("--threads")) { if (cli_parse_u64(CMD, "--threads", v, &o->threads)) goto usage_fail; }
         else if (OPT("--out")) o->out_path = v;
         else if (OPT("--events-out")) o->events_out = v;
         else if (OPT("--record-edges")) o->rec_list = v;
@@ -203,7 +206,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
                 strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
                        "--electrode--probe"
                        "--init--seed--integrator--rtol--atol--dt--max-step--out--events-out"
-                       "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart",
+                       "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart--threads",
                        a))
                 goto usage_fail; /* cli_opt_value printed "needs a value" */
             cli_error(CMD, "unknown option \"%s\" (see memnet simulate --help)", a);

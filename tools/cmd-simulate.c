@@ -68,6 +68,11 @@ int mn_cli_simulate(int argc, char **argv)
         cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
         goto done;
     }
+    if ((st = mn_context_set_threads(c.ctx, (size_t)o.threads))) {
+        cli_fail(CMD, c.ctx, st);
+        rc = 2;
+        goto done;
+    }
     if (simulate_network_setup(&c, &o)) goto done;
     int erc = simulate_electrodes_setup(&c, &o);
     if (erc) {

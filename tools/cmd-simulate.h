@@ -39,6 +39,7 @@ typedef struct simulate_opts {
     double t_end, dt_out, rtol, atol, dt, hmax, cp_every;
     long length_column;
     unsigned long long seed;
+    unsigned long long threads; /* --threads: BLAS threads (0 = automatic) */
     int quiet, current_mode, energy;
     mn_sim_integrator integrator;
     const char **sets; /* --set values, malloc'ed array */

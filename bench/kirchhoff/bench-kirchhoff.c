@@ -2,7 +2,7 @@
  * Kirchhoff benchmark: per-step cost on random 2-D stick networks (mean degree ~12).
  *
  *   bench-kirchhoff [--sizes 1e3,1e4,1e5,1e6] [--repeats R] [--scipy SCRIPT] [--big 1e7]
- *                   [--changed 50] [--seed S]
+ *                   [--changed 50] [--seed S] [--threads-scan 1e4,1e5,1e6]
  *
  * For each size (number of junctions = edges), on the component connected to the electrodes:
  *   - memnet per step with all conductances changed: REFACTOR, PCG (1% drift per step), AUTO,
@@ -608,12 +608,69 @@ static void bench_big(double target)
     free_net(&net);
 }
 
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* --threads-scan: refactorise + solve (all conductances new, METIS as in the time stepper) with
+ * the context's BLAS threads at 1 and 2, in blocks of R steps alternating 1, 2, 1, 2 (a
+ * block's CPU time includes the idle spinning of OpenBLAS's threads after its calls); prints
+ * the per-step medians of wall and process CPU time of each count. */
+static void bench_threads(double target, int repeats)
+{
+    net_t net;
+    make_sticks(&net, target);
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_graph *g = NULL;
+    mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
+    double *G = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+    mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_REFACTOR, MN_ORDERING_METIS, G);
+    if (!k) return;
+    mn__kirchhoff_info info;
+    mn__kirchhoff_info_get(k, &info);
+    double *w[2], *c[2];
+    for (int a = 0; a < 2; a++) {
+        w[a] = malloc(2 * (size_t)repeats * sizeof(double));
+        c[a] = malloc(2 * (size_t)repeats * sizeof(double));
+    }
+    for (int blk = 0; blk < 4; blk++) {
+        int a = blk % 2;
+        mn_context_set_threads(ctx, (size_t)a + 1);
+        for (int r = 0; r < repeats; r++) {
+            for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+            double t0 = now(), c0 = cpu_now();
+            mn_kirchhoff_set_conductances(k, G);
+            if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+            w[a][(blk / 2) * repeats + r] = now() - t0;
+            c[a][(blk / 2) * repeats + r] = cpu_now() - c0;
+        }
+    }
+    double w1 = median(w[0], 2 * (size_t)repeats), w2 = median(w[1], 2 * (size_t)repeats);
+    double c1 = median(c[0], 2 * (size_t)repeats), c2 = median(c[1], 2 * (size_t)repeats);
+    printf("threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu flops=%.3g "
+           "wall_1=%.4g cpu_1=%.4g wall_2=%.4g cpu_2=%.4g wall_1/wall_2=%.3f cpu_2/cpu_1=%.3f\n",
+           net.m, info.n_free, info.factor_nnz, info.factor_flops, w1, c1, w2, c2, w1 / w2, c2 / c1);
+    fflush(stdout);
+    for (int a = 0; a < 2; a++) free(w[a]), free(c[a]);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free(G);
+    free_net(&net);
+}
+
 int main(int argc, char **argv)
 {
     const char *sizes = "1e3,1e4,1e5", *scipy = NULL;
     int only_changed = 0;
     int repeats = 7, changed = 50;
     double big = 0;
+    const char *threads_scan = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
             sizes = argv[++i];
@@ -623,6 +680,8 @@ int main(int argc, char **argv)
             scipy = argv[++i];
         else if (!strcmp(argv[i], "--big") && i + 1 < argc)
             big = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--threads-scan") && i + 1 < argc)
+            threads_scan = argv[++i];
         else if (!strcmp(argv[i], "--only-changed"))
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
@@ -637,6 +696,14 @@ int main(int argc, char **argv)
     }
     if (repeats < 1) repeats = 1;
     g_only_changed = only_changed;
+    if (threads_scan) {
+        char *copy = strdup(threads_scan);
+        printf("# memnet %s, bench-kirchhoff --threads-scan, repeats=%d x 2 per count, medians\n",
+               mn_version_string(), repeats);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) bench_threads(atof(tok), repeats);
+        free(copy);
+        return 0;
+    }
     printf("# memnet %s, bench-kirchhoff, repeats=%d, medians\n", mn_version_string(), repeats);
     if (sizes[0]) {
         char *copy = strdup(sizes);

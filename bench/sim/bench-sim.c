@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
     const char *strategy = "refactor";
-    double budget = 600, t_pulse = 100, t_read = 10;
+    double budget = 600, t_pulse = 100, t_read = 10, gmin = NAN, dt_out = 0;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc) sizes = argv[++i];
@@ -98,15 +98,18 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
+        else if (!strcmp(argv[i], "--gmin") && i + 1 < argc) gmin = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--dt-out") && i + 1 < argc) dt_out = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
-                            "[--strategy refactor|auto|pcg] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR]\n");
+                            "[--strategy refactor|auto|pcg] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR] "
+                            "[--gmin G] [--dt-out DT]\n");
             return 2;
         }
     }
     printf("memnet_version=%s\nprotocol=2 V for %g s then 0.1 V for %g s (000 Fig. 2a), miranda "
-           "(003 Table 1, Gmin 1e-2 S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9\n",
-           mn_version_string(), t_pulse, t_read);
+           "(003 Table 1, Gmin %g S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9, samples every %g s\n",
+           mn_version_string(), t_pulse, t_read, gmin == gmin ? gmin : 1e-2, dt_out);
     const char *p = sizes;
     while (*p) {
         size_t N = (size_t)strtod(p, (char **)&p);
@@ -126,6 +129,10 @@ int main(int argc, char **argv)
         mn_network *net;
         mn_sim *sim;
         mn_model_new(&model, ctx, "miranda");
+        if (gmin == gmin && mn_model_set(model, "Gmin", gmin)) {
+            printf("Gmin: %s\n", mn_context_last_error(ctx));
+            return 1;
+        }
         mn_network_new(&net, g);
         mn_network_assign(net, model, NULL, 0, NULL);
         if (mn_sim_new(&sim, net)) {
@@ -134,12 +141,16 @@ int main(int argc, char **argv)
         }
         mn_waveform *w;
         char spec[128];
-        snprintf(spec, sizeof spec, "dc:0.1+pulse:1.9:%.17g:1e300:1:0", t_pulse);
-        mn_waveform_parse(&w, ctx, spec);
+        snprintf(spec, sizeof spec, "dc:0.1+pulse:1.9:%.17g:1e9:1:0", t_pulse);
+        if (mn_waveform_parse(&w, ctx, spec)) {
+            printf("waveform: %s\n", mn_context_last_error(ctx));
+            return 1;
+        }
         mn_sim_add_electrode(sim, src, ns, w, NULL);
         mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
+        if (dt_out > 0) mn_sim_set_sample_interval(sim, 0.0, dt_out);
         mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
                                                          : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
                                                                                     : MN_KIRCHHOFF_REFACTOR);

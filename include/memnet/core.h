@@ -226,6 +226,33 @@ MN_API void mn_context_clear_error(mn_context *ctx);
 MN_API void mn_context_set_log(mn_context *ctx, mn_log_fn fn, mn_log_level max_level,
                                void *user_data);
 
+/**
+ * @brief Threads that memnet's calls in this context may use in the BLAS behind CHOLMOD's
+ *        factorisations and solves.
+ *
+ * 0 (the default) is automatic: one thread for a factorisation below the size where a second
+ * thread shortens it (measured on a 2-core machine: docs/performance.md, "Threads"), above it
+ * the BLAS's own default (OpenBLAS: `OPENBLAS_NUM_THREADS`, else the number of cores). n >= 1
+ * uses n threads for every factorisation and solve. The setting applies to OpenBLAS (looked up
+ * at run time); with another BLAS it is ignored. CHOLMOD's OpenMP regions always run on the
+ * calling thread (they cost more than they gain on these matrices).
+ *
+ * OpenBLAS's thread count is process-wide: memnet sets it when it enters a factorisation or
+ * solve and restores the previous value when it leaves, so the embedding program's own BLAS
+ * calls keep their setting, except calls made by another thread while memnet is inside one of
+ * its calls, which run with memnet's count. Several contexts in several threads: each call
+ * uses its own context's count, and the value restored last wins.
+ * @param[in] ctx the context.
+ * @param[in] n threads (0 = automatic, at most 1024).
+ * @return #MN_OK, #MN_ERR_INVALID (ctx is NULL), #MN_ERR_RANGE (n > 1024).
+ */
+MN_API mn_status mn_context_set_threads(mn_context *ctx, size_t n);
+
+/**
+ * @brief The thread setting of mn_context_set_threads() (0 = automatic; 0 for a NULL context).
+ */
+MN_API size_t mn_context_threads(const mn_context *ctx);
+
 /* ------------------------------------------------------------------------------------- */
 /* Random numbers                                                                        */
 /* ------------------------------------------------------------------------------------- */

@@ -53,7 +53,10 @@ typedef enum mn_kirchhoff_strategy {
 
 /** @brief Fill-reducing ordering used by the symbolic analysis. */
 typedef enum mn_kirchhoff_ordering {
-    MN_ORDERING_DEFAULT = 0,  /**< METIS when available, else AMD */
+    MN_ORDERING_DEFAULT = 0,  /**< by the expected number of factorisations: AMD for a solver
+                                   of its own (a one-shot solve: the analysis dominates), METIS
+                                   for the time stepper's solver (mn_sim_kirchhoff(), which
+                                   refactorises at every step; AMD if METIS is missing) */
     MN_ORDERING_AMD = 1,
     MN_ORDERING_METIS = 2
 } mn_kirchhoff_ordering;
@@ -151,7 +154,10 @@ MN_API mn_status mn_kirchhoff_set_strategy(mn_kirchhoff *k, mn_kirchhoff_strateg
 
 /**
  * @brief Choose the fill-reducing ordering. A change redoes the analysis at the next solve.
- *        #MN_ORDERING_DEFAULT is METIS (falls back to AMD if CHOLMOD lacks METIS).
+ *        #MN_ORDERING_DEFAULT is AMD for a solver made with mn_kirchhoff_new() and METIS for
+ *        a simulation's solver (falls back to AMD if CHOLMOD lacks METIS); set
+ *        #MN_ORDERING_METIS for a solver of your own that refactorises more than about 20
+ *        times (docs/kirchhoff.md).
  * @return #MN_OK, #MN_ERR_RANGE (unknown value).
  */
 MN_API mn_status mn_kirchhoff_set_ordering(mn_kirchhoff *k, mn_kirchhoff_ordering o);

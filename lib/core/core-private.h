@@ -18,6 +18,7 @@ struct mn_context {
     void *log_user;
     mn_status last_status;
     char last_error[MN__ERRMSG_MAX];
+    size_t threads;        /* mn_context_set_threads: 0 = automatic */
 };
 
 /* Allocation through the context's hooks. Sizes are checked for overflow. */
@@ -92,5 +93,14 @@ const char *mn__param_alias(const char *name);
  * says why); begin returns the state that end restores. */
 int mn__serial_begin(void);
 void mn__serial_end(int prev);
+
+/* BLAS threads (lib/core/threads.c): the count memnet's BLAS calls use for a factorisation of
+ * `flops` floating-point operations under the context's setting (0 if the BLAS's count cannot
+ * be set: not OpenBLAS); begin sets it (returns what end restores, 0: nothing to restore). */
+#define MN__BLAS_THREADS_MIN_FLOPS 3e10 /* automatic: one thread below (docs/performance.md) */
+int mn__blas_threads_available(void);
+int mn__blas_threads_for(const mn_context *ctx, double flops);
+int mn__blas_threads_begin(const mn_context *ctx, double flops);
+void mn__blas_threads_end(int prev);
 
 #endif

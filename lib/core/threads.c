@@ -1,20 +1,36 @@
 /*
- * Serial sections around CHOLMOD calls.
+ * Threads memnet lets its dependencies use: CHOLMOD's OpenMP regions and the BLAS behind
+ * CHOLMOD's supernodal factorisation. docs/performance.md ("Threads") has the measurements.
  *
- * CHOLMOD 3.x (SuiteSparse 5, Debian 12) opens an OpenMP parallel region with a fixed team of
- * four threads (num_threads(4) in its supernodal numeric factorisation) for every supernode
- * above a small size: on the 2-D stick networks memnet factorises, supernodes are small and
- * numerous, so the cost is dominated by waking and joining the team (futex calls), and the
- * four threads also compete with OpenBLAS's own threads for the cores. Measured on the 2-core
- * machine (docs/performance.md): a refactorisation at 1e5 junctions takes 43 ms with the team
- * and 31 ms without, 0.70 s against 0.46 s at 1e6. OMP_NUM_THREADS cannot stop it (the team
- * size is explicit); setting max-active-levels to 0 makes every parallel region inactive, i.e.
- * run by the calling thread alone. BLAS threading (OpenBLAS pthreads) is not affected.
+ * OpenMP. CHOLMOD 3.x (SuiteSparse 5, Debian 12) opens an OpenMP parallel region with a fixed
+ * team of four threads (num_threads(4) in its supernodal numeric factorisation) for every
+ * supernode above a small size: on the 2-D stick networks memnet factorises, supernodes are
+ * small and numerous, so the cost is dominated by waking and joining the team (futex calls),
+ * and the four threads also compete with OpenBLAS's own threads for the cores. Measured on the
+ * 2-core machine (docs/performance.md): a refactorisation at 1e5 junctions takes 43 ms with the
+ * team and 31 ms without, 0.70 s against 0.46 s at 1e6. OMP_NUM_THREADS cannot stop it (the
+ * team size is explicit); setting max-active-levels to 0 makes every parallel region inactive,
+ * i.e. run by the calling thread alone. The previous value is restored afterwards, so the
+ * caller's own OpenMP code is unchanged outside memnet's calls. Without OpenMP at build time
+ * these are no-ops.
  *
- * The previous value is restored afterwards, so the caller's own OpenMP code is unchanged
- * outside memnet's calls. Without OpenMP at build time these are no-ops.
+ * BLAS. OpenBLAS (pthreads build) splits large dense kernels over its thread pool; its idle
+ * threads then spin (sched_yield, i.e. system time) before they sleep. On the supernodes of
+ * these networks a second thread brings no wall-clock gain below a large factorisation and
+ * doubles the CPU time, so memnet runs its own BLAS calls with the thread count of the
+ * context's setting (mn_context_set_threads): automatic (0) means one thread below
+ * MN__BLAS_THREADS_MIN_FLOPS floating-point operations per factorisation and OpenBLAS's own
+ * default (OPENBLAS_NUM_THREADS, else the cores) above. The count is process-wide in OpenBLAS:
+ * memnet sets it around its calls and restores the previous value afterwards, so the
+ * embedding program's own BLAS calls keep its setting, except those that run in another
+ * thread while memnet is inside a factorisation (they see memnet's count). The functions are
+ * looked up at run time, so any other BLAS still links (and is left alone).
  */
+#define _GNU_SOURCE /* RTLD_DEFAULT, RTLD_NOLOAD */
 #include "core-private.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
 
 #ifdef MN_HAVE_OPENMP
 #include <omp.h>
@@ -39,3 +55,78 @@ void mn__serial_end(int prev)
     (void)prev;
 #endif
 }
+
+/* ---------------------------------------------------------------------------- BLAS threads */
+
+typedef void (*blas_set_fn)(int);
+typedef int (*blas_get_fn)(void);
+
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static blas_set_fn blas_set;
+static blas_get_fn blas_get;
+static int blas_default; /* OpenBLAS's count before memnet touched it */
+
+static void blas_lookup(void)
+{
+    void *set = dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+    void *get = dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
+    /* a libmemnet loaded with RTLD_LOCAL (Python's ctypes) does not see its dependencies
+       through RTLD_DEFAULT: ask the libraries that may be OpenBLAS, if they are loaded */
+    static const char *const names[] = { "libopenblas.so.0", "libopenblasp.so.0",
+                                         "libopenblaso.so.0", "libblas.so.3" };
+    for (size_t i = 0; (!set || !get) && i < sizeof names / sizeof names[0]; i++) {
+        void *h = dlopen(names[i], RTLD_LAZY | RTLD_NOLOAD);
+        if (!h) continue;
+        set = dlsym(h, "openblas_set_num_threads");
+        get = dlsym(h, "openblas_get_num_threads");
+        if (!set || !get) dlclose(h); /* a loaded library stays loaded: no reference kept */
+    }
+    if (!set || !get) return;
+    /* POSIX leaves object <-> function pointer conversion to the platform; dlsym needs it */
+    blas_set = (blas_set_fn)set;
+    blas_get = (blas_get_fn)get;
+    blas_default = blas_get();
+    if (blas_default < 1) blas_default = 1;
+}
+
+int mn__blas_threads_available(void)
+{
+    pthread_once(&blas_once, blas_lookup);
+    return blas_set != NULL;
+}
+
+int mn__blas_threads_for(const mn_context *ctx, double flops)
+{
+    if (!mn__blas_threads_available()) return 0;
+    size_t n = ctx ? ctx->threads : 0;
+    if (n == 0) return flops >= MN__BLAS_THREADS_MIN_FLOPS ? blas_default : 1;
+    return n > 1024 ? 1024 : (int)n;
+}
+
+int mn__blas_threads_begin(const mn_context *ctx, double flops)
+{
+    int want = mn__blas_threads_for(ctx, flops);
+    if (want < 1) return 0;
+    int prev = blas_get();
+    if (prev == want) return 0;
+    blas_set(want);
+    return prev;
+}
+
+void mn__blas_threads_end(int prev)
+{
+    if (prev > 0 && blas_set) blas_set(prev);
+}
+
+/* ------------------------------------------------------------------- the context's setting */
+
+mn_status mn_context_set_threads(mn_context *ctx, size_t n)
+{
+    if (!ctx) return MN_ERR_INVALID;
+    if (n > 1024)
+        return mn__error(ctx, MN_ERR_RANGE, "threads: %zu is more than 1024 (0 = automatic)", n);
+    ctx->threads = n;
+    return MN_OK;
+}
+
+size_t mn_context_threads(const mn_context *ctx) { return ctx ? ctx->threads : 0; }

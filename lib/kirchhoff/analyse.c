@@ -171,7 +171,8 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
     if (!k->B || !k->X || !k->Bs || !k->C) MN__FAIL(mn__kh_chol_err(k, "allocate"));
     if (nf > 0) {
         /* symbolic analysis with the ordering set explicitly */
-        int use_metis = k->ordering != MN_ORDERING_AMD;
+        int use_metis = k->ordering == MN_ORDERING_METIS ||
+                        (k->ordering == MN_ORDERING_DEFAULT && k->expect_many);
         k->cm.nmethods = 1;
         k->cm.method[0].ordering = use_metis ? CHOLMOD_METIS : CHOLMOD_AMD;
         k->cm.postorder = 1;
@@ -186,6 +187,7 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
         mn__serial_end(omp);
         if (!k->Lsym) MN__FAIL(mn__kh_chol_err(k, "analyse"));
         k->ordering_used = use_metis ? MN_ORDERING_METIS : MN_ORDERING_AMD;
+        k->flops = k->cm.fl;
         if (k->cm.lnz > (double)INT_MAX)
             MN__FAIL(mn__error(ctx, MN_ERR_RANGE,
                                "factor would have %.3g nonzeros (> INT_MAX)", k->cm.lnz));

@@ -315,6 +315,18 @@ mn_status mn_kirchhoff_set_ordering(mn_kirchhoff *k, mn_kirchhoff_ordering o)
     return MN_OK;
 }
 
+mn_kirchhoff_strategy mn__kirchhoff_strategy(const mn_kirchhoff *k)
+{
+    return k ? k->strategy : MN_KIRCHHOFF_AUTO;
+}
+
+void mn__kirchhoff_expect_refactorisations(mn_kirchhoff *k, int many)
+{
+    if (!k || k->expect_many == !!many) return;
+    k->expect_many = !!many;
+    if (k->ordering == MN_ORDERING_DEFAULT) mn__kh_free_structure(k);
+}
+
 mn_status mn_kirchhoff_set_cg_tolerance(mn_kirchhoff *k, double rtol)
 {
     if (!k) return MN_ERR_INVALID;

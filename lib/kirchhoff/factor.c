@@ -32,7 +32,9 @@ mn_status mn__kh_refactor(mn_kirchhoff *k)
     double t0 = mn__kh_now();
     k->L_is_gth = 0;
     int omp = mn__serial_begin(); /* CHOLMOD's OpenMP team costs more than it gains */
+    int blas = mn__blas_threads_begin(k->ctx, k->flops); /* lib/core/threads.c */
     int fok = cholmod_factorize(k->A, k->L, &k->cm);
+    mn__blas_threads_end(blas);
     mn__serial_end(omp);
     if (!fok) return mn__kh_chol_err(k, "factorize");
     double t = mn__kh_now() - t0;
@@ -73,8 +75,11 @@ mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
     }
     k->fac_solves++;
     double t0 = mn__kh_now();
-    if (!cholmod_solve2(CHOLMOD_A, k->L, b, NULL, x, NULL, &k->Y, &k->E, &k->cm))
-        return mn__kh_chol_err(k, "solve");
+    /* a supernodal solve calls BLAS (a simplicial one does not) */
+    int blas = k->L->is_super ? mn__blas_threads_begin(k->ctx, k->flops) : 0;
+    int sok = cholmod_solve2(CHOLMOD_A, k->L, b, NULL, x, NULL, &k->Y, &k->E, &k->cm);
+    mn__blas_threads_end(blas);
+    if (!sok) return mn__kh_chol_err(k, "solve");
     double t = mn__kh_now() - t0;
     k->t_solve = k->t_solve > 0 ? 0.8 * k->t_solve + 0.2 * t : t;
     return MN_OK;

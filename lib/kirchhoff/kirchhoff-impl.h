@@ -57,6 +57,10 @@ struct mn_kirchhoff {
     mn_kirchhoff_strategy strategy;
     mn_kirchhoff_ordering ordering;
     int ordering_used;
+    int expect_many;         /* many refactorisations follow (mn__kirchhoff_expect_refactorisations):
+                              * MN_ORDERING_DEFAULT is METIS, else AMD */
+    double flops;            /* floating-point operations of one numeric factorisation (CHOLMOD's
+                              * count of the last analysis): the BLAS thread policy's size */
     double cg_rtol;
     /* structure (valid when !need_analyse) */
     int need_analyse;

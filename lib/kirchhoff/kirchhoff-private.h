@@ -51,6 +51,18 @@ mn_status mn__kirchhoff_sensitivity(mn_kirchhoff *k, const double *dG, double *d
 mn_status mn__kirchhoff_electrode_current_sensitivity(mn_kirchhoff *k, const double *dG,
                                                       const double *dV, size_t id, double *dI);
 
+/*
+ * Tell the solver whether many refactorisations will follow (the time stepper: one per
+ * right-hand side). It decides MN_ORDERING_DEFAULT: METIS if so (its factor is 1.04-1.3x
+ * smaller on stick networks, its analysis 4-5x slower: it pays after 20-25 refactorisations
+ * at 1e5-1e6 junctions, docs/performance.md), AMD if not (the default of a solver: a one-shot
+ * solve). A change redoes the analysis at the next solve when the ordering is DEFAULT.
+ */
+void mn__kirchhoff_expect_refactorisations(mn_kirchhoff *k, int many);
+
+/* The strategy set with mn_kirchhoff_set_strategy (AUTO for a NULL solver). */
+mn_kirchhoff_strategy mn__kirchhoff_strategy(const mn_kirchhoff *k);
+
 /* Statistics of the solver, for the stepper's counters and logs. Any pointer may be NULL. */
 typedef struct mn__kirchhoff_info {
     size_t n_nodes;          /* graph nodes */
@@ -70,6 +82,8 @@ typedef struct mn__kirchhoff_info {
     int exact_elimination;   /* 1 if the factor is the cancellation-free (GTH) elimination,
                                 used when conductances span more than 1e12 */
     double t_analyse;        /* wall time of the last symbolic analysis (s); 0 before it */
+    double factor_flops;     /* floating-point operations of one numeric factorisation
+                                (CHOLMOD's count at the analysis; 0 before it) */
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */

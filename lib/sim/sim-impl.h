@@ -143,6 +143,7 @@ struct mn_sim {
     void *snap_user;
     mn_sim_sample_fn step_fn;
     void *step_user;
+    int sample_pcg;       /* outputs solved by PCG on the present factor (sim_output.c) */
     mn_sim_progress_fn prog_fn;
     void *prog_user;
     int64_t prog_every;
@@ -150,7 +151,7 @@ struct mn_sim {
 
     /* statistics */
     uint64_t st_steps, st_rhs, st_jv, st_lin, st_newton, st_psetup, st_errfail, st_root,
-        st_restarts, st_solves;
+        st_restarts, st_solves, st_output_solves;
     long cv_base[6]; /* CVODE counters at the last (re)creation, accumulated on recreation */
 };
 

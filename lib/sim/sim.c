@@ -50,6 +50,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     s->cv_kind = -1;
     s->need_restart = 1;
     s->prog_every = 1;
+    s->sample_pcg = 1;
     size_t m = s->m, ns = s->ns, nj = s->njac, ne = s->nev;
     size_t nsa = ns + 2; /* room for the energies */
 #define ALLOC(p, n, what)                                                                          \
@@ -91,6 +92,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     MN__TRY(mn_network_initial_state(net, s->x));
     MN__TRY(mn_kirchhoff_new(&s->kir, s->g));
     MN__TRY(mn_kirchhoff_set_strategy(s->kir, MN_KIRCHHOFF_REFACTOR));
+    mn__kirchhoff_expect_refactorisations(s->kir, 1); /* one per right-hand side: METIS */
     *out = s;
     return MN_OK;
 cleanup:

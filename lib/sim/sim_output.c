@@ -141,6 +141,28 @@ static mn_status write_snapshot_files(mn_sim *s, size_t k)
 }
 
 /* emit the outputs due at the present time s->t (state s->x): evaluates Kirchhoff there */
+/* Kirchhoff at an output time (s->t, s->x): a state between the integrator's steps, close to
+ * that of its last right-hand side. Under the simulation's REFACTOR strategy the solve there
+ * is PCG preconditioned by the present factor (the last right-hand side's), warm-started from
+ * its solution, to the solver's CG tolerance (relative residual 1e-12 by default), instead of
+ * a refactorisation: a few triangular solves against one numeric factorisation (at 1e5
+ * junctions about 10 ms against 35 ms, at 1e7 junctions about 1-2 s against 8 s). The
+ * integrator is unaffected: its next right-hand side refactorises as before. A solver without
+ * a usable factor (first solve, floating nodes changed, the cancellation-free mode)
+ * refactorises, and PCG that does not converge in 200 iterations falls back to a
+ * refactorisation (mn_kirchhoff_set_strategy). Other strategies are left as they are. */
+static mn_status output_eval(mn_sim *s, int left)
+{
+    if (mn__sim_cache_matches(s, s->t, s->x, left)) return MN_OK;
+    mn_kirchhoff_strategy ks = mn__kirchhoff_strategy(s->kir);
+    int pcg = ks == MN_KIRCHHOFF_REFACTOR && s->sample_pcg;
+    if (pcg) mn_kirchhoff_set_strategy(s->kir, MN_KIRCHHOFF_PCG);
+    mn_status st = mn__sim_eval(s, s->t, s->x, left, NULL);
+    if (pcg) mn_kirchhoff_set_strategy(s->kir, ks);
+    s->st_output_solves++;
+    return st;
+}
+
 mn_status mn__sim_emit_outputs(mn_sim *s, int left)
 {
     mn_status st;
@@ -151,7 +173,7 @@ mn_status mn__sim_emit_outputs(mn_sim *s, int left)
         int is_s = ts <= s->t, is_n = tn <= s->t;
         if (!is_s && !is_n) break;
         if (!evaluated) {
-            if ((st = mn__sim_ensure_cache(s, s->t, s->x, left))) return st;
+            if ((st = output_eval(s, left))) return st;
             evaluated = 1;
         }
         if (is_s) {

@@ -41,7 +41,7 @@ for k, v in kv.items():
         assert js[k] == v, k
     else:
         assert float(v) == js[k] and not isinstance(js[k], bool), (k, v, js[k])
-assert isinstance(js["nodes"], int) and js["ordering"] == "metis"
+assert isinstance(js["nodes"], int) and js["ordering"] == "amd"
 assert abs(js["G_eff"] - 0.8) < 1e-12
 PY
 

@@ -2,7 +2,8 @@
 """Tests of the Python binding (bindings/python/memnet) against independent references:
 dense numpy solves, closed forms from the papers, numpy re-implementations.
 
-Run by meson (suite 'python') with Debian's /usr/bin/python3; exit 77 (skipped) without numpy.
+Run by meson (suite 'python') through tests/python/run-installed: Debian's /usr/bin/python3 in a
+venv where the package is pip-installed; exit 77 (skipped) without numpy.
 Parts whose C module is not in the library are reported and skipped; everything else must pass.
 """
 import math
@@ -60,6 +61,18 @@ def test(*needs):
 
 
 # ------------------------------------------------------------------ core
+
+
+@test()
+def imported_from_the_installed_package():
+    if not os.environ.get("MEMNET_EXPECT_INSTALLED"):
+        return
+    pkg = os.path.dirname(os.path.realpath(memnet.__file__))
+    check(pkg.startswith(os.path.realpath(sys.prefix) + os.sep),
+          "memnet %s is not inside the venv %s" % (pkg, sys.prefix))
+    check(os.path.dirname(os.path.realpath(memnet.library_path)) == pkg,
+          "libmemnet %s is not the package's own (%s)" % (memnet.library_path, pkg))
+    check(memnet.__version__ == memnet.version(), "__version__ %s" % memnet.__version__)
 
 
 @test("mn_version_string")

@@ -2,10 +2,10 @@
 """memnet from Python, notebook style: a nanowire network under the 000 Fig. 2a pulse,
 its mean-field fit, and the effective potential of the fitted model.
 
-    PYTHONPATH=bindings/python /usr/bin/python3 bindings/python/examples/pulse-and-fit.py
+    venv/bin/python bindings/python/examples/pulse-and-fit.py    (the pip-installed package)
         [--quick] [--png FILE]
 
-(MEMNET_LIBRARY=/path/to/libmemnet.so.0 if the library is neither in ./build nor installed.)
+(or PYTHONPATH=bindings/python /usr/bin/python3 ... from a source checkout with ./build.)
 """
 import sys
 import time

@@ -28,8 +28,12 @@ from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit
 from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, bin_events,
                        event_acf, avalanches, moving_average, event_rate)
 
+#: The version of the loaded libmemnet, "major.minor.patch": the installed package's own
+#: library, whose version is the package's (both come from the project in meson.build).
+__version__ = version()
+
 __all__ = [
-    "Error", "Context", "version", "version_number", "library_path",
+    "__version__", "Error", "Context", "version", "version_number", "library_path",
     "Graph", "Model", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording",

@@ -2,8 +2,9 @@
 
 The library is found, in this order, at
   1. the path in the environment variable MEMNET_LIBRARY,
-  2. the build tree next to this package (MEMNET_BUILD_ROOT, else <repo>/build*/lib/),
-  3. the system loader (libmemnet.so.0 as installed by `meson install`).
+  2. this package's own folder (the installed package: pip puts libmemnet.so.* there),
+  3. the build tree next to this package (MEMNET_BUILD_ROOT, else <repo>/build*/lib/),
+  4. the system loader (libmemnet.so.0 as installed by `meson install`).
 
 Every prototype is declared from the public headers (include/memnet/*.h), beside the module
 of the binding that calls it (graph.py declares graph.h, ...) through a `Functions` namespace;
@@ -42,6 +43,9 @@ def _candidates():
         yield env
         return
     here = os.path.dirname(os.path.abspath(__file__))
+    # the installed package: libmemnet.so.<version> beside this file (newest name first)
+    for p in sorted(glob.glob(os.path.join(here, "libmemnet.so*")), reverse=True):
+        yield p
     repo = os.path.normpath(os.path.join(here, "..", "..", ".."))
     roots = []
     if os.environ.get("MEMNET_BUILD_ROOT"):

@@ -5,7 +5,8 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from ._lib import c_double_p, c_int32_p, c_int64_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, i64, dbl, cint, cstr
+from ._lib import (c_double_p, c_int32_p, c_int64_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, i64,
+                   dbl, cint, cstr)
 from ._lib import _darr, _iarr, _dp, _ip, _lp, _copy_d, _copy_i, _b
 from .core import _ctx
 

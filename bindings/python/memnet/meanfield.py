@@ -5,7 +5,8 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from ._lib import c_double_p, c_int32_p, c_size_t_p, c_int_p, c_char_p_p, vp, vpp, sz, u64, dbl, cint, cstr
+from ._lib import (c_double_p, c_int32_p, c_size_t_p, c_int_p, c_char_p_p, vp, vpp, sz, u64, dbl,
+                   cint, cstr)
 from ._lib import _darr, _dp, _ip, _copy_d, _b
 from .core import Error, _ctx
 

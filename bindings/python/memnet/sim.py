@@ -6,7 +6,8 @@ import weakref
 import numpy as np
 
 from . import _lib
-from ._lib import c_double_p, c_int32_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, u64, dbl, cint, cstr
+from ._lib import (c_double_p, c_int32_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, u64, dbl, cint,
+                   cstr)
 from ._lib import _darr, _iarr, _dp, _ip, _copy_d, _b
 from .core import _ctx
 from .models import _c as _models_c
