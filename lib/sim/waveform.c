@@ -492,6 +492,9 @@ double mn__waveform_eval(const mn_waveform *w, double t, int left)
         double s = t - start;
         if (t <= peak) return w->a + (w->b - w->a) * (s / w->c);
         double fall = w->period - w->c;
+        /* a sawtooth (rise = period) past its peak is at the low value of the next period
+         * (t - peak) / 0 was -inf; found by fuzz-waveform */
+        if (!(fall > 0)) return w->a;
         return w->b - (w->b - w->a) * ((t - peak) / fall);
     }
     case WF_RAMP:
