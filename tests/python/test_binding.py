@@ -86,6 +86,59 @@ def version_matches_meson_project():
     check(memnet.version_number() == major * 10000 + minor * 100 + patch, "version_number")
 
 
+@test("mn_model_new", "mn_graph_load", "mn_waveform_parse")
+def exceptions_by_status():
+    import pickle
+    # every code of MN_STATUS_LIST in core.h has its class, named as mn_status_name() says
+    src = os.environ.get("MEMNET_SOURCE_ROOT",
+                         os.path.join(os.path.dirname(__file__), "..", ".."))
+    with open(os.path.join(src, "include", "memnet", "core.h")) as f:
+        codes = {int(v): n for n, v in re.findall(r"X\((MN_ERR_\w+), (-\d+),", f.read())}
+    check(len(codes) >= 13, "status list from core.h: %s" % codes)
+    builtin = {"MN_ERR_NOMEM": MemoryError, "MN_ERR_INVALID": ValueError,
+               "MN_ERR_RANGE": ValueError, "MN_ERR_IO": OSError, "MN_ERR_PARSE": ValueError,
+               "MN_ERR_NOT_FOUND": LookupError, "MN_ERR_UNSUPPORTED": NotImplementedError}
+    for code, name in codes.items():
+        e = memnet.Error(code, "m%d" % code)
+        check(type(e) is not memnet.Error, "no class for %s" % name)
+        check(isinstance(e, memnet.Error) and e.status == code and e.name == name
+              and e.message == "m%d" % code and str(e) == "%s: m%d" % (name, code),
+              "%r for %s" % (e, name))
+        if name in builtin:
+            check(isinstance(e, builtin[name]), "%s is not a %s" % (name, builtin[name]))
+        e2 = pickle.loads(pickle.dumps(e))
+        check(type(e2) is type(e) and e2.status == code and e2.message == e.message, "pickle")
+    check(type(memnet.Error(-999, "x")) is memnet.Error, "unknown status gives Error")
+    # raised by the library, caught as the builtin a Python user writes
+    try:
+        memnet.Model("no-such-model")
+        raise AssertionError("no error")
+    except LookupError as e:
+        check(isinstance(e, memnet.NotFoundError) and "no-such-model" in e.message, str(e))
+    try:
+        memnet.Model("miranda", kP0=-1.0)
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.RangeError) and e.status == -3 and "-1" in e.message, str(e))
+    missing = os.path.join(tempfile.gettempdir(), "memnet-no-such-dir", "net.mnet")
+    try:
+        memnet.Graph.load(missing)
+        raise AssertionError("no error")
+    except OSError as e:
+        check(isinstance(e, memnet.FileError) and missing in e.message, str(e))
+    try:
+        memnet.Waveform("pulse:x")
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.ParseError) and '"x"' in e.message, str(e))
+    # the binding's own argument checks raise the same classes
+    try:
+        memnet.Graph.from_edges([0, 1], [1])
+        raise AssertionError("no error")
+    except ValueError as e:
+        check(isinstance(e, memnet.InvalidError), str(e))
+
+
 # ------------------------------------------------------------------ graph
 
 
@@ -355,6 +408,48 @@ def simulation_one_junction_closed_form():
 
 # ------------------------------------------------------------------ mean field
 
+
+
+@test("mn_sim_new", "mn_gen_lattice", "mn_kirchhoff_new")
+def recording_edges_against_kirchhoff_solves():
+    # every junction of a 4 x 3 lattice recorded: at each sample the recorded currents and
+    # voltages are those of an independent Kirchhoff solve with the recorded states' G
+    g = memnet.lattice("square", nx=4, ny=3)
+    net = memnet.Network(g, memnet.Model("miranda"))
+    net.assign("resistor", edges=[0])              # a stateless edge: NaN in rec.x
+    m = g.n_edges
+    sim = memnet.Simulation(net)
+    sim.add_electrode("left", "pwl:0:1.5,5:1.5,5:0.2,10:0.2")
+    sim.add_electrode("right")
+    sim.init(random=(0.0, 0.5), seed=3)
+    sim.record_edges(None, currents=True, voltages=True)
+    rec = sim.run(10.0, dt=0.5)
+    n = rec.t.size
+    check(n == 21 and rec.x.shape == (n, m) and rec.I_edges.shape == (n, m)
+          and rec.V_edges.shape == (n, m), "shapes %s" % (rec.x.shape,))
+    check(np.isnan(rec.x[:, 0]).all() and not np.isnan(rec.x[:, 1:]).any(), "NaN pattern")
+    off = net.state_offsets
+    check(off.size == m + 1 and off[1] == 0 and off[m] == m - 1, "offsets %s" % off)
+    close(rec.x[-1, 1:], sim.states[off[1:m]], 0, what="last sample = final states")
+    k = memnet.Kirchhoff(g)
+    a = k.add_electrode("left")
+    k.add_electrode("right", 0.0)
+    for i in (0, 7, 10, 11, 20):
+        x = np.zeros(net.n_states)
+        x[off[1:m]] = rec.x[i, 1:]
+        k.set_potential(a, rec.V[i, 0])
+        k.solve(net.conductances(x))
+        close(rec.I_edges[i], k.edge_currents, 1e-9, 1e-15, what="I_e at t=%g" % rec.t[i])
+        close(rec.V_edges[i], k.edge_voltages, 1e-9, 1e-15, what="V_e at t=%g" % rec.t[i])
+    # a subset, in the order given
+    sim2 = memnet.Simulation(net)
+    sim2.add_electrode("left", 1.0)
+    sim2.add_electrode("right")
+    sim2.init(random=(0.0, 0.5), seed=3)
+    sim2.record_edges([5, 2])
+    r2 = sim2.run(2.0, dt=1.0)
+    check(list(r2.edges) == [5, 2] and r2.x.shape == (3, 2) and "I_edges" not in r2, "subset")
+    close(r2.x[-1], sim2.states[off[[5, 2]]], 0, what="subset final states")
 
 @test("mn_meanfield_model_new_by_name")
 def meanfield_model_closed_forms_and_fit():

@@ -19,12 +19,16 @@ one thread at a time. By default each thread gets its own context.
 
 from . import _lib  # noqa: F401  (memnet._lib.has() is used by examples and tests)
 from .core import Error, Context, version, version_number, library_path
+from .core import (NoMemoryError, InvalidError, RangeError, FileError, ParseError,
+                   NotFoundError, StateError, SingularError, SolverError, ConvergenceError,
+                   CancelledError, UnsupportedError, InternalError)
 from .graph import Graph
 from .models import Model, models, model_info, Network
 from .kirchhoff import Kirchhoff, effective_conductance
 from .generators import Generator, nanowires, nanoparticles, lattice, cb_circuit
 from .sim import Waveform, Simulation, Recording
 from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit
+from .nx import from_networkx, to_networkx
 from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, bin_events,
                        event_acf, avalanches, moving_average, event_rate)
 
@@ -33,10 +37,12 @@ from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, b
 __version__ = version()
 
 __all__ = [
-    "__version__", "Error", "Context", "version", "version_number", "library_path",
+    "__version__", "Error", "NoMemoryError", "InvalidError", "RangeError", "FileError",
+    "ParseError", "NotFoundError", "StateError", "SingularError", "SolverError",
+    "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context", "version", "version_number", "library_path",
     "Graph", "Model", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
-    "Waveform", "Simulation", "Recording",
+    "Waveform", "Simulation", "Recording", "from_networkx", "to_networkx",
     "MeanFieldModel", "FitResult", "Projector", "CBCircuit",
     "detect_events", "intervals", "histogram", "powerlaw_fit", "acf", "bin_events",
     "event_acf", "avalanches", "moving_average", "event_rate",

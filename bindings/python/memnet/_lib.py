@@ -144,12 +144,18 @@ _decl("mn_rng_normal", dbl, vp)
 
 # ------------------------------------------------------------------ array helpers
 
+def _error(status, message):
+    """memnet.Error of that status (an InvalidError, RangeError, ...: also a ValueError)."""
+    from .core import Error
+    return Error(status, message)
+
+
 def _darr(x, n=None, name="array"):
     a = np.ascontiguousarray(np.asarray(x, dtype=np.float64))
     if a.ndim == 0:
         a = a.reshape(1)
     if n is not None and a.size != n:
-        raise ValueError("%s: expected %d values, got %d" % (name, n, a.size))
+        raise _error(-2, "%s: expected %d values, got %d" % (name, n, a.size))
     return a
 
 
@@ -159,10 +165,10 @@ def _iarr(x, dtype=np.int32, name="ids"):
         a = a.reshape(1)
     if a.size and not np.issubdtype(a.dtype, np.integer):
         if not np.all(np.equal(np.mod(a, 1), 0)):
-            raise ValueError("%s: ids must be integers" % name)
+            raise _error(-2, "%s: ids must be integers" % name)
     info = np.iinfo(dtype)
     if a.size and (a.min() < info.min or a.max() > info.max):
-        raise ValueError("%s: id out of range" % name)
+        raise _error(-3, "%s: id out of range" % name)
     return np.ascontiguousarray(a.astype(dtype))
 
 

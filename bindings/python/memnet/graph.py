@@ -8,7 +8,7 @@ from . import _lib
 from ._lib import (c_double_p, c_int32_p, c_int64_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, i64,
                    dbl, cint, cstr)
 from ._lib import _darr, _iarr, _dp, _ip, _lp, _copy_d, _copy_i, _b
-from .core import _ctx
+from .core import Error, _ctx
 
 _c = _lib.Functions()
 _decl = _c.decl
@@ -73,7 +73,7 @@ class Graph:
         u = _iarr(u, np.int32, "u")
         v = _iarr(v, np.int32, "v")
         if u.size != v.size:
-            raise ValueError("u and v differ in length (%d, %d)" % (u.size, v.size))
+            raise Error(-2, "u and v differ in length (%d, %d)" % (u.size, v.size))  # INVALID
         if n_nodes is None:
             n_nodes = int(max(u.max(initial=-1), v.max(initial=-1)) + 1)
         p = ctypes.c_void_p()

@@ -43,6 +43,7 @@ class Kirchhoff:
         p = ctypes.c_void_p()
         self._ctx.check(_c.mn_kirchhoff_new(ctypes.byref(p), graph._p))
         self._p = p
+        self.conductances = None
 
     def __del__(self):
         if getattr(self, "_p", None):
@@ -75,13 +76,18 @@ class Kirchhoff:
             self._ctx.check(_c.mn_kirchhoff_set_emf(self._p, _dp(a)))
 
     def set_conductances(self, G):
+        """Set every edge's conductance (S), n_edges values >= 0 (mn_kirchhoff_set_conductances);
+        the next solve() uses them. Kept as .conductances."""
         a = _darr(G, self.graph.n_edges, "G")
         self._ctx.check(_c.mn_kirchhoff_set_conductances(self._p, _dp(a)))
+        self.conductances = a.copy()
 
     def update_conductances(self, edges, G):
         e = _iarr(edges)
         a = _darr(G, e.size, "G")
         self._ctx.check(_c.mn_kirchhoff_update_conductances(self._p, _ip(e), _dp(a), e.size))
+        if self.conductances is not None:
+            self.conductances[e] = a
 
     def set_strategy(self, name):
         self._ctx.check(_c.mn_kirchhoff_set_strategy(self._p, self.STRATEGIES[name]))

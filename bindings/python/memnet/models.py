@@ -188,6 +188,29 @@ class Network:
         return _copy_i(_c.mn_network_edge_models(self._p), self.graph.n_edges)
 
     @property
+    def n_models(self):
+        """Number of distinct models in the network (edge_models indexes them)."""
+        return int(_c.mn_network_model_count(self._p))
+
+    def model_state_names(self, k):
+        """Names of the states of the network's model k (e.g. ["g"] for miranda)."""
+        ops = _c.mn_network_model_ops(self._p, int(k))
+        if not ops:
+            raise Error(-3, "network has %d models, no model %d" % (self.n_models, k))
+        o = ops.contents
+        if o.state_names:
+            return [o.state_names[i].decode() for i in range(o.n_states)]
+        return ["x%d" % i for i in range(o.n_states)]
+
+    @property
+    def state_offsets(self):
+        """Where each edge's states start in the global state vector: int64 array of
+        n_edges + 1 entries, edge e owning x[off[e]:off[e + 1]] (empty for a stateless edge
+        such as a resistor)."""
+        return np.ctypeslib.as_array(_c.mn_network_state_offsets(self._p),
+                                     shape=(self.graph.n_edges + 1,)).astype(np.int64)
+
+    @property
     def n_states(self):
         return int(_c.mn_network_state_count(self._p))
 

@@ -166,6 +166,9 @@ class Simulation:
         self._p = p
         self._waveforms = []
         self._recorded_edges = np.zeros(0, dtype=np.int32)
+        self._record_currents = self._record_voltages = False
+        self._state_index = self._stateless = None
+        self._n_electrodes = self._n_states = self._n_edges = 0
         self._rows = []
         self._exc = None
         self.recording = Recording()
@@ -244,11 +247,20 @@ class Simulation:
         else:
             self._ctx.check(_c.mn_sim_init_default(self._p, float(t0)))
 
-    def record_edges(self, edges):
-        """Record these edges' states at every sample (in rec["x"])."""
+    def record_edges(self, edges=None, currents=False, voltages=False):
+        """Record per-edge series at every sample: the first state of each edge in `edges`
+        (ids; None = every edge) as rec.x (samples x edges, the state's unit: g in [0, 1] for
+        miranda, z in the gap's length unit for hillock), and with currents=True / voltages=True
+        the edge currents I_e = G_e (V_e + S_e) in A as rec.I_edges and the edge voltages
+        V_e = phi_u - phi_v in V as rec.V_edges. rec.edges holds the ids. Each sample copies
+        the library's arrays with one numpy gather (no per-edge Python work)."""
+        if edges is None:
+            edges = np.arange(self.network.graph.n_edges, dtype=np.int32)
         a = _iarr(edges)
         self._ctx.check(_c.mn_sim_record_edges(self._p, _ip(a), a.size))
         self._recorded_edges = a
+        self._record_currents = bool(currents)
+        self._record_voltages = bool(voltages)
 
     def record_csv(self, path, header=None):
         """Also stream samples to a CSV file (mn_sim_record_csv)."""
@@ -258,17 +270,24 @@ class Simulation:
     def _on_sample(self, simp, ud):
         try:
             p = self._p
-            ne = _c.mn_sim_electrode_count(p)
+            ne = self._n_electrodes
             row = [_c.mn_sim_time(p),
                    [_c.mn_sim_applied_voltage(p, k) for k in range(ne)],
                    [_c.mn_sim_electrode_current(p, k) for k in range(ne)],
                    _c.mn_sim_effective_conductance(p),
                    _c.mn_sim_mean_state(p, 0)]
-            if self._recorded_edges.size:
-                off = np.ctypeslib.as_array(_models_c.mn_network_state_offsets(self.network._p),
-                                            shape=(self.network.graph.n_edges + 1,))
-                x = np.ctypeslib.as_array(_c.mn_sim_states(p), shape=(self.network.n_states,))
-                row.append(np.array([x[off[e]] for e in self._recorded_edges]))
+            idx = self._state_index
+            if idx is not None:
+                x = np.ctypeslib.as_array(_c.mn_sim_states(p), shape=(self._n_states,))[idx]
+                if self._stateless is not None:
+                    x[self._stateless] = np.nan
+                row.append(x)
+                m = self._n_edges
+                e = self._recorded_edges
+                row.append(np.ctypeslib.as_array(_c.mn_sim_edge_currents(p), shape=(m,))[e]
+                           if self._record_currents else None)
+                row.append(np.ctypeslib.as_array(_c.mn_sim_edge_voltages(p), shape=(m,))[e]
+                           if self._record_voltages else None)
             self._rows.append(row)
             return 0
         except BaseException as e:  # KeyboardInterrupt included: stop the run cleanly
@@ -298,8 +317,14 @@ class Simulation:
             name = ops.contents.state_names[0].decode()
         r["mean_" + name] = np.array([x[4] for x in rows])
         if self._recorded_edges.size:
-            r["x"] = np.array([x[5] for x in rows], dtype=float).reshape(
-                len(rows), self._recorded_edges.size)
+            k = self._recorded_edges.size
+            rows_x = [x for x in rows if len(x) > 5]
+            r["x"] = (np.stack([x[5] for x in rows_x]) if rows_x else np.zeros((0, k)))
+            for key, col, on in (("I_edges", 6, self._record_currents),
+                                 ("V_edges", 7, self._record_voltages)):
+                if on:
+                    r[key] = (np.stack([x[col] for x in rows_x]) if rows_x
+                              else np.zeros((0, k)))
             r["edges"] = self._recorded_edges.copy()
         self.recording = r
         return r
@@ -313,6 +338,18 @@ class Simulation:
         elif dt is not None:
             self._ctx.check(_c.mn_sim_set_sample_interval(self._p, self.time, float(dt)))
         self._exc = None
+        # what the sample callback needs, looked up once per run
+        self._n_electrodes = int(_c.mn_sim_electrode_count(self._p))
+        self._n_states = self.network.n_states
+        self._n_edges = self.network.graph.n_edges
+        self._state_index = None
+        if self._recorded_edges.size:
+            off = np.ctypeslib.as_array(_models_c.mn_network_state_offsets(self.network._p),
+                                        shape=(self._n_edges + 1,))
+            e = self._recorded_edges
+            stateless = off[e + 1] == off[e]          # e.g. fixed resistors: NaN in rec.x
+            self._state_index = np.where(stateless, 0, off[e]).astype(np.intp)
+            self._stateless = stateless if stateless.any() else None
         st = _c.mn_sim_run(self._p, float(t_end))
         self._collect()
         if self._exc is not None:
