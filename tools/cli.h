@@ -17,7 +17,8 @@
     X(fit, "fit an effective one-junction model to a measured G(t)")                          \
     X(potential, "effective potential V(<g>) and its equilibria")                             \
     X(analyze, "events, inter-event intervals, power-law fits and autocorrelation")          \
-    X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect")
+    X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect") \
+    X(reservoir, "reservoir-computing tasks with a trained linear readout and a baseline")
 
 #define MN_CLI_DECLARE(name, help) int mn_cli_##name(int argc, char **argv);
 MN_CLI_COMMANDS(MN_CLI_DECLARE)

@@ -65,6 +65,11 @@ typedef struct command {
 #else
 #define MN_CLI_FN_analyze NULL
 #endif
+#ifdef MN_CLI_HAVE_RESERVOIR
+#define MN_CLI_FN_reservoir mn_cli_reservoir
+#else
+#define MN_CLI_FN_reservoir NULL
+#endif
 
 #ifdef MN_CLI_HAVE_SWEEP
 #define MN_CLI_FN_sweep mn_cli_sweep

@@ -39,7 +39,8 @@ __version__ = version()
 __all__ = [
     "__version__", "Error", "NoMemoryError", "InvalidError", "RangeError", "FileError",
     "ParseError", "NotFoundError", "StateError", "SingularError", "SolverError",
-    "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context", "version", "version_number", "library_path",
+    "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context",
+    "version", "version_number", "library_path",
     "Graph", "Model", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording", "from_networkx", "to_networkx",

@@ -111,6 +111,8 @@ def acf(x, max_lag, ctx=None):
 
 
 def bin_events(times, t0, bin_width, nbins, ctx=None):
+    """Event counts in nbins bins of width bin_width from t0: counts[k] = number of events with
+    t0 + k w <= t < t0 + (k + 1) w (events outside are ignored). Returns float array."""
     ctx = _ctx(ctx)
     t = _darr(times)
     out = np.empty(int(nbins))
@@ -120,6 +122,8 @@ def bin_events(times, t0, bin_width, nbins, ctx=None):
 
 
 def event_acf(times, t0, bin_width, nbins, max_lag, ctx=None):
+    """Autocorrelation of the binned event train (bin_events, then acf) for lags 0..max_lag bins
+    (003 sec. 2.5, Fig. 6)."""
     ctx = _ctx(ctx)
     t = _darr(times)
     out = np.empty(int(max_lag) + 1)
@@ -145,6 +149,8 @@ def avalanches(counts, ctx=None):
 
 
 def moving_average(x, window, ctx=None):
+    """Trailing moving average over `window` samples (003 Fig. 7c): out[i] = mean of x[j] for
+    max(0, i - window + 1) <= j <= i; same length as x."""
     ctx = _ctx(ctx)
     x = _darr(x)
     out = np.empty(x.size)
@@ -153,6 +159,9 @@ def moving_average(x, window, ctx=None):
 
 
 def event_rate(t, times, window, ctx=None):
+    """Moving event rate (003 Fig. 7c): rate[i] = (number of event times in (t[i] - window,
+    t[i]]) / window, at each sample time t[i] (events per unit of t; the divisor is the full
+    window near the start)."""
     ctx = _ctx(ctx)
     t = _darr(t)
     e = _darr(times)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _lib
 from ._lib import c_double_p, c_int32_p, c_int64_p, c_size_t_p, vp, vpp, sz, i64, dbl, cint, cstr
-from ._lib import _darr, _iarr, _dp, _ip, _lp, _copy_d, _copy_i, _b
+from ._lib import _darr, _iarr, _dp, _ip, _copy_d, _copy_i, _b
 from .core import _ctx
 from .graph import Graph
 
@@ -76,6 +76,9 @@ class Generator:
             self._p = None
 
     def set(self, **options):
+        """Set options by keyword (see the class docstring; string values for the enumerated
+        options such as length_dist="lognormal", sources= for the CB circuit's sources in V);
+        returns the generator. An unknown name raises KeyError listing the known ones."""
         for k, v in options.items():
             if k == "sources":
                 a = _darr(v)
@@ -96,12 +99,16 @@ class Generator:
         return self
 
     def add_electrode_rect(self, name, x0, y0, x1, y1):
+        """Electrode `name`: every node whose wire or particle touches the rectangle
+        [x0, x1] x [y0, y1] (geometry's length unit)."""
         self._ctx.check(_c.mn_gen_add_electrode_rect(self._p, _b(name), x0, y0, x1, y1))
 
     def add_electrode_disc(self, name, cx, cy, r):
+        """Electrode `name`: every node touching the disc of centre (cx, cy) and radius r."""
         self._ctx.check(_c.mn_gen_add_electrode_disc(self._p, _b(name), cx, cy, r))
 
     def add_electrode_ids(self, name, ids):
+        """Electrode `name` made of the given node ids of the generated graph."""
         a = _iarr(ids, np.int32)
         self._ctx.check(_c.mn_gen_add_electrode_ids(self._p, _b(name), _ip(a), a.size))
 
@@ -119,6 +126,7 @@ class Generator:
         return self._run(_c.mn_gen_nanoparticles)
 
     def lattice(self):
+        """A lattice (options kind = square, ladder, chain or complete; nx, ny; spacing)."""
         return self._run(_c.mn_gen_lattice)
 
     def cb(self):
@@ -142,10 +150,12 @@ class Generator:
 
     @property
     def coverage(self):
+        """Coverage reached by the last nanoparticle run (fraction of the area; NaN otherwise)."""
         return _c.mn_gen_coverage(self._p)
 
     @property
     def memristor_edges(self):
+        """Edge ids of the last run's memristive junctions (not the fixed resistors), int32."""
         n = ctypes.c_size_t()
         p = _c.mn_gen_memristor_edges(self._p, ctypes.byref(n))
         return _copy_i(p, n.value)
@@ -159,6 +169,8 @@ class Generator:
         return _copy_i(p, n.value), _copy_d(G, n.value)
 
     def edge_emf(self, n_edges):
+        """Series EMF (V) of every edge of the last run's graph (n_edges values), or None when no
+        edge has one (the CB circuit's sources); pass it to Kirchhoff/Simulation.set_emf."""
         p = _c.mn_gen_edge_emf(self._p)
         return _copy_d(p, n_edges) if p else None
 

@@ -5,9 +5,9 @@ import ctypes
 import numpy as np
 
 from . import _lib
-from ._lib import (c_double_p, c_int32_p, c_int64_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, i64,
+from ._lib import (c_double_p, c_int32_p, c_size_t_p, c_int_p, vp, vpp, sz, i32, i64,
                    dbl, cint, cstr)
-from ._lib import _darr, _iarr, _dp, _ip, _lp, _copy_d, _copy_i, _b
+from ._lib import _darr, _iarr, _dp, _ip, _copy_d, _copy_i, _b
 from .core import Error, _ctx
 
 _c = _lib.Functions()
@@ -110,6 +110,7 @@ class Graph:
         self._ctx.check(_c.mn_graph_write_edgelist(self._p, _b(str(path))))
 
     def copy(self):
+        """An independent copy (mn_graph_copy): topology, geometry, lengths, columns, node sets."""
         p = ctypes.c_void_p()
         self._ctx.check(_c.mn_graph_copy(ctypes.byref(p), self._p))
         return Graph(ctx=self._ctx, _ptr=p)
@@ -128,10 +129,12 @@ class Graph:
 
     @property
     def n_nodes(self):
+        """Number of nodes."""
         return int(_c.mn_graph_node_count(self._p))
 
     @property
     def n_edges(self):
+        """Number of edges (junctions); edge e is state block e of a Network."""
         return int(_c.mn_graph_edge_count(self._p))
 
     def __len__(self):
@@ -187,9 +190,11 @@ class Graph:
 
     @property
     def n_columns(self):
+        """Number of value columns of the edges (column(k) reads one)."""
         return int(_c.mn_graph_edge_column_count(self._p))
 
     def add_column(self, values):
+        """Append a value column: n_edges floats, stored with the graph and written by save()."""
         a = _darr(values, self.n_edges, "column")
         self._ctx.check(_c.mn_graph_add_edge_column(self._p, _dp(a)))
 

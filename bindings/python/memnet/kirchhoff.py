@@ -60,15 +60,20 @@ class Kirchhoff:
         return k.value
 
     def set_potential(self, electrode, volts):
+        """Hold electrode `electrode` at `volts` (V) for the next solve."""
         self._ctx.check(_c.mn_kirchhoff_set_potential(self._p, int(electrode), float(volts)))
 
     def set_injection(self, source, drain, amps):
+        """Current injection (000 eqs. 5-6): `amps` (A) in at node set `source` and out at
+        `drain` (names or ids), spread equally over each set's nodes; 0 switches it off. With no
+        electrode, the first drain node is the ground (0 V)."""
         a = self.graph._nodes(source)
         b = self.graph._nodes(drain)
         self._ctx.check(_c.mn_kirchhoff_set_injection(self._p, _ip(a), a.size, _ip(b), b.size,
                                                       float(amps)))
 
     def set_emf(self, emf):
+        """Series EMF S_e (V) of every edge, I_e = G_e (V_e + S_e); None removes it."""
         if emf is None:
             self._ctx.check(_c.mn_kirchhoff_set_emf(self._p, None))
         else:
@@ -83,6 +88,8 @@ class Kirchhoff:
         self.conductances = a.copy()
 
     def update_conductances(self, edges, G):
+        """Change the conductances (S) of some edges only; the solver may update its factor
+        instead of refactorising (set_strategy)."""
         e = _iarr(edges)
         a = _darr(G, e.size, "G")
         self._ctx.check(_c.mn_kirchhoff_update_conductances(self._p, _ip(e), _dp(a), e.size))
@@ -90,9 +97,14 @@ class Kirchhoff:
             self.conductances[e] = a
 
     def set_strategy(self, name):
+        """How solves reuse work when conductances change: "auto" (default: by a cost model,
+        docs/kirchhoff.md), "refactor" (numeric refactorisation), "update" (rank-k update of
+        the factor) or "pcg" (conjugate gradients preconditioned by the last factor)."""
         self._ctx.check(_c.mn_kirchhoff_set_strategy(self._p, self.STRATEGIES[name]))
 
     def set_ordering(self, name):
+        """Fill-reducing ordering of the factorisation: "default" (CHOLMOD's choice), "amd" or
+        "metis"."""
         self._ctx.check(_c.mn_kirchhoff_set_ordering(self._p, self.ORDERINGS[name]))
 
     def solve(self, G=None):
@@ -104,17 +116,22 @@ class Kirchhoff:
 
     @property
     def potentials(self):
+        """Node potentials phi (V) of the last solve (0 for floating nodes)."""
         return _copy_d(_c.mn_kirchhoff_potentials(self._p), self.graph.n_nodes)
 
     @property
     def edge_voltages(self):
+        """Edge voltages V_e = phi_u - phi_v (V) of the last solve."""
         return _copy_d(_c.mn_kirchhoff_edge_voltages(self._p), self.graph.n_edges)
 
     @property
     def edge_currents(self):
+        """Edge currents I_e = G_e (V_e + S_e) (A) of the last solve, positive from u to v."""
         return _copy_d(_c.mn_kirchhoff_edge_currents(self._p), self.graph.n_edges)
 
     def electrode_current(self, electrode):
+        """Current (A) leaving electrode `electrode` into the network in the last solve
+        (positive for a source at the higher potential)."""
         v = ctypes.c_double()
         self._ctx.check(_c.mn_kirchhoff_electrode_current(self._p, int(electrode),
                                                           ctypes.byref(v)))
@@ -129,6 +146,8 @@ class Kirchhoff:
 
     @property
     def floating_nodes(self):
+        """Nodes without a defined potential in the last solve (a component touching no electrode,
+        or joined to one only through zero conductances), int32 array."""
         return _copy_i(_c.mn_kirchhoff_floating_nodes(self._p),
                        _c.mn_kirchhoff_floating_count(self._p))
 

@@ -90,27 +90,33 @@ class MeanFieldModel:
             self._p = None
 
     def copy(self):
+        """An independent copy with the same parameters and fit options."""
         p = ctypes.c_void_p()
         self._ctx.check(_c.mn_meanfield_model_copy(ctypes.byref(p), self._p))
         return MeanFieldModel(ctx=self._ctx, _ptr=p)
 
     @property
     def name(self):
+        """The model's name ("miranda", "hillock" or "linear")."""
         return _c.mn_meanfield_model_name(self._p).decode()
 
     @property
     def param_names(self):
+        """Names of the model's parameters."""
         return [_c.mn_meanfield_model_param_name(self._p, i).decode()
                 for i in range(_c.mn_meanfield_model_param_count(self._p))]
 
     @property
     def params(self):
+        """Dict of every parameter value."""
         return {n: self[n] for n in self.param_names}
 
     def __setitem__(self, k, v):
+        """model[name] = value: set a parameter (RangeError, a ValueError, outside its range)."""
         self._ctx.check(_c.mn_meanfield_model_set(self._p, _b(k), float(v)))
 
     def __getitem__(self, k):
+        """model[name]: a parameter's value."""
         v = ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_model_get(self._p, _b(k), ctypes.byref(v)))
         return v.value
@@ -120,6 +126,7 @@ class MeanFieldModel:
 
     @property
     def state_range(self):
+        """(lo, hi): the range of the mean-field state <g> (e.g. (0, 1) for miranda)."""
         lo, hi = ctypes.c_double(), ctypes.c_double()
         _c.mn_meanfield_model_state_range(self._p, ctypes.byref(lo), ctypes.byref(hi))
         return lo.value, hi.value
@@ -147,11 +154,14 @@ class MeanFieldModel:
         return float(r) if r.ndim == 0 else r
 
     def state_of(self, G):
+        """Inverse of conductance(): the state <g> whose conductance is G (S), clamped into
+        state_range."""
         out = ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_model_state_of(self._p, float(G), ctypes.byref(out)))
         return out.value
 
     def set_tolerances(self, rtol, atol):
+        """Relative and absolute tolerances of integrate()."""
         self._ctx.check(_c.mn_meanfield_model_set_tolerances(self._p, float(rtol), float(atol)))
 
     def integrate(self, t, V, g0):
@@ -314,29 +324,38 @@ class Projector:
 
     @property
     def omega_n1(self):
+        """Omega_{N+1} = R / (1 + R), R the unit-weight resistance between source and drain
+        (000 sec. 5, 000 eq. (24))."""
         return _c.mn_meanfield_projector_omega_n1(self._p)
 
     @property
     def omega_vec(self):
+        """The vector Omega-> (n_edges values): the source edge's column of Omega (000 sec. 5)."""
         return _copy_d(_c.mn_meanfield_projector_omega_vec(self._p), self.graph.n_edges)
 
     @property
     def diag(self):
+        """diag(Omega) (n_edges values): the edges' leverage scores (unit-weight effective
+        resistances), exact or estimated per `method`."""
         return _copy_d(_c.mn_meanfield_projector_diag(self._p), self.graph.n_edges)
 
     @property
     def trace(self):
+        """Tr(Omega~) = rank(B~) - Omega_{N+1}."""
         return _c.mn_meanfield_projector_trace(self._p)
 
     @property
     def trace2(self):
+        """Tr(Omega~^2) = Tr(Omega~) - Omega_{N+1} (1 - Omega_{N+1}) (001 eqs. (A49)-(A51))."""
         return _c.mn_meanfield_projector_trace2(self._p)
 
     @property
     def omega_mean(self):
+        """<|Omega->|> = (1/N) sum_i |Omega->_i| over the N edges."""
         return _c.mn_meanfield_projector_omega_mean(self._p)
 
     def g_mean(self, g):
+        """Mean-field state <g> = Tr(Omega~^2 g) / Tr(Omega~^2) (000 eq. (25)) of edge states g."""
         g = _darr(g, self.graph.n_edges, "g")
         m, e = ctypes.c_double(), ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_projector_g_mean(self._p, _dp(g), ctypes.byref(m),
@@ -344,6 +363,8 @@ class Projector:
         return m.value
 
     def g_eff(self, g, G_min, chi):
+        """Mean-field effective conductance (000 eq. (26)):
+        G_eff = (1 - Omega_{N+1}) / Omega_{N+1} * G_min (1 + chi <g>), in S."""
         g = _darr(g, self.graph.n_edges, "g")
         out = ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_projector_g_eff(self._p, _dp(g), float(G_min),
@@ -351,6 +372,9 @@ class Projector:
         return out.value
 
     def renormalise(self, model, G_source=1.0):
+        """Turn a junction MeanFieldModel into this network's effective model in place, with this
+        projector's Omega_{N+1} and <|Omega->|> (G_source: series conductance of the source, S);
+        returns the model."""
         self._ctx.check(_c.mn_meanfield_model_renormalise_projector(model._p, self._p,
                                                                     float(G_source)))
         return model
@@ -388,6 +412,10 @@ class CBCircuit:
         return _c.mn_meanfield_cb_critical_voltage(self._p)
 
     def fixed_point(self, S, interacting=True):
+        """Homogeneous fixed points (w_plus, w_minus) of xi w^2 + c w = S / (alpha gamma) (002 eq.
+        (14)) at the applied voltage S (V): c = chi - rho when interacting (002 eq. (10)), c = chi
+        for the non-interacting estimate (002 eq. (13)). Not clamped to [0, 1]; NotFoundError (a
+        LookupError) when there is no real root."""
         a, b = ctypes.c_double(), ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_cb_fixed_point(self._p, float(S), int(interacting),
                                                        ctypes.byref(a), ctypes.byref(b)))
@@ -398,6 +426,9 @@ class CBCircuit:
         return _c.mn_meanfield_cb_psi(self._p, float(S))
 
     def lyapunov(self, w, S):
+        """Lyapunov functional H(w) of 002 eq. (15) (004 eq. (13)) for the n memristor states w
+        with every source at S (V), in the form whose gradient is the fixed-point equation
+        (docs/meanfield.md)."""
         w = _darr(w, self.n, "w")
         out = ctypes.c_double()
         self._ctx.check(_c.mn_meanfield_cb_lyapunov(self._p, _dp(w), None, float(S),

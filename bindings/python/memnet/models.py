@@ -111,24 +111,32 @@ class Model:
 
     @property
     def info(self):
+        """Dict describing the model: name, description, states, params (name, unit, description,
+        kind, default, min, max, choices), as model_info() returns."""
         return _ops_info(_c.mn_model_ops_of(self._p))
 
     @property
     def name(self):
+        """The model's name ("miranda", ...)."""
         return _c.mn_model_ops_of(self._p).contents.name.decode()
 
     def __setitem__(self, key, value):
+        """model[name] = value: set a parameter (SI units as model_info() lists them; aliases
+        such as kP0 for k_p accepted; a string for a choice parameter). A value outside its
+        range raises RangeError (a ValueError) naming it."""
         if isinstance(value, str):
             self._ctx.check(_c.mn_model_set_text(self._p, _b(key), _b(value)))
         else:
             self._ctx.check(_c.mn_model_set(self._p, _b(key), float(value)))
 
     def __getitem__(self, key):
+        """model[name]: a parameter's value (NotFoundError for an unknown name)."""
         v = ctypes.c_double()
         self._ctx.check(_c.mn_model_get(self._p, _b(key), ctypes.byref(v)))
         return v.value
 
     def set(self, **params):
+        """Set several parameters by keyword (model.set(kP0=1e-3, etaP=10)); returns the model."""
         for k, v in params.items():
             self[k] = v
         return self
@@ -185,6 +193,7 @@ class Network:
 
     @property
     def edge_models(self):
+        """Index of each edge's model in the network (int32 array of n_edges; see n_models)."""
         return _copy_i(_c.mn_network_edge_models(self._p), self.graph.n_edges)
 
     @property
@@ -212,12 +221,15 @@ class Network:
 
     @property
     def n_states(self):
+        """Length of the global state vector (sum of every edge's model states)."""
         return int(_c.mn_network_state_count(self._p))
 
     def set_edge_param(self, edge, name, value):
+        """Give one edge its own value of a parameter of its model (SI units)."""
         self._ctx.check(_c.mn_network_set_edge_param(self._p, int(edge), _b(name), float(value)))
 
     def edge_param(self, edge, name):
+        """The value of a parameter for one edge (its own or its model's)."""
         v = ctypes.c_double()
         self._ctx.check(_c.mn_network_get_edge_param(self._p, int(edge), _b(name),
                                                      ctypes.byref(v)))
@@ -229,9 +241,12 @@ class Network:
                                                  float(sigma), int(seed)))
 
     def refresh(self):
+        """Re-read the graph's edge lengths after they changed (mn_network_refresh); needed before
+        the next evaluation when Graph.lengths is set after the network was used."""
         _c.mn_network_refresh(self._p)
 
     def initial_state(self):
+        """The models' default initial state of every junction (array of n_states)."""
         x = np.empty(self.n_states)
         self._ctx.check(_c.mn_network_initial_state(self._p, _dp(x)))
         return x

@@ -90,6 +90,7 @@ class Waveform:
 
     @classmethod
     def dc(cls, value, ctx=None):
+        """A constant waveform: `value` volts (or amperes for a current source) at every time."""
         ctx = _ctx(ctx)
         p = ctypes.c_void_p()
         ctx.check(_c.mn_waveform_new_dc(ctypes.byref(p), ctx._p, float(value)))
@@ -97,6 +98,8 @@ class Waveform:
 
     @classmethod
     def pulse(cls, high, width, period, count=0, delay=0.0, low=0.0, ctx=None):
+        """A pulse train: `high` for `width` s every `period` s, `low` between, starting after
+        `delay` s; count pulses (0 = forever). Units V (or A), s."""
         ctx = _ctx(ctx)
         p = ctypes.c_void_p()
         ctx.check(_c.mn_waveform_new_pulse(ctypes.byref(p), ctx._p, float(high), float(low),
@@ -106,6 +109,8 @@ class Waveform:
 
     @classmethod
     def pwl(cls, t, v, ctx=None):
+        """Piecewise-linear waveform through the points (t[i], v[i]) (s, V), t non-decreasing (a
+        repeated time makes a jump); held at the last value after the last point."""
         ctx = _ctx(ctx)
         t = _darr(t)
         v = _darr(v, t.size, "v")
@@ -121,6 +126,8 @@ class Waveform:
         return float(r) if r.ndim == 0 else r
 
     def breakpoints(self, t_end, t_start=-np.inf):
+        """Times (s) in (t_start, t_end] where the waveform has a corner or a jump (the
+        integrator stops at them)."""
         out = []
         t = t_start
         while True:
@@ -211,6 +218,8 @@ class Simulation:
         return k.value
 
     def set_current_source(self, source, drain, waveform):
+        """Current-controlled source (000 eqs. 5-6): waveform(t) amperes in at node set
+        `source` and out at `drain` (names or ids), spread equally. At most one."""
         g = self.network.graph
         a = g._nodes(source)
         b = g._nodes(drain)
@@ -218,6 +227,8 @@ class Simulation:
                                                      self._wave(waveform)))
 
     def set_emf(self, emf):
+        """Series EMF S_e (V) on every edge, I_e = G_e (V_e + S_e) (the CB circuit's sources);
+        None removes it."""
         a = None if emf is None else _darr(emf, self.network.graph.n_edges, "emf")
         self._ctx.check(_c.mn_sim_set_emf(self._p, _dp(a)))
 
@@ -228,9 +239,12 @@ class Simulation:
             self._ctx.check(_c.mn_sim_set_fixed_step(self._p, float(dt)))
 
     def set_tolerances(self, rtol, atol):
+        """Relative and absolute tolerances of the adaptive integrators (defaults 1e-6, 1e-9;
+        atol in the states' units)."""
         self._ctx.check(_c.mn_sim_set_tolerances(self._p, float(rtol), float(atol)))
 
     def set_max_step(self, hmax):
+        """Largest step (s) the adaptive integrator may take (0: no limit)."""
         self._ctx.check(_c.mn_sim_set_max_step(self._p, float(hmax)))
 
     def init(self, value=None, t0=0.0, states=None, random=None, seed=1):
@@ -361,43 +375,56 @@ class Simulation:
 
     @property
     def time(self):
+        """Present simulated time (s)."""
         return _c.mn_sim_time(self._p)
 
     @property
     def states(self):
+        """The global state vector at the present time (n_states; Network.state_offsets says
+        which entries belong to which edge)."""
         return _copy_d(_c.mn_sim_states(self._p), self.network.n_states)
 
     @property
     def conductances(self):
+        """Every edge's conductance G_e (S) at the present time."""
         return _copy_d(_c.mn_sim_conductances(self._p), self.network.graph.n_edges)
 
     @property
     def edge_voltages(self):
+        """Every edge's voltage V_e = phi_u - phi_v (V) at the present time."""
         return _copy_d(_c.mn_sim_edge_voltages(self._p), self.network.graph.n_edges)
 
     @property
     def edge_currents(self):
+        """Every edge's current I_e = G_e (V_e + S_e) (A) at the present time."""
         return _copy_d(_c.mn_sim_edge_currents(self._p), self.network.graph.n_edges)
 
     @property
     def potentials(self):
+        """Node potentials phi (V) at the present time."""
         return _copy_d(_c.mn_sim_potentials(self._p), self.network.graph.n_nodes)
 
     @property
     def effective_conductance(self):
+        """Two-terminal G_eff (S) between the first two electrodes at the present time
+        (I / V of the source electrode; NaN without two electrodes or at V = 0)."""
         return _c.mn_sim_effective_conductance(self._p)
 
     def electrode_current(self, k):
+        """Current (A) from electrode k into the network at the present time."""
         return _c.mn_sim_electrode_current(self._p, int(k))
 
     @property
     def stats(self):
+        """Integrator statistics since the start: dict of steps, rhs, jv, lin_iters, newton_iters,
+        prec_setups, err_fails, root_evals, events, restarts, solves (Kirchhoff solves)."""
         names = ["steps", "rhs", "jv", "lin_iters", "newton_iters", "prec_setups", "err_fails",
                  "root_evals", "events", "restarts", "solves"]
         return {n: int(_c.mn_sim_stat_get(self._p, i)) for i, n in enumerate(names)}
 
     @property
     def event_count(self):
+        """Number of discrete events (filament formation or breaking) so far."""
         return int(_c.mn_sim_event_count(self._p))
 
     def events(self):
