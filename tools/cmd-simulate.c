@@ -42,6 +42,16 @@ static void report(const simulate_cmd *c, const simulate_opts *o, int cancelled,
     cgi = mn_kirchhoff_stat_get(mn_sim_kirchhoff(sim), MN_KIRCHHOFF_STAT_CG_ITERATIONS);
     cli_out("refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n", (unsigned long long)rf,
            (unsigned long long)up, (unsigned long long)cg, (unsigned long long)cgi);
+    /* per step, and where the wall time went (mn_sim_stat_get) */
+    uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
+    cli_out("output_solves=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
+    cli_out("refactorisations_per_step=%.4g\n", steps ? (double)rf / (double)steps : 0.0);
+    static const struct { const char *key; mn_sim_stat which; } parts[] = {
+        { "time_factorise_seconds", MN_SIM_STAT_NS_FACTORISE }, { "time_solve_seconds", MN_SIM_STAT_NS_SOLVE },
+        { "time_model_seconds", MN_SIM_STAT_NS_MODEL }, { "time_cvode_seconds", MN_SIM_STAT_NS_CVODE },
+        { "time_output_seconds", MN_SIM_STAT_NS_OUTPUT }, { "time_run_seconds", MN_SIM_STAT_NS_RUN } };
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
+        cli_out("%s=%.6g\n", parts[k].key, 1e-9 * (double)mn_sim_stat_get(sim, parts[k].which));
     if (o->mix_text) { /* edges per model of the mix */
         const mn_index *em = mn_network_edge_models(net);
         for (size_t j = 0; j < mn_network_model_count(net); j++) {

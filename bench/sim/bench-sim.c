@@ -21,9 +21,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "../bench-util.h"
+
+/* user and system CPU seconds of the process so far */
+static void usage_split(double *user, double *sys)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *user = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec;
+    *sys = (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+}
 
 static double cpu(void)
 {
@@ -154,9 +164,12 @@ int main(int argc, char **argv)
         mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
                                                          : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
                                                                                     : MN_KIRCHHOFF_REFACTOR);
+        double u0, s0, u1, s1;
+        usage_split(&u0, &s0);
         double t0 = now(), c0 = cpu();
         mn_status st = mn_sim_run(sim, t_pulse + t_read);
         double wall = now() - t0, cpus = cpu() - c0;
+        usage_split(&u1, &s1);
         if (st) {
             printf("run failed: %s\n", mn_context_last_error(ctx));
             return 1;
@@ -171,6 +184,16 @@ int main(int argc, char **argv)
         cg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
         cgi = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
         uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
+        printf("\n[size %zu, run]\nmemnet_user_seconds=%.4g\nmemnet_sys_seconds=%.4g\ncpu_over_wall=%.3f\n"
+               "refactorisations_per_step=%.4g\noutput_solves=%llu\n",
+               N, u1 - u0, s1 - s0, cpus / wall, (double)rf / (double)steps,
+               (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
+        static const struct { const char *key; mn_sim_stat which; } parts[] = {
+            { "factorise", MN_SIM_STAT_NS_FACTORISE }, { "solve", MN_SIM_STAT_NS_SOLVE },
+            { "model", MN_SIM_STAT_NS_MODEL }, { "cvode", MN_SIM_STAT_NS_CVODE },
+            { "output", MN_SIM_STAT_NS_OUTPUT }, { "run", MN_SIM_STAT_NS_RUN } };
+        for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++)
+            printf("time_%s_seconds=%.4g\n", parts[q].key, 1e-9 * (double)mn_sim_stat_get(sim, parts[q].which));
         /* one refactorisation + solve on the same network and conductances, median of 7 */
         const double *G = mn_sim_conductances(sim);
         double *Gc = malloc(m * sizeof *Gc), tt[7], tw[7];
@@ -205,14 +228,19 @@ int main(int argc, char **argv)
                (unsigned long long)rf, (unsigned long long)up, (unsigned long long)cg,
                (unsigned long long)cgi, tt[3], tw[3], per_step, per_step / tt[3], I_end);
         fflush(stdout);
-        if (python) {
-            if (write_files(workdir, g, src, ns, drn, nd)) {
-                printf("cannot write the network to %s\n", workdir);
-                return 1;
-            }
+        if (python && write_files(workdir, g, src, ns, drn, nd)) {
+            printf("cannot write the network to %s\n", workdir);
+            return 1;
+        }
+        /* each baseline of the comma-separated --python-mode list in turn */
+        for (const char *pm = pymode; python && *pm;) {
+            char mode[64];
+            size_t ml = strcspn(pm, ",");
+            snprintf(mode, sizeof mode, "%.*s", (int)(ml < 63 ? ml : 63), pm);
+            pm += ml + (pm[ml] == ',');
             char cmd[8192];
-            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s",
-                     python, workdir, workdir, t_pulse, t_read, budget, pymode);
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s %.17g",
+                     python, workdir, workdir, t_pulse, t_read, budget, mode, gmin == gmin ? gmin : 1e-2);
             FILE *f = popen(cmd, "r");
             char line[512];
             double py_wall = NAN, py_I = NAN, py_t = NAN;

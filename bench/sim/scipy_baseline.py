@@ -4,9 +4,10 @@ numpy/scipy as the peer codes write it: nodal analysis with scipy.sparse.linalg.
 right-hand side, integrated by solve_ivp (LSODA, rtol 1e-6, atol 1e-9), 2 V for T_pulse then
 0.1 V for T_read. Stops after BUDGET seconds of CPU time and reports how far it got.
 
-usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE]
+usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE [GMIN]]
 
-MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9.
+MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9; "dop853": solve_ivp DOP853
+(explicit Dormand-Prince 8(5,3)) at the same tolerances. GMIN: G_min in S (default 1e-2).
 MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, each junction
 advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
 """
@@ -18,7 +19,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.integrate import solve_ivp
 
-KP0, KD0, ETAP, ETAD, GMIN, GMAX = 5e-4, 5e-2, 10.0, 10.0, 1e-2, 1.0
+KP0, KD0, ETAP, ETAD, GMAX = 5e-4, 5e-2, 10.0, 10.0, 1.0
 
 
 class OutOfTime(Exception):
@@ -29,6 +30,7 @@ def main():
     edges_path, el_path = sys.argv[1], sys.argv[2]
     t_pulse, t_read, budget = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
     mode = sys.argv[6] if len(sys.argv) > 6 else "lsoda"
+    GMIN = float(sys.argv[7]) if len(sys.argv) > 7 else 1e-2
     E = np.loadtxt(edges_path, comments="#", ndmin=2)[:, :2].astype(int)
     with open(el_path) as f:
         src = np.array(f.readline().split(), int)
@@ -86,7 +88,8 @@ def main():
                     ginf = kP / (kP + kD)
                     g = ginf + (g - ginf) * np.exp(-(kP + kD) * dt)  # 003 eq 9
             else:
-                sol = solve_ivp(f, (a, b), g, method="LSODA", rtol=1e-6, atol=1e-9, args=(vs,))
+                sol = solve_ivp(f, (a, b), g, method="DOP853" if mode == "dop853" else "LSODA",
+                                rtol=1e-6, atol=1e-9, args=(vs,))
                 if not sol.success:
                     print("python_error=%s" % sol.message)
                     break

@@ -465,7 +465,25 @@ typedef enum mn_sim_stat {
     MN_SIM_STAT_ROOT_EVALS = 7,     /**< event-function evaluations */
     MN_SIM_STAT_EVENTS = 8,         /**< events applied */
     MN_SIM_STAT_RESTARTS = 9,       /**< integrator (re)initialisations */
-    MN_SIM_STAT_SOLVES = 10         /**< Kirchhoff solves of every kind */
+    MN_SIM_STAT_SOLVES = 10,        /**< Kirchhoff solves of every kind */
+    MN_SIM_STAT_REFACTORS = 11,     /**< numeric refactorisations of the simulation's Kirchhoff
+                                         solver (mn_sim_kirchhoff()); per step ideally about
+                                         RHS / STEPS: outputs do not refactorise */
+    MN_SIM_STAT_CG_ITERS = 12,      /**< PCG iterations of that solver (outputs are solved by
+                                         PCG on the present factor) */
+    MN_SIM_STAT_OUTPUT_SOLVES = 13, /**< Kirchhoff solves at sample and snapshot times */
+    MN_SIM_STAT_NS_FACTORISE = 14,  /**< wall time in numeric factorisations (ns) */
+    MN_SIM_STAT_NS_SOLVE = 15,      /**< wall time in solves with the factor: right-hand sides,
+                                         Jacobian-vector sensitivities, PCG's preconditioner (ns) */
+    MN_SIM_STAT_NS_MODEL = 16,      /**< wall time in the junction models: conductances, rates,
+                                         partial derivatives (ns) */
+    MN_SIM_STAT_NS_CVODE = 17,      /**< wall time inside CVODE outside memnet's callbacks: its
+                                         vector work and own logic (ns) */
+    MN_SIM_STAT_NS_OUTPUT = 18,     /**< wall time producing samples and snapshots, their
+                                         Kirchhoff solves, files and callbacks included (ns) */
+    MN_SIM_STAT_NS_RUN = 19         /**< wall time in mn_sim_run() and mn_sim_step() (ns); the
+                                         rest of it beside the parts above is the Kirchhoff
+                                         refill, V and I, and the stepper's own work */
 } mn_sim_stat;
 /** @brief One statistic accumulated since creation (0 for an unknown one). */
 MN_API uint64_t mn_sim_stat_get(const mn_sim *sim, mn_sim_stat which);

@@ -14,6 +14,7 @@ mn_status mn__kh_refactor(mn_kirchhoff *k)
         if (st != MN_OK) return st;
         double t = mn__kh_now() - t0;
         k->t_fac = k->t_fac > 0 ? 0.5 * (k->t_fac + t) : t;
+        k->t_fac_total += t;
         memcpy(k->G_fac, k->G, k->m * sizeof *k->G);
         mn__kh_clear_changed(k);
         k->fac_valid = k->fac_current = 1;
@@ -47,6 +48,7 @@ mn_status mn__kh_refactor(mn_kirchhoff *k)
         return mn__kh_refactor(k);
     }
     k->t_fac = k->t_fac > 0 ? 0.5 * (k->t_fac + t) : t;
+    k->t_fac_total += t;
     memcpy(k->G_fac, k->G, k->m * sizeof *k->G);
     mn__kh_clear_changed(k);
     k->fac_valid = k->fac_current = 1;
@@ -82,5 +84,6 @@ mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
     if (!sok) return mn__kh_chol_err(k, "solve");
     double t = mn__kh_now() - t0;
     k->t_solve = k->t_solve > 0 ? 0.8 * k->t_solve + 0.2 * t : t;
+    k->t_solve_total += t;
     return MN_OK;
 }

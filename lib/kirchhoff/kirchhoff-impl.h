@@ -59,6 +59,8 @@ struct mn_kirchhoff {
     int ordering_used;
     int expect_many;         /* many refactorisations follow (mn__kirchhoff_expect_refactorisations):
                               * MN_ORDERING_DEFAULT is METIS, else AMD */
+    double t_fac_total, t_solve_total; /* wall time in numeric factorisations and in solves
+                              * with the factor since creation (s) */
     double flops;            /* floating-point operations of one numeric factorisation (CHOLMOD's
                               * count of the last analysis): the BLAS thread policy's size */
     double cg_rtol;

@@ -84,6 +84,9 @@ typedef struct mn__kirchhoff_info {
     double t_analyse;        /* wall time of the last symbolic analysis (s); 0 before it */
     double factor_flops;     /* floating-point operations of one numeric factorisation
                                 (CHOLMOD's count at the analysis; 0 before it) */
+    double total_factor_seconds; /* wall time in numeric factorisations since creation */
+    double total_solve_seconds;  /* wall time in solves with the factor (direct, PCG's
+                                    preconditioner, sensitivities) since creation */
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */

@@ -71,6 +71,8 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)
     info->t_refactor = k->t_fac;
     info->t_analyse = k->t_analyse;
     info->factor_flops = k->flops;
+    info->total_factor_seconds = k->t_fac_total;
+    info->total_solve_seconds = k->t_solve_total;
     info->t_solve = k->t_solve;
     info->t_update_rank1 = k->t_upd;
     info->exact_elimination = k->gth;

@@ -7,6 +7,7 @@
 #include "models/models-private.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #define MN__SIM_EVENT_KEEP 1000000u
 #define MN__SIM_MAX_SAMPLES 1e9 /* samples per run call (mn__sim_check_limits) */
@@ -152,8 +153,17 @@ struct mn_sim {
     /* statistics */
     uint64_t st_steps, st_rhs, st_jv, st_lin, st_newton, st_psetup, st_errfail, st_root,
         st_restarts, st_solves, st_output_solves;
+    uint64_t ns_model, ns_cvode, ns_callbacks, ns_output, ns_run; /* wall nanoseconds */
     long cv_base[6]; /* CVODE counters at the last (re)creation, accumulated on recreation */
 };
+
+/* monotonic wall clock in nanoseconds (the statistics' time split) */
+static inline uint64_t mn__sim_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* sim.c: the edge a state index belongs to */
 size_t mn__sim_edge_of_state(const mn_sim *s, size_t i);

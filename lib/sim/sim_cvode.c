@@ -30,6 +30,43 @@ static int cv_root(sunrealtype t, N_Vector y, sunrealtype *gout, void *user)
     return st ? -1 : 0;
 }
 
+/* the callbacks as CVODE sees them, timed: CVODE's own time (vector work, its logic) is the
+ * time in CVode() less the time in these */
+#define MN__SIM_TIMED(call)                                                                    \
+    mn_sim *s_ = user;                                                                         \
+    uint64_t t0_ = mn__sim_ns();                                                               \
+    int r_ = call;                                                                             \
+    s_->ns_callbacks += mn__sim_ns() - t0_;                                                    \
+    return r_
+static int tm_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user)
+{
+    MN__SIM_TIMED(cv_rhs(t, y, ydot, user));
+}
+static int tm_root(sunrealtype t, N_Vector y, sunrealtype *gout, void *user)
+{
+    MN__SIM_TIMED(cv_root(t, y, gout, user));
+}
+static int tm_jtsetup(sunrealtype t, N_Vector y, N_Vector fy, void *user)
+{
+    MN__SIM_TIMED(mn__sim_cv_jtsetup(t, y, fy, user));
+}
+static int tm_jtimes(N_Vector v, N_Vector Jv, sunrealtype t, N_Vector y, N_Vector fy, void *user,
+                     N_Vector tmp)
+{
+    MN__SIM_TIMED(mn__sim_cv_jtimes(v, Jv, t, y, fy, user, tmp));
+}
+static int tm_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok,
+                     sunbooleantype *jcur, sunrealtype gamma, void *user)
+{
+    MN__SIM_TIMED(mn__sim_cv_psetup(t, y, fy, jok, jcur, gamma, user));
+}
+static int tm_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z,
+                     sunrealtype gamma, sunrealtype delta, int lr, void *user)
+{
+    MN__SIM_TIMED(mn__sim_cv_psolve(t, y, fy, r, z, gamma, delta, lr, user));
+}
+#undef MN__SIM_TIMED
+
 static void cv_errh(int code, const char *module, const char *function, char *msg, void *user)
 {
     mn_sim *s = user;
@@ -139,7 +176,7 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
         }
         CVodeSetErrHandlerFn(s->cvode, cv_errh, s);
         s->cv_msg[0] = 0;
-        if ((st = mn__sim_cv_check(s, CVodeInit(s->cvode, cv_rhs, s->t, (N_Vector)s->y), "CVodeInit")))
+        if ((st = mn__sim_cv_check(s, CVodeInit(s->cvode, tm_rhs, s->t, (N_Vector)s->y), "CVodeInit")))
             goto fail;
         if ((st = mn__sim_cv_check(s, CVodeSetUserData(s->cvode, s), "CVodeSetUserData"))) goto fail;
         s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, 20, sc);
@@ -151,13 +188,13 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
         if ((st = mn__sim_cv_check(s, CVodeSetLinearSolver(s->cvode, (SUNLinearSolver)s->LS, NULL),
                            "CVodeSetLinearSolver")))
             goto fail;
-        if ((st = mn__sim_cv_check(s, CVodeSetJacTimes(s->cvode, mn__sim_cv_jtsetup, mn__sim_cv_jtimes), "CVodeSetJacTimes")))
+        if ((st = mn__sim_cv_check(s, CVodeSetJacTimes(s->cvode, tm_jtsetup, tm_jtimes), "CVodeSetJacTimes")))
             goto fail;
-        if ((st = mn__sim_cv_check(s, CVodeSetPreconditioner(s->cvode, mn__sim_cv_psetup, mn__sim_cv_psolve),
+        if ((st = mn__sim_cv_check(s, CVodeSetPreconditioner(s->cvode, tm_psetup, tm_psolve),
                            "CVodeSetPreconditioner")))
             goto fail;
         if (s->nev) {
-            if ((st = mn__sim_cv_check(s, CVodeRootInit(s->cvode, (int)s->nev, cv_root), "CVodeRootInit")))
+            if ((st = mn__sim_cv_check(s, CVodeRootInit(s->cvode, (int)s->nev, tm_root), "CVodeRootInit")))
                 goto fail;
             int *dir = (int *)s->rootsfound; /* reuse as scratch */
             for (size_t i = 0; i < s->nev; i++) dir[i] = 1;

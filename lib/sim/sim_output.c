@@ -163,7 +163,17 @@ static mn_status output_eval(mn_sim *s, int left)
     return st;
 }
 
+static mn_status emit_outputs(mn_sim *s, int left);
+
 mn_status mn__sim_emit_outputs(mn_sim *s, int left)
+{
+    uint64_t t0 = mn__sim_ns();
+    mn_status st = emit_outputs(s, left);
+    s->ns_output += mn__sim_ns() - t0;
+    return st;
+}
+
+static mn_status emit_outputs(mn_sim *s, int left)
 {
     mn_status st;
     int evaluated = 0;

@@ -44,7 +44,9 @@ static double source_power(const mn_sim *s)
 mn_status mn__sim_rates_from_cache(mn_sim *s, const double *x, double *dxdt)
 {
     size_t ns = s->ns;
+    uint64_t t0 = mn__sim_ns();
     mn_status st = mn__network_rates(s->net, s->xc, s->V, s->I, dxdt);
+    s->ns_model += mn__sim_ns() - t0;
     if (st) return st;
     /* a state held at a bound by the clamp does not move further out */
     for (size_t i = 0; i < ns; i++)
@@ -87,7 +89,10 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     s->cache_valid = 0;
     s->n_held = held;
     s->partials_valid = 0;
-    if ((st = mn__network_conductances(s->net, s->xc, s->G))) return st;
+    uint64_t t0 = mn__sim_ns();
+    st = mn__network_conductances(s->net, s->xc, s->G);
+    s->ns_model += mn__sim_ns() - t0;
+    if (st) return st;
     applied_sources(s, t, left);
     if (s->el_ext_n && !s->isrc_wf) {
         /* current-controlled or floating electrodes (sim_electrodes.c) */
@@ -129,7 +134,9 @@ mn_status mn__sim_ensure_cache(mn_sim *s, double t, const double *x, int left)
 mn_status mn__sim_ensure_partials(mn_sim *s)
 {
     if (s->partials_valid || s->partials_lagged) return MN_OK;
+    uint64_t t0 = mn__sim_ns();
     mn_status st = mn__network_derivatives(s->net, s->xc, s->V, s->I, s->Jx, s->fV, s->fI, s->Gx);
+    s->ns_model += mn__sim_ns() - t0;
     if (st) return st;
     /* clamped states: the right-hand side sees the bound, so neither the conductance nor any
        rate follows them (zero Jacobian columns; this matters for the states of models with

@@ -160,6 +160,23 @@ START_TEST(test_samples_without_refactorisation)
     uint64_t cg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
     ck_assert_uint_le(rf, rhs + 1);
     ck_assert_uint_ge(cg, 55);
+    /* the run statistics: the solver's counters, the output solves, a time split that adds up */
+    ck_assert_uint_eq(mn_sim_stat_get(s, MN_SIM_STAT_REFACTORS), rf);
+    ck_assert_uint_eq(mn_sim_stat_get(s, MN_SIM_STAT_CG_ITERS),
+                      mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS));
+    uint64_t outs = mn_sim_stat_get(s, MN_SIM_STAT_OUTPUT_SOLVES);
+    ck_assert_uint_ge(outs, 55);
+    ck_assert_uint_le(outs, 61);
+    uint64_t run = mn_sim_stat_get(s, MN_SIM_STAT_NS_RUN), sum = 0;
+    for (int q = MN_SIM_STAT_NS_FACTORISE; q <= MN_SIM_STAT_NS_OUTPUT; q++) {
+        uint64_t v = mn_sim_stat_get(s, (mn_sim_stat)q);
+        ck_assert_msg(v > 0 && v <= run, "time part %d: %llu ns of %llu", q, (unsigned long long)v,
+                      (unsigned long long)run);
+        /* the output time contains the output solves: count the disjoint parts only */
+        if (q != MN_SIM_STAT_NS_OUTPUT) sum += v;
+    }
+    ck_assert_uint_le(sum, run);
+    ck_assert_uint_eq(mn_sim_stat_get(s, (mn_sim_stat)99), 0);
     mn_sim_free(s);
 
     mn_kirchhoff_free(c.ref);
