@@ -686,6 +686,77 @@ START_TEST(test_event_binning_and_acf)
 }
 END_TEST
 
+START_TEST(test_event_binning_on_step_grid)
+{
+    /* Events of a fixed-step run lie on the grid t = t_start + j dt (issue 15 item 1). With
+     * bins of width dt starting on the grid, bin j must hold exactly the events of step j:
+     * the binned ACF equals the ACF of the per-step counts, which are drawn first and never
+     * binned. Three ways the grid times reach the binning: as the simulator computes them
+     * (t_start + j dt), accumulated (t += dt), and parsed from two-decimal text. */
+    enum { NS = 20000, K = 1000 };
+    const double dt = 0.01;
+    const size_t j0 = 20000; /* t0 = 200 s: the analysed window starts after a skip */
+    double *cnt = malloc(NS * sizeof *cnt), *tms = malloc(4 * NS * sizeof *tms);
+    double *bins = malloc(NS * sizeof *bins), *r = malloc((K + 1) * sizeof *r),
+           *ref = malloc((K + 1) * sizeof *ref);
+    ck_assert(cnt && tms && bins && r && ref);
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, seed(15), 0));
+    /* bursty counts: a two-state chain (quiet / burst) so the ACF is not trivially 0 */
+    int burst = 0;
+    for (size_t j = 0; j < NS; j++) {
+        if (mn_rng_uniform(rng) < (burst ? 0.05 : 0.01)) burst = !burst;
+        double p = burst ? 0.5 : 0.03;
+        cnt[j] = 0;
+        for (int q = 0; q < 3; q++) cnt[j] += mn_rng_uniform(rng) < p;
+    }
+    mn_rng_free(rng);
+    direct_acf(ref, cnt, NS, K);
+    for (int mode = 0; mode < 3; mode++) {
+        size_t n = 0;
+        double acc = (double)j0 * dt;
+        for (size_t j = 0; j < NS; j++) {
+            double t;
+            if (mode == 0) {
+                t = 0.0 + (double)(j0 + j) * dt;
+            } else if (mode == 1) {
+                t = acc;
+                acc += dt;
+            } else {
+                char buf[64];
+                snprintf(buf, sizeof buf, "%.2f", (double)(j0 + j) / 100.0);
+                t = strtod(buf, NULL);
+            }
+            for (int q = 0; q < (int)cnt[j]; q++) tms[n++] = t;
+        }
+        double t0 = (double)j0 * dt;
+        MN_ASSERT_OK(ctx, mn_analysis_bin_events(bins, ctx, tms, n, t0, dt, NS));
+        for (size_t j = 0; j < NS; j++)
+            ck_assert_msg(bins[j] == cnt[j], "mode %d: bin %zu holds %g, step %zu had %g", mode,
+                          j, bins[j], j, cnt[j]);
+        MN_ASSERT_OK(ctx, mn_analysis_event_acf(r, ctx, tms, n, t0, dt, NS, K));
+        for (size_t k = 0; k <= K; k++) MN_ASSERT_ABS(r[k], ref[k], 1e-12);
+        /* avalanches (same binning): identical to those of the per-step counts */
+        double *s1 = malloc(NS * sizeof *s1), *s2 = malloc(NS * sizeof *s2);
+        size_t *d1 = malloc(NS * sizeof *d1), *d2 = malloc(NS * sizeof *d2), na1, na2;
+        ck_assert(s1 && s2 && d1 && d2);
+        MN_ASSERT_OK(ctx, mn_analysis_avalanches(s1, d1, NULL, &na1, NS / 2, ctx, bins, NS));
+        MN_ASSERT_OK(ctx, mn_analysis_avalanches(s2, d2, NULL, &na2, NS / 2, ctx, cnt, NS));
+        ck_assert_uint_eq(na1, na2);
+        for (size_t a = 0; a < na1; a++) {
+            MN_ASSERT_REL(s1[a], s2[a], 0);
+            ck_assert_uint_eq(d1[a], d2[a]);
+        }
+        free(s1), free(s2), free(d1), free(d2);
+    }
+    /* times genuinely inside a bin are still floored: 0.3 w after an edge, 0.3 w before one */
+    double off[] = { 1.3, 2.7 }, c3[3];
+    MN_ASSERT_OK(ctx, mn_analysis_bin_events(c3, ctx, off, 2, 0.0, 1.0, 3));
+    ck_assert(c3[0] == 0 && c3[1] == 1 && c3[2] == 1);
+    free(cnt), free(tms), free(bins), free(r), free(ref);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ avalanches */
 
 START_TEST(test_avalanches_hand_built)
@@ -871,6 +942,7 @@ static Suite *analysis_suite(void)
     tcase_add_test(tc, test_acf_white_noise_and_direct);
     tcase_add_test(tc, test_acf_ar1);
     tcase_add_test(tc, test_event_binning_and_acf);
+    tcase_add_test(tc, test_event_binning_on_step_grid);
     tcase_add_test(tc, test_avalanches_hand_built);
     tcase_add_test(tc, test_moving_average_direct);
     tcase_add_test(tc, test_bad_input);

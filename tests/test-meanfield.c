@@ -383,6 +383,35 @@ START_TEST(test_linear_equilibria_transition)
             else if (vs[i] < f1 - 1e-6) MN_ASSERT_REL(xe[i], (1 - sqrt(dd)) / (2 * chi), 1e-10);
         }
     }
+    /* Maxwell point against the closed form of 000 eq. (15), V(x) = alpha x^2/2 +
+     * (k v/chi) ln(1 - chi x), with the lower root in closed form, solved here by bisection
+     * on V(x_lo(v)) - V(1) over the bistable window [alpha (1-chi)/k, alpha/(4 chi k)]. Near
+     * chi = 1/2 the window is narrow and the two interior roots are close at its upper end:
+     * chi = 0.6 gave v_threshold = NaN (issue 15 item 2; 0.41215 for alpha = k = 1). */
+    const double chis[] = { 0.52, 0.55, 0.6, 0.7, 0.8, 0.95 };
+    set(m, "alpha", 1);
+    set(m, "k", 1);
+    for (int c = 0; c < 6; c++) {
+        double x = chis[c];
+        set(m, "chi", x);
+        double a = 1 - x, b = 1 / (4 * x);
+        for (int it = 0; it < 200 && b - a > 1e-16; it++) {
+            double vm = 0.5 * (a + b);
+            double xl = (1 - sqrt(1 - 4 * x * vm)) / (2 * x);
+            double dv = (0.5 * xl * xl + vm / x * log1p(-x * xl)) - (0.5 + vm / x * log1p(-x));
+            if (dv < 0) a = vm;
+            else b = vm;
+        }
+        MN_ASSERT_OK(ctx, mn_meanfield_transition(m, 0, 2, &order, &vth, &f1, &f2));
+        ck_assert_int_eq(order, MN_MEANFIELD_FIRST_ORDER);
+        MN_ASSERT_REL(f1, 1 - x, 1e-12);
+        MN_ASSERT_REL(f2, 1 / (4 * x), 1e-10);
+        MN_ASSERT_REL(vth, 0.5 * (a + b), 1e-9);
+        if (c == 2) MN_ASSERT_ABS(vth, 0.41215, 5e-6);
+    }
+    set(m, "alpha", alpha);
+    set(m, "k", k);
+
     /* chi <= 1/2: continuous; threshold = v*(1/2) */
     set(m, "chi", 0.3);
     MN_ASSERT_OK(ctx, mn_meanfield_transition(m, 0, 2, &order, &vth, &f1, &f2));
@@ -445,6 +474,44 @@ START_TEST(test_hillock_first_order)
         if (vs > best) best = vs;
     }
     MN_ASSERT_REL(f2, best, 1e-9);
+    mn_meanfield_model_free(m);
+}
+END_TEST
+
+START_TEST(test_hillock_defaults_000_fig3)
+{
+    /* The defaults reproduce 000 Fig. 3 (kappa = a = 1; issue 15 item 5): v*(g) =
+     * g (1 - g) e^{-(1 - g)} (chi = mu = 1) has d(v*)/dg = e^{g-1} (1 - g - g^2) = 0 at
+     * g = (sqrt 5 - 1)/2, where v* = 0.1611: a fold, so the transition is first order. */
+    mn_meanfield_model *m = model(MN_MEANFIELD_HILLOCK);
+    int order;
+    double vth, f1, f2;
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_FIRST_ORDER);
+    double gs = (sqrt(5.0) - 1) / 2, vf = gs * (1 - gs) * exp(gs - 1);
+    MN_ASSERT_REL(f2, vf, 1e-10);
+    MN_ASSERT_ABS(f2, 0.1611, 5e-5); /* 000 Fig. 3 */
+    /* the other end of the bistable window: v* at the range end g_max = 0.99 */
+    MN_ASSERT_REL(f1, 0.99 * 0.01 * exp(-0.01), 1e-10);
+    ck_assert(vth > f1 && vth < f2);
+    /* preset 003: g_max = 1/2 (003 eq. 6) stops before the maximum: continuous */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_003));
+    double gm, a;
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "g_max", &gm));
+    MN_ASSERT_OK(ctx, mn_meanfield_model_get(m, "a", &a));
+    ck_assert(gm == 0.5 && a == 10);
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_CONTINUOUS);
+    /* back to 000 */
+    MN_ASSERT_OK(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_000));
+    MN_ASSERT_OK(ctx, mn_meanfield_transition(m, -1, 1, &order, &vth, &f1, &f2));
+    ck_assert_int_eq(order, MN_MEANFIELD_FIRST_ORDER);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_preset(m, (mn_meanfield_preset)7), MN_ERR_INVALID,
+                  "preset 7");
+    mn_meanfield_model_free(m);
+    m = model(MN_MEANFIELD_MIRANDA);
+    MN_ASSERT_ERR(ctx, mn_meanfield_model_set_preset(m, MN_MEANFIELD_PRESET_003),
+                  MN_ERR_UNSUPPORTED, "miranda");
     mn_meanfield_model_free(m);
 }
 END_TEST
@@ -1713,6 +1780,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_linear_equilibria_transition);
     tcase_add_test(tc, test_miranda_voltage_drive);
     tcase_add_test(tc, test_hillock_first_order);
+    tcase_add_test(tc, test_hillock_defaults_000_fig3);
     tcase_add_test(tc, test_renormalise);
     tcase_add_test(tc, test_from_junction);
     tcase_add_test(tc, test_fit_recovers_parameters);

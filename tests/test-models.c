@@ -944,10 +944,12 @@ START_TEST(test_gather_scatter_equals_per_edge)
     for (size_t i = 0; i < njmp; i++) {
         size_t e = (size_t)jumped[i];
         ck_assert(e % 2 == 0 && (i == 0 || jumped[i] > jumped[i - 1]));
-        double alpha, gon;
+        double alpha, beta, gon;
         MN_ASSERT_OK(ctx, mn_network_get_edge_param(net, jumped[i], "alpha", &alpha));
+        MN_ASSERT_OK(ctx, mn_network_get_edge_param(net, jumped[i], "beta", &beta));
         MN_ASSERT_OK(ctx, mn_network_get_edge_param(net, jumped[i], "Gon", &gon));
-        MN_ASSERT_REL(Go[i], alpha, 1e-15); /* alpha exp(-beta (L - L)) */
+        /* tunnel = full (the default): alpha exp(-beta L), 003 eq 1 */
+        MN_ASSERT_REL(Go[i], alpha * exp(-beta * mn_graph_edge_lengths(g)[e]), 1e-14);
         ck_assert(Gn[i] == gon);
         ck_assert(x[off[e] + 2] == 1.0);
         double Gs;

@@ -840,6 +840,7 @@ START_TEST(test_filament_events_t_end)
         MN_ASSERT_OK(ctx, mn_graph_set_edge_length(b.g, 0, L));
         MN_ASSERT_OK(ctx, mn_model_new(&b.model, ctx, "filament"));
         MN_ASSERT_OK(ctx, mn_model_set(b.model, "rd", rd));
+        MN_ASSERT_OK(ctx, mn_model_set(b.model, "rw", rw));
         MN_ASSERT_OK(ctx, mn_network_new(&b.net, b.g));
         MN_ASSERT_OK(ctx, mn_network_assign(b.net, b.model, NULL, 0, NULL));
         MN_ASSERT_OK(ctx, mn_sim_new(&b.sim, b.net));
@@ -924,6 +925,11 @@ START_TEST(test_filament_network_t_end)
     size_t m = mn_graph_edge_count(g);
     mn_model *fa, *mc;
     MN_ASSERT_OK(ctx, mn_model_new(&fa, ctx, "filament"));
+    /* the regime this test was written for (memnet's Type A defaults before issue 15): fast
+     * growth, slow thinning, the open-gap G following the growing filament */
+    MN_ASSERT_OK(ctx, mn_model_set(fa, "rd", 1e-3));
+    MN_ASSERT_OK(ctx, mn_model_set(fa, "rw", 0.1));
+    MN_ASSERT_OK(ctx, mn_model_set_text(fa, "tunnel", "remaining"));
     MN_ASSERT_OK(ctx, mn_model_new(&mc, ctx, "miranda"));
     for (int i = 0; i < 7; i++) MN_ASSERT_OK(ctx, mn_model_set_assignment(mc, mir_sets[i]));
     mn_index *ea = malloc(m * sizeof *ea), *ec = malloc(m * sizeof *ec);

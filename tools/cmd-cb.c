@@ -119,7 +119,12 @@ static void usage(FILE *f)
             "\n"
             "Prints key=value lines (--json: one JSON object): every input (n, Ron, Roff, Rref,\n"
             "Rint, alpha, gamma, S, init, seed, t_end, dt; seed matters only for --init random),\n"
-            "then S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf, w_sim\n"
+            "then S_c, xi, chi, rho, w_star, psi_mf, rule16_w_inf,\n"
+            "susceptibility_eq12_formula (002 eq. 12 at t_end, alpha > 0: a formula derived at a\n"
+            "fixed integration constant, not a property of this run; susceptibility_t_end is the\n"
+            "same value under its old name), sensitivity_sim (d<w>/dS of this run: central\n"
+            "difference of w_sim_eq34 in S with step sensitivity_dS, from the same initial\n"
+            "state; at a fixed initial state it grows like e^{+alpha t} for alpha > 0), w_sim\n"
             "(the mean final w of the circuit built by the generator and simulated by the\n"
             "generic network stepper, when this build has them), w_sim_eq34 (the same circuit\n"
             "integrated from its closed-form equations of motion, 002 eq. 34), H_start, H_end.\n"
@@ -180,7 +185,7 @@ int mn_cli_cb(int argc, char **argv)
     if (mn_context_new(&ctx)) return cli_error("cb", "out of memory");
     int rc = 1;
     mn_meanfield_cb *cb = NULL;
-    double *w = NULL;
+    double *w = NULL, *w0 = NULL;
     mn_rng *rng = NULL;
     mn_status st = mn_meanfield_cb_new(&cb, ctx, (size_t)n, Ron, Roff, Rref, Rint, alpha, gamma);
     if (st) {
@@ -217,7 +222,12 @@ int mn_cli_cb(int argc, char **argv)
     else cli_out("w_star=nan\n");
     cli_out("psi_mf=%.17g\n", mn_meanfield_cb_psi(cb, S));
     cli_out("rule16_w_inf=%.17g\n", winf);
-    cli_out("susceptibility_t_end=%.17g\n", alpha > 0 ? mn_meanfield_cb_susceptibility(cb, t_end) : NAN);
+    /* 002 eq. 12 is derived at a fixed integration constant, not at a fixed initial state:
+     * it is a formula, not a property of this run (issue 15 item 7); the run's own dw/dS is
+     * measured below (sensitivity_sim) */
+    double chi_formula = alpha > 0 ? mn_meanfield_cb_susceptibility(cb, t_end) : NAN;
+    cli_out("susceptibility_eq12_formula=%.17g\n", chi_formula);
+    cli_out("susceptibility_t_end=%.17g\n", chi_formula); /* the same value, the old key */
     fflush(stdout);
     cli_progress_enable(!quiet);
     cli_sigint_install(0);
@@ -233,6 +243,12 @@ int mn_cli_cb(int argc, char **argv)
         }
         steps_d = 0;
     }
+    w0 = malloc(sizeof(double) * (size_t)n);
+    if (!w0) {
+        cli_error("cb", "out of memory");
+        goto done;
+    }
+    memcpy(w0, w, sizeof(double) * (size_t)n);
     double done_steps = 0, chunk = fmax(1.0, floor(steps_d / 200));
     while (done_steps < steps_d) {
         double c = fmin(chunk, steps_d - done_steps);
@@ -260,6 +276,25 @@ int mn_cli_cb(int argc, char **argv)
     cli_out("w_sim_eq34=%.17g\n", mean);
     cli_out("H_start=%.17g\nH_end=%.17g\n", H0, H1);
     fflush(stdout);
+    /* the sensitivity of this run: central difference of the mean w at t_end in S, from the
+     * same initial state, integrated as above (002 eq. 34) */
+    if (steps_d >= 1) {
+        double hS = 1e-4 * fmax(fabs(S), 1e-3 * fabs(mn_meanfield_cb_critical_voltage(cb)));
+        double wpm[2];
+        for (int side = 0; side < 2; side++) {
+            memcpy(w, w0, sizeof(double) * (size_t)n);
+            if ((st = mn_meanfield_cb_integrate(cb, w, NULL, S + (side ? -hS : hS), steps_d * dt,
+                                                dt, NULL))) {
+                rc = cli_fail("cb", ctx, st);
+                goto done;
+            }
+            double a = 0;
+            for (long k = 0; k < n; k++) a += w[k];
+            wpm[side] = a / (double)n;
+        }
+        cli_out("sensitivity_sim=%.17g\nsensitivity_dS=%.17g\n", (wpm[0] - wpm[1]) / (2 * hS), hS);
+        fflush(stdout);
+    }
 #ifdef CB_HAVE_SIM
     double wg = NAN;
     if ((rc = cb_generic(ctx, n, Ron, Roff, Rref, Rint, alpha, gamma, S, init, seed, t_end, &wg)))
@@ -273,6 +308,7 @@ int mn_cli_cb(int argc, char **argv)
 done:
     cli_sigint_restore();
     free(w);
+    free(w0);
     mn_rng_free(rng);
     mn_meanfield_cb_free(cb);
     mn_context_free(ctx);

@@ -79,7 +79,8 @@ static void usage_kind(const char *kind)
                "The Caravelli-Barucca circuit (002 Fig. 1, eqs. 3-5): n memristor branches with\n"
                "series EMF S_k, each in parallel with R_ref, on a central mesh of n R_int\n"
                "resistors. Edges 0..n-1 are the memristors (give them the strukov_cb model),\n"
-               "n..2n-1 R_ref, 2n..3n-1 R_int. The native file carries value columns\n"
+               "n..2n-1 R_ref, 2n..3n-1 R_int. --r-int 0 (002 eq. 11's limit) shorts the mesh:\n"
+               "n nodes, edges 0..2n-1 only (n >= 2). The native file carries value columns\n"
                "kind (0 memristor, 1 resistor), G (S), EMF (V); node set \"ground\" = {0}.\n"
                "Defaults n = 10, R_int = R_ref = 100 ohm, S = 20 V (002 Fig. 3).\n"
                "prints memristors=, ground=0 and spanning=1 when the circuit is connected.\n");

@@ -8,7 +8,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: memnet potential --model miranda|hillock|linear [--set NAME=VALUE]...\n"
+            "usage: memnet potential --model miranda|hillock|linear [--preset 000|003]\n"
+            "                        [--set NAME=VALUE]...\n"
             "                        --v-min A --v-max B [--steps N] [--points K]\n"
             "                        [--out FILE] [--equilibria-out FILE] [--sweep-out FILE]\n"
             "\n"
@@ -20,6 +21,10 @@ static void usage(FILE *f)
             "quasi-static sweeps up and down (000 Fig. 2b/2c, Fig. 4).\n"
             "\n"
             "  --model NAME         miranda, hillock or linear\n"
+            "  --preset 000|003     hillock only: the parameter set of 000 Fig. 3 (default:\n"
+            "                       a = kappa = 1, g_max = 0.99, first-order transition) or of\n"
+            "                       003 (g_max = 1/2 as 003 eq. 6, a = 10: continuous); --set\n"
+            "                       values are applied after it\n"
             "  --set NAME=VALUE     model parameter (repeatable)\n"
             "  --v-min, --v-max     voltage range (V)\n"
             "  --steps N            voltage steps (default 100)\n"
@@ -43,7 +48,7 @@ int mn_cli_potential(int argc, char **argv)
 {
     const char *mname = NULL, *out = "potential.csv", *eq_out = "equilibria.csv",
                *sw_out = "sweep.csv";
-    const char *sets[64];
+    const char *sets[64], *preset = NULL;
     int nsets = 0;
     double vmin = NAN, vmax = NAN;
     long steps = 100, points = 201;
@@ -53,6 +58,11 @@ int mn_cli_potential(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if ((v = cli_opt_value(argc, argv, &i, "--model"))) mname = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--preset"))) {
+            if (strcmp(v, "000") && strcmp(v, "003"))
+                return cli_error("potential", "--preset \"%s\": use 000 or 003", v), 2;
+            preset = v;
+        }
         else if ((v = cli_opt_value(argc, argv, &i, "--out"))) out = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--equilibria-out"))) eq_out = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--sweep-out"))) sw_out = v;
@@ -84,10 +94,39 @@ int mn_cli_potential(int argc, char **argv)
     double *g = NULL, *V = NULL, *vs = NULL, *gu = NULL, *Gu = NULL, *gd = NULL, *Gd = NULL;
     FILE *fo = NULL, *fe = NULL, *fs = NULL;
     mn_status st = MN_OK;
-    int mrc = cli_meanfield_model("potential", ctx, mname, sets, nsets, &m);
+    /* the preset first (on the defaults), then every --set in order */
+    int mrc = cli_meanfield_model("potential", ctx, mname, NULL, 0, &m);
     if (mrc) {
         rc = mrc;
         goto done;
+    }
+    if (preset && (st = mn_meanfield_model_set_preset(m, strcmp(preset, "003")
+                                                             ? MN_MEANFIELD_PRESET_000
+                                                             : MN_MEANFIELD_PRESET_003))) {
+        rc = cli_fail("potential", ctx, st);
+        goto done;
+    }
+    if (nsets) {
+        mn_meanfield_model *mm = NULL;
+        /* parse and check the --set values on a scratch model, then copy them over */
+        if ((mrc = cli_meanfield_model("potential", ctx, mname, sets, nsets, &mm))) {
+            rc = mrc;
+            goto done;
+        }
+        for (int k = 0; k < nsets; k++) {
+            char pname[64];
+            size_t len = (size_t)(strchr(sets[k], '=') - sets[k]);
+            double val;
+            memcpy(pname, sets[k], len);
+            pname[len] = 0;
+            mn_meanfield_model_get(mm, pname, &val);
+            if ((st = mn_meanfield_model_set(m, pname, val))) {
+                mn_meanfield_model_free(mm);
+                rc = cli_fail("potential", ctx, st);
+                goto done;
+            }
+        }
+        mn_meanfield_model_free(mm);
     }
     double lo, hi;
     mn_meanfield_model_state_range(m, &lo, &hi);
@@ -111,8 +150,8 @@ int mn_cli_potential(int argc, char **argv)
     }
     FILE *const outs[3] = { fo, fe, fs };
     for (int k = 0; k < 3; k++) {
-        cli_write_provenance(outs[k], "model=%s\nv_min=%.17g\nv_max=%.17g\nsteps=%ld\npoints=%ld\n",
-                             mname, vmin, vmax, steps, points);
+        cli_write_provenance(outs[k], "model=%s\npreset=%s\nv_min=%.17g\nv_max=%.17g\nsteps=%ld\npoints=%ld\n",
+                             mname, preset ? preset : "default", vmin, vmax, steps, points);
         for (size_t q = 0; q < mn_meanfield_model_param_count(m); q++) {
             double val;
             const char *nm = mn_meanfield_model_param_name(m, q);
@@ -177,6 +216,7 @@ int mn_cli_potential(int argc, char **argv)
     }
     cli_print_version_kv(stdout);
     cli_out("model=%s\n", mname);
+    if (preset) cli_out("preset=%s\n", preset);
     for (size_t k = 0; k < mn_meanfield_model_param_count(m); k++) {
         double val;
         const char *nm = mn_meanfield_model_param_name(m, k);

@@ -16,7 +16,8 @@
  *   --steps N          time steps (dc: 20000; pulses: set by the protocol) [500000]
  *   --dt S             seconds per time step (0.01; see docs/spiking.md)
  *   --type-a gap|filament  Type A conductance while open: alpha exp(-beta L) as 003 sec. 5.2
- *                      prints it (gap, default) or memnet's built-in alpha exp(-beta (L - d))
+ *                      prints it (gap, memnet's default) or alpha exp(-beta (L - d))
+ *                      (filament: tunnel=remaining)
  *   --integrator exact|euler|bdf   fixed time steps (exact: 003's discrete-time update, the
  *                      default) or CVODE BDF with event location (continuous time)
  *   --outputs K        output electrodes along the right side (dc: 1; pulses: 4, as Fig. 7)
@@ -42,15 +43,16 @@
 
 /* ---------------------------------------------------------------- Type A as 003 prints it
  * 003 sec. 5.2: an open Type A gap has G = alpha exp(-beta L_i) "based on its gap length L_i".
- * memnet's built-in filament uses the remaining gap, alpha exp(-beta (L - d)), by default, so
- * a growing filament raises the tunnelling current before it bridges; its parameter
- * tunnel=full gives 003's reading. `--type-a gap` (the default here) selects tunnel=full,
- * `--type-a filament` the built-in default. */
+ * That is memnet's built-in filament with its defaults (tunnel=full; rd = 1e-4, rw = 100
+ * per second, i.e. per 0.01 s step r_d = 1e-6 pd^2/V and r_w = 1 /A: 003 does not print its
+ * r_d, r_w). `--type-a gap` (the default) uses it as is; `--type-a filament` selects
+ * tunnel=remaining, G = alpha exp(-beta (L - d)), where a growing filament raises the
+ * tunnelling current before it bridges. */
 static mn_status new_type_a(mn_model **out, mn_context *ctx, const char *which)
 {
     mn_status st = mn_model_new(out, ctx, "filament");
-    if (st == MN_OK && strcmp(which, "filament") != 0) {
-        st = mn_model_set_text(*out, "tunnel", "full");
+    if (st == MN_OK && strcmp(which, "filament") == 0) {
+        st = mn_model_set_text(*out, "tunnel", "remaining");
         if (st != MN_OK) {
             mn_model_free(*out);
             *out = NULL;
@@ -343,12 +345,10 @@ int main(int argc, char **argv)
 
     /* models: Type A filaments, Type B hillocks or Type C rate balance (003 Table 1) */
     TRY(new_type_a(&mA, ctx, strcmp(o.type_a, "gap") ? "filament" : "gap"));
-    /* rates per second with 1 step = dt = 0.01 s (docs/spiking.md): growth rd dt = 1e-6
-     * pd^2/V and thinning rw dt = 1 /A per step (003 does not print its r_d, r_w): about 0.1
-     * filament events per step on 200 x 200 at 2 V, and a filament that carries the spanning
-     * current (~0.1-1 A) breaks within a few steps */
-    TRY(mn_model_set(mA, "rd", 1e-4));
-    TRY(mn_model_set(mA, "rw", 100.0));
+    /* memnet's defaults are the rates per second for 1 step = dt = 0.01 s (docs/spiking.md):
+     * growth rd dt = 1e-6 pd^2/V and thinning rw dt = 1 /A per step: about 0.1 filament
+     * events per step on 200 x 200 at 2 V, and a filament that carries the spanning current
+     * (~0.1-1 A) breaks within a few steps */
     TRY(apply_sets(ctx, &o, mA, "filament"));
     TRY(mn_network_new(&net, g));
     size_t n_mem = 0;

@@ -305,6 +305,10 @@ MN_API mn_status mn_analysis_acf(double *acf, mn_context *ctx, const double *x, 
 /**
  * @brief Bin event times into counts: counts[k] = number of events with
  * t0 + k w <= t < t0 + (k + 1) w, k = 0 .. nbins-1. Events outside are ignored.
+ * A time within 1e-6 w of a bin edge t0 + k w (either side) counts as on that edge, i.e. in
+ * bin k: event times of a fixed-step run lie on a grid t_start + j dt and carry rounding
+ * errors of a few ulps (from t_start + j dt and from decimal text), which must not decide
+ * their bin when w is a multiple of dt.
  *
  * @param[out] counts nbins values (caller array).
  * @param[in] ctx the context.

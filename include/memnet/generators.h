@@ -64,7 +64,8 @@ typedef enum mn_gen_option {
     MN_GEN_NY = 21,            /**< int: square-lattice rows (>= 1; default 4) */
     MN_GEN_SPACING = 22,       /**< real: lattice spacing > 0 (default 1) */
     MN_GEN_CB_N = 23,          /**< int: number n of memristor branches (>= 1; default 10) */
-    MN_GEN_R_INT = 24,         /**< real: R_int (ohm, > 0; default 100, 002 Fig. 3) */
+    MN_GEN_R_INT = 24,         /**< real: R_int (ohm, >= 0; default 100, 002 Fig. 3; 0 is the
+                                    short-circuited mesh of 002 eq. 11's limit, see mn_gen_cb()) */
     MN_GEN_R_REF = 25,         /**< real: R_ref (ohm, > 0; default 100, 002 Fig. 3) */
     MN_GEN_SOURCE = 26         /**< real: series EMF S_k of every branch (V; default 20) */
 } mn_gen_option;
@@ -237,11 +238,14 @@ MN_API mn_status mn_gen_lattice(mn_graph **out, mn_gen *gen);
  * edge k (0..n-1) = memristor k, a_k -> b_k, with series EMF S_k (I = G (V + S), so S_k
  * drives the mesh current i_k of 002 eq. 4 from a_k to b_k through the memristor);
  * edge n + k = R_ref of branch k, a_k -> b_k; edge 2n + k = R_int, b_k -> a_{k+1}.
+ * With R_int = 0 (a valid limit of 002 eq. 11) the mesh resistors are short circuits: b_k and
+ * a_{k+1} are one node, so the circuit has n nodes (node k = a_k) and 2n edges (memristor k and
+ * R_ref k, both a_k -> a_{k+1 mod n}; no R_int edges); this needs n >= 2.
  * The Kirchhoff solution with memristor conductance 1/R(w_k) gives memristor currents equal
  * to 002 eq. 22 / eq. 34. Node set "ground" = {0} fixes the potential.
  * Value columns: 0 ::mn_gen_edge_kind, 1 resistor conductance (S; NaN on memristors),
  * 2 series EMF (V). Give memristor edges the `strukov_cb` model and the rest `resistor`.
- * @return #MN_OK, #MN_ERR_RANGE (n, R_int or R_ref), #MN_ERR_INVALID (wrong number of
+ * @return #MN_OK, #MN_ERR_RANGE (n, R_int or R_ref; n = 1 with R_int = 0), #MN_ERR_INVALID (wrong number of
  *         per-branch sources), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_gen_cb(mn_graph **out, mn_gen *gen);

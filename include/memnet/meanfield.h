@@ -51,9 +51,10 @@ typedef enum mn_meanfield_kind {
      * Hillock / nanoparticle, 000 eqs. (30)-(31) (001 eqs. (C64)-(C65)):
      * dg/dt = mu v / ((1 - g)(1 + chi f(g))) - kappa g, G = G_min (1 + chi f(g)),
      * f(x) = exp(-a (1 - x)) - 1. Parameters: G_min [S], chi [1], a [1], mu [1/(V s)]
-     * (q_eff = mu v), kappa [1/s], g_max [1] (state in [0, g_max], g_max < 1; default 0.5,
-     * the hillock limit z_max = D/2 of 003 eq. (6)), drive [0/1] (1: voltage source, the
-     * factor 1/(1 + chi f(g)) is dropped; see miranda).
+     * (q_eff = mu v), kappa [1/s], g_max [1] (state in [0, g_max], g_max < 1; default 0.99,
+     * as 000 Fig. 3; 0.5 is the hillock limit z_max = D/2 of 003 eq. (6), see
+     * mn_meanfield_model_set_preset()), drive [0/1] (1: voltage source, the factor
+     * 1/(1 + chi f(g)) is dropped; see miranda).
      */
     MN_MEANFIELD_HILLOCK = 1,
     /**
@@ -80,7 +81,8 @@ typedef double (*mn_meanfield_voltage_fn)(double t, void *user_data);
  *
  * Defaults: miranda from 003 Table 1 (k_p = 5e-4 /s, k_d = 5e-2 /s, eta_p = eta_d = 10 /V)
  * with G_min = 1e-3 S, chi = 100 (the magnitudes quoted in 001 after eq. (B23)); hillock
- * G_min = 1 S, chi = 1, a = 10, mu = 1, kappa = 1, g_max = 0.5; linear R_off = 1.6e4 Ohm,
+ * as 000 Fig. 3 (#MN_MEANFIELD_PRESET_000): G_min = 1 S, chi = 1, a = 1, mu = 1, kappa = 1,
+ * g_max = 0.99 (first-order transition, fold at v = 0.1611); linear R_off = 1.6e4 Ohm,
  * chi = 0.9, alpha = 1, k = 1.
  * @param[out] out the model; NULL on failure.
  * @param[in] ctx owning context.
@@ -899,6 +901,30 @@ MN_API mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index 
                                                     size_t n_source, const mn_index *drain,
                                                     size_t n_drain, const double *G,
                                                     double *G_eff);
+
+/**
+ * @brief Parameter sets of the hillock model where the papers differ (docs/meanfield.md).
+ */
+typedef enum mn_meanfield_preset {
+    /** 000 Fig. 3 (the default): kappa = a = 1, chi = mu = 1, G_min = 1 S, g_max = 0.99. The
+     *  equilibrium curve v*(g) = g (1 - g) e^{-(1 - g)} has its maximum 0.1611 at
+     *  g = (sqrt 5 - 1)/2 inside the range: a first-order transition (000 Fig. 3). */
+    MN_MEANFIELD_PRESET_000 = 0,
+    /** 003: the hillock height limited to half the gap, 003 eq. (6) (g_max = 0.5), and
+     *  a = beta D = 10 (003 Table 1's beta = 200 /pd on a 0.05 pd gap); chi = mu = kappa = 1,
+     *  G_min = 1 S. With g_max = 1/2 the transition is continuous. */
+    MN_MEANFIELD_PRESET_003 = 1
+} mn_meanfield_preset;
+
+/**
+ * @brief Set the hillock parameters G_min, chi, a, mu, kappa and g_max to a preset (drive is
+ *        kept). O(1).
+ * @param[in,out] m a hillock model.
+ * @param[in] preset ::mn_meanfield_preset.
+ * @return #MN_OK; #MN_ERR_INVALID (NULL, unknown preset); #MN_ERR_UNSUPPORTED (not a hillock
+ *         model). On failure the parameters are unchanged.
+ */
+MN_API mn_status mn_meanfield_model_set_preset(mn_meanfield_model *m, mn_meanfield_preset preset);
 
 MN_END_DECLS
 

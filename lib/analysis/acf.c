@@ -115,6 +115,9 @@ cleanup:
     return st;
 }
 
+/* a time within this fraction of a bin width from a bin edge is on the edge */
+#define MN__BIN_SNAP 1e-6
+
 mn_status mn_analysis_bin_events(double *counts, mn_context *ctx, const double *times, size_t n,
                                  double t0, double bin_width, size_t nbins)
 {
@@ -133,13 +136,15 @@ mn_status mn_analysis_bin_events(double *counts, mn_context *ctx, const double *
     for (size_t k = 0; k < nbins; k++) counts[k] = 0;
     for (size_t i = 0; i < n; i++) {
         double u = (times[i] - t0) / bin_width;
-        if (!(u >= 0) || !(u < (double)nbins)) continue;
-        size_t k = (size_t)u;
-        /* settle the index on the exact bin edges t0 + k w */
-        while (k > 0 && times[i] < t0 + (double)k * bin_width) k--;
-        while (k + 1 < nbins && times[i] >= t0 + (double)(k + 1) * bin_width) k++;
-        if (times[i] >= t0 + (double)(k + 1) * bin_width) continue; /* past the last bin */
-        counts[k] += 1.0;
+        /* Times on a grid of step w (fixed-step runs: t = t_start + k dt, printed and read
+         * back in decimal) land within a few ulps of a bin edge, on either side of it; taking
+         * floor(u) would then put a rounding-dependent share of them into the previous bin
+         * (issue 15 item 1). A time within BIN_SNAP bins of an edge belongs to the bin that
+         * starts at that edge. */
+        double r = nearbyint(u);
+        double k_d = fabs(u - r) <= MN__BIN_SNAP ? r : floor(u);
+        if (!(k_d >= 0) || !(k_d < (double)nbins)) continue;
+        counts[(size_t)k_d] += 1.0;
     }
 cleanup:
     return st;

@@ -38,7 +38,7 @@ static const opt_info opts[MN__GEN_NOPT] = {
     [MN_GEN_NY] = { "ny", 1, 4, 1, 2147483647.0, 0, 0 },
     [MN_GEN_SPACING] = { "spacing", 0, 1, 0, BIG, 1, 0 },
     [MN_GEN_CB_N] = { "cb n", 1, 10, 1, 1073741823.0, 0, 0 },
-    [MN_GEN_R_INT] = { "R_int", 0, 100, 0, BIG, 1, 0 },
+    [MN_GEN_R_INT] = { "R_int", 0, 100, 0, BIG, 0, 0 }, /* 0: shorted mesh (002 eq. 11) */
     [MN_GEN_R_REF] = { "R_ref", 0, 100, 0, BIG, 1, 0 },
     [MN_GEN_SOURCE] = { "source", 0, 20, -BIG, BIG, 0, 0 },
 };

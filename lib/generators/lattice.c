@@ -192,7 +192,14 @@ mn_status mn_gen_cb(mn_graph **out, mn_gen *gen)
         return mn__error(ctx, MN_ERR_INVALID,
                          "circuit: %zu per-branch sources given for n = %lld branches",
                          gen->n_cb_S, (long long)n);
-    size_t nb = (size_t)n, nn = 2 * nb, m = 3 * nb;
+    /* R_int = 0 (002 eq. 11's limit): the mesh resistors are short circuits, b_k = a_{k+1};
+     * the circuit keeps n nodes and the 2n branch edges */
+    const int shorted = Rint == 0;
+    if (shorted && n < 2)
+        return mn__error(ctx, MN_ERR_RANGE, "circuit: R_int = 0 with n = %lld branch: the "
+                         "shorted mesh makes the branch a self-loop; use n >= 2",
+                         (long long)n);
+    size_t nb = (size_t)n, nn = shorted ? nb : 2 * nb, m = shorted ? 2 * nb : 3 * nb;
     double *x = NULL, *y = NULL, *len = NULL, *col = NULL;
     mn_index *u = NULL, *v = NULL;
     mn_index **sets = NULL;
@@ -215,6 +222,10 @@ mn_status mn_gen_cb(mn_graph **out, mn_gen *gen)
     for (size_t k = 0; k < nb; k++) {
         mn_index ak = (mn_index)(2 * k), bk = (mn_index)(2 * k + 1);
         mn_index anext = (mn_index)(2 * ((k + 1) % nb));
+        if (shorted) {
+            ak = (mn_index)k;
+            bk = anext = (mn_index)((k + 1) % nb);
+        }
         /* memristor k with its series source (002 eq. 4) */
         u[k] = ak;
         v[k] = bk;
@@ -228,6 +239,7 @@ mn_status mn_gen_cb(mn_graph **out, mn_gen *gen)
         G[nb + k] = 1.0 / Rref;
         S[nb + k] = 0;
         /* R_int on the central mesh: carries i_0 from b_k to a_{k+1} */
+        if (shorted) continue;
         u[2 * nb + k] = bk;
         v[2 * nb + k] = anext;
         kind[2 * nb + k] = MN_GEN_EDGE_RESISTOR;

@@ -19,6 +19,41 @@ static const char *const *pnames(mn_meanfield_kind k)
     return k == MN_MEANFIELD_MIRANDA ? mir_names : k == MN_MEANFIELD_HILLOCK ? hil_names : lin_names;
 }
 
+/* The hillock presets (docs/meanfield.md). 000: Fig. 3's kappa = a = 1 with chi = mu = 1 and
+ * the state free up to just short of the divergence of eq. (30) at g = 1 (the fold of v*(g) =
+ * g (1 - g) e^{-(1 - g)} at g = (sqrt 5 - 1)/2, v = 0.1611, lies inside). 003: the hillock
+ * height limited to half the gap, 003 eq. (6) (g_max = 1/2), and a = beta D = 10 (003 Table 1's
+ * beta = 200 /pd on a 0.05 pd gap); g_max = 1/2 cuts v*(g) before its maximum, so the
+ * transition is continuous. */
+static void hillock_preset(double *p, mn_meanfield_preset preset)
+{
+    p[MN__HIL_GMIN] = 1;
+    p[MN__HIL_CHI] = 1;
+    p[MN__HIL_MU] = 1;
+    p[MN__HIL_KAPPA] = 1;
+    if (preset == MN_MEANFIELD_PRESET_003) {
+        p[MN__HIL_A] = 10;
+        p[MN__HIL_GMAX] = 0.5;
+    } else {
+        p[MN__HIL_A] = 1;
+        p[MN__HIL_GMAX] = 0.99;
+    }
+}
+
+mn_status mn_meanfield_model_set_preset(mn_meanfield_model *m, mn_meanfield_preset preset)
+{
+    if (!m) return MN_ERR_INVALID;
+    if (preset != MN_MEANFIELD_PRESET_000 && preset != MN_MEANFIELD_PRESET_003)
+        return mn__error(m->ctx, MN_ERR_INVALID, "mean-field preset %d is not %d (000) or %d (003)",
+                         (int)preset, (int)MN_MEANFIELD_PRESET_000, (int)MN_MEANFIELD_PRESET_003);
+    if (m->kind != MN_MEANFIELD_HILLOCK)
+        return mn__error(m->ctx, MN_ERR_UNSUPPORTED, "mean-field presets apply to the hillock "
+                         "model, not %s (its defaults are the same in 000 and 003)",
+                         mn_meanfield_model_name(m));
+    hillock_preset(m->p, preset);
+    return MN_OK;
+}
+
 mn_status mn_meanfield_model_new(mn_meanfield_model **out, mn_context *ctx, mn_meanfield_kind kind)
 {
     if (out) *out = NULL;
@@ -45,13 +80,9 @@ mn_status mn_meanfield_model_new(mn_meanfield_model **out, mn_context *ctx, mn_m
         m->p[MN__MIR_ETAD] = 10;
         m->p[MN__MIR_UNI] = 0;
         break;
-    case MN_MEANFIELD_HILLOCK:
-        m->p[MN__HIL_GMIN] = 1;
-        m->p[MN__HIL_CHI] = 1;
-        m->p[MN__HIL_A] = 10;
-        m->p[MN__HIL_MU] = 1;
-        m->p[MN__HIL_KAPPA] = 1;
-        m->p[MN__HIL_GMAX] = 0.5; /* z_max = D/2, 003 eq. (6) */
+    case MN_MEANFIELD_HILLOCK: /* 000 Fig. 3 (the paper of eqs. (30)-(31)) */
+        hillock_preset(m->p, MN_MEANFIELD_PRESET_000);
+        m->p[MN__HIL_DRIVE] = 0;
         break;
     case MN_MEANFIELD_LINEAR:
         m->p[MN__LIN_ROFF] = 1.6e4;

@@ -290,23 +290,59 @@ static double refine_extremum(const mn_meanfield_model *m, double a, double b, i
     return vstar(m, *gx);
 }
 
-/* depth difference of the two outermost stable equilibria: V(low) - V(high) */
-static int depth_difference(const mn_meanfield_model *m, double v, double *dV)
+typedef struct vstar_arg {
+    const mn_meanfield_model *m;
+    double v;
+} vstar_arg;
+
+static double vstar_minus(double g, void *ud)
 {
-    double geq[64];
-    int st[64];
-    size_t n = equilibria(m, v, geq, st, 64);
-    if (n > 64) n = 64;
-    int ilo = -1, ihi = -1;
-    for (size_t i = 0; i < n; i++)
-        if (st[i] == MN_MEANFIELD_STABLE) {
-            if (ilo < 0) ilo = (int)i;
-            ihi = (int)i;
+    const vstar_arg *a = ud;
+    return vstar(a->m, g) - a->v;
+}
+
+/* V(low) - V(high) for the two outermost stable states at v, found branch by branch: between
+ * consecutive folds gf[0..nf-1] (increasing) v*(g) is monotone, so it has at most one root of
+ * v*(g) = v there, stable where v* increases (the rate grows with v). Unlike the grid scan of
+ * equilibria() this also resolves two roots closer than one grid cell, as at v just inside a
+ * fold (issue 15 item 2: linear, chi = 0.6). Returns 0 if there are fewer than two stable
+ * states or v* is not defined. */
+static int depth_difference_branches(const mn_meanfield_model *m, double v, const double *gf,
+                                     int nf, double *dV)
+{
+    double lo, hi;
+    mn__mf_range(m, &lo, &hi);
+    vstar_arg va = { m, v };
+    double glo = NAN, ghi = NAN;
+    if (mn__mf_rate(m, lo, v) < 0) glo = ghi = lo;
+    for (int j = 0; j <= nf; j++) {
+        double a = j == 0 ? lo : gf[j - 1], b = j == nf ? hi : gf[j];
+        double fa = vstar_minus(a, &va), fb = vstar_minus(b, &va);
+        if (isnan(fa) || isnan(fb)) return 0;
+        if (fa == fb || (fa > 0) == (fb > 0)) continue;
+        if (!(fb > fa)) continue; /* decreasing branch: unstable */
+        double z = (isfinite(fa) && isfinite(fb)) ? mn__root(vstar_minus, &va, a, b, fa, fb)
+                                                 : NAN;
+        if (!isfinite(z)) { /* an infinite end (miranda at g = 0, 1): bisect by hand */
+            double x0 = a, x1 = b;
+            for (int it = 0; it < 200 && x1 - x0 > 1e-15; it++) {
+                double c = 0.5 * (x0 + x1), fc = vstar_minus(c, &va);
+                if (isnan(fc)) return 0;
+                if (fc < 0) x0 = c;
+                else x1 = c;
+            }
+            z = 0.5 * (x0 + x1);
         }
-    if (ilo < 0 || ilo == ihi) return 0;
+        if (isnan(glo)) glo = z;
+        ghi = z;
+    }
+    if (mn__mf_rate(m, hi, v) > 0) {
+        if (isnan(glo)) glo = hi;
+        ghi = hi;
+    }
+    if (isnan(glo) || !(ghi > glo)) return 0;
     rate_arg a = { m, v };
-    /* V(g_lo) - V(g_hi) = int_{g_lo}^{g_hi} rate */
-    *dV = mn__integrate(rate_at, &a, geq[ilo], geq[ihi], 1e-12);
+    *dV = mn__integrate(rate_at, &a, glo, ghi, 1e-12);
     return 1;
 }
 
@@ -324,6 +360,7 @@ mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_lo, doub
     double prev = NAN, prevd = 0;
     double vmin = INFINITY, vmax = -INFINITY;
     int nfold = 0;
+    double gfold[64];
     double gprev2 = lo;
     for (int i = 1; i < N; i++) {
         double g = lo + (hi - lo) * i / N;
@@ -339,6 +376,7 @@ mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_lo, doub
                 double gx, ve = refine_extremum(m, gprev2, g, prevd > 0 ? 1 : -1, &gx);
                 if (ve < vmin) vmin = ve;
                 if (ve > vmax) vmax = ve;
+                if (nfold < 64) gfold[nfold] = gx;
                 nfold++;
             }
             if (d != 0) prevd = d;
@@ -371,11 +409,13 @@ mn_status mn_meanfield_transition(const mn_meanfield_model *m, double v_lo, doub
     /* Maxwell voltage inside the bistable window */
     double a = vmax > vmin ? vmin + 1e-9 * (vmax - vmin) : vmin, b = vmax - 1e-9 * (vmax - vmin);
     double da, db;
+    int nf = nfold < 64 ? nfold : 64;
     *v_th = NAN;
-    if (depth_difference(m, a, &da) && depth_difference(m, b, &db) && (da < 0) != (db < 0)) {
+    if (depth_difference_branches(m, a, gfold, nf, &da) &&
+        depth_difference_branches(m, b, gfold, nf, &db) && (da < 0) != (db < 0)) {
         for (int it = 0; it < 100 && b - a > 1e-14 * fmax(1, fabs(a)); it++) {
             double c = 0.5 * (a + b), dc;
-            if (!depth_difference(m, c, &dc)) break;
+            if (!depth_difference_branches(m, c, gfold, nf, &dc)) break;
             if ((dc < 0) == (da < 0)) {
                 a = c;
                 da = dc;

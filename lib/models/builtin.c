@@ -237,7 +237,8 @@ enum { HI_MU, HI_KAPPA, HI_ALPHA, HI_BETA, HI_T, HI_ZMAX, HI_UNI, HI_NP };
 
 static const mn_param_info hillock_params[HI_NP] = {
     { sizeof(mn_param_info), "mu", "pd^2/V",
-      "field growth coefficient (003 Table 1: 3.46e-5, listed as nm^-2 V^-1; used with gaps in pd)",
+      "field growth coefficient, length^2/V (003 Table 1: 3.46e-5, printed as nm^-2 V^-1, "
+      "which eq 4 cannot have; read as pd^2/V with gaps in pd; 000 eq 29: 0.346 nm^2/V)",
       MN_PARAM_REAL, 3.46e-5, 0.0, 1e12, NULL },
     { sizeof(mn_param_info), "kappa", "", "relaxation coefficient, dimensionless (003 Table 1)",
       MN_PARAM_REAL, 3.8e-2, 0.0, 1e12, NULL },
@@ -591,24 +592,25 @@ static const mn_param_info fil_params[FI_NP] = {
       MN_PARAM_REAL, 0.01, 0.0, 1e300, NULL },
     { sizeof(mn_param_info), "Gon", "S", "conductance of a bridged gap (003 sec. 5.2)",
       MN_PARAM_REAL, 10.0, 0.0, 1e300, NULL },
-    { sizeof(mn_param_info), "alpha", "S", "tunnel prefactor, G = alpha exp(-beta (L-d)) (003 eq 1)",
+    { sizeof(mn_param_info), "alpha", "S", "tunnel prefactor, G = alpha exp(-beta L) (003 eq 1)",
       MN_PARAM_REAL, 1.0, 0.0, 1e300, NULL },
     { sizeof(mn_param_info), "beta", "1/pd", "tunnel decay constant (003 eq 1)", MN_PARAM_REAL,
       200.0, 0.0, 1e6, NULL },
     { sizeof(mn_param_info), "rd", "pd^2/(V s)",
-      "growth rate, dd/dt = rd (E - ET) (003 eq 2; value not given in 003: memnet choice)",
-      MN_PARAM_REAL, 1e-3, 0.0, 1e300, NULL },
+      "growth rate, dd/dt = rd (E - ET) (003 eq 2; not given in 003: chosen with 1 step = "
+      "0.01 s so a 200 x 200 pd film at 2 V fires as 003 Fig. 5a, docs/spiking.md)",
+      MN_PARAM_REAL, 1e-4, 0.0, 1e300, NULL },
     { sizeof(mn_param_info), "rw", "1/(A s)",
-      "thinning rate, dw/dt = -rw (|I| - IT) (003 eq 3; value not given in 003: memnet choice)",
-      MN_PARAM_REAL, 0.1, 0.0, 1e300, NULL },
+      "thinning rate, dw/dt = -rw (|I| - IT) (003 eq 3; not given in 003: chosen with rd)",
+      MN_PARAM_REAL, 100.0, 0.0, 1e300, NULL },
     { sizeof(mn_param_info), "w0", "", "width of a new filament (normalised, 003 sec. 5.2)",
       MN_PARAM_REAL, 1.0, 1e-300, 1e300, NULL },
     { sizeof(mn_param_info), "unipolar", "", "1: driven by |E| and |I| (003); 0: signed",
       MN_PARAM_INT, 1.0, 0.0, 1.0, NULL },
     { sizeof(mn_param_info), "tunnel", "",
-      "open-gap conductance: remaining = alpha exp(-beta (L-d)) (a growing filament narrows "
-      "the tunnel gap); full = alpha exp(-beta L), 003 eq 1 as printed in sec. 5.2",
-      MN_PARAM_CHOICE, 0.0, 0.0, 1.0, fil_tunnel_choices },
+      "open-gap conductance: full = alpha exp(-beta L), 003 eq 1 as sec. 5.2 prints it "
+      "(default); remaining = alpha exp(-beta (L-d)) (a growing filament narrows the gap)",
+      MN_PARAM_CHOICE, 1.0, 0.0, 1.0, fil_tunnel_choices },
 };
 
 /* tunnelling length of an open gap: L - d (tunnel = remaining) or L (tunnel = full) */
@@ -773,7 +775,7 @@ static const char *const fil_names[] = { "d", "w", "bridged" };
 static const mn_model_ops filament_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "filament",
-    .description = "spiking atomic filament: open gap G = alpha exp(-beta (L-d)) grows above E_T, "
+    .description = "spiking atomic filament: open gap G = alpha exp(-beta L), filament grows above E_T, "
                    "bridged G = Gon thins above I_T, formation and breaking are events (003 eqs 1-3, Type A)",
     .n_states = FS_N,
     .state_names = fil_names,

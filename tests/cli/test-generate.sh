@@ -172,6 +172,15 @@ grep -q '^edges=6$' "$tmp/chain.kv" && grep -q '^drain=6$' "$tmp/chain.kv" || fa
     > "$tmp/cb.kv" || fail "cb failed"
 grep -q '^edges=15$' "$tmp/cb.kv" && grep -q '^memristors=5$' "$tmp/cb.kv" || fail "cb counts"
 grep -q '^set ground 1' "$tmp/cb.txt.mnet" || fail "cb ground node set"
+# R_int = 0 (002 eq. 11's limit): the shorted mesh, n nodes and 2n edges; n = 1 is refused
+"$memnet" generate cb --n 5 --r-int 0 --r-ref 1000 --out "$tmp/cb0.txt" > "$tmp/cb0.kv" ||
+    fail "cb --r-int 0 refused"
+grep -q '^edges=10$' "$tmp/cb0.kv" && grep -q '^nodes=5$' "$tmp/cb0.kv" || fail "cb --r-int 0 counts"
+if "$memnet" generate cb --n 1 --r-int 0 --out "$tmp/cb1.txt" 2> "$tmp/err" > /dev/null; then
+    fail "cb --n 1 --r-int 0 accepted"; fi
+grep -q "n = 1" "$tmp/err" || fail "cb --n 1 --r-int 0 message: $(cat "$tmp/err")"
+if "$memnet" generate cb --r-int -1 --out "$tmp/cbm.txt" 2> /dev/null > /dev/null; then
+    fail "cb --r-int -1 accepted"; fi
 
 # the plotting script: its reader agrees with the summary; three PNG files from a solve's CSV
 if [ -n "${MEMNET_SOURCE_ROOT:-}" ] && $py -c 'import matplotlib' 2> /dev/null; then

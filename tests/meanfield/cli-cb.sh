@@ -28,4 +28,13 @@ if "$memnet" cb $args 2>/dev/null; then fail "missing --S accepted"; fi
 if "$memnet" cb --n 10 --Ron 100 --Roff 50 --Rref 1 --Rint 1 --alpha 1 --gamma 1 --S 1 2> /tmp/cb-err.$$; then fail "Roff < Ron accepted"; fi
 grep -q "R_off = 50" /tmp/cb-err.$$ || fail "message: $(cat /tmp/cb-err.$$)"
 rm -f /tmp/cb-err.$$
+# issue 15 item 7: eq. 12 is labelled a formula; the run's own sensitivity d<w>/dS is measured.
+# alpha = -1 from w = 1: the run converges to the homogeneous fixed point psi = (-(chi - rho) +
+# sqrt((chi - rho)^2 + 4 xi s))/(2 xi), s = S/(alpha gamma), whose derivative in closed form is
+# 1/(alpha gamma sqrt((chi - rho)^2 + 4 xi s)) (xi = 159, chi - rho = 1.5, s = 20)
+out=$("$memnet" cb --n 50 --Ron 100 --Roff 16000 --Rref 100 --Rint 100 --alpha -1 --gamma 1 --S -20 --quiet)
+echo "$out" | grep -q '^susceptibility_eq12_formula=' || fail "no susceptibility_eq12_formula"
+sens=$(echo "$out" | sed -n 's/^sensitivity_sim=//p')
+awk -v a="$sens" 'BEGIN { b = -1/sqrt(2.25 + 4*159*20); d = (a - b)/b; exit !(d < 1e-5 && d > -1e-5) }' ||
+    fail "sensitivity_sim=$sens, closed form $(awk 'BEGIN { print -1/sqrt(2.25 + 4*159*20) }')"
 echo "cb CLI tests passed"

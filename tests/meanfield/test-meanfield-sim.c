@@ -101,6 +101,33 @@ START_TEST(test_sim_cb_switching)
 }
 END_TEST
 
+START_TEST(test_sim_cb_switching_rint0)
+{
+    /* R_int = 0, 002 Fig. 2's values (R_ref = 1000, R_on = 100, R_off = 1600, alpha = gamma =
+     * 1): eq. 11 gives S_c = (R_off + R_ref)/R_on - R_ref^2/(R_on R_ref) = 26 - 10 = 16. The
+     * generated circuit with its mesh shorted switches between 0.99 and 1.01 S_c (issue 15
+     * item 4). */
+    enum { N = 200 };
+    const double Sc = (1600.0 + 1000.0) / 100.0 - 1000.0 * 1000.0 / (100.0 * (0 + 1000.0));
+    ck_assert(Sc == 16.0);
+    mn_meanfield_cb *cb;
+    MN_ASSERT_OK(ctx, mn_meanfield_cb_new(&cb, ctx, N, 100, 1600, 1000, 0, 1, 1));
+    MN_ASSERT_REL(mn_meanfield_cb_critical_voltage(cb), Sc, 1e-15);
+    mn_meanfield_cb_free(cb);
+    for (int side = -1; side <= 1; side += 2) {
+        cb_run r;
+        cb_build(&r, N, 100, 1600, 1000, 0, 1, 1, Sc * (1 + side * 0.01));
+        ck_assert_uint_eq(mn_graph_edge_count(r.g), 2 * N);
+        MN_ASSERT_OK(ctx, mn_sim_init_uniform(r.sim, 0, 1.0));
+        MN_ASSERT_OK(ctx, mn_sim_run(r.sim, 60));
+        double w = cb_mean_w(&r);
+        if (side < 0) MN_ASSERT_ABS(w, 1, 1e-6);
+        else MN_ASSERT_ABS(w, 0, 1e-6);
+        cb_free(&r);
+    }
+}
+END_TEST
+
 typedef struct {
     const cb_run *r;
     const mn_meanfield_cb *cb;
@@ -417,6 +444,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_sim_cb_switching);
+    tcase_add_test(tc, test_sim_cb_switching_rint0);
     tcase_add_test(tc, test_sim_cb_lyapunov_psi);
     tcase_add_test(tc, test_fit_full_network);
     tcase_add_test(tc, test_fit_nanowire_reproduction);

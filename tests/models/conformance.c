@@ -62,9 +62,11 @@ static const cfg cfgs[] = {
     { "strukov_hp", 0, { "window=none", "unipolar=1", "tau=1", NULL }, 1.0, 2.0, 1 },
     { "strukov_cb", 0, { "gamma=0.01", "alpha=0.1", NULL }, 20.0, 2.0, 1 },
     { "strukov_cb", 0, { "gamma=0.01", "alpha=-0.5", "unipolar=1", "x0=0.5" }, 20.0, 2.0, 1 },
-    { "filament", 0.05, { NULL }, 1.0, 20.0, 1 },
-    { "filament", 0.05, { "unipolar=0", "rw=0.5", NULL }, 1.0, 20.0, 1 },
-    { "filament", 0.05, { "tunnel=full", NULL }, 1.0, 20.0, 1 },
+    /* rd = 1e-3 so that filaments form within the 20 s sweep (the default 1e-4 is tuned for
+     * 003's 200 x 200 films at 2 V and needs ~20 s at a steady 1 V) */
+    { "filament", 0.05, { "rd=1e-3", "rw=0.1", NULL }, 1.0, 20.0, 1 },
+    { "filament", 0.05, { "unipolar=0", "rw=0.5", "rd=1e-3", NULL }, 1.0, 20.0, 1 },
+    { "filament", 0.05, { "tunnel=remaining", "rd=1e-3", "rw=0.1", NULL }, 1.0, 20.0, 1 },
     { "threshold", 0, { NULL }, 1.0, 4.0, 1 },
     { "threshold", 0, { "unipolar=1", "Vth=0.3", NULL }, 1.0, 4.0, 1 },
     { "resistor", 0, { "G=0.25", NULL }, 1.0, 2.0, 0 },
@@ -631,7 +633,8 @@ START_TEST(test_filament_cycle)
      * reaches L; then dw/dt = -rw (Gon V - IT) and the filament breaks after
      * w0 / (rw (Gon V - IT)), reopening the gap with d = 0. */
     const double L = 0.05, V = 1.0, ET = 10, IT = 0.01, Gon = 10, rd = 1e-3, rw = 0.1, w0 = 1;
-    fix f = fix_with("filament", L, NULL);
+    const char *sets[] = { "tunnel=remaining", "rd=1e-3", "rw=0.1", NULL };
+    fix f = fix_with("filament", L, sets);
     ck_assert_uint_eq(mn__network_event_count(f.net), 2);
     double x[3] = { 0, 0, 0 }, G, I, Vv = V;
     OKQ(mn_network_conductances(f.net, x, &G));
