@@ -18,6 +18,7 @@
     X(potential, "effective potential V(<g>) and its equilibria")                             \
     X(analyze, "events, inter-event intervals, power-law fits and autocorrelation")          \
     X(sweep, "parameter sweeps and ensembles: plan, run (Slurm, mpirun, ...), status, collect") \
+    X(export, "write a network as an ngspice netlist (resistors or behavioural junctions)") \
     X(reservoir, "reservoir-computing tasks with a trained linear readout and a baseline")
 
 #define MN_CLI_DECLARE(name, help) int mn_cli_##name(int argc, char **argv);

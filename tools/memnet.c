@@ -65,6 +65,11 @@ typedef struct command {
 #else
 #define MN_CLI_FN_analyze NULL
 #endif
+#ifdef MN_CLI_HAVE_EXPORT
+#define MN_CLI_FN_export mn_cli_export
+#else
+#define MN_CLI_FN_export NULL
+#endif
 #ifdef MN_CLI_HAVE_RESERVOIR
 #define MN_CLI_FN_reservoir mn_cli_reservoir
 #else

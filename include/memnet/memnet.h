@@ -23,5 +23,6 @@
 #include <memnet/meanfield.h>
 #include <memnet/analysis.h>
 #include <memnet/reservoir.h>
+#include <memnet/spice.h>
 
 #endif /* MEMNET_MEMNET_H */
