@@ -101,6 +101,10 @@ for h, ret, name, args in protos:
         lines.append(f'        memset(scratch, 0, sizeof scratch);')
         lines.append(f'        fprintf(stderr, "{variant} {name}\\n");')
         lines.append(f"        (void){name}({', '.join(vals)});")
+        first = split_args(args)[0] if split_args(args) else ""
+        if variant == "b" and arg_type(first).replace(" ", "") == "mn_context**":
+            # a context needs no handle: the constructor succeeds; free what it made
+            lines.append("        mn_context_free(*(mn_context **)(void *)scratch);")
         lines.append("    }")
     n += 1
 lines += [
