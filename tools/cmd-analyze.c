@@ -138,6 +138,10 @@ static int read_csv(table *tb, const char *path, const char *popt, const char *x
     ssize_t len;
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        if ((size_t)len != strlen(line)) { /* "3\0.5" must not read as 3 */
+            cli_error(CMD, "%s %s:%zu: NUL byte in a text line", popt, path, lineno);
+            goto done;
+        }
         char *s = trim(line);
         if (!*s || *s == '#') continue;
         if (!tb->names) { /* header */

@@ -118,14 +118,14 @@ MN_API void mn_meanfield_model_free(mn_meanfield_model *m);
 /**
  * @brief The model's kind.
  * @param[in] m the model.
- * @return an ::mn_meanfield_kind.
+ * @return an ::mn_meanfield_kind, or -1 if m is NULL.
  */
 MN_API mn_meanfield_kind mn_meanfield_model_kind(const mn_meanfield_model *m);
 
 /**
  * @brief The model's name ("miranda", ...); a static string.
  * @param[in] m the model.
- * @return the name.
+ * @return the name, or NULL if m is NULL.
  */
 MN_API const char *mn_meanfield_model_name(const mn_meanfield_model *m);
 

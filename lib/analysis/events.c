@@ -90,6 +90,7 @@ mn_status mn_event_train_new(mn_event_train **out, mn_context *ctx, const double
     mn_event_train *tr = NULL;
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "mn_event_train_new: out is NULL");
     *out = NULL;
+    if (!ctx) return MN_ERR_INVALID;
     if (n > 0 && !times)
         return mn__error(ctx, MN_ERR_INVALID, "mn_event_train_new: times is NULL with n = %zu", n);
     if (n > 0) {

@@ -33,6 +33,7 @@ mn_status mn_powerlaw_new(mn_powerlaw **out, mn_context *ctx)
 {
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "mn_powerlaw_new: out is NULL");
     *out = NULL;
+    if (!ctx) return MN_ERR_INVALID;
     mn_powerlaw *p = mn__calloc_or_err(ctx, 1, sizeof *p, "power-law fit");
     if (!p) return MN_ERR_NOMEM;
     p->ctx = ctx;

@@ -98,7 +98,8 @@ void mn_rng_free(mn_rng *rng)
     if (rng) mn__free(rng->ctx, rng);
 }
 
-uint64_t mn_rng_u64(mn_rng *rng) { return mn__rng_u64(&rng->st); }
-double mn_rng_uniform(mn_rng *rng) { return mn__rng_uniform(&rng->st); }
-double mn_rng_normal(mn_rng *rng) { return mn__rng_normal(&rng->st); }
-uint64_t mn_rng_below(mn_rng *rng, uint64_t n) { return mn__rng_below(&rng->st, n); }
+/* misuse (a NULL generator) returns 0 / NaN instead of crashing */
+uint64_t mn_rng_u64(mn_rng *rng) { return rng ? mn__rng_u64(&rng->st) : 0; }
+double mn_rng_uniform(mn_rng *rng) { return rng ? mn__rng_uniform(&rng->st) : NAN; }
+double mn_rng_normal(mn_rng *rng) { return rng ? mn__rng_normal(&rng->st) : NAN; }
+uint64_t mn_rng_below(mn_rng *rng, uint64_t n) { return rng ? mn__rng_below(&rng->st, n) : 0; }

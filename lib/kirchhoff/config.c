@@ -185,11 +185,20 @@ void mn__kh_clear_changed(mn_kirchhoff *k)
     k->chg_overflow = 0;
 }
 
+/* Largest conductance: the solve forms sums of conductances at a node and products of two of
+ * them (elimination, Kron reduction), which must stay finite; sqrt(DBL_MAX) ~ 1.3e154. Two
+ * 1e308 S edges in series printed G_eff = 0 beside a current of 1e308 (issue 14). */
+#define MN__KH_G_MAX 1e150
+
 static mn_status check_g(mn_kirchhoff *k, size_t e, double v)
 {
     if (!(v >= 0.0) || !isfinite(v))
         return mn__error(k->ctx, MN_ERR_RANGE,
                          "edge %zu: conductance %g must be finite and >= 0", e, v);
+    if (v > MN__KH_G_MAX)
+        return mn__error(k->ctx, MN_ERR_RANGE,
+                         "edge %zu: conductance %g S exceeds the limit %g S (sums and products "
+                         "of conductances would overflow)", e, v, MN__KH_G_MAX);
     return MN_OK;
 }
 
@@ -210,7 +219,7 @@ mn_status mn_kirchhoff_set_conductances(mn_kirchhoff *k, const double *G)
     const double *Gold = k->G ? k->G : G; /* first call: compared with itself */
     for (size_t e = 0; e < m; e++) {
         double v = G[e];
-        bad |= !(v >= 0.0 && v <= DBL_MAX);
+        bad |= !(v >= 0.0 && v <= MN__KH_G_MAX);
         zc |= (Gold[e] == 0.0) != (v == 0.0);
         diff |= Gold[e] != v;
         gmax = v > gmax ? v : gmax;

@@ -60,13 +60,14 @@ size_t mn_meanfield_cb_size(const mn_meanfield_cb *cb) { return cb ? cb->n : 0; 
 
 void mn_meanfield_cb_coefficients(const mn_meanfield_cb *cb, double *xi, double *chi, double *rho)
 {
-    if (xi) *xi = cb->xi;
-    if (chi) *chi = cb->chi;
-    if (rho) *rho = cb->rho;
+    if (xi) *xi = cb ? cb->xi : NAN;
+    if (chi) *chi = cb ? cb->chi : NAN;
+    if (rho) *rho = cb ? cb->rho : NAN;
 }
 
 double mn_meanfield_cb_critical_voltage(const mn_meanfield_cb *cb)
 {
+    if (!cb) return NAN;
     /* 002 eq. (11) */
     return cb->alpha * cb->gamma *
            ((cb->Roff + cb->Rref) / cb->Ron - cb->Rref * cb->Rref / (cb->Ron * (cb->Rint + cb->Rref)));
@@ -197,6 +198,7 @@ mn_status mn_meanfield_cb_lyapunov(const mn_meanfield_cb *cb, const double *w, c
 
 double mn_meanfield_cb_psi(const mn_meanfield_cb *cb, double S)
 {
+    if (!cb) return NAN;
     /* 002 eq. (17)/(62): psi = clamp(root of xi w^2 + chi w = S/(alpha gamma) + rho psi).
      * phi(psi) = argsup_w ((rho psi + s) w - E(w)) is nondecreasing with slope < 1 (chi > rho),
      * so psi - phi(psi) is increasing on [0, 1]: bisection. */
@@ -236,6 +238,7 @@ mn_status mn_meanfield_cb_rule16(const mn_meanfield_cb *cb, double S, double lo,
 
 double mn_meanfield_cb_susceptibility(const mn_meanfield_cb *cb, double t)
 {
+    if (!cb) return NAN;
     /* 002 eq. (12)/(45) */
     return cb->Ron / (2 * cb->gamma * sqrt(cb->alpha * (cb->Roff - cb->Ron))) * exp(-cb->alpha * t);
 }

@@ -565,9 +565,9 @@ static mn_status fit_one(mn_meanfield_fit **out, mn_meanfield_model *m, const do
     fm = mn__malloc_or_err(ctx, n, sizeof(double), "fit buffers");
     J = mn__malloc_or_err(ctx, n * n_free, sizeof(double), "fit buffers");
     f = mn__calloc_or_err(ctx, 1, sizeof *f, "fit result");
+    if (f) f->ctx = ctx; /* before any failure: mn_meanfield_fit_free(f) frees through it */
     if (!c.gbuf || !c.Gbuf || !fvec || !fjac || !wa || !ipvt || !fp || !fm || !J || !f)
         MN__FAIL(MN_ERR_NOMEM);
-    f->ctx = ctx;
     f->resid = mn__malloc_or_err(ctx, n, sizeof(double), "fit residuals");
     f->curve = mn__malloc_or_err(ctx, n, sizeof(double), "fit curve");
     if (!f->resid || !f->curve) MN__FAIL(MN_ERR_NOMEM);

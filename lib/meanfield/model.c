@@ -123,10 +123,14 @@ void mn_meanfield_model_free(mn_meanfield_model *m)
     if (m) mn__free(m->ctx, m);
 }
 
-mn_meanfield_kind mn_meanfield_model_kind(const mn_meanfield_model *m) { return m->kind; }
+mn_meanfield_kind mn_meanfield_model_kind(const mn_meanfield_model *m)
+{
+    return m ? m->kind : (mn_meanfield_kind)-1;
+}
 
 const char *mn_meanfield_model_name(const mn_meanfield_model *m)
 {
+    if (!m) return NULL;
     return m->kind == MN_MEANFIELD_MIRANDA ? "miranda"
            : m->kind == MN_MEANFIELD_HILLOCK ? "hillock" : "linear";
 }
@@ -246,8 +250,8 @@ void mn__mf_range(const mn_meanfield_model *m, double *lo, double *hi)
 
 void mn_meanfield_model_state_range(const mn_meanfield_model *m, double *lo, double *hi)
 {
-    double a, b;
-    mn__mf_range(m, &a, &b);
+    double a = NAN, b = NAN;
+    if (m) mn__mf_range(m, &a, &b);
     if (lo) *lo = a;
     if (hi) *hi = b;
 }

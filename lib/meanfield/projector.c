@@ -33,15 +33,15 @@ void mn_meanfield_projector_free(mn_meanfield_projector *p)
     mn__free(p->ctx, p);
 }
 
-double mn_meanfield_projector_omega_n1(const mn_meanfield_projector *p) { return p->omega_n1; }
-const double *mn_meanfield_projector_omega_vec(const mn_meanfield_projector *p) { return p->ovec; }
-const double *mn_meanfield_projector_diag(const mn_meanfield_projector *p) { return p->diag; }
-const double *mn_meanfield_projector_diag_error(const mn_meanfield_projector *p) { return p->derr; }
-double mn_meanfield_projector_trace(const mn_meanfield_projector *p) { return p->trace; }
-double mn_meanfield_projector_trace2(const mn_meanfield_projector *p) { return p->trace2; }
-double mn_meanfield_projector_omega_mean(const mn_meanfield_projector *p) { return p->omega_mean; }
-size_t mn_meanfield_projector_outside_count(const mn_meanfield_projector *p) { return p->outside; }
-size_t mn_meanfield_projector_probes(const mn_meanfield_projector *p) { return p->probes; }
+double mn_meanfield_projector_omega_n1(const mn_meanfield_projector *p) { return p ? p->omega_n1 : NAN; }
+const double *mn_meanfield_projector_omega_vec(const mn_meanfield_projector *p) { return p ? p->ovec : NULL; }
+const double *mn_meanfield_projector_diag(const mn_meanfield_projector *p) { return p ? p->diag : NULL; }
+const double *mn_meanfield_projector_diag_error(const mn_meanfield_projector *p) { return p ? p->derr : NULL; }
+double mn_meanfield_projector_trace(const mn_meanfield_projector *p) { return p ? p->trace : NAN; }
+double mn_meanfield_projector_trace2(const mn_meanfield_projector *p) { return p ? p->trace2 : NAN; }
+double mn_meanfield_projector_omega_mean(const mn_meanfield_projector *p) { return p ? p->omega_mean : NAN; }
+size_t mn_meanfield_projector_outside_count(const mn_meanfield_projector *p) { return p ? p->outside : 0; }
+size_t mn_meanfield_projector_probes(const mn_meanfield_projector *p) { return p ? p->probes : 0; }
 
 /* ---------------------------------------------------------------- dense leverage scores */
 

@@ -492,6 +492,9 @@ double mn__waveform_eval(const mn_waveform *w, double t, int left)
         double s = t - start;
         if (t <= peak) return w->a + (w->b - w->a) * (s / w->c);
         double fall = w->period - w->c;
+        /* a sawtooth (rise = period) past its peak is at the low value of the next period
+         * (t - peak) / 0 was -inf; found by fuzz-waveform */
+        if (!(fall > 0)) return w->a;
         return w->b - (w->b - w->a) * ((t - peak) / fall);
     }
     case WF_RAMP:
@@ -500,7 +503,12 @@ double mn__waveform_eval(const mn_waveform *w, double t, int left)
         return w->a + (w->b - w->a) * ((t - w->c) / (w->d - w->c));
     case WF_SINE: {
         double s = t > w->delay ? t - w->delay : 0.0;
-        return w->e + w->a * sin(6.283185307179586476925286766559 * w->b * s + w->c);
+        double arg = 6.283185307179586476925286766559 * w->b * s + w->c;
+        /* far times (2 pi f s beyond DBL_MAX; fuzz-waveform): reduce s modulo the period
+         * first, sin(inf) would be NaN */
+        if (!isfinite(arg))
+            arg = 6.283185307179586476925286766559 * w->b * fmod(s, 1.0 / w->b) + w->c;
+        return w->e + w->a * sin(arg);
     }
     case WF_PWL: {
         long i = pwl_find(w->t, w->n, t, left);

@@ -156,6 +156,26 @@ START_TEST(test_waveform_far_times)
     MN_ASSERT_REL(mn_waveform_next_breakpoint(w, 0.5), 1.0, 0);
     mn_waveform_free(w);
     w = NULL;
+    /* a sine at a time where 2 pi f t overflows is still a number (was NaN; fuzz-waveform) */
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "sine:00:444444440."));
+    ck_assert(isfinite(mn_waveform_value(w, 1e300)));
+    MN_ASSERT_REL(mn_waveform_value(w, 1e300), 0.0, 0); /* amplitude 0 */
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "sine:2:4e8"));
+    double v = mn_waveform_value(w, 1e300);
+    ck_assert(isfinite(v) && fabs(v) <= 2);
+    mn_waveform_free(w);
+    w = NULL;
+    /* a sawtooth (rise = period): finite everywhere, on both sides of each breakpoint (the
+     * fall of length 0 divided by 0; fuzz-waveform) */
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "tri:0:1:0.1:0:1:0.1"));
+    for (double tt = -1; tt < 3; tt = mn_waveform_next_breakpoint(w, tt)) {
+        double a = mn_waveform_value(w, tt), l = mn_waveform_value_left(w, tt);
+        ck_assert_msg(isfinite(a) && isfinite(l) && a >= -1e-12 && a <= 1 + 1e-12 &&
+                      l >= -1e-12 && l <= 1 + 1e-12, "t = %.17g: %g, left %g", tt, a, l);
+    }
+    mn_waveform_free(w);
+    w = NULL;
     /* pwl files: NUL bytes, byte order mark, CRLF */
     const char *p = PUT("rel-nul.pwl", "0 0\n1 3\0.5\n");
     char spec[4200];
