@@ -7,7 +7,6 @@
 #include <memnet/version.h>
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,19 +140,11 @@ typedef struct out {
     int err; /* errno of the first failure, or -1 */
 } out;
 
-/* "%.17g" with '.' as the decimal point whatever LC_NUMERIC says */
+/* "%.17g"; mn_spice_write runs in the C locale (mn__c_locale_begin), so '.' is the decimal
+ * point whatever the process locale */
 static const char *num(char *buf, size_t sz, double v)
 {
     snprintf(buf, sz, "%.17g", v);
-    const char *dp = localeconv()->decimal_point;
-    if (dp && strcmp(dp, ".") != 0) {
-        char *p = strstr(buf, dp);
-        if (p) {
-            size_t l = strlen(dp);
-            *p = '.';
-            memmove(p + 1, p + l, strlen(p + l) + 1);
-        }
-    }
     return buf;
 }
 
@@ -421,7 +412,7 @@ static mn_status put_behavioural(out *o, mn_spice *sp, mn_index e, int kind, con
     return MN_OK;
 }
 
-mn_status mn_spice_write(mn_spice *sp, mn_spice_kind kind, const char *path)
+static mn_status spice_write(mn_spice *sp, mn_spice_kind kind, const char *path)
 {
     if (!sp || !path) return MN_ERR_INVALID;
     mn_context *ctx = sp->ctx;
@@ -553,5 +544,16 @@ cleanup:
     mn__free(ctx, keep);
     mn__free(ctx, G);
     mn__free(ctx, jk);
+    return st;
+}
+
+mn_status mn_spice_write(mn_spice *sp, mn_spice_kind kind, const char *path)
+{
+    if (!sp || !path) return MN_ERR_INVALID;
+    mn__c_locale loc;
+    if (mn__c_locale_begin(&loc))
+        return mn__error(sp->ctx, MN_ERR_NOMEM, "SPICE netlist: cannot create the C locale");
+    mn_status st = spice_write(sp, kind, path);
+    mn__c_locale_end(&loc);
     return st;
 }
