@@ -216,7 +216,7 @@ static int build_network(const char *cmd, const opts *o, rig *r)
 static int build_rig(const char *cmd, const opts *o, int scalar, rig *r)
 {
     mn_status st;
-    if (mn_context_new(&r->ctx)) return cli_error(cmd, "out of memory");
+    if (cli_context_new(&r->ctx)) return cli_error(cmd, "out of memory");
     mn_context *ctx = r->ctx;
     if (build_network(cmd, o, r)) return 1;
     mn_model *model = NULL;
@@ -564,7 +564,7 @@ static int task_narma(const char *cmd, const opts *o)
     double *u = malloc(n * sizeof *u), *y = calloc(n + 1, sizeof *y), *in = malloc(n * sizeof *in);
     mn_context *ctx = NULL;
     mn_rng *rng = NULL;
-    if (!u || !y || !in || mn_context_new(&ctx) || mn_rng_new(&rng, ctx, o->task_seed, 7)) {
+    if (!u || !y || !in || cli_context_new(&ctx) || mn_rng_new(&rng, ctx, o->task_seed, 7)) {
         free(u);
         free(y);
         free(in);
