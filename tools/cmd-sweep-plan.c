@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,6 +188,9 @@ static void usage(FILE *f)
         "                         Cartesian product (the default; the first --vary varies slowest)\n"
         "  --derive-seed OPT[=B]  give every task --OPT S with S from memnet's RNG, seed B\n"
         "                         (default 1), stream = task id\n"
+        "  --checkpoint-every DT  simulate tasks: add --checkpoint checkpoint.mnck\n"
+        "                         --checkpoint-every DT, so a killed task resumes from its last\n"
+        "                         checkpoint (DT in simulated seconds)\n"
         "  --dir D                the sweep directory (created)\n"
         "  --force                replace an existing manifest (finished runs whose options\n"
         "                         changed are run again, the others are kept)\n"
@@ -198,7 +202,7 @@ static void usage(FILE *f)
 
 int sweep_plan(int argc, char **argv)
 {
-    const char *config = NULL, *command = NULL, *dir = NULL, *derive = NULL;
+    const char *config = NULL, *command = NULL, *dir = NULL, *derive = NULL, *cp_every = NULL;
     int zip = 0, force = 0, rc = 2, extra0 = argc;
     vary *vs = calloc((size_t)argc + 1, sizeof *vs);
     size_t nv = 0;
@@ -221,6 +225,7 @@ int sweep_plan(int argc, char **argv)
         else if ((v = cli_opt_value(argc, argv, &i, "--command"))) command = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--dir"))) dir = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--derive-seed"))) derive = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--checkpoint-every"))) cp_every = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--vary"))) {
             int r = vary_parse(v, &vs[nv]);
             nv++;
@@ -259,9 +264,23 @@ int sweep_plan(int argc, char **argv)
         cli_usage_error(SWEEP_CMD, "plan: \"%s\" is not a command a sweep can run", command);
         goto done;
     }
-    /* the base arguments: the command name, the run file's options, the arguments after -- */
+    if (cp_every) {
+        double dt;
+        if (cli_parse_double(SWEEP_CMD, "--checkpoint-every", cp_every, &dt)) goto done;
+        if (!(dt > 0) || !isfinite(dt)) {
+            cli_usage_error(SWEEP_CMD, "plan: --checkpoint-every %s must be a time > 0", cp_every);
+            goto done;
+        }
+        if (strcmp(command, "simulate")) {
+            cli_usage_error(SWEEP_CMD, "plan: --checkpoint-every: only simulate tasks checkpoint (this "
+                                       "sweep runs %s)", command);
+            goto done;
+        }
+    }
+    /* the base arguments: the command name, the run file's options, the arguments after --,
+       and the checkpoint options */
     {
-        int n0 = 1 + (config ? 2 : 0) + (argc - extra0);
+        int n0 = 1 + (config ? 2 : 0) + (argc - extra0) + (cp_every ? 4 : 0);
         char **a0 = calloc((size_t)n0 + 1, sizeof *a0);
         if (!a0) {
             rc = cli_error(SWEEP_CMD, "out of memory");
@@ -271,6 +290,12 @@ int sweep_plan(int argc, char **argv)
         a0[k++] = (char *)command;
         if (config) a0[k++] = "--config", a0[k++] = (char *)config;
         for (int i = extra0; i < argc; i++) a0[k++] = argv[i];
+        if (cp_every) {
+            a0[k++] = "--checkpoint";
+            a0[k++] = "checkpoint.mnck";
+            a0[k++] = "--checkpoint-every";
+            a0[k++] = (char *)cp_every;
+        }
         int r = cli_expand_config(k, a0, &nbase, &base);
         free(a0);
         if (r) goto done;
