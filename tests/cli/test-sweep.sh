@@ -52,6 +52,26 @@ grep -q '^2	[0-9a-f]*	3	1e-8	' Z/manifest.tsv || fail "zip pairs"
 cmp -s D1/manifest.tsv D2/manifest.tsv || fail "derived seeds not reproducible"
 [ "$(grep '^[0-9]' D1/manifest.tsv | cut -f4 | sort -u | wc -l)" = 4 ] || fail "derived seeds not distinct"
 
+# real ranges: A..B:N linear, A..B:N:log logarithmic, ends kept as written, against numpy
+"$memnet" sweep plan --config base.cfg --vary set=kP0=1e-4..1e-3:7:log --vary rtol=0..1e-6:5 --dir R > /dev/null ||
+    fail "plan with real ranges"
+$py - R/manifest.tsv <<'PY' || fail "real ranges"
+import sys, numpy as np
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l[0].isdigit()]
+assert len(rows) == 35, len(rows)
+k = sorted({r[2] for r in rows}, key=float)
+t = sorted({r[3] for r in rows}, key=float)
+assert k[0] == "1e-4" and k[-1] == "1e-3" and t[0] == "0" and t[-1] == "1e-6", (k, t)
+assert np.allclose([float(x) for x in k], np.logspace(-4, -3, 7), rtol=1e-14, atol=0), k
+assert np.allclose([float(x) for x in t], np.linspace(0, 1e-6, 5), rtol=1e-14, atol=0), t
+# the values reach the command as written: ... --set kP0=<text> --rtol <text>
+assert all(r[-4:] == ["--set", "kP0=" + r[2], "--rtol", r[3]] for r in rows), rows[0]
+PY
+for bad in 'rtol=1.5..2.5' 'rtol=1..2:1' 'rtol=0..1e-3:3:log' 'rtol=1..2:3:cubic' 'rtol=a..2:3'; do
+    "$memnet" sweep plan --config base.cfg --vary "$bad" --dir RB 2> e.out && fail "--vary $bad accepted"
+    grep -q -- "$bad" e.out || fail "--vary $bad: the error does not name it: $(cat e.out)"
+done
+
 # ---------------------------------------------------------------- two workers at once
 "$memnet" sweep run S --worker 0/2 > w0.out 2> w0.err &
 p0=$!
