@@ -87,3 +87,37 @@ try:
 except memnet.Error as e:
     assert "only electrode holding a potential" in str(e), e
 print("ok")
+
+# ---------------------------------------------------------------- current source from Python
+# Simulation.set_current_source against `memnet simulate --current` (the same C path) and, at
+# the final states, against a dense nodal solve written here (000 eqs 5-6: +j in at the
+# source, -j out at the drain, the drain the ground)
+j = 1e-3
+subprocess.run([os.environ["MEMNET_CLI"], "simulate", "--network", "net.txt", "--model", "miranda", "--init", "0.2",
+                "--source", "0", "--drain", "5", "--current", "--waveform", "dc:%g" % j, "--t-end", "2",
+                "--dt-out", "0.5", "--out", "cur.csv"], check=True, capture_output=True)
+lines = [l.strip().split(",") for l in open("cur.csv") if not l.startswith("#")]
+cur = {h: np.array([float(r[i]) for r in lines[1:]]) for i, h in enumerate(lines[0])}
+sim = memnet.Simulation(memnet.Network(g, memnet.Model("miranda")))
+sim.set_current_source([0], [5], "dc:%g" % j)
+sim.init(0.2)
+rec = sim.run(2, dt=0.5)
+assert rec.t.size == cur["t"].size and np.allclose(rec.t, cur["t"], rtol=0, atol=1e-15), rec.t
+assert np.allclose(rec["mean_g"], cur["mean_g"], rtol=1e-12, atol=1e-15), (rec["mean_g"], cur["mean_g"])
+assert abs(sim.states.mean() - cur["mean_g"][-1]) <= 1e-12 * cur["mean_g"][-1]
+phi = sim.potentials
+assert abs((phi[0] - phi[5]) - cur["V"][-1]) <= 1e-12 * abs(cur["V"][-1]), (phi[0] - phi[5], cur["V"][-1])
+u, v = g.edges
+G = sim.conductances
+n = g.n_nodes
+L = np.zeros((n, n))
+for e in range(len(u)):
+    a, b = u[e], v[e]
+    L[a, a] += G[e]; L[b, b] += G[e]; L[a, b] -= G[e]; L[b, a] -= G[e]
+rhs = np.zeros(n)
+rhs[0] = j
+keep = [i for i in range(n) if i != 5]
+ref = np.zeros(n)
+ref[keep] = np.linalg.solve(L[np.ix_(keep, keep)], rhs[keep])
+assert np.allclose(phi, ref, rtol=1e-10, atol=1e-14), (phi, ref)
+print("ok")
