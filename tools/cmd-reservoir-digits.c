@@ -85,25 +85,41 @@ static int read_digits(const char *cmd, const char *path, double **pix, int32_t 
     return 0;
 }
 
+/* --out rows: per presented digit its index in the data, set, label and both predictions */
+typedef struct digit_rows {
+    const size_t *order;
+    const int32_t *label, *pr, *pb;
+    size_t ntr;
+} digit_rows;
+
+static int digit_row(FILE *f, size_t i, const void *data)
+{
+    const digit_rows *d = data;
+    return fprintf(f, "%zu,%zu,%s,%d,%d,%d\n", i, d->order[i], i < d->ntr ? "train" : "test", (int)d->label[i],
+                   (int)d->pr[i], (int)d->pb[i]);
+}
+
 int res_task_digits(const char *cmd, const opts *o)
 {
     rig r;
     memset(&r, 0, sizeof r);
     int rc = 1;
     double *pix = NULL, *U = NULL, *F = NULL, *X = NULL, *Xr = NULL;
-    int32_t *lab = NULL, *pr = NULL, *pb = NULL;
+    int32_t *lab = NULL, *lo = NULL, *pr = NULL, *pb = NULL;
     size_t *order = NULL;
     mn_rng *rng = NULL;
     mn_readout *rd = NULL;
-    FILE *f = NULL;
     size_t n = 0;
     if (read_digits(cmd, o->digits, &pix, &lab, &n)) return 1;
     if (o->limit > 0 && (size_t)o->limit < n) n = (size_t)o->limit;
-    int brc = res_build_rig(cmd, o, 0, &r);
-    if (brc) {
-        rc = brc;
+    size_t ntr = (size_t)floor(o->train * (double)n);
+    if (ntr < (size_t)(2 * o->folds) || n - ntr < 1) {
+        rc = cli_usage_error(cmd, "--train %g leaves %zu training and %zu test digits", o->train, ntr,
+                             n - ntr);
         goto done;
     }
+    if ((rc = res_build_rig(cmd, o, 0, &r))) goto done;
+    rc = 1;
     res_print_rig(o, &r);
     size_t q = r.n_in, chunks = (64 + q - 1) / q, rest = (size_t)o->rest, per = chunks + rest;
     size_t B = mn_reservoir_feature_count(r.res) / ((size_t)o->delays + 1);
@@ -112,9 +128,8 @@ int res_task_digits(const char *cmd, const opts *o)
     U = calloc(n * per * q, sizeof *U);
     pr = malloc(n * sizeof *pr);
     pb = malloc(n * sizeof *pb);
-    int32_t *lo = malloc(n * sizeof *lo);
+    lo = malloc(n * sizeof *lo);
     if (!order || !U || !pr || !pb || !lo || mn_rng_new(&rng, r.ctx, o->task_seed, 13)) {
-        free(lo);
         cli_error(cmd, "out of memory");
         goto done;
     }
@@ -128,17 +143,14 @@ int res_task_digits(const char *cmd, const opts *o)
         lo[i] = lab[order[i]];
         for (size_t px = 0; px < 64; px++) U[(i * per + px / q) * q + px % q] = pix[order[i] * 64 + px];
     }
-    if (res_drive(cmd, &r, U, n * per, &F)) {
-        free(lo);
-        goto done;
-    }
+    if (res_drive(cmd, &r, U, n * per, &F)) goto done;
     /* per digit: the base features of its `chunks` steps (delays are not needed: every step
      * of the digit is already in the vector) */
     size_t P = mn_reservoir_feature_count(r.res), pd = chunks * B;
     X = malloc(n * pd * sizeof *X);
     Xr = malloc(n * 64 * sizeof *Xr);
     if (!X || !Xr) {
-        free(lo);
+        cli_error(cmd, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
@@ -146,18 +158,8 @@ int res_task_digits(const char *cmd, const opts *o)
             memcpy(X + i * pd + c * B, F + (i * per + c) * P, B * sizeof *X);
         memcpy(Xr + i * 64, pix + order[i] * 64, 64 * sizeof *Xr);
     }
-    size_t ntr = (size_t)floor(o->train * (double)n);
-    if (ntr < (size_t)(2 * o->folds) || n - ntr < 1) {
-        free(lo);
-        rc = cli_usage_error(cmd, "--train %g leaves %zu training and %zu test digits", o->train, ntr,
-                             n - ntr);
-        goto done;
-    }
     double acc, bacc, c0 = res_cpu_now(), w0 = res_wall_now();
-    if (!(rd = res_new_readout(cmd, r.ctx, o->folds))) {
-        free(lo);
-        goto done;
-    }
+    if (!(rd = res_new_readout(cmd, r.ctx, o->folds))) goto done;
     mn_status st = mn_readout_fit_classes(rd, X, ntr, pd, lo, 10);
     if (!st) st = mn_readout_classify(pr, rd, X, n);
     if (!st) st = mn_readout_accuracy(&acc, lo + ntr, pr + ntr, n - ntr);
@@ -167,7 +169,6 @@ int res_task_digits(const char *cmd, const opts *o)
     if (!st) st = mn_readout_classify(pb, rd, Xr, n);
     if (!st) st = mn_readout_accuracy(&bacc, lo + ntr, pb + ntr, n - ntr);
     if (st) {
-        free(lo);
         cli_fail(cmd, r.ctx, st);
         goto done;
     }
@@ -178,32 +179,15 @@ int res_task_digits(const char *cmd, const opts *o)
             "baseline_lambda=%.3g\nbaseline_cv_accuracy=%.6g\n",
             acc, bacc, lam, cva, mn_readout_stat_get(rd, MN_READOUT_STAT_LAMBDA, 0),
             mn_readout_stat_get(rd, MN_READOUT_STAT_CV_ACCURACY, 0));
-    cli_out("readout_cpu_seconds=%.3f\nreadout_wall_seconds=%.3f\n", res_cpu_now() - c0, res_wall_now() - w0);
-    if (o->out) {
-        if (!(f = res_open_out(cmd, o))) {
-            free(lo);
-            goto done;
-        }
-        cli_write_provenance(f, "task=digits\nscore=%.6g\nbaseline=%.6g\n", acc, bacc);
-        fprintf(f, "index,digit,set,label,reservoir,baseline\n");
-        for (size_t i = 0; i < n; i++)
-            fprintf(f, "%zu,%zu,%s,%d,%d,%d\n", i, order[i], i < ntr ? "train" : "test", (int)lo[i],
-                    (int)pr[i], (int)pb[i]);
-        FILE *ff = f;
-        f = NULL;
-        if (res_close_out(cmd, o, ff)) {
-            free(lo);
-            goto done;
-        }
-    }
-    free(lo);
-    rc = 0;
+    res_print_readout_times(c0, w0);
+    digit_rows rows = { order, lo, pr, pb, ntr };
+    rc = res_write_out(cmd, o, acc, bacc, "index,digit,set,label,reservoir,baseline", n, digit_row, &rows);
 done:
-    if (f) fclose(f);
     mn_readout_free(rd);
     mn_rng_free(rng);
     free(pix);
     free(lab);
+    free(lo);
     free(order);
     free(U);
     free(F);
@@ -211,8 +195,6 @@ done:
     free(Xr);
     free(pr);
     free(pb);
-    mn_context *ctx = r.ctx;
     res_rig_free(&r);
-    mn_context_free(ctx);
     return rc;
 }

@@ -46,18 +46,22 @@ int res_regress(const char *cmd, mn_context *ctx, long folds, const double *X, s
     return 0;
 }
 
-FILE *res_open_out(const char *cmd, const opts *o)
+void res_print_readout_times(double cpu0, double wall0)
 {
-    if (!o->out) return NULL;
-    FILE *f = fopen(o->out, "w");
-    if (!f) cli_error(cmd, "cannot open %s: %s", o->out, strerror(errno));
-    return f;
+    cli_out("readout_cpu_seconds=%.3f\nreadout_wall_seconds=%.3f\n", res_cpu_now() - cpu0,
+            res_wall_now() - wall0);
 }
 
-int res_close_out(const char *cmd, const opts *o, FILE *f)
+int res_write_out(const char *cmd, const opts *o, double score, double baseline, const char *columns,
+                  size_t rows, int (*row)(FILE *f, size_t k, const void *data), const void *data)
 {
-    if (!f) return 0;
-    int bad = ferror(f);
+    if (!o->out) return 0;
+    FILE *f = fopen(o->out, "w");
+    if (!f) return cli_error(cmd, "cannot open %s: %s", o->out, strerror(errno));
+    cli_write_provenance(f, "task=%s\nscore=%.6g\nbaseline=%.6g\n", o->task, score, baseline);
+    int bad = fprintf(f, "%s\n", columns) < 0;
+    for (size_t k = 0; k < rows && !bad; k++) bad = row(f, k, data) < 0;
+    bad |= ferror(f) != 0;
     if (fclose(f) || bad) return cli_error(cmd, "writing %s failed", o->out);
     cli_out_str("out", "%s", o->out);
     return 0;

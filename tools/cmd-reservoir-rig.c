@@ -56,6 +56,7 @@ void res_rig_free(rig *r)
     mn_reservoir_free(r->res);
     mn_network_free(r->net);
     mn_graph_free(r->g);
+    mn_context_free(r->ctx);
     memset(r, 0, sizeof *r);
 }
 

@@ -6,76 +6,81 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* washout w and training rows ntr of n steps: 0, or a usage error (2) naming the options
+ * (checked before the network is built) */
+static int split_rows(const char *cmd, const opts *o, size_t n, size_t *w, size_t *ntr)
+{
+    *w = (size_t)o->washout;
+    *ntr = *w < n ? (size_t)floor(o->train * (double)(n - *w)) : 0;
+    if (*w + 10 >= n || *ntr < (size_t)(2 * o->folds) || n - *w - *ntr < 2)
+        return cli_usage_error(cmd, "--steps %zu, --washout %zu, --train %g leave %zu training and %zu "
+                                    "test steps (need >= %ld and >= 2, and 10 steps after the washout)",
+                               n, *w, o->train, *ntr, *w + *ntr < n ? n - *w - *ntr : 0, 2 * o->folds);
+    return 0;
+}
+
+/* the reservoir with every input electrode driven by its scale times u (n steps): *F the
+ * features (n x p, malloc'ed), *R the raw baseline features (u and --delays copies); returns
+ * 0, 1 or 2 with the rig built (free it with res_rig_free) */
+static int drive_scalar(const char *cmd, const opts *o, rig *r, const double *u, size_t n, double **F,
+                        double **R)
+{
+    int rc = res_build_rig(cmd, o, 1, r);
+    if (rc) return rc;
+    res_print_rig(o, r);
+    double *U = malloc(n * r->n_in * sizeof *U);
+    if (!U) return cli_error(cmd, "out of memory");
+    for (size_t k = 0; k < n; k++)
+        for (size_t j = 0; j < r->n_in; j++) U[k * r->n_in + j] = u[k];
+    rc = res_drive(cmd, r, U, n, F);
+    free(U);
+    if (rc) return rc;
+    if (!(*R = res_raw_features(u, n, 1, (size_t)o->delays))) return cli_error(cmd, "out of memory");
+    return 0;
+}
+
+/* --out rows of a regression task */
+typedef struct regression_rows {
+    const double *u, *y, *pr, *pb;
+    size_t w, ntr;
+} regression_rows;
+
+static int regression_row(FILE *f, size_t k, const void *data)
+{
+    const regression_rows *d = data;
+    return fprintf(f, "%zu,%s,%.9g,%.9g,%.9g,%.9g\n", k, res_split_name(k, d->w, d->ntr), d->u[k], d->y[k],
+                   d->pr[k], d->pb[k]);
+}
+
 /* a regression task: u (n scalar inputs), y (n targets) */
 static int run_regression(const char *cmd, const opts *o, const double *u, const double *y, size_t n)
 {
     rig r;
     memset(&r, 0, sizeof r);
-    int rc = 1;
-    double *F = NULL, *R = NULL, *U = NULL, *pr = NULL, *pb = NULL;
-    FILE *f = NULL;
-    int brc = res_build_rig(cmd, o, 1, &r);
-    if (brc) {
-        rc = brc;
-        goto done;
-    }
-    res_print_rig(o, &r);
-    size_t w = (size_t)o->washout;
-    if (w + 10 >= n) {
-        rc = cli_usage_error(cmd, "--washout %ld leaves too few of the %zu steps", o->washout, n);
-        goto done;
-    }
-    size_t ntr = (size_t)floor(o->train * (double)(n - w));
-    if (ntr < (size_t)(2 * o->folds) || n - w - ntr < 2) {
-        rc = cli_usage_error(cmd, "--train %g: %zu training and %zu test steps", o->train, ntr,
-                             n - w - ntr);
-        goto done;
-    }
-    U = malloc(n * r.n_in * sizeof *U);
-    pr = malloc(n * sizeof *pr);
-    pb = malloc(n * sizeof *pb);
-    if (!U || !pr || !pb) {
-        cli_error(cmd, "out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < r.n_in; j++) U[k * r.n_in + j] = u[k];
-    if (res_drive(cmd, &r, U, n, &F)) goto done;
+    double *F = NULL, *R = NULL, *pr = malloc(n * sizeof *pr), *pb = malloc(n * sizeof *pb);
+    size_t w, ntr;
+    int rc = split_rows(cmd, o, n, &w, &ntr);
+    if (!rc && (!pr || !pb)) rc = cli_error(cmd, "out of memory");
+    if (!rc) rc = drive_scalar(cmd, o, &r, u, n, &F, &R);
+    if (rc) goto done;
+    rc = 1;
+    cli_out("washout=%zu\ntrain_steps=%zu\ntest_steps=%zu\n", w, ntr, n - w - ntr);
     size_t p = mn_reservoir_feature_count(r.res), D = (size_t)o->delays;
-    if (!(R = res_raw_features(u, n, 1, D))) {
-        cli_error(cmd, "out of memory");
-        goto done;
-    }
     double s_res, s_base, l_res, l_base, c0 = res_cpu_now(), w0 = res_wall_now();
     if (res_regress(cmd, r.ctx, o->folds, F, n, p, y, w, ntr, pr, &s_res, &l_res)) goto done;
     if (res_regress(cmd, r.ctx, o->folds, R, n, D + 1, y, w, ntr, pb, &s_base, &l_base)) goto done;
-    cli_out("washout=%zu\ntrain_steps=%zu\ntest_steps=%zu\n", w, ntr, n - w - ntr);
     cli_out("score_name=nmse\nscore=%.6g\nbaseline=%.6g\nnrmse=%.6g\nbaseline_nrmse=%.6g\n", s_res,
             s_base, sqrt(s_res), sqrt(s_base));
-    cli_out("lambda=%.3g\nbaseline_lambda=%.3g\nreadout_cpu_seconds=%.3f\nreadout_wall_seconds=%.3f\n",
-            l_res, l_base, res_cpu_now() - c0, res_wall_now() - w0);
-    if (o->out) {
-        if (!(f = res_open_out(cmd, o))) goto done;
-        cli_write_provenance(f, "task=%s\nscore=%.6g\nbaseline=%.6g\n", o->task, s_res, s_base);
-        fprintf(f, "step,set,u,target,reservoir,baseline\n");
-        for (size_t k = 0; k < n; k++)
-            fprintf(f, "%zu,%s,%.9g,%.9g,%.9g,%.9g\n", k, res_split_name(k, w, ntr), u[k], y[k], pr[k],
-                    pb[k]);
-        FILE *ff = f;
-        f = NULL;
-        if (res_close_out(cmd, o, ff)) goto done;
-    }
-    rc = 0;
+    cli_out("lambda=%.3g\nbaseline_lambda=%.3g\n", l_res, l_base);
+    res_print_readout_times(c0, w0);
+    regression_rows rows = { u, y, pr, pb, w, ntr };
+    rc = res_write_out(cmd, o, s_res, s_base, "step,set,u,target,reservoir,baseline", n, regression_row, &rows);
 done:
-    if (f) fclose(f);
     free(F);
     free(R);
-    free(U);
     free(pr);
     free(pb);
-    mn_context *ctx = r.ctx;
     res_rig_free(&r);
-    mn_context_free(ctx);
     return rc;
 }
 
@@ -177,46 +182,40 @@ int res_task_narma(const char *cmd, const opts *o)
     return rc;
 }
 
+/* --out rows of the memory task */
+typedef struct memory_rows {
+    const double *mc, *mb;
+} memory_rows;
+
+static int memory_row(FILE *f, size_t k, const void *data)
+{
+    const memory_rows *d = data;
+    return fprintf(f, "%zu,%.9g,%.9g\n", k, d->mc[k], d->mb[k]);
+}
+
+/* short-term memory capacity of i.i.d. input in [-1, 1] (Jaeger 2002; mn_readout_memory_capacity) */
 int res_task_memory(const char *cmd, const opts *o)
 {
-    size_t n = (size_t)o->steps, kmax = (size_t)o->kmax, w = (size_t)o->washout;
+    size_t n = (size_t)o->steps, kmax = (size_t)o->kmax, w, ntr;
     rig r;
     memset(&r, 0, sizeof r);
-    int rc = 1;
-    double *u = malloc(n * sizeof *u), *U = NULL, *F = NULL, *R = NULL;
+    double *u = malloc(n * sizeof *u), *F = NULL, *R = NULL;
     double *mc = malloc((kmax + 1) * sizeof *mc), *mb = malloc((kmax + 1) * sizeof *mb);
+    mn_context *ctx = NULL;
     mn_rng *rng = NULL;
     mn_readout *rd = NULL;
-    FILE *f = NULL;
-    if (!u || !mc || !mb) {
-        cli_error(cmd, "out of memory");
-        goto done;
-    }
-    if (w < kmax) {
-        rc = cli_usage_error(cmd, "--washout %zu must be >= --kmax %zu", w, kmax);
-        goto done;
-    }
-    int brc = res_build_rig(cmd, o, 1, &r);
-    if (brc) {
-        rc = brc;
-        goto done;
-    }
-    res_print_rig(o, &r);
-    if (mn_rng_new(&rng, r.ctx, o->task_seed, 11)) goto done;
+    int rc = 0;
+    if ((size_t)o->washout < kmax)
+        rc = cli_usage_error(cmd, "--washout %ld must be >= --kmax %zu", o->washout, kmax);
+    if (!rc) rc = split_rows(cmd, o, n, &w, &ntr);
+    if (!rc && (!u || !mc || !mb || cli_context_new(&ctx) || mn_rng_new(&rng, ctx, o->task_seed, 11)))
+        rc = cli_error(cmd, "out of memory");
+    if (rc) goto done;
     for (size_t t = 0; t < n; t++) u[t] = 2 * mn_rng_uniform(rng) - 1;
-    size_t ntr = (size_t)floor(o->train * (double)(n - w));
-    if (n <= w || ntr < (size_t)(2 * o->folds) || n - w - ntr < 2) {
-        rc = cli_usage_error(cmd, "--steps %zu, --washout %zu, --train %g leave too few rows", n, w,
-                             o->train);
-        goto done;
-    }
-    U = malloc(n * r.n_in * sizeof *U);
-    if (!U) goto done;
-    for (size_t k = 0; k < n; k++)
-        for (size_t j = 0; j < r.n_in; j++) U[k * r.n_in + j] = u[k];
-    if (res_drive(cmd, &r, U, n, &F)) goto done;
+    if ((rc = drive_scalar(cmd, o, &r, u, n, &F, &R))) goto done;
+    rc = 1;
+    cli_out("washout=%zu\ntrain_steps=%zu\ntest_steps=%zu\n", w, ntr, n - w - ntr);
     size_t p = mn_reservoir_feature_count(r.res), D = (size_t)o->delays;
-    if (!(R = res_raw_features(u, n, 1, D))) goto done;
     double total, btotal, c0 = res_cpu_now(), w0 = res_wall_now();
     if (!(rd = res_new_readout(cmd, r.ctx, o->folds))) goto done;
     mn_status st = mn_readout_memory_capacity(mc, &total, rd, F, n, p, u, kmax, w, ntr);
@@ -225,32 +224,21 @@ int res_task_memory(const char *cmd, const opts *o)
         cli_fail(cmd, r.ctx, st);
         goto done;
     }
-    cli_out("washout=%zu\ntrain_steps=%zu\ntest_steps=%zu\nkmax=%zu\n", w, ntr, n - w - ntr, kmax);
+    cli_out("kmax=%zu\n", kmax);
     cli_out("score_name=memory_capacity\nscore=%.6g\nbaseline=%.6g\nmc0=%.6g\nbaseline_mc0=%.6g\n",
             total, btotal, mc[0], mb[0]);
-    cli_out("readout_cpu_seconds=%.3f\nreadout_wall_seconds=%.3f\n", res_cpu_now() - c0, res_wall_now() - w0);
-    if (o->out) {
-        if (!(f = res_open_out(cmd, o))) goto done;
-        cli_write_provenance(f, "task=memory\nscore=%.6g\nbaseline=%.6g\n", total, btotal);
-        fprintf(f, "delay,reservoir,baseline\n");
-        for (size_t k = 0; k <= kmax; k++) fprintf(f, "%zu,%.9g,%.9g\n", k, mc[k], mb[k]);
-        FILE *ff = f;
-        f = NULL;
-        if (res_close_out(cmd, o, ff)) goto done;
-    }
-    rc = 0;
+    res_print_readout_times(c0, w0);
+    memory_rows rows = { mc, mb };
+    rc = res_write_out(cmd, o, total, btotal, "delay,reservoir,baseline", kmax + 1, memory_row, &rows);
 done:
-    if (f) fclose(f);
     mn_readout_free(rd);
     mn_rng_free(rng);
+    mn_context_free(ctx);
     free(u);
-    free(U);
     free(F);
     free(R);
     free(mc);
     free(mb);
-    mn_context *ctx = r.ctx;
     res_rig_free(&r);
-    mn_context_free(ctx);
     return rc;
 }

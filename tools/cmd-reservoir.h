@@ -54,6 +54,7 @@ double res_cpu_now(void);
 /* network, model, electrodes and probes; scalar: a scalar task (per-electrode input scales from
  * --mask-seed) rather than the digits. Returns 0, 1 or 2 (usage), having printed the error. */
 int res_build_rig(const char *cmd, const opts *o, int scalar, rig *r);
+/* frees the rig and its context (a zeroed rig: nothing) */
 void res_rig_free(rig *r);
 void res_print_rig(const opts *o, const rig *r);
 /* run the reservoir on u (n x n_in): features (n x p), malloc'ed; prints the run times */
@@ -64,8 +65,14 @@ double *res_raw_features(const double *u, size_t n, size_t q, size_t D);
 mn_readout *res_new_readout(const char *cmd, mn_context *ctx, long folds);
 int res_regress(const char *cmd, mn_context *ctx, long folds, const double *X, size_t n, size_t p,
                 const double *y, size_t w, size_t ntr, double *pred, double *nmse, double *lambda);
-FILE *res_open_out(const char *cmd, const opts *o);
-int res_close_out(const char *cmd, const opts *o, FILE *f);
+/* readout_cpu_seconds and readout_wall_seconds since res_cpu_now() cpu0, res_wall_now() wall0 */
+void res_print_readout_times(double cpu0, double wall0);
+/* --out: provenance (task, score, baseline), the line of column names, then row(f, k, data) for
+ * k = 0 .. rows-1 (each returns fprintf's result); every write checked; prints out=FILE.
+ * Returns 0 (also without --out) or 1, having printed the error. */
+int res_write_out(const char *cmd, const opts *o, double score, double baseline, const char *columns,
+                  size_t rows, int (*row)(FILE *f, size_t k, const void *data), const void *data);
+/* "washout", "train" or "test" for step k */
 const char *res_split_name(size_t k, size_t w, size_t ntr);
 
 /* cmd-reservoir-series.c, cmd-reservoir-digits.c: the tasks (exit status 0, 1 or 2) */
