@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -48,6 +49,39 @@ except sw.SweepError as e:
     assert e.returncode == 3 and " 5" in e.stderr, e.stderr
 assert len(sw.collect("S", "t3.csv", partial=True)) == 7
 assert sw.run_task("S", 5)["status"] == 0 and sw.status("S")["done"] == 8
+
+# ---------------------------------------------------------------- real ranges, a killed task resumed
+ts = sw.plan("R", config="base.cfg", vary={"set": "kP0=1e-4..1e-3:3:log", "rtol": "1e-6..3e-6:3"})
+assert [t["values"]["set.kP0"] for t in ts[::3]] == ["1e-4", "%.15g" % 10 ** -3.5, "1e-3"], ts
+assert [t["values"]["rtol"] for t in ts[:3]] == ["1e-6", "2e-06", "3e-6"], ts
+with open("big.txt", "w") as f:
+    for i in range(20):
+        for k in range(20):
+            if k + 1 < 20:
+                f.write("%d %d\n" % (20 * i + k, 20 * i + k + 1))
+            if i + 1 < 20:
+                f.write("%d %d\n" % (20 * i + k, 20 * i + k + 20))
+with open("long.cfg", "w") as f:
+    f.write("command = simulate\nnetwork = big.txt\nmodel = miranda\nsource = 0\ndrain = 399\n"
+            "waveform = sine:3:0.5\nt-end = 40\ndt-out = 0.5\nrtol = 1e-9\natol = 1e-12\nout = out.csv\n")
+ts = sw.plan("K", config="long.cfg", vary={"seed": "1..1"}, checkpoint_every=1)
+assert ts[0]["args"][-6:-2] == ["--checkpoint", "checkpoint.mnck", "--checkpoint-every", "1.0"], ts[0]["args"]
+p = subprocess.Popen([os.environ["MEMNET_CLI"], "sweep", "run", "K", "--task", "0"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+for _ in range(1500):
+    if any(d.startswith("0.tmp-") and os.path.exists(os.path.join("K/runs", d, "checkpoint.mnck"))
+           for d in os.listdir("K/runs")):
+        break
+    time.sleep(0.02)
+p.kill()  # SIGKILL
+p.wait()
+assert not os.path.exists("K/runs/0"), "the task finished before the kill"
+st = sw.run_task("K", 0)
+assert st["status"] == 0 and st["resumed"] is True and st["threads"] == 1, st
+os.mkdir("direct")
+subprocess.run([os.environ["MEMNET_CLI"]] + ts[0]["args"], cwd="direct", check=True, capture_output=True)
+assert open("direct/out.csv", "rb").read() == open("K/runs/0/out.csv", "rb").read(), \
+    "resumed task differs from the uninterrupted direct command"
 
 # ---------------------------------------------------------------- many electrodes from Python
 subprocess.run([os.environ["MEMNET_CLI"], "simulate", "--network", "net.txt", "--model", "miranda", "--init", "0.2",
