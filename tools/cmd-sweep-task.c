@@ -99,13 +99,11 @@ sweep_state sweep_task_state(const char *dir, const sweep_task *t, char **err)
 }
 
 /* The checkpoint a killed run of task t may have left to resume from: a simulate task with
- * --checkpoint FILE (a name inside its directory) and no --events-out (the events file is
- * rewritten by a restarted run, so it would lose the events before the checkpoint). */
+ * --checkpoint FILE (a name inside its directory). A restarted simulate keeps the rows of --out
+ * and of --events-out up to the checkpoint and cuts the rest, so every output continues. */
 static const char *resumable_checkpoint(const sweep_task *t)
 {
-    if (strcmp(t->argv[0], "simulate") || sweep_task_option(t, "--events-out") ||
-        sweep_task_option(t, "--restart"))
-        return NULL;
+    if (strcmp(t->argv[0], "simulate") || sweep_task_option(t, "--restart")) return NULL;
     const char *cp = sweep_task_option(t, "--checkpoint");
     return cp && *cp && !strchr(cp, '/') ? cp : NULL;
 }

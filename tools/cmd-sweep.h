@@ -83,8 +83,8 @@ typedef enum sweep_state { SWEEP_PENDING = 0, SWEEP_DONE = 1, SWEEP_FAILED = 2 }
  * status; *err gets its last error line, malloc'ed, if err != NULL) or pending. */
 sweep_state sweep_task_state(const char *dir, const sweep_task *t, char **err);
 /* Run one task in this process (the caller holds its lock). A partial directory a killed worker
- * left is removed, except that of a simulate task with --checkpoint (and no --events-out) whose
- * checkpoint exists: the task continues there with --restart (docs/cli.md, "run"). Returns the
+ * left is removed, except that of a simulate task with --checkpoint whose checkpoint exists:
+ * the task continues there with --restart (docs/cli.md, "run"). Returns the
  * command's exit status, or -1 when the sweep machinery itself failed (printed). */
 int sweep_task_run(const char *dir, const sweep_task *t);
 /* Find a command of this program by name (NULL if unknown); defined by memnet.c. */

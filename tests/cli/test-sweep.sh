@@ -165,6 +165,7 @@ dt-out = 0.5
 rtol = 1e-9
 atol = 1e-12
 out = out.csv
+events-out = events.csv
 CFG
 "$memnet" sweep plan --config long.cfg --vary seed=1..2 --checkpoint-every 1 --dir L > /dev/null
 grep '^0	' L/manifest.tsv | grep -q '	--checkpoint	checkpoint.mnck	--checkpoint-every	1	' ||
@@ -190,6 +191,7 @@ mkdir dl
 (cd dl && "$memnet" $(grep "^0	" ../L/manifest.tsv | cut -f4- | tr '\t' ' ') --json > direct.json) ||
     fail "direct run of task 0"
 cmp dl/out.csv L/runs/0/out.csv || fail "resumed task 0 differs from the uninterrupted direct command"
+cmp dl/events.csv L/runs/0/events.csv || fail "resumed task 0: events differ from the direct command"
 $py - dl/direct.json L/runs/0/result.json <<'PY' || fail "the resumed run did not start at its checkpoint"
 import json, sys
 whole, resumed = (json.load(open(p)) for p in sys.argv[1:])
