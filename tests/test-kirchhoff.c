@@ -688,6 +688,72 @@ START_TEST(test_pcg_and_auto)
 }
 END_TEST
 
+/* A factor large enough to be supernodal (a random graph fills in): the in-place supernodal
+ * solves (direct, sensitivity, PCG preconditioner on a stale factor) against dense solves. */
+START_TEST(test_supernodal_solves)
+{
+    enum { N = 500, EXTRA = 1500 };
+    static mn_index u[N + EXTRA], v[N + EXTRA];
+    mn_graph *g = random_graph(N, EXTRA, u, v);
+    int m = (int)mn_graph_edge_count(g);
+    double *G = malloc(sizeof(double) * m), *phi = malloc(sizeof(double) * N);
+    for (int e = 0; e < m; e++) G[e] = 0.01 + urand();
+    mn_kirchhoff *k = NULL;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    mn_index l[2] = { 0, 1 }, r = N - 1;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, l, 2, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, &r, 1, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 2.0));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 1, -0.5));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
+    int grp[N];
+    for (int i = 0; i < N; i++) grp[i] = -1;
+    grp[0] = grp[1] = 0;
+    grp[N - 1] = 1;
+    double fixed[2] = { 2.0, -0.5 };
+    for (int step = 0; step < 6; step++) {
+        /* steps 0-2 refactorise, 3-5 iterate (PCG) on the factor of step 2 */
+        if (step == 3) MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_PCG));
+        for (int e = 0; e < m; e++) G[e] *= 1 + (step < 3 ? 0.5 : 0.05) * (urand() - 0.5);
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        mn__kirchhoff_info info;
+        mn__kirchhoff_info_get(k, &info);
+        ck_assert_int_eq(info.supernodal, 1); /* stays supernodal through PCG */
+        ck_assert_int_eq(info.last_strategy, step < 3 ? MN_KIRCHHOFF_REFACTOR : MN_KIRCHHOFF_PCG);
+        dense_ref(N, m, u, v, G, NULL, grp, 2, fixed, NULL, phi);
+        const double *p = mn_kirchhoff_potentials(k);
+        for (int i = 0; i < N; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
+        check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-10);
+    }
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS), 3);
+    ck_assert_uint_ge(mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS), 3);
+    /* sensitivity dV = d(V)/dG . dG against a central finite difference of the solve */
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    double *dG = malloc(sizeof(double) * m), *dV = malloc(sizeof(double) * m);
+    double *Vp = malloc(sizeof(double) * m), *Vm = malloc(sizeof(double) * m);
+    for (int e = 0; e < m; e++) dG[e] = G[e] * (urand() - 0.5);
+    MN_ASSERT_OK(ctx, mn__kirchhoff_sensitivity(k, dG, dV));
+    const double h = 1e-6;
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+        double *Gh = malloc(sizeof(double) * m);
+        for (int e = 0; e < m; e++) Gh[e] = G[e] + sgn * h * dG[e];
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, Gh));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        memcpy(sgn < 0 ? Vm : Vp, mn_kirchhoff_edge_voltages(k), sizeof(double) * m);
+        free(Gh);
+    }
+    double sc = maxabs(dV, (size_t)m);
+    for (int e = 0; e < m; e++) MN_ASSERT_ABS(dV[e], (Vp[e] - Vm[e]) / (2 * h), 1e-6 * sc);
+    free(dG), free(dV), free(Vp), free(Vm);
+    free(phi);
+    free(G);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ floating, range */
 
 START_TEST(test_floating_components)
@@ -1026,6 +1092,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_projector_identities);
     tcase_add_test(tc, test_rank1_updates_vs_fresh);
     tcase_add_test(tc, test_pcg_and_auto);
+    tcase_add_test(tc, test_supernodal_solves);
     tcase_add_test(tc, test_floating_components);
     tcase_add_test(tc, test_conductance_range);
     tcase_add_test(tc, test_sensitivity_vs_finite_difference);
