@@ -5,6 +5,7 @@
 
 #include "kirchhoff/kirchhoff-private.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -754,6 +755,89 @@ START_TEST(test_supernodal_solves)
 }
 END_TEST
 
+/* Concurrent contexts (issue 14): each thread builds its own context, graph and solver from
+ * the same edge list, analyses with METIS and solves, many times; every potential must equal,
+ * bit for bit, that of a serial run. METIS's random generator is process-wide, so without
+ * memnet's lock around the ordering the draws of the threads interleave and the orderings,
+ * hence the last digits, differ between runs. */
+enum { CC_SIDE = 60, CC_THREADS = 3, CC_REPS = 12 };
+typedef struct {
+    const mn_index *u, *v;
+    int n, m;
+    const double *G;
+    const double *ref; /* NULL: fill out */
+    double *out;
+    int mismatches, failures;
+} cc_job;
+
+static void *cc_worker(void *arg)
+{
+    cc_job *j = arg;
+    for (int rep = 0; rep < (j->ref ? CC_REPS : 1); rep++) {
+        mn_context *c = NULL;
+        mn_graph *g = NULL;
+        mn_kirchhoff *k = NULL;
+        mn_index l = 0, r = (mn_index)(j->n - 1);
+        if (mn_context_new(&c) || mn_graph_new_from_edges(&g, c, (size_t)j->n, (size_t)j->m, j->u, j->v) ||
+            mn_kirchhoff_new(&k, g) || mn_kirchhoff_set_ordering(k, MN_ORDERING_METIS) ||
+            mn_kirchhoff_add_electrode(k, &l, 1, NULL) || mn_kirchhoff_add_electrode(k, &r, 1, NULL) ||
+            mn_kirchhoff_set_potential(k, 0, 1.0) || mn_kirchhoff_set_conductances(k, j->G) ||
+            mn_kirchhoff_solve(k)) {
+            j->failures++;
+        } else {
+            const double *p = mn_kirchhoff_potentials(k);
+            if (!j->ref) memcpy(j->out, p, sizeof(double) * (size_t)j->n);
+            else if (memcmp(j->ref, p, sizeof(double) * (size_t)j->n)) j->mismatches++;
+        }
+        mn_kirchhoff_free(k);
+        mn_graph_free(g);
+        mn_context_free(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_contexts_bitwise)
+{
+    /* a square lattice with random diagonals: METIS's choices matter for its ordering */
+    int n = CC_SIDE * CC_SIDE, m = 0;
+    mn_index *u = malloc(sizeof(mn_index) * 3 * (size_t)n), *v = malloc(sizeof(mn_index) * 3 * (size_t)n);
+    for (int y = 0; y < CC_SIDE; y++)
+        for (int x = 0; x < CC_SIDE; x++) {
+            int i = y * CC_SIDE + x;
+            if (x + 1 < CC_SIDE) u[m] = i, v[m++] = i + 1;
+            if (y + 1 < CC_SIDE) u[m] = i, v[m++] = i + CC_SIDE;
+            if (x + 1 < CC_SIDE && y + 1 < CC_SIDE && urand() < 0.5) u[m] = i, v[m++] = i + CC_SIDE + 1;
+        }
+    double *G = malloc(sizeof(double) * (size_t)m);
+    for (int e = 0; e < m; e++) G[e] = 1e-3 + urand();
+    double *ref = malloc(sizeof(double) * (size_t)n);
+    cc_job serial = { u, v, n, m, G, NULL, ref, 0, 0 };
+    cc_worker(&serial);
+    ck_assert_int_eq(serial.failures, 0);
+    /* the serial reference against a dense solve: it is a solution, not just a repeatable one */
+    int grp[CC_SIDE * CC_SIDE];
+    for (int i = 0; i < n; i++) grp[i] = -1;
+    grp[0] = 0;
+    grp[n - 1] = 1;
+    double fixed[2] = { 1.0, 0.0 }, *phi = malloc(sizeof(double) * (size_t)n);
+    dense_ref(n, m, u, v, G, NULL, grp, 2, fixed, NULL, phi);
+    for (int i = 0; i < n; i++) MN_ASSERT_ABS(ref[i], phi[i], 1e-10);
+    pthread_t th[CC_THREADS];
+    cc_job jobs[CC_THREADS];
+    for (int t = 0; t < CC_THREADS; t++) {
+        jobs[t] = (cc_job){ u, v, n, m, G, ref, NULL, 0, 0 };
+        ck_assert_int_eq(pthread_create(&th[t], NULL, cc_worker, &jobs[t]), 0);
+    }
+    for (int t = 0; t < CC_THREADS; t++) {
+        ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+        ck_assert_int_eq(jobs[t].failures, 0);
+        ck_assert_msg(jobs[t].mismatches == 0, "thread %d: %d of %d runs differ from the serial run",
+                      t, jobs[t].mismatches, CC_REPS);
+    }
+    free(u), free(v), free(G), free(ref), free(phi);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ floating, range */
 
 START_TEST(test_floating_components)
@@ -1093,6 +1177,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_rank1_updates_vs_fresh);
     tcase_add_test(tc, test_pcg_and_auto);
     tcase_add_test(tc, test_supernodal_solves);
+    tcase_add_test(tc, test_concurrent_contexts_bitwise);
     tcase_add_test(tc, test_floating_components);
     tcase_add_test(tc, test_conductance_range);
     tcase_add_test(tc, test_sensitivity_vs_finite_difference);
