@@ -133,6 +133,9 @@ refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --dt-out
 refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --integrator euler --dt 1e-300 --out "$tmp/x.csv"
 refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --max-step 1e-300 --out "$tmp/x.csv"
 refuse "limit 1e+09" "$memnet" simulate $common --t-end 1e3 --dt-out 1e-7 --out "$tmp/x.csv"
+refuse "limit 100, mn_sim_set_max_steps / --max-steps" "$memnet" simulate $common --t-end 1 --integrator euler --dt 1e-3 \
+    --max-steps 100 --out "$tmp/x.csv"
+refuse "--max-steps: 0 must be >= 1" "$memnet" simulate $common --t-end 1 --max-steps 0 --out "$tmp/x.csv"
 
 # ---- declared sizes never drive allocation
 printf '0 9999999\n' > "$tmp/big.txt"
