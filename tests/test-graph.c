@@ -1,6 +1,12 @@
 /* Graph: construction, attributes, adjacency, components, extraction, files, bad input. */
 #include "mn-test.h"
 
+#include "graph/graph-private.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -301,6 +307,59 @@ START_TEST(test_native_round_trip)
 }
 END_TEST
 
+/* the reader's number parser against strtod, bit for bit: %.17g and shorter forms of random
+ * doubles over many decades, near-halfway cases, and forms the fast path leaves to strtod */
+START_TEST(test_number_parser_vs_strtod)
+{
+    uint64_t z = 42;
+    char buf[64];
+    size_t n = 0;
+    for (int i = 0; i < 60000; i++) {
+        z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint64_t bits = z >> 1;
+        double x;
+        if (i % 4 == 0) {
+            memcpy(&x, &bits, sizeof x); /* any finite double */
+            if (!isfinite(x)) continue;
+        } else {
+            x = ldexp((double)(z >> 11), -53) * pow(10.0, (double)((int)(z % 61) - 30));
+        }
+        static const int prec[] = { 17, 16, 15, 6, 20, 3, 1, 19 };
+        double y = (i & 8) ? -x : x;
+        if (i % 8 == 4) snprintf(buf, sizeof buf, "%.*e", prec[i % 8], y);
+        else if (i % 8 == 5) snprintf(buf, sizeof buf, "%.*f", prec[i % 8], fabs(y) < 1e30 ? y : 1.5);
+        else snprintf(buf, sizeof buf, "%.*g", prec[i % 8], y);
+        char *e1, *e2;
+        double a = mn__graph_strtod(buf, &e1), b = strtod(buf, &e2);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0 && e1 == e2, "\"%s\": %.17g vs strtod %.17g", buf, a, b);
+        n++;
+    }
+    ck_assert_uint_gt(n, 50000);
+    /* halfway cases: decimal expansions of x + ulp/2 (exactly representable in decimal) */
+    for (int i = 0; i < 2000; i++) {
+        z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+        double x = ldexp((double)((z >> 11) | 1ULL << 52), -52 + (int)(z % 40) - 20);
+        double h = x + ldexp(1.0, ilogb(x) - 53);
+        char *e1, *e2;
+        snprintf(buf, sizeof buf, "%.40g", h);
+        double a = mn__graph_strtod(buf, &e1), b = strtod(buf, &e2);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0 && e1 == e2, "\"%s\"", buf);
+        snprintf(buf, sizeof buf, "%.19g", h); /* 19 digits: on the fast path */
+        a = mn__graph_strtod(buf, &e1), b = strtod(buf, &e2);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0 && e1 == e2, "\"%s\"", buf);
+    }
+    static const char *odd[] = { "0", "-0", "+.5", "1.", "1.e5", ".e5", "1e", "1e+", "1e-400", "1e400",
+                                 "0x1p3", "inf", "-nan", "00012.50", "0.000000000000000000000000000001234",
+                                 "12345678901234567890123", "1.5x", "7,5", "9007199254740993", "1e-27",
+                                 "1e27", "4.9e-324", "1e-5 ", "2.5\t" };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        char *e1, *e2;
+        double a = mn__graph_strtod(odd[i], &e1), b = strtod(odd[i], &e2);
+        ck_assert_msg((memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b))) && e1 == e2, "\"%s\"", odd[i]);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("graph");
@@ -313,6 +372,7 @@ int main(void)
     tcase_add_test(tc, test_edgelist_read);
     tcase_add_test(tc, test_edgelist_errors);
     tcase_add_test(tc, test_native_round_trip);
+    tcase_add_test(tc, test_number_parser_vs_strtod);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
 }

@@ -34,5 +34,8 @@ struct mn_graph {
 void mn__graph_invalidate(mn_graph *g);
 /* Grow edge storage to hold at least `cap` edges. */
 mn_status mn__graph_reserve_edges(mn_graph *g, size_t cap);
+/* strtod's result and end pointer, bit for bit, with a fast locale-free path for plain
+ * decimals (numparse.c); call it under the C locale like strtod. */
+double mn__graph_strtod(const char *s, char **end);
 
 #endif

@@ -70,7 +70,15 @@ static mn_status build_pattern(mn_kirchhoff *k, int lower)
     int w = 0;
     for (size_t j = 0; j < nf; j++) {
         int s = Ap[j], t = Ap[j + 1];
-        qsort(Ai + s, (size_t)(t - s), sizeof(int), cmp_int);
+        if (t - s <= 32) { /* columns hold a node's few neighbours: insertion sort */
+            for (int p = s + 1; p < t; p++) {
+                int x = Ai[p], q = p;
+                for (; q > s && Ai[q - 1] > x; q--) Ai[q] = Ai[q - 1];
+                Ai[q] = x;
+            }
+        } else {
+            qsort(Ai + s, (size_t)(t - s), sizeof(int), cmp_int);
+        }
         int start = w;
         for (int p = s; p < t; p++)
             if (p == s || Ai[p] != Ai[p - 1]) Ai[w++] = Ai[p];
