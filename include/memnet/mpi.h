@@ -414,7 +414,8 @@ typedef enum mn_mpi_sim_stat {
     MN_MPI_SIM_STAT_RHS = 1,              /**< right-hand sides (distributed solves) */
     MN_MPI_SIM_STAT_LINEAR_ITERATIONS = 2, /**< SPGMR iterations, all segments */
     MN_MPI_SIM_STAT_EVENTS = 3,           /**< events (all ranks) */
-    MN_MPI_SIM_STAT_ROOT_EVALS = 4        /**< evaluations of the global root function */
+    MN_MPI_SIM_STAT_ROOT_EVALS = 4,       /**< evaluations of the global root function */
+    MN_MPI_SIM_STAT_JV = 5                /**< right-hand sides inside Jacobian-vector products */
 } mn_mpi_sim_stat;
 
 /**
@@ -449,6 +450,20 @@ MN_API mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const 
  * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.
  */
 MN_API mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol);
+
+/**
+ * @brief Inexact Newton-Krylov: the relative residual of the Kirchhoff solves inside CVODE's
+ *        Jacobian-vector products (difference quotients), solved on the present hierarchy
+ *        (no new AMG setup), while right-hand sides keep the solver's tolerance
+ *        (mn_mpi_kirchhoff_set_tolerance(), default 1e-12). A Jv only steers the Newton
+ *        direction: its solve needs the accuracy of CVODE's perturbation, a fraction of the
+ *        integration tolerance. 0 (the default) solves them like right-hand sides. The same
+ *        on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] rtol relative residual in [0, 1), e.g. 1e-2 of the integration rtol.
+ * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_sim_set_jv_tolerance(mn_mpi_sim *s, double rtol);
 
 /**
  * @brief Start at time t0 (s) with the models' default initial states. Collective.

@@ -44,7 +44,8 @@ struct mn_mpi_sim {
     N_Vector yl, y;
     void *cvode;
     SUNLinearSolver ls;
-    uint64_t n_rhs, n_root;
+    uint64_t n_rhs, n_root, n_jv;
+    double jv_rtol;         /* Kirchhoff tolerance inside Jv products (0: the solver's) */
     long steps_prev, lin_prev; /* CVODE's counters of the segments before the last restart */
     mn_status rhs_status;   /* first failure inside a CVODE callback */
     /* per-junction block preconditioner (sim-precond.c) */

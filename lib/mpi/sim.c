@@ -91,6 +91,27 @@ static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user)
     return st == MN_OK ? 0 : -1;
 }
 
+/* the right-hand side inside CVODE's difference-quotient Jacobian-vector products: solved on
+ * the step's hierarchy (REUSE) to the looser Jv tolerance (inexact Newton-Krylov: a Jv only
+ * steers the Newton direction, so its solve needs the accuracy of the perturbation, a fraction
+ * of the integration tolerance, not the right-hand side's) */
+static int jv_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *user)
+{
+    mn_mpi_sim *s = user;
+    mn_mpi_kirchhoff *k = s->k;
+    double keep_tol = k->rtol;
+    mn_mpi_strategy keep_strategy = k->strategy;
+    if (s->jv_rtol > k->rtol) k->rtol = s->jv_rtol;
+    if (s->jv_rtol > 0 && k->have_setup) k->strategy = MN_MPI_REUSE;
+    int r = rhs(t, y, ydot, user);
+    k->rtol = keep_tol;
+    k->strategy = keep_strategy;
+    s->n_jv++;
+    /* a loose solution is no right-hand side: the next evaluation solves again */
+    if (s->jv_rtol > 0) s->cache_valid = 0;
+    return r;
+}
+
 static int root(sunrealtype t, N_Vector y, sunrealtype *gout, void *user)
 {
     mn_mpi_sim *s = user;
@@ -200,6 +221,15 @@ mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const mn_wave
     return MN_OK;
 }
 
+mn_status mn_mpi_sim_set_jv_tolerance(mn_mpi_sim *s, double rtol)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (!(rtol >= 0.0 && rtol < 1.0))
+        return mn__error(s->ctx, MN_ERR_RANGE, "Jv tolerance %g must be in [0, 1)", rtol);
+    s->jv_rtol = rtol;
+    return MN_OK;
+}
+
 mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol)
 {
     if (!s) return MN_ERR_INVALID;
@@ -291,6 +321,8 @@ static mn_status cv_setup(mn_mpi_sim *s)
         s->ls = SUNLinSol_SPGMR(s->y, SUN_PREC_LEFT, 0, s->sun);
         if (!s->ls) return mn__error(s->ctx, MN_ERR_NOMEM, "SUNLinSol_SPGMR failed");
         if ((st = cv_check(s, CVodeSetLinearSolver(s->cvode, s->ls, NULL), "CVodeSetLinearSolver")))
+            return st;
+        if ((st = cv_check(s, CVodeSetJacTimesRhsFn(s->cvode, jv_rhs), "CVodeSetJacTimesRhsFn")))
             return st;
         if ((st = cv_check(s, CVodeSetPreconditioner(s->cvode, mn__mpi_sim_psetup,
                                                      mn__mpi_sim_psolve),
@@ -406,6 +438,7 @@ double mn_mpi_sim_stat_get(const mn_mpi_sim *s, mn_mpi_sim_stat stat)
         return (double)(s->lin_prev + v);
     case MN_MPI_SIM_STAT_EVENTS: return (double)s->n_events;
     case MN_MPI_SIM_STAT_ROOT_EVALS: return (double)s->n_root;
+    case MN_MPI_SIM_STAT_JV: return (double)s->n_jv;
     }
     return NAN;
 }
