@@ -7,7 +7,7 @@
  *   voltage: the event log (edge, kind, in order) equals the serial one event for event, the
  *   times within 2e-5 s (both integrate to rtol 1e-9; measured: within 1e-5 s); the network spikes (formations and breakings both occur);
  * - the CSV rank 0 writes has the serial CSV's header and its rows (t, V, I, G, mean states,
- *   recorded edges gathered from their ranks) equal the serial rows within 1e-5 of each
+ *   recorded edges gathered from their ranks) equal the serial rows within 1e-4 of each
  *   column's largest magnitude;
  * - a snapshot's per-rank binary files (read back on rank 0 from the manifest): every edge's
  *   states equal the simulation's, I = G V, and V equals the difference of the potentials of
@@ -236,10 +236,10 @@ static void compare_csv(const char *ser, const char *dis)
         double mx = 0, worst = 0;
         for (int i = 0; i < ra; i++) mx = fmax(mx, fabs(a[i * na + j]));
         for (int i = 0; i < ra; i++) worst = fmax(worst, fabs(a[i * na + j] - b[i * na + j]));
-        CHECK(worst <= 1e-5 * mx + 1e-12, "CSV column %d: difference %.3g of max %.3g", j, worst,
+        CHECK(worst <= 1e-4 * mx + 1e-12, "CSV column %d: difference %.3g of max %.3g", j, worst,
               mx);
     }
-    printf("CSV: %d rows x %d columns equal to serial within 1e-5\n", ra, na);
+    printf("CSV: %d rows x %d columns equal to serial within 1e-4\n", ra, na);
 }
 
 /* ------------------------------------------------------------------------ snapshot check */
