@@ -143,6 +143,30 @@ MN_API mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name,
  */
 MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method);
 
+/**
+ * @brief Give the lengths (tunnel gaps L or D of 003 eqs 1-6, in the geometry's unit) of this
+ *        rank's edges, for models that need them (hillock, filament). Local call, after this
+ *        rank's last mn_mpi_graph_add_edges(); edges added later have no length.
+ * @param[in,out] g the graph.
+ * @param[in] length one value per edge of this rank (finite, > 0; copied).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL), #MN_ERR_RANGE (a bad value, naming the edge),
+ *         #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_graph_set_edge_lengths(mn_mpi_graph *g, const double *length);
+
+/**
+ * @brief Global index of this rank's first edge: edges are numbered rank-major (rank 0's edges
+ *        in the order of addition, then rank 1's, ...), the numbering of the event log and of
+ *        recorded edges. Local call after mn_mpi_graph_partition().
+ * @param[in] g the graph.
+ * @return the offset, or -1 for NULL or before partitioning.
+ */
+MN_API int64_t mn_mpi_graph_edge_offset(const mn_mpi_graph *g);
+
+/** @brief Number of edges over all ranks; -1 for NULL or before partitioning.
+ *  @param[in] g the graph. */
+MN_API int64_t mn_mpi_graph_global_edge_count(const mn_mpi_graph *g);
+
 /** @brief Number of edges added on this rank. @param[in] g the graph (NULL gives 0). */
 MN_API size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g);
 
@@ -388,7 +412,10 @@ typedef struct mn_mpi_sim mn_mpi_sim;
 typedef enum mn_mpi_sim_stat {
     MN_MPI_SIM_STAT_STEPS = 0,            /**< CVODE steps, all segments */
     MN_MPI_SIM_STAT_RHS = 1,              /**< right-hand sides (distributed solves) */
-    MN_MPI_SIM_STAT_LINEAR_ITERATIONS = 2 /**< SPGMR iterations, all segments */
+    MN_MPI_SIM_STAT_LINEAR_ITERATIONS = 2, /**< SPGMR iterations, all segments */
+    MN_MPI_SIM_STAT_EVENTS = 3,           /**< events (all ranks) */
+    MN_MPI_SIM_STAT_ROOT_EVALS = 4,       /**< evaluations of the global root function */
+    MN_MPI_SIM_STAT_JV = 5                /**< right-hand sides inside Jacobian-vector products */
 } mn_mpi_sim_stat;
 
 /**
@@ -425,6 +452,20 @@ MN_API mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const 
 MN_API mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol);
 
 /**
+ * @brief Inexact Newton-Krylov: the relative residual of the Kirchhoff solves inside CVODE's
+ *        Jacobian-vector products (difference quotients), solved on the present hierarchy
+ *        (no new AMG setup), while right-hand sides keep the solver's tolerance
+ *        (mn_mpi_kirchhoff_set_tolerance(), default 1e-12). A Jv only steers the Newton
+ *        direction: its solve needs the accuracy of CVODE's perturbation, a fraction of the
+ *        integration tolerance. 0 (the default) solves them like right-hand sides. The same
+ *        on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] rtol relative residual in [0, 1), e.g. 1e-2 of the integration rtol.
+ * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_sim_set_jv_tolerance(mn_mpi_sim *s, double rtol);
+
+/**
  * @brief Start at time t0 (s) with the models' default initial states. Collective.
  * @param[in,out] s the simulation.
  * @param[in] t0 start time (finite).
@@ -459,6 +500,130 @@ MN_API double mn_mpi_sim_electrode_current(const mn_mpi_sim *s, size_t id);
 /** @brief A statistic (the same on every rank); NaN for NULL or an unknown one.
  *  @param[in] s the simulation. @param[in] stat which one. */
 MN_API double mn_mpi_sim_stat_get(const mn_mpi_sim *s, mn_mpi_sim_stat stat);
+
+/** @brief Applied potential (V) of electrode id at the present time (its waveform's value);
+ *         NaN on misuse. @param[in] s the simulation. @param[in] id electrode index. */
+MN_API double mn_mpi_sim_applied_voltage(const mn_mpi_sim *s, size_t id);
+
+/**
+ * @brief Number of events (filament formations and breakings, 003 eqs 1-3) since the start,
+ *        over all ranks (the same on every rank).
+ * @param[in] s the simulation (NULL gives 0).
+ */
+MN_API size_t mn_mpi_sim_event_count(const mn_mpi_sim *s);
+
+/**
+ * @brief Event i of the log (0 = first; the last 10^6 are kept, on every rank). Events are
+ *        found by one global root function: the largest event function of all junctions of all
+ *        ranks (each model's events fire when their function crosses 0 upwards), so every rank
+ *        stops at the same time; the junctions whose functions are >= 0 there fire. Events of
+ *        one time are logged in increasing global edge id (mn_mpi_graph_edge_offset()).
+ * @param[in] s the simulation.
+ * @param[in] i event index.
+ * @param[out] t time (s) (may be NULL).
+ * @param[out] edge global edge id (may be NULL).
+ * @param[out] kind formation, breaking or other (may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (not in the log).
+ */
+MN_API mn_status mn_mpi_sim_event(const mn_mpi_sim *s, size_t i, double *t, int64_t *edge,
+                                  mn_sim_event_kind *kind);
+
+/**
+ * @brief Write the event log to a CSV file (`t,edge,kind`, global edge ids) as events happen,
+ *        as mn_sim_record_events_csv(). Rank 0 writes; other ranks' path is ignored.
+ *        Collective. NULL closes the file.
+ * @param[in,out] s the simulation.
+ * @param[in] path file path on rank 0, or NULL.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_IO (on every rank if rank 0 failed).
+ */
+MN_API mn_status mn_mpi_sim_record_events_csv(mn_mpi_sim *s, const char *path);
+
+/**
+ * @brief Sample every dt seconds from t_first on (as mn_sim_set_sample_interval()): at each
+ *        sample time the network is solved and the CSV row and sample callback are produced.
+ *        The same values on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] t_first first sample time (s), finite.
+ * @param[in] dt interval (s), > 0.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE.
+ */
+MN_API mn_status mn_mpi_sim_set_sample_interval(mn_mpi_sim *s, double t_first, double dt);
+
+/**
+ * @brief Record the states of these edges (global ids, the same list on every rank) in the CSV
+ *        (columns `x<e>` or `x<e>_<j>`), gathered to rank 0 at every sample.
+ * @param[in,out] s the simulation.
+ * @param[in] edges global edge ids (copied).
+ * @param[in] n number of edges (0 records none).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (an id not in the network), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_mpi_sim_record_edges(mn_mpi_sim *s, const int64_t *edges, size_t n);
+
+/**
+ * @brief Write the samples to a CSV file on rank 0, in the columns of mn_sim_record_csv():
+ *        `t`, `V<k>,I<k>` per electrode, `G` (I0 / (V0 - V1)) with two electrodes,
+ *        `mean_<state>` (means over all junctions), the recorded edges. Every header line is
+ *        written as a `# ` comment first. Collective; NULL closes the file.
+ * @param[in,out] s the simulation.
+ * @param[in] path file path on rank 0, or NULL.
+ * @param[in] header comment lines (may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_IO (on every rank if rank 0 failed).
+ */
+MN_API mn_status mn_mpi_sim_record_csv(mn_mpi_sim *s, const char *path, const char *header);
+
+/** @brief Called on every rank at every sample (after the CSV row); nonzero stops the run
+ *         with #MN_ERR_CANCELLED (the ranks must agree). */
+typedef int (*mn_mpi_sim_sample_fn)(const mn_mpi_sim *s, void *user_data);
+
+/**
+ * @brief Set the sample callback (NULL: none).
+ * @param[in,out] s the simulation.
+ * @param[in] fn the callback.
+ * @param[in] user_data passed to fn.
+ * @return #MN_OK or #MN_ERR_INVALID.
+ */
+MN_API mn_status mn_mpi_sim_set_sample_callback(mn_mpi_sim *s, mn_mpi_sim_sample_fn fn,
+                                                void *user_data);
+
+/**
+ * @brief Write a snapshot of the present time: one binary file per rank,
+ *        `<prefix>.rank<r>.bin` (this rank's edges: global id, u, v, states, G, V, I; its owned
+ *        nodes: id, potential; little-endian, layout in docs/scaling.md), and the manifest
+ *        `<prefix>.manifest` (text, rank 0: time, ranks, counts, each file's size and
+ *        checksum). Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] prefix path prefix (the same on every rank).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_STATE (not initialised), #MN_ERR_IO.
+ */
+MN_API mn_status mn_mpi_sim_snapshot_save(mn_mpi_sim *s, const char *prefix);
+
+/**
+ * @brief Save a checkpoint: the complete state (time, every junction state, the event count)
+ *        as one binary file per rank, `<prefix>.rank<r>.ckpt`, plus the manifest
+ *        `<prefix>.manifest`; each file written to a temporary name, synced and renamed.
+ *        Saving restarts the integrator at the saved time and drops the solver's hierarchy and
+ *        warm start, exactly as a resumed run starts, so the saving run and a run resumed from
+ *        the checkpoint continue bit for bit alike on the same number of ranks (with the
+ *        #MN_MPI_SETUP or #MN_MPI_REUSE strategy; AUTO decides by measured times).
+ *        Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] prefix path prefix (the same on every rank).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_STATE (not initialised), #MN_ERR_IO.
+ */
+MN_API mn_status mn_mpi_sim_checkpoint_save(mn_mpi_sim *s, const char *prefix);
+
+/**
+ * @brief Resume from a checkpoint written by mn_mpi_sim_checkpoint_save() on the same number
+ *        of ranks with the same network distribution (checked: ranks, each rank's edge and
+ *        state counts, checksums), into a simulation set up the same way. Replaces
+ *        mn_mpi_sim_init_default(). Collective.
+ * @param[in,out] s the simulation.
+ * @param[in] prefix path prefix given to the save.
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_IO (missing/short file), #MN_ERR_PARSE (bad
+ *         manifest, magic or checksum), #MN_ERR_RANGE (counts or rank count differ, a state
+ *         outside its bounds), or the status of the first solve.
+ */
+MN_API mn_status mn_mpi_sim_checkpoint_load(mn_mpi_sim *s, const char *prefix);
 
 MN_END_DECLS
 

@@ -44,6 +44,7 @@ void mn_mpi_graph_free(mn_mpi_graph *g)
     mn_context *c = g->ctx;
     mn__free(c, g->eu);
     mn__free(c, g->ev);
+    mn__free(c, g->elen);
     mn__free(c, g->cnode);
     mn__free(c, g->cxyz);
     for (size_t i = 0; i < g->n_sets; i++) mn__free(c, g->sets[i].nodes);
@@ -153,6 +154,33 @@ mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name, const mn_
     if (n) memcpy(s->nodes + s->n, nodes, n * sizeof *nodes);
     s->n += n;
     return MN_OK;
+}
+
+mn_status mn_mpi_graph_set_edge_lengths(mn_mpi_graph *g, const double *length)
+{
+    if (!g) return MN_ERR_INVALID;
+    if (!length && g->m) return mn__error(g->ctx, MN_ERR_INVALID, "edge lengths: NULL array");
+    for (size_t e = 0; e < g->m; e++)
+        if (!(length[e] > 0.0) || !isfinite(length[e]))
+            return mn__error(g->ctx, MN_ERR_RANGE, "edge %zu: length %g must be finite and > 0",
+                             e, length[e]);
+    double *c = mn__malloc_or_err(g->ctx, g->m ? g->m : 1, sizeof *c, "edge lengths");
+    if (!c) return MN_ERR_NOMEM;
+    if (g->m) memcpy(c, length, g->m * sizeof *c);
+    mn__free(g->ctx, g->elen);
+    g->elen = c;
+    g->n_elen = g->m;
+    return MN_OK;
+}
+
+int64_t mn_mpi_graph_edge_offset(const mn_mpi_graph *g)
+{
+    return g && g->partitioned ? g->eoff : -1;
+}
+
+int64_t mn_mpi_graph_global_edge_count(const mn_mpi_graph *g)
+{
+    return g && g->partitioned ? g->m_global : -1;
 }
 
 size_t mn_mpi_graph_edge_count(const mn_mpi_graph *g) { return g ? g->m : 0; }

@@ -30,6 +30,10 @@ struct mn_mpi_graph {
     /* edges of this rank (global ids as given) */
     mn_index *eu, *ev;
     size_t m, cap_m;
+    double *elen;              /* edge lengths (gaps) of this rank's edges, or NULL */
+    size_t n_elen;             /* edges the lengths were given for */
+    int64_t eoff;              /* global index of this rank's first edge (after partitioning) */
+    int64_t m_global;          /* edges over all ranks (after partitioning) */
     /* coordinates given on this rank */
     mn_index *cnode;
     double *cxyz;

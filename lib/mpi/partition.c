@@ -323,7 +323,15 @@ mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method)
         if (ierr) MN__FAIL(mn__mpi_petsc_error(ctx, ierr, "AOCreateBasic"));
     }
     st = mn__mpi_agree(ctx, g->comm, local_lists(g));
-    if (st == MN_OK) g->partitioned = 1;
+    if (st == MN_OK) {
+        /* global edge ids: rank-major (the edges of rank 0, then rank 1, ...) */
+        long long m = (long long)g->m, off = 0, tot = 0;
+        MPI_Exscan(&m, &off, 1, MPI_LONG_LONG, MPI_SUM, g->comm);
+        MPI_Allreduce(&m, &tot, 1, MPI_LONG_LONG, MPI_SUM, g->comm);
+        g->eoff = g->rank == 0 ? 0 : (int64_t)off;
+        g->m_global = (int64_t)tot;
+        g->partitioned = 1;
+    }
 cleanup:
     if (part) ISDestroy(&part);
     if (num) ISDestroy(&num);

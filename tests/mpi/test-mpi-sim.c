@@ -1,6 +1,6 @@
 /*
  * Distributed simulation (mn_mpi_sim) against the serial one (mn_sim): miranda junctions
- * (000 eqs 1-4) on a random network of about 2e3 junctions driven by a pulse train on a 0.1 V
+ * (000 eqs 1-4) on a random network of 900 junctions driven by a pulse train on a 0.1 V
  * bias (the pulse protocol of 000, Fig. 2: SET pulses, low read voltage between them), I(t) of
  * the driven electrode at sample times between the breakpoints within 1e-6 of the largest
  * |I|, with 1, 2 or 3 ranks. Each rank integrates its junctions; the serial run is the
@@ -43,8 +43,8 @@ static double urand(void)
     return (double)(z >> 11) / 9007199254740992.0;
 }
 
-#define NNODE 700
-#define NT 8
+#define NNODE 300
+#define NT 4
 
 int main(void)
 {
