@@ -65,4 +65,10 @@ mn_status mn__np_gaps_cutoff(mn_context *ctx, const mn__np_grid *grid, const dou
                              const double *py, size_t np, const mn_index *group, double cutoff,
                              mn__np_gap **cand, size_t *n);
 
+/* Neighbour rule "voronoi": every pair of particles of different groups whose Voronoi cells,
+ * clipped to the W x H box, share an edge (nanoparticle-voronoi.c; any grid). */
+mn_status mn__np_gaps_voronoi(mn_context *ctx, const mn__np_grid *grid, const double *px,
+                              const double *py, size_t np, const mn_index *group, double W,
+                              double H, mn__np_gap **cand, size_t *n);
+
 #endif

@@ -1,6 +1,6 @@
 /* Percolating nanoparticle networks (003 secs. 1.1 and 5.1): the generator. Deposition
  * (nanoparticle-deposit.c), groups of overlapping discs (nanoparticle-groups.c) and the
- * neighbour rule (nanoparticle-cutoff.c) give gap candidates; here the smallest gap per pair
+ * neighbour rule (nanoparticle-cutoff.c or nanoparticle-voronoi.c) give gap candidates; here the smallest gap per pair
  * of groups becomes an edge, and the electrodes are found. */
 #include "nanoparticle-private.h"
 
@@ -46,14 +46,16 @@ mn_status mn_gen_nanoparticles(mn_graph **out, mn_gen *gen)
     MN__TRY(mn__np_deposit(ctx, (uint64_t)gen->ival[MN_GEN_SEED], W, H, p, h, &px, &py, &np,
                            &gen->coverage));
 
-    /* grid of cell size 1 + cutoff: every pair closer than that edge to edge is in the same
-     * or an adjacent cell */
-    MN__TRY(mn__np_grid_build(&grid, ctx, px, py, np, W, H, 2 * r + cutoff));
+    /* grid of cell size 1 (grouping) or 1 + cutoff (every pair closer than the cutoff edge to
+     * edge is in the same or an adjacent cell) */
+    const int voronoi = gen->ival[MN_GEN_NEIGHBOURS] == MN_GEN_NEIGHBOURS_VORONOI;
+    MN__TRY(mn__np_grid_build(&grid, ctx, px, py, np, W, H, 2 * r + (voronoi ? 0 : cutoff)));
     group = mn__malloc_or_err(ctx, np, sizeof(mn_index), "groups");
     if (!group) MN__FAIL(MN_ERR_NOMEM);
     mn_index ngroups = 0;
     MN__TRY(mn__np_group(ctx, &grid, px, py, np, group, &ngroups));
-    MN__TRY(mn__np_gaps_cutoff(ctx, &grid, px, py, np, group, cutoff, &cand, &nc));
+    if (voronoi) MN__TRY(mn__np_gaps_voronoi(ctx, &grid, px, py, np, group, W, H, &cand, &nc));
+    else MN__TRY(mn__np_gaps_cutoff(ctx, &grid, px, py, np, group, cutoff, &cand, &nc));
     mn__np_grid_free(&grid, ctx);
 
     /* smallest gap per group pair */
