@@ -71,12 +71,15 @@ static void usage_kind(const char *kind)
                common_help);
     else if (!strcmp(kind, "nanoparticle"))
         printf("usage: memnet generate nanoparticle --width W --height H [--coverage P]\n"
-               "       [--cutoff C] [--resolution h] [--particles-out F.csv] [common options]\n"
-               "       --out FILE\n\n"
+               "       [--neighbours cutoff|voronoi] [--cutoff C] [--resolution h]\n"
+               "       [--particles-out F.csv] [common options] --out FILE\n\n"
                "Percolating nanoparticle network (003 secs. 1.1, 5.1), lengths in particle\n"
                "diameters (pd): unit discs deposited until coverage P (default 0.65); overlapping\n"
                "discs form groups (nodes); tunnel gaps (edges, length = smallest edge-to-edge\n"
-               "distance) join groups closer than the cutoff C (default 1 pd).\n"
+               "distance) join neighbouring groups.\n"
+               "  --neighbours cutoff  groups closer than the cutoff C (default 1 pd; default rule)\n"
+               "  --neighbours voronoi groups whose Voronoi cells (clipped to the box) touch: no\n"
+               "                    length scale, one gap per adjacent pair (docs/generators.md)\n"
                "  --resolution h    raster cell for measuring the coverage (default 1/16 pd)\n"
                "  --tunnel-column   add value column 1: G = alpha exp(-beta L) (003 eq. 1) for\n"
                "                    memnet solve --conductance-column 1 (--alpha S, default 1;\n"
@@ -197,7 +200,7 @@ static char *gen_params(const mn_gen *gen, const char *kind_name)
     static const char *const names[] = { "seed", "width", "height", "wires", "density", "length",
         "length_sd", "length_dist", "orientation", "angle", "angle_sd", "junction_gap",
         "multinode", "wire_resistance", "keep", "pad_width", "coverage", "gap_cutoff",
-        "resolution", "lattice", "nx", "ny", "spacing", "cb_n", "r_int", "r_ref", "source" };
+        "resolution", "lattice", "nx", "ny", "spacing", "cb_n", "r_int", "r_ref", "source", "neighbours" };
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -409,6 +412,11 @@ int mn_cli_generate(int argc, char **argv)
             int d;
             if (lookup(CMD, "--kind", val, names, 4, &d)) goto usage;
             mn_gen_set_int(gen, MN_GEN_LATTICE, d);
+        } else if ((val = cli_opt_value(argc, argv, &i, "--neighbours"))) {
+            const char *names[] = { "cutoff", "voronoi" };
+            int d;
+            if (lookup(CMD, "--neighbours", val, names, 2, &d)) goto usage;
+            mn_gen_set_int(gen, MN_GEN_NEIGHBOURS, d);
         } else if ((val = cli_opt_value(argc, argv, &i, "--keep"))) {
             const char *names[] = { "all", "electrodes" };
             int d;

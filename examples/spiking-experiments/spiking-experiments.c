@@ -8,7 +8,9 @@
  * Options (defaults are small so a run takes seconds; the paper's sizes in brackets):
  *   --size W           box W x W pd (40)                         [200]
  *   --coverage P       surface coverage (0.65)                   [0.65]
- *   --cutoff C         largest tunnel gap kept, pd (1)
+ *   --cutoff C         largest tunnel gap kept, pd (1; with --neighbours cutoff)
+ *   --neighbours R     cutoff (default) or voronoi: which groups a tunnel gap joins
+ *                      (docs/generators.md)
  *   --seed S           network seed (1); --mix-seed K: which gaps become memristors (S)
  *   --types A|A:B|A:C  Type A only, or A:B / A:C (A)
  *   --fraction F       memristor percentage of the gaps (25)     [25]
@@ -141,14 +143,15 @@ typedef struct opts {
     long steps, pulses, outputs;
     uint64_t seed, mix_seed;
     int mix_seed_set;
-    const char *types, *integrator, *prefix, *type_a;
+    const char *types, *integrator, *prefix, *type_a, *neighbours;
     const char *sets[64];
     size_t nsets;
 } opts;
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: spiking-experiments dc|pulses [--size W] [--coverage P] [--cutoff C] [--seed S]\n"
+    fprintf(stderr, "usage: spiking-experiments dc|pulses [--size W] [--coverage P] [--cutoff C]\n"
+                    "  [--neighbours cutoff|voronoi] [--seed S]\n"
                     "  [--mix-seed K] [--types A|A:B|A:C] [--fraction F] [--voltage V] [--steps N]\n"
                     "  [--dt S] [--type-a gap|filament] [--integrator exact|euler|bdf] [--outputs K] [--skip F]\n"
                     "  [--pulses N] [--width STEPS] [--spacing STEPS] [--vmin V] [--vmax V]\n"
@@ -187,6 +190,7 @@ static int parse_args(opts *o, int argc, char **argv)
     o->integrator = "exact";
     o->prefix = "spiking";
     o->type_a = "gap";
+    o->neighbours = "cutoff";
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (i + 1 >= argc) {
@@ -213,6 +217,12 @@ static int parse_args(opts *o, int argc, char **argv)
                 return -1;
             }
             o->type_a = v;
+        } else if (!strcmp(a, "--neighbours")) {
+            if (strcmp(v, "cutoff") && strcmp(v, "voronoi")) {
+                fprintf(stderr, "spiking-experiments: --neighbours %s: use cutoff or voronoi\n", v);
+                return -1;
+            }
+            o->neighbours = v;
         } else if (!strcmp(a, "--out-prefix")) {
             o->prefix = v;
         } else if (!strcmp(a, "--set")) {
@@ -331,6 +341,9 @@ int main(int argc, char **argv)
     TRY(mn_gen_set_real(gen, MN_GEN_HEIGHT, W));
     TRY(mn_gen_set_real(gen, MN_GEN_COVERAGE, o.coverage));
     TRY(mn_gen_set_real(gen, MN_GEN_GAP_CUTOFF, o.cutoff));
+    TRY(mn_gen_set_int(gen, MN_GEN_NEIGHBOURS,
+                       strcmp(o.neighbours, "voronoi") ? MN_GEN_NEIGHBOURS_CUTOFF
+                                                       : MN_GEN_NEIGHBOURS_VORONOI));
     TRY(mn_gen_add_electrode_rect(gen, "in", 0, 0, 0, W));
     for (long k = 0; k < o.outputs; k++) {
         char name[32];

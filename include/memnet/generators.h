@@ -67,8 +67,19 @@ typedef enum mn_gen_option {
     MN_GEN_R_INT = 24,         /**< real: R_int (ohm, >= 0; default 100, 002 Fig. 3; 0 is the
                                     short-circuited mesh of 002 eq. 11's limit, see mn_gen_cb()) */
     MN_GEN_R_REF = 25,         /**< real: R_ref (ohm, > 0; default 100, 002 Fig. 3) */
-    MN_GEN_SOURCE = 26         /**< real: series EMF S_k of every branch (V; default 20) */
+    MN_GEN_SOURCE = 26,        /**< real: series EMF S_k of every branch (V; default 20) */
+    MN_GEN_NEIGHBOURS = 27     /**< int: an ::mn_gen_neighbours, which groups of a nanoparticle
+                                    film a tunnel gap joins (default #MN_GEN_NEIGHBOURS_CUTOFF) */
 } mn_gen_option;
+
+/** @brief Neighbour rule of mn_gen_nanoparticles(): which pairs of particle groups are joined
+ *         by a tunnel gap (#MN_GEN_NEIGHBOURS). */
+typedef enum mn_gen_neighbours {
+    MN_GEN_NEIGHBOURS_CUTOFF = 0, /**< groups with particles closer than #MN_GEN_GAP_CUTOFF edge
+                                       to edge (default; memnet 1.0's only rule) */
+    MN_GEN_NEIGHBOURS_VORONOI = 1 /**< groups whose Voronoi cells, clipped to the box, share a
+                                       boundary: no length scale (#MN_GEN_GAP_CUTOFF unused) */
+} mn_gen_neighbours;
 
 /** @brief Wire length distribution (given the mean #MN_GEN_LENGTH and #MN_GEN_LENGTH_SD). */
 typedef enum mn_gen_length_dist {
@@ -254,13 +265,18 @@ MN_API mn_status mn_gen_segments_file(mn_graph **out, mn_gen *gen, const char *p
  *        (1 pd) with uniform random centres in [0, W] x [0, H], deposited one by one until
  *        the covered fraction of the box reaches #MN_GEN_COVERAGE; discs that overlap or
  *        touch (centre distance <= 1) form conducting groups, one node each (at the mean of
- *        its particle centres). Two groups are joined by a tunnel gap when two of their
- *        particles are closer than #MN_GEN_GAP_CUTOFF edge to edge; the edge length is the
- *        smallest edge-to-edge distance between their particles (the gap L of 003 eq. 1) and
- *        the edge position the middle of that gap.
+ *        its particle centres). Two groups are joined by a tunnel gap by the neighbour rule
+ *        #MN_GEN_NEIGHBOURS: with #MN_GEN_NEIGHBOURS_CUTOFF (default) when two of their
+ *        particles are closer than #MN_GEN_GAP_CUTOFF edge to edge; with
+ *        #MN_GEN_NEIGHBOURS_VORONOI when their Voronoi cells (the union of their particles'
+ *        cells, clipped to the box) share a boundary of positive length, i.e. when two of their
+ *        particles are Delaunay neighbours whose Voronoi edge crosses the box. The edge length
+ *        is the smallest edge-to-edge distance between the particles that make the pair
+ *        neighbours (the gap L of 003 eq. 1) and the edge position the middle of that gap.
  *
  * Coverage is measured on a raster of cell #MN_GEN_RESOLUTION (cell centres inside a disc);
- * the value reached is mn_gen_coverage(). Expected time O(particles / resolution^2 + gaps).
+ * the value reached is mn_gen_coverage(). Expected time O(particles / resolution^2 + gaps)
+ * (the Voronoi cells: O(particles) for a uniform deposition).
  * @param[out] out the graph; NULL on failure.
  * @param[in,out] gen the options; receives the particles (mn_gen_particles()).
  * @return #MN_OK, #MN_ERR_RANGE (bad sizes or coverage), #MN_ERR_INVALID (an electrode that

@@ -41,6 +41,7 @@ static const opt_info opts[MN__GEN_NOPT] = {
     [MN_GEN_R_INT] = { "R_int", 0, 100, 0, BIG, 0, 0 }, /* 0: shorted mesh (002 eq. 11) */
     [MN_GEN_R_REF] = { "R_ref", 0, 100, 0, BIG, 1, 0 },
     [MN_GEN_SOURCE] = { "source", 0, 20, -BIG, BIG, 0, 0 },
+    [MN_GEN_NEIGHBOURS] = { "neighbours", 1, 0, 0, 1, 0, 0 },
 };
 
 mn_status mn_gen_new(mn_gen **out, mn_context *ctx)

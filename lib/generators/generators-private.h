@@ -6,7 +6,7 @@
 #include "core/core-private.h"
 #include "graph/graph-private.h"
 
-#define MN__GEN_NOPT 27
+#define MN__GEN_NOPT 28
 
 enum { MN__EL_RECT = 0, MN__EL_DISC = 1, MN__EL_IDS = 2 };
 

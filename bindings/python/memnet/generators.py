@@ -52,7 +52,7 @@ _GEN_OPTS = {
     "gap_cutoff": (17, False), "resolution": (18, False), "lattice": (19, True),
     "kind": (19, True), "nx": (20, True), "ny": (21, True), "spacing": (22, False),
     "n": (23, True), "cb_n": (23, True), "r_int": (24, False), "r_ref": (25, False),
-    "source": (26, False),
+    "source": (26, False), "neighbours": (27, True),
 }
 _GEN_ENUMS = {
     "length_dist": {"fixed": 0, "normal": 1, "lognormal": 2, "gamma": 3},
@@ -60,6 +60,7 @@ _GEN_ENUMS = {
     "keep": {"all": 0, "electrodes": 1},
     "lattice": {"square": 0, "ladder": 1, "chain": 2, "complete": 3},
     "kind": {"square": 0, "ladder": 1, "chain": 2, "complete": 3},
+    "neighbours": {"cutoff": 0, "voronoi": 1},
 }
 
 
@@ -226,7 +227,8 @@ def generate_segments(segments, electrodes=None, **options):
 
 
 def nanoparticles(**options):
-    """Percolating nanoparticle network: nanoparticles(width=40, height=40, coverage=0.65)."""
+    """Percolating nanoparticle network: nanoparticles(width=40, height=40, coverage=0.65,
+    neighbours="cutoff" (gaps shorter than cutoff=1 pd) or "voronoi" (adjacent cells))."""
     return Generator(**options).nanoparticles()
 
 
