@@ -9,6 +9,7 @@
 static void simulate_cmd_free(simulate_cmd *c)
 {
     if (c->out) fclose(c->out);
+    if (c->ev) fclose(c->ev);
     mn_sim_free(c->sim);
     mn_waveform_free(c->w);
     simulate_electrodes_free(c); /* its waveforms belong to the context: before it goes */
@@ -74,7 +75,7 @@ int mn_cli_simulate(int argc, char **argv)
     /* ------------------------------------------------------------ set up */
     rc = 1;
     mn_status st;
-    if ((st = mn_context_new(&c.ctx))) {
+    if ((st = cli_context_new(&c.ctx))) {
         cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
         goto done;
     }
@@ -103,7 +104,7 @@ int mn_cli_simulate(int argc, char **argv)
     }
 
     /* ------------------------------------------------------------ output */
-    if (simulate_output_open(&c, &o, argc, argv)) goto done;
+    if (simulate_output_open(&c, &o, argc, argv) || simulate_events_open(&c, &o)) goto done;
 
     /* ------------------------------------------------------------ run */
     int cancelled = 0;
@@ -115,10 +116,7 @@ int mn_cli_simulate(int argc, char **argv)
     }
     report(&c, &o, cancelled, t0, t1);
     /* the event log is closed here so that a write error (full disk) is reported */
-    if ((st = mn_sim_record_events_csv(c.sim, NULL))) {
-        cli_fail(CMD, c.ctx, st);
-        goto done;
-    }
+    if (simulate_events_close(&c, &o)) goto done;
     if (cancelled) {
         int sig = simulate_interrupt_signal();
         fprintf(stderr, "memnet simulate: interrupted by %s at t = %g; %s keeps the samples so far%s\n",
