@@ -1,7 +1,7 @@
 /* The effective-medium reduction against the full simulation, 000's parameter-free reduction
  * and a fit, on 000's pulse protocol (issue 15 item 11; docs/meanfield.md).
  *
- * usage: bench-ema pulse [WIRES...]     (default 600 3000 20000)
+ * usage: [BENCH_REPEATS=3] bench-ema pulse [WIRES...]   (default 600 3000 20000)
  *        bench-ema scaling [WIRES...]   (default 500 1000 2000 5000 10000 20000 35000)
  *
  * pulse: for each size, the demo's network (scripts/demo-run: sticks of length 1 at 10.4 wires
@@ -79,7 +79,7 @@ static void electrodes(mn_context *ctx, mn_graph *g, const mn_index **s, size_t 
         die(ctx, "electrodes");
 }
 
-static void pulse(mn_context *ctx, long wires)
+static void pulse(mn_context *ctx, long wires, int repeats)
 {
     mn_graph *g = network(ctx, wires);
     const mn_index *s, *d;
@@ -96,44 +96,77 @@ static void pulse(mn_context *ctx, long wires)
     mn_model *j;
     if (mn_model_new(&j, ctx, "miranda")) die(ctx, "model");
 
-    /* 1. the full simulation (memnet simulate's settings) */
+    /* 1. the full simulation (memnet simulate's settings), `repeats` times for the medians */
     static trace sim;
-    memset(&sim, 0, sizeof sim);
-    double c0 = cpu(), w0 = now();
-    mn_network *net;
-    mn_sim *S;
-    if (mn_network_new(&net, g) || mn_network_assign(net, j, NULL, 0, NULL) || mn_sim_new(&S, net) ||
-        mn_sim_add_electrode(S, s, ns, w, NULL) || mn_sim_add_electrode(S, d, nd, NULL, NULL) ||
-        mn_sim_set_tolerances(S, 1e-6, 1e-9) || mn_sim_init_uniform(S, 0, 0) ||
-        mn_sim_set_sample_interval(S, 0, 1) || mn_sim_set_sample_callback(S, record, &sim) ||
-        mn_sim_run(S, 200))
-        die(ctx, "simulation");
-    double c_sim = cpu() - c0, w_sim = now() - w0;
-    if (sim.n != NS) {
-        fprintf(stderr, "bench-ema: %d samples\n", sim.n);
-        exit(1);
+    double cs[16], ws[16], c0, w0;
+    uint64_t sim_steps = 0;
+    for (int r = 0; r < repeats; r++) {
+        memset(&sim, 0, sizeof sim);
+        c0 = cpu(), w0 = now();
+        mn_network *net;
+        mn_sim *S;
+        if (mn_network_new(&net, g) || mn_network_assign(net, j, NULL, 0, NULL) ||
+            mn_sim_new(&S, net) || mn_sim_add_electrode(S, s, ns, w, NULL) ||
+            mn_sim_add_electrode(S, d, nd, NULL, NULL) || mn_sim_set_tolerances(S, 1e-6, 1e-9) ||
+            mn_sim_init_uniform(S, 0, 0) || mn_sim_set_sample_interval(S, 0, 1) ||
+            mn_sim_set_sample_callback(S, record, &sim) || mn_sim_run(S, 200))
+            die(ctx, "simulation");
+        cs[r] = cpu() - c0, ws[r] = now() - w0;
+        if (sim.n != NS) {
+            fprintf(stderr, "bench-ema: %d samples\n", sim.n);
+            exit(1);
+        }
+        sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
+        mn_sim_free(S);
+        mn_network_free(net);
     }
-    uint64_t sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
-    mn_sim_free(S);
-    mn_network_free(net);
+    double c_sim = median(cs, (size_t)repeats), w_sim = median(ws, (size_t)repeats);
 
-    /* 2. the effective-medium reduction: projector (exact diag), classes, integration */
-    double Gema[NS];
-    c0 = cpu(), w0 = now();
-    mn_meanfield_projector *p;
-    if (mn_meanfield_projector_new(&p, g, s, ns, d, nd, MN_MEANFIELD_DIAG_SELINV, 0.1, 1))
-        die(ctx, "projector");
-    double c_proj = cpu() - c0;
-    mn_meanfield_model *jm;
-    mn_meanfield_ema *e;
-    if (mn_meanfield_model_from_junction(&jm, ctx, j, 1, NULL, 0, 1) || mn_meanfield_ema_new(&e, p, jm) ||
-        mn_meanfield_ema_integrate_sampled(e, t, V, NS, 0, Gema, NULL))
-        die(ctx, "effective medium");
-    double c_ema = cpu() - c0, w_ema = now() - w0;
-    size_t K = mn_meanfield_ema_class_count(e);
-    uint64_t steps = mn_meanfield_ema_stat_get(e, MN_MEANFIELD_EMA_STAT_STEPS);
-    mn_meanfield_ema_free(e);
-    mn_meanfield_model_free(jm);
+    /* for scale: one Kirchhoff solve of the network from scratch (analysis, factorisation,
+     * solve; unit conductances), what a single `memnet solve` does (median) */
+    double ck[16];
+    size_t m = mn_graph_edge_count(g);
+    double *ones = malloc(m * sizeof *ones);
+    for (size_t i = 0; i < m; i++) ones[i] = 1;
+    for (int r = 0; r < repeats; r++) {
+        c0 = cpu();
+        mn_kirchhoff *kk;
+        size_t e1, e2;
+        if (mn_kirchhoff_new(&kk, g) || mn_kirchhoff_add_electrode(kk, s, ns, &e1) ||
+            mn_kirchhoff_add_electrode(kk, d, nd, &e2) || mn_kirchhoff_set_potential(kk, e1, 1) ||
+            mn_kirchhoff_set_conductances(kk, ones) || mn_kirchhoff_solve(kk))
+            die(ctx, "kirchhoff");
+        ck[r] = cpu() - c0;
+        mn_kirchhoff_free(kk);
+    }
+    double c_kirch = median(ck, (size_t)repeats);
+    free(ones);
+
+    /* 2. the effective-medium reduction: projector (exact diag), classes, integration; the
+     *    same number of repeats (medians) */
+    double Gema[NS], ce[16], we[16], cp[16];
+    size_t K = 0;
+    uint64_t steps = 0;
+    mn_meanfield_projector *p = NULL;
+    for (int r = 0; r < repeats; r++) {
+        mn_meanfield_projector_free(p);
+        c0 = cpu(), w0 = now();
+        if (mn_meanfield_projector_new(&p, g, s, ns, d, nd, MN_MEANFIELD_DIAG_SELINV, 0.1, 1))
+            die(ctx, "projector");
+        cp[r] = cpu() - c0;
+        mn_meanfield_model *jm;
+        mn_meanfield_ema *e;
+        if (mn_meanfield_model_from_junction(&jm, ctx, j, 1, NULL, 0, 1) ||
+            mn_meanfield_ema_new(&e, p, jm) || mn_meanfield_ema_integrate_sampled(e, t, V, NS, 0, Gema, NULL))
+            die(ctx, "effective medium");
+        ce[r] = cpu() - c0, we[r] = now() - w0;
+        K = mn_meanfield_ema_class_count(e);
+        steps = mn_meanfield_ema_stat_get(e, MN_MEANFIELD_EMA_STAT_STEPS);
+        mn_meanfield_ema_free(e);
+        mn_meanfield_model_free(jm);
+    }
+    double c_ema = median(ce, (size_t)repeats), w_ema = median(we, (size_t)repeats),
+           c_proj = median(cp, (size_t)repeats);
 
     /* 3. 000's reduction (000 eqs. 25-28: the one-junction model with <|Omega->|>) */
     double G000[NS];
@@ -160,9 +193,9 @@ static void pulse(mn_context *ctx, long wires)
     w_fit = now() - w_fit;
     mn_meanfield_model_free(mf);
 
-    printf("%6ld %9zu %10.4f %10.4f %10.4f %9.3f %9.3f %9.4f %9.4f %9.4f %8.2f%% %5zu %6llu %6llu %7.1f\n",
+    printf("%6ld %9zu %8.4f %8.4f %8.4f %8.3f %8.3f %8.4f %8.4f %8.4f %8.2f%% %8.4f %4zu %5llu %6llu %7.1f\n",
            wires, junctions, rel_rms(G000, sim.G, NS), rel_rms(Gema, sim.G, NS), rms_fit, c_sim,
-           w_sim, c_ema, c_proj, w_ema, 100 * c_ema / c_sim, K, (unsigned long long)steps,
+           w_sim, c_ema, c_proj, w_ema, 100 * c_ema / c_sim, c_kirch, K, (unsigned long long)steps,
            (unsigned long long)sim_steps, w_fit);
     fflush(stdout);
     mn_waveform_free(w);
@@ -212,10 +245,16 @@ int main(int argc, char **argv)
         if (!n) memcpy(sizes, def, sizeof def), n = 3;
         printf("# 000's pulse: 2 V for 100 s, 0.1 V read to 200 s, miranda defaults, demo networks\n");
         printf("# rms: relative rms of G(t) against the full simulation (201 samples)\n");
-        printf("%6s %9s %10s %10s %10s %9s %9s %9s %9s %9s %9s %5s %6s %6s %7s\n", "wires",
+        printf("# cpu, wall in s; ema_cpu includes proj_cpu (the projector); kirch_cpu: one Kirchhoff\n"
+               "# solve from scratch for scale; K classes, steps of the reduction and of CVODE\n");
+        printf("%6s %9s %8s %8s %8s %8s %8s %8s %8s %8s %9s %8s %4s %5s %6s %7s\n", "wires",
                "junctions", "rms_000", "rms_ema", "rms_fit", "sim_cpu", "sim_wall", "ema_cpu",
-               "proj_cpu", "ema_wall", "ema/sim", "K", "steps", "simstp", "fit_wall");
-        for (int i = 0; i < n; i++) pulse(ctx, sizes[i]);
+               "proj_cpu", "ema_wall", "ema/sim", "kirchcpu", "K", "steps", "simstp", "fit_wall");
+        const char *rep = getenv("BENCH_REPEATS");
+        int repeats = rep ? atoi(rep) : 3;
+        if (repeats < 1 || repeats > 16) repeats = 3;
+        printf("# medians of %d runs (BENCH_REPEATS)\n", repeats);
+        for (int i = 0; i < n; i++) pulse(ctx, sizes[i], repeats);
     } else {
         fprintf(stderr, "usage: bench-ema pulse|scaling [WIRES...]\n");
         return 2;
