@@ -283,7 +283,7 @@ mn_status mn_meanfield_ema_conductance(mn_meanfield_ema *e, const double *G, dou
 
 /* rates r and diagonal Jacobian J of the class system at state g under applied voltage V;
  * returns the medium conductance */
-static double rates(mn_meanfield_ema *e, const double *g, double V, double lo, double hi,
+static double rates(mn_meanfield_ema *e, double *g, double V, double lo, double hi,
                     double *r, double *J, double *Gk)
 {
     size_t n = e->K + (e->n_zero ? 1 : 0);
@@ -319,7 +319,11 @@ static double rates(mn_meanfield_ema *e, const double *g, double V, double lo, d
         double dgm = S > 0 ? e->cw[k] * gm * dG / (den * den * S) : 0;
         double dv = V * e->ca[k] * e->cR[k] * (dgm * Gk[k] - gm * dG) / (den * den);
         double jk = rg + rv * dv;
-        if ((g[k] <= lo && rk < 0) || (g[k] >= hi && rk > 0)) rk = 0, jk = 0; /* walls */
+        /* walls: a state within atol of a range end that the flow pushes into is put on it
+         * (otherwise a rate that does not vanish at the wall, e.g. the linear model's k i,
+         * keeps overshooting and the steps shrink to about atol/|rate|) */
+        if (rk < 0 && g[k] - lo <= e->atol) g[k] = lo, rk = 0, jk = 0;
+        else if (rk > 0 && hi - g[k] <= e->atol) g[k] = hi, rk = 0, jk = 0;
         r[k] = rk;
         J[k] = isfinite(jk) ? jk : 0;
     }
