@@ -1,5 +1,6 @@
 /* memnet meanfield: projector quantities and the mean-field effective conductance. */
 #include "cli.h"
+#include "cmd-meanfield.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,7 +42,10 @@ static void usage(FILE *f)
             "(and g_mean_err, probes for --estimate), G_eff, G_eff_mf, outside_edges; --json\n"
             "prints them as one JSON object. --diag-out starts with '# key=value' provenance\n"
             "lines. Ctrl-C during the projector computation ends the run (exit 130) with what\n"
-            "was printed; the library offers no cancellation inside it.\n");
+            "was printed; the library offers no cancellation inside it.\n"
+            "\n"
+            "memnet meanfield predict ...: G(t) of the network under a voltage protocol from the\n"
+            "effective-medium reduction, without a fit (memnet meanfield predict --help).\n");
 }
 
 int mn_cli_meanfield(int argc, char **argv)
@@ -53,6 +57,7 @@ int mn_cli_meanfield(int argc, char **argv)
     const char *junction = NULL, *params[64];
     int nparams = 0, drive = 1;
     double gap = NAN, Gsrc = NAN;
+    if (argc > 1 && !strcmp(argv[1], "predict")) return mn_cli_meanfield_predict(argc - 1, argv + 1);
     for (int i = 1; i < argc; i++) {
         const char *v;
         if (!strcmp(argv[i], "--help")) {

@@ -926,6 +926,165 @@ typedef enum mn_meanfield_preset {
  */
 MN_API mn_status mn_meanfield_model_set_preset(mn_meanfield_model *m, mn_meanfield_preset preset);
 
+/* ===================================================================================== */
+/* Heterogeneous effective-medium reduction (predicts G(t) without a fit)                */
+/* ===================================================================================== */
+
+/**
+ * @brief A network of identical junctions reduced to classes of junctions coupled through one
+ *        effective medium. Opaque. See docs/meanfield.md, "Effective-medium reduction".
+ *
+ * Built from one projector of the network (unit weights) and the parameters of one
+ * microscopic junction. Each junction i is described by two numbers of the initial, uniform
+ * network, both from the projector: its voltage per applied volt a_i = Omega->_i/Omega_{N+1}
+ * (exact for a uniform state under a voltage source) and the resistance R_i of the unit
+ * network seen between its ends with the electrodes shorted (the voltage source is a short
+ * for the junction's Thevenin equivalent), R_i = Omega_ii - (Omega->_i)^2/Omega_{N+1}.
+ * The network at a later time is replaced by a uniform medium of conductance G_m in which each
+ * junction is embedded alone (single-bond effective-medium theory, Kirkpatrick, Rev. Mod.
+ * Phys. 45 (1973) 574, here with the network's own a_i, R_i instead of a lattice's):
+ *
+ *   junction voltage   v_i = V a_i G_m / ((1 - R_i) G_m + R_i G_i),
+ *   self-consistency   sum_i a_i^2 (G_i - G_m) / ((1 - R_i) G_m + R_i G_i) = 0,
+ *   network            G_eff = G_m (1 - Omega_{N+1})/Omega_{N+1}.
+ *
+ * The self-consistency sets to zero the sum of the exact single-junction corrections to G_eff
+ * (Sherman-Morrison: replacing one junction of the medium by G_i changes G_eff by
+ * a_i^2 (G_i - G_m) G_m/((1 - R_i) G_m + R_i G_i)); it has one root in [min G_i, max G_i]. It
+ * is exact for a uniform network, for junctions in parallel between the electrodes
+ * (R_i = 0: G_m is the mean), to first order in the spread of the G_i, and for a series chain
+ * as its length grows (G_m tends to the harmonic mean). The junctions are grouped into classes
+ * of equal a_i (#MN_MEANFIELD_EMA_CLASSES bins; R_i is averaged in a class with weight
+ * a_i^2), and each class carries one state g_k obeying the junction's own rate at v_k. No
+ * parameter is fitted.
+ *
+ * Cost: the projector (one sparse factorisation and the selected inversion for diag(Omega)),
+ * O(edges) to form the classes, then O(classes) per step of the time integration.
+ * Drive: a voltage source between the electrodes (as mn_sim / `memnet simulate`); the initial
+ * state must be uniform. Threads: one thread at a time (see core.h).
+ */
+typedef struct mn_meanfield_ema mn_meanfield_ema;
+
+/** @brief Options of an ::mn_meanfield_ema (mn_meanfield_ema_set()). */
+typedef enum mn_meanfield_ema_option {
+    /** Number of classes (equal-width bins of a_i over its range; empty bins are dropped),
+     *  >= 1, default 64; 0: one class per junction (the closure without grouping). Bins are
+     *  over |a_i| for a unipolar miranda junction (its rate depends on |v| only), over the
+     *  signed a_i otherwise. */
+    MN_MEANFIELD_EMA_CLASSES = 0,
+    /** Relative tolerance of the time integration, in (0, 1) (default 1e-4: G(t) within
+     *  about 1e-5 of the converged solution on 000's pulse, far below the closure's error). */
+    MN_MEANFIELD_EMA_RTOL = 1,
+    /** Absolute tolerance of the states, > 0 (default 1e-7). */
+    MN_MEANFIELD_EMA_ATOL = 2
+} mn_meanfield_ema_option;
+
+/**
+ * @brief Build the reduction of a network from its projector and one junction.
+ * @param[out] out the reduction; NULL on failure.
+ * @param[in] p projector of the network (any ::mn_meanfield_diag_method; the exact ones give
+ *            the R_i exactly). Only read; it may be freed after this call.
+ * @param[in] junction the parameters of ONE microscopic junction (not renormalised), e.g. from
+ *            mn_meanfield_model_from_junction() with a NULL projector; copied. Its `drive`
+ *            is ignored (the junction sees its own voltage v_i).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL argument), #MN_ERR_RANGE (a projector without a
+ *         circuit), #MN_ERR_NOMEM.
+ * Complexity: O(edges).
+ */
+MN_API mn_status mn_meanfield_ema_new(mn_meanfield_ema **out, const mn_meanfield_projector *p,
+                                      const mn_meanfield_model *junction);
+
+/**
+ * @brief Free a reduction; NULL does nothing.
+ * @param[in] e the reduction (may be NULL).
+ */
+MN_API void mn_meanfield_ema_free(mn_meanfield_ema *e);
+
+/**
+ * @brief Set an option (::mn_meanfield_ema_option). Changing the number of classes regroups
+ *        the junctions (O(edges)).
+ * @param[in,out] e the reduction.
+ * @param[in] option the option.
+ * @param[in] value its value (an integer for #MN_MEANFIELD_EMA_CLASSES).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL, unknown option), #MN_ERR_RANGE (bad value, named in
+ *         the message), #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_meanfield_ema_set(mn_meanfield_ema *e, mn_meanfield_ema_option option,
+                                      double value);
+
+/**
+ * @brief Number of classes in use (junctions with a_i = 0 form one more class, driven by
+ *        no voltage, which is not counted here).
+ * @param[in] e the reduction (NULL gives 0).
+ * @return the number of classes.
+ */
+MN_API size_t mn_meanfield_ema_class_count(const mn_meanfield_ema *e);
+
+/**
+ * @brief One class: its voltage per applied volt a_k, resistance R_k (weighted means), weight
+ *        W_k = sum a_i^2 and number of junctions.
+ * @param[in] e the reduction.
+ * @param[in] k class index, < mn_meanfield_ema_class_count().
+ * @param[out] a,R,weight,count the values (each may be NULL).
+ * @return #MN_OK, #MN_ERR_RANGE (k out of range).
+ */
+MN_API mn_status mn_meanfield_ema_class(const mn_meanfield_ema *e, size_t k, double *a,
+                                        double *R, double *weight, size_t *count);
+
+/**
+ * @brief The closure alone, junction by junction: the effective-medium G_eff of the network
+ *        for given junction conductances (no classes, no dynamics).
+ * @param[in] e the reduction.
+ * @param[in] G conductance of every edge of the graph (S, > 0; edges outside the circuit
+ *            are ignored).
+ * @param[out] G_eff G_m (1 - Omega_{N+1})/Omega_{N+1} (S).
+ * @param[out] G_m the medium's conductance (S; may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID (NULL), #MN_ERR_RANGE (a conductance not finite and > 0,
+ *         named with its edge).
+ * Complexity: O(edges) per Newton iteration (a few).
+ */
+MN_API mn_status mn_meanfield_ema_conductance(mn_meanfield_ema *e, const double *G,
+                                              double *G_eff, double *G_m);
+
+/**
+ * @brief Predict the network's response to a sampled voltage protocol: V[i] is applied
+ *        between source and drain from t[i] to t[i+1] (zero-order hold, as
+ *        mn_meanfield_model_integrate_sampled()), every junction starts at state g0.
+ *
+ * Each class state obeys the junction's rate at its voltage v_k, with G_m solved from the
+ * self-consistency at every evaluation. Time stepping: exponential Euler with the class's own
+ * relaxation rate (d rate/d g, including the drop of v_k as G_k grows), corrected to second
+ * order (Cox-Matthews ETD2), step size from their difference; exact for a miranda junction
+ * in a uniform network.
+ * @param[in,out] e the reduction (statistics are updated).
+ * @param[in] t n sample times, non-decreasing (s).
+ * @param[in] V n voltages (V).
+ * @param[in] n number of samples (>= 1).
+ * @param[in] g0 initial state of every junction (inside the junction's range).
+ * @param[out] G n effective conductances (S; may be NULL).
+ * @param[out] g_mean n mean states over all edges of the graph (may be NULL).
+ * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_RANGE (g0 outside the range, decreasing times,
+ *         non-finite voltage: named), #MN_ERR_CONVERGENCE (step size underflow).
+ */
+MN_API mn_status mn_meanfield_ema_integrate_sampled(mn_meanfield_ema *e, const double *t,
+                                                    const double *V, size_t n, double g0,
+                                                    double *G, double *g_mean);
+
+/** @brief Counters of an ::mn_meanfield_ema (mn_meanfield_ema_stat_get()). */
+typedef enum mn_meanfield_ema_stat {
+    MN_MEANFIELD_EMA_STAT_STEPS = 0,      /**< accepted integration steps, summed over calls */
+    MN_MEANFIELD_EMA_STAT_REJECTED = 1,   /**< rejected steps */
+    MN_MEANFIELD_EMA_STAT_MEDIUM_SOLVES = 2 /**< self-consistency solves (rate evaluations) */
+} mn_meanfield_ema_stat;
+
+/**
+ * @brief Read a counter.
+ * @param[in] e the reduction.
+ * @param[in] which an ::mn_meanfield_ema_stat.
+ * @return its value; 0 for NULL or an unknown counter.
+ */
+MN_API uint64_t mn_meanfield_ema_stat_get(const mn_meanfield_ema *e, mn_meanfield_ema_stat which);
+
 MN_END_DECLS
 
 #endif /* MEMNET_MEANFIELD_H */

@@ -32,6 +32,13 @@ enum { MN__LIN_ROFF, MN__LIN_CHI, MN__LIN_ALPHA, MN__LIN_K, MN__LIN_N };
 double mn__mf_rate(const mn_meanfield_model *m, double g, double v);
 double mn__mf_conductance(const mn_meanfield_model *m, double g);
 void mn__mf_range(const mn_meanfield_model *m, double *lo, double *hi);
+double mn__mf_conductance_dg(const mn_meanfield_model *m, double g);
+/* d(rate)/dg and d(rate)/dv, analytic */
+void mn__mf_rate_derivs(const mn_meanfield_model *m, double g, double v, double *dg, double *dv);
+
+/* projector internals used by the effective-medium reduction */
+size_t mn__mf_projector_edges(const mn_meanfield_projector *p);
+mn_context *mn__mf_projector_context(const mn_meanfield_projector *p);
 
 /* exponential integral Ei(x), x != 0 */
 double mn__ei(double x);

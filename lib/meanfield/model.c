@@ -292,6 +292,22 @@ double mn__mf_conductance(const mn_meanfield_model *m, double g)
     return NAN;
 }
 
+/* dG/dg of mn__mf_conductance() */
+double mn__mf_conductance_dg(const mn_meanfield_model *m, double g)
+{
+    const double *p = m->p;
+    switch (m->kind) {
+    case MN_MEANFIELD_MIRANDA: return p[MN__MIR_GMIN] * p[MN__MIR_CHI];
+    case MN_MEANFIELD_HILLOCK:
+        return p[MN__HIL_GMIN] * p[MN__HIL_CHI] * p[MN__HIL_A] * exp(-p[MN__HIL_A] * (1 - g));
+    case MN_MEANFIELD_LINEAR: {
+        double d = 1 - p[MN__LIN_CHI] * g;
+        return p[MN__LIN_CHI] / (p[MN__LIN_ROFF] * d * d);
+    }
+    }
+    return NAN;
+}
+
 static mn_status check_state(const mn_meanfield_model *m, double g)
 {
     double lo, hi;
@@ -414,8 +430,8 @@ typedef struct {
     double lo, hi;
 } ode_ctx;
 
-/* d(rate)/dg and d(rate)/dv, analytic (used by the exponential integrator) */
-static void rate_derivs(const mn_meanfield_model *m, double g, double v, double *dg, double *dv)
+/* d(rate)/dg and d(rate)/dv, analytic (used by the exponential integrators) */
+void mn__mf_rate_derivs(const mn_meanfield_model *m, double g, double v, double *dg, double *dv)
 {
     const double *p = m->p;
     switch (m->kind) {
@@ -467,7 +483,7 @@ static double wall_rate2(const ode_ctx *c, double v, double g, double *dg, doubl
         if (dg) *dg = 0, *dv = 0;
         return 0;
     }
-    if (dg) rate_derivs(c->m, g, v, dg, dv);
+    if (dg) mn__mf_rate_derivs(c->m, g, v, dg, dv);
     return r;
 }
 

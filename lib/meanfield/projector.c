@@ -33,6 +33,8 @@ void mn_meanfield_projector_free(mn_meanfield_projector *p)
     mn__free(p->ctx, p);
 }
 
+size_t mn__mf_projector_edges(const mn_meanfield_projector *p) { return p->m; }
+mn_context *mn__mf_projector_context(const mn_meanfield_projector *p) { return p->ctx; }
 double mn_meanfield_projector_omega_n1(const mn_meanfield_projector *p) { return p ? p->omega_n1 : NAN; }
 const double *mn_meanfield_projector_omega_vec(const mn_meanfield_projector *p) { return p ? p->ovec : NULL; }
 const double *mn_meanfield_projector_diag(const mn_meanfield_projector *p) { return p ? p->diag : NULL; }

@@ -593,6 +593,61 @@ def projector_against_dense_pseudoinverse():
     close(p.g_eff(np.full(m, g0), G_min, chi), exact, 1e-12, what="G_eff uniform g")
 
 
+@test("mn_meanfield_ema_new", "mn_meanfield_model_from_junction")
+def effective_medium_closure_and_prediction():
+    # the effective-medium reduction (docs/meanfield.md sec. 4) against numpy references
+    u = [0, 1, 2, 0, 1, 3, 2]
+    v = [1, 2, 3, 2, 3, 4, 4]
+    n, m = 5, 7
+    g = memnet.Graph.from_edges(u, v, n_nodes=n)
+    p = memnet.Projector(g, [0], [4], method="dense")
+    em = memnet.EffectiveMedium(p, memnet.Model("miranda"), classes=0)
+    # a_i and R_i from a dense solve of the grounded Laplacian (electrodes 0 and 4 shorted)
+    L = np.zeros((n, n))
+    for a, b in zip(u, v):
+        L[a, a] += 1; L[b, b] += 1; L[a, b] -= 1; L[b, a] -= 1
+    free = [1, 2, 3]
+    phi = np.zeros(n); phi[0] = 1
+    phi[free] = np.linalg.solve(L[np.ix_(free, free)], -L[np.ix_(free, [0])] @ [1.0])
+    Z = np.zeros((n, n)); Z[np.ix_(free, free)] = np.linalg.inv(L[np.ix_(free, free)])
+    a = np.array([phi[i] - phi[j] for i, j in zip(u, v)])
+    R = np.array([Z[i, i] + Z[j, j] - 2 * Z[i, j] for i, j in zip(u, v)])
+    keep = np.abs(a) > 1e-12
+    c = em.classes
+    close(c["a"], np.abs(a[keep]), 1e-12, what="a_i")
+    close(c["R"], R[keep], 1e-12, 1e-14, what="R_i")
+    # the closure against a numpy bisection of sum a^2 (G - Gm)/((1 - R) Gm + R G) = 0
+    G = np.linspace(0.5, 3.0, m)
+    f = lambda x: np.sum((a[keep] ** 2) * (G[keep] - x) / ((1 - R[keep]) * x + R[keep] * G[keep]))
+    lo, hi = G.min(), G.max()
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if f(mid) > 0 else (lo, mid)
+    Geff, Gm = em.conductance(G)
+    close(Gm, 0.5 * (lo + hi), 1e-12, what="G_m")
+    close(Geff, Gm * np.sum(a ** 2), 1e-12, what="G_eff = G_m G_unit")
+    # uniform conductances: exact
+    close(em.conductance(np.full(m, 0.4))[0],
+          memnet.effective_conductance(g, np.full(m, 0.4), [0], [4]), 1e-12, what="uniform")
+    # k junctions in parallel between the electrodes: each sees V, G(t) = k G(g(t)) with g from
+    # 003 eq. 9 (miranda defaults: k_p 5e-4, k_d 5e-2, eta 10, G_min 1e-2, G_max 1)
+    k = 6
+    gp = memnet.Graph.from_edges(list(range(k)), list(range(k, 2 * k)), n_nodes=2 * k)
+    pp = memnet.Projector(gp, list(range(k)), list(range(k, 2 * k)), method="dense")
+    ep = memnet.EffectiveMedium(pp, memnet.Model("miranda"))
+    t = np.linspace(0, 20, 41)
+    V = np.where(t < 10, 0.3, 0.05)
+    Gt, gmean = ep.predict(t, V)
+    gx, ref = 0.0, [k * 1e-2]
+    for i in range(1, t.size):
+        P, D = 5e-4 * math.exp(10 * V[i - 1]), 5e-2 * math.exp(-10 * V[i - 1])
+        gx = P / (P + D) + (gx - P / (P + D)) * math.exp(-(P + D) * (t[i] - t[i - 1]))
+        ref.append(k * (1e-2 + (1 - 1e-2) * gx))
+    close(Gt, ref, 1e-9, what="parallel junctions, closed form")
+    check(ep.stats["steps"] > 0, "steps counted")
+    raises(-3, ep.set, classes=-1)
+    raises(-3, ep.predict, t, V, 2.0)
+
 @test("mn_meanfield_cb_new")
 def cb_closed_forms():
     cb = memnet.CBCircuit(n=50, R_on=100, R_off=16000, R_ref=100, R_int=100, alpha=-1, gamma=1)

@@ -27,7 +27,7 @@ from .models import Model, models, model_info, Network
 from .kirchhoff import Kirchhoff, effective_conductance
 from .generators import Generator, nanowires, generate_segments, nanoparticles, lattice, cb_circuit
 from .sim import Waveform, Simulation, Recording
-from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit
+from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit, EffectiveMedium
 from .nx import from_networkx, to_networkx
 from .pymodel import PythonModel
 from .analysis import (detect_events, intervals, histogram, powerlaw_fit, acf, bin_events,
@@ -45,7 +45,7 @@ __all__ = [
     "Graph", "Model", "PythonModel", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "generate_segments", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording", "from_networkx", "to_networkx",
-    "MeanFieldModel", "FitResult", "Projector", "CBCircuit",
+    "MeanFieldModel", "FitResult", "Projector", "CBCircuit", "EffectiveMedium",
     "detect_events", "intervals", "histogram", "powerlaw_fit", "acf", "bin_events",
     "event_acf", "avalanches", "moving_average", "event_rate",
 ]

@@ -66,6 +66,16 @@ _decl("mn_meanfield_projector_omega_mean", dbl, vp)
 _decl("mn_meanfield_projector_g_mean", cint, vp, c_double_p, c_double_p, c_double_p)
 _decl("mn_meanfield_projector_g_eff", cint, vp, c_double_p, dbl, dbl, c_double_p)
 _decl("mn_meanfield_model_renormalise_projector", cint, vp, vp, dbl)
+_decl("mn_meanfield_model_from_junction", cint, vpp, vp, vp, dbl, vp, dbl, cint)
+_decl("mn_meanfield_ema_new", cint, vpp, vp, vp)
+_decl("mn_meanfield_ema_free", None, vp)
+_decl("mn_meanfield_ema_set", cint, vp, cint, dbl)
+_decl("mn_meanfield_ema_class_count", sz, vp)
+_decl("mn_meanfield_ema_class", cint, vp, sz, c_double_p, c_double_p, c_double_p, c_size_t_p)
+_decl("mn_meanfield_ema_conductance", cint, vp, c_double_p, c_double_p, c_double_p)
+_decl("mn_meanfield_ema_integrate_sampled", cint, vp, c_double_p, c_double_p, sz, dbl,
+      c_double_p, c_double_p)
+_decl("mn_meanfield_ema_stat_get", u64, vp, cint)
 _decl("mn_meanfield_effective_conductance", cint, vp, c_int32_p, sz, c_int32_p, sz, c_double_p,
       c_double_p)
 
@@ -443,3 +453,87 @@ class CBCircuit:
         self._ctx.check(_c.mn_meanfield_cb_integrate(self._p, _dp(w), None, float(S),
                                                      float(t_end), float(dt), _dp(H)))
         return w, H
+
+
+class EffectiveMedium:
+    """Effective-medium reduction of a network of identical junctions (docs/meanfield.md,
+    section 4): predicts G(t) under a voltage protocol from the network and one junction's
+    parameters, without a fit.
+
+    projector: a Projector of the network (exact diag by default: method "auto"/"selinv").
+    junction: the parameters of ONE junction, a MeanFieldModel (not renormalised) or a lib/models
+    Model ("miranda", "hillock" with `gap`, "strukov_hp"). Options: classes (default 64; 0 = one
+    per junction), rtol (1e-4), atol (1e-7).
+
+        p = memnet.Projector(g, "left", "right")
+        em = memnet.EffectiveMedium(p, memnet.Model("miranda"))
+        G, g_mean = em.predict(t, V)          # V[i] held over [t[i], t[i+1])
+    """
+
+    OPTIONS = {"classes": 0, "rtol": 1, "atol": 2}
+    STATS = {"steps": 0, "rejected": 1, "medium_solves": 2}
+
+    def __init__(self, projector, junction, gap=1.0, **options):
+        self._ctx = projector._ctx
+        self._n_edges = projector.graph.n_edges
+        jm = junction
+        if not isinstance(junction, MeanFieldModel):  # a lib/models junction
+            p = ctypes.c_void_p()
+            self._ctx.check(_c.mn_meanfield_model_from_junction(ctypes.byref(p), self._ctx._p,
+                                                                junction._p, float(gap), None,
+                                                                0.0, 1))
+            jm = MeanFieldModel(ctx=self._ctx, _ptr=p)
+        e = ctypes.c_void_p()
+        self._ctx.check(_c.mn_meanfield_ema_new(ctypes.byref(e), projector._p, jm._p))
+        self._p = e
+        self.set(**options)
+
+    def __del__(self):
+        if getattr(self, "_p", None):
+            _c.mn_meanfield_ema_free(self._p)
+            self._p = None
+
+    def set(self, **options):
+        """Set options: classes=K (0: one per junction), rtol=R, atol=A."""
+        for k, v in options.items():
+            if k not in self.OPTIONS:
+                raise KeyError("unknown option %r (one of %s)" % (k, ", ".join(self.OPTIONS)))
+            self._ctx.check(_c.mn_meanfield_ema_set(self._p, self.OPTIONS[k], float(v)))
+
+    @property
+    def classes(self):
+        """The classes as a dict of arrays: a (voltage per applied volt), R (resistance of the
+        rest of the unit network, electrodes shorted), weight (sum of a_i^2), count."""
+        n = _c.mn_meanfield_ema_class_count(self._p)
+        out = {k: np.empty(n) for k in ("a", "R", "weight")}
+        out["count"] = np.empty(n, dtype=np.int64)
+        a, R, w, c = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_size_t()
+        for k in range(n):
+            self._ctx.check(_c.mn_meanfield_ema_class(self._p, k, ctypes.byref(a), ctypes.byref(R),
+                                                      ctypes.byref(w), ctypes.byref(c)))
+            out["a"][k], out["R"][k], out["weight"][k], out["count"][k] = a.value, R.value, w.value, c.value
+        return out
+
+    def conductance(self, G):
+        """The closure alone: (G_eff, G_m) of the network for edge conductances G (S)."""
+        G = _darr(G, self._n_edges, "G")
+        ge, gm = ctypes.c_double(), ctypes.c_double()
+        self._ctx.check(_c.mn_meanfield_ema_conductance(self._p, _dp(G), ctypes.byref(ge),
+                                                        ctypes.byref(gm)))
+        return ge.value, gm.value
+
+    def predict(self, t, V, g0=0.0):
+        """G(t) and the mean state under a sampled protocol (V[i] held over [t[i], t[i+1])),
+        every junction starting at g0; returns (G, g_mean)."""
+        t = _darr(t)
+        V = _darr(V, t.size, "V")
+        G = np.empty(t.size)
+        gm = np.empty(t.size)
+        self._ctx.check(_c.mn_meanfield_ema_integrate_sampled(self._p, _dp(t), _dp(V), t.size,
+                                                              float(g0), _dp(G), _dp(gm)))
+        return G, gm
+
+    @property
+    def stats(self):
+        """Counters: steps, rejected, medium_solves."""
+        return {k: int(_c.mn_meanfield_ema_stat_get(self._p, v)) for k, v in self.STATS.items()}
