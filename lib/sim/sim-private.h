@@ -39,8 +39,9 @@ typedef struct mn__sim_observer {
 /* Attach (copied) or, with NULL, detach the observer. #MN_ERR_STATE (message) if another
  * observer is attached. */
 mn_status mn__sim_set_observer(mn_sim *s, const mn__sim_observer *obs);
-/* The simulation's context. */
+/* The simulation's context and network. */
 mn_context *mn__sim_context(const mn_sim *s);
+mn_network *mn__sim_network(const mn_sim *s);
 /* Solver settings (for provenance): integrator, rtol, atol, fixed step, largest step. */
 void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, double *rtol,
                              double *atol, double *dt_fixed, double *hmax);

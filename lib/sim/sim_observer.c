@@ -21,6 +21,7 @@ mn_status mn__sim_set_observer(mn_sim *s, const mn__sim_observer *obs)
 }
 
 mn_context *mn__sim_context(const mn_sim *s) { return s ? s->ctx : NULL; }
+mn_network *mn__sim_network(const mn_sim *s) { return s ? s->net : NULL; }
 
 void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, double *rtol,
                              double *atol, double *dt_fixed, double *hmax)
