@@ -9,6 +9,7 @@
 static void simulate_cmd_free(simulate_cmd *c)
 {
     if (c->out) fclose(c->out);
+    mn_h5_recorder_close(c->h5); /* after an error: the samples so far are kept */
     mn_sim_free(c->sim);
     mn_waveform_free(c->w);
     simulate_electrodes_free(c); /* its waveforms belong to the context: before it goes */
@@ -103,16 +104,13 @@ int mn_cli_simulate(int argc, char **argv)
     }
 
     /* ------------------------------------------------------------ output */
-    if (simulate_output_open(&c, &o, argc, argv)) goto done;
+    if (o.hdf5 ? simulate_h5_open(&c, &o, argc, argv) : simulate_output_open(&c, &o, argc, argv)) goto done;
 
     /* ------------------------------------------------------------ run */
     int cancelled = 0;
     struct timespec t0, t1;
     if (simulate_run_to_end(&c, &o, &cancelled, &t0, &t1)) goto done;
-    if (fflush(c.out) || ferror(c.out)) {
-        cli_error(CMD, "--out: write to \"%s\" failed", o.out_path);
-        goto done;
-    }
+    if (simulate_output_close(&c, &o)) goto done;
     report(&c, &o, cancelled, t0, t1);
     /* the event log is closed here so that a write error (full disk) is reported */
     if ((st = mn_sim_record_events_csv(c.sim, NULL))) {
