@@ -86,7 +86,6 @@ int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o)
         if ((st = mn_sim_set_snapshots(c->sim, c->snap_t, c->n_snap, prefix, NULL, NULL)))
             return cli_fail(CMD, c->ctx, st);
     }
-    if (o->events_out && (st = mn_sim_record_events_csv(c->sim, o->events_out))) return cli_fail(CMD, c->ctx, st);
     if ((st = mn_sim_set_sample_interval(c->sim, 0.0, o->dt_out))) return cli_fail(CMD, c->ctx, st);
     return 0;
 }

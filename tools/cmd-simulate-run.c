@@ -97,6 +97,10 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
                 st = MN_ERR_IO;
                 break;
             }
+            if (simulate_events_flush(c)) {
+                st = MN_ERR_IO;
+                break;
+            }
             if ((st = mn_sim_checkpoint_save(sim, o->cp_path))) break;
         }
     }
@@ -107,10 +111,12 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
     *cancelled = st == MN_ERR_CANCELLED && interrupted;
     if (st && !*cancelled) {
         if (r->write_error) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
+        if (c->ev_write_error) return simulate_events_close(c, o);
         return cli_fail(CMD, c->ctx, st);
     }
     if (o->cp_path) {
         if (simulate_output_flush(c) != 0) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
+        if (simulate_events_flush(c)) return simulate_events_close(c, o);
         mn_status cs = mn_sim_checkpoint_save(sim, o->cp_path);
         if (cs) return cli_fail(CMD, c->ctx, cs);
     }

@@ -10,6 +10,7 @@ static void simulate_cmd_free(simulate_cmd *c)
 {
     if (c->out) fclose(c->out);
     mn_h5_recorder_close(c->h5); /* after an error: the samples so far are kept */
+    if (c->ev) fclose(c->ev);
     mn_sim_free(c->sim);
     mn_waveform_free(c->w);
     simulate_electrodes_free(c); /* its waveforms belong to the context: before it goes */
@@ -104,7 +105,9 @@ int mn_cli_simulate(int argc, char **argv)
     }
 
     /* ------------------------------------------------------------ output */
-    if (o.hdf5 ? simulate_h5_open(&c, &o, argc, argv) : simulate_output_open(&c, &o, argc, argv)) goto done;
+    if ((o.hdf5 ? simulate_h5_open(&c, &o, argc, argv) : simulate_output_open(&c, &o, argc, argv)) ||
+        simulate_events_open(&c, &o))
+        goto done;
 
     /* ------------------------------------------------------------ run */
     int cancelled = 0;
@@ -113,10 +116,7 @@ int mn_cli_simulate(int argc, char **argv)
     if (simulate_output_close(&c, &o)) goto done;
     report(&c, &o, cancelled, t0, t1);
     /* the event log is closed here so that a write error (full disk) is reported */
-    if ((st = mn_sim_record_events_csv(c.sim, NULL))) {
-        cli_fail(CMD, c.ctx, st);
-        goto done;
-    }
+    if (simulate_events_close(&c, &o)) goto done;
     if (cancelled) {
         int sig = simulate_interrupt_signal();
         fprintf(stderr, "memnet simulate: interrupted by %s at t = %g; %s keeps the samples so far%s\n",

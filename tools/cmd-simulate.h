@@ -6,6 +6,7 @@
  *   cmd-simulate-electrodes.c electrodes and their waveforms
  *   cmd-simulate-output.c     what is recorded, CSV header and columns, the sample callback
  *   cmd-simulate-run.c        solver settings, Ctrl-C and progress, checkpoints and restart
+ *   cmd-simulate-events.c     --events-out: the event log, kept up to the checkpoint on restart
  *
  * The command keeps no state between calls: everything lives in a simulate_cmd on the stack of
  * mn_cli_simulate, so it can run several times in one process (memnet sweep does).
@@ -112,6 +113,8 @@ typedef struct simulate_cmd {
     size_t n_init, n_snap;
     FILE *out;
     mn_h5_recorder *h5;      /* --out FILE.h5 (cmd-simulate-h5.c), else NULL */
+    FILE *ev;                /* --events-out */
+    int ev_write_error;
     simulate_electrode *els; /* --electrode mode (NULL: the --source/--drain form) */
     size_t nels;
     simulate_probe *probes;
@@ -161,6 +164,15 @@ int simulate_output_close(simulate_cmd *c, const simulate_opts *o);
 
 /* --record-edges, --snapshots, --events-out and the sample interval. Returns 0 or 1 (printed). */
 int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o);
+
+/* cmd-simulate-events.c: open --events-out (after the checkpoint is loaded: on --restart the
+ * events up to its time are kept, the rest cut, a count that differs from the checkpoint's is
+ * refused) and install the event callback that writes it. Returns 0 or 1 (printed). */
+int simulate_events_open(simulate_cmd *c, const simulate_opts *o);
+/* flush the event log before a checkpoint is written; nonzero: the write failed */
+int simulate_events_flush(simulate_cmd *c);
+/* close the event log; a failed write (full disk) is reported. Returns 0 or 1 (printed). */
+int simulate_events_close(simulate_cmd *c, const simulate_opts *o);
 
 /* cmd-simulate-run.c */
 /* Integrator, tolerances, steps, energy tracking. Returns 0 or 1 (printed). */

@@ -164,6 +164,10 @@ done:
 
 int main(int argc, char **argv)
 {
+    if (cli_pin_c_locale()) {
+        fprintf(stderr, "memnet-mpi: cannot create the C locale\n");
+        return 1;
+    }
     if (mn_mpi_init() != MN_OK) {
         fprintf(stderr, "memnet-mpi: MPI or PETSc failed to start\n");
         return 1;

@@ -106,6 +106,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    if (cli_pin_c_locale()) {
+        fprintf(stderr, "memnet: cannot create the C locale\n");
+        return 1;
+    }
     if (argc < 2) {
         usage(stderr);
         return 2;

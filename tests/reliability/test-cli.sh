@@ -35,6 +35,29 @@ cmp -s "$tmp/ref.rows" "$tmp/k.rows" || { diff "$tmp/ref.rows" "$tmp/k.rows" | h
 grep -v '^#' "$tmp/ref.csv" | awk -F, '$1 == "t" || $1 <= 4' > "$tmp/short.csv"
 refuse "the checkpoint is at t = 10" "$memnet" simulate $common --t-end 20 --restart "$tmp/cp" --out "$tmp/short.csv"
 
+# ---- --events-out on --restart: the events up to the checkpoint are kept, those the killed
+# run logged after it and a row cut mid-way are removed: the log equals the uninterrupted run's
+printf '0 1 0.05\n' > "$tmp/fil1.txt"
+fil="--network $tmp/fil1.txt --length-column 1 --model filament --source 0 --drain 1 --waveform dc:3 --dt-out 1"
+"$memnet" simulate $fil --t-end 20 --checkpoint "$tmp/fcpr" --checkpoint-every 10 --out "$tmp/fref.csv" \
+    --events-out "$tmp/evref.csv" > /dev/null || fail "filament reference run"
+"$memnet" simulate $fil --t-end 10 --checkpoint "$tmp/fcp" --out "$tmp/fk.csv" --events-out "$tmp/evk.csv" > /dev/null ||
+    fail "filament run to 10"
+nbefore=$(awk -F, 'NR > 1 && $1 <= 10' "$tmp/evref.csv" | wc -l)
+nafter=$(awk -F, 'NR > 1 && $1 > 10' "$tmp/evref.csv" | wc -l)
+[ "$nbefore" -ge 2 ] && [ "$nafter" -ge 2 ] || fail "events before/after t = 10: $nbefore/$nafter, need 2 each"
+awk -F, 'NR > 1 && $1 > 10 && $1 <= 15' "$tmp/evref.csv" >> "$tmp/evk.csv"
+printf '16.2,0,fo' >> "$tmp/evk.csv"
+cp "$tmp/evk.csv" "$tmp/evk-short.csv"
+"$memnet" simulate $fil --t-end 20 --restart "$tmp/fcp" --out "$tmp/fk.csv" --events-out "$tmp/evk.csv" > /dev/null ||
+    fail "filament restart"
+cmp -s "$tmp/evref.csv" "$tmp/evk.csv" || { diff "$tmp/evref.csv" "$tmp/evk.csv" | head; fail "event log after a restart differs"; }
+# an event log that lacks events the checkpoint counts is refused, naming both counts
+awk 'NR <= 2' "$tmp/evref.csv" > "$tmp/evk-short.csv"
+grep -v '^#' "$tmp/fref.csv" | awk -F, '$1 == "t" || $1 <= 10' > "$tmp/fk2.csv"
+refuse "the checkpoint counts $nbefore" "$memnet" simulate $fil --t-end 20 --restart "$tmp/fcp" --out "$tmp/fk2.csv" \
+    --events-out "$tmp/evk-short.csv"
+
 # ---- a real SIGKILL during a run with periodic checkpoints: the restart completes, every row
 # is whole, the times increase strictly and the rows equal the uninterrupted run's
 long="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform sine:1:0.5 --init 0.1 --integrator euler --dt 1e-5 --dt-out 0.01"
