@@ -63,6 +63,7 @@ struct mn_h5_recorder {
     double *mean_sum;
     int64_t keep_rows;    /* append: rows of the file kept (time <= the simulation's time) */
     double keep_last;     /* their last time */
+    double t_open;        /* the simulation's time when the recorder was opened */
     int64_t samples;
     double last_t;
 };
@@ -308,7 +309,7 @@ static mn_status append_scan(mn_h5_recorder *r)
     st = mn__h5_table_read_all(r->ctx, &t, &v, &n);
     mn__h5_table_close(r->ctx, &t);
     if (st) return st;
-    double now = mn_sim_time(r->sim);
+    double now = r->t_open;
     size_t k = 0;
     while (k < n && v[k] <= now) {
         if (k && !(v[k] > v[k - 1])) {
@@ -332,7 +333,7 @@ static mn_status start(mn_h5_recorder *r)
     mn_status st = plan(r);
     if (st) return st;
     r->started = 1;
-    double now = mn_sim_time(r->sim);
+    double now = r->t_open; /* appending: the rows after it belong to the run that went on */
     for (int k = 0; k < T_COUNT; k++) {
         if (!r->on[k]) continue;
         size_t w = k == T_TIME || k == T_GEFF || k == T_SRC_J || k == T_SRC_V ? 0 : r->width[k];
@@ -574,6 +575,7 @@ mn_status mn_h5_recorder_open(mn_h5_recorder **out, mn_sim *sim, const char *pat
     r->flush_every = 16;
     r->last_t = NAN;
     r->keep_last = NAN;
+    r->t_open = mn_sim_time(sim);
     mn_status st = MN_OK;
     if (!(r->path = mn__strdup(ctx, path))) {
         mn__free(ctx, r);
