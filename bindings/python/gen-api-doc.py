@@ -16,7 +16,7 @@ import sys
 import memnet
 
 MODULES = ["core", "graph", "models", "kirchhoff", "generators", "sim", "meanfield",
-           "analysis", "nx", "pymodel"]
+           "analysis", "nx", "pymodel", "h5"]
 
 
 def doc(obj):

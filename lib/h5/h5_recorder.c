@@ -312,9 +312,9 @@ static mn_status append_scan(mn_h5_recorder *r)
     double now = r->t_open;
     size_t k = 0;
     while (k < n && v[k] <= now) {
-        if (k && !(v[k] > v[k - 1])) {
+        if (k && !(v[k] >= v[k - 1])) { /* equal times: a sample repeated by a caller */
             mn__free(r->ctx, v);
-            return mn__error(r->ctx, MN_ERR_INVALID, "HDF5 append \"%s\": /time is not increasing at "
+            return mn__error(r->ctx, MN_ERR_INVALID, "HDF5 append \"%s\": /time decreases at "
                              "row %zu (%.17g after %.17g)", r->path, k, v[k], v[k - 1]);
         }
         k++;
