@@ -745,3 +745,20 @@ int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, cons
     *out = m;
     return 0;
 }
+
+/* ------------------------------------------------------------------ contexts and threads */
+
+static size_t default_threads;
+
+void cli_set_default_threads(size_t n) { default_threads = n; }
+size_t cli_default_threads(void) { return default_threads; }
+
+mn_status cli_context_new(mn_context **out)
+{
+    mn_status st = mn_context_new(out);
+    if (st == MN_OK && (st = mn_context_set_threads(*out, default_threads)) != MN_OK) {
+        mn_context_free(*out);
+        *out = NULL;
+    }
+    return st;
+}

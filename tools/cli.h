@@ -172,3 +172,17 @@ int cli_interrupted(void);
 void cli_progress_enable(int on);
 void cli_progress(const char *label, double fraction);
 void cli_progress_done(void);
+
+/* ------------------------------------------------------------------ contexts and threads */
+
+/*
+ * The thread setting every command gives the contexts it creates (mn_context_set_threads):
+ * 0 (automatic) unless a caller in this process changed it; `memnet sweep run` sets it to
+ * its --threads value (default 1) before it runs its tasks in-process, so each task's
+ * factorisations, solves and readouts use that many BLAS threads without environment
+ * variables or a restart. A command's own --threads option overrides it.
+ */
+void cli_set_default_threads(size_t n);
+size_t cli_default_threads(void);
+/* mn_context_new() with the default thread setting applied. */
+mn_status cli_context_new(mn_context **out);

@@ -457,7 +457,7 @@ int mn_cli_analyze(int argc, char **argv)
     if (events_path &&
         read_csv(&etb, events_path, "--events", NULL, "--event-column", ecolumn, 0))
         goto done;
-    if ((st = mn_context_new(&ctx)) != MN_OK) {
+    if ((st = cli_context_new(&ctx)) != MN_OK) {
         cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
         goto done;
     }

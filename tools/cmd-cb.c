@@ -182,7 +182,7 @@ int mn_cli_cb(int argc, char **argv)
     if (isnan(t_end)) t_end = 50 / fabs(alpha);
     if (isnan(dt)) dt = 0.01 / fabs(alpha);
     mn_context *ctx;
-    if (mn_context_new(&ctx)) return cli_error("cb", "out of memory");
+    if (cli_context_new(&ctx)) return cli_error("cb", "out of memory");
     int rc = 1;
     mn_meanfield_cb *cb = NULL;
     double *w = NULL, *w0 = NULL;

@@ -163,7 +163,7 @@ int mn_cli_export(int argc, char **argv)
     mn_index *src = NULL, *drn = NULL;
     double *x = NULL;
     size_t nsrc = 0, ndrn = 0;
-    mn_status st = mn_context_new(&ctx);
+    mn_status st = cli_context_new(&ctx);
     if (st) {
         cli_error(CMD, "cannot create a context (%s)", mn_status_str(st));
         goto done;

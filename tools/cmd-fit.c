@@ -217,7 +217,7 @@ int mn_cli_fit(int argc, char **argv)
     }
     if (!data || !mname) return cli_error("fit", "--data and --model are required (see --help)"), 2;
     mn_context *ctx;
-    if (mn_context_new(&ctx)) return cli_error("fit", "out of memory");
+    if (cli_context_new(&ctx)) return cli_error("fit", "out of memory");
     int rc = 1;
     mn_meanfield_model *m = NULL;
     mn_meanfield_fit *fr = NULL;

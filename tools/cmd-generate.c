@@ -310,7 +310,7 @@ int mn_cli_generate(int argc, char **argv)
     char *native_buf = NULL;
     int rc = 1;
     mn_status st;
-    if (mn_context_new(&ctx) || mn_gen_new(&gen, ctx)) {
+    if (cli_context_new(&ctx) || mn_gen_new(&gen, ctx)) {
         cli_error(CMD, "out of memory");
         goto done;
     }

@@ -36,7 +36,9 @@ static void usage(FILE *f)
                "(CHOLMOD: cholmod_version() at run time and the header's; SUNDIALS:\n"
                "SUNDIALSGetVersion(); the BLAS: OpenBLAS's openblas_get_config() when the process\n"
                "uses OpenBLAS, else \"unknown\"; OpenMP: the _OPENMP date and the thread count),\n"
-               "and the build options (build type, compiler, library kind, sanitizers, MPI).\n");
+               "the thread setting the command's contexts get (context_threads: 0 = automatic;\n"
+               "memnet sweep run sets its --threads for the tasks it runs), and the build options\n"
+               "(build type, compiler, library kind, sanitizers, MPI).\n");
 }
 
 int mn_cli_info(int argc, char **argv)
@@ -69,6 +71,10 @@ int mn_cli_info(int argc, char **argv)
     } else {
         cli_out_str("blas", "%s", "unknown (not OpenBLAS)");
     }
+    mn_context *ctx = NULL;
+    if (cli_context_new(&ctx) != MN_OK) return cli_error("info", "cannot create a context");
+    cli_out("context_threads=%zu\n", mn_context_threads(ctx));
+    mn_context_free(ctx);
 #ifdef MN_HAVE_OPENMP
     cli_out("openmp=%d\n", (int)_OPENMP);
     cli_out("openmp_max_threads=%d\n", omp_get_max_threads());

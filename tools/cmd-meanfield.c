@@ -96,7 +96,7 @@ int mn_cli_meanfield(int argc, char **argv)
     if (!isfinite(chi) || chi <= -1)
         return cli_error("meanfield", "--chi %g must be > -1", chi), 2;
     mn_context *ctx;
-    if (mn_context_new(&ctx)) return cli_error("meanfield", "out of memory");
+    if (cli_context_new(&ctx)) return cli_error("meanfield", "out of memory");
     int rc = 1;
     mn_graph *g = NULL;
     mn_meanfield_projector *p = NULL;

@@ -88,7 +88,7 @@ int mn_cli_potential(int argc, char **argv)
     if (points < 2 || points > 1000000)
         return cli_error("potential", "--points %ld must be in [2, 1e6]", points), 2;
     mn_context *ctx;
-    if (mn_context_new(&ctx)) return cli_error("potential", "out of memory");
+    if (cli_context_new(&ctx)) return cli_error("potential", "out of memory");
     int rc = 1;
     mn_meanfield_model *m = NULL;
     double *g = NULL, *V = NULL, *vs = NULL, *gu = NULL, *Gu = NULL, *gd = NULL, *Gd = NULL;

@@ -156,6 +156,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     o->atol = 1e-9;
     o->dt = 1e-3;
     o->seed = 1;
+    o->threads = cli_default_threads(); /* 0 (automatic), or what memnet sweep run set */
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
     o->electrodes = calloc((size_t)argc + 1, sizeof *o->electrodes);
     o->probes = calloc((size_t)argc + 1, sizeof *o->probes);

@@ -76,7 +76,7 @@ int mn_cli_simulate(int argc, char **argv)
     /* ------------------------------------------------------------ set up */
     rc = 1;
     mn_status st;
-    if ((st = mn_context_new(&c.ctx))) {
+    if ((st = cli_context_new(&c.ctx))) {
         cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
         goto done;
     }

@@ -125,7 +125,7 @@ int mn_cli_solve(int argc, char **argv)
             return cli_usage_error(cmd, "--ordering %s: expected metis or amd", ordtext);
     }
 
-    unsigned long long threads = 0;
+    unsigned long long threads = cli_default_threads(); /* 0 (automatic) or the sweep's setting */
     if (thtext && cli_parse_u64(cmd, "--threads", thtext, &threads)) return 2;
 
     int rc = 1;
@@ -137,7 +137,7 @@ int mn_cli_solve(int argc, char **argv)
     double *G = NULL;
     mn_status st;
     FILE *f = NULL;
-    if (mn_context_new(&ctx) != MN_OK) return cli_error(cmd, "cannot create a context");
+    if (cli_context_new(&ctx) != MN_OK) return cli_error(cmd, "cannot create a context");
     if ((st = mn_context_set_threads(ctx, (size_t)threads)) != MN_OK) {
         cli_fail(cmd, ctx, st);
         mn_context_free(ctx);

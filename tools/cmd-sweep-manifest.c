@@ -229,10 +229,15 @@ int sweep_is_output_option(const char *opt)
            !strcmp(opt, "--checkpoint") || !strcmp(opt, "--snapshot-prefix");
 }
 
-const char *sweep_task_out(const sweep_task *t)
+const char *sweep_task_option(const sweep_task *t, const char *opt)
 {
-    const char *out = NULL;
-    for (int i = 1; i + 1 < t->argc; i++)
-        if (!strcmp(t->argv[i], "--out")) out = t->argv[i + 1];
-    return out;
+    const char *v = NULL;
+    size_t l = strlen(opt);
+    for (int i = 1; i < t->argc; i++) {
+        if (!strcmp(t->argv[i], opt) && i + 1 < t->argc) v = t->argv[++i];
+        else if (!strncmp(t->argv[i], opt, l) && t->argv[i][l] == '=') v = t->argv[i] + l + 1;
+    }
+    return v;
 }
+
+const char *sweep_task_out(const sweep_task *t) { return sweep_task_option(t, "--out"); }

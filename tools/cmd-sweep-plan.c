@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,7 +43,66 @@ static int push_item(vary *v, size_t *cap, const char *s, size_t l)
     return 0;
 }
 
-/* KEY=ITEM,ITEM,... with integer ranges A..B; "set=kP0=1e-4,5e-4" puts "kP0=" before each */
+/* integer range A..B: every integer from A to B */
+static int int_range(vary *v, size_t *cap, const char *text, const char *a, const char *b)
+{
+    char *e1, *e2;
+    errno = 0;
+    long long lo = strtoll(a, &e1, 10), hi = strtoll(b, &e2, 10);
+    if (*e1 || *e2 || errno || hi < lo || hi - lo >= 100000000LL)
+        return cli_usage_error(SWEEP_CMD, "--vary \"%s\": range \"%s..%s\" is not A..B with integers A <= B "
+                                          "(a range of reals needs a count: A..B:N or A..B:N:log)", text, a, b);
+    for (long long x = lo; x <= hi; x++) {
+        char s[32];
+        int sl = snprintf(s, sizeof s, "%lld", x);
+        if (push_item(v, cap, s, (size_t)sl)) return cli_error(SWEEP_CMD, "out of memory") + 1;
+    }
+    return 0;
+}
+
+/* real range A..B:N (N values equally spaced, both ends included) or A..B:N:log (equally
+ * spaced logarithms, A and B > 0); the ends keep their text, the values between are
+ * a + (b - a) i / (N - 1), or 10^(log10 a + (log10 b - log10 a) i / (N - 1)), written with 15
+ * significant digits (so 1e-6..1e-8:3:log gives 1e-07, not the double next to it): the text
+ * is the value the task gets */
+static int float_range(vary *v, size_t *cap, const char *text, const char *a, const char *b)
+{
+    char *colon = strchr(b, ':'), *e1, *e2, *e3;
+    char *spec = colon + 1;
+    *colon = 0;
+    errno = 0;
+    double x0 = strtod(a, &e1), x1 = strtod(b, &e2);
+    long n = strtol(spec, &e3, 10);
+    int log_scale = 0;
+    if (*e3 == ':' && !strcmp(e3 + 1, "log")) log_scale = 1;
+    else if (*e3 == ':' && !strcmp(e3 + 1, "lin")) log_scale = 0;
+    else if (*e3) e3 = NULL;
+    if (*e1 || *e2 || e1 == a || e2 == b || !e3 || e3 == spec || errno || !isfinite(x0) || !isfinite(x1))
+        return cli_usage_error(SWEEP_CMD, "--vary \"%s\": \"%s..%s:%s\" is not A..B:N or A..B:N:log with "
+                                          "numbers A, B and a count N", text, a, b, spec);
+    if (n < 2 || n > 100000000L)
+        return cli_usage_error(SWEEP_CMD, "--vary \"%s\": count %ld must be in 2..1e8", text, n);
+    if (log_scale && !(x0 > 0 && x1 > 0))
+        return cli_usage_error(SWEEP_CMD, "--vary \"%s\": a log range needs A > 0 and B > 0 (%s..%s)", text, a, b);
+    for (long i = 0; i < n; i++) {
+        char s[40];
+        const char *t = s;
+        int sl;
+        if (i == 0 || i == n - 1) {
+            t = i == 0 ? a : b;
+            sl = (int)strlen(t);
+        } else {
+            double f = (double)i / (double)(n - 1);
+            double x = log_scale ? pow(10.0, log10(x0) + (log10(x1) - log10(x0)) * f) : x0 + (x1 - x0) * f;
+            sl = snprintf(s, sizeof s, "%.15g", x);
+        }
+        if (push_item(v, cap, t, (size_t)sl)) return cli_error(SWEEP_CMD, "out of memory") + 1;
+    }
+    return 0;
+}
+
+/* KEY=ITEM,ITEM,... with integer ranges A..B and real ranges A..B:N[:log]; "set=kP0=1e-4,5e-4"
+ * puts "kP0=" before each */
 static int vary_parse(const char *text, vary *v)
 {
     memset(v, 0, sizeof *v);
@@ -71,22 +131,14 @@ static int vary_parse(const char *text, vary *v)
         for (size_t i = 0; i + 1 < l; i++)
             if (p[i] == '.' && p[i + 1] == '.') dots = p + i;
         if (dots) {
-            char a[64], b[64], *e1, *e2;
+            char a[64], b[64];
             size_t la = (size_t)(dots - p), lb = l - la - 2;
             if (la >= sizeof a || lb >= sizeof b || !la || !lb)
                 return cli_usage_error(SWEEP_CMD, "--vary \"%s\": bad range \"%.*s\"", text, (int)l, p);
             memcpy(a, p, la), a[la] = 0;
             memcpy(b, dots + 2, lb), b[lb] = 0;
-            errno = 0;
-            long long lo = strtoll(a, &e1, 10), hi = strtoll(b, &e2, 10);
-            if (*e1 || *e2 || errno || hi < lo || hi - lo >= 100000000LL)
-                return cli_usage_error(SWEEP_CMD, "--vary \"%s\": range \"%.*s\" is not A..B with integers A <= B",
-                                       text, (int)l, p);
-            for (long long x = lo; x <= hi; x++) {
-                char s[32];
-                int sl = snprintf(s, sizeof s, "%lld", x);
-                if (push_item(v, &cap, s, (size_t)sl)) return cli_error(SWEEP_CMD, "out of memory") + 1;
-            }
+            int r = strchr(b, ':') ? float_range(v, &cap, text, a, b) : int_range(v, &cap, text, a, b);
+            if (r) return r;
         } else {
             const char *q = p;
             size_t ql = l;
@@ -181,12 +233,17 @@ static void usage(FILE *f)
         "values, the command's arguments) and D/sweep.json (memnet version, command, base).\n"
         "  --config FILE          the base run file; its `command = NAME` line names the command\n"
         "  --command NAME         the command when the run file has no command line\n"
-        "  --vary OPTION=LIST     LIST: values separated by commas, integer ranges A..B;\n"
-        "                         set=kP0=1e-4,5e-4 varies --set kP0=...; repeatable\n"
+        "  --vary OPTION=LIST     LIST: values separated by commas, integer ranges A..B, real\n"
+        "                         ranges A..B:N (N equally spaced values, ends included) and\n"
+        "                         A..B:N:log (equally spaced logarithms); set=kP0=1e-4,5e-4 varies\n"
+        "                         --set kP0=...; repeatable\n"
         "  --zip                  vary the lists together (equal lengths) instead of their\n"
         "                         Cartesian product (the default; the first --vary varies slowest)\n"
         "  --derive-seed OPT[=B]  give every task --OPT S with S from memnet's RNG, seed B\n"
         "                         (default 1), stream = task id\n"
+        "  --checkpoint-every DT  simulate tasks: add --checkpoint checkpoint.mnck\n"
+        "                         --checkpoint-every DT, so a killed task resumes from its last\n"
+        "                         checkpoint (DT in simulated seconds)\n"
         "  --dir D                the sweep directory (created)\n"
         "  --force                replace an existing manifest (finished runs whose options\n"
         "                         changed are run again, the others are kept)\n"
@@ -198,7 +255,7 @@ static void usage(FILE *f)
 
 int sweep_plan(int argc, char **argv)
 {
-    const char *config = NULL, *command = NULL, *dir = NULL, *derive = NULL;
+    const char *config = NULL, *command = NULL, *dir = NULL, *derive = NULL, *cp_every = NULL;
     int zip = 0, force = 0, rc = 2, extra0 = argc;
     vary *vs = calloc((size_t)argc + 1, sizeof *vs);
     size_t nv = 0;
@@ -221,6 +278,7 @@ int sweep_plan(int argc, char **argv)
         else if ((v = cli_opt_value(argc, argv, &i, "--command"))) command = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--dir"))) dir = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--derive-seed"))) derive = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--checkpoint-every"))) cp_every = v;
         else if ((v = cli_opt_value(argc, argv, &i, "--vary"))) {
             int r = vary_parse(v, &vs[nv]);
             nv++;
@@ -259,9 +317,23 @@ int sweep_plan(int argc, char **argv)
         cli_usage_error(SWEEP_CMD, "plan: \"%s\" is not a command a sweep can run", command);
         goto done;
     }
-    /* the base arguments: the command name, the run file's options, the arguments after -- */
+    if (cp_every) {
+        double dt;
+        if (cli_parse_double(SWEEP_CMD, "--checkpoint-every", cp_every, &dt)) goto done;
+        if (!(dt > 0) || !isfinite(dt)) {
+            cli_usage_error(SWEEP_CMD, "plan: --checkpoint-every %s must be a time > 0", cp_every);
+            goto done;
+        }
+        if (strcmp(command, "simulate")) {
+            cli_usage_error(SWEEP_CMD, "plan: --checkpoint-every: only simulate tasks checkpoint (this "
+                                       "sweep runs %s)", command);
+            goto done;
+        }
+    }
+    /* the base arguments: the command name, the run file's options, the arguments after --,
+       and the checkpoint options */
     {
-        int n0 = 1 + (config ? 2 : 0) + (argc - extra0);
+        int n0 = 1 + (config ? 2 : 0) + (argc - extra0) + (cp_every ? 4 : 0);
         char **a0 = calloc((size_t)n0 + 1, sizeof *a0);
         if (!a0) {
             rc = cli_error(SWEEP_CMD, "out of memory");
@@ -271,6 +343,12 @@ int sweep_plan(int argc, char **argv)
         a0[k++] = (char *)command;
         if (config) a0[k++] = "--config", a0[k++] = (char *)config;
         for (int i = extra0; i < argc; i++) a0[k++] = argv[i];
+        if (cp_every) {
+            a0[k++] = "--checkpoint";
+            a0[k++] = "checkpoint.mnck";
+            a0[k++] = "--checkpoint-every";
+            a0[k++] = (char *)cp_every;
+        }
         int r = cli_expand_config(k, a0, &nbase, &base);
         free(a0);
         if (r) goto done;

@@ -1,10 +1,10 @@
 /* memnet sweep run: choose the tasks (--task/--chunk for Slurm arrays, --worker K/N or auto for
  * srun/mpirun ranks, --all), run them in this process (or in --jobs forked worker processes)
- * with one BLAS/OpenMP thread per task by default, skipping finished ones (cmd-sweep.h). */
+ * with one BLAS thread per task by default (the contexts' thread setting), skipping finished
+ * ones (cmd-sweep.h). */
 #include "cmd-sweep.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -26,8 +26,9 @@ static void usage(FILE *f)
         "                        OMPI_COMM_WORLD_RANK/OMPI_COMM_WORLD_SIZE (mpirun), PMI_RANK/PMI_SIZE\n"
         "  --all                 every task (several --all workers share them through the locks)\n"
         "  --jobs J              J worker processes on this host (default 1)\n"
-        "  --threads T           BLAS/OpenMP threads per task (default 1): OPENBLAS_NUM_THREADS and\n"
-        "                        OMP_NUM_THREADS are set and the program restarts itself once\n"
+        "  --threads T           BLAS threads per task (default 1): the thread setting of the\n"
+        "                        contexts the tasks create (mn_context_set_threads); a task's own\n"
+        "                        --threads option wins\n"
         "  --stale-after S       a lock older than S seconds is stale even when its worker runs on\n"
         "                        another host (default: only locks of dead processes on this host)\n");
 }
@@ -72,6 +73,7 @@ int sweep_run(int argc, char **argv)
 {
     const char *dir = NULL, *task = NULL, *worker = NULL;
     long chunk = 1, jobs = 1, threads = 1;
+    size_t threads_before = cli_default_threads();
     int all = 0;
     sweep_lock_opts lo = { 0 };
     for (int i = 1; i < argc; i++) {
@@ -99,32 +101,9 @@ int sweep_run(int argc, char **argv)
         return cli_usage_error(SWEEP_CMD, "run: give exactly one of --task I, --worker K/N, --worker auto, --all");
     if (chunk < 1) return cli_usage_error(SWEEP_CMD, "run: --chunk %ld must be >= 1", chunk);
     if (jobs < 1 || jobs > 4096) return cli_usage_error(SWEEP_CMD, "run: --jobs %ld must be in 1..4096", jobs);
-    if (threads < 1) return cli_usage_error(SWEEP_CMD, "run: --threads %ld must be >= 1", threads);
+    if (threads < 1 || threads > 1024)
+        return cli_usage_error(SWEEP_CMD, "run: --threads %ld must be in 1..1024", threads);
     if (!(lo.stale_after >= 0)) return cli_usage_error(SWEEP_CMD, "run: --stale-after %g must be >= 0", lo.stale_after);
-
-    /* one BLAS/OpenMP thread per task: the libraries read these when they start, so the
-       program restarts itself once with them set */
-    char tbuf[32];
-    snprintf(tbuf, sizeof tbuf, "%ld", threads);
-    const char *marker = getenv("MEMNET_SWEEP_THREADS");
-    if (!marker || strcmp(marker, tbuf)) {
-        setenv("OPENBLAS_NUM_THREADS", tbuf, 1);
-        setenv("OMP_NUM_THREADS", tbuf, 1);
-        setenv("MEMNET_SWEEP_THREADS", tbuf, 1);
-        char **nv = calloc((size_t)argc + 4, sizeof *nv);
-        if (nv) {
-            int k = 0;
-            nv[k++] = "memnet";
-            nv[k++] = "sweep";
-            for (int i = 0; i < argc; i++) nv[k++] = argv[i];
-            if (cli_json()) nv[k++] = "--json";
-            fflush(stdout);
-            fflush(stderr);
-            execv("/proc/self/exe", nv);
-            free(nv);
-        }
-        fprintf(stderr, "memnet sweep: could not restart with %s threads (%s); continuing\n", tbuf, strerror(errno));
-    }
 
     long K = 0, N = 1;
     if (worker && !strcmp(worker, "auto")) {
@@ -181,6 +160,10 @@ int sweep_run(int argc, char **argv)
         for (size_t id = 0; id < m.n_tasks; id++)
             if ((long)(id % (size_t)N) == K) ids[n++] = (long)id;
     }
+
+    /* one BLAS thread per task by default: every context a task's command creates gets this
+       setting (cli_context_new -> mn_context_set_threads), in this process, no environment */
+    cli_set_default_threads((size_t)threads);
 
     size_t ran = 0, busy = 0;
     int failed = 0;
@@ -245,5 +228,6 @@ int sweep_run(int argc, char **argv)
 done:
     free(ids);
     sweep_manifest_free(&m);
+    cli_set_default_threads(threads_before);
     return rc;
 }

@@ -6,7 +6,8 @@
  *   cmd-sweep-plan.c      memnet sweep plan: base run file x --vary lists -> manifest
  *   cmd-sweep-lock.c      exclusive per-task lock files, stale-lock recovery
  *   cmd-sweep-task.c      one task in-process: temporary directory, the command, status.json,
- *                         atomic rename to runs/<id>/
+ *                         atomic rename to runs/<id>/; a killed simulate task resumes from the
+ *                         checkpoint in its partial directory
  *   cmd-sweep-run.c       memnet sweep run: which tasks (--task/--chunk, --worker, --all),
  *                         --jobs worker processes, one BLAS/OpenMP thread per task
  *   cmd-sweep-report.c    memnet sweep status and collect
@@ -58,6 +59,8 @@ const sweep_task *sweep_manifest_find(const sweep_manifest *m, long id);
 char *sweep_path(const char *dir, long id, const char *suffix);
 /* This machine's host name (for lock files and temporary directories). */
 const char *sweep_host(void);
+/* The value of the last option opt ("--name V" or "--name=V") of a task, or NULL. */
+const char *sweep_task_option(const sweep_task *t, const char *opt);
 /* The value of the last --out option of a task (its main CSV), or NULL. */
 const char *sweep_task_out(const sweep_task *t);
 /* Whether an option names an output file (written into the task's directory). */
@@ -79,8 +82,10 @@ typedef enum sweep_state { SWEEP_PENDING = 0, SWEEP_DONE = 1, SWEEP_FAILED = 2 }
 /* State of a task from runs/<id>/status.json: done (status 0, hash matching), failed (another
  * status; *err gets its last error line, malloc'ed, if err != NULL) or pending. */
 sweep_state sweep_task_state(const char *dir, const sweep_task *t, char **err);
-/* Run one task in this process (the caller holds its lock). Returns the command's exit status,
- * or -1 when the sweep machinery itself failed (printed). */
+/* Run one task in this process (the caller holds its lock). A partial directory a killed worker
+ * left is removed, except that of a simulate task with --checkpoint whose checkpoint exists:
+ * the task continues there with --restart (docs/cli.md, "run"). Returns the
+ * command's exit status, or -1 when the sweep machinery itself failed (printed). */
 int sweep_task_run(const char *dir, const sweep_task *t);
 /* Find a command of this program by name (NULL if unknown); defined by memnet.c. */
 int (*cli_find_command(const char *name))(int, char **);

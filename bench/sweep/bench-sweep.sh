@@ -4,11 +4,15 @@
 #      times, speed-up (target >= 1.8 on 2 idle cores);
 #   2. overhead per task of `memnet sweep run` against 200 bare `memnet simulate` processes
 #      (the same runs, one process each, run one after the other; target < 10 %);
-#   3. with --big: a 1000-task sweep on 2 workers, one worker killed with SIGKILL in the middle,
+#   3. the same 200 tasks from Python: memnet.sweep.run_task mapped over a 2-thread pool (one
+#      `memnet sweep run --task I` process per task) against `sweep run --jobs 2`;
+#   4. with --big: a 1000-task sweep on 2 workers, one worker killed with SIGKILL in the middle,
 #      resumed by a second `sweep run`, then collected.
 # usage: bench/sweep/bench-sweep.sh BUILD/tools/memnet [--big] [--reps R]
 set -eu
 memnet=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$(dirname "$0")/../.." && pwd)
+lib=$(cd "$(dirname "$memnet")/../lib" && pwd)/libmemnet.so
 shift
 big=0
 reps=3
@@ -55,7 +59,7 @@ median() { tr ' ' '\n' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1
 
 echo "machine=$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start (shared with other work)"
 echo "memnet=$("$memnet" --version)"
-w1= ; c1= ; w2= ; c2= ; wb= ; cb= ; ws= ; cs=
+w1= ; c1= ; w2= ; c2= ; wb= ; cb= ; ws= ; cs= ; wp= ; cp=
 for r in $(seq 1 "$reps"); do
     for j in 1 2; do
         rm -rf S && "$memnet" sweep plan --config base.cfg --vary seed=1..200 --dir S > /dev/null
@@ -80,9 +84,18 @@ SH
     rm -rf S && "$memnet" sweep plan --config base.cfg --vary seed=1..200 --dir S > /dev/null
     set -- $(measure "$memnet" sweep run S --all --jobs 1)
     ws="$ws $1"; cs="$cs $2"
+    # Python: run_task over a 2-thread pool (a process per task)
+    rm -rf S && "$memnet" sweep plan --config base.cfg --vary seed=1..200 --dir S > /dev/null
+    set -- $(MEMNET_CLI="$memnet" MEMNET_LIBRARY="$lib" PYTHONPATH="$src/bindings/python" measure $py -c '
+import concurrent.futures, memnet.sweep as sw
+with concurrent.futures.ThreadPoolExecutor(2) as p:
+    st = list(p.map(sw.run_task, ["S"] * 200, range(200)))
+assert all(s["status"] == 0 for s in st)')
+    wp="$wp $1"; cp="$cp $2"
 done
 W1=$(echo $w1 | median); C1=$(echo $c1 | median); W2=$(echo $w2 | median); C2=$(echo $c2 | median)
 WB=$(echo $wb | median); CB=$(echo $cb | median); WS=$(echo $ws | median); CS=$(echo $cs | median)
+WP=$(echo $wp | median); CP=$(echo $cp | median)
 echo "tasks=200 reps=$reps (medians)"
 echo "jobs1_wall_s=$W1 jobs1_cpu_s=$C1"
 echo "jobs2_wall_s=$W2 jobs2_cpu_s=$C2"
@@ -91,6 +104,8 @@ echo "bare_processes_wall_s=$WB bare_processes_cpu_s=$CB"
 echo "sweep_jobs1_wall_s=$WS sweep_jobs1_cpu_s=$CS"
 echo "overhead_per_task_wall=$(awk "BEGIN { printf \"%.1f%%\", 100 * ($WS - $WB) / $WB }") overhead_per_task_cpu=$(awk "BEGIN { printf \"%.1f%%\", 100 * ($CS - $CB) / $CB }")"
 echo "per_task_ms_bare=$(awk "BEGIN { printf \"%.2f\", 1000 * $WB / 200 }") per_task_ms_sweep=$(awk "BEGIN { printf \"%.2f\", 1000 * $WS / 200 }")"
+echo "python_run_task_pool2_wall_s=$WP python_run_task_pool2_cpu_s=$CP (children: one memnet process per task)"
+echo "python_pool2_over_jobs2_wall=$(awk "BEGIN { printf \"%.3f\", $WP / $W2 }") python_pool2_over_jobs2_cpu=$(awk "BEGIN { printf \"%.3f\", $CP / $C2 }")"
 
 if [ $big = 1 ]; then
     rm -rf K && "$memnet" sweep plan --config base.cfg --vary seed=1..1000 --dir K > /dev/null

@@ -10,13 +10,14 @@ The test `python-api-doc` runs --check against the installed package.
 """
 import argparse
 import difflib
+import importlib
 import inspect
 import sys
 
 import memnet
 
 MODULES = ["core", "graph", "models", "kirchhoff", "generators", "sim", "meanfield",
-           "analysis", "nx", "pymodel", "h5"]
+           "analysis", "nx", "pymodel", "reservoir", "sweep", "h5"]
 
 
 def doc(obj):
@@ -56,10 +57,13 @@ def generate():
              "\"000 eq. (24)\" (docs/references.md).", ""]
     exported = set(memnet.__all__)
     for modname in MODULES:
-        mod = sys.modules["memnet." + modname]
+        mod = importlib.import_module("memnet." + modname)
         lines += ["## memnet.%s" % modname, "", doc(mod), ""]
+        # the names memnet exports; for the submodules used by their own name (memnet.sweep,
+        # memnet.reservoir) the module's __all__
+        public = exported | set(getattr(mod, "__all__", ()))
         names = [n for n, v in vars(mod).items()
-                 if n in exported and getattr(v, "__module__", None) == mod.__name__]
+                 if n in public and getattr(v, "__module__", None) == mod.__name__]
         for name in names:
             obj = getattr(mod, name)
             if inspect.isclass(obj):

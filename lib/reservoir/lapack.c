@@ -1,4 +1,5 @@
-/* The one LAPACK call of the readout: the thin SVD (dgesdd, divide and conquer). */
+/* The one LAPACK call of the readout: the thin SVD (dgesdd, divide and conquer), run with the
+ * context's BLAS thread setting (mn_context_set_threads; lib/core/threads.c). */
 #include "reservoir-private.h"
 
 #include <limits.h>
@@ -27,7 +28,12 @@ mn_status mn__reservoir_svd(mn_context *ctx, double *A, size_t n, size_t p, doub
         mn__free(ctx, iwork);
         return MN_ERR_NOMEM;
     }
+    /* the order of a thin SVD's cost, 4 n p^2 + 8 p^3 for n >= p: below the automatic
+       setting's threshold (3e10) it runs on one thread */
+    double k = (double)(n < p ? n : p), big = (double)(n < p ? p : n);
+    int blas = mn__blas_threads_begin(ctx, 4 * big * k * k + 8 * k * k * k);
     dgesdd_("S", &m_, &n_, A, &m_, s, U, &m_, Vt, &ldvt, work, &lwork, iwork, &info, 1);
+    mn__blas_threads_end(blas);
     mn__free(ctx, work);
     mn__free(ctx, iwork);
     if (info != 0)

@@ -2,8 +2,9 @@
 # memnet sweep: plan (Cartesian, --zip, derived seeds), two concurrent workers run every task
 # exactly once, each task's output is byte-identical to the direct command, a killed worker's
 # task is recovered, deleted results rerun and nothing else, a failing task is reported by
-# status, collect is complete (or exits 3 naming the missing tasks), --task/--chunk, --jobs,
-# and mpirun --worker auto.
+# status, collect is complete (or exits 3 naming the missing tasks), a task killed with SIGKILL
+# resumes from its checkpoint to the bytes of an uninterrupted run, the thread setting reaches the
+# tasks' contexts, --task/--chunk, --jobs, and mpirun --worker auto.
 set -eu
 memnet=$1
 memnet=$(cd "$(dirname "$memnet")" && pwd)/$(basename "$memnet")
@@ -50,6 +51,26 @@ grep -q '^2	[0-9a-f]*	3	1e-8	' Z/manifest.tsv || fail "zip pairs"
 "$memnet" sweep plan --config base.cfg --vary rtol=1e-6,1e-7,1e-8,1e-9 --derive-seed seed=7 --dir D2 > /dev/null
 cmp -s D1/manifest.tsv D2/manifest.tsv || fail "derived seeds not reproducible"
 [ "$(grep '^[0-9]' D1/manifest.tsv | cut -f4 | sort -u | wc -l)" = 4 ] || fail "derived seeds not distinct"
+
+# real ranges: A..B:N linear, A..B:N:log logarithmic, ends kept as written, against numpy
+"$memnet" sweep plan --config base.cfg --vary set=kP0=1e-4..1e-3:7:log --vary rtol=0..1e-6:5 --dir R > /dev/null ||
+    fail "plan with real ranges"
+$py - R/manifest.tsv <<'PY' || fail "real ranges"
+import sys, numpy as np
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l[0].isdigit()]
+assert len(rows) == 35, len(rows)
+k = sorted({r[2] for r in rows}, key=float)
+t = sorted({r[3] for r in rows}, key=float)
+assert k[0] == "1e-4" and k[-1] == "1e-3" and t[0] == "0" and t[-1] == "1e-6", (k, t)
+assert np.allclose([float(x) for x in k], np.logspace(-4, -3, 7), rtol=1e-14, atol=0), k
+assert np.allclose([float(x) for x in t], np.linspace(0, 1e-6, 5), rtol=1e-14, atol=0), t
+# the values reach the command as written: ... --set kP0=<text> --rtol <text>
+assert all(r[-4:] == ["--set", "kP0=" + r[2], "--rtol", r[3]] for r in rows), rows[0]
+PY
+for bad in 'rtol=1.5..2.5' 'rtol=1..2:1' 'rtol=0..1e-3:3:log' 'rtol=1..2:3:cubic' 'rtol=a..2:3'; do
+    "$memnet" sweep plan --config base.cfg --vary "$bad" --dir RB 2> e.out && fail "--vary $bad accepted"
+    grep -q -- "$bad" e.out || fail "--vary $bad: the error does not name it: $(cat e.out)"
+done
 
 # ---------------------------------------------------------------- two workers at once
 "$memnet" sweep run S --worker 0/2 > w0.out 2> w0.err &
@@ -126,7 +147,9 @@ grep -q '^busy=1$' l.out || fail "a live lock was not respected: $(cat l.out)"
 "$memnet" sweep status S | grep -q '^running=1$' || fail "status does not count the running task"
 touch -d '2 hours ago' S/runs/6.lock
 "$memnet" sweep run S --all --stale-after 3600 2> /dev/null | grep -q '^ran=1$' || fail "--stale-after"
-# a real worker killed in the middle of a long task, then resumed
+# a real worker killed (SIGKILL) in the middle of a long task that checkpoints: the rerun takes
+# over its partial directory, continues from the checkpoint (fewer steps than a whole run), and
+# the output is byte-identical to the direct command run uninterrupted
 awk 'BEGIN { n = 20; for (i = 0; i < n; i++) for (j = 0; j < n; j++) { k = i * n + j;
          if (j + 1 < n) print k, k + 1; if (i + 1 < n) print k, k + n } }' > big.txt
 big_last=$(awk '{ if ($1 > m) m = $1; if ($2 > m) m = $2 } END { print m }' big.txt)
@@ -137,28 +160,68 @@ model = miranda
 source = 0
 drain = $big_last
 waveform = sine:3:0.5
-t-end = 6
+t-end = 40
 dt-out = 0.5
 rtol = 1e-9
 atol = 1e-12
 out = out.csv
+events-out = events.csv
 CFG
-"$memnet" sweep plan --config long.cfg --vary seed=1..2 --dir L > /dev/null
-"$memnet" sweep run L --all > /dev/null 2>&1 &
+"$memnet" sweep plan --config long.cfg --vary seed=1..2 --checkpoint-every 1 --dir L > /dev/null
+grep '^0	' L/manifest.tsv | grep -q '	--checkpoint	checkpoint.mnck	--checkpoint-every	1	' ||
+    fail "plan --checkpoint-every: $(grep '^0	' L/manifest.tsv)"
+"$memnet" sweep plan --config base.cfg --vary seed=1..2 --checkpoint-every 0 --dir L0 2> e.out &&
+    fail "--checkpoint-every 0 accepted"
+"$memnet" sweep run L --task 0 > /dev/null 2>&1 &
 wk=$!
 i=0
-while ! ls L/runs | grep -q '^0.tmp-' && [ $i -lt 400 ]; do sleep 0.02; i=$((i + 1)); done
+while ! ls L/runs/0.tmp-*/checkpoint.mnck > /dev/null 2>&1 && [ $i -lt 1500 ]; do sleep 0.02; i=$((i + 1)); done
 kill -9 $wk
 wait $wk 2> /dev/null || true
-if [ -d L/runs/0 ]; then
-    echo "note: task 0 finished before the kill (machine fast); recovery checked above"
-else
-    ls L/runs | grep -q '^0.tmp-' || fail "no partial directory of the killed task"
-    "$memnet" sweep status L | grep -q '^pending=2$' || fail "killed task not pending"
-fi
+[ -d L/runs/0 ] && fail "task 0 finished before the kill (40 s simulated, killed at its first checkpoint)"
+ls L/runs/0.tmp-*/checkpoint.mnck > /dev/null 2>&1 || fail "no checkpoint in the killed task's directory"
+"$memnet" sweep status L | grep -q '^pending=2$' || fail "killed task not pending"
 "$memnet" sweep run L --all > lr.out 2> lr.err || fail "resume after kill: $(cat lr.err)"
+grep -q 'task 0: resuming from the checkpoint' lr.err || fail "task 0 was not resumed: $(cat lr.err)"
+grep -q '"resumed": true' L/runs/0/status.json || fail "status.json does not say resumed"
+grep -q '"resumed": false' L/runs/1/status.json || fail "task 1 resumed from nothing"
 "$memnet" sweep status L | grep -q '^done=2$' || fail "not done after the resume"
 ls L/runs | grep -q 'tmp\|lock' && fail "leftovers after the resume: $(ls L/runs)"
+mkdir dl
+(cd dl && "$memnet" $(grep "^0	" ../L/manifest.tsv | cut -f4- | tr '\t' ' ') --json > direct.json) ||
+    fail "direct run of task 0"
+cmp dl/out.csv L/runs/0/out.csv || fail "resumed task 0 differs from the uninterrupted direct command"
+cmp dl/events.csv L/runs/0/events.csv || fail "resumed task 0: events differ from the direct command"
+$py - dl/direct.json L/runs/0/result.json <<'PY' || fail "the resumed run did not start at its checkpoint"
+import json, sys
+whole, resumed = (json.load(open(p)) for p in sys.argv[1:])
+assert 0 < resumed["steps"] < whole["steps"], (resumed["steps"], whole["steps"])
+PY
+# a partial directory whose checkpoint cannot be resumed (already at t_end): run from the start
+sleep 0 & dead=$!
+wait $dead
+rm L/runs/1/status.json
+mv L/runs/1 L/runs/1.tmp-$host-$dead
+echo "$host $dead 1" > L/runs/1.lock
+"$memnet" sweep run L --task 1 > /dev/null 2> lr.err || fail "rerun of a finished partial: $(cat lr.err)"
+grep -q 'running it from the start' lr.err || fail "unusable checkpoint: $(cat lr.err)"
+grep -q '"resumed": false' L/runs/1/status.json || fail "status.json of a rerun from the start"
+mkdir dl1
+(cd dl1 && "$memnet" $(grep "^1	" ../L/manifest.tsv | cut -f4- | tr '\t' ' ') > /dev/null)
+cmp dl1/out.csv L/runs/1/out.csv || fail "task 1 rerun from the start differs from the direct command"
+
+# ---------------------------------------------------------------- threads through the context
+# every context a task creates gets the sweep's --threads (default 1); outside a sweep the
+# setting is automatic (0); no environment variable carries it
+"$memnet" sweep plan --command info --dir I > /dev/null
+"$memnet" sweep run I --all > /dev/null
+grep -q '"context_threads": 1,' I/runs/0/result.json || fail "sweep default threads: $(cat I/runs/0/result.json)"
+grep -q '"threads": 1,' I/runs/0/status.json || fail "status.json threads"
+rm -rf I/runs/0
+env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS "$memnet" sweep run I --all --threads 3 > /dev/null
+grep -q '"context_threads": 3,' I/runs/0/result.json || fail "--threads 3: $(cat I/runs/0/result.json)"
+"$memnet" info | grep -q '^context_threads=0$' || fail "memnet info outside a sweep is not automatic"
+"$memnet" sweep run I --all --threads 0 2> /dev/null && fail "--threads 0 accepted"
 
 # ---------------------------------------------------------------- a failing task
 "$memnet" sweep plan --config base.cfg --vary init=0.1,bogus,0.2 --dir F > /dev/null

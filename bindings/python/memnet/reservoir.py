@@ -123,6 +123,7 @@ class Readout:
         return self
 
     def predict(self, X):
+        """Predictions for the rows of X (n, p): (n,) for a vector target, else (n, m)."""
         X = _matrix(X)
         m = _c.mn_readout_output_count(self._p)
         Y = np.empty((X.shape[0], max(m, 1)))
@@ -130,6 +131,7 @@ class Readout:
         return Y[:, 0] if self._vector else Y
 
     def classify(self, X):
+        """Class labels (int32) of the rows of X after fit_classes: the largest output wins."""
         X = _matrix(X)
         out = np.empty(X.shape[0], dtype=np.int32)
         self._ctx.check(_c.mn_readout_classify(_ip(out), self._p, _dp(X), X.shape[0]))
@@ -149,11 +151,15 @@ class Readout:
 
     @property
     def lambdas(self):
+        """The regularisation grid searched by cross-validation (the default: 1e-10 .. 10 in
+        half decades)."""
         n = sz()
         p = _c.mn_readout_lambdas(self._p, ctypes.byref(n))
         return _copy_d(p, n.value)
 
     def cv_curve(self, output=0):
+        """Mean validation squared error of output `output` at each lambda of the grid (None
+        before a fit or with a single lambda)."""
         p = _c.mn_readout_cv_curve(self._p, int(output))
         return None if not p else _copy_d(p, self.lambdas.size)
 
@@ -182,6 +188,7 @@ def nmse(y, yhat):
 
 
 def accuracy(truth, pred):
+    """Fraction of equal labels of two int arrays of equal, nonzero length."""
     t = _iarr(truth, np.int32, "truth")
     p = _iarr(pred, np.int32, "pred")
     if t.size != p.size or t.size == 0:
@@ -215,6 +222,8 @@ class Reservoir:
             self._p = None
 
     def add_input(self, nodes, bias=0.0, scale=1.0):
+        """An input electrode (node ids or a node-set name) held at bias + scale * u_j(k) volts
+        during task step k."""
         if isinstance(nodes, str):
             self._ctx.check(_c.mn_reservoir_add_input_set(self._p, _b(nodes), float(bias),
                                                           float(scale)))
@@ -224,6 +233,7 @@ class Reservoir:
                                                       float(scale)))
 
     def add_output(self, nodes):
+        """A grounded output electrode (node ids or a node-set name); its current is a feature."""
         if isinstance(nodes, str):
             self._ctx.check(_c.mn_reservoir_add_output_set(self._p, _b(nodes)))
         else:
@@ -231,6 +241,7 @@ class Reservoir:
             self._ctx.check(_c.mn_reservoir_add_output(self._p, _ip(a), a.size))
 
     def add_probe(self, nodes):
+        """A probe (node ids or a node-set name): its mean potential is a feature, no electrode."""
         if isinstance(nodes, str):
             self._ctx.check(_c.mn_reservoir_add_probe_set(self._p, _b(nodes)))
         else:
@@ -239,18 +250,23 @@ class Reservoir:
 
     @property
     def input_count(self):
+        """Number of input electrodes (columns of the input of run())."""
         return _c.mn_reservoir_input_count(self._p)
 
     @property
     def feature_count(self):
+        """Number of features per step (currents, probe potentials, delayed copies)."""
         return _c.mn_reservoir_feature_count(self._p)
 
     @property
     def feature_names(self):
+        """A name per feature column, in the order of run()'s output."""
         return [_c.mn_reservoir_feature_name(self._p, j).decode()
                 for j in range(self.feature_count)]
 
     def run(self, u):
+        """Drive the reservoir with u (steps, inputs) and return the features (steps,
+        feature_count) sampled at the end of every step; continues from the last run."""
         u = _matrix(u, "u")
         if u.shape[1] != self.input_count:
             raise ValueError("u has %d columns, the reservoir %d inputs"

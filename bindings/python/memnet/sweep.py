@@ -1,13 +1,31 @@
 """Sweeps and ensembles (`memnet sweep`, docs/cli.md): plan a sweep directory from a run file and
-varied options, list its tasks, run one task, collect the results. Every task runs through the
-`memnet` program (found from $MEMNET_CLI, or on PATH), under its lock files, so the functions
-can be mapped over task ids by any pool: concurrent.futures, Dask, Ray or mpi4py.futures::
+varied options, list its tasks, run one task, collect the results. The functions can be mapped
+over task ids by any pool: concurrent.futures, Dask, Ray or mpi4py.futures::
 
     import concurrent.futures, memnet.sweep as sw
-    sw.plan("S", config="base.cfg", vary={"seed": "1..100", "set": ["kP0=1e-4", "kP0=5e-4"]})
-    with concurrent.futures.ProcessPoolExecutor(4) as pool:
-        statuses = list(pool.map(sw.run_task, ["S"] * 200, range(200)))
+    sw.plan("S", config="base.cfg", vary={"seed": "1..100", "set": "kP0=1e-4..1e-3:4:log"})
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        statuses = list(pool.map(sw.run_task, ["S"] * 400, range(400)))
     rows = sw.collect("S", "table.csv")
+
+Every task runs in its own `memnet sweep run D --task I` process (the memnet program, from
+$MEMNET_CLI or PATH), not inside the Python process. This is deliberate:
+
+- the task runner is the command-line program's code (option parsing, output files with their
+  provenance header, result.json), so a task run from Python gives the bytes the same task
+  gives from Slurm or the shell; libmemnet itself parses no command lines and prints nothing;
+- running a task changes the working directory to the task's directory and redirects standard
+  output and error into its files, and both are process-wide: tasks inside one Python process
+  could not run in its threads at the same time (a ThreadPoolExecutor, Dask's threaded
+  scheduler), and the caller's own output would be swallowed meanwhile;
+- a task that crashes, exhausts memory or is killed takes only its own process down; its lock
+  is then stale and the next run of the task recovers it (from its checkpoint, for a simulate
+  task planned with checkpoint_every);
+- the BLAS thread setting (threads=) belongs to that process's contexts, not to the pool.
+
+So a thread pool is enough to keep N cores busy (the threads only wait for processes). The
+cost is one program start per task, a few milliseconds (docs/performance.md, "Sweeps", which
+measures run_task through a thread pool against `memnet sweep run --jobs 2`).
 """
 
 import csv
@@ -46,11 +64,13 @@ def _call(args, ok=(0,)):
 
 
 def plan(directory, config=None, vary=None, zip=False, command=None, derive_seed=None, force=False,
-         args=()):
+         args=(), checkpoint_every=None):
     """Write the manifest of a sweep. vary: {option: values} with values a list or a string
-    ("1..100", "1e-4,5e-4"), in order (the first varies slowest), or a list of "option=values"
-    strings; zip: vary them together; derive_seed: "seed" or "seed=BASE" (a seed per task from
-    memnet's RNG); args: further options of the command. Returns tasks(directory)."""
+    ("1..100", "1e-4,5e-4", real ranges "1e-4..1e-3:10:log" and "0..1:5"), in order (the first
+    varies slowest), or a list of "option=values" strings; zip: vary them together;
+    derive_seed: "seed" or "seed=BASE" (a seed per task from memnet's RNG); args: further
+    options of the command; checkpoint_every: simulated seconds between the checkpoints of
+    simulate tasks (a killed task resumes from the last one). Returns tasks(directory)."""
     a = ["plan", "--dir", directory]
     if config:
         a += ["--config", config]
@@ -68,6 +88,8 @@ def plan(directory, config=None, vary=None, zip=False, command=None, derive_seed
         a += ["--derive-seed", derive_seed]
     if force:
         a.append("--force")
+    if checkpoint_every is not None:
+        a += ["--checkpoint-every", repr(float(checkpoint_every))]
     if args:
         a += ["--"] + [str(x) for x in args]
     # --json goes before "--": _call appends it last, so pass the arguments through plan's form
@@ -113,9 +135,10 @@ def tasks(directory):
 
 
 def run_task(directory, task_id, threads=1):
-    """Run one task (skipped if already done; waits for nothing: a task another worker holds
-    is left to it). Returns its status.json as a dict (status 0: done), or None if another
-    worker holds it."""
+    """Run one task in a `memnet sweep run --task` process (skipped if already done; waits for
+    nothing: a task another worker holds is left to it); threads: its BLAS threads. Returns
+    its status.json as a dict (status 0: done; "resumed": continued from a checkpoint), or None
+    if another worker holds it."""
     _call(["run", directory, "--task", int(task_id), "--threads", int(threads)], ok=(0, 1))
     p = os.path.join(directory, "runs", str(int(task_id)), "status.json")
     if not os.path.exists(p):
