@@ -5,6 +5,7 @@
 #include "cmd-simulate.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,59 @@ done:
     return rc;
 }
 
+/* the network file's provenance: network_size, network_fnv1a64 (FNV-1a 64 of its bytes: the
+ * same file gives the same value), and the "# key=value" lines a native file starts with (the
+ * generator and its arguments) as network.<key> */
+static int network_attributes(simulate_cmd *c, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return cli_error(CMD, "--network: cannot reopen \"%s\" for its provenance", path);
+    uint64_t h = 1469598103934665603ULL;
+    unsigned long long size = 0;
+    char line[4096];
+    size_t ll = 0;
+    int head = 1, lineno = 0, rc = 0, ch;
+    while ((ch = getc(f)) != EOF) {
+        h ^= (unsigned char)ch;
+        h *= 1099511628211ULL;
+        size++;
+        if (!head) continue;
+        if (ch != '\n') {
+            if (ll + 1 < sizeof line) line[ll++] = (char)ch;
+            continue;
+        }
+        line[ll] = 0;
+        ll = 0;
+        lineno++;
+        if (lineno == 1 && !strncmp(line, "memnet-network", 14)) continue;
+        char *eq = strchr(line, '=');
+        if (line[0] != '#' || line[1] != ' ' || !eq) {
+            head = 0;
+            continue;
+        }
+        *eq = 0;
+        char key[160];
+        snprintf(key, sizeof key, "network.%.140s", line + 2);
+        mn_status st = mn_h5_recorder_set_attribute(c->h5, key, eq + 1);
+        if (st) {
+            rc = cli_fail(CMD, c->ctx, st);
+            break;
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (rc) return rc;
+    if (bad) return cli_error(CMD, "--network: cannot read \"%s\" for its provenance", path);
+    char v[32];
+    snprintf(v, sizeof v, "%016llx", (unsigned long long)h);
+    mn_status st = mn_h5_recorder_set_attribute(c->h5, "network_fnv1a64", v);
+    if (!st) {
+        snprintf(v, sizeof v, "%llu", size);
+        st = mn_h5_recorder_set_attribute(c->h5, "network_size", v);
+    }
+    return st ? cli_fail(CMD, c->ctx, st) : 0;
+}
+
 int simulate_h5_open(simulate_cmd *c, const simulate_opts *o, int argc, char **argv)
 {
     simulate_run *r = &c->r;
@@ -171,7 +225,7 @@ int simulate_h5_open(simulate_cmd *c, const simulate_opts *o, int argc, char **a
     if (!header) return cli_error(CMD, "out of memory");
     int rc = set_attributes(c, header);
     free(header);
-    if (rc) return rc;
+    if (rc || (!o->restart_path && (rc = network_attributes(c, o->network)))) return rc;
     if (c->els) {
         /* electrode names in electrode order: the columns of /electrodes/V and /electrodes/I */
         size_t nel = mn_sim_electrode_count(c->sim), len = 1;

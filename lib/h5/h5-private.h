@@ -1,5 +1,6 @@
 /*
  * The HDF5 recorder (include/memnet/h5.h), shared by the files of lib/h5 only:
+ *   h5_api.c        libhdf5 loaded at run time: the table of its functions and globals
  *   h5_file.c       the file: create/open with crash-safe settings, HDF5's error stack turned
  *                   into memnet messages, the lock around HDF5, root attributes (provenance)
  *   h5_table.c      an extendable dataset of rows (doubles or integers): create, reopen and
@@ -16,6 +17,118 @@
 #include "core/core-private.h"
 
 #include <hdf5.h>
+
+/* ------------------------------------------------------------------ h5_api.c */
+
+/* libhdf5 is loaded at the first recorder (dlopen), not linked: linking it would load it and
+ * its 30-odd dependencies (libcurl, TLS, Kerberos, ...) into every program and Python session
+ * that uses libmemnet, about 8 ms per process start. Every HDF5 function and global that
+ * lib/h5 uses is reached through the table mn__h5; the macros below send the usual names
+ * there, so the code reads as plain HDF5. */
+#define MN__H5_FUNCS(X) \
+    X(H5Aclose) X(H5Acreate2) X(H5Adelete) X(H5Aexists) X(H5Aget_type) X(H5Aopen) X(H5Aread) \
+    X(H5Awrite) X(H5Dclose) X(H5Dcreate2) X(H5Dget_space) X(H5Dget_type) X(H5Dopen2) \
+    X(H5Dread) X(H5Dset_extent) X(H5Dwrite) X(H5Eclear2) X(H5Eget_auto2) X(H5Eset_auto2) \
+    X(H5Ewalk2) X(H5Fclose) X(H5Fcreate) X(H5Fflush) X(H5Fopen) X(H5Gclose) X(H5Gcreate2) \
+    X(H5Gopen2) X(H5Lexists) X(H5Pclose) X(H5Pcreate) X(H5Pget_mdc_config) X(H5Pset_chunk) \
+    X(H5Pset_create_intermediate_group) X(H5Pset_deflate) X(H5Pset_file_space_strategy) \
+    X(H5Pset_mdc_config) X(H5Pset_shuffle) X(H5Sclose) X(H5Screate) X(H5Screate_simple) \
+    X(H5Sget_simple_extent_dims) X(H5Sget_simple_extent_ndims) X(H5Sselect_hyperslab) \
+    X(H5Tclose) X(H5Tcopy) X(H5Tequal) X(H5Tget_class) X(H5Tget_cset) X(H5Tis_variable_str) \
+    X(H5Tset_cset) X(H5Tset_size) X(H5Zfilter_avail) X(H5free_memory) X(H5open) \
+    X(H5get_libversion)
+#define MN__H5_VARS(X) \
+    X(H5T_IEEE_F64LE_g) X(H5T_STD_I32LE_g) X(H5T_STD_I8LE_g) X(H5T_STD_I64LE_g) \
+    X(H5T_NATIVE_DOUBLE_g) X(H5T_NATIVE_INT32_g) X(H5T_NATIVE_INT8_g) X(H5T_NATIVE_INT64_g) \
+    X(H5T_C_S1_g) X(H5P_CLS_FILE_ACCESS_ID_g) X(H5P_CLS_FILE_CREATE_ID_g) \
+    X(H5P_CLS_DATASET_CREATE_ID_g) X(H5P_CLS_LINK_CREATE_ID_g)
+
+typedef struct mn__h5_api {
+#define X(f) __typeof__(&f) f;
+    MN__H5_FUNCS(X)
+    MN__H5_VARS(X)
+#undef X
+} mn__h5_api;
+extern mn__h5_api mn__h5;
+
+/* Load libhdf5 once (thread-safe); MN_OK, or MN_ERR_UNSUPPORTED with a message naming the
+ * library and the reason. */
+mn_status mn__h5_load(mn_context *ctx);
+
+#ifndef MN__H5_API_IMPL
+/* the flags' version check (H5CHECK) would call libhdf5 by name: the loader checks the
+ * version once instead (major.minor, h5_api.c) */
+#undef H5check
+#define H5check() ((void)0)
+#define H5Aclose (*mn__h5.H5Aclose)
+#define H5Acreate2 (*mn__h5.H5Acreate2)
+#define H5Adelete (*mn__h5.H5Adelete)
+#define H5Aexists (*mn__h5.H5Aexists)
+#define H5Aget_type (*mn__h5.H5Aget_type)
+#define H5Aopen (*mn__h5.H5Aopen)
+#define H5Aread (*mn__h5.H5Aread)
+#define H5Awrite (*mn__h5.H5Awrite)
+#define H5Dclose (*mn__h5.H5Dclose)
+#define H5Dcreate2 (*mn__h5.H5Dcreate2)
+#define H5Dget_space (*mn__h5.H5Dget_space)
+#define H5Dget_type (*mn__h5.H5Dget_type)
+#define H5Dopen2 (*mn__h5.H5Dopen2)
+#define H5Dread (*mn__h5.H5Dread)
+#define H5Dset_extent (*mn__h5.H5Dset_extent)
+#define H5Dwrite (*mn__h5.H5Dwrite)
+#define H5Eclear2 (*mn__h5.H5Eclear2)
+#define H5Eget_auto2 (*mn__h5.H5Eget_auto2)
+#define H5Eset_auto2 (*mn__h5.H5Eset_auto2)
+#define H5Ewalk2 (*mn__h5.H5Ewalk2)
+#define H5Fclose (*mn__h5.H5Fclose)
+#define H5Fcreate (*mn__h5.H5Fcreate)
+#define H5Fflush (*mn__h5.H5Fflush)
+#define H5Fopen (*mn__h5.H5Fopen)
+#define H5Gclose (*mn__h5.H5Gclose)
+#define H5Gcreate2 (*mn__h5.H5Gcreate2)
+#define H5Gopen2 (*mn__h5.H5Gopen2)
+#define H5Lexists (*mn__h5.H5Lexists)
+#define H5Pclose (*mn__h5.H5Pclose)
+#define H5Pcreate (*mn__h5.H5Pcreate)
+#define H5Pget_mdc_config (*mn__h5.H5Pget_mdc_config)
+#define H5Pset_chunk (*mn__h5.H5Pset_chunk)
+#define H5Pset_create_intermediate_group (*mn__h5.H5Pset_create_intermediate_group)
+#define H5Pset_deflate (*mn__h5.H5Pset_deflate)
+#define H5Pset_file_space_strategy (*mn__h5.H5Pset_file_space_strategy)
+#define H5Pset_mdc_config (*mn__h5.H5Pset_mdc_config)
+#define H5Pset_shuffle (*mn__h5.H5Pset_shuffle)
+#define H5Sclose (*mn__h5.H5Sclose)
+#define H5Screate (*mn__h5.H5Screate)
+#define H5Screate_simple (*mn__h5.H5Screate_simple)
+#define H5Sget_simple_extent_dims (*mn__h5.H5Sget_simple_extent_dims)
+#define H5Sget_simple_extent_ndims (*mn__h5.H5Sget_simple_extent_ndims)
+#define H5Sselect_hyperslab (*mn__h5.H5Sselect_hyperslab)
+#define H5Tclose (*mn__h5.H5Tclose)
+#define H5Tcopy (*mn__h5.H5Tcopy)
+#define H5Tequal (*mn__h5.H5Tequal)
+#define H5Tget_class (*mn__h5.H5Tget_class)
+#define H5Tget_cset (*mn__h5.H5Tget_cset)
+#define H5Tis_variable_str (*mn__h5.H5Tis_variable_str)
+#define H5Tset_cset (*mn__h5.H5Tset_cset)
+#define H5Tset_size (*mn__h5.H5Tset_size)
+#define H5Zfilter_avail (*mn__h5.H5Zfilter_avail)
+#define H5free_memory (*mn__h5.H5free_memory)
+#define H5open (*mn__h5.H5open)
+#define H5get_libversion (*mn__h5.H5get_libversion)
+#define H5T_IEEE_F64LE_g (*mn__h5.H5T_IEEE_F64LE_g)
+#define H5T_STD_I32LE_g (*mn__h5.H5T_STD_I32LE_g)
+#define H5T_STD_I8LE_g (*mn__h5.H5T_STD_I8LE_g)
+#define H5T_STD_I64LE_g (*mn__h5.H5T_STD_I64LE_g)
+#define H5T_NATIVE_DOUBLE_g (*mn__h5.H5T_NATIVE_DOUBLE_g)
+#define H5T_NATIVE_INT32_g (*mn__h5.H5T_NATIVE_INT32_g)
+#define H5T_NATIVE_INT8_g (*mn__h5.H5T_NATIVE_INT8_g)
+#define H5T_NATIVE_INT64_g (*mn__h5.H5T_NATIVE_INT64_g)
+#define H5T_C_S1_g (*mn__h5.H5T_C_S1_g)
+#define H5P_CLS_FILE_ACCESS_ID_g (*mn__h5.H5P_CLS_FILE_ACCESS_ID_g)
+#define H5P_CLS_FILE_CREATE_ID_g (*mn__h5.H5P_CLS_FILE_CREATE_ID_g)
+#define H5P_CLS_DATASET_CREATE_ID_g (*mn__h5.H5P_CLS_DATASET_CREATE_ID_g)
+#define H5P_CLS_LINK_CREATE_ID_g (*mn__h5.H5P_CLS_LINK_CREATE_ID_g)
+#endif
 
 /* ------------------------------------------------------------------ h5_file.c */
 

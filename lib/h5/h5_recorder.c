@@ -68,7 +68,7 @@ struct mn_h5_recorder {
     double last_t;
 };
 
-int mn_h5_available(void) { return 1; }
+int mn_h5_available(void) { return mn__h5_load(NULL) == MN_OK; }
 
 /* ================================================================ layout */
 
@@ -560,6 +560,8 @@ mn_status mn_h5_recorder_open(mn_h5_recorder **out, mn_sim *sim, const char *pat
     if (!out || !sim) return MN_ERR_INVALID;
     mn_context *ctx = mn__sim_context(sim);
     if (!path || !path[0]) return mn__error(ctx, MN_ERR_INVALID, "HDF5 recorder: no file name");
+    mn_status lst = mn__h5_load(ctx);
+    if (lst) return lst;
     if (what == 0) what = MN_H5_DEFAULT;
     if (what & ~(uint32_t)MN_H5_ALL)
         return mn__error(ctx, MN_ERR_INVALID, "HDF5 recorder: unknown record bits 0x%x", (unsigned)(what & ~(uint32_t)MN_H5_ALL));

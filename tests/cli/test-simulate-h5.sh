@@ -17,9 +17,11 @@ common="--network $tmp/net.txt --model miranda --source 0 --drain 3 --waveform p
 
 if ! "$memnet" simulate $common --t-end 2 --out "$tmp/probe.h5" > /dev/null 2> "$tmp/err"; then
     grep -q "built without HDF5" "$tmp/err" || fail "no HDF5 and no message naming it: $(cat "$tmp/err")"
+    "$memnet" info | grep -q '^hdf5=0$' || fail "memnet info does not say hdf5=0"
     echo "memnet built without HDF5: the error names it; the rest is skipped"
     exit 0
 fi
+"$memnet" info | grep -q '^hdf5=1$' || fail "memnet info does not say hdf5=1"
 $py -c 'import h5py' 2> /dev/null || { echo "SKIP: python3-h5py not installed"; exit 77; }
 
 # ---------------------------------------------------------------- CSV and HDF5 of the same run
@@ -90,6 +92,12 @@ for path in ("a.h5", "a.dat"):
     assert f.attrs["command"].startswith("memnet simulate"), f.attrs["command"]
     assert f.attrs["memnet_format"] == "memnet-h5 1"
     assert f["edges/state"].compression == "gzip" or f["edges/state"].shape[1] < 512
+    # the network file: its size and FNV-1a 64 hash (computed here)
+    data = open(prov["network"], "rb").read()
+    h = 1469598103934665603
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & (2**64 - 1)
+    assert f.attrs["network_fnv1a64"] == "%016x" % h and f.attrs["network_size"] == str(len(data))
 EOF
 
 # ---------------------------------------------------------------- the --electrode form
@@ -215,5 +223,8 @@ assert kill["edges/state"].shape == (len(tk), 3120) and np.all(np.diff(tk) > 0)
 k = min(len(tt), len(tk))
 assert np.array_equal(tt[:k], tk[:k]) and np.array_equal(term["edges/state"][:k], kill["edges/state"][:k])
 assert np.array_equal(term["series/source"][:k], kill["series/source"][:k], equal_nan=True)
+# a generated native network: its generator and arguments are attributes
+assert term.attrs["network.generator"] == "lattice", dict(term.attrs)
+assert term.attrs["network.command"].startswith("memnet generate lattice")
 EOF
 echo "simulate HDF5: CSV equality, --electrode, restart, errors and signals OK"
