@@ -5,6 +5,7 @@
 
 #include "kirchhoff/kirchhoff-private.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -688,6 +689,155 @@ START_TEST(test_pcg_and_auto)
 }
 END_TEST
 
+/* A factor large enough to be supernodal (a random graph fills in): the in-place supernodal
+ * solves (direct, sensitivity, PCG preconditioner on a stale factor) against dense solves. */
+START_TEST(test_supernodal_solves)
+{
+    enum { N = 500, EXTRA = 1500 };
+    static mn_index u[N + EXTRA], v[N + EXTRA];
+    mn_graph *g = random_graph(N, EXTRA, u, v);
+    int m = (int)mn_graph_edge_count(g);
+    double *G = malloc(sizeof(double) * m), *phi = malloc(sizeof(double) * N);
+    for (int e = 0; e < m; e++) G[e] = 0.01 + urand();
+    mn_kirchhoff *k = NULL;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    mn_index l[2] = { 0, 1 }, r = N - 1;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, l, 2, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, &r, 1, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 2.0));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 1, -0.5));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
+    int grp[N];
+    for (int i = 0; i < N; i++) grp[i] = -1;
+    grp[0] = grp[1] = 0;
+    grp[N - 1] = 1;
+    double fixed[2] = { 2.0, -0.5 };
+    for (int step = 0; step < 6; step++) {
+        /* steps 0-2 refactorise, 3-5 iterate (PCG) on the factor of step 2 */
+        if (step == 3) MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_PCG));
+        for (int e = 0; e < m; e++) G[e] *= 1 + (step < 3 ? 0.5 : 0.05) * (urand() - 0.5);
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        mn__kirchhoff_info info;
+        mn__kirchhoff_info_get(k, &info);
+        ck_assert_int_eq(info.supernodal, 1); /* stays supernodal through PCG */
+        ck_assert_int_eq(info.last_strategy, step < 3 ? MN_KIRCHHOFF_REFACTOR : MN_KIRCHHOFF_PCG);
+        dense_ref(N, m, u, v, G, NULL, grp, 2, fixed, NULL, phi);
+        const double *p = mn_kirchhoff_potentials(k);
+        for (int i = 0; i < N; i++) MN_ASSERT_ABS(p[i], phi[i], 1e-10);
+        check_kcl(g, mn_kirchhoff_edge_currents(k), grp, NULL, 1e-10);
+    }
+    ck_assert_uint_eq(mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS), 3);
+    ck_assert_uint_ge(mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS), 3);
+    /* sensitivity dV = d(V)/dG . dG against a central finite difference of the solve */
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    double *dG = malloc(sizeof(double) * m), *dV = malloc(sizeof(double) * m);
+    double *Vp = malloc(sizeof(double) * m), *Vm = malloc(sizeof(double) * m);
+    for (int e = 0; e < m; e++) dG[e] = G[e] * (urand() - 0.5);
+    MN_ASSERT_OK(ctx, mn__kirchhoff_sensitivity(k, dG, dV));
+    const double h = 1e-6;
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+        double *Gh = malloc(sizeof(double) * m);
+        for (int e = 0; e < m; e++) Gh[e] = G[e] + sgn * h * dG[e];
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, Gh));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+        memcpy(sgn < 0 ? Vm : Vp, mn_kirchhoff_edge_voltages(k), sizeof(double) * m);
+        free(Gh);
+    }
+    double sc = maxabs(dV, (size_t)m);
+    for (int e = 0; e < m; e++) MN_ASSERT_ABS(dV[e], (Vp[e] - Vm[e]) / (2 * h), 1e-6 * sc);
+    free(dG), free(dV), free(Vp), free(Vm);
+    free(phi);
+    free(G);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+}
+END_TEST
+
+/* Concurrent contexts (issue 14): each thread builds its own context, graph and solver from
+ * the same edge list, analyses with METIS and solves, many times; every potential must equal,
+ * bit for bit, that of a serial run. METIS's random generator is process-wide, so without
+ * memnet's lock around the ordering the draws of the threads interleave and the orderings,
+ * hence the last digits, differ between runs. */
+enum { CC_SIDE = 60, CC_THREADS = 3, CC_REPS = 12 };
+typedef struct {
+    const mn_index *u, *v;
+    int n, m;
+    const double *G;
+    const double *ref; /* NULL: fill out */
+    double *out;
+    int mismatches, failures;
+} cc_job;
+
+static void *cc_worker(void *arg)
+{
+    cc_job *j = arg;
+    for (int rep = 0; rep < (j->ref ? CC_REPS : 1); rep++) {
+        mn_context *c = NULL;
+        mn_graph *g = NULL;
+        mn_kirchhoff *k = NULL;
+        mn_index l = 0, r = (mn_index)(j->n - 1);
+        if (mn_context_new(&c) || mn_graph_new_from_edges(&g, c, (size_t)j->n, (size_t)j->m, j->u, j->v) ||
+            mn_kirchhoff_new(&k, g) || mn_kirchhoff_set_ordering(k, MN_ORDERING_METIS) ||
+            mn_kirchhoff_add_electrode(k, &l, 1, NULL) || mn_kirchhoff_add_electrode(k, &r, 1, NULL) ||
+            mn_kirchhoff_set_potential(k, 0, 1.0) || mn_kirchhoff_set_conductances(k, j->G) ||
+            mn_kirchhoff_solve(k)) {
+            j->failures++;
+        } else {
+            const double *p = mn_kirchhoff_potentials(k);
+            if (!j->ref) memcpy(j->out, p, sizeof(double) * (size_t)j->n);
+            else if (memcmp(j->ref, p, sizeof(double) * (size_t)j->n)) j->mismatches++;
+        }
+        mn_kirchhoff_free(k);
+        mn_graph_free(g);
+        mn_context_free(c);
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_contexts_bitwise)
+{
+    /* a square lattice with random diagonals: METIS's choices matter for its ordering */
+    int n = CC_SIDE * CC_SIDE, m = 0;
+    mn_index *u = malloc(sizeof(mn_index) * 3 * (size_t)n), *v = malloc(sizeof(mn_index) * 3 * (size_t)n);
+    for (int y = 0; y < CC_SIDE; y++)
+        for (int x = 0; x < CC_SIDE; x++) {
+            int i = y * CC_SIDE + x;
+            if (x + 1 < CC_SIDE) u[m] = i, v[m++] = i + 1;
+            if (y + 1 < CC_SIDE) u[m] = i, v[m++] = i + CC_SIDE;
+            if (x + 1 < CC_SIDE && y + 1 < CC_SIDE && urand() < 0.5) u[m] = i, v[m++] = i + CC_SIDE + 1;
+        }
+    double *G = malloc(sizeof(double) * (size_t)m);
+    for (int e = 0; e < m; e++) G[e] = 1e-3 + urand();
+    double *ref = malloc(sizeof(double) * (size_t)n);
+    cc_job serial = { u, v, n, m, G, NULL, ref, 0, 0 };
+    cc_worker(&serial);
+    ck_assert_int_eq(serial.failures, 0);
+    /* the serial reference against a dense solve: it is a solution, not just a repeatable one */
+    int grp[CC_SIDE * CC_SIDE];
+    for (int i = 0; i < n; i++) grp[i] = -1;
+    grp[0] = 0;
+    grp[n - 1] = 1;
+    double fixed[2] = { 1.0, 0.0 }, *phi = malloc(sizeof(double) * (size_t)n);
+    dense_ref(n, m, u, v, G, NULL, grp, 2, fixed, NULL, phi);
+    for (int i = 0; i < n; i++) MN_ASSERT_ABS(ref[i], phi[i], 1e-10);
+    pthread_t th[CC_THREADS];
+    cc_job jobs[CC_THREADS];
+    for (int t = 0; t < CC_THREADS; t++) {
+        jobs[t] = (cc_job){ u, v, n, m, G, ref, NULL, 0, 0 };
+        ck_assert_int_eq(pthread_create(&th[t], NULL, cc_worker, &jobs[t]), 0);
+    }
+    for (int t = 0; t < CC_THREADS; t++) {
+        ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+        ck_assert_int_eq(jobs[t].failures, 0);
+        ck_assert_msg(jobs[t].mismatches == 0, "thread %d: %d of %d runs differ from the serial run",
+                      t, jobs[t].mismatches, CC_REPS);
+    }
+    free(u), free(v), free(G), free(ref), free(phi);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ floating, range */
 
 START_TEST(test_floating_components)
@@ -1026,6 +1176,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_projector_identities);
     tcase_add_test(tc, test_rank1_updates_vs_fresh);
     tcase_add_test(tc, test_pcg_and_auto);
+    tcase_add_test(tc, test_supernodal_solves);
+    tcase_add_test(tc, test_concurrent_contexts_bitwise);
     tcase_add_test(tc, test_floating_components);
     tcase_add_test(tc, test_conductance_range);
     tcase_add_test(tc, test_sensitivity_vs_finite_difference);

@@ -103,4 +103,11 @@ int mn__blas_threads_for(const mn_context *ctx, double flops);
 int mn__blas_threads_begin(const mn_context *ctx, double flops);
 void mn__blas_threads_end(int prev);
 
+/* METIS (behind CHOLMOD's orderings) keeps its random generator in process-wide state and
+ * reseeds it at every call: two calls at once in different threads interleave their draws,
+ * and the orderings, hence the last digits of every result, then depend on the timing. Every
+ * memnet call that may run METIS holds this process-wide lock (lib/core/threads.c). */
+void mn__metis_lock(void);
+void mn__metis_unlock(void);
+
 #endif

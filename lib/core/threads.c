@@ -118,6 +118,18 @@ void mn__blas_threads_end(int prev)
     if (prev > 0 && blas_set) blas_set(prev);
 }
 
+/* ---------------------------------------------------------------------------------- METIS */
+
+/* METIS 5 (GKlib) draws from one process-wide Mersenne twister, reseeded (fixed seed) at the
+ * start of each call: a call is deterministic only while no other runs at the same time.
+ * Separate memnet contexts share nothing else, so this lock is what makes concurrent contexts
+ * give bit-for-bit the results of serial runs. A program that calls METIS itself in another
+ * thread, outside memnet, is not covered. */
+static pthread_mutex_t metis_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void mn__metis_lock(void) { pthread_mutex_lock(&metis_mutex); }
+void mn__metis_unlock(void) { pthread_mutex_unlock(&metis_mutex); }
+
 /* ------------------------------------------------------------------- the context's setting */
 
 mn_status mn_context_set_threads(mn_context *ctx, size_t n)

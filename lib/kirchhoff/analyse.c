@@ -178,7 +178,9 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
         k->cm.postorder = 1;
         k->cm.supernodal = CHOLMOD_AUTO;
         int omp = mn__serial_begin();
+        if (use_metis) mn__metis_lock(); /* its random state is process-wide (threads.c) */
         k->Lsym = cholmod_analyze(k->A, &k->cm);
+        if (use_metis) mn__metis_unlock();
         if (!k->Lsym && use_metis && k->ordering == MN_ORDERING_DEFAULT) {
             k->cm.method[0].ordering = CHOLMOD_AMD; /* METIS not compiled in */
             use_metis = 0;

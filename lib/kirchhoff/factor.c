@@ -58,30 +58,30 @@ mn_status mn__kh_refactor(mn_kirchhoff *k)
     return MN_OK;
 }
 
-/* x = A_fac^{-1} b using the factor (B, X cholmod dense of nf) */
+/* x = A_fac^{-1} b using the factor (B, X cholmod dense of nf). A supernodal factor is solved
+ * in place by supersolve.c (no conversion to simplicial: the factor stays ready for the next
+ * refactorisation, whose values then need no new allocation); a simplicial one (after a rank-k
+ * update, or the cancellation-free elimination) by CHOLMOD. */
 mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
 {
-    if (k->L->is_super && k->fac_solves >= 2) {
-        /* A third solve on the same factor (PCG iterations): convert it to simplicial LDL'
-         * once. CHOLMOD's supernodal solve with one right-hand side calls BLAS-2 per
-         * supernode, which on stick networks (small supernodes) is 2.5-5x slower than the
-         * simplicial solve; the conversion costs about one supernodal solve (1e5 junctions:
-         * 3 ms against 5 ms per supernodal and 0.9 ms per simplicial solve), and the next
-         * refactorisation has to start again from a copy of the supernodal symbolic factor.
-         * The time stepper's usual two solves per factor (f, then one Jv sensitivity) gain
-         * nothing from it, so two solves stay supernodal. */
-        double tc = mn__kh_now();
-        if (!cholmod_change_factor(CHOLMOD_REAL, 0, 0, 1, 1, k->L, &k->cm))
-            return mn__kh_chol_err(k, "change_factor");
-        k->t_conv = mn__kh_now() - tc;
-    }
     k->fac_solves++;
     double t0 = mn__kh_now();
-    /* a supernodal solve calls BLAS (a simplicial one does not) */
-    int blas = k->L->is_super ? mn__blas_threads_begin(k->ctx, k->flops) : 0;
-    int sok = cholmod_solve2(CHOLMOD_A, k->L, b, NULL, x, NULL, &k->Y, &k->E, &k->cm);
-    mn__blas_threads_end(blas);
-    if (!sok) return mn__kh_chol_err(k, "solve");
+    if (k->L->is_super) {
+        size_t nf = k->L->n;
+        if (!*x || (*x)->nrow != nf || (*x)->ncol != 1) {
+            cholmod_free_dense(x, &k->cm);
+            *x = cholmod_allocate_dense(nf, 1, nf, CHOLMOD_REAL, &k->cm);
+            if (!*x) return mn__kh_chol_err(k, "allocate");
+        }
+        double *w = mn__kh_scratch(k, &k->sw_buf, &k->sw_cap, k->L->maxesize, "solve workspace");
+        if (!w) return MN_ERR_NOMEM;
+        double *xv = (*x)->x;
+        if (xv != b->x) memcpy(xv, b->x, nf * sizeof *xv);
+        mn__kh_super_solve(k->L, xv, w);
+    } else {
+        if (!cholmod_solve2(CHOLMOD_A, k->L, b, NULL, x, NULL, &k->Y, &k->E, &k->cm))
+            return mn__kh_chol_err(k, "solve");
+    }
     double t = mn__kh_now() - t0;
     k->t_solve = k->t_solve > 0 ? 0.8 * k->t_solve + 0.2 * t : t;
     k->t_solve_total += t;

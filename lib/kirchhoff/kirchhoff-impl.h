@@ -127,6 +127,8 @@ struct mn_kirchhoff {
     size_t volts_cap;
     double *dphi_buf;        /* sensitivity solution (nf) */
     size_t dphi_cap;
+    double *sw_buf;          /* supernodal solve workspace (L->maxesize) */
+    size_t sw_cap;
     int fac_solves;          /* solves with the present numeric factor */
     /* AUTO's refactorisation rule for slowly drifting conductances (ski rental, shared with
      * the distributed backend: kirchhoff-private.h) with the refactorisation as the setup */
@@ -177,6 +179,8 @@ mn_status mn__kh_gth_factor(mn_kirchhoff *k);
 /* factor.c */
 mn_status mn__kh_refactor(mn_kirchhoff *k);
 mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x);
+/* supersolve.c */
+void mn__kh_super_solve(const cholmod_factor *L, double *x, double *w);
 /* update.c */
 mn_status mn__kh_update_factor(mn_kirchhoff *k);
 /* pcg.c */

@@ -87,6 +87,8 @@ typedef struct mn__kirchhoff_info {
     double total_factor_seconds; /* wall time in numeric factorisations since creation */
     double total_solve_seconds;  /* wall time in solves with the factor (direct, PCG's
                                     preconditioner, sensitivities) since creation */
+    int supernodal;          /* 1 if the present numeric factor is supernodal LL' (solved in
+                                place by supersolve.c), 0 if simplicial or none */
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */

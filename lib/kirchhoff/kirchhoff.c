@@ -107,6 +107,7 @@ void mn_kirchhoff_free(mn_kirchhoff *k)
     mn__free(c, k->el_cur);
     mn__free(c, k->volts_buf);
     mn__free(c, k->dphi_buf);
+    mn__free(c, k->sw_buf);
     mn__free(c, k);
 }
 

@@ -76,6 +76,7 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)
     info->t_solve = k->t_solve;
     info->t_update_rank1 = k->t_upd;
     info->exact_elimination = k->gth;
+    info->supernodal = k->L && k->L->is_super && k->fac_valid;
 }
 
 const double *mn__kirchhoff_conductances(const mn_kirchhoff *k) { return k->G; }

@@ -24,8 +24,9 @@ $MEMNET_CLI or PATH), not inside the Python process. This is deliberate:
 - the BLAS thread setting (threads=) belongs to that process's contexts, not to the pool.
 
 So a thread pool is enough to keep N cores busy (the threads only wait for processes). The
-cost is one program start per task, a few milliseconds (docs/performance.md, "Sweeps", which
-measures run_task through a thread pool against `memnet sweep run --jobs 2`).
+cost is one program start per task, about 10 ms of CPU (docs/performance.md, "Sweeps":
+run_task over a 2-thread pool took the wall time of `memnet sweep run --jobs 2` and 1.75x its
+CPU on 200 small tasks).
 """
 
 import csv
