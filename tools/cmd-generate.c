@@ -1,5 +1,5 @@
-/* memnet generate: build a network (nanowire sticks, nanoparticle deposition, lattice,
- * Caravelli-Barucca circuit), write it as an edge list and a native file, print a summary. */
+/* memnet generate: build a network (nanowire sticks, measured wire segments, nanoparticle
+ * deposition, lattice, Caravelli-Barucca circuit), write it as an edge list and a native file, print a summary. */
 #include "cli.h"
 
 #include <errno.h>
@@ -12,7 +12,7 @@
 static void usage_main(FILE *f)
 {
     fprintf(f,
-            "usage: memnet generate nanowire|nanoparticle|lattice|cb [options] --out FILE\n"
+            "usage: memnet generate nanowire|segments|nanoparticle|lattice|cb [options] --out FILE\n"
             "       memnet generate --generator KIND [options] --out FILE  (e.g. from --config)\n"
             "       memnet generate KIND --help   (options of one generator)\n\n"
             "Writes FILE (edge list `u v length`) and FILE.mnet (native file with coordinates\n"
@@ -49,6 +49,24 @@ static void usage_kind(const char *kind)
                "  --multinode       wires split into resistive segments (value columns kind, G, S)\n"
                "  --wire-resistance R  ohm per unit length of wire (default 1)\n"
                "  --wires-out F.csv  wire,x0,y0,x1,y1,node for plotting\n"
+               "prints also wires=, junctions=.\n\n%s",
+               common_help);
+    else if (!strcmp(kind, "segments"))
+        printf("usage: memnet generate segments --file F [--width W --height H] [--gap D]\n"
+               "       [--multinode] [--wire-resistance R] [--wires-out F.csv] [common options]\n"
+               "       --out FILE\n\n"
+               "Measured wires (e.g. from an SEM segmentation): F holds one straight segment per\n"
+               "line, x1,y1,x2,y2 (commas or blanks; '#' comments; an optional header naming\n"
+               "x0,y0,x1,y1 or x1,y1,x2,y2, so a --wires-out file of generate nanowire reads\n"
+               "back; docs/file-formats.md). The network is built as for random sticks: one node\n"
+               "per wire, one edge per crossing (length = junction gap D, default 0.002).\n"
+               "  --file F          the segments (required)\n"
+               "  --width W --height H  the frame [0,W]x[0,H] of the coordinates, where the\n"
+               "                    default left/right pads lie (default 10 x 10)\n"
+               "  --multinode       wires split into resistive segments (value columns kind, G, S)\n"
+               "  --wire-resistance R  ohm per unit length of wire (default 1)\n"
+               "  --wires-out F.csv  wire,x0,y0,x1,y1,node for plotting\n"
+               "wire ids (NAME:ids:LIST) are line numbers among the segments, from 0.\n"
                "prints also wires=, junctions=.\n\n%s",
                common_help);
     else if (!strcmp(kind, "nanoparticle"))
@@ -238,14 +256,14 @@ done:
     return rc;
 }
 
-static int write_wires(const char *path, const mn_gen *gen)
+static int write_wires(const char *path, const mn_gen *gen, const char *kind_name)
 {
     FILE *f = fopen(path, "w");
     if (!f) return cli_error(CMD, "cannot write %s", path);
     const double *x0, *y0, *x1, *y1;
     size_t n = mn_gen_wires(gen, &x0, &y0, &x1, &y1), nm;
     const mn_index *map = mn_gen_node_map(gen, &nm);
-    char *params = gen_params(gen, "nanowire");
+    char *params = gen_params(gen, kind_name);
     cli_write_provenance(f, "%s", params ? params : "");
     free(params);
     fprintf(f, "wire,x0,y0,x1,y1,node\n");
@@ -281,7 +299,7 @@ int mn_cli_generate(int argc, char **argv)
         return 0;
     }
     /* the generator: first argument, or --generator KIND anywhere (for --config files) */
-    const char *kinds[] = { "nanowire", "nanoparticle", "lattice", "cb" };
+    const char *kinds[] = { "nanowire", "nanoparticle", "lattice", "cb", "segments" };
     const char *kind_name = NULL;
     int first = 2;
     if (argv[1][0] != '-') {
@@ -293,13 +311,13 @@ int mn_cli_generate(int argc, char **argv)
             if (v) kind_name = v;
         }
         if (!kind_name) {
-            cli_error(CMD, "no generator given (nanowire, nanoparticle, lattice or cb)");
+            cli_error(CMD, "no generator given (nanowire, segments, nanoparticle, lattice or cb)");
             usage_main(stderr);
             return 2;
         }
     }
     int kind = 0;
-    if (lookup(CMD, "generator", kind_name, kinds, 4, &kind)) {
+    if (lookup(CMD, "generator", kind_name, kinds, 5, &kind)) {
         usage_main(stderr);
         return 2;
     }
@@ -315,6 +333,7 @@ int mn_cli_generate(int argc, char **argv)
         goto done;
     }
     const char *out = NULL, *native = NULL, *wires_out = NULL, *particles_out = NULL;
+    const char *seg_file = NULL;
     int have_sd = 0, have_dist = 0, have_angle = 0, tunnel_column = 0;
     double alpha = 1.0, beta = 200.0;
     size_t n_sources = 0;
@@ -373,6 +392,8 @@ int mn_cli_generate(int argc, char **argv)
             native = val;
         } else if ((val = cli_opt_value(argc, argv, &i, "--wires-out"))) {
             wires_out = val;
+        } else if (kind == 4 && (val = cli_opt_value(argc, argv, &i, "--file"))) {
+            seg_file = val;
         } else if ((val = cli_opt_value(argc, argv, &i, "--particles-out"))) {
             particles_out = val;
         } else if ((val = cli_opt_value(argc, argv, &i, "--electrode"))) {
@@ -448,6 +469,11 @@ int mn_cli_generate(int argc, char **argv)
         rc = 2;
         goto done;
     }
+    if (kind == 4 && !seg_file) {
+        cli_error(CMD, "segments: --file F is required (memnet generate segments --help)");
+        rc = 2;
+        goto done;
+    }
     if (have_sd && !have_dist) mn_gen_set_int(gen, MN_GEN_LENGTH_DIST, MN_GEN_LENGTH_NORMAL);
     if (have_angle) mn_gen_set_int(gen, MN_GEN_ORIENTATION, MN_GEN_ORIENT_NORMAL);
     if (sources && (st = mn_gen_set_cb_sources(gen, sources, n_sources))) {
@@ -458,6 +484,7 @@ int mn_cli_generate(int argc, char **argv)
     case 0: st = mn_gen_nanowires(&g, gen); break;
     case 1: st = mn_gen_nanoparticles(&g, gen); break;
     case 2: st = mn_gen_lattice(&g, gen); break;
+    case 4: st = mn_gen_segments_file(&g, gen, seg_file); break;
     default: st = mn_gen_cb(&g, gen); break;
     }
     if (st) {
@@ -500,12 +527,18 @@ int mn_cli_generate(int argc, char **argv)
     }
     {
         char *params = gen_params(gen, kind_name);
+        if (params && kind == 4) { /* the measured wires' file */
+            char *more = malloc(strlen(params) + strlen(seg_file) + 32);
+            if (more) sprintf(more, "%sgen.segments_file=%s\n", params, seg_file);
+            free(params);
+            params = more;
+        }
         int bad = !params || add_provenance(out, params, 0) || add_provenance(native, params, 1);
         if (!params) cli_error(CMD, "out of memory");
         free(params);
         if (bad) goto done;
     }
-    if (wires_out && kind == 0 && write_wires(wires_out, gen)) goto done;
+    if (wires_out && (kind == 0 || kind == 4) && write_wires(wires_out, gen, kind_name)) goto done;
     if (particles_out && kind == 1 && write_particles(particles_out, gen)) goto done;
 
     size_t nn = mn_graph_node_count(g), m = mn_graph_edge_count(g);
@@ -561,7 +594,7 @@ int mn_cli_generate(int argc, char **argv)
             print_ids(key, ids, n);
         }
     }
-    if (kind == 0) {
+    if (kind == 0 || kind == 4) {
         cli_out("wires=%zu\n", mn_gen_wires(gen, NULL, NULL, NULL, NULL));
         size_t nmem;
         mn_gen_memristor_edges(gen, &nmem);
@@ -575,7 +608,7 @@ int mn_cli_generate(int argc, char **argv)
         cli_out("groups=%zu\n", nm);
         if (tunnel_column) cli_out("conductance_column=1\nalpha=%.17g\nbeta=%.17g\n", alpha, beta);
     }
-    cli_out("seed=%llu\n", (unsigned long long)seed);
+    if (kind != 4) cli_out("seed=%llu\n", (unsigned long long)seed);
     cli_out_str("edgelist", "%s", out);
     cli_out_str("native", "%s", native);
     cli_print_version_kv(stdout);

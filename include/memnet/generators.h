@@ -203,6 +203,53 @@ MN_API void mn_gen_clear_electrodes(mn_gen *gen);
 MN_API mn_status mn_gen_nanowires(mn_graph **out, mn_gen *gen);
 
 /**
+ * @brief Nanowire network from measured wires: straight segments given by their end points
+ *        (e.g. from an SEM image segmentation) become a network exactly as the random sticks
+ *        of mn_gen_nanowires() do: one node per wire at its middle, one edge per crossing
+ *        (edge position = crossing point, edge length = #MN_GEN_JUNCTION_GAP), or with
+ *        #MN_GEN_MULTINODE = 1 wires split into resistive segments (value columns as there).
+ *
+ * Uses the generator's electrode options: the electrodes added (by rectangle, disc or wire
+ * id = segment index), else the default "left"/"right" pads on the sides x = 0 and x = W of
+ * the box [0, #MN_GEN_WIDTH] x [0, #MN_GEN_HEIGHT] (width #MN_GEN_PAD_WIDTH): set the width
+ * and height to the image frame the coordinates refer to. #MN_GEN_KEEP,
+ * #MN_GEN_JUNCTION_GAP, #MN_GEN_MULTINODE and #MN_GEN_WIRE_RESISTANCE apply as for random
+ * wires; the random options (seed, count, lengths, angles) are ignored. Parallel segments do
+ * not cross (an overlap of collinear segments is not a junction); segments that touch at an
+ * end point do. The wires are kept as given (mn_gen_wires(), in input order).
+ *
+ * Expected time O(n + junctions) (the crossings are counted, then stored).
+ * @param[out] out the graph; NULL on failure.
+ * @param[in,out] gen the options and electrodes; receives the wires (mn_gen_wires()).
+ * @param[in] xy 4 n values: segment i runs from (xy[4i], xy[4i+1]) to (xy[4i+2], xy[4i+3]),
+ *            in the length unit of the geometry. Copied.
+ * @param[in] n number of segments, 1 to 2^31-1.
+ * @return #MN_OK; #MN_ERR_RANGE (n = 0, a non-finite coordinate, more than 2^31-1 junctions;
+ *         the message names the segment and value); #MN_ERR_INVALID (NULL argument, a
+ *         zero-length segment, an electrode that touches no wire or names a wire id >= n);
+ *         #MN_ERR_NOMEM.
+ */
+MN_API mn_status mn_gen_segments(mn_graph **out, mn_gen *gen, const double *xy, size_t n);
+
+/**
+ * @brief mn_gen_segments() with the segments read from a text file (docs/file-formats.md,
+ *        "Wire segments"): one segment per line `x1,y1,x2,y2` (commas or blanks between the
+ *        values), '#' starts a comment, blank lines are skipped; an optional header line
+ *        (first field not a number) names the columns x0,y0,x1,y1 (the `--wires-out` file of
+ *        `memnet generate nanowire`, other columns ignored) or x1,y1,x2,y2, or has exactly 4
+ *        columns. Read in the C locale whatever the process locale; the buffers grow with the
+ *        lines read, nothing is sized from a declared count.
+ * @param[out] out the graph; NULL on failure.
+ * @param[in,out] gen as for mn_gen_segments().
+ * @param[in] path the file.
+ * @return as mn_gen_segments(), and #MN_ERR_IO (cannot open or read), #MN_ERR_PARSE (a line
+ *         without the expected number of values, a value that is not a number, a NUL byte, no
+ *         segment at all; the message gives the line number and the value), #MN_ERR_RANGE (a
+ *         non-finite value), #MN_ERR_INVALID (a zero-length segment, with its line).
+ */
+MN_API mn_status mn_gen_segments_file(mn_graph **out, mn_gen *gen, const char *path);
+
+/**
  * @brief Percolating nanoparticle network (003 secs. 1.1 and 5.1): unit-diameter discs
  *        (1 pd) with uniform random centres in [0, W] x [0, H], deposited one by one until
  *        the covered fraction of the box reaches #MN_GEN_COVERAGE; discs that overlap or
@@ -253,7 +300,8 @@ MN_API mn_status mn_gen_cb(mn_graph **out, mn_gen *gen);
 /* ------------------------------------------------------------- extras of the last run */
 
 /**
- * @brief Wires of the last mn_gen_nanowires() run (all N, in generation order): end points
+ * @brief Wires of the last mn_gen_nanowires() or mn_gen_segments() run (all N, in generation
+ *        or input order): end points
  *        (x0, y0) - (x1, y1). Borrowed; any pointer may be NULL.
  * @return the number of wires (0 if the last run was not a nanowire run).
  */

@@ -73,6 +73,31 @@ mn_status mn__gen_build(mn_graph **out, mn_context *ctx, size_t nn, size_t m, co
                         const double *ey, const double *nx, const double *ny, size_t ncols,
                         const double *const *cols);
 
+/* A crossing of wires a < b, at parameters ta, tb in [0, 1] along them, at point (x, y). */
+typedef struct mn__junction {
+    mn_index a, b;
+    double ta, tb;
+    double x, y;
+} mn__junction;
+
+/* All crossings of n straight segments (x0,y0)-(x1,y1) with lengths len (nanowire-intersect.c):
+ * *out (mn__malloc'ed, caller frees; NULL when there are none) sorted by (a, b), *n_out their
+ * number. Parallel segments never cross (collinear overlaps are not junctions). With
+ * count_only, only *n_out is computed (out may be NULL) and nothing grows with the count.
+ * Expected O(n + junctions) on a uniform grid of cell about the mean length.
+ * MN_ERR_RANGE beyond 2^31-1 junctions, MN_ERR_NOMEM. */
+mn_status mn__wire_crossings(mn_context *ctx, size_t n, const double *x0, const double *y0,
+                             const double *x1, const double *y1, const double *len,
+                             int count_only, mn__junction **out, size_t *n_out);
+
+/* The graph of n wires and their crossings J (sorted as mn__wire_crossings gives them) with
+ * the electrodes el and the options of gen (multi-node, gap, wire resistance, keep)
+ * (nanowire-graph.c). On success the wire end points *px0 .. *py1 move into gen
+ * (mn_gen_wires()) and the pointers are set to NULL; on failure they stay with the caller. */
+mn_status mn__wires_graph(mn_graph **out, mn_gen *gen, size_t n, double **px0, double **py0,
+                          double **px1, double **py1, const double *len, const mn__junction *J,
+                          size_t nJ, const mn__gen_electrode *el, size_t n_el);
+
 /* Sampling helpers */
 double mn__gen_gamma(mn__rng_state *r, double k);
 

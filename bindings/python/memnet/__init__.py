@@ -25,7 +25,7 @@ from .core import (NoMemoryError, InvalidError, RangeError, FileError, ParseErro
 from .graph import Graph
 from .models import Model, models, model_info, Network
 from .kirchhoff import Kirchhoff, effective_conductance
-from .generators import Generator, nanowires, nanoparticles, lattice, cb_circuit
+from .generators import Generator, nanowires, generate_segments, nanoparticles, lattice, cb_circuit
 from .sim import Waveform, Simulation, Recording
 from .h5 import H5Recorder
 from . import h5  # noqa: F401  (memnet.h5.available(), memnet.h5.RECORD)
@@ -45,7 +45,7 @@ __all__ = [
     "ConvergenceError", "CancelledError", "UnsupportedError", "InternalError", "Context",
     "version", "version_number", "library_path",
     "Graph", "Model", "PythonModel", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
-    "Generator", "nanowires", "nanoparticles", "lattice", "cb_circuit",
+    "Generator", "nanowires", "generate_segments", "nanoparticles", "lattice", "cb_circuit",
     "Waveform", "Simulation", "Recording", "H5Recorder", "from_networkx", "to_networkx",
     "MeanFieldModel", "FitResult", "Projector", "CBCircuit",
     "detect_events", "intervals", "histogram", "powerlaw_fit", "acf", "bin_events",

@@ -1,6 +1,8 @@
-"""Network generators: nanowires, nanoparticles, lattices, the CB circuit (generators.h)."""
+"""Network generators: nanowires, measured wire segments, nanoparticles, lattices, the CB
+circuit (generators.h)."""
 
 import ctypes
+import os
 
 import numpy as np
 
@@ -25,6 +27,8 @@ _decl("mn_gen_add_electrode_rect", cint, vp, cstr, dbl, dbl, dbl, dbl)
 _decl("mn_gen_add_electrode_disc", cint, vp, cstr, dbl, dbl, dbl)
 _decl("mn_gen_add_electrode_ids", cint, vp, cstr, c_int32_p, sz)
 _decl("mn_gen_nanowires", cint, vpp, vp)
+_decl("mn_gen_segments", cint, vpp, vp, c_double_p, sz)
+_decl("mn_gen_segments_file", cint, vpp, vp, cstr)
 _decl("mn_gen_nanoparticles", cint, vpp, vp)
 _decl("mn_gen_lattice", cint, vpp, vp)
 _decl("mn_gen_cb", cint, vpp, vp)
@@ -121,6 +125,26 @@ class Generator:
         """Random stick network (000 Fig. 1)."""
         return self._run(_c.mn_gen_nanowires)
 
+    def segments(self, segments):
+        """Network from measured wires (mn_gen_segments): `segments` is an (n, 4) array of end
+        points x1, y1, x2, y2 (geometry's length unit), or a path to a segments file (text/CSV,
+        one x1,y1,x2,y2 per line; docs/file-formats.md). Built as for random sticks: one node
+        per wire, one edge per crossing, with this generator's electrodes (default: the pads on
+        x = 0 and x = width of the box [0, width] x [0, height]), gap, multinode, keep options.
+        Raises ValueError-derived memnet errors naming the bad segment (or file line)."""
+        if isinstance(segments, (str, bytes, os.PathLike)):
+            path = os.fsencode(segments)
+            p = ctypes.c_void_p()
+            self._ctx.check(_c.mn_gen_segments_file(ctypes.byref(p), self._p, path))
+            return Graph(ctx=self._ctx, _ptr=p)
+        a = np.ascontiguousarray(segments, dtype=np.float64)
+        if a.ndim != 2 or a.shape[1] != 4:
+            raise ValueError("segments: expected an (n, 4) array of x1, y1, x2, y2, got shape %s"
+                             % (a.shape,))
+        p = ctypes.c_void_p()
+        self._ctx.check(_c.mn_gen_segments(ctypes.byref(p), self._p, _dp(a), a.shape[0]))
+        return Graph(ctx=self._ctx, _ptr=p)
+
     def nanoparticles(self):
         """Percolating nanoparticle network (003 secs. 1.1, 5.1)."""
         return self._run(_c.mn_gen_nanoparticles)
@@ -135,7 +159,7 @@ class Generator:
 
     @property
     def wires(self):
-        """(x0, y0, x1, y1) end points of the wires of the last nanowire run."""
+        """(x0, y0, x1, y1) end points of the wires of the last nanowire or segments run."""
         ptrs = [_c.c_double_p() for _ in range(4)]
         n = _c.mn_gen_wires(self._p, *[ctypes.byref(q) for q in ptrs])
         return tuple(_copy_d(q, n) for q in ptrs)
@@ -178,6 +202,27 @@ class Generator:
 def nanowires(**options):
     """Random nanowire network: nanowires(wires=2000, width=30, height=30, length=1, seed=1)."""
     return Generator(**options).nanowires()
+
+
+def generate_segments(segments, electrodes=None, **options):
+    """Nanowire network from measured wire segments (an (n, 4) numpy array of x1, y1, x2, y2 or
+    the path of a segments file): generate_segments(xy, width=W, height=H, gap=0.002,
+    multinode=False, keep="electrodes", pad_width=0, electrodes=None). `electrodes` maps a name
+    to ("rect", x0, y0, x1, y1), ("disc", cx, cy, r) or ("ids", [segment indices]); the first two
+    are source and drain. Returns the Graph (node i = wire i before electrode extraction;
+    node_origin maps back)."""
+    gen = Generator(**options)
+    for name, spec in (electrodes or {}).items():
+        kind, args = spec[0], spec[1:]
+        if kind == "rect":
+            gen.add_electrode_rect(name, *args)
+        elif kind == "disc":
+            gen.add_electrode_disc(name, *args)
+        elif kind == "ids":
+            gen.add_electrode_ids(name, args[0])
+        else:
+            raise ValueError("electrode %r: kind %r is not rect, disc or ids" % (name, kind))
+    return gen.segments(segments)
 
 
 def nanoparticles(**options):
