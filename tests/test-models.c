@@ -36,9 +36,10 @@ static mn_graph *path_graph(size_t m, int lengths)
 
 START_TEST(test_registry)
 {
-    const char *names[] = { "miranda", "hillock", "strukov_hp", "strukov_cb", "filament", "resistor" };
-    ck_assert_uint_eq(mn_model_builtin_count(), 6);
-    for (size_t i = 0; i < 6; i++) {
+    const char *names[] = { "miranda", "hillock", "strukov_hp", "strukov_cb", "filament", "resistor",
+                            "atomic_switch", "tunnel_switch", "vteam" };
+    ck_assert_uint_eq(mn_model_builtin_count(), 9);
+    for (size_t i = 0; i < 9; i++) {
         const mn_model_ops *o = mn_model_find(names[i]);
         ck_assert_ptr_nonnull(o);
         ck_assert_str_eq(o->name, names[i]);
@@ -50,7 +51,7 @@ START_TEST(test_registry)
         for (size_t p = 0; p < o->n_params; p++) has_uni |= !strcmp(o->params[p].name, "unipolar");
         ck_assert_int_eq(has_uni, strcmp(names[i], "resistor") != 0);
     }
-    ck_assert_ptr_null(mn_model_builtin(6));
+    ck_assert_ptr_null(mn_model_builtin(9));
     ck_assert_ptr_null(mn_model_find("nope"));
     ck_assert_ptr_null(mn_model_find(NULL));
     /* the parameter names of the issue */

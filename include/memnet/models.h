@@ -6,8 +6,8 @@
  * A model is an ::mn_model_ops table. Its callbacks are batched: each call covers `n` edges
  * of one model with contiguous arrays (states, voltages, currents, outputs), so the indirect
  * call cost is spread out and the loops vectorise. Built-in models (miranda, hillock,
- * strukov_hp, strukov_cb, filament, resistor) use exactly this public table, so a user's model
- * is a first-class citizen.
+ * strukov_hp, strukov_cb, filament, resistor, atomic_switch, tunnel_switch, vteam) use exactly
+ * this public table, so a user's model is a first-class citizen.
  *
  * Conventions (docs/models.md): SI units; each edge e has orientation u -> v,
  * V_e = phi_u - phi_v and I_e = G_e (V_e + S_e) with S_e an optional series EMF.
@@ -163,7 +163,7 @@ MN_API size_t mn_model_builtin_count(void);
 MN_API const mn_model_ops *mn_model_builtin(size_t i);
 
 /** @brief Built-in model by name ("miranda", "hillock", "strukov_hp", "strukov_cb",
- *         "filament", "resistor"), or NULL. */
+ *         "filament", "resistor", "atomic_switch", "tunnel_switch", "vteam"), or NULL. */
 MN_API const mn_model_ops *mn_model_find(const char *name);
 
 /* ------------------------------------------------------------------------- model instances */

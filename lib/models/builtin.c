@@ -9,8 +9,10 @@
  *   strukov_cb  Caravelli-Barucca linear memristor with decay, 002 eq 1 / 004 eq 1
  *   filament    spiking atomic filament, 003 eqs 1-3 (Type A), formation/breaking as events
  *   resistor    fixed conductance
+ * and, in files of their own: atomic_switch, tunnel_switch (the Kuncic group's nanowire
+ * junctions) and vteam (Kvatinsky et al. 2015).
  */
-#include "models/models-private.h"
+#include "models/models-impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -821,7 +823,9 @@ static const mn_model_ops resistor_ops = {
 /* ================================================================== registry */
 
 static const mn_model_ops *const builtins[] = { &miranda_ops, &hillock_ops, &strukov_hp_ops,
-                                                &strukov_cb_ops, &filament_ops, &resistor_ops };
+                                                &strukov_cb_ops, &filament_ops, &resistor_ops,
+                                                &mn__atomic_switch_ops, &mn__tunnel_switch_ops,
+                                                &mn__vteam_ops };
 
 size_t mn_model_builtin_count(void) { return sizeof builtins / sizeof builtins[0]; }
 

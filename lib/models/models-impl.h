@@ -73,4 +73,22 @@ int mn__param_index(const mn__ops_copy *oc, const char *name);
 mn_status mn__param_check(mn_context *ctx, const mn__ops_copy *oc, int p, double value,
                           const char *prefix);
 
+/* Built-in models in files of their own (builtin.c registers them). */
+extern const mn_model_ops mn__atomic_switch_ops;  /* atomic_switch.c */
+extern const mn_model_ops mn__tunnel_switch_ops;  /* tunnel_switch.c */
+extern const mn_model_ops mn__vteam_ops;          /* vteam.c */
+
+/* The filament-state callbacks shared by atomic_switch and tunnel_switch (kuncic-filament.c). */
+int mn__kf_validate(const mn_model_batch *b, char *msg, size_t sz);
+int mn__kf_rate(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                double *r);
+int mn__kf_rate_dx(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                   double *J);
+int mn__kf_rate_dV(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                   double *out);
+int mn__kf_rate_dI(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                   double *out);
+int mn__kf_exact(const mn_model_batch *b, double *x, const double *V, double dt);
+int mn__kf_bounds(const mn_model_batch *b, double *lo, double *hi);
+
 #endif

@@ -10,7 +10,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 has() { grep -qx -- "$1" "$tmp/out" || fail "missing line '$1'"; }
 
 "$memnet" models > "$tmp/out" || fail "memnet models failed"
-has 'models=miranda,hillock,strukov_hp,strukov_cb,filament,resistor'
+has 'models=miranda,hillock,strukov_hp,strukov_cb,filament,resistor,atomic_switch,tunnel_switch,vteam'
+has 'atomic_switch.params=V_set,V_reset,lambda_crit,lambda_max,b,lambda_eps,unipolar,G_on,G_off'
+has 'tunnel_switch.s_max.default=5'
+has 'vteam.k_off.default=0.0005'
 grep -q '^memnet_version=' "$tmp/out" || fail "no memnet_version line"
 has 'miranda.params=k_p,k_d,eta_p,eta_d,G_min,G_max,unipolar'
 has 'miranda.k_p.default=0.0005'
@@ -36,7 +39,7 @@ has 'filament.Gon.default=10'
 has 'filament.beta.default=200'
 has 'resistor.states='
 # every parameter of every model has kind, unit, default and description lines
-for m in miranda hillock strukov_hp strukov_cb filament resistor; do
+for m in miranda hillock strukov_hp strukov_cb filament resistor atomic_switch tunnel_switch vteam; do
   params=$(sed -n "s/^$m\.params=//p" "$tmp/out" | tr ',' ' ')
   [ -n "$params" ] || fail "$m has no params line"
   for p in $params; do
@@ -54,7 +57,7 @@ if grep -q '^miranda\.' "$tmp/out"; then fail "other models listed"; fi
 grep -q 'g_max' "$tmp/out" || fail "table lacks g_max"
 
 "$memnet" models --names > "$tmp/out"
-[ "$(wc -l < "$tmp/out")" -eq 6 ] || fail "--names does not give 6 lines"
+[ "$(wc -l < "$tmp/out")" -eq 9 ] || fail "--names does not give 9 lines"
 
 "$memnet" models --help > "$tmp/out" || fail "--help failed"
 grep -q '^usage: memnet models' "$tmp/out" || fail "--help lacks usage"
