@@ -57,6 +57,8 @@ void simulate_usage(FILE *f)
         "  --rtol R, --atol A    CVODE tolerances (default 1e-6, 1e-9)\n"
         "  --dt DT               step of euler/exact (default 1e-3)\n"
         "  --max-step H          largest CVODE step (s)\n"
+        "  --max-steps N         most steps between two outputs (default 1e7; a fixed step or\n"
+        "                        --max-step that would need more is refused before the run)\n"
         "  --threads N           BLAS threads of the factorisations (default 0: automatic,\n"
         "                        one below the size where a second one pays)\n"
         "output:\n"
@@ -198,7 +200,13 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--rtol")) { if (cli_parse_double(CMD, "--rtol", v, &o->rtol)) goto usage_fail; }
         else if (OPT("--atol")) { if (cli_parse_double(CMD, "--atol", v, &o->atol)) goto usage_fail; }
         else if (OPT("--dt")) { if (cli_parse_double(CMD, "--dt", v, &o->dt)) goto usage_fail; }
-        else if (OPT("--max-step")) { if (cli_parse_double(CMD, "--max-step", v, &o->hmax)) goto usage_fail; }
+        else if (OPT("--max-steps")) {
+            if (cli_parse_long(CMD, "--max-steps", v, &o->max_steps)) goto usage_fail;
+            if (o->max_steps < 1) {
+                cli_error(CMD, "--max-steps: %ld must be >= 1", o->max_steps);
+                goto usage_fail;
+            }
+        } else if (OPT("--max-step")) { if (cli_parse_double(CMD, "--max-step", v, &o->hmax)) goto usage_fail; }
         else if (OPT("--threads")) { if (cli_parse_u64(CMD, "--threads", v, &o->threads)) goto usage_fail; }
         else if (OPT("--out")) o->out_path = v;
         else if (OPT("--events-out")) o->events_out = v;
@@ -227,7 +235,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
             if (a[0] == '-' && a[1] == '-' && strchr(a, '=') == NULL && i + 1 >= argc &&
                 strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
                        "--electrode--probe"
-                       "--init--seed--integrator--rtol--atol--dt--max-step--out--events-out"
+                       "--init--seed--integrator--rtol--atol--dt--max-steps--max-step--out--events-out"
                        "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart--threads"
                        "--format--record--flush-every",
                        a))

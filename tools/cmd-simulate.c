@@ -2,6 +2,7 @@
  * The parts of the command live in cmd-simulate-*.c (cmd-simulate.h lists them). */
 #include "cmd-simulate.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static void report(const simulate_cmd *c, const simulate_opts *o, int cancelled,
     /* per step, and where the wall time went (mn_sim_stat_get) */
     uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
     cli_out("output_solves=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
+    cli_out("unstable_steps=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_UNSTABLE_STEPS));
+    if (isfinite(mn_sim_stable_step(sim))) cli_out("stable_step_estimate=%.6g\n", mn_sim_stable_step(sim));
     cli_out("refactorisations_per_step=%.4g\n", steps ? (double)rf / (double)steps : 0.0);
     static const struct { const char *key; mn_sim_stat which; } parts[] = {
         { "time_factorise_seconds", MN_SIM_STAT_NS_FACTORISE }, { "time_solve_seconds", MN_SIM_STAT_NS_SOLVE },
@@ -115,6 +118,20 @@ int mn_cli_simulate(int argc, char **argv)
     if (simulate_run_to_end(&c, &o, &cancelled, &t0, &t1)) goto done;
     if (simulate_output_close(&c, &o)) goto done;
     report(&c, &o, cancelled, t0, t1);
+    uint64_t unstable = mn_sim_stat_get(c.sim, MN_SIM_STAT_UNSTABLE_STEPS);
+    if (unstable) { /* explicit Euler above its stability limit: the clamp hid it (sim_stability.c) */
+        double lim = mn_sim_stable_step(c.sim);
+        fprintf(stderr, "memnet simulate: warning: %llu of %llu explicit Euler steps were unstable "
+                        "(above the stability limit estimated from the junction rates, or carrying a "
+                        "state past a bound where its rate points back); the clamp to the state "
+                        "bounds hides this and the results are not to be trusted: ",
+                (unsigned long long)unstable, (unsigned long long)mn_sim_stat_get(c.sim, MN_SIM_STAT_STEPS));
+        if (isfinite(lim))
+            fprintf(stderr, "--dt %g is above the limit %.3g; use --dt below %.3g or --integrator bdf\n",
+                    o.dt, lim, 0.5 * lim);
+        else
+            fprintf(stderr, "use a smaller --dt than %g or --integrator bdf\n", o.dt);
+    }
     /* the event log is closed here so that a write error (full disk) is reported */
     if (simulate_events_close(&c, &o)) goto done;
     if (cancelled) {

@@ -44,6 +44,7 @@ typedef struct simulate_opts {
     long long flush_every; /* --flush-every N: HDF5 samples per flush */
     double t_end, dt_out, rtol, atol, dt, hmax, cp_every;
     long length_column;
+    long max_steps; /* --max-steps (0: the library's default) */
     unsigned long long seed;
     unsigned long long threads; /* --threads: BLAS threads (0 = automatic) */
     int quiet, current_mode, energy;

@@ -481,12 +481,31 @@ typedef enum mn_sim_stat {
                                          vector work and own logic (ns) */
     MN_SIM_STAT_NS_OUTPUT = 18,     /**< wall time producing samples and snapshots, their
                                          Kirchhoff solves, files and callbacks included (ns) */
-    MN_SIM_STAT_NS_RUN = 19         /**< wall time in mn_sim_run() and mn_sim_step() (ns); the
+    MN_SIM_STAT_NS_RUN = 19,        /**< wall time in mn_sim_run() and mn_sim_step() (ns); the
                                          rest of it beside the parts above is the Kirchhoff
                                          refill, V and I, and the stepper's own work */
+    MN_SIM_STAT_UNSTABLE_STEPS = 20 /**< explicit Euler steps (#MN_SIM_EULER, and the states
+                                         without an exact update under #MN_SIM_EXACT) that were
+                                         above the stability limit 2/|lambda| estimated from
+                                         the junction rates, or carried a state past a bound at
+                                         which its rate points back inside; the clamp to the
+                                         state bounds hides such an instability, so a nonzero
+                                         count means the result is not to be trusted: use a
+                                         smaller step (mn_sim_stable_step()) or #MN_SIM_BDF */
 } mn_sim_stat;
 /** @brief One statistic accumulated since creation (0 for an unknown one). */
 MN_API uint64_t mn_sim_stat_get(const mn_sim *sim, mn_sim_stat which);
+
+/**
+ * @brief Explicit Euler's stability limit estimated from the junction rates: the smallest
+ *        2/|lambda| over the fixed steps taken so far, lambda the most negative diagonal entry
+ *        of a junction's own Jacobian at fixed edge voltage (docs/simulation.md). A fixed step
+ *        above it is counted in #MN_SIM_STAT_UNSTABLE_STEPS.
+ * @param[in] sim the simulation.
+ * @return the limit (s); INFINITY if no step has been checked (a CVODE run, or no decaying
+ *         state); NaN for a NULL simulation.
+ */
+MN_API double mn_sim_stable_step(const mn_sim *sim);
 
 /* ------------------------------------------------------------------ checkpoints */
 

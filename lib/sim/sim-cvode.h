@@ -9,9 +9,23 @@
 #include <nvector/nvector_serial.h>
 
 #define NV_DATA(v) N_VGetArrayPointer((N_Vector)(v))
+#define MN__SIM_GMRES_MAXL 20 /* Krylov dimension of SPGMR */
 
 /* a CVODE return flag as a memnet status with the message of the error handler */
 mn_status mn__sim_cv_check(mn_sim *s, int flag, const char *call);
+
+/* sim_vpool.c: the integrator's vectors and SPGMR's work arrays, allocated by memnet before
+ * SUNDIALS would (SUNDIALS 6.4 crashes on some of its own allocation failures) */
+/* a vector of n values whose clones come from s->vpool */
+N_Vector mn__sim_nv_new(mn_sim *s, size_t n);
+/* make every vector CVODE (BDF or Adams) and SPGMR (Krylov dimension maxl) will clone from
+ * s->y; MN_ERR_NOMEM (nothing kept) if they do not fit */
+mn_status mn__sim_vpool_fill(mn_sim *s, int adams, int maxl);
+/* free the vectors not handed out (after the first step), or all of them with the pool */
+void mn__sim_vpool_trim(mn_sim *s);
+void mn__sim_vpool_free(mn_sim *s);
+/* allocate SPGMR's work arrays into the solver ls before its initialisation */
+mn_status mn__sim_spgmr_prepare(mn_sim *s, void *ls);
 
 /* sim_ls.c: CVODE's Jacobian-times-vector and preconditioner callbacks */
 int mn__sim_cv_jtsetup(sunrealtype t, N_Vector y, N_Vector fy, void *user);

@@ -12,6 +12,13 @@
 #define MN__SIM_EVENT_KEEP 1000000u
 #define MN__SIM_MAX_SAMPLES 1e9 /* samples per run call (mn__sim_check_limits) */
 
+/* vectors made before CVODE's set-up, handed out by their clone operation (sim_vpool.c) */
+typedef struct mn__sim_vpool {
+    void **v;             /* N_Vector; NULL once handed out */
+    size_t n, next;       /* made, handed out */
+    size_t extra;         /* clones made beyond them */
+} mn__sim_vpool;
+
 typedef struct mn__sim_event {
     double t;
     mn_index edge;
@@ -69,6 +76,9 @@ struct mn_sim {
     double *lo, *hi;      /* state bounds (ns) */
     unsigned char *free_state; /* 1: state of an edge with events, not held at its bounds */
     size_t n_held;        /* states of the cache held at a bound (clamped, not free) */
+    signed char *hold;    /* ns: held at the upper (1) / lower (-1) bound (sim_walls.c) */
+    size_t n_hold;
+    double *rbuf;         /* model rates at the cache point (nx), sim_walls.c */
     int scalar;           /* every edge has one state: state e, Jacobian block e */
 
     /* Jacobian pieces at the cache point */
@@ -94,6 +104,7 @@ struct mn_sim {
     void *y;              /* N_Vector */
     void *ytmp;           /* N_Vector for dense output */
     void *LS;             /* SUNLinearSolver */
+    mn__sim_vpool vpool;  /* CVODE's and SPGMR's vectors, made beforehand */
     int cv_kind;          /* integrator the CVODE memory was made for, -1 none */
     int need_restart;     /* reinitialise at (t, x) before the next step */
     double cv_tn;         /* CVODE's internal time */
@@ -109,6 +120,11 @@ struct mn_sim {
     unsigned char *has_exact; /* m */
     double *gprev;        /* event values after the last fixed step (nev) */
     int gprev_valid;
+    /* explicit Euler's stability (sim_stability.c) */
+    signed char *stab_side; /* ns: clamped at the upper (1) / lower (-1) bound by the last step */
+    signed char *stab_from; /* ns: at that bound when the step started */
+    double stab_limit;    /* smallest 2/|lambda| seen (INFINITY: none) */
+    uint64_t st_unstable; /* fixed steps above the limit or overshooting a bound */
 
     /* events */
     size_t nev;
@@ -214,6 +230,26 @@ mn_status mn__sim_integrator_restart(mn_sim *s);
 double mn__sim_next_output_time(const mn_sim *s);
 /* emit the outputs due at the present time s->t (state s->x) */
 mn_status mn__sim_emit_outputs(mn_sim *s, int left);
+
+/* sim_stability.c: explicit Euler steps above the stability limit or overshooting a bound */
+/* at the start of a fixed step of length h (rates in s->fbuf, the cache at (t, x)) */
+mn_status mn__sim_stability_check(mn_sim *s, double h);
+/* after the update, before the clamp */
+void mn__sim_stability_mark(mn_sim *s);
+/* forget the last step (a restart) */
+void mn__sim_stability_reset(mn_sim *s);
+
+/* sim_walls.c: states held at a bound while their rate pushes out (CVODE runs) */
+/* zero rates / Jacobian rows / preconditioner rows of the held states */
+void mn__sim_walls_rates(mn_sim *s, const double *x, double *dxdt);
+void mn__sim_walls_jv(const mn_sim *s, const double *v, double *Jv);
+void mn__sim_walls_precond(mn_sim *s);
+/* between steps, at (t, x) (x may be changed: held states are put on their bound): hold the
+   states on or beyond a bound whose rate points out, release those whose rate points in;
+   *changed = 1 if any hold changed (then the integrator must restart) */
+mn_status mn__sim_walls_update(mn_sim *s, double t, double *x, int left, int *changed);
+/* no state held */
+void mn__sim_walls_reset(mn_sim *s);
 
 /* sim_events.c */
 /* apply s->fired at the present (t, x): jump the states, update Kirchhoff, log */

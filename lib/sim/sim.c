@@ -47,6 +47,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     s->atol = 1e-9;
     s->dt_fixed = 1e-3;
     s->max_steps = 10000000;
+    s->stab_limit = INFINITY;
     s->cv_kind = -1;
     s->need_restart = 1;
     s->prog_every = 1;
@@ -74,6 +75,10 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     ALLOC(s->dV, m, "jacobian");
     ALLOC(s->dI, m, "jacobian");
     ALLOC(s->fbuf, nsa, "fixed step");
+    ALLOC(s->rbuf, nsa, "rates");
+    ALLOC(s->stab_side, ns, "stability");
+    ALLOC(s->stab_from, ns, "stability");
+    ALLOC(s->hold, ns, "state walls");
     ALLOC(s->has_exact, m, "fixed step");
     ALLOC(s->gev, ne, "events");
     ALLOC(s->gprev, ne, "events");
@@ -89,6 +94,15 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     for (size_t e = 0; e < m; e++)
         if (s->eoff[e + 1] > s->eoff[e])
             for (size_t i = s->off[e]; i < s->off[e + 1]; i++) s->free_state[i] = 1;
+    /* SUNDIALS' context is made here, not at the first CVODE set-up: SUNDIALS 6.4 crashes when
+       an allocation of SUNContext_Create fails (its logger), which memnet cannot prevent; the
+       set-up of the run is then free of SUNDIALS crashes (sim_vpool.c, docs/fuzzing.md) */
+    {
+        SUNContext sc;
+        if (SUNContext_Create(NULL, &sc))
+            MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "simulation: SUNDIALS context: out of memory"));
+        s->sunctx = sc;
+    }
     MN__TRY(mn_network_initial_state(net, s->x));
     MN__TRY(mn_kirchhoff_new(&s->kir, s->g));
     MN__TRY(mn_kirchhoff_set_strategy(s->kir, MN_KIRCHHOFF_REFACTOR));
@@ -122,7 +136,7 @@ void mn_sim_free(mn_sim *s)
     mn__free(ctx, s->emf);
     mn__sim_electrodes_free(s);
     void *bufs[] = { s->x, s->xc, s->xc_key, s->G, s->lo, s->hi, s->Jx, s->A, s->P, s->fV, s->fI,
-                     s->Gx, s->dG, s->dV, s->dI, s->fbuf, s->has_exact, s->gev, s->gprev, s->fired,
+                     s->Gx, s->dG, s->dV, s->dI, s->fbuf, s->rbuf, s->hold, s->stab_side, s->stab_from, s->has_exact, s->gev, s->gprev, s->fired,
                      s->rootsfound, s->jumped, s->Gold, s->Gnew, s->evlog, s->free_state, s->samp_t, s->rec_edges,
                      s->snap_t, s->snap_prefix };
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) mn__free(ctx, bufs[i]);

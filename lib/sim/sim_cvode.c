@@ -5,6 +5,7 @@
 #include "sim/sim-cvode.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
@@ -101,6 +102,7 @@ void mn__sim_cv_free(mn_sim *s)
     if (s->y) N_VDestroy((N_Vector)s->y);
     if (s->ytmp) N_VDestroy((N_Vector)s->ytmp);
     s->y = s->ytmp = NULL;
+    mn__sim_vpool_free(s);
     s->cv_kind = -1;
     s->cv_active = 0;
     memset(s->cv_base, 0, sizeof s->cv_base);
@@ -143,13 +145,27 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
     s->cache_valid = 0;
     /* keep the states inside their bounds at every restart */
     if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
+    mn__sim_walls_reset(s);
     if (s->integrator == MN_SIM_EULER || s->integrator == MN_SIM_EXACT || s->nx == 0) {
         s->grid_t0 = s->t;
         s->grid_k = 0;
         s->cv_active = 0;
+        s->lag_partials = 0; /* exact partials for the stability check (sim_stability.c) */
+        s->partials_lagged = 0;
+        mn__sim_stability_reset(s);
+        if (s->integrator == MN_SIM_EXACT) { /* which edges the exact update covers */
+            const mn_index *em = mn_network_edge_models(s->net);
+            for (size_t e = 0; e < s->m; e++) {
+                const mn_model_ops *o = mn_network_model_ops(s->net, (size_t)em[e]);
+                s->has_exact[e] = (unsigned char)(o && (o->n_states == 0 || o->exact_step));
+            }
+        }
         return MN_OK;
     }
     int flag;
+    /* the states on a bound with their rate pointing out are held there (sim_walls.c) */
+    int changed;
+    if ((st = mn__sim_walls_update(s, s->t, s->x, 0, &changed))) return st;
     if (!s->sunctx) {
         SUNContext sc;
         if (SUNContext_Create(NULL, &sc))
@@ -160,15 +176,18 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
     if (s->cvode && s->cv_kind != s->integrator) mn__sim_cv_free(s);
     if (!s->cvode) {
         int lmm = s->integrator == MN_SIM_ADAMS ? CV_ADAMS : CV_BDF;
-        s->y = N_VNew_Serial((sunindextype)s->nx, sc);
-        s->ytmp = N_VNew_Serial((sunindextype)s->nx, sc);
+        /* every vector CVODE and SPGMR will clone, made and checked first (sim_vpool.c) */
+        s->y = mn__sim_nv_new(s, s->nx);
+        s->ytmp = mn__sim_nv_new(s, s->nx);
         if (!s->y || !s->ytmp) {
             mn__sim_cv_free(s);
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE vectors of %zu values", s->nx);
         }
-        mn__sim_vector_kernels(s->y);
-        mn__sim_vector_kernels(s->ytmp);
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
+        if ((st = mn__sim_vpool_fill(s, s->integrator == MN_SIM_ADAMS, MN__SIM_GMRES_MAXL))) {
+            mn__sim_cv_free(s);
+            return st;
+        }
         s->cvode = CVodeCreate(lmm, sc);
         if (!s->cvode) {
             mn__sim_cv_free(s);
@@ -176,14 +195,21 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
         }
         CVodeSetErrHandlerFn(s->cvode, cv_errh, s);
         s->cv_msg[0] = 0;
-        if ((st = mn__sim_cv_check(s, CVodeInit(s->cvode, tm_rhs, s->t, (N_Vector)s->y), "CVodeInit")))
+        if ((st = mn__sim_cv_check(s, CVodeInit(s->cvode, tm_rhs, s->t, (N_Vector)s->y), "CVodeInit"))) {
+            /* SUNDIALS 6.4's CVodeInit frees its vectors and nonlinear solver when it fails
+               but leaves their pointers, which CVodeFree would free again: only the memory
+               block of CVodeCreate is left, and that is freed directly (sim_vpool.c) */
+            free(s->cvode);
+            s->cvode = NULL;
             goto fail;
+        }
         if ((st = mn__sim_cv_check(s, CVodeSetUserData(s->cvode, s), "CVodeSetUserData"))) goto fail;
-        s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, 20, sc);
+        s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, MN__SIM_GMRES_MAXL, sc);
         if (!s->LS) {
             st = mn__error(s->ctx, MN_ERR_NOMEM, "SUNLinSol_SPGMR failed");
             goto fail;
         }
+        if ((st = mn__sim_spgmr_prepare(s, s->LS))) goto fail;
         SUNLinSol_SPGMRSetMaxRestarts((SUNLinearSolver)s->LS, 2);
         if ((st = mn__sim_cv_check(s, CVodeSetLinearSolver(s->cvode, (SUNLinearSolver)s->LS, NULL),
                            "CVodeSetLinearSolver")))

@@ -94,6 +94,7 @@ int mn__sim_cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok
                     s->A[joff[e] + r * k + c] =
                         s->Jx[joff[e] + r * k + c] + s->fI[a + r] * s->Gx[a + c] * vs;
         }
+        mn__sim_walls_precond(s);
         *jcur = SUNTRUE;
     } else {
         *jcur = SUNFALSE;

@@ -48,11 +48,8 @@ mn_status mn__sim_rates_from_cache(mn_sim *s, const double *x, double *dxdt)
     mn_status st = mn__network_rates(s->net, s->xc, s->V, s->I, dxdt);
     s->ns_model += mn__sim_ns() - t0;
     if (st) return st;
-    /* a state held at a bound by the clamp does not move further out */
-    for (size_t i = 0; i < ns; i++)
-        if (!s->free_state[i] &&
-            ((x[i] <= s->lo[i] && dxdt[i] < 0) || (x[i] >= s->hi[i] && dxdt[i] > 0)))
-            dxdt[i] = 0;
+    /* a state held at its bound does not move (sim_walls.c) */
+    mn__sim_walls_rates(s, x, dxdt);
     if (s->energy) {
         double pe = 0;
         for (size_t e = 0; e < s->m; e++) pe += s->I[e] * s->V[e];
@@ -179,9 +176,7 @@ mn_status mn__sim_jv_apply(mn_sim *s, const double *v, double *Jv)
             dI[e] = die;
             Jv[e] = (fV[e] * dV[e] + fI[e] * die) + Jx[e] * v[e];
         }
-        if (s->n_held)
-            for (size_t e = 0; e < m; e++)
-                if (!s->free_state[e] && s->xc_key[e] != s->xc[e]) Jv[e] = 0;
+        mn__sim_walls_jv(s, v, Jv);
         goto energy;
     }
     for (size_t e = 0; e < m; e++) {
@@ -200,11 +195,10 @@ mn_status mn__sim_jv_apply(mn_sim *s, const double *v, double *Jv)
         for (size_t r = 0; r < k; r++) {
             double acc = s->fV[a + r] * s->dV[e] + s->fI[a + r] * s->dI[e];
             for (size_t c = 0; c < k; c++) acc += J[r * k + c] * v[a + c];
-            /* states held at a bound do not move */
-            if (!s->free_state[a + r] && s->xc_key[a + r] != s->xc[a + r]) acc = 0;
             Jv[a + r] = acc;
         }
     }
+    mn__sim_walls_jv(s, v, Jv);
 energy:
     if (s->energy) {
         double pe = 0, ps = 0;

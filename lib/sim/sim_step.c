@@ -95,6 +95,8 @@ static mn_status fixed_step(mn_sim *s, double t_max)
         st = mn__sim_eval(s, s->t, s->x, 0, s->fbuf);
     if (st) return st;
     s->st_rhs++;
+    /* explicit Euler above its stability limit (sim_stability.c) */
+    if ((st = mn__sim_stability_check(s, h))) return st;
     if (s->integrator == MN_SIM_EXACT) {
         /* energy with the power at the start of the step, as Euler */
         if (s->energy) {
@@ -108,6 +110,7 @@ static mn_status fixed_step(mn_sim *s, double t_max)
     } else {
         for (size_t i = 0; i < s->nx; i++) s->x[i] += h * s->fbuf[i];
     }
+    mn__sim_stability_mark(s);
     if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
     if (tn == tg) s->grid_k++;
     s->t = tn;
@@ -170,6 +173,22 @@ static mn_status serve_dense(mn_sim *s, double limit, int strict)
     return MN_OK;
 }
 
+/* after a CVODE step, at (s->t, s->x) = CVODE's time and clamped state: hold the states that
+ * reached a bound with their rate pointing out, release the held ones whose rate points in;
+ * either restarts CVODE there (sim_walls.c) */
+static mn_status walls_between_steps(mn_sim *s)
+{
+    if (s->t != s->cv_tn) return MN_OK; /* stopped behind CVODE's time (an error) */
+    int changed;
+    mn_status st = mn__sim_walls_update(s, s->t, s->x, mn__sim_side_at(s, s->t), &changed);
+    if (st) return st;
+    if (changed) {
+        s->need_restart = 1;
+        s->cv_active = 0;
+    }
+    return MN_OK;
+}
+
 /* one CVODE step, stopping exactly at the next breakpoint or at t_max */
 static mn_status cvode_step(mn_sim *s, double t_max)
 {
@@ -198,6 +217,8 @@ static mn_status cvode_step(mn_sim *s, double t_max)
                          s->cv_msg);
     }
     s->cv_tn = tret;
+    /* the set-up is complete after the first step: vectors made beforehand and not cloned go */
+    if (s->vpool.next < s->vpool.n) mn__sim_vpool_trim(s);
     if (flag == CV_ROOT_RETURN) {
         if ((st = serve_dense(s, tret, 1))) return st;
         memcpy(s->x, NV_DATA(y), s->nx * sizeof(double));
@@ -224,6 +245,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
             s->cv_active = 0;
             return MN_OK;
         }
+        if ((st = walls_between_steps(s))) return st;
         return mn__sim_emit_outputs(s, mn__sim_side_at(s, s->t));
     }
     s->cv_tn = tret;
@@ -234,7 +256,7 @@ static mn_status cvode_step(mn_sim *s, double t_max)
         s->cache_valid = 0;
         if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
     }
-    return MN_OK;
+    return walls_between_steps(s);
 }
 
 static mn_status step_once(mn_sim *s, double t_max)

@@ -490,8 +490,16 @@ double mn__waveform_eval(const mn_waveform *w, double t, int left)
         if (w->count > 0 && k >= (double)w->count) return w->a;
         double start = w->delay + k * w->period, peak = start + w->c;
         double s = t - start;
-        if (t <= peak) return w->a + (w->b - w->a) * (s / w->c);
         double fall = w->period - w->c;
+        if (!isfinite(start) || !(s >= 0 && s <= w->period)) {
+            /* a period far below the resolution of t (tri:0:0:1e-35 at t = 1e300 gave k = inf,
+             * inf - inf and NaN; found by fuzz-waveform): the phase from fmod, in [0, period) */
+            s = fmod(t - w->delay, w->period);
+            if (!(s >= 0 && s < w->period)) s = 0;
+            if (s <= w->c) return w->a + (w->b - w->a) * (s / w->c);
+            return fall > 0 ? w->b - (w->b - w->a) * ((s - w->c) / fall) : w->a;
+        }
+        if (t <= peak) return w->a + (w->b - w->a) * (s / w->c);
         /* a sawtooth (rise = period) past its peak is at the low value of the next period
          * (t - peak) / 0 was -inf; found by fuzz-waveform */
         if (!(fall > 0)) return w->a;

@@ -41,7 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < 3; i++)
             if (!(x[i] >= 0 && x[i] <= 1)) abort();
         /* a short run from there: an error is fine (e.g. a limit), a crash or hang is not */
-        double dt = fabs(t) * 1e-9 > 1e-3 ? fabs(t) * 1e-9 : 1e-3;
+        /* a few steps past t: 1 ms, or 4 x the spacing of doubles at t where that is more (was
+           t * 1e-9: at t = 4e11 that was 4e5 Euler steps, legitimate work that timed out) */
+        double sp = 4 * (nextafter(fabs(t), INFINITY) - fabs(t));
+        double dt = sp > 1e-3 ? sp : 1e-3;
         mn_sim_run(sim, t + dt);
         mn_sim_init_uniform(sim, 0.0, 0.5);
     }

@@ -116,11 +116,26 @@ if [ -w /dev/full ]; then
         --source 0 --drain 1 --waveform dc:1 --t-end 10 --dt-out 1 --out "$tmp/f.csv" --events-out /dev/full
 fi
 
+# ---- explicit Euler above its stability limit (lambda = -(k_p + k_d) = -200: limit 0.01 s):
+# counted and warned about; a step below the limit is not
+printf '0 1\n' > "$tmp/one.txt"
+stiff="--network $tmp/one.txt --model miranda --set k_p=100 --set k_d=100 --set eta_p=0 --set eta_d=0 --source 0 --drain 1 --waveform dc:1 --integrator euler --t-end 1 --dt-out 0.5 --out $tmp/e.csv"
+"$memnet" simulate $stiff --dt 0.025 > "$tmp/e.out" 2> "$tmp/e.err" || fail "stiff Euler run"
+grep -q '^unstable_steps=40$' "$tmp/e.out" || fail "stiff Euler: $(grep unstable "$tmp/e.out"), expected 40"
+grep -q '^stable_step_estimate=0.01$' "$tmp/e.out" || fail "stiff Euler: no limit 0.01"
+grep -q 'warning: 40 of 40 explicit Euler steps were unstable' "$tmp/e.err" || fail "stiff Euler: no warning: $(cat "$tmp/e.err")"
+"$memnet" simulate $stiff --dt 0.002 > "$tmp/e.out" 2> "$tmp/e.err" || fail "stable Euler run"
+grep -q '^unstable_steps=0$' "$tmp/e.out" || fail "stable Euler: $(grep unstable "$tmp/e.out")"
+[ ! -s "$tmp/e.err" ] || fail "stable Euler warned: $(cat "$tmp/e.err")"
+
 # ---- absurd steps and sample intervals: refused at once, naming the limit
 refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --dt-out 1e-300 --out "$tmp/x.csv"
 refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --integrator euler --dt 1e-300 --out "$tmp/x.csv"
 refuse "below the time resolution" "$memnet" simulate $common --t-end 1 --max-step 1e-300 --out "$tmp/x.csv"
 refuse "limit 1e+09" "$memnet" simulate $common --t-end 1e3 --dt-out 1e-7 --out "$tmp/x.csv"
+refuse "limit 100, mn_sim_set_max_steps / --max-steps" "$memnet" simulate $common --t-end 1 --integrator euler --dt 1e-3 \
+    --max-steps 100 --out "$tmp/x.csv"
+refuse "--max-steps: 0 must be >= 1" "$memnet" simulate $common --t-end 1 --max-steps 0 --out "$tmp/x.csv"
 
 # ---- declared sizes never drive allocation
 printf '0 9999999\n' > "$tmp/big.txt"

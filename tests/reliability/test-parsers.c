@@ -166,6 +166,19 @@ START_TEST(test_waveform_far_times)
     ck_assert(isfinite(v) && fabs(v) <= 2);
     mn_waveform_free(w);
     w = NULL;
+    /* a period far below the resolution of t: the period index overflowed (inf - inf = NaN;
+     * fuzz-waveform, tri:0:0:1e-35); the value is a number within [low, high] */
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "tri:0:0:1e-35"));
+    double far[] = { 1e15, 0x1p60, 1e300, -1e300 };
+    for (int i = 0; i < 4; i++) MN_ASSERT_REL(mn_waveform_value(w, far[i]), 0.0, 0);
+    mn_waveform_free(w);
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "tri:1:3:1e-35"));
+    for (int i = 0; i < 4; i++) {
+        double fv = mn_waveform_value(w, far[i]);
+        ck_assert_msg(fv >= 1 && fv <= 3, "t = %g: %g", far[i], fv);
+    }
+    mn_waveform_free(w);
+    w = NULL;
     /* a sawtooth (rise = period): finite everywhere, on both sides of each breakpoint (the
      * fall of length 0 divided by 0; fuzz-waveform) */
     MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "tri:0:1:0.1:0:1:0.1"));
