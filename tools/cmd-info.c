@@ -86,5 +86,6 @@ int mn_cli_info(int argc, char **argv)
     cli_out_str("library", "%s", MN_INFO_LIBRARY);
     cli_out_str("sanitize", "%s", MN_INFO_SANITIZE);
     cli_out_str("mpi", "%s", MN_INFO_MPI);
+    cli_out("hdf5=%d\n", mn_h5_available()); /* memnet simulate --out FILE.h5 */
     return 0;
 }

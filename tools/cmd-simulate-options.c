@@ -62,11 +62,20 @@ void simulate_usage(FILE *f)
         "  --threads N           BLAS threads of the factorisations (default 0: automatic,\n"
         "                        one below the size where a second one pays)\n"
         "output:\n"
-        "  --out FILE.csv        samples (required)\n"
+        "  --out FILE.csv        samples (required); FILE.h5 (or --format hdf5) writes HDF5: the\n"
+        "                        same columns as datasets (/time, /electrodes/V, ..., see\n"
+        "                        docs/file-formats.md), events and snapshots inside it\n"
+        "  --format csv|hdf5     the --out format (default: by its name, .h5/.hdf5 is HDF5)\n"
+        "  --record LIST         HDF5 only: also record per-edge or per-node arrays every sample:\n"
+        "                        states,currents,voltages,conductances,potentials or all (big:\n"
+        "                        samples x edges doubles each; --record-edges limits the edges)\n"
+        "  --flush-every N       HDF5 only: write and flush every N samples (default 16); a run\n"
+        "                        killed by SIGKILL keeps every sample up to the last flush\n"
         "  --record-edges LIST   also record these edges' states (x<e> columns)\n"
         "  --events-out FILE.csv event log t,edge,kind (filament formation/breaking)\n"
         "  --snapshots T1,T2,... full snapshots (states, G, V, I; potentials) at these times\n"
-        "  --snapshot-prefix P   their file prefix (default snapshot-)\n"
+        "  --snapshot-prefix P   their file prefix (default snapshot-; with HDF5 output the\n"
+        "                        snapshots go into the file, and also to files if this is given)\n"
         "  --energy              add E_src,E_edges columns (source / dissipated energy, J)\n"
         "  --checkpoint FILE     save the complete state at the end (and on Ctrl-C)\n"
         "  --checkpoint-every DT also every DT seconds of simulated time\n"
@@ -203,7 +212,18 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--events-out")) o->events_out = v;
         else if (OPT("--record-edges")) o->rec_list = v;
         else if (OPT("--snapshots")) o->snaps = v;
-        else if (OPT("--snapshot-prefix")) o->snap_prefix = v;
+        else if (OPT("--snapshot-prefix")) o->snap_prefix = v, o->snap_prefix_set = 1;
+        else if (OPT("--format")) o->format = v;
+        else if (OPT("--record")) o->record = v;
+        else if (OPT("--flush-every")) {
+            unsigned long long n;
+            if (cli_parse_u64(CMD, "--flush-every", v, &n)) goto usage_fail;
+            if (n < 1 || n > (1ull << 30)) {
+                cli_error(CMD, "--flush-every: %llu must be in [1, 2^30]", n);
+                goto usage_fail;
+            }
+            o->flush_every = (long long)n;
+        }
         else if (OPT("--checkpoint-every")) {
             if (cli_parse_double(CMD, "--checkpoint-every", v, &o->cp_every)) goto usage_fail;
         } else if (OPT("--checkpoint")) o->cp_path = v;
@@ -216,7 +236,8 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
                 strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
                        "--electrode--probe"
                        "--init--seed--integrator--rtol--atol--dt--max-steps--max-step--out--events-out"
-                       "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart--threads",
+                       "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart--threads"
+                       "--format--record--flush-every",
                        a))
                 goto usage_fail; /* cli_opt_value printed "needs a value" */
             cli_error(CMD, "unknown option \"%s\" (see memnet simulate --help)", a);
@@ -241,6 +262,22 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     if (!(o->dt_out > 0) || !isfinite(o->dt_out)) {
         cli_error(CMD, "--dt-out: %g must be > 0", o->dt_out);
         goto usage_fail;
+    }
+    {
+        /* the --out format: --format, else the file name */
+        size_t l = strlen(o->out_path);
+        int h5name = (l >= 3 && !strcmp(o->out_path + l - 3, ".h5")) ||
+                     (l >= 5 && !strcmp(o->out_path + l - 5, ".hdf5"));
+        if (o->format && strcmp(o->format, "csv") && strcmp(o->format, "hdf5")) {
+            cli_error(CMD, "--format: unknown \"%s\" (csv, hdf5)", o->format);
+            goto usage_fail;
+        }
+        o->hdf5 = o->format ? !strcmp(o->format, "hdf5") : h5name;
+        if (!o->hdf5 && (o->record || o->flush_every)) {
+            cli_error(CMD, "%s: only for HDF5 output (--out FILE.h5 or --format hdf5)",
+                      o->record ? "--record" : "--flush-every");
+            goto usage_fail;
+        }
     }
     if (!strcmp(o->integ, "bdf")) o->integrator = MN_SIM_BDF;
     else if (!strcmp(o->integ, "adams")) o->integrator = MN_SIM_ADAMS;

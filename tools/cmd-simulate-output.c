@@ -81,20 +81,22 @@ int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o)
     }
     if (o->snaps) {
         if (simulate_parse_times(o->snaps, &c->snap_t, &c->n_snap)) return 1;
-        if ((st = mn_sim_set_snapshots(c->sim, c->snap_t, c->n_snap, o->snap_prefix, NULL, NULL)))
+        /* HDF5 output keeps the snapshots in the file; files too with --snapshot-prefix */
+        const char *prefix = o->hdf5 && !o->snap_prefix_set ? NULL : o->snap_prefix;
+        if ((st = mn_sim_set_snapshots(c->sim, c->snap_t, c->n_snap, prefix, NULL, NULL)))
             return cli_fail(CMD, c->ctx, st);
     }
     if ((st = mn_sim_set_sample_interval(c->sim, 0.0, o->dt_out))) return cli_fail(CMD, c->ctx, st);
     return 0;
 }
 
-/* the provenance header: every line becomes "# line" in the CSV */
-static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char **argv)
+/* the provenance: key=value lines (the CSV's "# " lines, the HDF5 file's attributes) */
+char *simulate_provenance(simulate_cmd *c, const simulate_opts *o, int argc, char **argv)
 {
     char *header = NULL;
     size_t header_len = 0;
     FILE *hf = open_memstream(&header, &header_len);
-    if (!hf) return cli_error(CMD, "out of memory");
+    if (!hf) return NULL;
     fprintf(hf, "memnet_version=%s\ncommand=memnet", mn_version_string());
     for (int i = 0; i < argc; i++) fprintf(hf, " %s", argv[i]);
     fprintf(hf, "\nnetwork=%s\nnodes=%zu\nedges=%zu\n", o->network, mn_graph_node_count(c->g),
@@ -123,7 +125,18 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
             o->atol);
     if (o->integrator >= MN_SIM_EULER) fprintf(hf, "dt=%g\n", o->dt);
     if (o->restart_path) fprintf(hf, "restart=%s\nrestart_time=%.17g\n", o->restart_path, mn_sim_time(c->sim));
-    fclose(hf);
+    if (fclose(hf) != 0) {
+        free(header);
+        return NULL;
+    }
+    return header;
+}
+
+/* the provenance header: every line becomes "# line" in the CSV */
+static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char **argv)
+{
+    char *header = simulate_provenance(c, o, argc, argv);
+    if (!header) return cli_error(CMD, "out of memory");
     if (!o->restart_path) {
         for (const char *p = header; *p;) {
             size_t l = strcspn(p, "\n");

@@ -93,7 +93,7 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
         if (st == MN_OK && o->cp_path && stop < o->t_end) {
             /* the rows up to the checkpoint reach --out before the checkpoint exists, so a
              * restart after SIGKILL finds them (simulate_output_open truncates the rest) */
-            if (fflush(c->out) != 0) {
+            if (simulate_output_flush(c) != 0) {
                 r->write_error = 1;
                 st = MN_ERR_IO;
                 break;
@@ -116,7 +116,7 @@ int simulate_run_to_end(simulate_cmd *c, const simulate_opts *o, int *cancelled,
         return cli_fail(CMD, c->ctx, st);
     }
     if (o->cp_path) {
-        if (fflush(c->out) != 0) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
+        if (simulate_output_flush(c) != 0) return cli_error(CMD, "--out: write to \"%s\" failed", o->out_path);
         if (simulate_events_flush(c)) return simulate_events_close(c, o);
         mn_status cs = mn_sim_checkpoint_save(sim, o->cp_path);
         if (cs) return cli_fail(CMD, c->ctx, cs);

@@ -10,6 +10,7 @@
 static void simulate_cmd_free(simulate_cmd *c)
 {
     if (c->out) fclose(c->out);
+    mn_h5_recorder_close(c->h5); /* after an error: the samples so far are kept */
     if (c->ev) fclose(c->ev);
     mn_sim_free(c->sim);
     mn_waveform_free(c->w);
@@ -107,16 +108,15 @@ int mn_cli_simulate(int argc, char **argv)
     }
 
     /* ------------------------------------------------------------ output */
-    if (simulate_output_open(&c, &o, argc, argv) || simulate_events_open(&c, &o)) goto done;
+    if ((o.hdf5 ? simulate_h5_open(&c, &o, argc, argv) : simulate_output_open(&c, &o, argc, argv)) ||
+        simulate_events_open(&c, &o))
+        goto done;
 
     /* ------------------------------------------------------------ run */
     int cancelled = 0;
     struct timespec t0, t1;
     if (simulate_run_to_end(&c, &o, &cancelled, &t0, &t1)) goto done;
-    if (fflush(c.out) || ferror(c.out)) {
-        cli_error(CMD, "--out: write to \"%s\" failed", o.out_path);
-        goto done;
-    }
+    if (simulate_output_close(&c, &o)) goto done;
     report(&c, &o, cancelled, t0, t1);
     uint64_t unstable = mn_sim_stat_get(c.sim, MN_SIM_STAT_UNSTABLE_STEPS);
     if (unstable) { /* explicit Euler above its stability limit: the clamp hid it (sim_stability.c) */

@@ -37,6 +37,11 @@ typedef struct simulate_opts {
     const char *out_path, *init, *integ, *events_out;
     const char *cp_path, *restart_path, *rec_list, *snaps;
     const char *snap_prefix;
+    int snap_prefix_set;   /* --snapshot-prefix given (with HDF5 output: files as well) */
+    int hdf5;              /* --out is HDF5 (--format hdf5, or the name ends in .h5/.hdf5) */
+    const char *format;    /* --format csv|hdf5 (NULL: by the --out name) */
+    const char *record;    /* --record LIST: per-edge/per-node arrays in the HDF5 file */
+    long long flush_every; /* --flush-every N: HDF5 samples per flush */
     double t_end, dt_out, rtol, atol, dt, hmax, cp_every;
     long length_column;
     long max_steps; /* --max-steps (0: the library's default) */
@@ -108,6 +113,7 @@ typedef struct simulate_cmd {
     double *init_vals, *snap_t;
     size_t n_init, n_snap;
     FILE *out;
+    mn_h5_recorder *h5;      /* --out FILE.h5 (cmd-simulate-h5.c), else NULL */
     FILE *ev;                /* --events-out */
     int ev_write_error;
     simulate_electrode *els; /* --electrode mode (NULL: the --source/--drain form) */
@@ -142,6 +148,20 @@ void simulate_electrodes_free(simulate_cmd *c);
 /* cmd-simulate-output.c: open --out, write the provenance header and the column names (unless
  * restarting), set up and install the sample callback. Returns 0 or 1 (printed). */
 int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char **argv);
+
+/* The provenance (key=value lines, malloc'ed) that heads the CSV and becomes the HDF5 file's
+ * attributes. NULL when out of memory. */
+char *simulate_provenance(simulate_cmd *c, const simulate_opts *o, int argc, char **argv);
+
+/* cmd-simulate-h5.c: --out FILE.h5: open the recorder (appending on --restart, after checking
+ * that the file holds the checkpoint's samples), the provenance as attributes, what --record
+ * selects; install the CLI's own sample callback for the CSV's V,I,G and probe columns.
+ * Returns 0 or 1 (printed). */
+int simulate_h5_open(simulate_cmd *c, const simulate_opts *o, int argc, char **argv);
+/* Write the samples so far to --out (CSV: fflush; HDF5: mn_h5_recorder_flush). 0 or -1. */
+int simulate_output_flush(simulate_cmd *c);
+/* Close --out, reporting a failed write. Returns 0 or 1 (printed). */
+int simulate_output_close(simulate_cmd *c, const simulate_opts *o);
 
 /* --record-edges, --snapshots, --events-out and the sample interval. Returns 0 or 1 (printed). */
 int simulate_recording_setup(simulate_cmd *c, const simulate_opts *o);

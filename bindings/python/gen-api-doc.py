@@ -17,7 +17,7 @@ import sys
 import memnet
 
 MODULES = ["core", "graph", "models", "kirchhoff", "generators", "sim", "meanfield",
-           "analysis", "nx", "pymodel", "reservoir", "sweep"]
+           "analysis", "nx", "pymodel", "reservoir", "sweep", "h5"]
 
 
 def doc(obj):

@@ -24,5 +24,6 @@
 #include <memnet/analysis.h>
 #include <memnet/reservoir.h>
 #include <memnet/spice.h>
+#include <memnet/h5.h>
 
 #endif /* MEMNET_MEMNET_H */

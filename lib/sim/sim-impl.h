@@ -161,6 +161,7 @@ struct mn_sim {
     mn_sim_sample_fn step_fn;
     void *step_user;
     int sample_pcg;       /* outputs solved by PCG on the present factor (sim_output.c) */
+    mn__sim_observer obs; /* the library's observer (sim_observer.c), zero: none */
     mn_sim_progress_fn prog_fn;
     void *prog_user;
     int64_t prog_every;

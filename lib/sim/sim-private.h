@@ -23,4 +23,32 @@ size_t mn__sim_value_count(const mn_sim *s);
  * CVODE's vectors use); clones made afterwards inherit them. */
 void mn__sim_vector_kernels(void *nv);
 
+/* An observer of a simulation's outputs inside the library (lib/h5's recorder). Called with
+ * the simulation at the output time: `sample` after the CSV row and before the sample callback,
+ * `snapshot` (k = snapshot index) after the snapshot files and before the snapshot callback,
+ * `event` after the event CSV line and before the event callback; a nonzero status stops the run
+ * with it. `gone` is called by mn_sim_free() so the observer drops its pointer to the simulation.
+ * Every member may be NULL. One observer per simulation. */
+typedef struct mn__sim_observer {
+    mn_status (*sample)(mn_sim *s, void *user);
+    mn_status (*snapshot)(mn_sim *s, size_t k, void *user);
+    mn_status (*event)(mn_sim *s, double t, mn_index edge, mn_sim_event_kind kind, void *user);
+    void (*gone)(void *user);
+    void *user;
+} mn__sim_observer;
+/* Attach (copied) or, with NULL, detach the observer. #MN_ERR_STATE (message) if another
+ * observer is attached. */
+mn_status mn__sim_set_observer(mn_sim *s, const mn__sim_observer *obs);
+/* The simulation's context and network. */
+mn_context *mn__sim_context(const mn_sim *s);
+mn_network *mn__sim_network(const mn_sim *s);
+/* Solver settings (for provenance): integrator, rtol, atol, fixed step, largest step. */
+void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, double *rtol,
+                             double *atol, double *dt_fixed, double *hmax);
+/* Whether energy tracking is on. */
+int mn__sim_energy_tracking(const mn_sim *s);
+/* The current source's injected current (A) and mean potential difference from - to (V) at the
+ * present time; returns 0 (values untouched) without a current source. */
+int mn__sim_current_source_values(const mn_sim *s, double *amps, double *volts);
+
 #endif

@@ -118,6 +118,7 @@ void mn_sim_free(mn_sim *s)
 {
     if (!s) return;
     mn_context *ctx = s->ctx;
+    if (s->obs.gone) s->obs.gone(s->obs.user); /* an HDF5 recorder drops its pointer */
     mn__sim_cv_free(s);
     if (s->sunctx) {
         SUNContext sc = (SUNContext)s->sunctx;

@@ -34,6 +34,10 @@ static mn_status log_event(mn_sim *s, double t, mn_index e, int kind)
             return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)",
                              strerror(errno ? errno : EIO));
     }
+    if (s->obs.event) {
+        mn_status ost = s->obs.event(s, t, e, (mn_sim_event_kind)kind, s->obs.user);
+        if (ost) return ost;
+    }
     if (s->ev_fn && s->ev_fn(t, e, (mn_sim_event_kind)kind, s->ev_user))
         return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the event callback at t = %g", t);
     return MN_OK;

@@ -189,12 +189,14 @@ static mn_status emit_outputs(mn_sim *s, int left)
         if (is_s) {
             s->samp_k++;
             if (s->csv && (st = csv_row(s))) return st;
+            if (s->obs.sample && (st = s->obs.sample(s, s->obs.user))) return st;
             if (s->samp_fn && s->samp_fn(s, s->samp_user))
                 return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the sample callback at t = %g", s->t);
         }
         if (is_n) {
             size_t k = s->snap_i++;
             if (s->snap_prefix && (st = write_snapshot(s, k))) return st;
+            if (s->obs.snapshot && (st = s->obs.snapshot(s, k, s->obs.user))) return st;
             if (s->snap_fn && s->snap_fn(s, s->snap_user))
                 return mn__error(s->ctx, MN_ERR_CANCELLED, "simulation stopped by the snapshot callback at t = %g", s->t);
         }

@@ -27,6 +27,8 @@ from .models import Model, models, model_info, Network
 from .kirchhoff import Kirchhoff, effective_conductance
 from .generators import Generator, nanowires, generate_segments, nanoparticles, lattice, cb_circuit
 from .sim import Waveform, Simulation, Recording
+from .h5 import H5Recorder
+from . import h5  # noqa: F401  (memnet.h5.available(), memnet.h5.RECORD)
 from .meanfield import MeanFieldModel, FitResult, Projector, CBCircuit, EffectiveMedium
 from .nx import from_networkx, to_networkx
 from .pymodel import PythonModel
@@ -44,7 +46,7 @@ __all__ = [
     "version", "version_number", "library_path",
     "Graph", "Model", "PythonModel", "models", "model_info", "Network", "Kirchhoff", "effective_conductance",
     "Generator", "nanowires", "generate_segments", "nanoparticles", "lattice", "cb_circuit",
-    "Waveform", "Simulation", "Recording", "from_networkx", "to_networkx",
+    "Waveform", "Simulation", "Recording", "H5Recorder", "from_networkx", "to_networkx",
     "MeanFieldModel", "FitResult", "Projector", "CBCircuit", "EffectiveMedium",
     "detect_events", "intervals", "histogram", "powerlaw_fit", "acf", "bin_events",
     "event_acf", "avalanches", "moving_average", "event_rate",

@@ -377,9 +377,14 @@ class Simulation:
         self.recording = r
         return r
 
-    def run(self, t_end, dt=None, times=None):
+    def run(self, t_end, dt=None, times=None, out=None, record=None):
         """Integrate to t_end, sampling every dt seconds from the present time (or at
-        `times`). Returns the Recording of all samples taken so far."""
+        `times`). Returns the Recording of all samples taken so far.
+
+        `out`: also write this run's samples, events and snapshots to a new HDF5 file (closed
+        when the run ends, also on Ctrl-C or an error); `record` chooses its per-edge and
+        per-node datasets ("states", "currents", ..., "all"; see memnet.H5Recorder, which
+        records several runs into one file)."""
         if times is not None:
             a = _darr(times)
             self._ctx.check(_c.mn_sim_set_sample_times(self._p, _dp(a), a.size))
@@ -398,7 +403,15 @@ class Simulation:
             stateless = off[e + 1] == off[e]          # e.g. fixed resistors: NaN in rec.x
             self._state_index = np.where(stateless, 0, off[e]).astype(np.intp)
             self._stateless = stateless if stateless.any() else None
-        st = _c.mn_sim_run(self._p, float(t_end))
+        h5 = None
+        if out is not None:
+            from .h5 import H5Recorder
+            h5 = H5Recorder(self, out, record=record)
+        try:
+            st = _c.mn_sim_run(self._p, float(t_end))
+        finally:
+            if h5 is not None:
+                h5.close()
         self._collect()
         if self._exc is not None:
             e, self._exc = self._exc, None
