@@ -8,6 +8,7 @@
 #include <memnet/core.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #define MN__ERRMSG_MAX 512
 
@@ -80,6 +81,12 @@ typedef struct mn__c_locale {
     locale_t prev, loc;
 } mn__c_locale;
 int mn__c_locale_begin(mn__c_locale *l);
+
+/* One line of any length from f into *buf (grown as needed, *cap its size; *buf NULL at the
+ * first call). Returns its length, -1 at EOF, -2 out of memory, -3 if the line holds a NUL
+ * byte. A UTF-8 byte order mark on the first line (lineno 0) is skipped, a trailing CR
+ * dropped (lib/core/textline.c). */
+long mn__read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lineno);
 void mn__c_locale_end(mn__c_locale *l);
 
 /* Finite-and-positive test etc. */

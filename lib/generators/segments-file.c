@@ -12,40 +12,6 @@
 
 #define SEG_MAX_FIELDS 64 /* columns of a line (a header names at most this many) */
 
-/* one line of any length into *buf: its length, -1 at EOF, -2 out of memory, -3 NUL byte.
- * A UTF-8 byte order mark on the first line is skipped, a trailing CR dropped. */
-static long seg_read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lineno)
-{
-    size_t n = 0;
-    int c, nul = 0;
-    if (!*buf) {
-        *cap = 256;
-        *buf = mn__malloc(ctx, *cap);
-        if (!*buf) return -2;
-    }
-    while ((c = fgetc(f)) != EOF) {
-        if (n + 1 >= *cap) {
-            if (*cap > (size_t)1 << 40) return -2;
-            char *q = mn__realloc(ctx, *buf, 2 * *cap);
-            if (!q) return -2;
-            *buf = q;
-            *cap *= 2;
-        }
-        if (c == '\n') break;
-        if (c == '\0') nul = 1;
-        (*buf)[n++] = (char)c;
-    }
-    if (c == EOF && n == 0) return -1;
-    (*buf)[n] = '\0';
-    if (n && (*buf)[n - 1] == '\r') (*buf)[--n] = '\0';
-    if (nul) return -3;
-    if (lineno == 0 && n >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
-        memmove(*buf, *buf + 3, n - 2);
-        n -= 3;
-    }
-    return (long)(n > 0x7fffffff ? 0x7fffffff : n);
-}
-
 static int is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* Split s in place into fields: separated by commas (a line with a comma; blanks around fields
@@ -126,7 +92,7 @@ static mn_status read_segments(mn_context *ctx, const char *path, double **xy_ou
     int col[4] = { 0, 1, 2, 3 }, nfields = -1; /* fields per line once known */
     long len;
     static const char *const names[4] = { "x1", "y1", "x2", "y2" };
-    while ((len = seg_read_line(ctx, f, &line, &cap, lineno)) >= 0) {
+    while ((len = mn__read_line(ctx, f, &line, &cap, lineno)) >= 0) {
         lineno++;
         char *h = strchr(line, '#');
         if (h) *h = '\0';

@@ -51,45 +51,6 @@ static int ibuf_push(mn_context *ctx, ibuf *b, int64_t x)
 #define MN__MAX_COLUMNS 4096          /* value columns of a native file */
 #define MN__MAX_ISOLATED (1u << 20)   /* node ids beyond 2 x edges without coordinates */
 
-/* Read one line of any length into *buf. Returns its length, -1 at EOF, -2 out of memory,
- * -3 if the line holds a NUL byte (text files have none; "3\0.5" must not read as 3). A UTF-8
- * byte order mark at the start of the first line (*lineno == 0) is skipped; a trailing CR is
- * dropped (CRLF files). */
-static long read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lineno)
-{
-    size_t n = 0;
-    int c, nul = 0;
-    if (!*buf) {
-        *cap = 256;
-        *buf = mn__malloc(ctx, *cap);
-        if (!*buf) return -2;
-    }
-    /* getc_unlocked: the stream is this reader's own (no other thread uses it), and the
-     * locking fgetc was 40% of `memnet solve` on a 6e5-junction network file */
-    while ((c = getc_unlocked(f)) != EOF) {
-        if (n + 1 >= *cap) {
-            if (*cap > SIZE_MAX / 2) return -2;
-            char *q = mn__realloc(ctx, *buf, 2 * *cap);
-            if (!q) return -2;
-            *buf = q;
-            *cap *= 2;
-        }
-        if (c == '\n') break;
-        if (c == '\0') nul = 1;
-        (*buf)[n++] = (char)c;
-    }
-    if (c == EOF && n == 0) return -1;
-    (*buf)[n] = '\0';
-    if (n && (*buf)[n - 1] == '\r') (*buf)[--n] = '\0';
-    if (nul) return -3;
-    if (lineno == 0 && n >= 3 && memcmp(*buf, "\xEF\xBB\xBF", 3) == 0) {
-        memmove(*buf, *buf + 3, n - 2);
-        n -= 3;
-    }
-    if (n > LONG_MAX) return -2;
-    return (long)n;
-}
-
 static mn_status line_error(mn_context *ctx, long len, const char *path, size_t lineno)
 {
     if (len == -2) return mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path);
@@ -179,7 +140,7 @@ static mn_status read_edgelist(mn_graph **out, mn_context *ctx, const char *path
     int64_t maxid = -1;
     mn_graph *g = NULL;
     long len;
-    while ((len = read_line(ctx, f, &line, &cap, lineno)) >= 0) {
+    while ((len = mn__read_line(ctx, f, &line, &cap, lineno)) >= 0) {
         lineno++;
         strip_comment(line);
         char *s = skip_ws(line);
@@ -390,7 +351,7 @@ static mn_status next_content_line(mn_context *ctx, FILE *f, char **line, size_t
                                    size_t *lineno, char **s, const char *path)
 {
     long len;
-    while ((len = read_line(ctx, f, line, cap, *lineno)) >= 0) {
+    while ((len = mn__read_line(ctx, f, line, cap, *lineno)) >= 0) {
         (*lineno)++;
         strip_comment(*line);
         *s = skip_ws(*line);
@@ -604,7 +565,7 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
     /* after 'end' only blank lines and comments */
     {
         long len;
-        while ((len = read_line(ctx, f, &line, &cap, lineno)) >= 0) {
+        while ((len = mn__read_line(ctx, f, &line, &cap, lineno)) >= 0) {
             lineno++;
             strip_comment(line);
             if (*skip_ws(line)) PARSE_FAIL("%s line %zu: text after 'end'", path, lineno);
