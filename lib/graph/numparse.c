@@ -9,8 +9,8 @@
  * w / 10^-q is rounded once, to within half a unit of the 64-bit significand. Rounding that to
  * double gives the correctly rounded value unless the extended result lies within one unit of
  * the halfway point between two doubles; that case, anything that is not a plain decimal,
- * results outside the normal range and platforms without a 64-bit long double significand go
- * to strtod (under the caller's C locale). No locale is consulted on the fast path.
+ * results outside the normal range and platforms (or emulators) without a 64-bit long double
+ * significand go to strtod (under the caller's C locale). No locale is consulted on the fast path.
  */
 #include "graph-private.h"
 
@@ -89,11 +89,24 @@ static int fast_decimal(const char *s, char **end, double *out)
 }
 #endif
 
+#ifdef MN__FAST_DECIMAL
+/* The fast path needs long double arithmetic that really carries 64 significand bits at run
+ * time: an emulator such as valgrind computes x87 operations in double precision, where the
+ * one-rounding argument above fails ("2e-23" came out one unit high). Checked on every call
+ * (two volatile operations), so no state is shared between threads. */
+static int extended_precision_at_run_time(void)
+{
+    volatile long double one = 1.0L, tiny = LDBL_EPSILON;
+    volatile long double sum = one + tiny;
+    return sum != one;
+}
+#endif
+
 double mn__graph_strtod(const char *s, char **end)
 {
 #ifdef MN__FAST_DECIMAL
     double x;
-    if (fast_decimal(s, end, &x)) return x;
+    if (extended_precision_at_run_time() && fast_decimal(s, end, &x)) return x;
 #endif
     return strtod(s, end);
 }
