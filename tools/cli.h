@@ -186,3 +186,17 @@ void cli_set_default_threads(size_t n);
 size_t cli_default_threads(void);
 /* mn_context_new() with the default thread setting applied. */
 mn_status cli_context_new(mn_context **out);
+
+/* ------------------------------------------------------------------ restart (cli-restart.c) */
+
+/*
+ * --restart: cut an output opened for update ("r+") back to the checkpoint at t_cp, so that it
+ * equals what an uninterrupted run writes. Samples: keep the comment lines, the column names and
+ * the rows with t <= t_cp (samples at k dt_out), drop later rows and a row cut mid-way; refuse
+ * when the last sample at or before t_cp is missing. Events (`t,edge,kind`): keep the rows with
+ * t <= t_cp; refuse when there are not exactly n_cp of them. Returns 0, or prints an error
+ * naming the file and returns 1. The file is left positioned at its end.
+ */
+int cli_restart_cut_samples(const char *cmd, FILE *f, const char *path, double t_cp, double dt_out);
+int cli_restart_cut_events(const char *cmd, FILE *f, const char *path, double t_cp,
+                           unsigned long long n_cp);

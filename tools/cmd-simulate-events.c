@@ -27,47 +27,6 @@ static int event_cb(double t, mn_index edge, mn_sim_event_kind kind, void *user)
     return 0;
 }
 
-/* --restart: keep the events up to the checkpoint time t_cp (the run flushed them before it
- * wrote the checkpoint), cut the events of the killed run after it and a row cut mid-way, and
- * refuse if the count differs from the checkpoint's (the file belongs to another run). */
-static int restart_truncate(FILE *f, const char *path, double t_cp, unsigned long long n_cp)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    off_t keep = 0, pos = 0;
-    unsigned long long rows = 0;
-    int header = 0;
-    while ((got = getline(&line, &cap, f)) > 0) {
-        pos += got;
-        if (line[got - 1] != '\n') break; /* cut mid-row */
-        if (!header) {
-            if (strcmp(line, "t,edge,kind\n")) break;
-            header = 1;
-            keep = pos;
-            continue;
-        }
-        char *end;
-        double t = strtod(line, &end);
-        if (end == line || *end != ',' || !(t <= t_cp)) break;
-        rows++;
-        keep = pos;
-    }
-    free(line);
-    if (ferror(f)) return cli_error(CMD, "--events-out: cannot read \"%s\" (%s)", path, strerror(errno));
-    if (!header)
-        return cli_error(CMD, "--restart: \"%s\" is not a memnet event log (no \"t,edge,kind\" "
-                              "line first)", path);
-    if (rows != n_cp)
-        return cli_error(CMD, "--restart: \"%s\" has %llu events up to the checkpoint time t = "
-                              "%.17g, the checkpoint counts %llu; the event log and the checkpoint "
-                              "do not belong together", path, rows, t_cp, n_cp);
-    fflush(f);
-    if (ftruncate(fileno(f), keep) != 0 || fseeko(f, 0, SEEK_END) != 0)
-        return cli_error(CMD, "--events-out: cannot truncate \"%s\" (%s)", path, strerror(errno));
-    return 0;
-}
-
 int simulate_events_open(simulate_cmd *c, const simulate_opts *o)
 {
     mn_status st;
@@ -75,8 +34,8 @@ int simulate_events_open(simulate_cmd *c, const simulate_opts *o)
     FILE *f = c->ev = fopen(o->events_out, o->restart_path ? "r+" : "w");
     if (!f) return cli_error(CMD, "--events-out: cannot open \"%s\" (%s)", o->events_out, strerror(errno));
     if (o->restart_path) {
-        if (restart_truncate(f, o->events_out, mn_sim_time(c->sim),
-                             (unsigned long long)mn_sim_event_count(c->sim)))
+        if (cli_restart_cut_events(CMD, f, o->events_out, mn_sim_time(c->sim),
+                                   (unsigned long long)mn_sim_event_count(c->sim)))
             return 1;
     } else if (fputs("t,edge,kind\n", f) == EOF) {
         return cli_error(CMD, "--events-out: event CSV \"%s\": write failed (%s)", o->events_out, strerror(errno));

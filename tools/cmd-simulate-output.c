@@ -163,56 +163,13 @@ static int write_header(simulate_cmd *c, const simulate_opts *o, int argc, char 
     return 0;
 }
 
-/* --restart: keep the rows of --out up to the checkpoint time t_cp and cut the rest (rows of
- * the killed run after its last checkpoint, a row cut mid-way by SIGKILL); refuse if rows the
- * checkpoint covers are missing. Samples are at k dt_out (k = 0, 1, ...). Returns 0 or 1. */
-static int restart_truncate(FILE *f, const char *path, double t_cp, double dt_out)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    off_t keep = 0, pos = 0;
-    double last = -INFINITY;
-    int data = 0;
-    while ((got = getline(&line, &cap, f)) > 0) {
-        pos += got;
-        if (line[got - 1] != '\n') break;          /* cut mid-row */
-        if (line[0] == '#' || (!data && line[0] == 't')) { /* provenance and column names */
-            keep = pos;
-            continue;
-        }
-        char *end;
-        double t = strtod(line, &end);
-        if (end == line || *end != ',' || !(t <= t_cp)) break;
-        data = 1;
-        last = t;
-        keep = pos;
-    }
-    free(line);
-    if (ferror(f)) return cli_error(CMD, "--out: cannot read \"%s\" (%s)", path, strerror(errno));
-    /* the last sample the checkpointed run wrote */
-    double k = floor(t_cp / dt_out);
-    while (k > 0 && k * dt_out > t_cp) k -= 1;
-    while ((k + 1) * dt_out <= t_cp) k += 1;
-    double expect = k * dt_out;
-    if (!(last >= expect))
-        return cli_error(CMD, "--restart: \"%s\" has samples up to t = %.17g, but the checkpoint "
-                              "is at t = %.17g (its last sample t = %.17g is missing); the CSV and "
-                              "the checkpoint do not belong together", path, data ? last : NAN,
-                         t_cp, expect);
-    fflush(f);
-    if (ftruncate(fileno(f), keep) != 0 || fseeko(f, 0, SEEK_END) != 0)
-        return cli_error(CMD, "--out: cannot truncate \"%s\" (%s)", path, strerror(errno));
-    return 0;
-}
-
 int simulate_output_open(simulate_cmd *c, const simulate_opts *o, int argc, char **argv)
 {
     simulate_run *r = &c->r;
     mn_network *net = c->net;
     FILE *out = c->out = fopen(o->out_path, o->restart_path ? "r+" : "w");
     if (!out) return cli_error(CMD, "--out: cannot open \"%s\" (%s)", o->out_path, strerror(errno));
-    if (o->restart_path && restart_truncate(out, o->out_path, mn_sim_time(c->sim), o->dt_out)) return 1;
+    if (o->restart_path && cli_restart_cut_samples(CMD, out, o->out_path, mn_sim_time(c->sim), o->dt_out)) return 1;
     if (write_header(c, o, argc, argv)) return 1;
     r->out = out;
     r->current_mode = o->current_mode;

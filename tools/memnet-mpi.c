@@ -1,164 +1,161 @@
 /*
  * memnet-mpi: the distributed counterpart of `memnet simulate` (libmemnet-mpi).
  *
- *   mpirun -n N memnet-mpi simulate --network EDGES --source NODES --drain NODES
- *       [--model miranda] [--set NAME=VALUE]... [--waveform SPEC] [--t-end T] [--dt-out DT]
- *       [--rtol R] [--atol A] [--partition block|sfc|ptscotch] [--out FILE]
+ *   mpirun -n N memnet-mpi simulate --network FILE --model NAME --source NODES --drain NODES
+ *       --waveform SPEC --t-end T --dt-out DT --out FILE.csv [options]
  *
- * The options are those of `memnet simulate` with the same meaning (a subset: one model for
- * every junction, a voltage source and a grounded drain). Every rank reads the edge list and
- * adds its block of edges; rank 0 writes the CSV (t, V, I: the source's potential and
- * current, the first columns of `memnet simulate`) with memnet's provenance header.
- * docs/scaling.md.
+ * The options are those of `memnet simulate` with the same meaning (memnet-mpi-options.c lists
+ * them; one model for every junction, a voltage source and a grounded drain), plus the
+ * distributed solver's. Every rank reads the network file and adds its block of edges; rank 0
+ * writes the CSV and prints the statistics. The parts of the command live in memnet-mpi-*.c
+ * (memnet-mpi.h lists them). docs/scaling.md.
  */
-#include "cli.h"
+#include "memnet-mpi.h"
 
-#include <memnet/mpi.h>
-
-#include <stdio.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CMD "simulate"
+#include <time.h>
+#include <unistd.h>
 
 static int rank, nranks;
 
 static int usage(void)
 {
-    if (rank == 0)
-        fprintf(stderr,
-                "usage: mpirun -n N memnet-mpi simulate --network EDGES --source NODES --drain "
-                "NODES\n"
-                "         [--model NAME] [--set NAME=VALUE]... [--waveform SPEC] [--t-end T]\n"
-                "         [--dt-out DT] [--rtol R] [--atol A] [--partition block|sfc|ptscotch]\n"
-                "         [--out FILE]\n");
+    if (rank == 0) {
+        fprintf(stderr, "usage: mpirun -n N memnet-mpi simulate [options]   (--help lists them)\n");
+    }
     return 2;
+}
+
+/* Ranks other than 0 do the local work of the set-up (parsing, reading the network) with
+ * stdout and stderr silenced: it is the same on every rank, and so are its messages. */
+static int quiet_fd[2] = {-1, -1};
+static void quiet_begin(void)
+{
+    if (rank == 0) return;
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0) return;
+    fflush(stdout);
+    fflush(stderr);
+    quiet_fd[0] = dup(STDOUT_FILENO);
+    quiet_fd[1] = dup(STDERR_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    close(null);
+}
+static void quiet_end(void)
+{
+    if (quiet_fd[0] < 0) return;
+    fflush(stdout);
+    fflush(stderr);
+    dup2(quiet_fd[0], STDOUT_FILENO);
+    dup2(quiet_fd[1], STDERR_FILENO);
+    close(quiet_fd[0]);
+    close(quiet_fd[1]);
+    quiet_fd[0] = quiet_fd[1] = -1;
+}
+
+static void cmd_free(mpi_cmd *c)
+{
+    if (c->out) fclose(c->out);
+    if (c->ev) fclose(c->ev);
+    mn_mpi_sim_free(c->s);
+    mn_mpi_kirchhoff_free(c->k);
+    mn_mpi_graph_free(c->g);
+    mn_waveform_free(c->w);
+    mn_model_free(c->model);
+    mn_graph_free(c->full);
+    mn_context_free(c->ctx);
+    free(c->src), free(c->drn), free(c->rec), free(c->rec_loc), free(c->rec_all), free(c->snap_t);
+}
+
+/* the run statistics on stdout (rank 0; the same values on every rank) */
+static void report(const mpi_cmd *c, const mpi_opts *o, int cancelled, double wall)
+{
+    const mn_mpi_sim *s = c->s;
+    cli_print_version_kv(stdout);
+    cli_out_str("status", "%s", cancelled ? "interrupted" : "complete");
+    cli_out("t_reached=%.17g\n", mn_mpi_sim_time(s));
+    cli_out("ranks=%d\n", c->nranks);
+    cli_out("wall_seconds=%.6g\n", wall);
+    static const struct { const char *key; mn_mpi_sim_stat which; } sim[] = {
+        {"steps", MN_MPI_SIM_STAT_STEPS}, {"rhs_evals", MN_MPI_SIM_STAT_RHS},
+        {"jv_evals", MN_MPI_SIM_STAT_JV}, {"linear_iters", MN_MPI_SIM_STAT_LINEAR_ITERATIONS},
+        {"root_evals", MN_MPI_SIM_STAT_ROOT_EVALS}, {"events", MN_MPI_SIM_STAT_EVENTS}};
+    for (size_t k = 0; k < sizeof sim / sizeof sim[0]; k++)
+        cli_out("%s=%.0f\n", sim[k].key, mn_mpi_sim_stat_get(s, sim[k].which));
+    cli_out("kirchhoff_solves=%.0f\n", mn_mpi_kirchhoff_stat_get(c->k, MN_MPI_KIRCHHOFF_STAT_SOLVES));
+    cli_out("amg_setups=%.0f\n", mn_mpi_kirchhoff_stat_get(c->k, MN_MPI_KIRCHHOFF_STAT_SETUPS));
+    cli_out("cg_iterations=%.0f\n", mn_mpi_kirchhoff_stat_get(c->k, MN_MPI_KIRCHHOFF_STAT_ITERATIONS));
+    cli_out_str("out", "%s", o->out_path);
 }
 
 static int simulate(int argc, char **argv)
 {
-    const char *network = NULL, *source = NULL, *drain = NULL, *model_name = "miranda";
-    const char *spec = "dc:1", *out_path = NULL, *part = NULL, *sets[64];
-    size_t nsets = 0;
-    double t_end = 1.0, dt_out = 0.1, rtol = 1e-6, atol = 1e-9;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-#define OPT(name) ((v = cli_opt_value(argc, argv, &i, name)) != NULL)
-        if (OPT("--network")) network = v;
-        else if (OPT("--source")) source = v;
-        else if (OPT("--drain")) drain = v;
-        else if (OPT("--model")) model_name = v;
-        else if (OPT("--set")) {
-            if (nsets == 64) return cli_error(CMD, "--set: more than 64 parameters");
-            sets[nsets++] = v;
-        } else if (OPT("--waveform")) spec = v;
-        else if (OPT("--out")) out_path = v;
-        else if (OPT("--partition")) part = v;
-        else if (OPT("--t-end")) { if (cli_parse_double(CMD, "--t-end", v, &t_end)) return 2; }
-        else if (OPT("--dt-out")) { if (cli_parse_double(CMD, "--dt-out", v, &dt_out)) return 2; }
-        else if (OPT("--rtol")) { if (cli_parse_double(CMD, "--rtol", v, &rtol)) return 2; }
-        else if (OPT("--atol")) { if (cli_parse_double(CMD, "--atol", v, &atol)) return 2; }
-        else return cli_error(CMD, "unknown option \"%s\"", argv[i]) + 1;
-#undef OPT
+    mpi_opts o;
+    mpi_cmd c;
+    memset(&c, 0, sizeof c);
+    c.rank = rank;
+    c.nranks = nranks;
+    quiet_begin();
+    int rc = mpi_parse(&o, argc, argv);
+    if (rc) {
+        quiet_end();
+        return rc < 0 ? 0 : rc;
     }
-    if (!network || !source || !drain) return usage();
-    if (!(dt_out > 0) || !(t_end > 0))
-        return cli_error(CMD, "--t-end %g and --dt-out %g must be > 0", t_end, dt_out) + 1;
-    mn_mpi_partition method = nranks > 1 ? MN_MPI_PARTITION_PTSCOTCH : MN_MPI_PARTITION_BLOCK;
-    if (part) {
-        if (!strcmp(part, "block")) method = MN_MPI_PARTITION_BLOCK;
-        else if (!strcmp(part, "ptscotch")) method = MN_MPI_PARTITION_PTSCOTCH;
-        else if (!strcmp(part, "sfc")) method = MN_MPI_PARTITION_SFC;
-        else return cli_error(CMD, "--partition: \"%s\" is not block, sfc or ptscotch", part) + 1;
-    }
-    mn_index *src = NULL, *drn = NULL;
-    size_t nsrc = 0, ndrn = 0;
-    if (cli_parse_nodes(CMD, "--source", source, &src, &nsrc) ||
-        cli_parse_nodes(CMD, "--drain", drain, &drn, &ndrn)) {
-        free(src);
-        free(drn);
-        return 2;
-    }
-    int rc = 1;
-    mn_context *ctx = NULL;
-    mn_graph *full = NULL;
-    mn_model *model = NULL;
-    mn_waveform *w = NULL;
-    mn_mpi_graph *g = NULL;
-    mn_mpi_kirchhoff *k = NULL;
-    mn_mpi_sim *s = NULL;
-    FILE *out = NULL;
     mn_status st;
-    if ((st = mn_context_new(&ctx)) != MN_OK) goto done;
-    /* every rank reads the file (a cluster run would generate or read its part instead) */
-    if ((st = mn_graph_read_edgelist(&full, ctx, network, 0, 0)) != MN_OK) goto fail;
-    if ((st = mn_model_new(&model, ctx, model_name)) != MN_OK) goto fail;
-    for (size_t i = 0; i < nsets; i++) {
-        char name[128];
-        const char *eq = strchr(sets[i], '=');
-        if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof name) {
-            cli_error(CMD, "--set: \"%s\" is not NAME=VALUE", sets[i]);
-            goto done;
-        }
-        memcpy(name, sets[i], (size_t)(eq - sets[i]));
-        name[eq - sets[i]] = 0;
-        if ((st = mn_model_set_text(model, name, eq + 1)) != MN_OK) goto fail;
+    if ((st = cli_context_new(&c.ctx)) != MN_OK)
+        rc = cli_error(CMD, "cannot create a context: %s", mn_status_str(st));
+    else
+        rc = mpi_network_read(&c, &o);
+    quiet_end();
+    /* the same on every rank; agree all the same (a file that changed while read) */
+    int all = rc;
+    MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (all) {
+        rc = all;
+        goto done;
     }
-    if ((st = mn_waveform_parse(&w, ctx, spec)) != MN_OK) goto fail;
-    size_t n = mn_graph_node_count(full), m = mn_graph_edge_count(full);
-    const mn_index *u = mn_graph_edge_u(full), *v = mn_graph_edge_v(full);
-    if ((st = mn_mpi_graph_new(&g, ctx, MPI_COMM_WORLD, n)) != MN_OK) goto fail;
-    size_t e0 = m * (size_t)rank / (size_t)nranks, e1 = m * (size_t)(rank + 1) / (size_t)nranks;
-    if ((st = mn_mpi_graph_add_edges(g, u + e0, v + e0, e1 - e0)) != MN_OK) goto fail;
-    if ((st = mn_mpi_graph_partition(g, method)) != MN_OK) goto fail;
-    if ((st = mn_mpi_kirchhoff_new(&k, g)) != MN_OK) goto fail;
-    if ((st = mn_mpi_kirchhoff_add_electrode(k, src, rank == 0 ? nsrc : 0, NULL)) != MN_OK ||
-        (st = mn_mpi_kirchhoff_add_electrode(k, drn, rank == 0 ? ndrn : 0, NULL)) != MN_OK)
-        goto fail;
-    if ((st = mn_mpi_sim_new(&s, k, model)) != MN_OK) goto fail;
-    if ((st = mn_mpi_sim_set_waveform(s, 0, w)) != MN_OK) goto fail;
-    if ((st = mn_mpi_sim_set_tolerances(s, rtol, atol)) != MN_OK) goto fail;
-    if ((st = mn_mpi_sim_init_default(s, 0.0)) != MN_OK) goto fail;
+    rc = 1;
+    if (mpi_network_distribute(&c, &o)) goto done;
+    int src = mpi_start(&c, &o);
+    if (src) {
+        rc = src;
+        goto done;
+    }
+    if (mpi_output_open(&c, &o, argc, argv)) goto done;
+    struct timespec t0, t1;
+    int cancelled = 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int runrc = mpi_run_to_end(&c, &o, &cancelled);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int closerc = mpi_output_close(&c, &o);
+    if (runrc || closerc) goto done;
     if (rank == 0) {
-        out = out_path ? fopen(out_path, "w") : stdout;
-        if (!out) {
-            cli_error(CMD, "cannot open %s for writing", out_path);
+        report(&c, &o, cancelled,
+               (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error(CMD, "write error on standard output");
             goto done;
         }
-        cli_write_provenance(out, "ranks=%d\nnetwork=%s\nmodel=%s\nwaveform=%s\nrtol=%.17g\n"
-                                  "atol=%.17g\n",
-                             nranks, network, model_name, spec, rtol, atol);
-        fprintf(out, "t,V,I\n");
     }
-    for (long i = 0;; i++) {
-        double t = (double)i * dt_out;
-        if (t > t_end * (1 + 1e-12)) break;
-        if ((st = mn_mpi_sim_run(s, t)) != MN_OK) goto fail;
-        double I = mn_mpi_sim_electrode_current(s, 0);
-        if (rank == 0) fprintf(out, "%.17g,%.17g,%.17g\n", t, mn_waveform_value(w, t), I);
+    if (cancelled) {
+        int sig = mpi_interrupt_signal();
+        if (rank == 0)
+            fprintf(stderr, "memnet-mpi simulate: interrupted by %s at t = %g; %s keeps the samples "
+                            "so far%s\n", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                    mn_mpi_sim_time(c.s), o.out_path,
+                    o.cp_path ? ", the checkpoint was written" : "");
+        rc = 128 + (sig ? sig : SIGINT);
+    } else {
+        rc = 0;
     }
-    rc = 0;
-    if (rank == 0 && out && (fflush(out) != 0 || ferror(out))) {
-        cli_error(CMD, "write error on %s", out_path ? out_path : "stdout");
-        rc = 1;
-    }
-    goto done;
-fail:
-    cli_fail(CMD, ctx, st);
 done:
-    if (out && out != stdout && fclose(out) != 0 && rc == 0) {
-        cli_error(CMD, "cannot close %s", out_path);
-        rc = 1;
-    }
-    mn_mpi_sim_free(s);
-    mn_mpi_kirchhoff_free(k);
-    mn_mpi_graph_free(g);
-    mn_waveform_free(w);
-    mn_model_free(model);
-    mn_graph_free(full);
-    mn_context_free(ctx);
-    free(src);
-    free(drn);
+    cmd_free(&c);
+    mpi_opts_free(&o);
     return rc;
 }
 
@@ -175,7 +172,12 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
     cli_set_invocation(argc, argv);
-    int rc = argc >= 2 && !strcmp(argv[1], "simulate") ? simulate(argc, argv) : usage();
+    int rc;
+    if (argc >= 2 && !strcmp(argv[1], "simulate")) rc = simulate(argc, argv);
+    else if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        if (rank == 0) mpi_usage(stdout);
+        rc = 0;
+    } else rc = usage();
     int all = rc;
     MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     mn_mpi_finalize();
