@@ -464,38 +464,23 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
 
     size_t nc = 0;
     MN__TRY(contract_terminals(ctx, "projector: ", n, source, n_source, drain, n_drain, &cid, &nc));
-    /* adjacency of the contracted graph */
-    off = mn__calloc_or_err(ctx, nc + 1, sizeof(int), "projector");
-    adj = mn__malloc_or_err(ctx, 2 * m + 1, sizeof(int), "projector");
-    queue = mn__malloc_or_err(ctx, nc, sizeof(int), "projector");
+    /* the component of the source: union-find over the contracted nodes (path halving) */
+    off = mn__malloc_or_err(ctx, nc + 1, sizeof(int), "projector"); /* the parents */
     ridx = mn__malloc_or_err(ctx, nc, sizeof(int), "projector");
-    if (!off || !adj || !queue || !ridx) MN__FAIL(MN_ERR_NOMEM);
+    if (!off || !ridx) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t i = 0; i < nc; i++) off[i] = (int)i;
     for (size_t e = 0; e < m; e++) {
         int a = cid[eu[e]], c = cid[ev[e]];
-        if (a == c) continue;
-        off[a + 1]++;
-        off[c + 1]++;
+        while (off[a] != a) a = off[a] = off[off[a]];
+        while (off[c] != c) c = off[c] = off[off[c]];
+        if (a != c) off[a > c ? a : c] = a > c ? c : a; /* the smaller id is the root */
     }
-    for (size_t i = 0; i < nc; i++) off[i + 1] += off[i];
-    for (size_t i = 0; i < nc; i++) queue[i] = off[i];
-    for (size_t e = 0; e < m; e++) {
-        int a = cid[eu[e]], c = cid[ev[e]];
-        if (a == c) continue;
-        adj[queue[a]++] = c;
-        adj[queue[c]++] = a;
-    }
-    /* component of the source */
-    for (size_t i = 0; i < nc; i++) ridx[i] = -2;
-    size_t qh = 0, qt = 0;
-    queue[qt++] = 0;
-    ridx[0] = -1;
-    while (qh < qt) {
-        int a = queue[qh++];
-        for (int p = off[a]; p < off[a + 1]; p++)
-            if (ridx[adj[p]] == -2) {
-                ridx[adj[p]] = -1;
-                queue[qt++] = adj[p];
-            }
+    size_t qt = 0;
+    for (size_t i = 0; i < nc; i++) {
+        int a = (int)i;
+        while (off[a] != a) a = off[a] = off[off[a]];
+        ridx[i] = a == 0 ? -1 : -2; /* root 0: the source's component */
+        qt += a == 0;
     }
     if (ridx[1] == -2)
         MN__FAIL(mn__error(ctx, MN_ERR_SINGULAR, "projector: source and drain are not connected"));
@@ -504,8 +489,6 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
         if (ridx[i] == -1 && i != 1) ridx[i] = (int)nr++;
     /* ridx: reduced index, -1 for the ground (drain), -2 outside */
     ridx[1] = -1;
-    mn__free(ctx, adj);
-    adj = NULL;
 
     P = mn__calloc_or_err(ctx, 1, sizeof *P, "projector");
     if (!P) MN__FAIL(MN_ERR_NOMEM);
