@@ -13,7 +13,7 @@
  * mn_meanfield_model_from_junction, voltage drive), the effective-medium reduction
  * (mn_meanfield_ema_*; with the default leverage sketch and with the exact selected inversion)
  * and the fit (mn_meanfield_fit_run as in the demo), and the CPU and wall seconds of the
- * simulation (also with the Kirchhoff strategy AUTO) and of the reduction (its projector
+ * simulation (its default Kirchhoff strategy, and REFACTOR) and of the reduction (its projector
  * included), and their ratios.
  *
  * scaling: N <|Omega->|> / sqrt(N) and N <|Omega->|> (001 eq. B20 assumes Omega->_i ~ c/N)
@@ -99,36 +99,37 @@ static void pulse(mn_context *ctx, long wires, int repeats)
     if (mn_model_new(&j, ctx, "miranda")) die(ctx, "model");
 
     /* 1. the full simulation (memnet simulate's settings), `repeats` times for the medians */
-    static trace sim, sim_auto;
+    static trace sim, sim_refac;
     double cs[16], ws[16], csa[16], c0, w0;
     uint64_t sim_steps = 0;
     for (int r = 0; r < 2 * repeats; r++) {
-        int autos = r >= repeats; /* the second set with the Kirchhoff strategy AUTO */
-        trace *tr = autos ? &sim_auto : &sim;
+        int refac = r >= repeats; /* the second set with the Kirchhoff strategy REFACTOR (the
+                                     default up to the deterministic AUTO) */
+        trace *tr = refac ? &sim_refac : &sim;
         memset(tr, 0, sizeof *tr);
         c0 = cpu(), w0 = now();
         mn_network *net;
         mn_sim *S;
         if (mn_network_new(&net, g) || mn_network_assign(net, j, NULL, 0, NULL) ||
             mn_sim_new(&S, net) ||
-            (autos && mn_kirchhoff_set_strategy(mn_sim_kirchhoff(S), MN_KIRCHHOFF_AUTO)) ||
+            (refac && mn_kirchhoff_set_strategy(mn_sim_kirchhoff(S), MN_KIRCHHOFF_REFACTOR)) ||
             mn_sim_add_electrode(S, s, ns, w, NULL) ||
             mn_sim_add_electrode(S, d, nd, NULL, NULL) || mn_sim_set_tolerances(S, 1e-6, 1e-9) ||
             mn_sim_init_uniform(S, 0, 0) || mn_sim_set_sample_interval(S, 0, 1) ||
             mn_sim_set_sample_callback(S, record, tr) || mn_sim_run(S, 200))
             die(ctx, "simulation");
-        if (autos) csa[r - repeats] = cpu() - c0;
+        if (refac) csa[r - repeats] = cpu() - c0;
         else cs[r] = cpu() - c0, ws[r] = now() - w0;
         if (tr->n != NS) {
             fprintf(stderr, "bench-ema: %d samples\n", tr->n);
             exit(1);
         }
-        if (!autos) sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
+        if (!refac) sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
         mn_sim_free(S);
         mn_network_free(net);
     }
     double c_sim = median(cs, (size_t)repeats), w_sim = median(ws, (size_t)repeats),
-           c_sim_auto = median(csa, (size_t)repeats);
+           c_sim_refac = median(csa, (size_t)repeats);
 
     /* for scale: one Kirchhoff solve of the network from scratch (analysis, factorisation,
      * solve; unit conductances), what a single `memnet solve` does (median) */
@@ -211,8 +212,8 @@ static void pulse(mn_context *ctx, long wires, int repeats)
     printf("%6ld %9zu %8.4f %8.4f %8.4f %8.4f %8.3f %8.3f %8.3f %8.4f %8.4f %8.4f %8.4f %8.4f "
            "%8.2f%% %8.2f%% %8.2f%% %8.4f %4zu %5llu %6llu %7.1f\n",
            wires, junctions, rel_rms(G000, sim.G, NS), rel_rms(Gema, sim.G, NS),
-           rel_rms(Gex, sim.G, NS), rms_fit, c_sim, w_sim, c_sim_auto, c_ema, c_proj, w_ema, c_ex,
-           c_pex, 100 * c_ema / c_sim, 100 * c_ema / c_sim_auto, 100 * c_ex / c_sim, c_kirch, K,
+           rel_rms(Gex, sim.G, NS), rms_fit, c_sim, w_sim, c_sim_refac, c_ema, c_proj, w_ema, c_ex,
+           c_pex, 100 * c_ema / c_sim, 100 * c_ema / c_sim_refac, 100 * c_ex / c_sim, c_kirch, K,
            (unsigned long long)steps, (unsigned long long)sim_steps, w_fit);
     fflush(stdout);
     mn_waveform_free(w);
@@ -263,15 +264,15 @@ int main(int argc, char **argv)
         printf("# 000's pulse: 2 V for 100 s, 0.1 V read to 200 s, miranda defaults, demo networks\n");
         printf("# rms: relative rms of G(t) against the full simulation (201 samples)\n");
         printf("# rms_ema: the effective medium with the leverage sketch (default), rms_exact: with\n"
-               "# the exact selected inversion; cpu, wall in s; sim_auto: the simulation with the\n"
-               "# Kirchhoff strategy AUTO; ema_cpu includes proj_cpu (its projector), exact_cpu\n"
-               "# includes xproj_cpu; ratios of CPU times: ema/sim, ema/sim_auto, exact/sim;\n"
+               "# the exact selected inversion; cpu, wall in s; sim: the simulation with its default\n"
+               "# Kirchhoff strategy (AUTO), sim_refac: with REFACTOR; ema_cpu includes proj_cpu (its projector), exact_cpu\n"
+               "# includes xproj_cpu; ratios of CPU times: ema/sim, ema/sim_refac, exact/sim;\n"
                "# kirch_cpu: one Kirchhoff solve from scratch for scale; K classes, steps of the\n"
                "# reduction and of CVODE\n");
         printf("%6s %9s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s %8s %4s %5s %6s %7s\n",
                "wires", "junctions", "rms_000", "rms_ema", "rms_exct", "rms_fit", "sim_cpu",
-               "sim_wall", "sim_auto", "ema_cpu", "proj_cpu", "ema_wall", "exct_cpu", "xproj",
-               "ema/sim", "ema/auto", "exct/sim", "kirchcpu", "K", "steps", "simstp", "fit_wall");
+               "sim_wall", "sim_refc", "ema_cpu", "proj_cpu", "ema_wall", "exct_cpu", "xproj",
+               "ema/sim", "ema/refc", "exct/sim", "kirchcpu", "K", "steps", "simstp", "fit_wall");
         const char *rep = getenv("BENCH_REPEATS");
         int repeats = rep ? atoi(rep) : 3;
         if (repeats < 1 || repeats > 16) repeats = 3;
