@@ -166,6 +166,7 @@ int mpi_network_distribute(mpi_cmd *c, const mpi_opts *o)
     if ((st = mn_mpi_sim_set_waveform(c->s, 0, c->w)) != MN_OK ||
         (st = mn_mpi_sim_set_tolerances(c->s, o->rtol, o->atol)) != MN_OK ||
         (st = mn_mpi_sim_set_jv_tolerance(c->s, o->jv_rtol)) != MN_OK ||
+        (st = mn_mpi_sim_set_jv_method(c->s, o->jv_method)) != MN_OK ||
         (st = mn_mpi_sim_set_sample_interval(c->s, 0.0, o->dt_out)) != MN_OK)
         return mpi_fail(c, st);
     return 0;

@@ -53,8 +53,11 @@ void mpi_usage(FILE *f)
         "                        rank, sfc needs a native file with coordinates)\n"
         "  --strategy auto|setup|reuse      AMG hierarchy per solve (default auto; a restart is\n"
         "                        bitwise equal to an uninterrupted run only with setup or reuse)\n"
+        "  --jv difference|analytic   Jacobian-vector products: CVODE's difference quotients\n"
+        "                        (default) or the analytic product (mn_mpi_sim_set_jv_method)\n"
         "  --jv-rtol R           relative residual of the solves inside CVODE's Jacobian-vector\n"
-        "                        products, in [0, 1) (default 0: as the right-hand sides)\n");
+        "                        products, in [0, 1) (default 0: difference quotients as the\n"
+        "                        right-hand sides, analytic products 1e-6)\n");
 }
 
 void mpi_opts_free(mpi_opts *o)
@@ -132,6 +135,7 @@ int mpi_parse(mpi_opts *o, int argc, char **argv)
         else if (OPT("--restart")) o->restart_path = v;
         else if (OPT("--partition")) o->partition = v;
         else if (OPT("--strategy")) o->strategy = v;
+        else if (OPT("--jv")) o->jv = v;
         else if (OPT("--t-end")) { if (cli_parse_double(CMD, "--t-end", v, &o->t_end)) goto usage_fail; }
         else if (OPT("--dt-out")) { if (cli_parse_double(CMD, "--dt-out", v, &o->dt_out)) goto usage_fail; }
         else if (OPT("--rtol")) { if (cli_parse_double(CMD, "--rtol", v, &o->rtol)) goto usage_fail; }
@@ -144,7 +148,7 @@ int mpi_parse(mpi_opts *o, int argc, char **argv)
                 strstr("--network--length-column--model--set--source--drain--waveform--out"
                        "--events-out--record-edges--snapshots--snapshot-prefix--checkpoint-every"
                        "--checkpoint--restart--partition--strategy--t-end--dt-out--rtol--atol"
-                       "--jv-rtol", a))
+                       "--jv-rtol--jv", a))
                 goto usage_fail;
             cli_error(CMD, "unknown option \"%s\" (see memnet-mpi simulate --help)", a);
             goto usage_fail;
@@ -185,6 +189,14 @@ int mpi_parse(mpi_opts *o, int argc, char **argv)
         else if (!strcmp(o->strategy, "reuse")) o->strat = MN_MPI_REUSE;
         else {
             cli_error(CMD, "--strategy: unknown \"%s\" (auto, setup, reuse)", o->strategy);
+            goto usage_fail;
+        }
+    }
+    if (o->jv) {
+        if (!strcmp(o->jv, "difference")) o->jv_method = MN_MPI_JV_DIFFERENCE;
+        else if (!strcmp(o->jv, "analytic")) o->jv_method = MN_MPI_JV_ANALYTIC;
+        else {
+            cli_error(CMD, "--jv: unknown \"%s\" (difference, analytic)", o->jv);
             goto usage_fail;
         }
     }

@@ -92,9 +92,10 @@ static char *provenance(mpi_cmd *c, const mpi_opts *o)
     const mn_model_ops *ops = mn_model_ops_of(c->model);
     fprintf(hf, "network=%s\nnodes=%zu\nedges=%zu\nranks=%d\n", o->network,
             mn_graph_node_count(c->full), mn_graph_edge_count(c->full), c->nranks);
-    fprintf(hf, "partition=%s\nstrategy=%s\njv_rtol=%g\nmodel=%s\n",
+    fprintf(hf, "partition=%s\nstrategy=%s\njv=%s\njv_rtol=%g\nmodel=%s\n",
             o->partition ? o->partition : c->nranks > 1 ? "ptscotch" : "block",
-            o->strategy ? o->strategy : "auto", o->jv_rtol, ops->name);
+            o->strategy ? o->strategy : "auto", o->jv ? o->jv : "difference", o->jv_rtol,
+            ops->name);
     for (size_t p = 0; p < ops->n_params; p++) {
         double val;
         mn_model_get(c->model, ops->params[p].name, &val);

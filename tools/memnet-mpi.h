@@ -26,13 +26,14 @@
 typedef struct mpi_opts {
     const char *network, *model_name, *source, *drain, *spec, *out_path;
     const char *partition, *strategy, *events_out, *rec_list, *snaps, *snap_prefix;
-    const char *cp_path, *restart_path;
+    const char *cp_path, *restart_path, *jv;
     const char **sets; /* --set values, malloc'ed */
     size_t nsets;
     double t_end, dt_out, rtol, atol, jv_rtol, cp_every;
     long length_column;
     mn_mpi_partition part;
     mn_mpi_strategy strat;
+    mn_mpi_jv_method jv_method;
 } mpi_opts;
 
 /* Everything one run owns; mpi_cmd_free releases it. */

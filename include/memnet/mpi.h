@@ -451,14 +451,42 @@ MN_API mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const 
  */
 MN_API mn_status mn_mpi_sim_set_tolerances(mn_mpi_sim *s, double rtol, double atol);
 
+/** @brief How the Jacobian-vector products of CVODE's Newton-Krylov iteration are formed
+ *         (mn_mpi_sim_set_jv_method()). */
+typedef enum mn_mpi_jv_method {
+    MN_MPI_JV_DIFFERENCE = 0, /**< CVODE's difference quotient: a right-hand side each
+                                   (conductances, matrix assembly, solve warm-started from the
+                                   present potentials) (default) */
+    MN_MPI_JV_ANALYTIC = 1    /**< the model partials and one sensitivity solve from zero on
+                                   the present matrix and hierarchy, as the serial stepper */
+} mn_mpi_jv_method;
+
+/**
+ * @brief Choose how Jacobian-vector products are formed. The analytic product is
+ *        J v = f_x v + f_V dV + f_I dI with dG = G_x v, dV from one CG solve of the
+ *        differentiated Kirchhoff equations on the matrix and AMG hierarchy of the present
+ *        right-hand side (no assembly, no setup), dI = dG (V + S) + G dV (000 eqs 1-6),
+ *        solved to the Jv tolerance (mn_mpi_sim_set_jv_tolerance(); unset: 1e-6). Both give
+ *        the same trajectory to the integration tolerance; per step they cost about the same
+ *        (docs/scaling.md): the analytic product saves the right-hand side's assembly but its
+ *        solve starts from zero where the difference quotient's starts from the present
+ *        potentials. The same on every rank.
+ * @param[in,out] s the simulation.
+ * @param[in] method #MN_MPI_JV_DIFFERENCE (default) or #MN_MPI_JV_ANALYTIC.
+ * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE (unknown method).
+ */
+MN_API mn_status mn_mpi_sim_set_jv_method(mn_mpi_sim *s, mn_mpi_jv_method method);
+
 /**
  * @brief Inexact Newton-Krylov: the relative residual of the Kirchhoff solves inside CVODE's
- *        Jacobian-vector products (difference quotients), solved on the present hierarchy
+ *        Jacobian-vector products (the sensitivity solves of the analytic product, or the
+ *        right-hand sides of difference quotients), solved on the present hierarchy
  *        (no new AMG setup), while right-hand sides keep the solver's tolerance
  *        (mn_mpi_kirchhoff_set_tolerance(), default 1e-12). A Jv only steers the Newton
- *        direction: its solve needs the accuracy of CVODE's perturbation, a fraction of the
- *        integration tolerance. 0 (the default) solves them like right-hand sides. The same
- *        on every rank.
+ *        direction: a difference quotient's solve needs the accuracy of CVODE's perturbation,
+ *        a fraction of the integration tolerance; an analytic product's only the relative
+ *        accuracy of the product. 0 (the default) solves difference quotients like right-hand
+ *        sides and analytic products to 1e-6. The same on every rank.
  * @param[in,out] s the simulation.
  * @param[in] rtol relative residual in [0, 1), e.g. 1e-2 of the integration rtol.
  * @return #MN_OK, #MN_ERR_INVALID or #MN_ERR_RANGE.

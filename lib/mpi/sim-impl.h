@@ -9,6 +9,7 @@
 #include "sim/sim-private.h"
 
 #include "mpi-private.h"
+#include "sensitivity.h"
 
 #include <nvector/nvector_mpiplusx.h>
 #include <nvector/nvector_serial.h>
@@ -16,6 +17,8 @@
 #include <sundials/sundials_linearsolver.h>
 
 #define MN__MPI_EVENT_KEEP 1000000u
+
+typedef struct mn__mpi_jv mn__mpi_jv; /* sim-jv.c */
 
 typedef struct mn__mpi_event {
     double t;
@@ -46,6 +49,8 @@ struct mn_mpi_sim {
     SUNLinearSolver ls;
     uint64_t n_rhs, n_root, n_jv;
     double jv_rtol;         /* Kirchhoff tolerance inside Jv products (0: the solver's) */
+    mn_mpi_jv_method jv_method;
+    mn__mpi_jv *jv;         /* analytic Jv (sim-jv.c) */
     long steps_prev, lin_prev; /* CVODE's counters of the segments before the last restart */
     mn_status rhs_status;   /* first failure inside a CVODE callback */
     /* per-junction block preconditioner (sim-precond.c) */
@@ -108,6 +113,15 @@ int mn__mpi_sim_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jo
                        sunbooleantype *jcur, sunrealtype gamma, void *user);
 int mn__mpi_sim_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z,
                        sunrealtype gamma, sunrealtype delta, int lr, void *user);
+
+/* sim-jv.c: the analytic Jacobian-vector product J v at (t, x) (fy = f(t, x), may be NULL),
+ * collective; CVODE's callback */
+mn_status mn__mpi_sim_jv_init(mn_mpi_sim *s);
+void mn__mpi_sim_jv_free(mn_mpi_sim *s);
+mn_status mn__mpi_sim_jtimes(mn_mpi_sim *s, double t, const double *x, const double *fy,
+                             const double *v, double *Jv);
+int mn__mpi_sim_cv_jtimes(N_Vector v, N_Vector Jv, sunrealtype t, N_Vector y, N_Vector fy,
+                          void *user, N_Vector tmp);
 
 /* sim-record.c */
 void mn__mpi_sim_record_free(mn_mpi_sim *s);

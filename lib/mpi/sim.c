@@ -2,9 +2,10 @@
  * libmemnet-mpi: the distributed simulation. The states of the junctions a rank owns (its
  * edges) live in memnet's serial vector (SUNDIALS' serial vector with memnet's kernels,
  * lib/sim/nvector.c) wrapped in SUNDIALS' MPI+X vector, so CVODE's norms and dot products are
- * reduced over the ranks. CVODE BDF with SPGMR; the Jacobian-vector products are CVODE's
- * difference quotients, each one right-hand side on the present AMG hierarchy (the strategy
- * rule reuses it within a step). The right-hand side is the serial one (000 eqs 1-6):
+ * reduced over the ranks. CVODE BDF with SPGMR; the Jacobian-vector products are analytic
+ * (sim-jv.c: the model partials and one sensitivity solve on the present matrix and AMG
+ * hierarchy) or CVODE's difference quotients, each one right-hand side on the present
+ * hierarchy (the strategy rule reuses it within a step). The right-hand side is the serial one (000 eqs 1-6):
  * states -> conductances (the rank's mn_network over its local edges) -> distributed
  * Kirchhoff solve -> V, I of the owned edges -> rates, with the states clamped into the
  * models' bounds and a state held at a bound not driven further out, as lib/sim/sim_rhs.c.
@@ -133,6 +134,7 @@ void mn_mpi_sim_free(mn_mpi_sim *s)
         for (size_t a = 0; a < s->k->n_el; a++) mn_waveform_free(s->wf[a]);
     mn__mpi_sim_events_free(s);
     mn__mpi_sim_precond_free(s);
+    mn__mpi_sim_jv_free(s);
     mn__mpi_sim_record_free(s);
     mn__free(s->ctx, s->wf);
     mn__free(s->ctx, s->el_phi);
@@ -191,6 +193,7 @@ mn_status mn_mpi_sim_new(mn_mpi_sim **out, mn_mpi_kirchhoff *k, const mn_model *
         MN__FAIL(MN_ERR_NOMEM);
     if ((st = mn__network_bounds(s->net, s->lo, s->hi)) != MN_OK) goto cleanup;
     if ((st = mn__mpi_sim_precond_init(s)) != MN_OK) goto cleanup;
+    if ((st = mn__mpi_sim_jv_init(s)) != MN_OK) goto cleanup;
     st = mn__mpi_sim_events_init(s);
 cleanup:
     if (st != MN_OK && s->lctx && st != MN_ERR_NOMEM && mn_context_last_status(s->lctx) != MN_OK)
@@ -218,6 +221,17 @@ mn_status mn_mpi_sim_set_waveform(mn_mpi_sim *s, size_t electrode, const mn_wave
     s->wf[electrode] = c;
     s->cv_ready = 0;
     s->cache_valid = 0;
+    return MN_OK;
+}
+
+mn_status mn_mpi_sim_set_jv_method(mn_mpi_sim *s, mn_mpi_jv_method method)
+{
+    if (!s) return MN_ERR_INVALID;
+    if (method != MN_MPI_JV_ANALYTIC && method != MN_MPI_JV_DIFFERENCE)
+        return mn__error(s->ctx, MN_ERR_RANGE, "Jv method %d is not MN_MPI_JV_ANALYTIC (0) or "
+                         "MN_MPI_JV_DIFFERENCE (1)", (int)method);
+    if (method != s->jv_method) s->cv_ready = 0; /* CVODE gets the other function */
+    s->jv_method = method;
     return MN_OK;
 }
 
@@ -322,8 +336,6 @@ static mn_status cv_setup(mn_mpi_sim *s)
         if (!s->ls) return mn__error(s->ctx, MN_ERR_NOMEM, "SUNLinSol_SPGMR failed");
         if ((st = cv_check(s, CVodeSetLinearSolver(s->cvode, s->ls, NULL), "CVodeSetLinearSolver")))
             return st;
-        if ((st = cv_check(s, CVodeSetJacTimesRhsFn(s->cvode, jv_rhs), "CVodeSetJacTimesRhsFn")))
-            return st;
         if ((st = cv_check(s, CVodeSetPreconditioner(s->cvode, mn__mpi_sim_psetup,
                                                      mn__mpi_sim_psolve),
                            "CVodeSetPreconditioner")))
@@ -348,6 +360,11 @@ static mn_status cv_setup(mn_mpi_sim *s)
     }
     if ((st = cv_check(s, CVodeSStolerances(s->cvode, s->rtol, s->atol), "CVodeSStolerances")))
         return st;
+    if (s->jv_method == MN_MPI_JV_ANALYTIC)
+        st = cv_check(s, CVodeSetJacTimes(s->cvode, NULL, mn__mpi_sim_cv_jtimes), "CVodeSetJacTimes");
+    else if ((st = cv_check(s, CVodeSetJacTimes(s->cvode, NULL, NULL), "CVodeSetJacTimes")) == MN_OK)
+        st = cv_check(s, CVodeSetJacTimesRhsFn(s->cvode, jv_rhs), "CVodeSetJacTimesRhsFn");
+    if (st != MN_OK) return st;
     s->seg_end = next_breakpoint(s, s->t);
     s->cv_ready = 1;
     return MN_OK;

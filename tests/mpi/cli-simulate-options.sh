@@ -9,7 +9,8 @@
 #  2. restart: a run to T with a checkpoint at T/2, and a run to T/2 resumed from its
 #     checkpoint to T, write the same rows and events bit for bit (--strategy reuse);
 #  3. a native file (memnet generate nanowire: coordinates, left/right node sets, gaps), no
-#     --source/--drain (the node sets), --partition sfc: I(t) within 1e-6 of serial;
+#     --source/--drain (the node sets), --partition sfc, analytic Jv products: I(t) within 1e-6
+#     of serial;
 #  4. refusals: exit status 2 and one message naming the value.
 # usage: cli-simulate-options.sh BUILD N
 set -eu
@@ -99,7 +100,7 @@ echo "restart: rows and events equal bit for bit"
 nat="--network $tmp/nw.edges.mnet --model miranda --waveform dc:0.1+pulse:1.9:0.3:1:1:0.2
      --t-end 0.8 --dt-out 0.2 --rtol 1e-8 --atol 1e-12"
 $serial $nat --out "$tmp/ns.csv" --quiet > /dev/null
-$mpi $nat --partition sfc --out "$tmp/nm.csv" > /dev/null
+$mpi $nat --partition sfc --jv analytic --out "$tmp/nm.csv" > /dev/null
 /usr/bin/python3 - "$tmp/ns.csv" "$tmp/nm.csv" <<'PY'
 import csv, sys
 def read(p):
@@ -131,6 +132,7 @@ base="--network $tmp/fil.edges --model miranda --source 0 --drain 39 --waveform 
 refuse "--mix is an option of memnet simulate" $base --mix miranda:1
 refuse '--partition: unknown "metis"' $base --partition metis
 refuse '--strategy: unknown "fast"' $base --strategy fast
+refuse '--jv: unknown "exact"' $base --jv exact
 refuse "--rtol: 2 must be in (0, 1)" $base --rtol 2
 refuse "--jv-rtol: -1 must be in \[0, 1)" $base --jv-rtol -1
 refuse "--record-edges: edge 100 does not exist" $base --record-edges 100
