@@ -2,10 +2,11 @@
  * libmemnet-mpi: the distributed simulation. The states of the junctions a rank owns (its
  * edges) live in memnet's serial vector (SUNDIALS' serial vector with memnet's kernels,
  * lib/sim/nvector.c) wrapped in SUNDIALS' MPI+X vector, so CVODE's norms and dot products are
- * reduced over the ranks. CVODE BDF with SPGMR; the Jacobian-vector products are analytic
- * (sim-jv.c: the model partials and one sensitivity solve on the present matrix and AMG
- * hierarchy) or CVODE's difference quotients, each one right-hand side on the present
- * hierarchy (the strategy rule reuses it within a step). The right-hand side is the serial one (000 eqs 1-6):
+ * reduced over the ranks. CVODE BDF with SPGMR; the Jacobian-vector products are CVODE's
+ * difference quotients, each one right-hand side on the present AMG hierarchy (the strategy
+ * rule reuses it within a step), or analytic (sim-jv.c: the model partials and one
+ * sensitivity solve on the present matrix and hierarchy). The right-hand side is the serial
+ * one (000 eqs 1-6):
  * states -> conductances (the rank's mn_network over its local edges) -> distributed
  * Kirchhoff solve -> V, I of the owned edges -> rates, with the states clamped into the
  * models' bounds and a state held at a bound not driven further out, as lib/sim/sim_rhs.c.
@@ -228,8 +229,8 @@ mn_status mn_mpi_sim_set_jv_method(mn_mpi_sim *s, mn_mpi_jv_method method)
 {
     if (!s) return MN_ERR_INVALID;
     if (method != MN_MPI_JV_ANALYTIC && method != MN_MPI_JV_DIFFERENCE)
-        return mn__error(s->ctx, MN_ERR_RANGE, "Jv method %d is not MN_MPI_JV_ANALYTIC (0) or "
-                         "MN_MPI_JV_DIFFERENCE (1)", (int)method);
+        return mn__error(s->ctx, MN_ERR_RANGE, "Jv method %d is not MN_MPI_JV_DIFFERENCE (0) or "
+                         "MN_MPI_JV_ANALYTIC (1)", (int)method);
     if (method != s->jv_method) s->cv_ready = 0; /* CVODE gets the other function */
     s->jv_method = method;
     return MN_OK;
