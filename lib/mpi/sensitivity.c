@@ -4,15 +4,20 @@
  * mn__kirchhoff_sensitivity is the serial stepper's. Differentiating KCL on a free node i,
  * sum_e B_ie G_e (V_e + S_e) = 0 with V = B^T phi, gives A dphi = -B dG (V + S): one CG solve
  * with the matrix and hierarchy the last right-hand side left behind (the right-hand side's
- * potentials and V are current, so only the vector changes).
+ * potentials and V are current, so only the vector changes). The vector is assembled through
+ * PETSc's COO interface with a pattern fixed per solver (both ends of every local edge), so
+ * every row sums its entries in the same order on every call and any rank count, as the
+ * matrix (assemble.c): runs stay bitwise reproducible.
  */
 #include "sensitivity.h"
 
 #include <math.h>
 
-void mn__mpi_sens_free(mn__mpi_sens *w)
+void mn__mpi_sens_free(mn_context *ctx, mn__mpi_sens *w)
 {
     if (!w) return;
+    mn__free(ctx, w->bv);
+    w->bv = NULL;
     if (w->b) VecDestroy(&w->b);
     if (w->x) VecDestroy(&w->x);
     if (w->xloc) VecDestroy(&w->xloc);
@@ -38,20 +43,35 @@ mn_status mn__mpi_kirchhoff_sensitivity(mn_mpi_kirchhoff *k, mn__mpi_sens *w, co
     if (!k->solved || !k->have_setup)
         st = mn__error(ctx, MN_ERR_STATE, "sensitivity: the solver holds no solution");
     if ((st = mn__mpi_agree(ctx, k->comm, st)) != MN_OK) return st;
-    if (!w->b) MN__PETSC(VecDuplicate(k->b, &w->b));
+    if (!w->b) {
+        /* the pattern: both ends' rows of every local edge (2 m entries, fixed order) */
+        size_t n = 2 * g->m;
+        PetscInt *ci = mn__malloc_or_err(ctx, n ? n : 1, sizeof *ci, "sensitivity");
+        w->bv = mn__malloc_or_err(ctx, n ? n : 1, sizeof *w->bv, "sensitivity");
+        /* agree before the collective calls */
+        if ((st = mn__mpi_agree(ctx, k->comm, ci && w->bv ? MN_OK : MN_ERR_NOMEM)) != MN_OK) {
+            mn__free(ctx, ci);
+            return st;
+        }
+        for (size_t e = 0; e < g->m; e++) ci[2 * e] = rows[lu[e]], ci[2 * e + 1] = rows[lv[e]];
+        PetscErrorCode ierr = VecDuplicate(k->b, &w->b);
+        if (!ierr) ierr = VecSetPreallocationCOO(w->b, (PetscCount)n, ci);
+        mn__free(ctx, ci);
+        if (ierr) st = mn__mpi_petsc_error(ctx, ierr, "sensitivity: COO pattern");
+        if (st != MN_OK) goto cleanup;
+    }
     if (!w->x) MN__PETSC(VecDuplicate(k->x, &w->x));
     if (!w->xloc) MN__PETSC(VecDuplicate(k->xloc, &w->xloc));
-    /* -B dG (V + S) on the free rows (rows of other ranks travel in the assembly) */
-    MN__PETSC(VecSet(w->b, 0.0));
+    /* -B dG (V + S) on the free rows, 0 on the others */
     for (size_t e = 0; e < g->m; e++) {
         mn_index u = lu[e], v = lv[e];
-        if (u == v || fl[u] || fl[v] || dG[e] == 0.0) continue;
-        PetscScalar c = dG[e] * (k->Ve[e] + (emf ? emf[e] : 0.0)), mc = -c;
-        if (role[u] == 0) MN__PETSC(VecSetValues(w->b, 1, &rows[u], &mc, ADD_VALUES));
-        if (role[v] == 0) MN__PETSC(VecSetValues(w->b, 1, &rows[v], &c, ADD_VALUES));
+        PetscScalar c = 0.0;
+        if (u != v && !fl[u] && !fl[v] && dG[e] != 0.0)
+            c = dG[e] * (k->Ve[e] + (emf ? emf[e] : 0.0));
+        w->bv[2 * e] = role[u] == 0 ? -c : 0.0;
+        w->bv[2 * e + 1] = role[v] == 0 ? c : 0.0;
     }
-    MN__PETSC(VecAssemblyBegin(w->b));
-    MN__PETSC(VecAssemblyEnd(w->b));
+    MN__PETSC(VecSetValuesCOO(w->b, w->bv, INSERT_VALUES));
     MN__PETSC(VecNorm(w->b, NORM_2, &bn));
     MN__PETSC(VecSet(w->x, 0.0));
     if (bn > 0.0) {

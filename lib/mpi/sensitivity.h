@@ -10,6 +10,7 @@
 /* Work vectors of the sensitivity solves (created on first use, freed by the owner). */
 typedef struct mn__mpi_sens {
     Vec b, x, xloc;
+    PetscScalar *bv; /* COO values of b: two per local edge (its ends' rows), fixed order */
     int its;        /* CG iterations of the last solve */
     uint64_t n_its; /* all solves */
 } mn__mpi_sens;
@@ -23,6 +24,6 @@ typedef struct mn__mpi_sens {
  */
 mn_status mn__mpi_kirchhoff_sensitivity(mn_mpi_kirchhoff *k, mn__mpi_sens *w, const double *dG,
                                         double rtol, double *dV);
-void mn__mpi_sens_free(mn__mpi_sens *w);
+void mn__mpi_sens_free(mn_context *ctx, mn__mpi_sens *w);
 
 #endif

@@ -44,7 +44,7 @@ void mn__mpi_sim_jv_free(mn_mpi_sim *s)
 {
     mn__mpi_jv *j = s->jv;
     if (!j) return;
-    mn__mpi_sens_free(&j->sens);
+    mn__mpi_sens_free(s->ctx, &j->sens);
     mn__free(s->ctx, j->Jx);
     mn__free(s->ctx, j->fV);
     mn__free(s->ctx, j->fI);
