@@ -973,8 +973,10 @@ MN_API mn_status mn_meanfield_model_set_preset(mn_meanfield_model *m, mn_meanfie
  * a_i^2), and each class carries one state g_k obeying the junction's own rate at v_k. No
  * parameter is fitted.
  *
- * Cost: the projector (one sparse factorisation and the selected inversion for diag(Omega)),
- * O(edges) to form the classes, then O(classes) per step of the time integration.
+ * Cost: the projector (one sparse factorisation, and diag(Omega) by the selected inversion or,
+ * cheaper and enough for the class means, #MN_MEANFIELD_DIAG_SKETCH: about 1 % of a full
+ * simulation at 20000 wires, docs/meanfield.md), O(edges) to form the classes, then
+ * O(classes) per step of the time integration.
  * Drive: a voltage source between the electrodes (as mn_sim / `memnet simulate`); the initial
  * state must be uniform. Threads: one thread at a time (see core.h).
  */
