@@ -726,7 +726,7 @@ typedef enum mn_meanfield_diag_method {
                                          8 (tol = the relative standard error of one edge's
                                          leverage score; 0.5: 8 probes), and the exact value
                                          for the edges of largest |Omega->_i| within a work
-                                         budget of one probe or 2^19 factor entries, whichever
+                                         budget of nnz(L) or 2^18 factor entries, whichever
                                          is larger (sparse solves along the elimination tree;
                                          every edge of a small network), the estimated part
                                          rescaled to Foster's exact sum; per-edge standard
