@@ -214,17 +214,9 @@ static mn_status emit_outputs(mn_sim *s, int left)
 mn_status mn_sim_set_sample_interval(mn_sim *s, double t_first, double dt)
 {
     if (!s) return MN_ERR_INVALID;
-    if (!isfinite(t_first)) return mn__error(s->ctx, MN_ERR_RANGE, "sample start %g must be finite", t_first);
-    if (!(dt > 0) || !isfinite(dt)) return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g must be > 0", dt);
-    /* the next sample index at the present time, computed (a loop adding dt to a time where dt
-     * is below its resolution would not end) */
-    double k = s->t > t_first ? ceil((s->t - t_first) / dt) : 0;
-    if (!(k < 0x1p53))
-        return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g: the present time %g is more "
-                         "than 2^53 intervals after the first sample at %g", dt, s->t, t_first);
-    uint64_t kk = (uint64_t)k;
-    while (kk > 0 && t_first + (double)(kk - 1) * dt >= s->t) kk--;
-    while (t_first + (double)kk * dt < s->t) kk++;
+    uint64_t kk;
+    mn_status st = mn__sample_grid_start(s->ctx, s->t, t_first, dt, &kk);
+    if (st) return st;
     s->samp_mode = 2;
     s->samp_t0 = t_first;
     s->samp_dt = dt;
