@@ -650,9 +650,13 @@ static int bits_cb(const mn_sim *sim, void *u)
 START_TEST(test_checkpoint_bitwise)
 {
     const char *path = mn_test_tmpfile("sim-checkpoint.txt");
-    for (int integ = 0; integ < 4; integ += 3) {
+    /* BDF and the exact step, each with the default Kirchhoff strategy (AUTO) and REFACTOR */
+    for (int run = 0; run < 4; run++) {
+        int integ = run / 2 ? 3 : 0, refactor = run % 2;
         series a = { 0 }, c = { 0 };
         built b = ladder(integ, 0.01, 1e-8);
+        if (refactor)
+            MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(mn_sim_kirchhoff(b.sim), MN_KIRCHHOFF_REFACTOR));
         MN_ASSERT_OK(ctx, mn_sim_set_energy_tracking(b.sim, 1));
         MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.25));
         MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, bits_cb, &a));
@@ -664,6 +668,8 @@ START_TEST(test_checkpoint_bitwise)
         unbuild(&b);
 
         b = ladder(integ, 0.01, 1e-8);
+        if (refactor)
+            MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(mn_sim_kirchhoff(b.sim), MN_KIRCHHOFF_REFACTOR));
         MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(b.sim, 0.0, 0.25));
         MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(b.sim, bits_cb, &c));
         MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(b.sim, path));
@@ -680,7 +686,7 @@ START_TEST(test_checkpoint_bitwise)
                               memcmp(&a.x0[off + i], &c.x0[i], sizeof(double)) == 0 &&
                               memcmp(&a.x1[off + i], &c.x1[i], sizeof(double)) == 0 &&
                               memcmp(&a.V[off + i], &c.V[i], sizeof(double)) == 0,
-                          "integrator %d sample %zu at t = %g differs: I %.17g vs %.17g", integ, i,
+                          "integrator %d (refactor %d) sample %zu at t = %g differs: I %.17g vs %.17g", integ, refactor, i,
                           c.t[i], a.I[off + i], c.I[i]);
         }
         ck_assert(memcmp(&ea, &eb, sizeof ea) == 0);

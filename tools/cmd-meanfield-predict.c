@@ -17,7 +17,7 @@ static void usage(FILE *f)
             "                        --waveform SPEC --t-end T [--dt-out DT] [--init G0]\n"
             "                        [--junction miranda|hillock|strukov_hp] [--set NAME=VALUE]...\n"
             "                        [--gap D] [--classes K] [--rtol R] [--atol A]\n"
-            "                        [--estimate TOL [--seed K]] [--out FILE.csv]\n"
+            "                        [--exact | --estimate TOL] [--seed K] [--out FILE.csv]\n"
             "\n"
             "Predicts the effective conductance G(t) of a network of identical junctions driven\n"
             "by a voltage source between two electrodes, from the network and the junction's\n"
@@ -39,7 +39,10 @@ static void usage(FILE *f)
             "  --gap D            junction gap for hillock (default: mean edge length, else 1)\n"
             "  --classes K        number of voltage classes (default 64; 0: one per junction)\n"
             "  --rtol R, --atol A tolerances of the time integration (default 1e-4, 1e-7)\n"
-            "  --estimate TOL     diag(Omega) by random projections (default: exact)\n"
+            "  --exact            diag(Omega) exactly by selected inversion (default: the\n"
+            "                     leverage sketch: exact for the junctions of largest voltage\n"
+            "                     within a work budget, 8 random projections for the others)\n"
+            "  --estimate TOL     diag(Omega) by random projections to tolerance TOL\n"
             "  --seed K           seed of the random projections (default 1)\n"
             "  --out FILE.csv     write t,V,I,G,mean_g (the columns of memnet simulate)\n"
             "\n"
@@ -93,8 +96,10 @@ int mn_cli_meanfield_predict(int argc, char **argv)
 {
     const char *net = NULL, *srcs = NULL, *dsts = NULL, *spec = NULL, *out = NULL;
     const char *junction = "miranda", *params[64];
-    int nparams = 0, method = MN_MEANFIELD_DIAG_SELINV; /* exact; dense is slower from ~100 nodes */
-    double t_end = NAN, dt = NAN, g0 = 0, gap = NAN, classes = NAN, rtol = NAN, atol = NAN, tol = 0;
+    /* default: the leverage sketch (8 probes; exact for the small networks, see
+     * docs/meanfield.md "Cost"); --exact: the selected inversion */
+    int nparams = 0, method = MN_MEANFIELD_DIAG_SKETCH;
+    double t_end = NAN, dt = NAN, g0 = 0, gap = NAN, classes = NAN, rtol = NAN, atol = NAN, tol = 0.5;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -129,6 +134,8 @@ int mn_cli_meanfield_predict(int argc, char **argv)
             if (!(tol > 0 && tol < 1))
                 return cli_error(CMD, "--estimate: tolerance %g must be in (0, 1)", tol), 2;
             method = MN_MEANFIELD_DIAG_RANDOM;
+        } else if (cli_flag(argv[i], "--exact")) {
+            method = MN_MEANFIELD_DIAG_SELINV; /* dense is slower from ~100 nodes */
         } else if ((v = cli_opt_value(argc, argv, &i, "--seed"))) {
             if (cli_parse_u64(CMD, "--seed", v, &seed)) return 2;
         } else return cli_error(CMD, "unknown option \"%s\" (see --help)", argv[i]), 2;

@@ -11,8 +11,10 @@
  * `memnet simulate` (CVODE BDF, rtol 1e-6, atol 1e-9). Prints one row per size: junctions,
  * relative rms of G(t) against the simulation for 000's reduction (000 eqs. 25-28,
  * mn_meanfield_model_from_junction, voltage drive), the effective-medium reduction
- * (mn_meanfield_ema_*) and the fit (mn_meanfield_fit_run as in the demo), and the CPU and wall
- * seconds of the simulation and of the reduction (its projector included), and their ratio.
+ * (mn_meanfield_ema_*; with the default leverage sketch and with the exact selected inversion)
+ * and the fit (mn_meanfield_fit_run as in the demo), and the CPU and wall seconds of the
+ * simulation (its default Kirchhoff strategy, and REFACTOR) and of the reduction (its projector
+ * included), and their ratios.
  *
  * scaling: N <|Omega->|> / sqrt(N) and N <|Omega->|> (001 eq. B20 assumes Omega->_i ~ c/N)
  * over network sizes, N the junctions in the circuit, and the log-log slope of <|Omega->|>
@@ -97,30 +99,37 @@ static void pulse(mn_context *ctx, long wires, int repeats)
     if (mn_model_new(&j, ctx, "miranda")) die(ctx, "model");
 
     /* 1. the full simulation (memnet simulate's settings), `repeats` times for the medians */
-    static trace sim;
-    double cs[16], ws[16], c0, w0;
+    static trace sim, sim_refac;
+    double cs[16], ws[16], csa[16], c0, w0;
     uint64_t sim_steps = 0;
-    for (int r = 0; r < repeats; r++) {
-        memset(&sim, 0, sizeof sim);
+    for (int r = 0; r < 2 * repeats; r++) {
+        int refac = r >= repeats; /* the second set with the Kirchhoff strategy REFACTOR (the
+                                     default up to the deterministic AUTO) */
+        trace *tr = refac ? &sim_refac : &sim;
+        memset(tr, 0, sizeof *tr);
         c0 = cpu(), w0 = now();
         mn_network *net;
         mn_sim *S;
         if (mn_network_new(&net, g) || mn_network_assign(net, j, NULL, 0, NULL) ||
-            mn_sim_new(&S, net) || mn_sim_add_electrode(S, s, ns, w, NULL) ||
+            mn_sim_new(&S, net) ||
+            (refac && mn_kirchhoff_set_strategy(mn_sim_kirchhoff(S), MN_KIRCHHOFF_REFACTOR)) ||
+            mn_sim_add_electrode(S, s, ns, w, NULL) ||
             mn_sim_add_electrode(S, d, nd, NULL, NULL) || mn_sim_set_tolerances(S, 1e-6, 1e-9) ||
             mn_sim_init_uniform(S, 0, 0) || mn_sim_set_sample_interval(S, 0, 1) ||
-            mn_sim_set_sample_callback(S, record, &sim) || mn_sim_run(S, 200))
+            mn_sim_set_sample_callback(S, record, tr) || mn_sim_run(S, 200))
             die(ctx, "simulation");
-        cs[r] = cpu() - c0, ws[r] = now() - w0;
-        if (sim.n != NS) {
-            fprintf(stderr, "bench-ema: %d samples\n", sim.n);
+        if (refac) csa[r - repeats] = cpu() - c0;
+        else cs[r] = cpu() - c0, ws[r] = now() - w0;
+        if (tr->n != NS) {
+            fprintf(stderr, "bench-ema: %d samples\n", tr->n);
             exit(1);
         }
-        sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
+        if (!refac) sim_steps = mn_sim_stat_get(S, MN_SIM_STAT_STEPS);
         mn_sim_free(S);
         mn_network_free(net);
     }
-    double c_sim = median(cs, (size_t)repeats), w_sim = median(ws, (size_t)repeats);
+    double c_sim = median(cs, (size_t)repeats), w_sim = median(ws, (size_t)repeats),
+           c_sim_refac = median(csa, (size_t)repeats);
 
     /* for scale: one Kirchhoff solve of the network from scratch (analysis, factorisation,
      * solve; unit conductances), what a single `memnet solve` does (median) */
@@ -142,31 +151,38 @@ static void pulse(mn_context *ctx, long wires, int repeats)
     double c_kirch = median(ck, (size_t)repeats);
     free(ones);
 
-    /* 2. the effective-medium reduction: projector (exact diag), classes, integration; the
-     *    same number of repeats (medians) */
-    double Gema[NS], ce[16], we[16], cp[16];
+    /* 2. the effective-medium reduction: projector, classes, integration; with the default
+     *    leverage sketch (MN_MEANFIELD_DIAG_SKETCH, tol 0.5: 8 probes, seed 1) and with the
+     *    exact selected inversion; the same number of repeats (medians), alternating */
+    double Gema[NS], Gex[NS], ce[16], we[16], cp[16], cx[16], cpx[16];
     size_t K = 0;
     uint64_t steps = 0;
     mn_meanfield_projector *p = NULL;
-    for (int r = 0; r < repeats; r++) {
+    for (int r = 0; r < 2 * repeats; r++) {
+        int exact = r % 2;
         mn_meanfield_projector_free(p);
         c0 = cpu(), w0 = now();
-        if (mn_meanfield_projector_new(&p, g, s, ns, d, nd, MN_MEANFIELD_DIAG_SELINV, 0.1, 1))
+        if (mn_meanfield_projector_new(&p, g, s, ns, d, nd,
+                                       exact ? MN_MEANFIELD_DIAG_SELINV : MN_MEANFIELD_DIAG_SKETCH,
+                                       0.5, 1))
             die(ctx, "projector");
-        cp[r] = cpu() - c0;
+        double c_p = cpu() - c0;
         mn_meanfield_model *jm;
         mn_meanfield_ema *e;
         if (mn_meanfield_model_from_junction(&jm, ctx, j, 1, NULL, 0, 1) ||
-            mn_meanfield_ema_new(&e, p, jm) || mn_meanfield_ema_integrate_sampled(e, t, V, NS, 0, Gema, NULL))
+            mn_meanfield_ema_new(&e, p, jm) ||
+            mn_meanfield_ema_integrate_sampled(e, t, V, NS, 0, exact ? Gex : Gema, NULL))
             die(ctx, "effective medium");
-        ce[r] = cpu() - c0, we[r] = now() - w0;
-        K = mn_meanfield_ema_class_count(e);
-        steps = mn_meanfield_ema_stat_get(e, MN_MEANFIELD_EMA_STAT_STEPS);
+        if (exact) cx[r / 2] = cpu() - c0, cpx[r / 2] = c_p;
+        else ce[r / 2] = cpu() - c0, we[r / 2] = now() - w0, cp[r / 2] = c_p;
+        if (!exact) K = mn_meanfield_ema_class_count(e);
+        if (!exact) steps = mn_meanfield_ema_stat_get(e, MN_MEANFIELD_EMA_STAT_STEPS);
         mn_meanfield_ema_free(e);
         mn_meanfield_model_free(jm);
     }
     double c_ema = median(ce, (size_t)repeats), w_ema = median(we, (size_t)repeats),
-           c_proj = median(cp, (size_t)repeats);
+           c_proj = median(cp, (size_t)repeats), c_ex = median(cx, (size_t)repeats),
+           c_pex = median(cpx, (size_t)repeats);
 
     /* 3. 000's reduction (000 eqs. 25-28: the one-junction model with <|Omega->|>) */
     double G000[NS];
@@ -193,10 +209,12 @@ static void pulse(mn_context *ctx, long wires, int repeats)
     w_fit = now() - w_fit;
     mn_meanfield_model_free(mf);
 
-    printf("%6ld %9zu %8.4f %8.4f %8.4f %8.3f %8.3f %8.4f %8.4f %8.4f %8.2f%% %8.4f %4zu %5llu %6llu %7.1f\n",
-           wires, junctions, rel_rms(G000, sim.G, NS), rel_rms(Gema, sim.G, NS), rms_fit, c_sim,
-           w_sim, c_ema, c_proj, w_ema, 100 * c_ema / c_sim, c_kirch, K, (unsigned long long)steps,
-           (unsigned long long)sim_steps, w_fit);
+    printf("%6ld %9zu %8.4f %8.4f %8.4f %8.4f %8.3f %8.3f %8.3f %8.4f %8.4f %8.4f %8.4f %8.4f "
+           "%8.2f%% %8.2f%% %8.2f%% %8.4f %4zu %5llu %6llu %7.1f\n",
+           wires, junctions, rel_rms(G000, sim.G, NS), rel_rms(Gema, sim.G, NS),
+           rel_rms(Gex, sim.G, NS), rms_fit, c_sim, w_sim, c_sim_refac, c_ema, c_proj, w_ema, c_ex,
+           c_pex, 100 * c_ema / c_sim, 100 * c_ema / c_sim_refac, 100 * c_ex / c_sim, c_kirch, K,
+           (unsigned long long)steps, (unsigned long long)sim_steps, w_fit);
     fflush(stdout);
     mn_waveform_free(w);
     mn_model_free(j);
@@ -245,11 +263,16 @@ int main(int argc, char **argv)
         if (!n) memcpy(sizes, def, sizeof def), n = 3;
         printf("# 000's pulse: 2 V for 100 s, 0.1 V read to 200 s, miranda defaults, demo networks\n");
         printf("# rms: relative rms of G(t) against the full simulation (201 samples)\n");
-        printf("# cpu, wall in s; ema_cpu includes proj_cpu (the projector); kirch_cpu: one Kirchhoff\n"
-               "# solve from scratch for scale; K classes, steps of the reduction and of CVODE\n");
-        printf("%6s %9s %8s %8s %8s %8s %8s %8s %8s %8s %9s %8s %4s %5s %6s %7s\n", "wires",
-               "junctions", "rms_000", "rms_ema", "rms_fit", "sim_cpu", "sim_wall", "ema_cpu",
-               "proj_cpu", "ema_wall", "ema/sim", "kirchcpu", "K", "steps", "simstp", "fit_wall");
+        printf("# rms_ema: the effective medium with the leverage sketch (default), rms_exact: with\n"
+               "# the exact selected inversion; cpu, wall in s; sim: the simulation with its default\n"
+               "# Kirchhoff strategy (AUTO), sim_refac: with REFACTOR; ema_cpu includes proj_cpu (its projector), exact_cpu\n"
+               "# includes xproj_cpu; ratios of CPU times: ema/sim, ema/sim_refac, exact/sim;\n"
+               "# kirch_cpu: one Kirchhoff solve from scratch for scale; K classes, steps of the\n"
+               "# reduction and of CVODE\n");
+        printf("%6s %9s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %9s %9s %9s %8s %4s %5s %6s %7s\n",
+               "wires", "junctions", "rms_000", "rms_ema", "rms_exct", "rms_fit", "sim_cpu",
+               "sim_wall", "sim_refc", "ema_cpu", "proj_cpu", "ema_wall", "exct_cpu", "xproj",
+               "ema/sim", "ema/refc", "exct/sim", "kirchcpu", "K", "steps", "simstp", "fit_wall");
         const char *rep = getenv("BENCH_REPEATS");
         int repeats = rep ? atoi(rep) : 3;
         if (repeats < 1 || repeats > 16) repeats = 3;

@@ -5,8 +5,8 @@
  * right-hand side, solve_ivp LSODA at the same tolerances) in the same invocation.
  *
  * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
- *                  [--strategy refactor|auto|pcg] [--budget S] [--t-pulse T] [--t-read T]
- *                  [--seed S] [--workdir DIR]
+ *                  [--strategy default|refactor|auto|pcg[,...]] [--budget S] [--t-pulse T]
+ *                  [--t-read T] [--seed S] [--workdir DIR]
  *
  * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
  * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
@@ -14,6 +14,9 @@
  * the agreement of the final current. Times are CPU seconds of the process (robust when other
  * jobs load the machine); run with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 so that both sides
  * use one core. Wall times are printed too.
+ * --strategy takes a comma-separated list: each size is run once per strategy, in that order,
+ * on the same network ("default" leaves the simulation's own, AUTO); the scipy baselines run
+ * after the last one.
  */
 #include <memnet/memnet.h>
 
@@ -95,7 +98,7 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
-    const char *strategy = "refactor";
+    const char *strategies = "default";
     double budget = 600, t_pulse = 100, t_read = 10, gmin = NAN, dt_out = 0;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -103,7 +106,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--python") && i + 1 < argc) python = argv[++i];
         else if (!strcmp(argv[i], "--budget") && i + 1 < argc) budget = atof(argv[++i]);
         else if (!strcmp(argv[i], "--python-mode") && i + 1 < argc) pymode = argv[++i];
-        else if (!strcmp(argv[i], "--strategy") && i + 1 < argc) strategy = argv[++i];
+        else if (!strcmp(argv[i], "--strategy") && i + 1 < argc) strategies = argv[++i];
         else if (!strcmp(argv[i], "--t-pulse") && i + 1 < argc) t_pulse = atof(argv[++i]);
         else if (!strcmp(argv[i], "--t-read") && i + 1 < argc) t_read = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
@@ -112,7 +115,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--dt-out") && i + 1 < argc) dt_out = atof(argv[++i]);
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
-                            "[--strategy refactor|auto|pcg] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR] "
+                            "[--strategy default|refactor|auto|pcg[,..]] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR] "
                             "[--gmin G] [--dt-out DT]\n");
             return 2;
         }
@@ -135,6 +138,12 @@ int main(int argc, char **argv)
             return 1;
         }
         tg = now() - tg;
+        for (const char *sp = strategies; *sp;) {
+        char strategy[32];
+        size_t sl = strcspn(sp, ",");
+        snprintf(strategy, sizeof strategy, "%.*s", (int)(sl < 31 ? sl : 31), sp);
+        sp += sl + (sp[sl] == ',');
+        int last = !*sp;
         mn_model *model;
         mn_network *net;
         mn_sim *sim;
@@ -161,9 +170,10 @@ int main(int argc, char **argv)
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
         if (dt_out > 0) mn_sim_set_sample_interval(sim, 0.0, dt_out);
-        mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
-                                                         : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
-                                                                                    : MN_KIRCHHOFF_REFACTOR);
+        if (strcmp(strategy, "default"))
+            mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
+                                                             : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
+                                                                                        : MN_KIRCHHOFF_REFACTOR);
         double u0, s0, u1, s1;
         usage_split(&u0, &s0);
         double t0 = now(), c0 = cpu();
@@ -184,9 +194,9 @@ int main(int argc, char **argv)
         cg = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES);
         cgi = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
         uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
-        printf("\n[size %zu, run]\nmemnet_user_seconds=%.4g\nmemnet_sys_seconds=%.4g\ncpu_over_wall=%.3f\n"
+        printf("\n[size %zu, %s, run]\nmemnet_user_seconds=%.4g\nmemnet_sys_seconds=%.4g\ncpu_over_wall=%.3f\n"
                "refactorisations_per_step=%.4g\noutput_solves=%llu\n",
-               N, u1 - u0, s1 - s0, cpus / wall, (double)rf / (double)steps,
+               N, strategy, u1 - u0, s1 - s0, cpus / wall, (double)rf / (double)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
         static const struct { const char *key; mn_sim_stat which; } parts[] = {
             { "factorise", MN_SIM_STAT_NS_FACTORISE }, { "solve", MN_SIM_STAT_NS_SOLVE },
@@ -198,6 +208,7 @@ int main(int argc, char **argv)
         const double *G = mn_sim_conductances(sim);
         double *Gc = malloc(m * sizeof *Gc), tt[7], tw[7];
         memcpy(Gc, G, m * sizeof *Gc);
+        mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR);
         for (int r = 0; r < 7; r++) {
             Gc[r % m] *= 1.0 + 1e-9; /* a new matrix each time */
             double a = now(), ac = cpu();
@@ -209,14 +220,14 @@ int main(int argc, char **argv)
         qsort(tt, 7, sizeof *tt, cmp_double);
         qsort(tw, 7, sizeof *tw, cmp_double);
         double per_step = cpus / (double)steps;
-        printf("\n[size %zu]\nstrategy=%s\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
+        printf("\n[size %zu, %s]\nstrategy=%s\njunctions=%zu\nnodes=%zu\nsource_nodes=%zu\ndrain_nodes=%zu\n"
                "generation_seconds=%.3g\nmemnet_wall_seconds=%.4g\nmemnet_cpu_seconds=%.4g\nsteps=%llu\nrhs_evals=%llu\n"
                "jv_evals=%llu\nlinear_iters=%llu\nnewton_iters=%llu\nprec_setups=%llu\n"
                "err_test_fails=%llu\nrestarts=%llu\nkirchhoff_solves=%llu\nanalyses=%llu\n"
                "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
                "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
                "cost_per_step_in_refactor_solves=%.3g\nI_end=%.17g\n",
-               N, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
+               N, strategy, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_LIN_ITERS),
@@ -228,12 +239,12 @@ int main(int argc, char **argv)
                (unsigned long long)rf, (unsigned long long)up, (unsigned long long)cg,
                (unsigned long long)cgi, tt[3], tw[3], per_step, per_step / tt[3], I_end);
         fflush(stdout);
-        if (python && write_files(workdir, g, src, ns, drn, nd)) {
+        if (python && last && write_files(workdir, g, src, ns, drn, nd)) {
             printf("cannot write the network to %s\n", workdir);
             return 1;
         }
         /* each baseline of the comma-separated --python-mode list in turn */
-        for (const char *pm = pymode; python && *pm;) {
+        for (const char *pm = pymode; python && last && *pm;) {
             char mode[64];
             size_t ml = strcspn(pm, ",");
             snprintf(mode, sizeof mode, "%.*s", (int)(ml < 63 ? ml : 63), pm);
@@ -265,6 +276,7 @@ int main(int argc, char **argv)
         mn_sim_free(sim);
         mn_network_free(net);
         mn_model_free(model);
+        }
         mn_graph_free(g);
         free(src), free(drn);
         mn_context_free(ctx);

@@ -45,7 +45,9 @@ typedef struct mn_kirchhoff mn_kirchhoff;
 
 /** @brief How a new set of conductances is turned into a solution. */
 typedef enum mn_kirchhoff_strategy {
-    MN_KIRCHHOFF_AUTO = 0,      /**< chosen per call by the calibrated cost model */
+    MN_KIRCHHOFF_AUTO = 0,      /**< chosen per call by a deterministic cost model (operation
+                                     counts of the analysis, not timings: the same inputs give
+                                     the same choices); docs/kirchhoff.md */
     MN_KIRCHHOFF_REFACTOR = 1,  /**< numeric refactorisation + solve */
     MN_KIRCHHOFF_UPDATE = 2,    /**< rank-k update/downdate of the factor for the changed edges */
     MN_KIRCHHOFF_PCG = 3        /**< CG preconditioned by the last factor, warm-started */

@@ -712,14 +712,26 @@ MN_API mn_status mn_meanfield_cb_integrate(const mn_meanfield_cb *cb, double *w,
 
 /** @brief How diag(Omega) (edge leverage scores) is computed. */
 typedef enum mn_meanfield_diag_method {
-    MN_MEANFIELD_DIAG_AUTO = 0,     /**< dense up to 2000 nodes, else selected inversion */
+    MN_MEANFIELD_DIAG_AUTO = 0,     /**< dense up to 1000 nodes, else selected inversion */
     MN_MEANFIELD_DIAG_DENSE = 1,    /**< dense inverse of the grounded Laplacian, O(n^3) */
     MN_MEANFIELD_DIAG_SELINV = 2,   /**< exact: selected inversion (Takahashi equations) of the
                                          sparse LDL^T factor (CHOLMOD simplicial) */
-    MN_MEANFIELD_DIAG_RANDOM = 3    /**< randomised: Johnson-Lindenstrauss random projections
+    MN_MEANFIELD_DIAG_RANDOM = 3,   /**< randomised: Johnson-Lindenstrauss random projections
                                          (Spielman-Srivastava), one solve per probe, probes
                                          added until the estimated standard error of \<g\> and
                                          of the leverage sum is below the tolerance */
+    MN_MEANFIELD_DIAG_SKETCH = 4    /**< estimate for sums over many edges (the effective
+                                         medium's class means): a fixed number of random
+                                         projections, ceil(2/tol^2) rounded up to a multiple of
+                                         8 (tol = the relative standard error of one edge's
+                                         leverage score; 0.5: 8 probes), and the exact value
+                                         for the edges of largest |Omega->_i| within a work
+                                         budget of one probe or 2^19 factor entries, whichever
+                                         is larger (sparse solves along the elimination tree;
+                                         every edge of a small network), the estimated part
+                                         rescaled to Foster's exact sum; per-edge standard
+                                         errors (0 where exact). AMD and an own LDL' instead of
+                                         CHOLMOD's factor: the cheapest method at scale */
 } mn_meanfield_diag_method;
 
 /** @brief Projector quantities of a graph with a source and a drain node set. Opaque. */
@@ -737,7 +749,9 @@ typedef struct mn_meanfield_projector mn_meanfield_projector;
  * @param[in] g the graph (borrowed during the call only).
  * @param[in] source,drain node sets (disjoint, non-empty).
  * @param[in] method an ::mn_meanfield_diag_method.
- * @param[in] tol relative tolerance of the randomised method (e.g. 0.01); ignored otherwise.
+ * @param[in] tol relative tolerance of the randomised method (e.g. 0.01); for the sketch the
+ *            relative standard error of one estimated edge, in (0, 1] (0.5: 8 probes);
+ *            ignored otherwise.
  * @param[in] seed RNG seed of the randomised method.
  * @return #MN_OK, #MN_ERR_INVALID (empty or overlapping sets), #MN_ERR_RANGE (bad node id),
  *         #MN_ERR_SINGULAR (source and drain not connected), #MN_ERR_SOLVER, #MN_ERR_NOMEM.
@@ -823,7 +837,8 @@ MN_API size_t mn_meanfield_projector_probes(const mn_meanfield_projector *p);
  * @brief Mean-field state \<g\> = Tr(Omega~^2 g)/Tr(Omega~^2) (000 eq. (25)), with
  *        (Omega~^2)_ii = Omega_ii - (Omega->_i)^2.
  * @param[in] g edge-count states.
- * @param[out] g_mean \<g\>. @param[out] g_err its standard error (randomised method), may be NULL.
+ * @param[out] g_mean \<g\>. @param[out] g_err its standard error (randomised method; for
+ *             #MN_MEANFIELD_DIAG_SKETCH from the per-edge errors taken as independent), may be NULL.
  * @param[in] p the projector.
  * @return #MN_OK, #MN_ERR_INVALID (NULL argument).
  */

@@ -293,9 +293,13 @@ MN_API mn_status mn_sim_set_max_steps(mn_sim *sim, int64_t n);
  */
 MN_API mn_status mn_sim_set_energy_tracking(mn_sim *sim, int on);
 
-/** @brief The simulation's Kirchhoff solver (borrowed), e.g. to choose its ordering. The
- *         simulation sets its strategy to #MN_KIRCHHOFF_REFACTOR (deterministic, so a checkpoint
- *         restart is bit-for-bit); other strategies work but break that guarantee. */
+/** @brief The simulation's Kirchhoff solver (borrowed), e.g. to choose its ordering or
+ *         strategy. The simulation keeps the solver's default, #MN_KIRCHHOFF_AUTO, whose choices
+ *         (PCG on the last factor or a refactorisation) come from operation counts, not timings:
+ *         runs are reproducible and a checkpoint restart is bit for bit (the solver refactorises
+ *         at each checkpoint). #MN_KIRCHHOFF_REFACTOR (one refactorisation per right-hand side)
+ *         keeps both guarantees as well; forced #MN_KIRCHHOFF_PCG or #MN_KIRCHHOFF_UPDATE work
+ *         but a restart need not repeat their factors. */
 MN_API mn_kirchhoff *mn_sim_kirchhoff(mn_sim *sim);
 
 /* ------------------------------------------------------------------ initial state */
@@ -513,7 +517,8 @@ MN_API double mn_sim_stable_step(const mn_sim *sim);
  * @brief Write the complete simulation state to a file: time, states, energies, event count,
  *        the position in the sample/snapshot schedules, options; and restart the integrator
  *        here (mn_sim_restart()), so the run that continues after saving and a run resumed
- *        from the file are the same, bit for bit (with the default Kirchhoff strategy).
+ *        from the file are the same, bit for bit (with the default Kirchhoff strategy, AUTO, or
+ *        REFACTOR; both runs refactorise at the saved time).
  * @return #MN_OK, #MN_ERR_IO (names the file).
  */
 MN_API mn_status mn_sim_checkpoint_save(mn_sim *sim, const char *path);

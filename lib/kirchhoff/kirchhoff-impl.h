@@ -133,6 +133,17 @@ struct mn_kirchhoff {
     /* AUTO's refactorisation rule for slowly drifting conductances (ski rental, shared with
      * the distributed backend: kirchhoff-private.h) with the refactorisation as the setup */
     mn__kh_rule rule;
+    /* AUTO's deterministic cost model (costmodel.c): the costs the rule compares, in units of
+     * one floating-point operation of a numeric factorisation, from operation counts of the
+     * analysis and fixed relative rates, so that the same inputs give the same choices */
+    double c_fac;            /* one numeric refactorisation */
+    double c_iter;           /* one PCG iteration (a solve pair with L, a product with A, vectors) */
+    double c_upd;            /* one rank-1 column of an update/downdate */
+    double c_conv;           /* converting a supernodal factor to simplicial LDL' */
+    uint64_t cost_analysis;  /* n_analyse the costs belong to (0: not computed) */
+    int aside;               /* solves are output solves (mn__kirchhoff_set_output_solves) */
+    double *xa_buf;          /* the warm start kept across an output solve (nf) */
+    size_t xa_cap;
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -151,8 +162,6 @@ static inline mn__kh_incidence mn__kh_inc(const mn_kirchhoff *k)
     return inc;
 }
 
-/* cost of one PCG iteration (one solve with the factor, two products with A), seconds */
-static inline double mn__kh_iter_cost(const mn_kirchhoff *k) { return k->t_solve + 2.0 * k->t_spmv; }
 
 /* the serial CHOLMOD backend (backend.c); self is the mn_kirchhoff */
 extern const mn__kh_ops mn__kh_cholmod_ops;
@@ -187,6 +196,8 @@ mn_status mn__kh_update_factor(mn_kirchhoff *k);
 mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int *iters,
                      double *relres);
 void mn__kh_pcg_account(mn_kirchhoff *k, int kind, int it);
+/* costmodel.c */
+void mn__kh_cost_refresh(mn_kirchhoff *k);
 /* strategy.c */
 mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *used);
 mn_kirchhoff_strategy mn__kh_choose(mn_kirchhoff *k);

@@ -89,10 +89,44 @@ typedef struct mn__kirchhoff_info {
                                     preconditioner, sensitivities) since creation */
     int supernodal;          /* 1 if the present numeric factor is supernodal LL' (solved in
                                 place by supersolve.c), 0 if simplicial or none */
+    double cost_refactor;    /* AUTO's deterministic costs (costmodel.c), in factorisation
+                                flops: one refactorisation, one PCG iteration, one rank-1 update
+                                column; 0 before the first analysis */
+    double cost_iteration;
+    double cost_update_column;
 } mn__kirchhoff_info;
 
 /* Fill `info` (never fails for a non-NULL k; info may not be NULL). */
 void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info);
+
+/* Forget everything AUTO has learnt since the last refactorisation: the next solve
+ * refactorises, the refactorisation rule starts afresh and no warm start is kept. A solver
+ * after this call and a new solver given the same inputs then make the same choices and the
+ * same numbers, bit for bit (the simulation calls it at checkpoints: lib/sim/checkpoint.c). */
+void mn__kirchhoff_forget(mn_kirchhoff *k);
+
+/* While `on`, solves are output solves (the simulation's samples and snapshots, at states
+ * between the integrator's): under AUTO they iterate (PCG) on the present factor, at most one
+ * refactorisation's worth of iterations (else they refactorise), leave the refactorisation
+ * rule's account alone and keep the warm start of the integrator's solves, so that when outputs
+ * are taken does not change the integrator's choices. Other strategies are not affected. */
+void mn__kirchhoff_set_output_solves(mn_kirchhoff *k, int on);
+
+/* Measured CPU costs of the operations AUTO's cost model counts (costmodel.c), for
+ * bench/kirchhoff/bench-costrates: seconds per operation counted, medians of `reps` (1..32)
+ * repetitions on the present matrix. Needs a solved system with a supernodal factor; leaves a
+ * factor of the same conductances. */
+typedef struct mn__kh_rates {
+    double fac;      /* s per flop of a numeric factorisation */
+    double solve;    /* s per nonzero of L, forward + backward solve */
+    double spmv;     /* s per stored nonzero of A, one product */
+    double vec;      /* s per unknown, PCG's vector work of one iteration */
+    double upd;      /* s per nonzero of L per rank-1 update column */
+    double conv;     /* s per nonzero of L, supernodal -> simplicial conversion */
+    double flops, lnz, nnz_a, nf; /* the counts */
+    double model_fac, model_iter; /* the model's costs (factorisation flops) */
+} mn__kh_rates;
+mn_status mn__kirchhoff_cost_rates(mn_kirchhoff *k, int reps, mn__kh_rates *out);
 
 /* The conductances currently set (edge-count values, borrowed) or NULL if none was set. */
 const double *mn__kirchhoff_conductances(const mn_kirchhoff *k);
@@ -157,7 +191,8 @@ typedef struct mn__kh_rule {
 
 /* Initial state (reuse allowed, no history). */
 void mn__kh_rule_init(mn__kh_rule *r);
-/* A new setup was made: the account of the stale setup's cost starts again. */
+/* A new setup was made: the account of the stale setup's cost starts again, and the next
+ * reuse is predicted by the fewest warm-started iterations the previous setup needed. */
 void mn__kh_rule_reset(mn__kh_rule *r);
 /* Count `iters` iterations of kind 0 (warm-started solve) or 1 (solve from zero) at
  * `iter_cost` seconds each. */

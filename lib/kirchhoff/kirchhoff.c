@@ -108,6 +108,7 @@ void mn_kirchhoff_free(mn_kirchhoff *k)
     mn__free(c, k->volts_buf);
     mn__free(c, k->dphi_buf);
     mn__free(c, k->sw_buf);
+    mn__free(c, k->xa_buf);
     mn__free(c, k);
 }
 
@@ -133,6 +134,19 @@ void mn__kh_new_factor(mn_kirchhoff *k)
 {
     k->fac_solves = 0;
     mn__kh_rule_reset(&k->rule);
+}
+
+void mn__kirchhoff_forget(mn_kirchhoff *k)
+{
+    if (!k) return;
+    k->fac_valid = k->fac_current = 0; /* the next solve refactorises */
+    k->have_x = 0;
+    mn__kh_rule_init(&k->rule);
+}
+
+void mn__kirchhoff_set_output_solves(mn_kirchhoff *k, int on)
+{
+    if (k) k->aside = !!on;
 }
 
 mn_status mn_kirchhoff_new(mn_kirchhoff **out, mn_graph *g)

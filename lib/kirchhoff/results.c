@@ -77,6 +77,9 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info)
     info->t_update_rank1 = k->t_upd;
     info->exact_elimination = k->gth;
     info->supernodal = k->L && k->L->is_super && k->fac_valid;
+    info->cost_refactor = k->c_fac;
+    info->cost_iteration = k->c_iter;
+    info->cost_update_column = k->c_upd;
 }
 
 const double *mn__kirchhoff_conductances(const mn_kirchhoff *k) { return k->G; }

@@ -16,6 +16,14 @@ void mn__kh_rule_init(mn__kh_rule *r)
 
 void mn__kh_rule_reset(mn__kh_rule *r)
 {
+    /* the first reuse of the new setup is predicted by the fewest iterations the previous one
+     * needed (near its start), not by its last, stalest reuse: otherwise one long reuse at the
+     * end of a setup's life would keep every later setup from being reused */
+    if (r->base[0] >= 0) r->last_it = r->base[0];
+    /* no reuse at all since the last setup: the prediction decays by one iteration per setup,
+     * so that reuse is tried again once conductances drift slowly again (a try costs at most
+     * one setup's worth of iterations: mn__kh_rule_maxit) */
+    else if (r->last_it > 0) r->last_it--;
     r->excess = 0.0;
     r->base[0] = r->base[1] = -1;
 }
@@ -46,7 +54,9 @@ int mn__kh_rule_maxit(double t_setup, double iter_cost, int cap)
 int mn__kh_rule_reuse(mn__kh_rule *r, double t_setup, double iter_cost, int have_x)
 {
     if (r->cooldown > 0) {
-        r->cooldown--;
+        /* after a failed reuse: set up anew for 8 solves, then try reuse again (the predicted
+         * iterations are then those of the new setup's start: mn__kh_rule_reset) */
+        if (--r->cooldown == 0) r->ok = 1;
         return 0;
     }
     if (!have_x) return 0;

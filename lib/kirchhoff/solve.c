@@ -109,10 +109,18 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
     mn__kh_build_rhs(k, k->B->x, 1, volts);
     int used = MN_KIRCHHOFF_REFACTOR;
     k->solved = 0;
+    /* an output solve under AUTO keeps the warm start of the integrator's solves */
+    double *keep = NULL;
+    if (k->aside && k->strategy == MN_KIRCHHOFF_AUTO && k->have_x && k->nf > 0) {
+        keep = mn__kh_scratch(k, &k->xa_buf, &k->xa_cap, k->nf, "warm start");
+        if (!keep) return MN_ERR_NOMEM;
+        memcpy(keep, k->X->x, k->nf * sizeof *keep);
+    }
     st = mn__kh_solve_system(k, s, &used);
     if (st != MN_OK) return st;
     k->have_x = 1;
     mn__kh_postprocess(k, k->X->x, volts, k->phi, k->V, k->I, k->el_cur, 1);
+    if (keep) memcpy(k->X->x, keep, k->nf * sizeof *keep);
     k->last_strategy = used;
     k->solved = 1;
     k->last_secs = mn__kh_now() - t0;

@@ -33,22 +33,25 @@ mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
         int it = 0;
         double rr = 0.0;
         int maxit = 200;
-        if (k->strategy == MN_KIRCHHOFF_AUTO && k->t_solve > 0)
-            maxit = mn__kh_rule_maxit(k->t_fac, mn__kh_iter_cost(k), 200);
+        if (k->strategy == MN_KIRCHHOFF_AUTO) {
+            mn__kh_cost_refresh(k);
+            maxit = mn__kh_rule_maxit(k->c_fac, k->c_iter, 200);
+        }
         st = k->ops->reuse(k, maxit, &it, &rr);
         k->n_cg++;
         k->n_cg_it += (uint64_t)it;
         k->last_cg_it = it;
         k->last_resid = rr;
-        mn__kh_pcg_account(k, 0, it);
+        /* an output solve (k->aside) leaves the rule as it is: the integrator's choices do not
+         * depend on when outputs are taken */
+        if (!k->aside) mn__kh_pcg_account(k, 0, it);
         if (st == MN_OK) {
             *used = MN_KIRCHHOFF_PCG;
-            mn__kh_rule_outcome(&k->rule, it, 1);
+            if (!k->aside) mn__kh_rule_outcome(&k->rule, it, 1);
             return MN_OK;
         }
-        k->rule.last_it = it;
         if (st != MN_ERR_CONVERGENCE) return st;
-        mn__kh_rule_outcome(&k->rule, it, 0);
+        if (!k->aside) mn__kh_rule_outcome(&k->rule, it, 0);
         if (k->strategy == MN_KIRCHHOFF_PCG && k->fac_current)
             return mn__error(k->ctx, MN_ERR_CONVERGENCE,
                              "PCG: relative residual %.3g after %d iterations (tolerance %.3g)",
@@ -65,23 +68,23 @@ mn_status mn__kh_solve_system(mn_kirchhoff *k, mn_kirchhoff_strategy s, int *use
     return MN_OK;
 }
 
-/* Choose a strategy for the present change. */
+/* Choose a strategy for the present change. AUTO decides from the deterministic cost model
+ * (costmodel.c: operation counts, never measured times), so the same inputs give the same
+ * choices on any machine load. */
 mn_kirchhoff_strategy mn__kh_choose(mn_kirchhoff *k)
 {
     if (k->strategy != MN_KIRCHHOFF_AUTO) return k->strategy;
-    if (!k->fac_valid || k->floating_changed || k->t_fac <= 0) return MN_KIRCHHOFF_REFACTOR;
+    if (!k->fac_valid || k->floating_changed) return MN_KIRCHHOFF_REFACTOR;
     if (k->fac_current) return MN_KIRCHHOFF_UPDATE; /* nothing changed: plain solve */
+    mn__kh_cost_refresh(k);
     if (!k->chg_overflow && !k->gth) {
-        /* calibration: measure one update on the actual matrix the first time a small change
-         * comes along (at most 1% of the unknowns, or 64 edges) */
-        size_t small = k->nf / 100 > 64 ? k->nf / 100 : 64;
-        if (k->t_upd <= 0 && k->n_chg <= small) return MN_KIRCHHOFF_UPDATE;
-        double tu = k->t_upd > 0 ? k->t_upd : 2.0 * k->t_solve;
-        double conv = k->L->is_super ? (k->t_conv > 0 ? k->t_conv : 0.2 * k->t_fac) : 0.0;
-        if ((double)k->n_chg * tu + conv < k->t_fac) return MN_KIRCHHOFF_UPDATE;
+        double conv = k->L->is_super ? k->c_conv : 0.0;
+        if ((double)k->n_chg * k->c_upd + conv < k->c_fac) return MN_KIRCHHOFF_UPDATE;
     }
+    /* an output solve: PCG on the present factor, bounded by one refactorisation's worth of
+     * iterations (then it refactorises), outside the rule's account */
+    if (k->aside) return MN_KIRCHHOFF_PCG;
     /* the shared ski-rental rule: PCG on the stale factor while it is cheaper */
-    return mn__kh_rule_reuse(&k->rule, k->t_fac, mn__kh_iter_cost(k), k->have_x)
-               ? MN_KIRCHHOFF_PCG
-               : MN_KIRCHHOFF_REFACTOR;
+    return mn__kh_rule_reuse(&k->rule, k->c_fac, k->c_iter, k->have_x) ? MN_KIRCHHOFF_PCG
+                                                                       : MN_KIRCHHOFF_REFACTOR;
 }

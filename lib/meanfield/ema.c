@@ -59,8 +59,8 @@ static mn_status build_classes(mn_meanfield_ema *e)
         }
         nc++;
         double x = e->absolute ? fabs(e->a[i]) : e->a[i];
-        lo = fmin(lo, x);
-        hi = fmax(hi, x);
+        if (x < lo) lo = x; /* (comparisons: the library fmin/fmax are calls) */
+        if (x > hi) hi = x;
     }
     size_t B = e->classes_opt > 0 ? (size_t)e->classes_opt : nc;
     size_t cap = B + 1;
@@ -97,7 +97,7 @@ filled:
         size_t b;
         if (e->classes_opt == 0) b = j++;
         else {
-            double q = width > 0 ? floor((x - lo) / width) : 0;
+            double q = width > 0 ? (x - lo) / width : 0; /* truncation = floor for q >= 0 */
             b = q < 0 ? 0 : q >= (double)B ? B - 1 : (size_t)q;
         }
         e->ca[b] += w * x;
@@ -163,7 +163,7 @@ mn_status mn_meanfield_ema_new(mn_meanfield_ema **out, const mn_meanfield_projec
         e->a[i] = ov[i] / W;
         double r = dg[i] - ov[i] * ov[i] / W;
         e->R[i] = r < 0 ? 0 : r > 1 ? 1 : r;
-        e->amax = fmax(e->amax, fabs(e->a[i]));
+        if (fabs(e->a[i]) > e->amax) e->amax = fabs(e->a[i]);
     }
     if (!(e->amax > 0))
         MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "effective medium: no junction carries current"));
@@ -234,8 +234,8 @@ static double medium(const double *w, const double *R, const double *G, size_t n
     double lo = INFINITY, hi = 0;
     for (size_t k = 0; k < n; k++)
         if (w[k] > 0) {
-            lo = fmin(lo, G[k]);
-            hi = fmax(hi, G[k]);
+            if (G[k] < lo) lo = G[k];
+            if (G[k] > hi) hi = G[k];
         }
     if (!(hi > lo * (1 + 1e-15))) return hi;
     double x = guess > lo && guess < hi ? guess : sqrt(lo * hi);
@@ -243,9 +243,9 @@ static double medium(const double *w, const double *R, const double *G, size_t n
         double f = 0, df = 0;
         for (size_t k = 0; k < n; k++) {
             if (!(w[k] > 0)) continue;
-            double den = (1 - R[k]) * x + R[k] * G[k];
-            f += w[k] * (G[k] - x) / den;
-            df += w[k] * G[k] / (den * den);
+            double inv = 1 / ((1 - R[k]) * x + R[k] * G[k]), wi = w[k] * inv; /* one division */
+            f += wi * (G[k] - x);
+            df += wi * G[k] * inv;
         }
         if (f > 0) lo = x;
         else if (f < 0) hi = x;

@@ -40,6 +40,25 @@ void mn__mf_rate_derivs(const mn_meanfield_model *m, double g, double v, double 
 size_t mn__mf_projector_edges(const mn_meanfield_projector *p);
 mn_context *mn__mf_projector_context(const mn_meanfield_projector *p);
 
+/* Leverage scores of the ne circuit edges (ends ea[e], ec[e]: reduced rows, -1 = the ground) of
+ * the unit grounded Laplacian A (nr rows) from its LDL' factor P A P' = L D L' (mn__mf_ldl's
+ * layout; Perm[k] = the row at position k): exact for the edges of largest key[e] within a work
+ * budget, random projections (`probes`, rounded up to a multiple of 8) for the others,
+ * rescaled to Foster's sum nr. Out, at index eid[e] (edge ids): r0, err (standard error, 0
+ * where exact); n_exact. (sketch.c) */
+mn_status mn__mf_sketch_leverage(mn_context *ctx, size_t nr, const int *Lp, const int *Li,
+                                 const double *Lx, const int *Perm, size_t ne, const int *ea,
+                                 const int *ec, const int *eid, const double *key, size_t probes,
+                                 uint64_t seed, double *r0, double *err, size_t *n_exact);
+
+/* LDL' of the n x n SPD matrix C (upper triangle, CSC, any row order, duplicates summed), in
+ * its given order: column j of L is Li/Lx[Lp[j] .. Lp[j+1]-1], the diagonal D_jj first, then
+ * the rows below in increasing order (L unit lower). Allocated with mn__malloc. (ldl.c) */
+mn_status mn__mf_ldl(mn_context *ctx, size_t n, const int *Cp, const int *Ci, const double *Cx,
+                     int **Lp, int **Li, double **Lx);
+/* x = (L D L')^{-1} x in the factor's order */
+void mn__mf_ldl_solve(size_t n, const int *Lp, const int *Li, const double *Lx, double *x);
+
 /* exponential integral Ei(x), x != 0 */
 double mn__ei(double x);
 /* e^{-x} Ei(x), x != 0, without overflow or underflow */

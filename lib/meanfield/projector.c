@@ -1,5 +1,6 @@
 /* Projector quantities of the source-augmented graph (000 sec. 5, 001 A): Omega_{N+1},
- * Omega->, traces, diag(Omega) (dense, selected inversion, random projections), <g>, G_eff. */
+ * Omega->, traces, diag(Omega) (dense, selected inversion, random projections, the leverage
+ * sketch of sketch.c on the own LDL' of ldl.c), <g>, G_eff. */
 #include "meanfield-private.h"
 
 #include <cholmod.h>
@@ -14,6 +15,7 @@ struct mn_meanfield_projector {
     size_t n_circuit;  /* edges in the circuit */
     size_t outside;
     size_t probes;
+    int sketch;        /* diag from the leverage sketch (MN_MEANFIELD_DIAG_SKETCH) */
     double omega_n1, R, trace, trace2, omega_mean;
     double *ovec;  /* Omega->, m */
     double *diag;  /* Omega_ii, m */
@@ -91,6 +93,7 @@ typedef struct {
     int started;
     cholmod_sparse *A;
     cholmod_factor *L;
+    int fok; /* factorised */
 } chol;
 
 static void chol_free(chol *ch)
@@ -100,6 +103,26 @@ static void chol_free(chol *ch)
     cholmod_free_sparse(&ch->A, &ch->c);
     cholmod_finish(&ch->c);
     ch->started = 0;
+}
+
+/* Symbolic analysis and numeric factorisation of ch->A: AMD only (the unit Laplacian of these
+ * sparse graphs gets no gain from CHOLMOD's METIS trial, and METIS is never called, so no lock
+ * is needed), CHOLMOD's OpenMP team off and the BLAS threads of the context's setting
+ * (lib/core/threads.c). Sets ch->L (NULL if the analysis failed) and ch->fok. */
+static mn_status chol_analyse_factorise(chol *ch)
+{
+    ch->c.nmethods = 1;
+    ch->c.method[0].ordering = CHOLMOD_AMD;
+    ch->c.postorder = 1;
+    int omp = mn__serial_begin();
+    ch->L = cholmod_analyze(ch->A, &ch->c);
+    if (ch->L) {
+        int blas = mn__blas_threads_begin(ch->ctx, ch->c.fl);
+        ch->fok = cholmod_factorize(ch->A, ch->L, &ch->c) && ch->c.status == CHOLMOD_OK;
+        mn__blas_threads_end(blas);
+    }
+    mn__serial_end(omp);
+    return MN_OK;
 }
 
 /* solve A x = b for the reduced Laplacian (b, x: nr values) */
@@ -236,6 +259,139 @@ static mn_status selinv(chol *ch, double **Zout)
     return MN_OK;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* position of row r in the ordering perm (perm[k] = the row at position k) */
+static size_t sk_pinv_of(const int *perm, size_t n, int r)
+{
+    for (size_t k = 0; k < n; k++)
+        if (perm[k] == r) return k;
+    return 0;
+}
+
+/* Factorisation for the leverage sketch: the unit grounded Laplacian of the circuit's ne edges
+ * (ends ea, ec: reduced rows, -1 = the ground) as an upper-triangular pattern with the edges'
+ * multiplicities, its AMD ordering (cholmod_amd on that pattern: AMD only, METIS is never
+ * called), the permuted matrix built directly in the factor's order and its LDL' (ldl.c): no
+ * transposes, copies or second ordering. *perm_out: perm[k] = the row at position k. */
+static mn_status sketch_factor(mn_context *ctx, cholmod_common *cm, size_t nr, size_t ne,
+                               const int *ea, const int *ec, int **perm_out, int **Lp,
+                               int **Li, double **Lx)
+{
+    mn_status st = MN_OK;
+    size_t na = nr ? nr : 1;
+    int *Ap = mn__calloc_or_err(ctx, nr + 1, sizeof(int), "projector");
+    int *Ai = mn__malloc_or_err(ctx, ne ? ne : 1, sizeof(int), "projector");
+    int *Am = mn__malloc_or_err(ctx, ne ? ne : 1, sizeof(int), "projector");
+    int *deg = mn__calloc_or_err(ctx, na, sizeof(int), "projector");
+    int *perm = mn__malloc_or_err(ctx, na, sizeof(int), "projector");
+    int *pinv = mn__malloc_or_err(ctx, na, sizeof(int), "projector");
+    int *Cp = mn__calloc_or_err(ctx, nr + 1, sizeof(int), "projector");
+    int *Ci = NULL;
+    double *Cx = NULL;
+    if (!Ap || !Ai || !Am || !deg || !perm || !pinv || !Cp) MN__FAIL(MN_ERR_NOMEM);
+    /* upper triangle in the reduced numbering: column max(a, c), row min(a, c) */
+    for (size_t e = 0; e < ne; e++) {
+        int a = ea[e], c = ec[e];
+        if (a >= 0) deg[a]++;
+        if (c >= 0) deg[c]++;
+        if (a >= 0 && c >= 0) Ap[(a > c ? a : c) + 1]++;
+    }
+    for (size_t j = 0; j < nr; j++) Ap[j + 1] += Ap[j];
+    for (size_t j = 0; j < nr; j++) pinv[j] = Ap[j]; /* (fill pointers) */
+    for (size_t e = 0; e < ne; e++) {
+        int a = ea[e], c = ec[e];
+        if (a >= 0 && c >= 0) Ai[pinv[a > c ? a : c]++] = a > c ? c : a;
+    }
+    /* sort each column, merge parallel edges (multiplicity in Am) */
+    size_t w = 0;
+    for (size_t j = 0; j < nr; j++) {
+        int s0 = Ap[j], s1 = Ap[j + 1];
+        if (s1 - s0 <= 32)
+            for (int p = s0 + 1; p < s1; p++) {
+                int v = Ai[p], q = p;
+                for (; q > s0 && Ai[q - 1] > v; q--) Ai[q] = Ai[q - 1];
+                Ai[q] = v;
+            }
+        else
+            qsort(Ai + s0, (size_t)(s1 - s0), sizeof(int), cmp_int);
+        Ap[j] = (int)w;
+        for (int p = s0; p < s1; p++) {
+            if (p > s0 && Ai[p] == Ai[p - 1]) {
+                Am[w - 1]++;
+                continue;
+            }
+            Ai[w] = Ai[p];
+            Am[w++] = 1;
+        }
+    }
+    Ap[nr] = (int)w;
+    /* AMD on the pattern of A + A' */
+    cholmod_sparse A;
+    memset(&A, 0, sizeof A);
+    A.nrow = A.ncol = nr;
+    A.nzmax = w ? w : 1;
+    A.p = Ap;
+    A.i = Ai;
+    A.stype = 1;
+    A.itype = CHOLMOD_INT;
+    A.xtype = CHOLMOD_PATTERN;
+    A.dtype = CHOLMOD_DOUBLE;
+    A.sorted = 1;
+    A.packed = 1;
+    if (nr > 0 && !cholmod_amd(&A, NULL, 0, perm, cm))
+        MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "AMD ordering failed (CHOLMOD status %d)",
+                           cm->status));
+    for (size_t k = 0; k < nr; k++) pinv[perm[k]] = (int)k;
+    /* P A P' (upper) directly: entry (i, j) goes to column max(pinv i, pinv j) */
+    for (size_t j = 0; j < nr; j++) {
+        int pj = pinv[j];
+        Cp[pj + 1]++; /* the diagonal */
+        for (int p = Ap[j]; p < Ap[j + 1]; p++) {
+            int pi = pinv[Ai[p]];
+            Cp[(pi > pj ? pi : pj) + 1]++;
+        }
+    }
+    for (size_t j = 0; j < nr; j++) Cp[j + 1] += Cp[j];
+    size_t cnz = (size_t)Cp[nr];
+    Ci = mn__malloc_or_err(ctx, cnz ? cnz : 1, sizeof(int), "projector");
+    Cx = mn__malloc_or_err(ctx, cnz ? cnz : 1, sizeof(double), "projector");
+    if (!Ci || !Cx) MN__FAIL(MN_ERR_NOMEM);
+    int *fill = mn__malloc_or_err(ctx, na, sizeof(int), "projector"); /* fill pointers */
+    if (!fill) MN__FAIL(MN_ERR_NOMEM);
+    memcpy(fill, Cp, nr * sizeof(int));
+    for (size_t j = 0; j < nr; j++) {
+        int pj = pinv[j];
+        Ci[fill[pj]] = pj;
+        Cx[fill[pj]++] = deg[j];
+        for (int p = Ap[j]; p < Ap[j + 1]; p++) {
+            int pi = pinv[Ai[p]], col = pi > pj ? pi : pj;
+            Ci[fill[col]] = pi > pj ? pj : pi;
+            Cx[fill[col]++] = -(double)Am[p];
+        }
+    }
+    mn__free(ctx, fill);
+    st = mn__mf_ldl(ctx, nr, Cp, Ci, Cx, Lp, Li, Lx);
+    if (st) goto cleanup;
+    *perm_out = perm;
+    perm = NULL;
+cleanup:
+    mn__free(ctx, Ap);
+    mn__free(ctx, Ai);
+    mn__free(ctx, Am);
+    mn__free(ctx, deg);
+    mn__free(ctx, perm);
+    mn__free(ctx, pinv);
+    mn__free(ctx, Cp);
+    mn__free(ctx, Ci);
+    mn__free(ctx, Cx);
+    return st;
+}
+
 /* Contracted node ids for a source/drain pair: 0 = every source node, 1 = every drain node,
  * then the other nodes in order (2, 3, ...). *cid (n values, allocated) and *nc are set on
  * success; errors name the bad node, prefixed by `who`. */
@@ -286,10 +442,13 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "out is NULL");
     if (!source || !drain || n_source == 0 || n_drain == 0)
         return mn__error(ctx, MN_ERR_INVALID, "projector: source and drain sets must be non-empty");
-    if ((int)method < (int)MN_MEANFIELD_DIAG_AUTO || (int)method > (int)MN_MEANFIELD_DIAG_RANDOM)
+    if ((int)method < (int)MN_MEANFIELD_DIAG_AUTO || (int)method > (int)MN_MEANFIELD_DIAG_SKETCH)
         return mn__error(ctx, MN_ERR_INVALID, "projector: unknown diag method %d", (int)method);
     if (method == MN_MEANFIELD_DIAG_RANDOM && !(tol > 0 && tol < 1))
         return mn__error(ctx, MN_ERR_RANGE, "projector: tolerance %g must be in (0, 1)", tol);
+    if (method == MN_MEANFIELD_DIAG_SKETCH && !(tol > 0 && tol <= 1))
+        return mn__error(ctx, MN_ERR_RANGE, "projector: sketch tolerance %g must be in (0, 1]",
+                         tol);
     size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
     const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
     mn_status st = MN_OK;
@@ -297,44 +456,31 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     int *cid = NULL, *off = NULL, *adj = NULL, *ridx = NULL, *queue = NULL;
     double *b = NULL, *x = NULL, *Z = NULL, *dense = NULL, *sum = NULL, *sum2 = NULL;
     cholmod_triplet *T = NULL;
+    int *sk_ea = NULL, *sk_ec = NULL, *sk_eid = NULL, *sk_perm = NULL, *sk_Lp = NULL, *sk_Li = NULL;
+    double *sk_Lx = NULL;
     chol ch;
     memset(&ch, 0, sizeof ch);
     ch.ctx = ctx;
 
     size_t nc = 0;
     MN__TRY(contract_terminals(ctx, "projector: ", n, source, n_source, drain, n_drain, &cid, &nc));
-    /* adjacency of the contracted graph */
-    off = mn__calloc_or_err(ctx, nc + 1, sizeof(int), "projector");
-    adj = mn__malloc_or_err(ctx, 2 * m + 1, sizeof(int), "projector");
-    queue = mn__malloc_or_err(ctx, nc, sizeof(int), "projector");
+    /* the component of the source: union-find over the contracted nodes (path halving) */
+    off = mn__malloc_or_err(ctx, nc + 1, sizeof(int), "projector"); /* the parents */
     ridx = mn__malloc_or_err(ctx, nc, sizeof(int), "projector");
-    if (!off || !adj || !queue || !ridx) MN__FAIL(MN_ERR_NOMEM);
+    if (!off || !ridx) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t i = 0; i < nc; i++) off[i] = (int)i;
     for (size_t e = 0; e < m; e++) {
         int a = cid[eu[e]], c = cid[ev[e]];
-        if (a == c) continue;
-        off[a + 1]++;
-        off[c + 1]++;
+        while (off[a] != a) a = off[a] = off[off[a]];
+        while (off[c] != c) c = off[c] = off[off[c]];
+        if (a != c) off[a > c ? a : c] = a > c ? c : a; /* the smaller id is the root */
     }
-    for (size_t i = 0; i < nc; i++) off[i + 1] += off[i];
-    for (size_t i = 0; i < nc; i++) queue[i] = off[i];
-    for (size_t e = 0; e < m; e++) {
-        int a = cid[eu[e]], c = cid[ev[e]];
-        if (a == c) continue;
-        adj[queue[a]++] = c;
-        adj[queue[c]++] = a;
-    }
-    /* component of the source */
-    for (size_t i = 0; i < nc; i++) ridx[i] = -2;
-    size_t qh = 0, qt = 0;
-    queue[qt++] = 0;
-    ridx[0] = -1;
-    while (qh < qt) {
-        int a = queue[qh++];
-        for (int p = off[a]; p < off[a + 1]; p++)
-            if (ridx[adj[p]] == -2) {
-                ridx[adj[p]] = -1;
-                queue[qt++] = adj[p];
-            }
+    size_t qt = 0;
+    for (size_t i = 0; i < nc; i++) {
+        int a = (int)i;
+        while (off[a] != a) a = off[a] = off[off[a]];
+        ridx[i] = a == 0 ? -1 : -2; /* root 0: the source's component */
+        qt += a == 0;
     }
     if (ridx[1] == -2)
         MN__FAIL(mn__error(ctx, MN_ERR_SINGULAR, "projector: source and drain are not connected"));
@@ -343,8 +489,6 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
         if (ridx[i] == -1 && i != 1) ridx[i] = (int)nr++;
     /* ridx: reduced index, -1 for the ground (drain), -2 outside */
     ridx[1] = -1;
-    mn__free(ctx, adj);
-    adj = NULL;
 
     P = mn__calloc_or_err(ctx, 1, sizeof *P, "projector");
     if (!P) MN__FAIL(MN_ERR_NOMEM);
@@ -366,10 +510,31 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     P->n_circuit = nin;
     P->outside = m - nin;
 
-    /* reduced Laplacian (lower triangle), unit weights */
     cholmod_start(&ch.c);
     ch.started = 1;
     ch.c.print = 0;
+    b = mn__calloc_or_err(ctx, nr ? nr : 1, sizeof(double), "projector");
+    x = mn__calloc_or_err(ctx, nr ? nr : 1, sizeof(double), "projector");
+    if (!b || !x) MN__FAIL(MN_ERR_NOMEM);
+    if (method == MN_MEANFIELD_DIAG_SKETCH) {
+        /* the circuit's edges, then AMD and the own LDL' (no CHOLMOD factor: sketch_factor) */
+        sk_ea = mn__malloc_or_err(ctx, nin ? nin : 1, sizeof(int), "projector");
+        sk_ec = mn__malloc_or_err(ctx, nin ? nin : 1, sizeof(int), "projector");
+        sk_eid = mn__malloc_or_err(ctx, nin ? nin : 1, sizeof(int), "projector");
+        if (!sk_ea || !sk_ec || !sk_eid) MN__FAIL(MN_ERR_NOMEM);
+        for (size_t e = 0, k = 0; e < m; e++) {
+            if (!P->in[e]) continue;
+            sk_ea[k] = ridx[cid[eu[e]]];
+            sk_ec[k] = ridx[cid[ev[e]]];
+            sk_eid[k++] = (int)e;
+        }
+        MN__TRY(sketch_factor(ctx, &ch.c, nr, nin, sk_ea, sk_ec, &sk_perm, &sk_Lp, &sk_Li, &sk_Lx));
+        b[sk_pinv_of(sk_perm, nr, ridx[0])] = 1;
+        mn__mf_ldl_solve(nr, sk_Lp, sk_Li, sk_Lx, b);
+        for (size_t k = 0; k < nr; k++) x[sk_perm[k]] = b[k];
+        goto solved;
+    }
+    /* reduced Laplacian (lower triangle), unit weights */
     T = cholmod_allocate_triplet(nr, nr, nr + nin, -1, CHOLMOD_REAL, &ch.c);
     if (!T) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: out of memory (%zu edges)", nin));
     {
@@ -401,22 +566,17 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
     ch.A = cholmod_triplet_to_sparse(T, 0, &ch.c);
     cholmod_free_triplet(&T, &ch.c);
     if (!ch.A) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: cannot build the Laplacian"));
-    int omp = mn__serial_begin(); /* lib/core/threads.c */
-    ch.L = cholmod_analyze(ch.A, &ch.c);
-    int fok = ch.L && cholmod_factorize(ch.A, ch.L, &ch.c) && ch.c.status == CHOLMOD_OK;
-    mn__serial_end(omp);
+    MN__TRY(chol_analyse_factorise(&ch));
     if (!ch.L) MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD analyse failed (status %d)",
                                   ch.c.status));
-    if (!fok)
+    if (!ch.fok)
         MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD factorisation failed (status %d, minor %d)",
                            ch.c.status, (int)ch.L->minor));
 
-    /* one solve: unit current from source (reduced 0 unless source is...) to the ground drain */
-    b = mn__calloc_or_err(ctx, nr ? nr : 1, sizeof(double), "projector");
-    x = mn__calloc_or_err(ctx, nr ? nr : 1, sizeof(double), "projector");
-    if (!b || !x) MN__FAIL(MN_ERR_NOMEM);
+    /* one solve: unit current from the source to the grounded drain */
     b[ridx[0]] = 1;
     MN__TRY(chol_solve(&ch, b, x, nr));
+solved:;
     double R = x[ridx[0]];
     P->R = R;
     P->omega_n1 = R / (1 + R);
@@ -521,6 +681,25 @@ mn_status mn_meanfield_projector_new(mn_meanfield_projector **out, mn_graph *g,
         mn__free(ctx, pos);
         mn__free(ctx, ecount);
         mn__free(ctx, elist);
+    } else if (method == MN_MEANFIELD_DIAG_SKETCH) {
+        /* exact for the edges of largest |Omega->_i|, random projections for the rest (sketch.c) */
+        double pr = ceil(2 / (tol * tol));
+        size_t probes = pr > 4096 ? 4096 : (size_t)pr;
+        probes = (probes + MN__BATCHES - 1) / MN__BATCHES * MN__BATCHES;
+        double *key = mn__malloc_or_err(ctx, nin ? nin : 1, sizeof(double), "projector");
+        size_t n_exact = 0;
+        if (key) {
+            for (size_t k = 0; k < nin; k++) key[k] = fabs(P->ovec[sk_eid[k]]);
+            st = mn__mf_sketch_leverage(ctx, nr, sk_Lp, sk_Li, sk_Lx, sk_perm, nin, sk_ea, sk_ec,
+                                        sk_eid, key, probes, seed, P->diag, P->derr, &n_exact);
+            for (size_t e = 0; st == MN_OK && e < m; e++)
+                if (P->in[e]) P->diag[e] -= P->ovec[e] * P->ovec[e] * (1 + R);
+        } else
+            st = MN_ERR_NOMEM;
+        mn__free(ctx, key);
+        if (st) goto cleanup;
+        P->probes = probes;
+        P->sketch = 1;
     } else { /* randomised: Spielman-Srivastava random projections, batch means for errors */
         P->batch = mn__calloc_or_err(ctx, (size_t)MN__BATCHES * (m ? m : 1), sizeof(double),
                                      "projector batches");
@@ -639,6 +818,13 @@ cleanup:
     mn__free(ctx, dense);
     mn__free(ctx, sum);
     mn__free(ctx, sum2);
+    mn__free(ctx, sk_ea);
+    mn__free(ctx, sk_ec);
+    mn__free(ctx, sk_eid);
+    mn__free(ctx, sk_perm);
+    mn__free(ctx, sk_Lp);
+    mn__free(ctx, sk_Li);
+    mn__free(ctx, sk_Lx);
     return st;
 }
 
@@ -671,7 +857,12 @@ mn_status mn_meanfield_projector_g_mean(const mn_meanfield_projector *p, const d
     *g_mean = p->batch ? gmean_with(p, p->diag, g) : num / p->trace2;
     if (g_err) {
         *g_err = 0;
-        if (p->batch) {
+        if (p->sketch) { /* sketch: independent edge errors (an approximation) */
+            double var = 0;
+            for (size_t e = 0; e < p->m; e++)
+                if (p->in[e]) var += pow((g[e] - *g_mean) * p->derr[e], 2);
+            *g_err = sqrt(var) / p->trace2;
+        } else if (p->batch) {
             double v[MN__BATCHES], mu = 0, var = 0;
             for (int bt = 0; bt < MN__BATCHES; bt++) {
                 v[bt] = gmean_with(p, p->batch + (size_t)bt * p->m, g);
@@ -791,11 +982,8 @@ mn_status mn_meanfield_effective_conductance(mn_graph *g, const mn_index *source
     ch.A = cholmod_triplet_to_sparse(T, 0, &ch.c);
     cholmod_free_triplet(&T, &ch.c);
     if (!ch.A) MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "CHOLMOD: cannot build the Laplacian"));
-    int omp = mn__serial_begin(); /* lib/core/threads.c */
-    ch.L = cholmod_analyze(ch.A, &ch.c);
-    int fok = ch.L && cholmod_factorize(ch.A, ch.L, &ch.c) && ch.c.status == CHOLMOD_OK;
-    mn__serial_end(omp);
-    if (!fok)
+    MN__TRY(chol_analyse_factorise(&ch));
+    if (!ch.fok)
         MN__FAIL(mn__error(ctx, MN_ERR_SOLVER, "CHOLMOD factorisation failed (status %d)",
                            ch.c.status));
     b = mn__calloc_or_err(ctx, nr, sizeof(double), "effective conductance");

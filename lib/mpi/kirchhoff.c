@@ -31,6 +31,8 @@ void mn_mpi_kirchhoff_free(mn_mpi_kirchhoff *k)
     mn__free(c, k->Ve);
     mn__free(c, k->Ie);
     mn__free(c, k->el_cur);
+    mn__free(c, k->av);
+    mn__free(c, k->bv);
     mn__free(c, k);
 }
 
@@ -60,6 +62,7 @@ mn_status mn_mpi_kirchhoff_new(mn_mpi_kirchhoff **out, mn_mpi_graph *g)
     k->rtol = 1e-12;
     k->g_zero_changed = 1;
     k->last_res = NAN;
+    k->b_pattern = -1;
     mn__kh_rule_init(&k->rule);
     size_t nl = g->n_local ? g->n_local : 1, m = g->m ? g->m : 1;
     k->role = mn__calloc_or_err(ctx, nl, sizeof *k->role, "node roles");

@@ -75,6 +75,9 @@ struct mn_mpi_kirchhoff {
     /* PETSc */
     Mat A;
     Vec b, x, xloc;
+    PetscScalar *av, *bv;      /* COO values of A and b, in the order of their patterns */
+    size_t nav, nbv;
+    int b_pattern;             /* b's pattern: -1 none, 0 without, 1 with the EMF entries */
     VecScatter toloc;
     KSP ksp;
     PetscOptions opts;

@@ -8,9 +8,7 @@
  */
 #include "sim-impl.h"
 
-#include <errno.h>
 #include <math.h>
-#include <string.h>
 
 mn_status mn__mpi_sim_events_init(mn_mpi_sim *s)
 {
@@ -60,34 +58,18 @@ mn_status mn__mpi_sim_root(mn_mpi_sim *s, double t, const double *x, double *g)
     return MN_OK;
 }
 
+/* the shared event log of lib/sim (ring and CSV line, as the serial log) */
 static mn_status log_one(mn_mpi_sim *s, double t, int64_t edge, int kind)
 {
-    uint64_t idx = s->n_events - s->ev_first;
-    if (s->evcap < MN__MPI_EVENT_KEEP && idx >= s->evcap) {
-        size_t nc = s->evcap ? 2 * s->evcap : 64;
-        if (nc > MN__MPI_EVENT_KEEP) nc = MN__MPI_EVENT_KEEP;
-        mn__mpi_event *p = mn__realloc_array(s->ctx, s->evlog, nc, sizeof *p);
-        if (!p) return mn__error(s->ctx, MN_ERR_NOMEM, "event log: out of memory");
-        s->evlog = p;
-        s->evcap = nc;
-    }
-    s->evlog[idx % MN__MPI_EVENT_KEEP] = (mn__mpi_event){t, edge, kind};
+    void *ring = s->evlog;
+    size_t pos;
+    mn_status st = mn__event_ring_reserve(s->ctx, &ring, &s->evcap, sizeof *s->evlog,
+                                          MN__MPI_EVENT_KEEP, s->n_events, s->ev_first, &pos);
+    if (st != MN_OK) return st;
+    s->evlog = ring;
+    s->evlog[pos] = (mn__mpi_event){t, edge, kind};
     s->n_events++;
-    if (s->ev_csv) {
-        mn__c_locale loc;
-        if (mn__c_locale_begin(&loc))
-            return mn__error(s->ctx, MN_ERR_NOMEM, "event CSV: cannot create the C locale");
-        errno = 0;
-        fprintf(s->ev_csv, "%.17g,%lld,%s\n", t, (long long)edge,
-                kind == MN_SIM_EVENT_FORM    ? "form"
-                : kind == MN_SIM_EVENT_BREAK ? "break"
-                                             : "other");
-        mn__c_locale_end(&loc);
-        if (ferror(s->ev_csv))
-            return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)",
-                             strerror(errno ? errno : EIO));
-    }
-    return MN_OK;
+    return s->ev_csv ? mn__event_csv_write(s->ctx, s->ev_csv, t, edge, kind) : MN_OK;
 }
 
 mn_status mn__mpi_sim_apply_events(mn_mpi_sim *s, double *x)
@@ -165,11 +147,11 @@ mn_status mn_mpi_sim_event(const mn_mpi_sim *s, size_t i, double *t, int64_t *ed
                            mn_sim_event_kind *kind)
 {
     if (!s) return MN_ERR_INVALID;
-    if (i >= s->n_events || i < s->ev_first ||
-        (s->n_events - s->ev_first > MN__MPI_EVENT_KEEP && i < s->n_events - MN__MPI_EVENT_KEEP))
-        return mn__error(s->ctx, MN_ERR_RANGE, "event %zu is not in the log (%llu events, %u kept)",
-                         i, (unsigned long long)s->n_events, MN__MPI_EVENT_KEEP);
-    const mn__mpi_event *ev = &s->evlog[(i - s->ev_first) % MN__MPI_EVENT_KEEP];
+    size_t pos;
+    mn_status st = mn__event_ring_find(s->ctx, MN__MPI_EVENT_KEEP, s->n_events, s->ev_first, i,
+                                       &pos);
+    if (st != MN_OK) return st;
+    const mn__mpi_event *ev = &s->evlog[pos];
     if (t) *t = ev->t;
     if (edge) *edge = ev->edge;
     if (kind) *kind = (mn_sim_event_kind)ev->kind;
@@ -179,26 +161,9 @@ mn_status mn_mpi_sim_event(const mn_mpi_sim *s, size_t i, double *t, int64_t *ed
 mn_status mn_mpi_sim_record_events_csv(mn_mpi_sim *s, const char *path)
 {
     if (!s) return MN_ERR_INVALID;
-    mn_status st = MN_OK;
     int rank = 0;
     MPI_Comm_rank(s->k->comm, &rank);
-    if (s->ev_csv) {
-        FILE *f = s->ev_csv;
-        int bad = ferror(f), err = bad ? EIO : 0;
-        s->ev_csv = NULL;
-        if (fclose(f) != 0 && !bad) {
-            bad = 1;
-            err = errno;
-        }
-        if (bad) st = mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)", strerror(err));
-    }
-    if (st == MN_OK && path && rank == 0) {
-        s->ev_csv = fopen(path, "w");
-        if (!s->ev_csv)
-            st = mn__error(s->ctx, MN_ERR_IO, "event CSV \"%s\": cannot open (%s)", path,
-                           strerror(errno));
-        else if (fprintf(s->ev_csv, "t,edge,kind\n") < 0)
-            st = mn__error(s->ctx, MN_ERR_IO, "event CSV \"%s\": write failed", path);
-    }
+    mn_status st = mn__event_csv_close(s->ctx, &s->ev_csv);
+    if (st == MN_OK && path && rank == 0) st = mn__event_csv_open(s->ctx, &s->ev_csv, path);
     return mn__mpi_agree(s->ctx, s->k->comm, st);
 }

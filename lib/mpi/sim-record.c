@@ -37,19 +37,9 @@ int mn__mpi_sim_sample_close(const mn_mpi_sim *s)
 mn_status mn_mpi_sim_set_sample_interval(mn_mpi_sim *s, double t_first, double dt)
 {
     if (!s) return MN_ERR_INVALID;
-    if (!isfinite(t_first))
-        return mn__error(s->ctx, MN_ERR_RANGE, "sample start %g must be finite", t_first);
-    if (!(dt > 0) || !isfinite(dt))
-        return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g must be > 0", dt);
-    double k = s->t > t_first ? ceil((s->t - t_first) / dt) : 0;
-    if (!(k < 0x1p53))
-        return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g: the present time %g is more "
-                         "than 2^53 intervals after the first sample at %g", dt, s->t, t_first);
-    uint64_t kk = (uint64_t)k;
-    /* the first sample not before the present time (samples at exactly the present time are
-     * still due when nothing ran yet; after a restore they belong to the saving run) */
-    while (kk > 0 && t_first + (double)(kk - 1) * dt >= s->t) kk--;
-    while (t_first + (double)kk * dt < s->t) kk++;
+    uint64_t kk;
+    mn_status st = mn__sample_grid_start(s->ctx, s->t, t_first, dt, &kk);
+    if (st != MN_OK) return st;
     s->samp_on = 1;
     s->samp_t0 = t_first;
     s->samp_dt = dt;

@@ -21,6 +21,10 @@
  *
  * Exactness: saving restarts the integrator at the saved time (mn_sim_restart), and a resumed
  * run starts the integrator at that time from the same values, so both continue identically.
+ * The Kirchhoff solver's AUTO strategy keeps a history (the last factor, the warm start, the
+ * refactorisation rule): both runs make it forget that history at the restart
+ * (mn__kirchhoff_forget: the next solve refactorises), so from there on both solvers make the
+ * same choices on the same numbers (their cost model counts operations, never times).
  */
 #include "sim/sim-impl.h"
 
@@ -131,6 +135,7 @@ mn_status mn_sim_checkpoint_save(mn_sim *s, const char *path)
     mn_status st = checkpoint_save(s, path);
     mn__c_locale_end(&loc);
     if (st) return st;
+    s->kh_forget = 1; /* both runs continue from a fresh factor (mn__kirchhoff_forget) */
     return mn_sim_restart(s);
 }
 
@@ -349,6 +354,7 @@ static mn_status checkpoint_load(mn_sim *s, const char *path)
         while (s->samp_k < s->samp_n && s->samp_t[s->samp_k] <= t) s->samp_k++;
     while (s->snap_i < s->snap_n && s->snap_t[s->snap_i] <= t) s->snap_i++;
     s->started = 1;
+    s->kh_forget = 1;
 cleanup:
     fclose(f);
     mn__free(s->ctx, x);

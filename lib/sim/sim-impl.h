@@ -107,6 +107,9 @@ struct mn_sim {
     mn__sim_vpool vpool;  /* CVODE's and SPGMR's vectors, made beforehand */
     int cv_kind;          /* integrator the CVODE memory was made for, -1 none */
     int need_restart;     /* reinitialise at (t, x) before the next step */
+    int kh_forget;        /* a checkpoint was saved or loaded: the Kirchhoff solver forgets its
+                             AUTO history at the next restart (mn__kirchhoff_forget), so the
+                             saving and the resumed run continue identically */
     double cv_tn;         /* CVODE's internal time */
     double cv_tstop;      /* stop time set in CVODE (NaN: none yet) */
     double seg_start, seg_end;

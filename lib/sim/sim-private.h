@@ -8,6 +8,9 @@
 #include <memnet/sim.h>
 #include "core/core-private.h"
 
+#include <stdint.h>
+#include <stdio.h>
+
 /* Value of a waveform at t: the right limit at a jump (left = 0) or the left limit (left = 1). */
 double mn__waveform_eval(const mn_waveform *w, double t, int left);
 
@@ -50,5 +53,28 @@ int mn__sim_energy_tracking(const mn_sim *s);
 /* The current source's injected current (A) and mean potential difference from - to (V) at the
  * present time; returns 0 (values untouched) without a current source. */
 int mn__sim_current_source_values(const mn_sim *s, double *amps, double *volts);
+
+/* Shared by mn_sim and mn_mpi_sim (lib/sim/sim_samplegrid.c): check a sample grid t_first +
+ * k dt (#MN_ERR_RANGE with a message for a non-finite start, dt <= 0 or a present time t more
+ * than 2^53 intervals on) and give in *k the index of its first sample at or after t. */
+mn_status mn__sample_grid_start(mn_context *ctx, double t, double t_first, double dt,
+                                uint64_t *k);
+
+/* The event log shared by mn_sim and mn_mpi_sim (lib/sim/sim_eventlog.c). Records live in a
+ * ring of the newest `keep`, of the caller's type (`size` bytes); n counts the events of the
+ * run, those before `first` happened before a checkpoint restore and are not in the ring. */
+/* Room for event number n: grows *ring (capacity *cap records) on demand, *pos = its slot.
+ * #MN_ERR_NOMEM with a message. */
+mn_status mn__event_ring_reserve(mn_context *ctx, void **ring, size_t *cap, size_t size,
+                                 size_t keep, uint64_t n, uint64_t first, size_t *pos);
+/* *pos = the slot of event i; #MN_ERR_RANGE with a message if the ring does not hold it. */
+mn_status mn__event_ring_find(mn_context *ctx, size_t keep, uint64_t n, uint64_t first, size_t i,
+                              size_t *pos);
+/* One line "t,edge,kind" of an event CSV in the C locale; #MN_ERR_IO if the write failed. */
+mn_status mn__event_csv_write(mn_context *ctx, FILE *f, double t, int64_t edge, int kind);
+/* Close *f (if open; *f = NULL), reporting an earlier write error or a failed close. */
+mn_status mn__event_csv_close(mn_context *ctx, FILE **f);
+/* Open path for writing with the header line. */
+mn_status mn__event_csv_open(mn_context *ctx, FILE **f, const char *path);
 
 #endif

@@ -105,8 +105,10 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
     }
     MN__TRY(mn_network_initial_state(net, s->x));
     MN__TRY(mn_kirchhoff_new(&s->kir, s->g));
-    MN__TRY(mn_kirchhoff_set_strategy(s->kir, MN_KIRCHHOFF_REFACTOR));
-    mn__kirchhoff_expect_refactorisations(s->kir, 1); /* one per right-hand side: METIS */
+    /* the solver's default strategy, AUTO: PCG on the last factor while that is cheaper than a
+       refactorisation, decided by a deterministic cost model (lib/kirchhoff/costmodel.c), so
+       runs and checkpoint restarts are reproducible bit for bit */
+    mn__kirchhoff_expect_refactorisations(s->kir, 1); /* many refactorisations: METIS */
     *out = s;
     return MN_OK;
 cleanup:

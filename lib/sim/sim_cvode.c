@@ -143,6 +143,10 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
     s->need_restart = 0;
     s->st_restarts++;
     s->cache_valid = 0;
+    if (s->kh_forget) { /* a checkpoint here: both runs continue from a fresh factor */
+        mn__kirchhoff_forget(s->kir);
+        s->kh_forget = 0;
+    }
     /* keep the states inside their bounds at every restart */
     if ((st = mn__network_clamp(s->net, s->x, NULL))) return st;
     mn__sim_walls_reset(s);

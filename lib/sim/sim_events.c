@@ -4,36 +4,19 @@
  */
 #include "sim/sim-impl.h"
 
-#include <errno.h>
-#include <string.h>
-
 /* ================================================================ events */
 
 static mn_status log_event(mn_sim *s, double t, mn_index e, int kind)
 {
-    uint64_t idx = s->n_events - s->ev_first;
-    if (s->evcap < MN__SIM_EVENT_KEEP && idx >= s->evcap) {
-        size_t nc = s->evcap ? 2 * s->evcap : 64;
-        if (nc > MN__SIM_EVENT_KEEP) nc = MN__SIM_EVENT_KEEP;
-        mn__sim_event *p = mn__realloc_array(s->ctx, s->evlog, nc, sizeof *p);
-        if (!p) return mn__error(s->ctx, MN_ERR_NOMEM, "event log: out of memory");
-        s->evlog = p;
-        s->evcap = nc;
-    }
-    s->evlog[idx % MN__SIM_EVENT_KEEP] = (mn__sim_event){ t, e, kind };
+    void *ring = s->evlog;
+    size_t pos;
+    mn_status st = mn__event_ring_reserve(s->ctx, &ring, &s->evcap, sizeof *s->evlog,
+                                          MN__SIM_EVENT_KEEP, s->n_events, s->ev_first, &pos);
+    if (st) return st;
+    s->evlog = ring;
+    s->evlog[pos] = (mn__sim_event){ t, e, kind };
     s->n_events++;
-    if (s->ev_csv) {
-        mn__c_locale loc;
-        if (mn__c_locale_begin(&loc))
-            return mn__error(s->ctx, MN_ERR_NOMEM, "event CSV: cannot create the C locale");
-        errno = 0;
-        fprintf(s->ev_csv, "%.17g,%d,%s\n", t, (int)e,
-                kind == MN_SIM_EVENT_FORM ? "form" : kind == MN_SIM_EVENT_BREAK ? "break" : "other");
-        mn__c_locale_end(&loc);
-        if (ferror(s->ev_csv))
-            return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)",
-                             strerror(errno ? errno : EIO));
-    }
+    if (s->ev_csv && (st = mn__event_csv_write(s->ctx, s->ev_csv, t, e, kind))) return st;
     if (s->obs.event) {
         mn_status ost = s->obs.event(s, t, e, (mn_sim_event_kind)kind, s->obs.user);
         if (ost) return ost;
@@ -84,22 +67,9 @@ mn_status mn_sim_set_event_callback(mn_sim *s, mn_sim_event_fn fn, void *user)
 mn_status mn_sim_record_events_csv(mn_sim *s, const char *path)
 {
     if (!s) return MN_ERR_INVALID;
-    if (s->ev_csv) {
-        /* closing reports a write error of the log (full disk), so nothing is lost silently */
-        FILE *f = s->ev_csv;
-        int bad = ferror(f), err = bad ? EIO : 0;
-        s->ev_csv = NULL;
-        if (fclose(f) != 0 && !bad) {
-            bad = 1;
-            err = errno;
-        }
-        if (bad) return mn__error(s->ctx, MN_ERR_IO, "event CSV: write failed (%s)", strerror(err));
-    }
-    if (!path) return MN_OK;
-    s->ev_csv = fopen(path, "w");
-    if (!s->ev_csv) return mn__error(s->ctx, MN_ERR_IO, "event CSV \"%s\": cannot open (%s)", path, strerror(errno));
-    fprintf(s->ev_csv, "t,edge,kind\n");
-    return MN_OK;
+    mn_status st = mn__event_csv_close(s->ctx, &s->ev_csv);
+    if (st || !path) return st;
+    return mn__event_csv_open(s->ctx, &s->ev_csv, path);
 }
 
 size_t mn_sim_event_count(const mn_sim *s) { return s ? (size_t)s->n_events : 0; }
@@ -107,11 +77,10 @@ size_t mn_sim_event_count(const mn_sim *s) { return s ? (size_t)s->n_events : 0;
 mn_status mn_sim_event(const mn_sim *s, size_t i, double *t, mn_index *edge, mn_sim_event_kind *kind)
 {
     if (!s) return MN_ERR_INVALID;
-    if (i >= s->n_events || i < s->ev_first ||
-        (s->n_events - s->ev_first > MN__SIM_EVENT_KEEP && i < s->n_events - MN__SIM_EVENT_KEEP))
-        return mn__error(s->ctx, MN_ERR_RANGE, "event %zu is not in the log (%llu events, %u kept)", i,
-                         (unsigned long long)s->n_events, MN__SIM_EVENT_KEEP);
-    const mn__sim_event *ev = &s->evlog[(i - s->ev_first) % MN__SIM_EVENT_KEEP];
+    size_t pos;
+    mn_status st = mn__event_ring_find(s->ctx, MN__SIM_EVENT_KEEP, s->n_events, s->ev_first, i, &pos);
+    if (st) return st;
+    const mn__sim_event *ev = &s->evlog[pos];
     if (t) *t = ev->t;
     if (edge) *edge = ev->edge;
     if (kind) *kind = (mn_sim_event_kind)ev->kind;

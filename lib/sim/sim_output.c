@@ -140,24 +140,29 @@ static mn_status write_snapshot_files(mn_sim *s, size_t k)
     return close_checked(s->ctx, f, "snapshot", path);
 }
 
-/* emit the outputs due at the present time s->t (state s->x): evaluates Kirchhoff there */
 /* Kirchhoff at an output time (s->t, s->x): a state between the integrator's steps, close to
- * that of its last right-hand side. Under the simulation's REFACTOR strategy the solve there
- * is PCG preconditioned by the present factor (the last right-hand side's), warm-started from
- * its solution, to the solver's CG tolerance (relative residual 1e-12 by default), instead of
- * a refactorisation: a few triangular solves against one numeric factorisation (at 1e5
- * junctions about 10 ms against 35 ms, at 1e7 junctions about 1-2 s against 8 s). The
- * integrator is unaffected: its next right-hand side refactorises as before. A solver without
- * a usable factor (first solve, floating nodes changed, the cancellation-free mode)
- * refactorises, and PCG that does not converge in 200 iterations falls back to a
- * refactorisation (mn_kirchhoff_set_strategy). Other strategies are left as they are. */
+ * that of its last right-hand side. The solve there is an output solve
+ * (mn__kirchhoff_set_output_solves): PCG preconditioned by the present factor (the last
+ * right-hand side's, or the one AUTO reuses), warm-started from the last solution, to the
+ * solver's CG tolerance (relative residual 1e-12 by default), instead of a refactorisation: a
+ * few triangular solves against one numeric factorisation (at 1e5 junctions about 10 ms
+ * against 35 ms, at 1e7 junctions about 1-2 s against 8 s). Under the default AUTO strategy the
+ * output solve leaves the refactorisation rule and the integrator's warm start as they were,
+ * so the integrator's solves do not depend on when outputs are taken; its iterations are
+ * bounded by one refactorisation's worth (lib/kirchhoff/costmodel.c). Under REFACTOR the
+ * strategy is switched to PCG for the output (bound 200 iterations); the integrator's next
+ * right-hand side refactorises as before. A solver without a usable factor (first solve,
+ * floating nodes changed, the cancellation-free mode) refactorises, and PCG that reaches its
+ * bound falls back to a refactorisation. Other strategies are left as they are. */
 static mn_status output_eval(mn_sim *s, int left)
 {
     if (mn__sim_cache_matches(s, s->t, s->x, left)) return MN_OK;
     mn_kirchhoff_strategy ks = mn__kirchhoff_strategy(s->kir);
     int pcg = ks == MN_KIRCHHOFF_REFACTOR && s->sample_pcg;
     if (pcg) mn_kirchhoff_set_strategy(s->kir, MN_KIRCHHOFF_PCG);
+    mn__kirchhoff_set_output_solves(s->kir, 1);
     mn_status st = mn__sim_eval(s, s->t, s->x, left, NULL);
+    mn__kirchhoff_set_output_solves(s->kir, 0);
     if (pcg) mn_kirchhoff_set_strategy(s->kir, ks);
     s->st_output_solves++;
     return st;
@@ -209,17 +214,9 @@ static mn_status emit_outputs(mn_sim *s, int left)
 mn_status mn_sim_set_sample_interval(mn_sim *s, double t_first, double dt)
 {
     if (!s) return MN_ERR_INVALID;
-    if (!isfinite(t_first)) return mn__error(s->ctx, MN_ERR_RANGE, "sample start %g must be finite", t_first);
-    if (!(dt > 0) || !isfinite(dt)) return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g must be > 0", dt);
-    /* the next sample index at the present time, computed (a loop adding dt to a time where dt
-     * is below its resolution would not end) */
-    double k = s->t > t_first ? ceil((s->t - t_first) / dt) : 0;
-    if (!(k < 0x1p53))
-        return mn__error(s->ctx, MN_ERR_RANGE, "sample interval %g: the present time %g is more "
-                         "than 2^53 intervals after the first sample at %g", dt, s->t, t_first);
-    uint64_t kk = (uint64_t)k;
-    while (kk > 0 && t_first + (double)(kk - 1) * dt >= s->t) kk--;
-    while (t_first + (double)kk * dt < s->t) kk++;
+    uint64_t kk;
+    mn_status st = mn__sample_grid_start(s->ctx, s->t, t_first, dt, &kk);
+    if (st) return st;
     s->samp_mode = 2;
     s->samp_t0 = t_first;
     s->samp_dt = dt;

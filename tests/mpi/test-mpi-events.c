@@ -14,12 +14,12 @@
  *   its end nodes written by their owning ranks;
  * - checkpoint and restart: a run to T saving a checkpoint at T/2, and a fresh run resumed
  *   from it, give bitwise identical states at T, samples and event log after T/2 (REUSE
- *   strategy, the same rank count: on 1 and 2 ranks; on 3, where PETSc's assembly adds other
- *   ranks' entries in message arrival order, within the tolerances); a manifest for another
- *   rank count is refused.
+ *   strategy, the same rank count: 1, 2 and 3 ranks; rows get entries from edges of several
+ *   ranks, which the assembly must sum in a fixed order); a manifest for another rank count is
+ *   refused.
  *
- * Edges are split over the ranks in contiguous blocks of the serial edge order, so the
- * global edge ids (rank-major) are the serial edge ids.
+ * Edges are split over the ranks in contiguous blocks of the serial edge order, uneven (rank r
+ * gets a share r + 1), so the global edge ids (rank-major) are the serial edge ids.
  */
 #include <memnet/kirchhoff.h>
 #include <memnet/mpi.h>
@@ -163,7 +163,10 @@ static void dist_new(dist *d, mn_mpi_strategy strat, samples *sp)
     memset(d, 0, sizeof *d);
     OK(NULL, mn_context_new(&d->c));
     OK(d->c, mn_mpi_graph_new(&d->g, d->c, MPI_COMM_WORLD, NNODE));
-    int e0 = (int)((long)m * rank / size), e1 = (int)((long)m * (rank + 1) / size);
+    /* contiguous blocks, rank r's of weight r + 1 */
+    long w = (long)size * (size + 1) / 2;
+    int e0 = (int)((long)m * (rank * (rank + 1) / 2) / w);
+    int e1 = (int)((long)m * ((rank + 1) * (rank + 2) / 2) / w);
     OK(d->c, mn_mpi_graph_add_edges(d->g, eu + e0, ev + e0, (size_t)(e1 - e0)));
     OK(d->c, mn_mpi_graph_set_edge_lengths(d->g, elen + e0));
     OK(d->c, mn_mpi_graph_partition(d->g, MN_MPI_PARTITION_BLOCK));
@@ -388,11 +391,7 @@ int main(void)
     }
     dist_free(&d);
 
-    /* 2. bitwise restart: A saves at T/2 and continues; B resumes from the checkpoint. On 3 and
-     * more ranks PETSc adds the matrix entries other ranks send in the order the messages
-     * arrive, so the last bits of a solve can differ between runs (docs/scaling.md): the
-     * restart is then checked to the integration tolerance instead */
-    int bitwise = size <= 2;
+    /* 2. bitwise restart: A saves at T/2 and continues; B resumes from the checkpoint */
     static samples sa, sb;
     dist a, b;
     dist_new(&a, MN_MPI_REUSE, &sa);
@@ -409,15 +408,14 @@ int main(void)
     const double *xa = mn_mpi_sim_states(a.s), *xb = mn_mpi_sim_states(b.s);
     double dx = 0;
     for (size_t i = 0; i < ns && ns == mn_mpi_sim_state_count(b.s); i++)
-        dx = fmax(dx, bitwise ? (memcmp(xa + i, xb + i, sizeof *xa) != 0) : fabs(xa[i] - xb[i]));
-    CHECK(ns == mn_mpi_sim_state_count(b.s) && dx <= (bitwise ? 0 : 1e-4),
-          "states at T differ between the saving and the resumed run (%.3g)", dx);
+        dx = fmax(dx, fabs(xa[i] - xb[i]) + (memcmp(xa + i, xb + i, sizeof *xa) != 0));
+    CHECK(ns == mn_mpi_sim_state_count(b.s) && dx == 0,
+          "states at T differ between the saving and the resumed run (%.3g + 1 if any bit "
+          "differs)", dx);
     CHECK(sb.n == sa.n - na_half, "resumed run: %zu samples, expected %zu", sb.n, sa.n - na_half);
-    double Imax = 0;
-    for (size_t i = 0; i < sa.n && i < 256; i++) Imax = fmax(Imax, fabs(sa.I[i]));
     for (size_t i = 0; i < sb.n && i + na_half < sa.n && i < 256; i++) {
         double a1 = sa.I[i + na_half], b1 = sb.I[i];
-        int same = bitwise ? memcmp(&a1, &b1, sizeof a1) == 0 : fabs(a1 - b1) <= 1e-5 * Imax;
+        int same = memcmp(&a1, &b1, sizeof a1) == 0;
         CHECK(sa.t[i + na_half] == sb.t[i] && same, "sample %zu after the restart: I %.17g vs %.17g",
               i, a1, b1);
     }
@@ -429,13 +427,13 @@ int main(void)
         int64_t ea, eb;
         OK(a.c, mn_mpi_sim_event(a.s, i, &ta, &ea, NULL));
         OK(b.c, mn_mpi_sim_event(b.s, i, &tb, &eb, NULL));
-        CHECK((bitwise ? memcmp(&ta, &tb, sizeof ta) == 0 : fabs(ta - tb) <= 2e-5) && ea == eb,
+        CHECK(memcmp(&ta, &tb, sizeof ta) == 0 && ea == eb,
               "event %zu after the restart differs: t %.17g edge %lld vs t %.17g edge %lld", i,
               ta, (long long)ea, tb, (long long)eb);
     }
     if (rank == 0)
-        printf("restart: states, %zu samples and %zu events after T/2 %s\n", sb.n,
-               nea - nev_half, bitwise ? "bitwise equal" : "equal within the tolerances");
+        printf("restart: states, %zu samples and %zu events after T/2 bitwise equal\n", sb.n,
+               nea - nev_half);
     dist_free(&b);
     dist_free(&a);
 

@@ -14,7 +14,10 @@
  *   - agreement across rank counts: G_eff on sub-communicators of 1 .. size ranks;
  *   - the refusal of a conductance contrast above 1e12 (MN_ERR_RANGE, "serial" in the
  *     message) and agreement of an error status over the ranks;
- *   - the PETSc options passthrough (MUMPS's direct solver).
+ *   - the PETSc options passthrough (MUMPS's direct solver);
+ *   - reproducibility: the same system solved again, by the same solver and by a new one,
+ *     with the ranks delayed differently before each solve (so that messages arrive in other
+ *     orders), gives bitwise the same potentials, V, I and electrode currents.
  * A plain MPI program (Check's fork mode does not mix with MPI): failures are counted per rank
  * and reduced; the exit status is nonzero if any rank failed.
  */
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int rank, size, fails;
 
@@ -509,6 +513,68 @@ static void test_options(void)
     net_free(&t);
 }
 
+/* delay this rank by a few ms, differently per rank and call */
+static void jitter(int call)
+{
+    struct timespec ts = {0, (long)(((call * 7 + rank * 3) % 5) * 1000000L)};
+    nanosleep(&ts, NULL);
+}
+
+/* bitwise reproducibility at a fixed rank count: every row gets entries from edges on several
+ * ranks (uneven interleaved ownership, block partition), the assembly sums them in an order
+ * that must not depend on the order in which the ranks' messages arrive */
+static void test_reproducible(void)
+{
+    net t;
+    net_make(&t, 400, 2718, 3.0, size);
+    double *phi0 = NULL, *V0 = NULL, *I0 = NULL, ec0[3];
+    size_t nl = 0;
+    int differ = 0, solves = 0;
+    for (int obj = 0; obj < 2; obj++) {
+        dist d;
+        dist_make(&d, &t, MPI_COMM_WORLD, MN_MPI_PARTITION_BLOCK, 0);
+        OK(d.ctx, mn_mpi_kirchhoff_set_strategy(d.k, MN_MPI_SETUP));
+        OK(d.ctx, mn_mpi_kirchhoff_set_emf(d.k, d.emf));
+        OK(d.ctx, mn_mpi_kirchhoff_set_conductances(d.k, d.G));
+        nl = mn_mpi_graph_local_node_count(d.g);
+        for (int it = 0; it < 6; it++) {
+            jitter(obj * 6 + it);
+            OK(d.ctx, mn_mpi_kirchhoff_solve(d.k));
+            const double *phi = mn_mpi_kirchhoff_potentials(d.k);
+            const double *V = mn_mpi_kirchhoff_edge_voltages(d.k);
+            const double *I = mn_mpi_kirchhoff_edge_currents(d.k);
+            double ec[3];
+            for (int a = 0; a < 3; a++)
+                OK(d.ctx, mn_mpi_kirchhoff_electrode_current(d.k, (size_t)a, &ec[a]));
+            if (!phi || !V || !I) break;
+            if (!phi0) {
+                phi0 = malloc((nl + 1) * sizeof *phi0);
+                V0 = malloc((d.m + 1) * sizeof *V0);
+                I0 = malloc((d.m + 1) * sizeof *I0);
+                memcpy(phi0, phi, nl * sizeof *phi0);
+                memcpy(V0, V, d.m * sizeof *V0);
+                memcpy(I0, I, d.m * sizeof *I0);
+                memcpy(ec0, ec, sizeof ec0);
+                continue;
+            }
+            solves++;
+            differ += memcmp(phi0, phi, nl * sizeof *phi0) != 0 ||
+                      memcmp(V0, V, d.m * sizeof *V0) != 0 || memcmp(I0, I, d.m * sizeof *I0) != 0 ||
+                      memcmp(ec0, ec, sizeof ec0) != 0;
+        }
+        dist_free(&d);
+    }
+    int all = 0;
+    MPI_Allreduce(&differ, &all, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    CHECK(all == 0 && solves == 11, "reproducibility: up to %d of %d repeated solves differ "
+          "bitwise from the first (on some rank)", all, solves);
+    if (rank == 0 && all == 0) printf("reproducible: %d repeated solves bitwise equal\n", solves);
+    free(phi0);
+    free(V0);
+    free(I0);
+    net_free(&t);
+}
+
 /* the distributed stick generator gives the same network on the world as on one rank */
 static void test_sticks(void)
 {
@@ -577,6 +643,7 @@ int main(void)
     test_rank_counts();
     test_refusals();
     test_options();
+    test_reproducible();
     test_sticks();
     int all = 0;
     MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);

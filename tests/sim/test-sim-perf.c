@@ -4,7 +4,12 @@
  *   count set inside memnet's calls and restored after them;
  * - outputs solved by PCG on the present factor (lib/sim/sim_output.c) against a fresh solver
  *   that refactorises at the sampled state, and the count of refactorisations that saves;
- * - the per-run statistics (MN_SIM_STAT_REFACTORS ...) against the solver's own counters.
+ * - the per-run statistics (MN_SIM_STAT_REFACTORS ...) against the solver's own counters;
+ * - the simulation's default Kirchhoff strategy, AUTO with its deterministic cost model
+ *   (lib/kirchhoff/costmodel.c): the 000 pulse protocol against a run that refactorises at
+ *   every right-hand side, and every sample against a fresh refactorised solve at the sampled
+ *   state; two runs (one beside a thread that loads the machine) bit for bit equal with equal
+ *   refactorisation counts; a checkpoint restart bit for bit equal to the run that saved it.
  */
 #define _GNU_SOURCE
 #include "../mn-test.h"
@@ -13,6 +18,8 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +193,239 @@ START_TEST(test_samples_without_refactorisation)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ AUTO, the default */
+
+/* the sampled source current and two states, in order */
+typedef struct trace {
+    size_t n, cap;
+    double *t, *I, *x0, *x1;
+} trace;
+
+static void trace_push(trace *r, double t, double I, double x0, double x1)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->t = realloc(r->t, r->cap * sizeof *r->t);
+        r->I = realloc(r->I, r->cap * sizeof *r->I);
+        r->x0 = realloc(r->x0, r->cap * sizeof *r->x0);
+        r->x1 = realloc(r->x1, r->cap * sizeof *r->x1);
+        ck_assert(r->t && r->I && r->x0 && r->x1);
+    }
+    r->t[r->n] = t, r->I[r->n] = I, r->x0[r->n] = x0, r->x1[r->n] = x1;
+    r->n++;
+}
+
+static void trace_free(trace *r)
+{
+    free(r->t), free(r->I), free(r->x0), free(r->x1);
+    memset(r, 0, sizeof *r);
+}
+
+/* a trace sample, and (if ref is set) the check of sample_cb against a refactorised solve */
+typedef struct tcheck {
+    trace tr;
+    check *ref;
+} tcheck;
+
+static int trace_cb(const mn_sim *s, void *u)
+{
+    tcheck *c = u;
+    const double *x = mn_sim_states(s);
+    trace_push(&c->tr, mn_sim_time(s), mn_sim_electrode_current(s, 0), x[0], x[137]);
+    return c->ref ? sample_cb(s, c->ref) : 0;
+}
+
+typedef struct counts {
+    uint64_t rf, cg, cgi, rhs, outs;
+} counts;
+
+static counts counts_of(mn_sim *s)
+{
+    mn_kirchhoff *k = mn_sim_kirchhoff(s);
+    counts c = { mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_REFACTORS),
+                 mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_SOLVES),
+                 mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS),
+                 mn_sim_stat_get(s, MN_SIM_STAT_RHS), mn_sim_stat_get(s, MN_SIM_STAT_OUTPUT_SOLVES) };
+    return c;
+}
+
+/* the 000 protocol (2 V pulse, then the 0.1 V read) from g = 0, samples every 0.5 s */
+static counts run_protocol(net *n, const mn_waveform *w, int refactor, double cg_tol, tcheck *c,
+                           double t_end)
+{
+    mn_sim *s = make_sim(n, w);
+    if (refactor)
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(mn_sim_kirchhoff(s), MN_KIRCHHOFF_REFACTOR));
+    else /* the simulation's default */
+        ck_assert_int_eq(mn__kirchhoff_strategy(mn_sim_kirchhoff(s)), MN_KIRCHHOFF_AUTO);
+    if (cg_tol > 0) MN_ASSERT_OK(ctx, mn_kirchhoff_set_cg_tolerance(mn_sim_kirchhoff(s), cg_tol));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, c));
+    MN_ASSERT_OK(ctx, mn_sim_run(s, t_end));
+    counts k = counts_of(s);
+    mn_sim_free(s);
+    return k;
+}
+
+static double trace_max_rel(const trace *a, const trace *b)
+{
+    ck_assert_uint_eq(a->n, b->n);
+    double d = 0.0;
+    for (size_t i = 0; i < a->n; i++) {
+        ck_assert(a->t[i] == b->t[i]);
+        double e = fabs(a->I[i] - b->I[i]) / fabs(b->I[i]);
+        if (e > d) d = e;
+    }
+    return d;
+}
+
+/* AUTO reuses factors (PCG to the CG tolerance) and gives the answer of a run that
+ * refactorises at every right-hand side to within the integration tolerance (rtol 1e-6);
+ * every sample is within 1e-9 of a fresh refactorised solve at the sampled state. A PCG that
+ * stopped early fails both: with a CG tolerance of 1e-3 instead of 1e-12 the same comparison
+ * is two orders of magnitude off. */
+START_TEST(test_auto_default_against_refactor)
+{
+    net n;
+    make_net(&n);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "dc:0.1+pulse:1.9:20:1e9:1"));
+    size_t m = mn_graph_edge_count(n.g);
+    check ref = { &n, NULL, malloc(m * sizeof(double)), 0, 0, 0 };
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&ref.ref, n.g));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(ref.ref, MN_KIRCHHOFF_REFACTOR));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(ref.ref, n.l, n.nl, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(ref.ref, n.r, n.nr, NULL));
+
+    tcheck a = { { 0 }, &ref }, r = { { 0 }, NULL }, loose = { { 0 }, NULL };
+    counts ka = run_protocol(&n, w, 0, 0, &a, 30.0);
+    counts kr = run_protocol(&n, w, 1, 0, &r, 30.0);
+    counts kl = run_protocol(&n, w, 0, 1e-3, &loose, 30.0);
+    double d = trace_max_rel(&a.tr, &r.tr), dl = trace_max_rel(&loose.tr, &r.tr);
+    printf("AUTO: %llu refactorisations, %llu PCG solves (%llu iterations) for %llu right-hand "
+           "sides; REFACTOR %llu; sampled current within %.3g of REFACTOR (CG tolerance 1e-3: "
+           "%.3g); samples within %.3g of a refactorised solve\n",
+           (unsigned long long)ka.rf, (unsigned long long)ka.cg, (unsigned long long)ka.cgi,
+           (unsigned long long)ka.rhs, (unsigned long long)kr.rf, d, dl, ref.max_rel_I);
+    ck_assert_uint_eq(a.tr.n, 61);
+    /* AUTO really reuses factors for the integrator's solves, not only at the samples */
+    ck_assert_uint_lt(ka.rf, ka.rhs);
+    ck_assert_uint_gt(ka.cg, ka.outs + ka.rhs / 5);
+    (void)kl;
+    ck_assert_uint_ge(kr.rf, kr.rhs);
+    ck_assert_msg(d < 1e-5, "AUTO against REFACTOR: %g", d);
+    ck_assert_msg(ref.max_rel_I < 1e-9 && ref.max_rel_phi < 1e-9,
+                  "AUTO samples against a refactorised solve: current %g, potentials %g",
+                  ref.max_rel_I, ref.max_rel_phi);
+    ck_assert_msg(dl > 1e-5, "a loose CG tolerance passes the comparison: %g", dl);
+    trace_free(&a.tr), trace_free(&r.tr), trace_free(&loose.tr);
+    mn_kirchhoff_free(ref.ref);
+    free(ref.G);
+    mn_waveform_free(w);
+    free_net(&n);
+}
+END_TEST
+
+/* a thread that keeps a core busy while it runs (the cost model must not see it) */
+static atomic_int burn_stop;
+static void *burn(void *u)
+{
+    volatile double x = 1.0;
+    (void)u;
+    while (!atomic_load(&burn_stop))
+        for (int i = 0; i < 100000; i++) x = x * 1.0000001 + 1e-9;
+    return NULL;
+}
+
+/* AUTO's choices come from operation counts, not from measured times: two runs, the second
+ * beside a thread that loads the machine, make the same choices (same refactorisation and
+ * PCG iteration counts) and the same numbers, bit for bit */
+START_TEST(test_auto_deterministic)
+{
+    net n;
+    make_net(&n);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "dc:0.1+pulse:1.9:20:1e9:1"));
+    tcheck a = { { 0 }, NULL }, b = { { 0 }, NULL };
+    counts ka = run_protocol(&n, w, 0, 0, &a, 30.0);
+    pthread_t th;
+    atomic_store(&burn_stop, 0);
+    ck_assert_int_eq(pthread_create(&th, NULL, burn, NULL), 0);
+    counts kb = run_protocol(&n, w, 0, 0, &b, 30.0);
+    atomic_store(&burn_stop, 1);
+    pthread_join(th, NULL);
+    ck_assert_uint_eq(ka.rf, kb.rf);
+    ck_assert_uint_eq(ka.cg, kb.cg);
+    ck_assert_uint_eq(ka.cgi, kb.cgi);
+    ck_assert_uint_eq(ka.rhs, kb.rhs);
+    ck_assert_uint_eq(a.tr.n, b.tr.n);
+    for (size_t i = 0; i < a.tr.n; i++)
+        ck_assert_msg(a.tr.t[i] == b.tr.t[i] && !memcmp(&a.tr.I[i], &b.tr.I[i], sizeof(double)) &&
+                          !memcmp(&a.tr.x0[i], &b.tr.x0[i], sizeof(double)) &&
+                          !memcmp(&a.tr.x1[i], &b.tr.x1[i], sizeof(double)),
+                      "sample %zu at t = %g differs: I %.17g vs %.17g", i, a.tr.t[i], a.tr.I[i],
+                      b.tr.I[i]);
+    trace_free(&a.tr), trace_free(&b.tr);
+    mn_waveform_free(w);
+    free_net(&n);
+}
+END_TEST
+
+/* a checkpoint under AUTO: the run that saves and continues and the run resumed from the file
+ * give the same samples bit for bit, with the same refactorisations and PCG solves after it
+ * (both forget AUTO's history there and refactorise: mn__kirchhoff_forget) */
+START_TEST(test_auto_checkpoint_bitwise)
+{
+    const char *path = mn_test_tmpfile("sim-perf-checkpoint.txt");
+    net n;
+    make_net(&n);
+    mn_waveform *w;
+    MN_ASSERT_OK(ctx, mn_waveform_parse(&w, ctx, "dc:0.1+pulse:1.9:20:1e9:1"));
+    for (int at = 0; at < 2; at++) {
+        double t_save = at ? 21.3 : 7.3; /* during the pulse, and in the read phase */
+        tcheck a = { { 0 }, NULL }, c = { { 0 }, NULL };
+        mn_sim *s = make_sim(&n, w);
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, &a));
+        MN_ASSERT_OK(ctx, mn_sim_run(s, t_save));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_save(s, path));
+        counts k0 = counts_of(s);
+        size_t before = a.tr.n;
+        MN_ASSERT_OK(ctx, mn_sim_run(s, 30.0));
+        counts ka = counts_of(s);
+        mn_sim_free(s);
+
+        s = make_sim(&n, w);
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
+        MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, &c));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(s, path));
+        MN_ASSERT_OK(ctx, mn_sim_run(s, 30.0));
+        counts kc = counts_of(s);
+        mn_sim_free(s);
+        ck_assert_uint_eq(c.tr.n, a.tr.n - before);
+        ck_assert(c.tr.t[0] > t_save);
+        for (size_t i = 0; i < c.tr.n; i++)
+            ck_assert_msg(a.tr.t[before + i] == c.tr.t[i] &&
+                              !memcmp(&a.tr.I[before + i], &c.tr.I[i], sizeof(double)) &&
+                              !memcmp(&a.tr.x0[before + i], &c.tr.x0[i], sizeof(double)) &&
+                              !memcmp(&a.tr.x1[before + i], &c.tr.x1[i], sizeof(double)),
+                          "saved at %g: sample at t = %g differs: I %.17g vs %.17g", t_save,
+                          c.tr.t[i], a.tr.I[before + i], c.tr.I[i]);
+        /* the same solves after the checkpoint; the resumed run's first solve is its first
+           refactorisation, the saving run's is its refactorisation at the restart */
+        ck_assert_uint_eq(ka.rf - k0.rf, kc.rf);
+        ck_assert_uint_eq(ka.cg - k0.cg, kc.cg);
+        ck_assert_uint_eq(ka.cgi - k0.cgi, kc.cgi);
+        ck_assert_uint_gt(kc.cg, kc.outs); /* AUTO reused factors after the restart */
+        trace_free(&a.tr), trace_free(&c.tr);
+    }
+    remove(path);
+    mn_waveform_free(w);
+    free_net(&n);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sim-perf");
@@ -194,6 +434,9 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_threads_setting);
     tcase_add_test(tc, test_samples_without_refactorisation);
+    tcase_add_test(tc, test_auto_default_against_refactor);
+    tcase_add_test(tc, test_auto_deterministic);
+    tcase_add_test(tc, test_auto_checkpoint_bitwise);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);

@@ -314,7 +314,7 @@ class Projector:
     """Projector quantities of a graph between a source and a drain (000 sec. 5):
     omega_n1, omega_vec, diag, trace, trace2, omega_mean; g_mean(g), g_eff(g, G_min, chi)."""
 
-    METHODS = {"auto": 0, "dense": 1, "selinv": 2, "random": 3}
+    METHODS = {"auto": 0, "dense": 1, "selinv": 2, "random": 3, "sketch": 4}
 
     def __init__(self, graph, source="left", drain="right", method="auto", tol=0.01, seed=1):
         self.graph = graph
