@@ -259,6 +259,86 @@ START_TEST(test_edgelist_errors)
 }
 END_TEST
 
+/* The block reader of the network files (mn__lines, 1 MiB blocks): a network of 25 000 edges
+ * whose lines cross many block ends, written with CRLF line ends, a BOM, a comment line of
+ * 1.3 MB (longer than a block) and no final newline, reads back bit for bit as written by printf
+ * ("%.17g" is exact); a NUL byte far into the file is reported on its line; the loaded graph
+ * keeps growing like any other (the arrays the reader hands over are the graph's own). */
+START_TEST(test_native_large_blocks)
+{
+    const int n = 8000, m = 25000;
+    mn_index *u = malloc(m * sizeof *u), *v = malloc(m * sizeof *v);
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *c = malloc(m * sizeof *c);
+    uint64_t r = 99;
+    for (int i = 0; i < n; i++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        x[i] = (double)(r >> 11) / 9007199254740992.0 * 100.0;
+        y[i] = -(double)(i % 97) / 7.0;
+    }
+    for (int e = 0; e < m; e++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        u[e] = (mn_index)(e % n);
+        v[e] = (mn_index)((e % n + 1 + (int)((r >> 33) % (uint64_t)(n - 1))) % n);
+        c[e] = (double)(r >> 11) * 1e-20;
+    }
+    const char *path = mn_test_tmpfile("big.mnet");
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("\xEF\xBB\xBF" "memnet-network 1\r\n#", f);
+    for (int i = 0; i < 1300000; i++) fputc('c', f);
+    fprintf(f, "\r\nnodes %d xy\r\n", n);
+    for (int i = 0; i < n; i++) fprintf(f, "%.17g %.17g\r\n", x[i], y[i]);
+    fprintf(f, "edges %d columns 1\r\n", m);
+    for (int e = 0; e < m; e++) fprintf(f, "%d %d %.17g\r\n", (int)u[e], (int)v[e], c[e]);
+    fputs("set left 3\r\n0 1 2\r\nend", f);
+    ck_assert_int_eq(fclose(f), 0);
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_graph_load(&g, ctx, path));
+    ck_assert_uint_eq(mn_graph_node_count(g), (size_t)n);
+    ck_assert_uint_eq(mn_graph_edge_count(g), (size_t)m);
+    for (int i = 0; i < n; i++)
+        ck_assert(mn_graph_node_x(g)[i] == x[i] && mn_graph_node_y(g)[i] == y[i]);
+    for (int e = 0; e < m; e++) {
+        ck_assert_int_eq(mn_graph_edge_u(g)[e], u[e]);
+        ck_assert_int_eq(mn_graph_edge_v(g)[e], v[e]);
+        ck_assert(mn_graph_edge_column(g, 0)[e] == c[e]);
+    }
+    const mn_index *ids;
+    size_t ns;
+    MN_ASSERT_OK(ctx, mn_graph_node_set(g, "left", &ids, &ns));
+    ck_assert_uint_eq(ns, 3);
+    ck_assert_int_eq(ids[2], 2);
+    mn_index e_new = -1;
+    MN_ASSERT_OK(ctx, mn_graph_add_edge(g, 5, 9, &e_new));
+    ck_assert_int_eq(e_new, m);
+    ck_assert(isnan(mn_graph_edge_column(g, 0)[m]));
+    ck_assert(mn_graph_edge_column(g, 0)[m - 1] == c[m - 1]);
+    mn_graph_free(g);
+    g = NULL;
+    /* a NUL byte on edge line 20 000 (file line 28 004: magic, comment, nodes line, 8 000
+     * node lines, edges line, 20 000 edge lines) */
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "memnet-network 1\n#comment\nnodes %d xy\n", n);
+    for (int i = 0; i < n; i++) fprintf(f, "%.17g %.17g\n", x[i], y[i]);
+    fprintf(f, "edges %d columns 1\n", m);
+    for (int e = 0; e < m; e++) {
+        fprintf(f, "%d %d %.17g\n", (int)u[e], (int)v[e], c[e]);
+        if (e == 19998) fwrite("1 2\0003\n", 1, 6, f), e++;
+    }
+    fputs("end\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    MN_ASSERT_ERR(ctx, mn_graph_load(&g, ctx, path), MN_ERR_PARSE, "line 28004: NUL byte");
+    ck_assert_ptr_null(g);
+    unlink(path);
+    free(u);
+    free(v);
+    free(x);
+    free(y);
+    free(c);
+}
+END_TEST
+
 START_TEST(test_native_round_trip)
 {
     mn_graph *g = NULL, *h = NULL;
@@ -372,6 +452,7 @@ int main(void)
     tcase_add_test(tc, test_edgelist_read);
     tcase_add_test(tc, test_edgelist_errors);
     tcase_add_test(tc, test_native_round_trip);
+    tcase_add_test(tc, test_native_large_blocks);
     tcase_add_test(tc, test_number_parser_vs_strtod);
     suite_add_tcase(s, tc);
     return mn_test_run(s);

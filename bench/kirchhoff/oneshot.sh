@@ -3,7 +3,10 @@
 # metis) against scipy's spsolve (bench/kirchhoff/solve_oneshot.py) on one random stick network
 # (memnet generate nanowire, unit sticks, mean degree ~8, ~6e5 junctions by default), every
 # edge 1 S. Prints user, system and wall seconds of each process (GNU time) and the G_eff of
-# each. usage: bench/kirchhoff/oneshot.sh BUILD_DIR [WIRES [BOX [REPEATS]]]
+# each, then per round the memnet (AMD) / scipy CPU ratio and the medians over the rounds (the
+# rounds interleave the processes, so each ratio compares runs under the same machine load).
+# usage: bench/kirchhoff/oneshot.sh BUILD_DIR [WIRES [BOX [REPEATS]]]
+# MEMNET_OTHER=path/to/another/memnet adds a fourth process per round (e.g. an older build).
 set -eu
 build=$1
 wires=${2:-150000}
@@ -19,12 +22,40 @@ run() { # label command...
     shift
     /usr/bin/time -f "$label user=%U sys=%S wall=%e maxrss_kb=%M" "$@" > "$work/out" 2> "$work/time"
     grep -E 'G_eff=' "$work/out" | head -1 | sed "s/^/$label /"
-    tail -1 "$work/time"
+    tail -1 "$work/time" | tee -a "$work/times"
 }
 i=0
 while [ "$i" -lt "$repeats" ]; do
     run memnet_default "$build/tools/memnet" solve --network "$work/net.txt.mnet" --source left --drain right
     run memnet_metis "$build/tools/memnet" solve --network "$work/net.txt.mnet" --source left --drain right --ordering metis
+    if [ -n "${MEMNET_OTHER:-}" ]; then
+        run memnet_other "$MEMNET_OTHER" solve --network "$work/net.txt.mnet" --source left --drain right
+    fi
     run scipy /usr/bin/python3 "$here/solve_oneshot.py" "$work/net.txt" "$work/net.txt.mnet"
     i=$((i + 1))
 done
+# CPU (user + sys) per process and round; ratios of the same round; medians
+awk '
+function cpu(line,   u, s) {
+    match(line, /user=[0-9.]+/); u = substr(line, RSTART + 5, RLENGTH - 5)
+    match(line, /sys=[0-9.]+/); s = substr(line, RSTART + 4, RLENGTH - 4)
+    return u + s
+}
+function median(a, n,   i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{ c[$1, ++n[$1]] = cpu($0) }
+END {
+    for (r = 1; r <= n["scipy"]; r++) {
+        ratio[r] = c["scipy", r] / c["memnet_default", r]
+        printf "round %d: memnet_default %.2f s, scipy %.2f s CPU: %.1fx\n", r, c["memnet_default", r], c["scipy", r], ratio[r]
+    }
+    split("memnet_default memnet_metis memnet_other scipy", names, " ")
+    for (k = 1; k <= 4; k++) {
+        if (!n[names[k]]) continue
+        for (r = 1; r <= n[names[k]]; r++) v[r] = c[names[k], r]
+        printf "median_cpu_%s=%.2f\n", names[k], median(v, n[names[k]])
+    }
+    printf "median_ratio_scipy_over_memnet_default=%.1f\n", median(ratio, n["scipy"])
+}' "$work/times"

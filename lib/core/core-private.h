@@ -87,6 +87,21 @@ int mn__c_locale_begin(mn__c_locale *l);
  * byte. A UTF-8 byte order mark on the first line (lineno 0) is skipped, a trailing CR
  * dropped (lib/core/textline.c). */
 long mn__read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lineno);
+/* The same lines from a reader of its own (lib/core/textline.c): the file is read in large
+ * blocks and each line is handed out in place (*line points into the reader's buffer, valid
+ * until the next call), for readers of large files. Same return values and rules as
+ * mn__read_line; `lineno` counts the lines returned. */
+typedef struct mn__lines {
+    mn_context *ctx;
+    FILE *f;
+    char *buf;
+    size_t cap, pos, end, scan; /* unread bytes buf[pos, end); no newline in buf[pos, scan) */
+    size_t lineno;
+    int eof;
+} mn__lines;
+void mn__lines_init(mn__lines *r, mn_context *ctx, FILE *f);
+long mn__lines_next(mn__lines *r, char **line);
+void mn__lines_free(mn__lines *r);
 void mn__c_locale_end(mn__c_locale *l);
 
 /* Finite-and-positive test etc. */

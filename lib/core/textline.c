@@ -47,3 +47,78 @@ long mn__read_line(mn_context *ctx, FILE *f, char **buf, size_t *cap, size_t lin
     if (n > LONG_MAX) return -2;
     return (long)n;
 }
+
+/* ------------------------------------------------------------------- block reader */
+
+/* Block size of mn__lines: large enough that the reads cost nothing beside the parsing (the
+ * stream's own 4 KiB buffer meant one read call per 4 KiB), small against any file worth it.
+ * A longer line grows the buffer to hold it, as mn__read_line's does. */
+#define MN__LINES_BLOCK ((size_t)1 << 20)
+
+void mn__lines_init(mn__lines *r, mn_context *ctx, FILE *f)
+{
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    r->f = f;
+}
+
+void mn__lines_free(mn__lines *r)
+{
+    mn__free(r->ctx, r->buf);
+    r->buf = NULL;
+    r->cap = r->pos = r->end = r->scan = 0;
+}
+
+long mn__lines_next(mn__lines *r, char **line)
+{
+    char *nl = NULL;
+    if (!r->buf) {
+        r->buf = mn__malloc(r->ctx, MN__LINES_BLOCK);
+        if (!r->buf) return -2;
+        r->cap = MN__LINES_BLOCK;
+    }
+    for (;;) {
+        if (r->scan < r->pos) r->scan = r->pos;
+        nl = r->scan < r->end ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
+        if (nl || r->eof) break;
+        r->scan = r->end;
+        /* keep the unread part at the front and room for a terminating NUL */
+        if (r->pos > 0) {
+            memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+            r->end -= r->pos;
+            r->scan -= r->pos;
+            r->pos = 0;
+        }
+        if (r->cap - r->end < MN__LINES_BLOCK / 2) {
+            if (r->cap > SIZE_MAX / 2) return -2;
+            char *q = mn__realloc(r->ctx, r->buf, 2 * r->cap);
+            if (!q) return -2;
+            r->buf = q;
+            r->cap *= 2;
+        }
+        size_t got = fread(r->buf + r->end, 1, r->cap - 1 - r->end, r->f);
+        r->end += got;
+        if (got == 0) r->eof = 1; /* end of file or a read error (ferror tells the caller) */
+    }
+    char *s = r->buf + r->pos;
+    size_t n;
+    if (nl) {
+        n = (size_t)(nl - s);
+        r->pos += n + 1;
+    } else {
+        if (r->pos == r->end) return -1;
+        n = r->end - r->pos; /* last line without a newline: end < cap leaves room for NUL */
+        r->pos = r->end;
+    }
+    s[n] = '\0';
+    size_t lineno = r->lineno++;
+    if (memchr(s, '\0', n)) return -3;
+    if (n && s[n - 1] == '\r') s[--n] = '\0';
+    if (lineno == 0 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        n -= 3;
+    }
+    if (n > LONG_MAX) return -2;
+    *line = s;
+    return (long)n;
+}

@@ -70,11 +70,25 @@ static void strip_comment(char *s)
 }
 
 /* Parse an integer token; returns 0 on success, -1 if it is not an integer, -2 if it is an
- * integer outside int64_t. */
+ * integer outside int64_t. Plain tokens ([-+] and at most 18 digits, then a separator) are
+ * read here, anything else by strtoll, so the result is strtoll's in every case. */
 static int parse_int(char **s, int64_t *out)
 {
     char *p = skip_ws(*s), *end;
     if (!*p) return -1;
+    char *q = p;
+    int neg = 0;
+    if (*q == '-' || *q == '+') neg = *q++ == '-';
+    if (*q >= '0' && *q <= '9') {
+        uint64_t x = 0;
+        int nd = 0;
+        for (; *q >= '0' && *q <= '9' && nd < 18; q++, nd++) x = 10 * x + (uint64_t)(*q - '0');
+        if (!*q || *q == ' ' || *q == '\t') {
+            *out = neg ? -(int64_t)x : (int64_t)x;
+            *s = q;
+            return 0;
+        }
+    }
     errno = 0;
     long long x = strtoll(p, &end, 10);
     if (end == p || (*end && *end != ' ' && *end != '\t')) return -1;
@@ -101,12 +115,13 @@ static int parse_count(char **s, uint64_t *out)
     return 0;
 }
 
-static int parse_double(char **s, double *out)
+/* fast: mn__graph_fast_decimal_ok(), asked once per file */
+static int parse_double_fast(char **s, double *out, int fast)
 {
     char *p = skip_ws(*s), *end;
     if (!*p) return -1;
     errno = 0;
-    double x = mn__graph_strtod(p, &end); /* numparse.c */
+    double x = mn__graph_strtod_fast(p, &end, fast); /* numparse.c */
     if (end == p || (*end && *end != ' ' && *end != '\t')) return -1;
     *out = x;
     *s = end;
@@ -133,14 +148,17 @@ static mn_status read_edgelist(mn_graph **out, mn_context *ctx, const char *path
     if (!f) return mn__error(ctx, MN_ERR_IO, "cannot open edge list %s: %s", path, strerror(errno));
     mn_status st = MN_OK;
     char *line = NULL, tok[64];
-    size_t cap = 0, lineno = 0;
+    size_t lineno = 0;
+    mn__lines lr;
+    mn__lines_init(&lr, ctx, f);
+    int fast = mn__graph_fast_decimal_ok();
     long nvals = -1;
     ibuf uv = { 0 };
     dbuf vals = { 0 };
     int64_t maxid = -1;
     mn_graph *g = NULL;
     long len;
-    while ((len = mn__read_line(ctx, f, &line, &cap, lineno)) >= 0) {
+    while ((len = mn__lines_next(&lr, &line)) >= 0) {
         lineno++;
         strip_comment(line);
         char *s = skip_ws(line);
@@ -173,7 +191,7 @@ static mn_status read_edgelist(mn_graph **out, mn_context *ctx, const char *path
             char *p = skip_ws(s);
             if (!*p) break;
             double x;
-            if (parse_double(&s, &x))
+            if (parse_double_fast(&s, &x, fast))
                 MN__FAIL(mn__error(ctx, MN_ERR_PARSE, "%s line %zu: value \"%s\" is not a number",
                                    path, lineno, token(p, tok, sizeof tok)));
             if (!isfinite(x))
@@ -239,7 +257,7 @@ static mn_status read_edgelist(mn_graph **out, mn_context *ctx, const char *path
     g = NULL;
 cleanup:
     mn_graph_free(g);
-    mn__free(ctx, line);
+    mn__lines_free(&lr);
     mn__free(ctx, uv.p);
     mn__free(ctx, vals.p);
     fclose(f);
@@ -347,19 +365,20 @@ mn_status mn_graph_save(const mn_graph *g, const char *path)
 
 #define PARSE_FAIL(...) MN__FAIL(mn__error(ctx, MN_ERR_PARSE, __VA_ARGS__))
 
-static mn_status next_content_line(mn_context *ctx, FILE *f, char **line, size_t *cap,
-                                   size_t *lineno, char **s, const char *path)
+/* the next line with content (comments stripped): *line its start, *s its first word */
+static mn_status next_content_line(mn__lines *lr, char **line, char **s, const char *path)
 {
+    mn_context *ctx = lr->ctx;
     long len;
-    while ((len = mn__read_line(ctx, f, line, cap, *lineno)) >= 0) {
-        (*lineno)++;
+    while ((len = mn__lines_next(lr, line)) >= 0) {
         strip_comment(*line);
         *s = skip_ws(*line);
         if (**s) return MN_OK;
     }
-    if (len < -1) return line_error(ctx, len, path, *lineno);
-    if (ferror(f)) return mn__error(ctx, MN_ERR_IO, "error reading %s", path);
-    return mn__error(ctx, MN_ERR_PARSE, "%s: unexpected end of file after line %zu", path, *lineno);
+    if (len < -1) return line_error(ctx, len, path, lr->lineno - 1);
+    if (ferror(lr->f)) return mn__error(ctx, MN_ERR_IO, "error reading %s", path);
+    return mn__error(ctx, MN_ERR_PARSE, "%s: unexpected end of file after line %zu", path,
+                     lr->lineno);
 }
 
 /* the next word of a header line into w (at most n-1 characters); 0 at the end of the line */
@@ -391,87 +410,137 @@ static mn_status header_count(mn_context *ctx, char **s, const char *path, size_
     return MN_OK;
 }
 
+/* Grow each of `na` arrays of `size`-byte elements from *cap to hold at least `need`
+ * elements: doubling with the data read, never past `limit` (a declared count only caps the
+ * growth, it never sizes it). */
+static int grow_arrays(mn_context *ctx, void **a, size_t na, size_t size, size_t *cap,
+                       size_t need, size_t limit)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? 2 * *cap : 1024;
+    if (c > limit) c = limit;
+    if (c < need) c = need;
+    for (size_t i = 0; i < na; i++) {
+        void *q = mn__realloc_array(ctx, a[i], c, size);
+        if (!q) return -1;
+        a[i] = q;
+    }
+    *cap = c;
+    return 0;
+}
+
+/* Shrink each array to exactly `n` elements (at least one): what the graph keeps */
+static int fit_arrays(mn_context *ctx, void **a, size_t na, size_t size, size_t n)
+{
+    for (size_t i = 0; i < na; i++) {
+        void *q = mn__realloc_array(ctx, a[i], n ? n : 1, size);
+        if (!q) return -1;
+        a[i] = q;
+    }
+    return 0;
+}
+
+/* The native network file. Every value goes straight into the array the graph keeps (node
+ * coordinates, edge ends, one array per value column), grown with the lines read and handed
+ * to the graph at the end: no interleaved buffer and no copies (a 6e5-junction file touched
+ * about twice its data in memory before). The checks and messages are those of the graph's
+ * setters, in the same order. */
 static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(ctx, MN_ERR_IO, "cannot open network %s: %s", path, strerror(errno));
     mn_status st = MN_OK;
     char *line = NULL, *s;
-    size_t cap = 0, lineno = 0;
+    mn__lines lr;
+    mn__lines_init(&lr, ctx, f);
     mn_graph *g = NULL;
-    dbuf xy = { 0 }, vals = { 0 };
-    ibuf uv = { 0 }, ids = { 0 };
-    double *col = NULL, *cx = NULL, *cy = NULL;
+    ibuf ids = { 0 };
+    double *nxy[2] = { NULL, NULL };                    /* node x, y */
+    size_t ncap = 0;
+    void *ends[2] = { NULL, NULL };                     /* mn_index u, v */
+    double **vcol = NULL;                               /* the nval value columns */
+    size_t ecap = 0;
     mn_index *set = NULL;
     char word[64], name[64];
     uint64_t ver = 0, nn = 0, ne = 0, ncols = 0;
+    size_t nval = 0;
+    int fast = mn__graph_fast_decimal_ok();
 
-    MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+    MN__TRY(next_content_line(&lr, &line, &s, path));
     if (strncmp(s, NATIVE_MAGIC, strlen(NATIVE_MAGIC)) != 0 ||
         (s += strlen(NATIVE_MAGIC), *s != ' ' && *s != '\t') || parse_count(&s, &ver) ||
         ver != NATIVE_VERSION || *skip_ws(s))
-        PARSE_FAIL("%s line %zu: not a memnet network file version %d (\"%.60s\")", path, lineno,
-                   NATIVE_VERSION, line);
+        PARSE_FAIL("%s line %zu: not a memnet network file version %d (\"%.60s\")", path,
+                   lr.lineno, NATIVE_VERSION, line);
     /* nodes N [xy] */
-    MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+    MN__TRY(next_content_line(&lr, &line, &s, path));
     if (next_word(&s, word, sizeof word) != 1 || strcmp(word, "nodes") != 0)
-        PARSE_FAIL("%s line %zu: expected 'nodes N', got \"%.60s\"", path, lineno, s);
-    MN__TRY(header_count(ctx, &s, path, lineno, "node count", INT32_MAX, &nn));
+        PARSE_FAIL("%s line %zu: expected 'nodes N', got \"%.60s\"", path, lr.lineno, s);
+    MN__TRY(header_count(ctx, &s, path, lr.lineno, "node count", INT32_MAX, &nn));
     int has_xy = 0, r;
     while ((r = next_word(&s, word, sizeof word)) != 0) {
         if (r == 1 && strcmp(word, "xy") == 0 && !has_xy) has_xy = 1;
-        else PARSE_FAIL("%s line %zu: unexpected \"%s\" after the node count", path, lineno, word);
+        else PARSE_FAIL("%s line %zu: unexpected \"%s\" after the node count", path, lr.lineno,
+                        word);
     }
     for (uint64_t i = 0; has_xy && i < nn; i++) {
         double x, y;
-        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
-        if (parse_double(&s, &x) || parse_double(&s, &y) || *skip_ws(s))
-            PARSE_FAIL("%s line %zu: expected 'x y' of node %llu", path, lineno,
+        MN__TRY(next_content_line(&lr, &line, &s, path));
+        if (parse_double_fast(&s, &x, fast) || parse_double_fast(&s, &y, fast) || *skip_ws(s))
+            PARSE_FAIL("%s line %zu: expected 'x y' of node %llu", path, lr.lineno,
                        (unsigned long long)i);
-        if (dbuf_push(ctx, &xy, x) || dbuf_push(ctx, &xy, y))
+        if (grow_arrays(ctx, (void **)nxy, 2, sizeof(double), &ncap, (size_t)i + 1, (size_t)nn))
             MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+        nxy[0][i] = x;
+        nxy[1][i] = y;
     }
     /* edges M [length] [position] [columns C] */
-    MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+    MN__TRY(next_content_line(&lr, &line, &s, path));
     if (next_word(&s, word, sizeof word) != 1 || strcmp(word, "edges") != 0)
-        PARSE_FAIL("%s line %zu: expected 'edges M ...', got \"%.60s\"", path, lineno, s);
-    MN__TRY(header_count(ctx, &s, path, lineno, "edge count", INT32_MAX, &ne));
+        PARSE_FAIL("%s line %zu: expected 'edges M ...', got \"%.60s\"", path, lr.lineno, s);
+    MN__TRY(header_count(ctx, &s, path, lr.lineno, "edge count", INT32_MAX, &ne));
     int has_len = 0, has_pos = 0, has_cols = 0;
     while ((r = next_word(&s, word, sizeof word)) != 0) {
         if (r == 1 && strcmp(word, "length") == 0 && !has_len) has_len = 1;
         else if (r == 1 && strcmp(word, "position") == 0 && !has_pos) has_pos = 1;
         else if (r == 1 && strcmp(word, "columns") == 0 && !has_cols) {
             has_cols = 1;
-            MN__TRY(header_count(ctx, &s, path, lineno, "column count", MN__MAX_COLUMNS, &ncols));
+            MN__TRY(header_count(ctx, &s, path, lr.lineno, "column count", MN__MAX_COLUMNS,
+                                 &ncols));
         } else
-            PARSE_FAIL("%s line %zu: unexpected \"%s\" in the edges line", path, lineno, word);
+            PARSE_FAIL("%s line %zu: unexpected \"%s\" in the edges line", path, lr.lineno, word);
     }
-    size_t nval = (size_t)has_len + 2 * (size_t)has_pos + (size_t)ncols;
+    nval = (size_t)has_len + 2 * (size_t)has_pos + (size_t)ncols;
+    vcol = mn__calloc_or_err(ctx, nval + 1, sizeof *vcol, "edge columns");
+    if (!vcol) MN__FAIL(MN_ERR_NOMEM);
     /* the edges: storage grows with the lines read, never by the declared count */
     for (uint64_t e = 0; e < ne; e++) {
-        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+        MN__TRY(next_content_line(&lr, &line, &s, path));
         int64_t a = 0, b = 0;
         if (parse_int(&s, &a) || parse_int(&s, &b))
-            PARSE_FAIL("%s line %zu: expected 'u v' of edge %llu", path, lineno,
+            PARSE_FAIL("%s line %zu: expected 'u v' of edge %llu", path, lr.lineno,
                        (unsigned long long)e);
         if (a < 0 || b < 0 || (uint64_t)a >= nn || (uint64_t)b >= nn)
             MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: edge %llu: node id %lld is out of "
-                               "range (%llu nodes)", path, lineno, (unsigned long long)e,
+                               "range (%llu nodes)", path, lr.lineno, (unsigned long long)e,
                                (long long)(a < 0 || (uint64_t)a >= nn ? a : b),
                                (unsigned long long)nn));
-        for (size_t k = 0; k < nval; k++) {
-            double x;
-            if (parse_double(&s, &x))
-                PARSE_FAIL("%s line %zu: edge %llu needs %zu values after u v", path, lineno,
-                           (unsigned long long)e, nval);
-            if (dbuf_push(ctx, &vals, x))
+        if (e == ecap) {
+            size_t old = ecap;
+            if (grow_arrays(ctx, ends, 2, sizeof(mn_index), &ecap, (size_t)e + 1, (size_t)ne) ||
+                (ecap = old, grow_arrays(ctx, (void **)vcol, nval, sizeof(double), &ecap,
+                                         (size_t)e + 1, (size_t)ne)))
                 MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
         }
+        for (size_t k = 0; k < nval; k++)
+            if (parse_double_fast(&s, &vcol[k][e], fast))
+                PARSE_FAIL("%s line %zu: edge %llu needs %zu values after u v", path, lr.lineno,
+                           (unsigned long long)e, nval);
         if (*skip_ws(s))
-            PARSE_FAIL("%s line %zu: edge %llu has more than %zu values after u v", path, lineno,
-                       (unsigned long long)e, nval);
-        if (ibuf_push(ctx, &uv, a) || ibuf_push(ctx, &uv, b))
-            MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+            PARSE_FAIL("%s line %zu: edge %llu has more than %zu values after u v", path,
+                       lr.lineno, (unsigned long long)e, nval);
+        ((mn_index *)ends[0])[e] = (mn_index)a;
+        ((mn_index *)ends[1])[e] = (mn_index)b;
     }
     /* nodes without coordinates are only a count: as for edge lists, refuse more isolated
      * nodes than MN__MAX_ISOLATED beyond what the edges touch */
@@ -481,79 +550,86 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
                            "%u)", path, (unsigned long long)nn, (unsigned long long)ne,
                            MN__MAX_ISOLATED));
     MN__TRY(mn_graph_new(&g, ctx, (size_t)nn));
-    if (has_xy) {
-        cx = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
-        cy = mn__malloc_or_err(ctx, nn + 1, sizeof(double), "coordinates");
-        if (!cx || !cy) MN__FAIL(MN_ERR_NOMEM);
-        for (size_t i = 0; i < nn; i++) {
-            cx[i] = xy.p[2 * i];
-            cy[i] = xy.p[2 * i + 1];
-        }
-        MN__TRY(mn_graph_set_node_coords(g, cx, cy));
+    if (has_xy) { /* as mn_graph_set_node_coords */
+        for (size_t i = 0; i < nn; i++)
+            if (!mn__isfinite(nxy[0][i]) || !mn__isfinite(nxy[1][i]))
+                MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
+                                   "node %zu: coordinates (%g, %g) not finite", i, nxy[0][i],
+                                   nxy[1][i]));
+        if (fit_arrays(ctx, (void **)nxy, 2, sizeof(double), (size_t)nn))
+            MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+        g->nx = nxy[0];
+        g->ny = nxy[1];
+        nxy[0] = nxy[1] = NULL;
     }
-    MN__TRY(mn__graph_reserve_edges(g, ne ? ne : 1));
-    for (size_t e = 0; e < ne; e++)
-        MN__TRY(mn_graph_add_edge(g, (mn_index)uv.p[2 * e], (mn_index)uv.p[2 * e + 1], NULL));
-    size_t k = 0;
-    if (has_len) {
+    /* the edges as mn_graph_add_edge checks them (the ids were range-checked above) */
+    for (size_t e = 0; e < ne; e++) {
+        mn_index a = ((mn_index *)ends[0])[e], b = ((mn_index *)ends[1])[e];
+        if (a == b)
+            MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
+                               "edge %zu: self-loop %lld -> %lld is not allowed", e, (long long)a,
+                               (long long)b));
+    }
+    if (has_len)
         for (size_t e = 0; e < ne; e++) {
-            double x = vals.p[e * nval];
+            double x = vcol[0][e];
             if (!isnan(x) && !(isfinite(x) && x > 0))
                 MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s: edge %zu: length %g must be > 0", path,
                                    e, x));
         }
-        g->len = mn__malloc_or_err(ctx, g->cap_edges, sizeof(double), "edge lengths");
-        if (!g->len) MN__FAIL(MN_ERR_NOMEM);
-        for (size_t e = 0; e < g->cap_edges; e++) g->len[e] = e < ne ? vals.p[e * nval] : NAN;
-        k++;
+    if (fit_arrays(ctx, ends, 2, sizeof(mn_index), (size_t)ne) ||
+        fit_arrays(ctx, (void **)vcol, nval, sizeof(double), (size_t)ne))
+        MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
+    /* every per-edge array of the graph holds cap_edges entries, NaN past the edges */
+    for (size_t k = 0; ne == 0 && k < nval; k++) vcol[k][0] = NAN;
+    if (ncols) {
+        g->cols = mn__malloc_or_err(ctx, ncols, sizeof *g->cols, "edge columns");
+        if (!g->cols) MN__FAIL(MN_ERR_NOMEM);
     }
+    g->u = ends[0];
+    g->v = ends[1];
+    ends[0] = ends[1] = NULL;
+    g->n_edges = (size_t)ne;
+    g->cap_edges = ne ? (size_t)ne : 1;
+    size_t k = 0;
+    if (has_len) g->len = vcol[k++];
     if (has_pos) {
-        g->ex = mn__malloc_or_err(ctx, g->cap_edges, sizeof(double), "edge positions");
-        g->ey = mn__malloc_or_err(ctx, g->cap_edges, sizeof(double), "edge positions");
-        if (!g->ex || !g->ey) MN__FAIL(MN_ERR_NOMEM);
-        for (size_t e = 0; e < g->cap_edges; e++) {
-            g->ex[e] = e < ne ? vals.p[e * nval + k] : NAN;
-            g->ey[e] = e < ne ? vals.p[e * nval + k + 1] : NAN;
-        }
-        k += 2;
+        g->ex = vcol[k++];
+        g->ey = vcol[k++];
     }
-    col = mn__malloc_or_err(ctx, ne + 1, sizeof(double), "edge column");
-    if (!col) MN__FAIL(MN_ERR_NOMEM);
-    for (size_t c = 0; c < ncols; c++, k++) {
-        for (size_t e = 0; e < ne; e++) col[e] = vals.p[e * nval + k];
-        MN__TRY(mn_graph_add_edge_column(g, col));
-    }
+    for (size_t c = 0; c < ncols; c++) g->cols[g->n_cols++] = vcol[k++];
+    nval = 0; /* the columns are the graph's now */
     /* node sets until 'end'; the ids grow with the data, never by the declared count */
     for (;;) {
-        MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+        MN__TRY(next_content_line(&lr, &line, &s, path));
         if (next_word(&s, word, sizeof word) != 1)
             PARSE_FAIL("%s line %zu: expected 'set NAME COUNT' or 'end', got \"%.60s\"", path,
-                       lineno, line);
+                       lr.lineno, line);
         if (strcmp(word, "end") == 0) {
-            if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after 'end'", path, lineno);
+            if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after 'end'", path, lr.lineno);
             break;
         }
         if (strcmp(word, "set") != 0 || (r = next_word(&s, name, sizeof name)) == 0)
             PARSE_FAIL("%s line %zu: expected 'set NAME COUNT' or 'end', got \"%.60s\"", path,
-                       lineno, line);
-        if (r < 0) PARSE_FAIL("%s line %zu: set name longer than %zu characters", path, lineno,
-                              sizeof name - 1);
+                       lr.lineno, line);
+        if (r < 0) PARSE_FAIL("%s line %zu: set name longer than %zu characters", path,
+                              lr.lineno, sizeof name - 1);
         uint64_t cnt = 0;
-        MN__TRY(header_count(ctx, &s, path, lineno, "set size", INT32_MAX, &cnt));
-        if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after the set size", path, lineno);
+        MN__TRY(header_count(ctx, &s, path, lr.lineno, "set size", INT32_MAX, &cnt));
+        if (*skip_ws(s)) PARSE_FAIL("%s line %zu: text after the set size", path, lr.lineno);
         ids.n = 0;
         while (ids.n < cnt) {
-            MN__TRY(next_content_line(ctx, f, &line, &cap, &lineno, &s, path));
+            MN__TRY(next_content_line(&lr, &line, &s, path));
             int64_t x;
             while (ids.n < cnt && !parse_int(&s, &x)) {
                 if (x < 0 || (uint64_t)x >= nn)
                     MN__FAIL(mn__error(ctx, MN_ERR_RANGE, "%s line %zu: set %s: node %lld out of range",
-                                       path, lineno, name, (long long)x));
+                                       path, lr.lineno, name, (long long)x));
                 if (ibuf_push(ctx, &ids, x))
                     MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
             }
             if (*skip_ws(s))
-                PARSE_FAIL("%s line %zu: set %s: bad node id \"%.40s\"", path, lineno, name,
+                PARSE_FAIL("%s line %zu: set %s: bad node id \"%.40s\"", path, lr.lineno, name,
                            skip_ws(s));
         }
         mn__free(ctx, set);
@@ -565,26 +641,25 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
     /* after 'end' only blank lines and comments */
     {
         long len;
-        while ((len = mn__read_line(ctx, f, &line, &cap, lineno)) >= 0) {
-            lineno++;
+        while ((len = mn__lines_next(&lr, &line)) >= 0) {
             strip_comment(line);
-            if (*skip_ws(line)) PARSE_FAIL("%s line %zu: text after 'end'", path, lineno);
+            if (*skip_ws(line)) PARSE_FAIL("%s line %zu: text after 'end'", path, lr.lineno);
         }
-        if (len < -1) MN__FAIL(line_error(ctx, len, path, lineno));
+        if (len < -1) MN__FAIL(line_error(ctx, len, path, lr.lineno - 1));
     }
     *out = g;
     g = NULL;
 cleanup:
     mn_graph_free(g);
-    mn__free(ctx, xy.p);
-    mn__free(ctx, vals.p);
-    mn__free(ctx, uv.p);
+    mn__free(ctx, nxy[0]);
+    mn__free(ctx, nxy[1]);
+    mn__free(ctx, ends[0]);
+    mn__free(ctx, ends[1]);
+    for (size_t c = 0; vcol && c < nval; c++) mn__free(ctx, vcol[c]);
+    mn__free(ctx, vcol);
     mn__free(ctx, ids.p);
-    mn__free(ctx, col);
-    mn__free(ctx, cx);
-    mn__free(ctx, cy);
     mn__free(ctx, set);
-    mn__free(ctx, line);
+    mn__lines_free(&lr);
     fclose(f);
     return st;
 }

@@ -37,5 +37,9 @@ mn_status mn__graph_reserve_edges(mn_graph *g, size_t cap);
 /* strtod's result and end pointer, bit for bit, with a fast locale-free path for plain
  * decimals (numparse.c); call it under the C locale like strtod. */
 double mn__graph_strtod(const char *s, char **end);
+/* The run-time check of mn__graph_strtod's fast path (once per file is enough: it depends on
+ * the machine, not on the data), and mn__graph_strtod with its result given. */
+int mn__graph_fast_decimal_ok(void);
+double mn__graph_strtod_fast(const char *s, char **end, int fast_ok);
 
 #endif

@@ -104,9 +104,25 @@ static int extended_precision_at_run_time(void)
 
 double mn__graph_strtod(const char *s, char **end)
 {
+    return mn__graph_strtod_fast(s, end, mn__graph_fast_decimal_ok());
+}
+
+int mn__graph_fast_decimal_ok(void)
+{
+#ifdef MN__FAST_DECIMAL
+    return extended_precision_at_run_time();
+#else
+    return 0;
+#endif
+}
+
+double mn__graph_strtod_fast(const char *s, char **end, int fast_ok)
+{
 #ifdef MN__FAST_DECIMAL
     double x;
-    if (extended_precision_at_run_time() && fast_decimal(s, end, &x)) return x;
+    if (fast_ok && fast_decimal(s, end, &x)) return x;
+#else
+    (void)fast_ok;
 #endif
     return strtod(s, end);
 }

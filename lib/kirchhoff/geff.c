@@ -16,6 +16,17 @@ mn_status mn_kirchhoff_effective_conductance(mn_kirchhoff *k, size_t a, size_t b
         return mn__error(k->ctx, MN_ERR_INVALID, "G_eff needs two different electrodes (%zu)", a);
     mn_status st = mn__kh_prepare(k);
     if (st != MN_OK) return st;
+    /* Two electrodes after a direct solve (with a factor of the present matrix, not PCG) at
+     * V_a != 0, V_b = 0 and no sources: the potentials of that solve are V_a times those of the
+     * unit solve below (the same ones when V_a = 1), so G_eff is their inflow into b over V_a,
+     * without a second solve (`memnet solve` asks exactly this after its solve). */
+    if (k->solved && k->fac_current && k->n_el == 2 && !k->emf && !k->have_inj &&
+        k->el[b].volts == 0.0 && k->el[a].volts != 0.0) {
+        mn__kh_incidence inc = mn__kh_inc(k);
+        *G_eff = mn__kh_terminal_inflow(&inc, b, k->g->u, k->g->v, k->G, k->phi) /
+                 k->el[a].volts;
+        return MN_OK;
+    }
     if (k->nf > 0 && (!k->fac_valid || k->floating_changed || !k->fac_current)) {
         if ((st = k->ops->setup(k)) != MN_OK) return st;
     }
