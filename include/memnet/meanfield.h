@@ -726,7 +726,7 @@ typedef enum mn_meanfield_diag_method {
                                          8 (tol = the relative standard error of one edge's
                                          leverage score; 0.5: 8 probes), and the exact value
                                          for the edges of largest |Omega->_i| within a work
-                                         budget of one probe or 2^19 factor entries, whichever
+                                         budget of nnz(L) or 2^18 factor entries, whichever
                                          is larger (sparse solves along the elimination tree;
                                          every edge of a small network), the estimated part
                                          rescaled to Foster's exact sum; per-edge standard
@@ -973,8 +973,10 @@ MN_API mn_status mn_meanfield_model_set_preset(mn_meanfield_model *m, mn_meanfie
  * a_i^2), and each class carries one state g_k obeying the junction's own rate at v_k. No
  * parameter is fitted.
  *
- * Cost: the projector (one sparse factorisation and the selected inversion for diag(Omega)),
- * O(edges) to form the classes, then O(classes) per step of the time integration.
+ * Cost: the projector (one sparse factorisation, and diag(Omega) by the selected inversion or,
+ * cheaper and enough for the class means, #MN_MEANFIELD_DIAG_SKETCH: about 1 % of a full
+ * simulation at 20000 wires, docs/meanfield.md), O(edges) to form the classes, then
+ * O(classes) per step of the time integration.
  * Drive: a voltage source between the electrodes (as mn_sim / `memnet simulate`); the initial
  * state must be uniform. Threads: one thread at a time (see core.h).
  */

@@ -122,9 +122,9 @@ START_TEST(test_class_means)
     /* Random networks of several sizes, shapes and seeds, 8 probes: every class mean of R_i
      * (weights a_i^2) within 4.5 of its standard errors of the exact one, the standard error
      * computed from the per-edge errors as if independent (what the sketch states), and the
-     * weighted rms of the relative class errors below 5 %. The classes are formed here as in
+     * weighted rms of the relative class errors below 6 %. The classes are formed here as in
      * lib/meanfield/ema.c (64 bins of |a_i|) from the exact a_i, which both projectors share.
-     * Measured: largest |error| 2.8 standard errors over 200 classes, rms 3.1 %. */
+     * Measured: largest |error| 2.8 standard errors over 200 classes, rms 4.2 %. */
     const long wires[] = { 3000, 6000, 4000, 8000 };
     const double aspect[] = { 1, 1, 3, 0.5 };
     double zmax = 0, rel2 = 0, relw = 0;
@@ -186,7 +186,7 @@ START_TEST(test_class_means)
     double rms = sqrt(rel2 / relw);
     printf("class means of R over %zu classes: largest |error|/standard error %.2f, weighted "
            "relative rms %.4f\n", nclasses, zmax, rms);
-    ck_assert(rms < 0.05);
+    ck_assert(rms < 0.06);
 }
 END_TEST
 
