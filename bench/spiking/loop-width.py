@@ -30,16 +30,8 @@ def width(V, G):
 
 
 def network(path, period):
-    rows = list(csv.reader(l for l in open(path) if not l.startswith("#")))
-    h, D = rows[0], np.array(rows[1:], float)
-    t, V, I = D[:, h.index("t")], D[:, h.index("V")], D[:, h.index("I")]
-    T = t[-1]
-    last = t > T - period + 1e-9
-    prev = (t > T - 2 * period + 1e-9) & ~last
-    G = np.where(V > 0, I / np.where(V > 0, V, 1), np.nan)
-    w, r = width(V[last], G[last])
-    print(f"width={w:.3f} ratio={r:.2f} Gmax={np.nanmax(G[last]):.4g} "
-          f"peak_drift={I[last].max() / I[prev].max() - 1:.2e}")
+    w, r, gmax, drift = network_width(path, period)
+    print(f"width={w:.3f} ratio={r:.2f} Gmax={gmax:.4g} peak_drift={drift:.2e}")
 
 
 def single(vmax, dt, n=200):
@@ -55,10 +47,24 @@ def single(vmax, dt, n=200):
     return width(V, np.array(G))
 
 
-if sys.argv[1] == "network":
-    network(sys.argv[2], float(sys.argv[3]))
-else:
-    vmax = float(sys.argv[2])
-    for dt in sys.argv[3:]:
-        w, r = single(vmax, float(dt))
-        print(f"dt={dt} width={w:.3f} ratio={r:.2f}")
+def network_width(path, period):
+    """(width, ratio, peak drift) of the last period of a triangle-driven run."""
+    rows = list(csv.reader(l for l in open(path) if not l.startswith("#")))
+    h, D = rows[0], np.array(rows[1:], float)
+    t, V, I = D[:, h.index("t")], D[:, h.index("V")], D[:, h.index("I")]
+    T = t[-1]
+    last = t > T - period + 1e-9
+    prev = (t > T - 2 * period + 1e-9) & ~last
+    G = np.where(V > 0, I / np.where(V > 0, V, 1), np.nan)
+    w, r = width(V[last], G[last])
+    return w, r, np.nanmax(G[last]), I[last].max() / I[prev].max() - 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "network":
+        network(sys.argv[2], float(sys.argv[3]))
+    else:
+        vmax = float(sys.argv[2])
+        for dt in sys.argv[3:]:
+            w, r = single(vmax, float(dt))
+            print(f"dt={dt} width={w:.3f} ratio={r:.2f}")

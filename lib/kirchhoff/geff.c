@@ -47,7 +47,7 @@ mn_status mn_kirchhoff_effective_conductance(mn_kirchhoff *k, size_t a, size_t b
         memset(volts, 0, E * sizeof *volts);
         volts[c] = 1.0;
         mn__kh_build_rhs(k, k->B->x, 0, volts);
-        MN__TRY(mn__kh_aux_solve(k, x));
+        MN__TRY(mn__kh_aux_solve(k, x, k->cg_rtol));
         mn__kh_postprocess(k, x, volts, phi, V, I, cur, 0);
         /* Y[d][c] = -(current into electrode d at 0 V) = -sum G_e phi_other: a sum of terms of
          * one sign (phi >= 0 here), free of the cancellation of phi_u - phi_v when conductances

@@ -141,6 +141,7 @@ struct mn_kirchhoff {
     double c_upd;            /* one rank-1 column of an update/downdate */
     double c_conv;           /* converting a supernodal factor to simplicial LDL' */
     uint64_t cost_analysis;  /* n_analyse the costs belong to (0: not computed) */
+    double sens_rtol;        /* PCG tolerance of sensitivity solves (0: cg_rtol) */
     int aside;               /* solves are output solves (mn__kirchhoff_set_output_solves) */
     double *xa_buf;          /* the warm start kept across an output solve (nf) */
     size_t xa_cap;
@@ -204,7 +205,7 @@ mn_kirchhoff_strategy mn__kh_choose(mn_kirchhoff *k);
 /* solve.c */
 void mn__kh_build_rhs(mn_kirchhoff *k, double *b, int with_sources, const double *el_volts);
 mn_status mn__kh_prepare(mn_kirchhoff *k);
-mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x);
+mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x, double rtol);
 /* results.c */
 void mn__kh_postprocess(mn_kirchhoff *k, const double *x, const double *el_volts, double *phi,
                         double *V, double *I, double *elc, int with_emf);

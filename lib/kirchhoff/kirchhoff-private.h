@@ -25,7 +25,8 @@
  * Cost: one O(m) right-hand side and one triangular solve pair with the factor of the last
  * solve (no refactorisation). If the last solve used the PCG strategy (so the factor belongs to
  * older conductances) the system is solved by PCG preconditioned by that factor to the CG
- * tolerance, as in the solve.
+ * tolerance, as in the solve, or to the looser sensitivity tolerance if one was set
+ * (mn__kirchhoff_set_sensitivity_tolerance).
  * Floating nodes (see mn_kirchhoff_floating_nodes) get dphi = 0; an edge touching one gets
  * dV = 0.
  *
@@ -104,6 +105,12 @@ void mn__kirchhoff_info_get(const mn_kirchhoff *k, mn__kirchhoff_info *info);
  * after this call and a new solver given the same inputs then make the same choices and the
  * same numbers, bit for bit (the simulation calls it at checkpoints: lib/sim/checkpoint.c). */
 void mn__kirchhoff_forget(mn_kirchhoff *k);
+
+/* Relative residual to which sensitivity solves on a stale factor iterate, when looser than the
+ * CG tolerance (0, the default: the CG tolerance). The time stepper's Jacobian-vector products
+ * need far less than the 1e-12 of its right-hand sides: GMRES solves the Newton systems only
+ * to a few digits, and an inexact Jacobian changes the Newton iterates, not the solution. */
+void mn__kirchhoff_set_sensitivity_tolerance(mn_kirchhoff *k, double rtol);
 
 /* While `on`, solves are output solves (the simulation's samples and snapshots, at states
  * between the integrator's): under AUTO they iterate (PCG) on the present factor, at most one

@@ -144,6 +144,11 @@ void mn__kirchhoff_forget(mn_kirchhoff *k)
     mn__kh_rule_init(&k->rule);
 }
 
+void mn__kirchhoff_set_sensitivity_tolerance(mn_kirchhoff *k, double rtol)
+{
+    if (k && rtol >= 0.0 && rtol < 1.0) k->sens_rtol = rtol;
+}
+
 void mn__kirchhoff_set_output_solves(mn_kirchhoff *k, int on)
 {
     if (k) k->aside = !!on;

@@ -28,7 +28,7 @@ mn_status mn__kirchhoff_sensitivity(mn_kirchhoff *k, const double *dG, double *d
     }
     double *dphi = mn__kh_scratch(k, &k->dphi_buf, &k->dphi_cap, nf, "sensitivity");
     if (!dphi) return MN_ERR_NOMEM;
-    mn_status st = mn__kh_aux_solve(k, dphi); /* writes all nf values */
+    mn_status st = mn__kh_aux_solve(k, dphi, k->sens_rtol); /* writes all nf values */
     if (st != MN_OK) return st;
     for (size_t e = 0; e < k->m; e++) {
         mn_index u = eu[e], v = ev[e];

@@ -127,8 +127,9 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
     return MN_OK;
 }
 
-/* Solve with the present factor/strategy for an rhs already in k->B; result in x (nf). */
-mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x)
+/* Solve with the present factor/strategy for an rhs already in k->B; result in x (nf). A
+ * stale factor is the preconditioner of PCG to the relative residual max(rtol, cg_rtol). */
+mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x, double rtol)
 {
     mn_status st;
     size_t nf = k->nf;
@@ -141,7 +142,10 @@ mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x)
     int it;
     double rr;
     memset(x, 0, nf * sizeof *x);
+    double tol = k->cg_rtol;
+    if (rtol > tol) k->cg_rtol = rtol;
     st = mn__kh_pcg(k, k->B->x, x, 1000, &it, &rr);
+    k->cg_rtol = tol;
     k->n_cg++;
     k->n_cg_it += (uint64_t)it;
     mn__kh_pcg_account(k, 1, it);

@@ -109,6 +109,9 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
        refactorisation, decided by a deterministic cost model (lib/kirchhoff/costmodel.c), so
        runs and checkpoint restarts are reproducible bit for bit */
     mn__kirchhoff_expect_refactorisations(s->kir, 1); /* many refactorisations: METIS */
+    /* Jacobian-vector products on a stale factor: PCG to 1e-9, not the 1e-12 of the
+       right-hand sides (GMRES solves the Newton systems to a few digits only) */
+    mn__kirchhoff_set_sensitivity_tolerance(s->kir, 1e-9);
     *out = s;
     return MN_OK;
 cleanup:

@@ -426,6 +426,71 @@ START_TEST(test_auto_checkpoint_bitwise)
 }
 END_TEST
 
+/* sensitivity solves on a stale factor to a looser tolerance (the time stepper's Jv products:
+ * mn__kirchhoff_set_sensitivity_tolerance): fewer PCG iterations, and the result within that
+ * tolerance's reach of a direct solve with a fresh factor; the default keeps 1e-12 */
+START_TEST(test_sensitivity_tolerance)
+{
+    net n;
+    make_net(&n);
+    size_t m = mn_graph_edge_count(n.g);
+    double *G = malloc(m * sizeof *G), *dG = malloc(m * sizeof *dG);
+    double *ref = malloc(m * sizeof *ref), *dV = malloc(m * sizeof *dV);
+    mn_kirchhoff *k, *f;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, n.g));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&f, n.g));
+    mn_kirchhoff *both[2] = { k, f };
+    for (int i = 0; i < 2; i++) {
+        MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(both[i], n.l, n.nl, NULL));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(both[i], n.r, n.nr, NULL));
+        MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(both[i], 0, 1.0));
+    }
+    uint64_t z = 7;
+    for (size_t e = 0; e < m; e++) {
+        z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+        G[e] = 1e-3 + (double)(z >> 11) / 9007199254740992.0;
+        dG[e] = G[e] * (((double)((z >> 20) % 1000) / 1000.0) - 0.5);
+    }
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_PCG));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G)); /* first solve: a factor */
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    for (size_t e = 0; e < m; e++) G[e] *= 1.0 + 0.3 * sin((double)e);
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G)); /* PCG on the stale factor */
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(f, MN_KIRCHHOFF_REFACTOR));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(f, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(f));
+    MN_ASSERT_OK(ctx, mn__kirchhoff_sensitivity(f, dG, ref)); /* direct, fresh factor */
+    double sc = 0.0;
+    for (size_t e = 0; e < m; e++) sc = fmax(sc, fabs(ref[e]));
+    ck_assert(sc > 0.0);
+    uint64_t it[3];
+    double err[3];
+    double tol[3] = { 0.0, 1e-9, 1e-4 };
+    for (int q = 0; q < 3; q++) {
+        mn__kirchhoff_set_sensitivity_tolerance(k, tol[q]);
+        uint64_t i0 = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
+        MN_ASSERT_OK(ctx, mn__kirchhoff_sensitivity(k, dG, dV));
+        it[q] = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS) - i0;
+        err[q] = 0.0;
+        for (size_t e = 0; e < m; e++) err[q] = fmax(err[q], fabs(dV[e] - ref[e]) / sc);
+    }
+    printf("sensitivity on a stale factor: tolerance 1e-12 / 1e-9 / 1e-4: %llu / %llu / %llu "
+           "iterations, error %.2g / %.2g / %.2g\n", (unsigned long long)it[0],
+           (unsigned long long)it[1], (unsigned long long)it[2], err[0], err[1], err[2]);
+    ck_assert_msg(err[0] < 1e-10, "default tolerance: %g", err[0]);
+    ck_assert_msg(err[1] < 1e-7, "1e-9: %g", err[1]);
+    ck_assert_msg(err[2] < 1e-2, "1e-4: %g", err[2]);
+    ck_assert_uint_gt(it[0], it[2]);
+    ck_assert_uint_ge(it[0], it[1]);
+    ck_assert_uint_ge(it[1], it[2]);
+    mn_kirchhoff_free(k);
+    mn_kirchhoff_free(f);
+    free(G), free(dG), free(ref), free(dV);
+    free_net(&n);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("sim-perf");
@@ -437,6 +502,7 @@ int main(void)
     tcase_add_test(tc, test_auto_default_against_refactor);
     tcase_add_test(tc, test_auto_deterministic);
     tcase_add_test(tc, test_auto_checkpoint_bitwise);
+    tcase_add_test(tc, test_sensitivity_tolerance);
     suite_add_tcase(su, tc);
     SRunner *sr = srunner_create(su);
     srunner_run_all(sr, CK_NORMAL);
