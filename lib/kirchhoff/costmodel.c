@@ -15,7 +15,7 @@
  *   update column    a rank-1 update/downdate, per nonzero of L
  *   conversion       supernodal LL' -> simplicial LDL' before the first update, per nonzero of L
  * The rates (below) are CPU-time ratios measured on the 2-core AMD EPYC machine (AVX2,
- * OpenBLAS Haswell kernels) at 1e4..1e6 junctions of random stick networks by
+ * OpenBLAS Zen kernels) at 1e4..1e7 junctions of random stick networks by
  * bench/kirchhoff/bench-costrates (mn__kirchhoff_cost_rates below); docs/performance.md gives
  * the figures. A machine whose ratios differ makes AUTO's choice less than optimal, never
  * wrong: every strategy solves to the same tolerance.
@@ -29,9 +29,11 @@
 
 /* Rates in factorisation flops per counted operation. The memory-bound operations (solves,
  * products, vector work, conversion) cost more per entry once the factor and the matrix no
- * longer fit in the cache: measured at 1e4 and 1e5 junctions (factor + matrix below 8 MB) and
- * at 1e6 junctions (92 MB); between 8 MB and 64 MB of factor and matrix the rates are
- * interpolated linearly (no libm call: the same numbers on every platform). */
+ * longer fit in the cache, and more again at 1e7 junctions, where the factorisation's large
+ * supernodes run its BLAS-3 flops 2.3x faster than at 1e6: measured at 1e4 and 1e5 junctions
+ * (factor + matrix below 8 MB), at 1e6 (92 MB) and at 1e7 junctions (1.1 GB); between 8 MB,
+ * 64 MB and 1.1 GB the rates are interpolated linearly in the size, constant beyond (no libm
+ * call: the same numbers on every platform). */
 typedef struct rates {
     double solve; /* one nonzero of L in a forward + backward solve */
     double spmv;  /* one stored nonzero of A in a symmetric product y = A x */
@@ -40,8 +42,10 @@ typedef struct rates {
 } rates;
 static const rates MN__KH_RATES_CACHED = {2.0, 2.0, 4.0, 2.0};
 static const rates MN__KH_RATES_MEMORY = {6.0, 5.7, 12.0, 4.5};
+static const rates MN__KH_RATES_LARGE = {17.0, 18.0, 37.0, 31.0};
 #define MN__KH_CACHED_BYTES 8e6
 #define MN__KH_MEMORY_BYTES 64e6
+#define MN__KH_LARGE_BYTES 1.1e9
 /* one nonzero of L per rank-1 column of an update/downdate (0.05-0.12 measured at 1e4-1e6:
  * the column's path in the elimination tree; the upper end, so that an update is chosen only
  * when it surely pays) */
@@ -57,10 +61,17 @@ void mn__kh_cost_refresh(mn_kirchhoff *k)
     if (k->A) nnz_a = (double)cholmod_nnz(k->A, &k->cm);
     /* 8-byte values and 4-byte indices of L and A */
     double bytes = 12.0 * (lnz + nnz_a), w;
-    if (bytes <= MN__KH_CACHED_BYTES) w = 0.0;
-    else if (bytes >= MN__KH_MEMORY_BYTES) w = 1.0;
-    else w = (bytes - MN__KH_CACHED_BYTES) / (MN__KH_MEMORY_BYTES - MN__KH_CACHED_BYTES);
     const rates *c = &MN__KH_RATES_CACHED, *mm = &MN__KH_RATES_MEMORY;
+    if (bytes <= MN__KH_CACHED_BYTES) {
+        w = 0.0;
+    } else if (bytes <= MN__KH_MEMORY_BYTES) {
+        w = (bytes - MN__KH_CACHED_BYTES) / (MN__KH_MEMORY_BYTES - MN__KH_CACHED_BYTES);
+    } else {
+        c = &MN__KH_RATES_MEMORY, mm = &MN__KH_RATES_LARGE;
+        w = bytes >= MN__KH_LARGE_BYTES ? 1.0
+                                        : (bytes - MN__KH_MEMORY_BYTES) /
+                                              (MN__KH_LARGE_BYTES - MN__KH_MEMORY_BYTES);
+    }
     double r_solve = c->solve + w * (mm->solve - c->solve);
     double r_spmv = c->spmv + w * (mm->spmv - c->spmv);
     double r_vec = c->vec + w * (mm->vec - c->vec);
