@@ -13,6 +13,7 @@
  */
 #include "mpi-private.h"
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,34 @@ cleanup:
     return st;
 }
 
+/* PETSc hands its PetscInt adjacency arrays to SCOTCH_dgraphBuild as SCOTCH_Num arrays, so the
+ * two must have one size. Debian's 64-bit PETSc (libpetsc64-real 3.18) is built against the
+ * default PT-Scotch headers and library, whose SCOTCH_Num is a 32-bit int: PT-Scotch then reads
+ * a garbled graph and fails, or returns a partition PETSc rejects. The size of the PT-Scotch
+ * loaded in this process comes from SCOTCH_numSizeof(); if the symbol is not visible (a library
+ * loaded with RTLD_LOCAL), PETSc's build is trusted. */
+static mn_status check_scotch_index_size(mn_mpi_graph *g)
+{
+    void *self = dlopen(NULL, RTLD_LAZY);
+    void *sym = self ? dlsym(self, "SCOTCH_numSizeof") : NULL;
+    int (*num_sizeof)(void) = NULL;
+    int n = 0;
+    if (sym) {
+        memcpy(&num_sizeof, &sym, sizeof num_sizeof); /* object to function pointer (POSIX) */
+        n = num_sizeof();
+    }
+    if (self) dlclose(self);
+    if (!sym || n == (int)sizeof(PetscInt)) return MN_OK;
+    return mn__error(g->ctx, MN_ERR_UNSUPPORTED,
+                     "PT-Scotch partition: this PETSc has %d-byte indices but the PT-Scotch "
+                     "library it loaded has %d-byte ones (SCOTCH_Num), so PETSc would pass it a "
+                     "garbled graph (Debian's libpetsc64-real 3.18 is built and linked with the "
+                     "32-bit PT-Scotch); use "
+                     "MN_MPI_PARTITION_SFC or MN_MPI_PARTITION_BLOCK, or a PETSc built against a "
+                     "PT-Scotch with %d-byte SCOTCH_Num",
+                     (int)sizeof(PetscInt), n, (int)sizeof(PetscInt));
+}
+
 static mn_status ptscotch_targets(mn_mpi_graph *g, PetscInt nb, PetscInt *target)
 {
     mn_status st = MN_OK;
@@ -301,7 +330,7 @@ mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method)
         if (st != MN_OK) goto cleanup;
         if (method == MN_MPI_PARTITION_SFC)
             st = sfc_targets(g, bs, nb, target);
-        else
+        else if ((st = mn__mpi_agree(ctx, g->comm, check_scotch_index_size(g))) == MN_OK)
             st = ptscotch_targets(g, nb, target);
         if ((st = mn__mpi_agree(ctx, g->comm, st)) != MN_OK) goto cleanup;
         counts = mn__calloc_or_err(ctx, (size_t)g->size, sizeof *counts, "partition");
