@@ -1,8 +1,10 @@
-/* Helpers shared by the benchmark programs: wall clock and medians. Not part of the library. */
+/* Helpers shared by the benchmark programs: wall clock, process CPU time and medians. Not part
+ * of the library. */
 #ifndef MEMNET_BENCH_UTIL_H
 #define MEMNET_BENCH_UTIL_H
 
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* Monotonic wall-clock time in seconds. */
@@ -11,6 +13,15 @@ static inline double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU time of this process so far (user + system), seconds. */
+static inline double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
 /* qsort comparator for doubles (ascending). */

@@ -16,22 +16,7 @@
 
 static int rank, size, fails;
 
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fails++;                                                                           \
-            fprintf(stderr, "[rank %d] %s:%d: ", rank, __FILE__, __LINE__);                    \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
-
-#define OK(ctx, call)                                                                          \
-    do {                                                                                       \
-        mn_status st_ = (call);                                                                \
-        CHECK(st_ == MN_OK, "%s -> %s: %s", #call, mn_status_str(st_),                         \
-              (ctx) ? mn_context_last_error(ctx) : "");                                        \
-    } while (0)
+#include "mpi-check.h"
 
 static uint64_t rs = 2024;
 static double urand(void)
