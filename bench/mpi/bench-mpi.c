@@ -5,6 +5,7 @@
  *
  *   mpiexec -n P bench-mpi [--sizes 1e5,1e6] [--contrasts uniform,6dec,bimodal] [--seed S]
  *                          [--network sticks|lattice3d] [--no-cholmod]
+ *                          [--petsc-options STR]   (mn_mpi_kirchhoff_set_petsc_options)
  *
  * Per size (target junctions; sticks: 6 junctions per wire at the density used, SFC
  * partition; lattice3d: the n^3 lattice with 3 n^2 (n - 1) edges nearest the target, block
@@ -15,6 +16,8 @@
  *   cold: a new AMG setup (setup_s) and CG from zero (cold_its, cold_s);
  *   reused: conductances drifted by +-0.5 %, CG on the old hierarchy warm-started from the
  *     last potentials (reused_its, reused_s), twice (the second two drifts from the setup);
+ *   resetup: a new setup on the last drifted matrix and CG from zero (resetup_its, _s, _cpu_s:
+ *     the cost AUTO weighs against reused iterations);
  *   auto: 5 drift steps with AUTO (setups made, iterations);
  *   memory: peak RSS, the largest over the ranks (the process's peak is reset at the start of
  *     each run where Linux allows, /proc/self/clear_refs); CPU (user + sys, summed over the ranks) and
@@ -41,6 +44,7 @@
 #include "../bench-util.h"
 
 static int rank, size;
+static const char *petsc_opts; /* --petsc-options: passed to the distributed solver */
 
 static double maxrss_mb(void)
 {
@@ -151,6 +155,7 @@ static void run(double target, const char *contrast, uint64_t seed, int cholmod,
     double junctions = gsum((double)m);
     mn_mpi_kirchhoff *k;
     CK(mn_mpi_kirchhoff_new(&k, g));
+    if (petsc_opts) CK(mn_mpi_kirchhoff_set_petsc_options(k, petsc_opts));
     CK(mn_mpi_kirchhoff_add_electrode_set(k, "left", NULL));
     CK(mn_mpi_kirchhoff_add_electrode_set(k, "right", NULL));
     CK(mn_mpi_kirchhoff_set_potential(k, 0, 1.0));
@@ -181,6 +186,14 @@ static void run(double target, const char *contrast, uint64_t seed, int cholmod,
         reused_cpu[r] = gsum(cpu_seconds() - cp0);
         reused_its[r] = mn_mpi_kirchhoff_stat_get(k, MN_MPI_KIRCHHOFF_STAT_LAST_ITERATIONS);
     }
+    /* a new setup on the last drifted matrix (structure and floating nodes known): what AUTO
+     * weighs against the reused iterations */
+    CK(mn_mpi_kirchhoff_set_strategy(k, MN_MPI_SETUP));
+    t0 = now();
+    cp0 = cpu_seconds();
+    CK(mn_mpi_kirchhoff_solve(k));
+    double resetup_s = gmax(now() - t0), resetup_cpu = gsum(cpu_seconds() - cp0);
+    double resetup_its = mn_mpi_kirchhoff_stat_get(k, MN_MPI_KIRCHHOFF_STAT_LAST_ITERATIONS);
     /* AUTO over 5 drift steps */
     CK(mn_mpi_kirchhoff_set_strategy(k, MN_MPI_AUTO));
     double s0 = mn_mpi_kirchhoff_stat_get(k, MN_MPI_KIRCHHOFF_STAT_SETUPS);
@@ -209,11 +222,13 @@ static void run(double target, const char *contrast, uint64_t seed, int cholmod,
         printf("size=%.0e ranks=%d network=%s contrast=%s nodes=%zu junctions=%.0f unknowns=%.0f floating=%.0f "
                "gen_s=%.3g partition_s=%.3g setup_s=%.3g cold_its=%.0f cold_solve_s=%.3g "
                "cold_total_s=%.3g cold_cpu_s=%.3g reused_its=%.0f,%.0f reused_s=%.3g,%.3g "
-               "reused_cpu_s=%.3g,%.3g auto_setups=%.0f/5 "
+               "reused_cpu_s=%.3g,%.3g resetup_its=%.0f resetup_s=%.3g resetup_cpu_s=%.3g "
+               "auto_setups=%.0f/5 "
                "auto_its=%.0f auto_step_s=%.3g maxrss_MB_per_rank=%.0f cpu_s=%.3g wall_s=%.3g\n",
                target, size, lattice ? "lattice3d" : "sticks", contrast, nw, junctions, unknowns, floating, t_gen, t_part, setup_s,
                cold_its, cold_total - setup_s, cold_total, cold_cpu, reused_its[0], reused_its[1],
-               reused_s[0], reused_s[1], reused_cpu[0], reused_cpu[1], auto_setups, auto_its, auto_s, rss, cpu, wall);
+               reused_s[0], reused_s[1], reused_cpu[0], reused_cpu[1], resetup_its, resetup_s,
+               resetup_cpu, auto_setups, auto_its, auto_s, rss, cpu, wall);
     fflush(stdout);
     /* CHOLMOD on rank 0: the whole network regenerated on one process */
     if (cholmod && rank == 0) {
@@ -282,9 +297,12 @@ int main(int argc, char **argv)
             lattice = !strcmp(argv[++i], "lattice3d");
         else if (!strcmp(argv[i], "--no-cholmod"))
             cholmod = 0;
+        else if (!strcmp(argv[i], "--petsc-options") && i + 1 < argc)
+            petsc_opts = argv[++i];
         else {
             fprintf(stderr, "usage: %s [--sizes 1e5,1e6] [--contrasts uniform,6dec,bimodal] "
-                            "[--seed S] [--network sticks|lattice3d] [--no-cholmod]\n", argv[0]);
+                            "[--seed S] [--network sticks|lattice3d] [--no-cholmod] "
+                            "[--petsc-options STR]\n", argv[0]);
             return 2;
         }
     }
