@@ -52,7 +52,7 @@ void mpi_usage(FILE *f)
         "  --partition block|sfc|ptscotch   node partition (default: ptscotch on more than one\n"
         "                        rank, sfc needs a native file with coordinates)\n"
         "  --strategy auto|setup|reuse      AMG hierarchy per solve (default auto; a restart is\n"
-        "                        bitwise equal to an uninterrupted run only with setup or reuse)\n"
+        "                        bitwise equal to an uninterrupted run with any of them)\n"
         "  --jv difference|analytic   Jacobian-vector products: CVODE's difference quotients\n"
         "                        (default) or the analytic product (mn_mpi_sim_set_jv_method)\n"
         "  --jv-rtol R           relative residual of the solves inside CVODE's Jacobian-vector\n"

@@ -24,7 +24,8 @@
  * through a PETSc options string, e.g. MUMPS's direct solver). Strategies mirror the serial
  * solver's: a new AMG setup per solve, CG on the last hierarchy warm-started from the last
  * potentials, or AUTO, which reuses the hierarchy until the extra iterations it costs add up to
- * one setup (memnet's refactorisation rule with the setup as the refactorisation cost).
+ * one setup (memnet's refactorisation rule with the setup as the refactorisation cost, both
+ * counted in CG iterations, never measured times: the same data give the same choices).
  *
  * Accuracy. The iteration stops at a relative residual ||b - A x|| / ||b|| of 1e-12 (settable).
  * Conductance contrasts beyond 1e12 (max / min positive conductance) are refused with
@@ -255,7 +256,10 @@ typedef enum mn_mpi_kirchhoff_stat {
 /**
  * @brief Create a solver on graph g (borrowed; partitions it by blocks if not yet done).
  *        Collective. Default: AUTO, relative residual 1e-12, "-ksp_type cg -pc_type hypre
- *        -pc_hypre_type boomeramg".
+ *        -pc_hypre_type boomeramg -pc_hypre_boomeramg_coarsen_type HMIS
+ *        -pc_hypre_boomeramg_interp_type ext+i -pc_hypre_boomeramg_P_max 4
+ *        -pc_hypre_boomeramg_relax_type_down SOR/Jacobi
+ *        -pc_hypre_boomeramg_relax_type_up backward-SOR/Jacobi".
  * @param[out] out the solver; NULL on failure.
  * @param[in,out] g the distributed graph (borrowed; must outlive the solver).
  * @return #MN_OK, #MN_ERR_INVALID, #MN_ERR_NOMEM, #MN_ERR_SOLVER (PETSc not initialised: call
@@ -631,8 +635,8 @@ MN_API mn_status mn_mpi_sim_snapshot_save(mn_mpi_sim *s, const char *prefix);
  *        `<prefix>.manifest`; each file written to a temporary name, synced and renamed.
  *        Saving restarts the integrator at the saved time and drops the solver's hierarchy and
  *        warm start, exactly as a resumed run starts, so the saving run and a run resumed from
- *        the checkpoint continue bit for bit alike on the same number of ranks (with the
- *        #MN_MPI_SETUP or #MN_MPI_REUSE strategy; AUTO decides by measured times).
+ *        the checkpoint continue bit for bit alike on the same number of ranks (with any
+ *        strategy: AUTO decides by iteration counts, not by measured times).
  *        Collective.
  * @param[in,out] s the simulation.
  * @param[in] prefix path prefix (the same on every rank).

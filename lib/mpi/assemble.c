@@ -128,9 +128,8 @@ mn_status mn__mpi_build_structure(mn_mpi_kirchhoff *k)
     {
         KSPType type;
         MN__PETSC(KSPGetType(k->ksp, &type));
-        if (!strcmp(type, KSPPREONLY)) {
-            MN__PETSC(KSPSetNormType(k->ksp, KSP_NORM_NONE));
-        }
+        k->direct = !strcmp(type, KSPPREONLY);
+        if (k->direct) MN__PETSC(KSPSetNormType(k->ksp, KSP_NORM_NONE));
     }
     k->have_setup = 0;
     k->have_x = 0;

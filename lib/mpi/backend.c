@@ -3,8 +3,8 @@
  * setup = a new preconditioner (BoomerAMG hierarchy, or a factorisation if the options ask for
  * one) for the present matrix; solve = CG from zero on it; reuse = CG on the present matrix
  * preconditioned by the last hierarchy, warm-started from the last solution. The right-hand
- * side is k->b, the solution k->x. Times are the maximum over the ranks so that every rank
- * makes the same strategy decision.
+ * side is k->b, the solution k->x. The setup's time is a statistic only (the maximum over the
+ * ranks); AUTO decides by iteration counts (solve.c), never by times.
  */
 #include "mpi-private.h"
 
@@ -30,7 +30,6 @@ static mn_status petsc_setup(void *self)
     MN__PETSC(KSPSetUp(k->ksp));
     double t = max_over_ranks(k->comm, mn__mpi_now() - t0);
     k->last_setup_s = t;
-    k->t_setup = k->t_setup > 0 ? 0.5 * (k->t_setup + t) : t;
     k->n_setups++;
     k->have_setup = 1;
     k->floating_changed = 0;
@@ -57,9 +56,7 @@ static mn_status run(mn_mpi_kirchhoff *k, int warm, int maxit, int *iters, doubl
     if (!warm) MN__PETSC(VecSet(k->x, 0.0));
     MN__PETSC(KSPSetInitialGuessNonzero(k->ksp, warm ? PETSC_TRUE : PETSC_FALSE));
     MN__PETSC(KSPSetTolerances(k->ksp, k->rtol, 0.0, PETSC_DEFAULT, maxit));
-    double t0 = mn__mpi_now();
     MN__PETSC(KSPSolve(k->ksp, k->b, k->x));
-    double t = max_over_ranks(k->comm, mn__mpi_now() - t0);
     MN__PETSC(KSPGetIterationNumber(k->ksp, &its));
     MN__PETSC(KSPGetConvergedReason(k->ksp, &reason));
     /* the true residual (also for preonly / preconditioned norms) */
@@ -74,10 +71,6 @@ static mn_status run(mn_mpi_kirchhoff *k, int warm, int maxit, int *iters, doubl
     }
     *iters = (int)its;
     *relres = (double)(rn / bn);
-    if (its > 0) {
-        double per = t / (double)its;
-        k->t_iter = k->t_iter > 0 ? 0.8 * k->t_iter + 0.2 * per : per;
-    }
     if (reason < 0) st = MN_ERR_CONVERGENCE;
 cleanup:
     return st;

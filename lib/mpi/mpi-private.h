@@ -87,9 +87,11 @@ struct mn_mpi_kirchhoff {
     /* results */
     double *phi, *Ve, *Ie, *el_cur; /* potentials, edge V and I, electrode currents */
     int solved;
-    /* strategy */
+    /* strategy: AUTO's rule in operation counts, never measured times (solve.c), so that the
+     * same data give the same choices on any machine and a restart repeats them */
     mn__kh_rule rule;
-    double t_setup, t_iter;    /* smoothed setup time and time per iteration (s) */
+    int direct;                /* the options make the KSP a direct solve (preonly): a stale
+                                * preconditioner is no solver, AUTO sets up for every solve */
     int maxit;                 /* iteration bound of the next backend solve */
     int last_its;
     double last_res, last_setup_s, last_solve_s;

@@ -191,6 +191,24 @@ static mn_status check_scotch_index_size(mn_mpi_graph *g)
                      (int)sizeof(PetscInt), n, (int)sizeof(PetscInt));
 }
 
+/* PT-Scotch draws from one random generator per process, seeded once: a second partition of
+ * the same graph in the same process continues its sequence and can differ from the first, so
+ * two runs in one process would sum their matrices in different orders (not bitwise equal, as
+ * a restarted run must be). Resetting the generator before every partition makes the partition
+ * a function of the graph and the rank count, as in a fresh process. Found like
+ * SCOTCH_numSizeof above; without the symbol nothing changes. */
+static void scotch_random_reset(void)
+{
+    void *self = dlopen(NULL, RTLD_LAZY);
+    void *sym = self ? dlsym(self, "SCOTCH_randomReset") : NULL;
+    void (*reset)(void) = NULL;
+    if (sym) {
+        memcpy(&reset, &sym, sizeof reset); /* object to function pointer (POSIX) */
+        reset();
+    }
+    if (self) dlclose(self);
+}
+
 static mn_status ptscotch_targets(mn_mpi_graph *g, PetscInt nb, PetscInt *target)
 {
     mn_status st = MN_OK;
@@ -224,6 +242,7 @@ static mn_status ptscotch_targets(mn_mpi_graph *g, PetscInt nb, PetscInt *target
     if (MatPartitioningSetType(part, MATPARTITIONINGPTSCOTCH))
         MN__FAIL(mn__error(ctx, MN_ERR_UNSUPPORTED, "this PETSc build has no PT-Scotch"));
     MN__PETSC(MatPartitioningSetNParts(part, g->size));
+    scotch_random_reset();
     MN__PETSC(MatPartitioningApply(part, &is));
     const PetscInt *t;
     MN__PETSC(ISGetIndices(is, &t));

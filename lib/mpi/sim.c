@@ -280,8 +280,7 @@ mn_status mn__mpi_sim_reset_at(mn_mpi_sim *s)
     mn_mpi_kirchhoff *k = s->k;
     k->have_setup = 0;
     k->have_x = 0;
-    k->t_setup = k->t_iter = 0.0;
-    mn__kh_rule_reset(&k->rule);
+    mn__kh_rule_init(&k->rule); /* no history: AUTO's choices restart as a resumed run's */
     s->cv_ready = 0;
     s->cache_valid = 0;
     double *x = N_VGetArrayPointer(s->yl);

@@ -74,6 +74,19 @@ static mn__kh_incidence incidence(const mn_mpi_kirchhoff *k)
     return inc;
 }
 
+/*
+ * AUTO's costs, in CG iterations on the present hierarchy (one iteration = 1): a new BoomerAMG
+ * setup costs MN__MPI_SETUP_COST iterations. Both scale with the matrix's nonzeros, so their
+ * ratio is about constant; measured with the default options (kirchhoff.c) on 2-D stick
+ * networks of 1e6 junctions, one rank, by CPU profile of a simulation: 1.5 s per setup (most of
+ * it the extended+i interpolation and the Galerkin product), 0.026 s per iteration
+ * (docs/scaling.md). Counts, not measured times: the same data give the same sequence of
+ * choices at any load, so a restart from a checkpoint repeats the uninterrupted run bit for
+ * bit under AUTO too. A machine or an options string whose ratio differs makes AUTO's choice
+ * less than optimal, never wrong (every solve meets the tolerance).
+ */
+#define MN__MPI_SETUP_COST 50.0
+
 /* Solve A x = b (assembled) with the strategy; AUTO by the shared rule. */
 static mn_status solve_system(mn_mpi_kirchhoff *k)
 {
@@ -82,18 +95,17 @@ static mn_status solve_system(mn_mpi_kirchhoff *k)
     mn_mpi_strategy s = k->strategy;
     if (!k->have_setup || k->floating_changed) s = MN_MPI_SETUP;
     else if (s == MN_MPI_AUTO)
-        s = k->t_setup > 0 && mn__kh_rule_reuse(&k->rule, k->t_setup, k->t_iter, k->have_x)
+        s = !k->direct && mn__kh_rule_reuse(&k->rule, MN__MPI_SETUP_COST, 1.0, k->have_x)
                 ? MN_MPI_REUSE
                 : MN_MPI_SETUP;
     k->last_reused = 0;
     if (s == MN_MPI_REUSE) {
         int it = 0;
         double rr = 0.0;
-        int maxit = k->strategy == MN_MPI_AUTO && k->t_iter > 0
-                        ? mn__kh_rule_maxit(k->t_setup, k->t_iter, 200)
-                        : 1000;
+        int maxit = k->strategy == MN_MPI_AUTO ? mn__kh_rule_maxit(MN__MPI_SETUP_COST, 1.0, 200)
+                                               : 1000;
         st = ops->reuse(k, maxit, &it, &rr);
-        mn__kh_rule_account(&k->rule, 0, it, k->t_iter);
+        mn__kh_rule_account(&k->rule, 0, it, 1.0);
         if (st == MN_OK) {
             mn__kh_rule_outcome(&k->rule, it, 1);
             k->last_reused = 1;

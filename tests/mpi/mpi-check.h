@@ -2,12 +2,15 @@
  * Checks shared by the mpi suite's C tests: CHECK counts a failed condition and prints it with
  * the rank, file and line; OK checks that a call returned MN_OK and prints the context's last
  * error otherwise. The including test defines `rank` and `fails` (static ints) before this.
+ * mpi_check_unit / mpi_check_urand: the tests' pseudo-random numbers (splitmix64), the same
+ * sequence on every rank.
  */
 #ifndef MEMNET_TESTS_MPI_CHECK_H
 #define MEMNET_TESTS_MPI_CHECK_H
 
 #include <memnet/core.h>
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define CHECK(cond, ...)                                                                       \
@@ -26,5 +29,20 @@
         CHECK(st_ == MN_OK, "%s -> %s: %s", #call, mn_status_str(st_),                         \
               (ctx) ? mn_context_last_error(ctx) : "");                                        \
     } while (0)
+
+/* splitmix64's output function: a uniform double in [0, 1) from the 64-bit word z */
+static inline double mpi_check_unit(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+/* the next number of the splitmix64 sequence whose state is *state */
+static inline double mpi_check_urand(uint64_t *state)
+{
+    return mpi_check_unit(*state += 0x9e3779b97f4a7c15ULL);
+}
 
 #endif

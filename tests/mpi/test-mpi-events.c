@@ -35,14 +35,7 @@ static int rank, size, fails;
 #include "mpi-check.h"
 
 static uint64_t rs = 77;
-static double urand(void)
-{
-    uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
+static double urand(void) { return mpi_check_urand(&rs); }
 
 #define NNODE 40
 #define MAXE (4 * NNODE)
@@ -312,6 +305,76 @@ static void check_snapshot(const char *prefix, const dist *d)
 
 /* ------------------------------------------------------------------------ main */
 
+/* bitwise restart under strategy strat: A saves a checkpoint at T/2 and continues to T; B
+ * resumes from the checkpoint; states at T, samples and events after T/2 equal bit for bit.
+ * Under AUTO the rule must have both reused the hierarchy and set up anew after T/2, else
+ * the check would not exercise its decisions. */
+static void restart_check(mn_mpi_strategy strat, const char *name, const char *ckpt)
+{
+    static samples sa, sb;
+    memset(&sa, 0, sizeof sa);
+    memset(&sb, 0, sizeof sb);
+    dist a, b;
+    dist_new(&a, strat, &sa);
+    OK(a.c, mn_mpi_sim_init_default(a.s, 0.0));
+    OK(a.c, mn_mpi_sim_run(a.s, T_END / 2));
+    /* counted before the save: its solve at T/2 is the resumed run's first */
+    double solves_half = mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SOLVES);
+    double setups_half = mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SETUPS);
+    OK(a.c, mn_mpi_sim_checkpoint_save(a.s, ckpt));
+    size_t na_half = sa.n, nev_half = mn_mpi_sim_event_count(a.s);
+    OK(a.c, mn_mpi_sim_run(a.s, T_END));
+    dist_new(&b, strat, &sb);
+    OK(b.c, mn_mpi_sim_checkpoint_load(b.s, ckpt));
+    CHECK(mn_mpi_sim_time(b.s) == T_END / 2, "%s: resumed at %.17g", name, mn_mpi_sim_time(b.s));
+    OK(b.c, mn_mpi_sim_run(b.s, T_END));
+    size_t ns = mn_mpi_sim_state_count(a.s);
+    const double *xa = mn_mpi_sim_states(a.s), *xb = mn_mpi_sim_states(b.s);
+    double dx = 0;
+    for (size_t i = 0; i < ns && ns == mn_mpi_sim_state_count(b.s); i++)
+        dx = fmax(dx, fabs(xa[i] - xb[i]) + (memcmp(xa + i, xb + i, sizeof *xa) != 0));
+    CHECK(ns == mn_mpi_sim_state_count(b.s) && dx == 0,
+          "%s: states at T differ between the saving and the resumed run (%.3g + 1 if any bit "
+          "differs)", name, dx);
+    CHECK(sb.n == sa.n - na_half, "%s: resumed run: %zu samples, expected %zu", name, sb.n,
+          sa.n - na_half);
+    for (size_t i = 0; i < sb.n && i + na_half < sa.n && i < 256; i++) {
+        double a1 = sa.I[i + na_half], b1 = sb.I[i];
+        int same = memcmp(&a1, &b1, sizeof a1) == 0;
+        CHECK(sa.t[i + na_half] == sb.t[i] && same,
+              "%s: sample %zu after the restart: I %.17g vs %.17g", name, i, a1, b1);
+    }
+    size_t nea = mn_mpi_sim_event_count(a.s), neb = mn_mpi_sim_event_count(b.s);
+    CHECK(nea == neb && nea > nev_half, "%s: events: saving run %zu, resumed %zu (%zu at T/2)",
+          name, nea, neb, nev_half);
+    for (size_t i = nev_half; i < nea && i < neb; i++) {
+        double ta, tb;
+        int64_t ea, eb;
+        OK(a.c, mn_mpi_sim_event(a.s, i, &ta, &ea, NULL));
+        OK(b.c, mn_mpi_sim_event(b.s, i, &tb, &eb, NULL));
+        CHECK(memcmp(&ta, &tb, sizeof ta) == 0 && ea == eb,
+              "%s: event %zu after the restart differs: t %.17g edge %lld vs t %.17g edge %lld",
+              name, i, ta, (long long)ea, tb, (long long)eb);
+    }
+    double solves = mn_mpi_kirchhoff_stat_get(b.k, MN_MPI_KIRCHHOFF_STAT_SOLVES);
+    double setups = mn_mpi_kirchhoff_stat_get(b.k, MN_MPI_KIRCHHOFF_STAT_SETUPS);
+    CHECK(solves == mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SOLVES) - solves_half &&
+          setups == mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SETUPS) - setups_half,
+          "%s: after T/2 the resumed run made %g solves, %g setups; the saving run %g, %g", name,
+          solves, setups,
+          mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SOLVES) - solves_half,
+          mn_mpi_kirchhoff_stat_get(a.k, MN_MPI_KIRCHHOFF_STAT_SETUPS) - setups_half);
+    if (strat == MN_MPI_AUTO)
+        CHECK(setups > 1 && setups < solves,
+              "%s: AUTO made %g setups for %g solves after T/2: its rule was not exercised",
+              name, setups, solves);
+    if (rank == 0)
+        printf("restart (%s): states, %zu samples and %zu events after T/2 bitwise equal "
+               "(%g solves, %g setups)\n", name, sb.n, nea - nev_half, solves, setups);
+    dist_free(&b);
+    dist_free(&a);
+}
+
 int main(void)
 {
     if (mn_mpi_init() != MN_OK) return 1;
@@ -376,51 +439,8 @@ int main(void)
     }
     dist_free(&d);
 
-    /* 2. bitwise restart: A saves at T/2 and continues; B resumes from the checkpoint */
-    static samples sa, sb;
-    dist a, b;
-    dist_new(&a, MN_MPI_REUSE, &sa);
-    OK(a.c, mn_mpi_sim_init_default(a.s, 0.0));
-    OK(a.c, mn_mpi_sim_run(a.s, T_END / 2));
-    OK(a.c, mn_mpi_sim_checkpoint_save(a.s, ckpt));
-    size_t na_half = sa.n, nev_half = mn_mpi_sim_event_count(a.s);
-    OK(a.c, mn_mpi_sim_run(a.s, T_END));
-    dist_new(&b, MN_MPI_REUSE, &sb);
-    OK(b.c, mn_mpi_sim_checkpoint_load(b.s, ckpt));
-    CHECK(mn_mpi_sim_time(b.s) == T_END / 2, "resumed at %.17g", mn_mpi_sim_time(b.s));
-    OK(b.c, mn_mpi_sim_run(b.s, T_END));
-    size_t ns = mn_mpi_sim_state_count(a.s);
-    const double *xa = mn_mpi_sim_states(a.s), *xb = mn_mpi_sim_states(b.s);
-    double dx = 0;
-    for (size_t i = 0; i < ns && ns == mn_mpi_sim_state_count(b.s); i++)
-        dx = fmax(dx, fabs(xa[i] - xb[i]) + (memcmp(xa + i, xb + i, sizeof *xa) != 0));
-    CHECK(ns == mn_mpi_sim_state_count(b.s) && dx == 0,
-          "states at T differ between the saving and the resumed run (%.3g + 1 if any bit "
-          "differs)", dx);
-    CHECK(sb.n == sa.n - na_half, "resumed run: %zu samples, expected %zu", sb.n, sa.n - na_half);
-    for (size_t i = 0; i < sb.n && i + na_half < sa.n && i < 256; i++) {
-        double a1 = sa.I[i + na_half], b1 = sb.I[i];
-        int same = memcmp(&a1, &b1, sizeof a1) == 0;
-        CHECK(sa.t[i + na_half] == sb.t[i] && same, "sample %zu after the restart: I %.17g vs %.17g",
-              i, a1, b1);
-    }
-    size_t nea = mn_mpi_sim_event_count(a.s), neb = mn_mpi_sim_event_count(b.s);
-    CHECK(nea == neb && nea > nev_half, "events: saving run %zu, resumed %zu (%zu at T/2)", nea,
-          neb, nev_half);
-    for (size_t i = nev_half; i < nea && i < neb; i++) {
-        double ta, tb;
-        int64_t ea, eb;
-        OK(a.c, mn_mpi_sim_event(a.s, i, &ta, &ea, NULL));
-        OK(b.c, mn_mpi_sim_event(b.s, i, &tb, &eb, NULL));
-        CHECK(memcmp(&ta, &tb, sizeof ta) == 0 && ea == eb,
-              "event %zu after the restart differs: t %.17g edge %lld vs t %.17g edge %lld", i,
-              ta, (long long)ea, tb, (long long)eb);
-    }
-    if (rank == 0)
-        printf("restart: states, %zu samples and %zu events after T/2 bitwise equal\n", sb.n,
-               nea - nev_half);
-    dist_free(&b);
-    dist_free(&a);
+    /* 2. bitwise restart at a fixed rank count (AUTO: test-mpi-sim, where it sets up anew) */
+    restart_check(MN_MPI_REUSE, "reuse", ckpt);
 
     /* 3. a manifest written on another rank count is refused */
     if (rank == 0) {

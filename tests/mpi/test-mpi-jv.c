@@ -28,11 +28,7 @@ static int rank, size, fails;
 
 static double hash01(uint64_t k)
 {
-    uint64_t z = k * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
+    return mpi_check_unit(k * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
 }
 
 #define NNODE 40

@@ -36,14 +36,7 @@ static int rank, size, fails;
 
 /* splitmix64, identical on every rank */
 static uint64_t rs;
-static double urand(void)
-{
-    uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
+static double urand(void) { return mpi_check_urand(&rs); }
 static int irand(int n) { return (int)(urand() * n); }
 
 /* the test network, the same on every rank */
