@@ -5,7 +5,7 @@
  *
  *   mpiexec -n P bench-mpi-sim [--junctions 1e5] [--t-end 0.5] [--jv-rtol R] [--strategy auto|
  *                              setup|reuse] [--jv analytic|difference|both] [--no-serial]
- *                              [--seed S] [--petsc-options STR]
+ *                              [--seed S] [--petsc-options STR] [--kirchhoff-rtol R]
  *
  * Network: a 2-D stick network from mn_mpi_gen_sticks (wires of length 1, density for about
  * 6 junctions per wire), SFC partition, electrodes = wires within 0.5 of the left / right side.
@@ -31,6 +31,7 @@
 
 static int rank, size;
 static const char *petsc_opts; /* --petsc-options: passed to the distributed solver */
+static double kir_rtol;        /* --kirchhoff-rtol: the solver's relative residual (0: 1e-12) */
 
 static double maxrss_mb(void)
 {
@@ -61,6 +62,7 @@ static void run_mpi(mn_context *ctx, mn_mpi_graph *g, const mn_model *model, con
     CK(mn_mpi_kirchhoff_new(&k, g));
     CK(mn_mpi_kirchhoff_set_strategy(k, strat));
     if (petsc_opts) CK(mn_mpi_kirchhoff_set_petsc_options(k, petsc_opts));
+    if (kir_rtol > 0) CK(mn_mpi_kirchhoff_set_tolerance(k, kir_rtol));
     CK(mn_mpi_kirchhoff_add_electrode_set(k, "left", NULL));
     CK(mn_mpi_kirchhoff_add_electrode_set(k, "right", NULL));
     CK(mn_mpi_sim_new(&s, k, model));
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--no-serial")) serial = 0;
         else if (!strcmp(argv[i], "--petsc-options") && i + 1 < argc) petsc_opts = argv[++i];
+        else if (!strcmp(argv[i], "--kirchhoff-rtol") && i + 1 < argc) kir_rtol = atof(argv[++i]);
         else if (!strcmp(argv[i], "--jv") && i + 1 < argc) {
             const char *v = argv[++i];
             jv_diff = !strcmp(v, "difference") || !strcmp(v, "both");
@@ -121,7 +124,7 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "usage: bench-mpi-sim [--junctions N] [--t-end T] [--jv-rtol R] "
                             "[--strategy auto|setup|reuse] [--jv analytic|difference|both] "
-                            "[--no-serial] [--seed S] [--petsc-options STR]\n");
+                            "[--no-serial] [--seed S] [--petsc-options STR] [--kirchhoff-rtol R]\n");
             return 2;
         }
     }
