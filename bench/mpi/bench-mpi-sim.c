@@ -13,7 +13,8 @@
  * atol 1e-9 (the defaults of mn_sim), run from 0 to --t-end. Printed (key=value): steps, right-
  * hand sides (solves), Jv right-hand sides, AMG setups, CG iterations, wall and CPU time (CPU:
  * user + sys summed over the ranks) of the distributed run, per step, for each Jacobian-vector
- * method asked for (--jv both: the difference quotient, then the analytic product, on the same
+ * method asked for (default: difference quotients, the library's default; --jv both: the
+ * difference quotient, then the analytic product, on the same
  * network); the serial run's steps, wall and CPU per step; the ratio of CPU per step and the
  * relative difference of the final source current against each distributed run.
  */
@@ -104,7 +105,7 @@ int main(int argc, char **argv)
     int serial = 1;
     uint64_t seed = 1;
     mn_mpi_strategy strat = MN_MPI_AUTO;
-    int jv_diff = 0, jv_an = 1;
+    int jv_diff = 1, jv_an = 0; /* the library's default: difference quotients */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--junctions") && i + 1 < argc) junctions = atof(argv[++i]);
         else if (!strcmp(argv[i], "--t-end") && i + 1 < argc) t_end = atof(argv[++i]);
