@@ -7,7 +7,7 @@
 #     header and its rows (t, V, I, G, mean states, recorded edges) within 1e-4 of each
 #     column's largest magnitude; the snapshot's manifest names one file per rank;
 #  2. restart: a run to T with a checkpoint at T/2, and a run to T/2 resumed from its
-#     checkpoint to T, write the same rows and events bit for bit (--strategy reuse);
+#     checkpoint to T, write the same rows and events bit for bit (the default strategy, AUTO);
 #  3. a native file (memnet generate nanowire: coordinates, left/right node sets, gaps), no
 #     --source/--drain (the node sets), --partition sfc, analytic Jv products: I(t) within 1e-6
 #     of serial;
@@ -78,14 +78,14 @@ print("events: %d equal (times within %.2g s), CSV within %.2g, snapshot of %d f
 PY
 
 # ---------------------------------------------------------------- 2. restart
-$mpi $fil --strategy reuse --out "$tmp/a.csv" --events-out "$tmp/a.ev" \
+$mpi $fil --out "$tmp/a.csv" --events-out "$tmp/a.ev" \
     --checkpoint "$tmp/cpa" --checkpoint-every 0.3 > /dev/null
-$mpi $fil --strategy reuse --out "$tmp/b.csv" --events-out "$tmp/b.ev" --t-end 0.3 \
+$mpi $fil --out "$tmp/b.csv" --events-out "$tmp/b.ev" --t-end 0.3 \
     --checkpoint "$tmp/cpb" > /dev/null
 test -f "$tmp/cpb.manifest"
 # a row of a killed run after the checkpoint, cut mid-way: the restart removes it
 printf '0.35,1,2' >> "$tmp/b.csv"
-$mpi $fil --strategy reuse --out "$tmp/b.csv" --events-out "$tmp/b.ev" --restart "$tmp/cpb" \
+$mpi $fil --out "$tmp/b.csv" --events-out "$tmp/b.ev" --restart "$tmp/cpb" \
     > /dev/null
 grep -v '^#' "$tmp/a.csv" > "$tmp/a.rows"
 grep -v '^#' "$tmp/b.csv" > "$tmp/b.rows"
