@@ -16,7 +16,6 @@
 #include "core/pool.h"
 
 #define CB_MAXT 16 /* threads a batch is split over at most */
-#define CB_ALIGN 8 /* range boundaries at multiples of 8 edges */
 
 typedef struct cb_job {
     const mn__netmodel *nm;
@@ -64,11 +63,8 @@ static void cb_work(void *arg, int tid, int nt)
     cb_job *j = arg;
     const mn__netmodel *nm = j->nm;
     const mn_model_batch *whole = &nm->batch;
-    size_t n = whole->n, len = (n + (size_t)nt - 1) / (size_t)nt;
-    len = (len + CB_ALIGN - 1) / CB_ALIGN * CB_ALIGN;
-    size_t lo = len * (size_t)tid, hi = lo + len;
-    if (lo > n) lo = n;
-    if (hi > n) hi = n;
+    size_t lo, hi;
+    mn__pool_block(whole->n, tid, nt, &lo, &hi);
     j->rc[tid] = 0;
     if (lo == hi) return;
     size_t np = nm->oc.ops.n_params;
@@ -82,12 +78,15 @@ static void cb_work(void *arg, int tid, int nt)
     j->rc[tid] = call_range(&nm->oc.ops, &b, j, lo);
 }
 
-/* the relative cost per edge of a callback kind, in the pool's unit (values read and written
- * by a vector operation): a rate or its partials take an exponential per edge */
+/* the cost per edge of a callback kind in the pool's unit, bytes touched by a streaming
+ * kernel of the same time: a conductance reads a state and writes a value; a rate or its
+ * partials take an exponential per edge (~15 ns, the time to stream ~128 bytes) */
 static size_t cost_per_edge(mn__cb_kind kind)
 {
-    return kind == MN__CB_CONDUCTANCE || kind == MN__CB_CONDUCTANCE_DX ? 3 : 16;
+    return kind == MN__CB_CONDUCTANCE || kind == MN__CB_CONDUCTANCE_DX ? 24 : 128;
 }
+/* below this many edges a batch is evaluated in one call whatever the setting */
+#define CB_MIN_EDGES 4096
 
 int mn__batch_call(mn_network *net, const mn__netmodel *nm, mn__cb_kind kind, const double *x,
                    const double *V, const double *I, double dt, double *out)
@@ -101,7 +100,8 @@ int mn__batch_call(mn_network *net, const mn__netmodel *nm, mn__cb_kind kind, co
         nt = net->batch_threads > 0 ? net->batch_threads
                                     : mn__pool_threads(net->ctx, n * cost_per_edge(kind));
         if (nt > CB_MAXT) nt = CB_MAXT;
-        if ((size_t)nt * CB_ALIGN > n) nt = 1;
+        if (n < CB_MIN_EDGES && net->batch_threads <= 0) nt = 1;
+        if ((size_t)nt * 8 > n) nt = 1;
     }
     if (nt <= 1) return call_range(o, &nm->batch, &j, 0);
     mn__pool_run(net->ctx, nt, cb_work, &j);

@@ -29,19 +29,21 @@
  *
  * Threads. A vector's content names the context whose thread pool the kernels may use
  * (mn__nv_content.ctx, lib/sim/sim-cvode.h: the simulation's context). Above the pool's
- * crossover (mn__pool_threads, asked with the number of values a call reads and writes) a
- * kernel splits the elements into one fixed range per thread: equal lengths rounded up to
- * whole cache lines (KV_LINE values), the last range shorter. The elementwise kernels give the
- * same bits for any split (each element is computed by the same operations). The reductions
- * sum each range as the serial kernel sums the whole vector, then add the ranges' sums in
- * range order: for a given thread count the result is reproducible bit for bit, and with one
+ * crossover (mn__pool_threads, asked with the bytes a call reads and writes; never below
+ * KV_MIN_BYTES) a kernel splits the elements into the pool's fixed blocks, one per thread
+ * (mn__pool_block: boundaries on whole cache lines). The elementwise kernels give the same
+ * bits for any split (each element is computed by the same operations). The reductions sum
+ * each block as the serial kernel sums the whole vector, then add the blocks' sums in block
+ * order: for a given thread count the result is reproducible bit for bit, and with one
  * thread it is the serial kernel's. The rarely called operations (min, max norm, compare,
  * inverse test, masked norm) stay on the calling thread. */
 
 #define KV_N(v) ((size_t)NV_LENGTH_S(v))
 #define KV_D(v) NV_DATA_S(v)
 #define KV_MAXT 16 /* threads a kernel uses at most */
-#define KV_LINE 8  /* range boundaries at multiples of 8 values (64-byte lines) */
+/* below this many bytes a call stays on the calling thread even with an explicit thread
+ * setting: waking a worker costs more than the whole call (bench/sim/bench-kernels) */
+#define KV_MIN_BYTES ((size_t)256 << 10)
 
 /* ================================================================ kernels on a range */
 
@@ -236,21 +238,11 @@ typedef struct kv_job {
     double part[KV_MAXT];       /* each range's sum (reductions) */
 } kv_job;
 
-/* the range [lo, hi) of thread tid of nt over n values */
-static void kv_range(size_t n, int tid, int nt, size_t *lo, size_t *hi)
-{
-    size_t len = (n + (size_t)nt - 1) / (size_t)nt;
-    len = (len + KV_LINE - 1) / KV_LINE * KV_LINE;
-    size_t a = len * (size_t)tid, b = a + len;
-    *lo = a < n ? a : n;
-    *hi = b < n ? b : n;
-}
-
 static void kv_work(void *arg, int tid, int nt)
 {
     kv_job *j = arg;
     size_t lo, hi;
-    kv_range(j->n, tid, nt, &lo, &hi);
+    mn__pool_block(j->n, tid, nt, &lo, &hi);
     size_t n = hi - lo;
     const double *x = j->x ? j->x + lo : NULL, *y = j->y ? j->y + lo : NULL;
     double *z = j->z ? j->z + lo : NULL;
@@ -282,9 +274,11 @@ static void kv_work(void *arg, int tid, int nt)
 static int kv_exec(N_Vector v, kv_job *j, size_t values)
 {
     const mn__nv_content *c = v->content;
-    int nt = !c->ctx ? 1 : c->threads > 0 ? c->threads : mn__pool_threads(c->ctx, values);
+    size_t bytes = values * sizeof(double);
+    int nt = !c->ctx ? 1 : c->threads > 0 ? c->threads
+                         : bytes < KV_MIN_BYTES ? 1 : mn__pool_threads(c->ctx, bytes);
     if (nt > KV_MAXT) nt = KV_MAXT;
-    if (nt > 1 && j->n >= (size_t)nt * KV_LINE) {
+    if (nt > 1 && j->n >= 8 * (size_t)nt) {
         mn__pool_run(c->ctx, nt, kv_work, j);
         return nt;
     }

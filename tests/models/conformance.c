@@ -16,6 +16,7 @@
  */
 #include "mn-test.h"
 #include "models/models-private.h"
+#include "core/pool.h"
 #include "threshold-model.h"
 
 #include <stdlib.h>
@@ -735,7 +736,8 @@ static int probe_rate(const mn_model_batch *b, const double *x, const double *V,
     return 0;
 }
 
-/* the ranges the batches are split into (models-impl.h): equal, rounded up to 8 edges */
+/* the batches are split into the pool's blocks (mn__pool_block) with the edges' own
+ * parameters and ids */
 START_TEST(test_threads_probe)
 {
     mn_model_ops o = MN_MODEL_OPS_INIT;
@@ -764,10 +766,13 @@ START_TEST(test_threads_probe)
         mn__network_set_batch_threads(net, nt);
         MN_ASSERT_OK(ctx, mn__network_conductances(net, x, G));
         MN_ASSERT_OK(ctx, mn__network_rates(net, x, V, NULL, r));
-        size_t len = (n + (size_t)nt - 1) / (size_t)nt;
-        len = (len + 7) / 8 * 8;
         for (size_t e = 0; e < n; e++) {
-            size_t k = e / len, batch = (k + 1) * len <= n ? len : n - k * len;
+            size_t batch = 0;
+            for (int t = 0; t < nt; t++) {
+                size_t lo, hi;
+                mn__pool_block(n, t, nt, &lo, &hi);
+                if (e >= lo && e < hi) batch = hi - lo;
+            }
             ck_assert_msg(G[e] == (double)e + 1e-3 * (double)e, "%d threads: G[%zu] = %.17g", nt, e, G[e]);
             ck_assert_msg(r[e] == x[e] + V[e] + 1e6 * (double)batch,
                           "%d threads: edge %zu in a batch of %.0f, expected %zu", nt, e,

@@ -11,10 +11,12 @@
  * count forced in the vectors' content, whatever the pool's crossover): the elementwise results
  * must be the serial vector's bits for every count; the reductions are checked against a
  * long-double sum, two and three threads against one to 1e-14, and a split sum against the
- * one-thread sums of its ranges added in order (the documented combination, bit for bit).
+ * one-thread sums of the pool's blocks (mn__pool_block) added in block order (the documented
+ * combination, bit for bit).
  */
 #include "../mn-test.h"
 #include "sim/sim-cvode.h"
+#include "core/pool.h"
 
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
@@ -37,8 +39,8 @@ static void teardown(void)
     mn_context_free(ctx);
 }
 
-/* tails after the SSE2 steps, and with three threads ranges of 8, 8 and 1 (n = 17), a last
- * range that is empty (n = 48 + 8: 24, 24, 8; n = 24: too short to split) */
+/* tails after the SSE2 steps, and with three threads blocks of 0, 8 and 9 values (n = 17;
+ * mn__pool_block rounds the boundaries down to multiples of 8), n = 24: exact thirds */
 static const size_t lengths[] = { 1, 2, 3, 4, 5, 7, 17, 24, 56, 1001, 4099 };
 #define NLEN (sizeof lengths / sizeof lengths[0])
 
@@ -188,13 +190,6 @@ static long double ldot(const double *x, const double *y, size_t n)
     return s;
 }
 
-/* the split the kernels document: equal ranges rounded up to multiples of 8 values */
-static size_t range_len(size_t n, int nt)
-{
-    size_t len = (n + (size_t)nt - 1) / (size_t)nt;
-    return (len + 7) / 8 * 8;
-}
-
 /* dot product and WRMS norm with 2 and 3 threads: against long double, against one thread,
  * twice the same bits, and equal to the one-thread sums of the ranges added in range order */
 START_TEST(test_reductions_threads)
@@ -221,11 +216,10 @@ START_TEST(test_reductions_threads)
         MN_ASSERT_REL(dt, d1, 1e-14);
         ck_assert_msg(N_VDotProd(xt, yt) == dt, "dot product with %d threads not reproducible", nt);
         /* the ranges: sums of one thread each, added in order */
-        size_t len = range_len(n, nt);
         double comb = 0;
         for (int t = 0; t < nt; t++) {
-            size_t a = len * (size_t)t, b = a + len < n ? a + len : n;
-            if (a >= n) break;
+            size_t a, b;
+            mn__pool_block(n, t, nt, &a, &b);
             N_Vector u = mn__sim_nv_detached(sctx, b - a, NULL, 0);
             N_Vector w = mn__sim_nv_detached(sctx, b - a, NULL, 0);
             memcpy(N_VGetArrayPointer(u), x + a, (b - a) * sizeof(double));
