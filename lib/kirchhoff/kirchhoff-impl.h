@@ -145,6 +145,19 @@ struct mn_kirchhoff {
     int aside;               /* solves are output solves (mn__kirchhoff_set_output_solves) */
     double *xa_buf;          /* the warm start kept across an output solve (nf) */
     size_t xa_cap;
+    double step_rtol;        /* PCG tolerance of the integrator's (non-output) solves when
+                              * looser than cg_rtol (0: cg_rtol; mn__kirchhoff_set_step_tolerance) */
+    /* warm starts extrapolated in time (warmstart.c): the solutions of the last three distinct
+     * times of the integrator's solves, and the sources they were solved for */
+    int have_t;              /* t_next holds the time of the next solve (mn__kirchhoff_set_time) */
+    double t_next;
+    int wn;                  /* solutions held (0..3): wh[j] at wt[j], wh[0] the newest */
+    double wt[3];
+    double *wh[3];
+    size_t wh_cap[3];
+    double *wv;              /* electrode potentials of the history (n_el) */
+    size_t wv_cap;
+    double w_inj;            /* injected current of the history */
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -193,6 +206,9 @@ mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x);
 void mn__kh_super_solve(const cholmod_factor *L, double *x, double *w);
 /* update.c */
 mn_status mn__kh_update_factor(mn_kirchhoff *k);
+/* warmstart.c */
+void mn__kh_warm_start(mn_kirchhoff *k, const double *volts);
+mn_status mn__kh_warm_record(mn_kirchhoff *k, const double *volts);
 /* pcg.c */
 mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int *iters,
                      double *relres);

@@ -112,6 +112,18 @@ void mn__kirchhoff_forget(mn_kirchhoff *k);
  * to a few digits, and an inexact Jacobian changes the Newton iterates, not the solution. */
 void mn__kirchhoff_set_sensitivity_tolerance(mn_kirchhoff *k, double rtol);
 
+/* Relative residual to which the integrator's solves (all but output solves) iterate on a
+ * stale factor, when looser than the CG tolerance (0, the default: the CG tolerance). The
+ * simulation derives it from its integration tolerance (docs/simulation.md). */
+void mn__kirchhoff_set_step_tolerance(mn_kirchhoff *k, double rtol);
+
+/* The time of the next solve (the simulation's t). A solver told the times of its solves keeps
+ * the solutions of the last two distinct times and warm-starts PCG from their linear
+ * extrapolation (interpolation for an output solve between them): lib/kirchhoff/warmstart.c.
+ * Only the starting point changes, not the tolerance the solve reaches; a solver never told a
+ * time warm-starts from the last solution. */
+void mn__kirchhoff_set_time(mn_kirchhoff *k, double t);
+
 /* While `on`, solves are output solves (the simulation's samples and snapshots, at states
  * between the integrator's): under AUTO they iterate (PCG) on the present factor, at most one
  * refactorisation's worth of iterations (else they refactorise), leave the refactorisation

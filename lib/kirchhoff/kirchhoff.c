@@ -77,6 +77,7 @@ void mn__kh_free_structure(mn_kirchhoff *k)
     k->r = k->z = k->p = k->q = NULL;
     k->nf = 0;
     k->fac_valid = k->fac_current = k->have_x = 0;
+    k->wn = 0; /* no warm-start history of another structure */
     k->solved = 0;
     k->need_analyse = 1;
     k->floating_dirty = 1;
@@ -109,6 +110,10 @@ void mn_kirchhoff_free(mn_kirchhoff *k)
     mn__free(c, k->dphi_buf);
     mn__free(c, k->sw_buf);
     mn__free(c, k->xa_buf);
+    mn__free(c, k->wh[0]);
+    mn__free(c, k->wh[1]);
+    mn__free(c, k->wh[2]);
+    mn__free(c, k->wv);
     mn__free(c, k);
 }
 
@@ -141,12 +146,18 @@ void mn__kirchhoff_forget(mn_kirchhoff *k)
     if (!k) return;
     k->fac_valid = k->fac_current = 0; /* the next solve refactorises */
     k->have_x = 0;
+    k->wn = 0; /* no extrapolated warm start either */
     mn__kh_rule_init(&k->rule);
 }
 
 void mn__kirchhoff_set_sensitivity_tolerance(mn_kirchhoff *k, double rtol)
 {
     if (k && rtol >= 0.0 && rtol < 1.0) k->sens_rtol = rtol;
+}
+
+void mn__kirchhoff_set_step_tolerance(mn_kirchhoff *k, double rtol)
+{
+    if (k && rtol >= 0.0 && rtol < 1.0) k->step_rtol = rtol;
 }
 
 void mn__kirchhoff_set_output_solves(mn_kirchhoff *k, int on)

@@ -116,9 +116,16 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
         if (!keep) return MN_ERR_NOMEM;
         memcpy(keep, k->X->x, k->nf * sizeof *keep);
     }
+    /* PCG starts from the solutions of earlier times extrapolated to this one (warmstart.c) */
+    if (s == MN_KIRCHHOFF_PCG && k->have_x) mn__kh_warm_start(k, volts);
+    /* the integrator's solves iterate to the step tolerance when that is looser */
+    double tol = k->cg_rtol;
+    if (!k->aside && k->step_rtol > tol) k->cg_rtol = k->step_rtol;
     st = mn__kh_solve_system(k, s, &used);
+    k->cg_rtol = tol;
     if (st != MN_OK) return st;
     k->have_x = 1;
+    if (!k->aside && (st = mn__kh_warm_record(k, volts)) != MN_OK) return st;
     mn__kh_postprocess(k, k->X->x, volts, k->phi, k->V, k->I, k->el_cur, 1);
     if (keep) memcpy(k->X->x, keep, k->nf * sizeof *keep);
     k->last_strategy = used;

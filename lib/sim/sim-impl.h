@@ -254,6 +254,14 @@ mn_status mn__sim_walls_update(mn_sim *s, double t, double *x, int left, int *ch
 /* no state held */
 void mn__sim_walls_reset(mn_sim *s);
 
+/* sim.c */
+/* PCG tolerances of the Kirchhoff solves on a stale factor, relative residuals: the integrator's
+   right-hand sides to MN__SIM_STEP_SOLVE_RTOL times rtol, its Jacobian-vector products to
+   MN__SIM_JV_SOLVE_RTOL (set at creation and by mn_sim_set_tolerances) */
+#define MN__SIM_STEP_SOLVE_RTOL 1e-5
+#define MN__SIM_JV_SOLVE_RTOL 1e-4
+void mn__sim_solve_tolerances(mn_sim *s);
+
 /* sim_events.c */
 /* apply s->fired at the present (t, x): jump the states, update Kirchhoff, log */
 mn_status mn__sim_apply_events(mn_sim *s);

@@ -109,9 +109,7 @@ mn_status mn_sim_new(mn_sim **out, mn_network *net)
        refactorisation, decided by a deterministic cost model (lib/kirchhoff/costmodel.c), so
        runs and checkpoint restarts are reproducible bit for bit */
     mn__kirchhoff_expect_refactorisations(s->kir, 1); /* many refactorisations: METIS */
-    /* Jacobian-vector products on a stale factor: PCG to 1e-9, not the 1e-12 of the
-       right-hand sides (GMRES solves the Newton systems to a few digits only) */
-    mn__kirchhoff_set_sensitivity_tolerance(s->kir, 1e-9);
+    mn__sim_solve_tolerances(s);
     *out = s;
     return MN_OK;
 cleanup:
@@ -291,6 +289,19 @@ mn_status mn_sim_set_integrator(mn_sim *s, mn_sim_integrator integrator)
     return MN_OK;
 }
 
+/* The Kirchhoff solves' PCG tolerances on a stale factor, from the integration tolerance
+ * (docs/simulation.md, "Kirchhoff solves inside the integrator"):
+ * - the right-hand sides: relative residual 1e-5 rtol (1e-11 at the default rtol 1e-6), so that
+ *   the error of the rates stays orders of magnitude below CVODE's local error test;
+ * - the Jacobian-vector products: 1e-4 (GMRES solves the Newton systems to eplifac = 0.05 of
+ *   the Newton tolerance; an inexact Jacobian changes the Newton iterates, not the solution).
+ * Output solves keep the solver's CG tolerance (1e-12). */
+void mn__sim_solve_tolerances(mn_sim *s)
+{
+    mn__kirchhoff_set_step_tolerance(s->kir, MN__SIM_STEP_SOLVE_RTOL * s->rtol);
+    mn__kirchhoff_set_sensitivity_tolerance(s->kir, MN__SIM_JV_SOLVE_RTOL);
+}
+
 mn_status mn_sim_set_tolerances(mn_sim *s, double rtol, double atol)
 {
     if (!s) return MN_ERR_INVALID;
@@ -299,6 +310,7 @@ mn_status mn_sim_set_tolerances(mn_sim *s, double rtol, double atol)
     if (!(atol > 0) || !isfinite(atol))
         return mn__error(s->ctx, MN_ERR_RANGE, "simulation: atol %g must be > 0", atol);
     s->rtol = rtol;
+    mn__sim_solve_tolerances(s);
     s->atol = atol;
     s->need_restart = 1;
     return MN_OK;

@@ -91,6 +91,7 @@ mn_status mn__sim_eval(mn_sim *s, double t, const double *x, int left, double *d
     s->ns_model += mn__sim_ns() - t0;
     if (st) return st;
     applied_sources(s, t, left);
+    mn__kirchhoff_set_time(s->kir, t); /* warm starts extrapolated in time */
     if (s->el_ext_n && !s->isrc_wf) {
         /* current-controlled or floating electrodes (sim_electrodes.c) */
         if ((st = mn__sim_electrodes_solve(s, t, left))) return st;
