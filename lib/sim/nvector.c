@@ -190,30 +190,42 @@ static double r_wsqrsum(const double *xd, const double *wd, size_t n)
 /* z = sum_k c_k X_k as SUNDIALS' fallback computes it (z = c_0 X_0, then z = c_k X_k + 1 z);
  * the fallback's linear sum c_k X_k + 1 z gives (X_k + z) for c_k = 1, -(X_k - z) = z - X_k
  * for c_k = -1, c_k X_k + z otherwise: the same values as c_k X_k + z in every case. z is not
- * one of X_1 .. X_{nvec-1} (z = X_0 is fine: each element is read before it is written). */
+ * one of X_1 .. X_{nvec-1} (z = X_0 is fine: each element is read before it is written).
+ * The passes run block by block (KV_BLOCK values, which stay in the first-level cache), so
+ * z is read from memory once, not nvec times, with the fallback's operations per element. */
+#define KV_BLOCK 512
 static void r_linearcombination(int nvec, const double *c, const double *const *xd, double *zd,
                                 size_t n)
 {
-#if KV_SSE2
-    size_t i = 0;
-    __m128d c0 = _mm_set1_pd(c[0]);
-    for (; i + 2 <= n; i += 2) {
-        __m128d acc = c[0] == 1.0 ? KV_LD(xd[0]) : _mm_mul_pd(c0, KV_LD(xd[0]));
+    for (size_t b0 = 0; b0 < n; b0 += KV_BLOCK) {
+        size_t nb = n - b0 < KV_BLOCK ? n - b0 : KV_BLOCK;
+        double *z = zd + b0;
+        r_scale(c[0], xd[0] + b0, z, nb);
         for (int k = 1; k < nvec; k++) {
-            __m128d xk = KV_LD(xd[k]);
-            if (c[k] == 1.0) acc = _mm_add_pd(xk, acc);
-            else if (c[k] == -1.0) acc = _mm_sub_pd(acc, xk);
-            else acc = _mm_add_pd(_mm_mul_pd(_mm_set1_pd(c[k]), xk), acc);
-        }
-        KV_ST(zd, acc);
-    }
-    for (; i < n; i++) {
-#else
-    for (size_t i = 0; i < n; i++) {
+            const double *x = xd[k] + b0;
+            double ck = c[k];
+            if (ck == 1.0) {
+                KV_MAP(nb, KV_ST(z, _mm_add_pd(KV_LD(x), KV_LD(z))), z[i] = x[i] + z[i]);
+            } else if (ck == -1.0) {
+                KV_MAP(nb, KV_ST(z, _mm_sub_pd(KV_LD(z), KV_LD(x))), z[i] = z[i] - x[i]);
+            } else {
+#if KV_SSE2
+                __m128d vc = _mm_set1_pd(ck);
 #endif
-        double acc = c[0] * xd[0][i];
-        for (int k = 1; k < nvec; k++) acc = c[k] * xd[k][i] + acc;
-        zd[i] = acc;
+                KV_MAP(nb, KV_ST(z, _mm_add_pd(_mm_mul_pd(vc, KV_LD(x)), KV_LD(z))),
+                       z[i] = ck * x[i] + z[i]);
+            }
+        }
+    }
+}
+
+/* Z_k = a_k x + Y_k, each the linear sum a_k x + 1 Y_k, block by block (x read once) */
+static void r_scaleaddmulti(int nvec, const double *a, const double *xd, const double *const *yd,
+                            double *const *zd, size_t n)
+{
+    for (size_t b0 = 0; b0 < n; b0 += KV_BLOCK) {
+        size_t nb = n - b0 < KV_BLOCK ? n - b0 : KV_BLOCK;
+        for (int k = 0; k < nvec; k++) r_linearsum(a[k], xd + b0, 1.0, yd[k] + b0, zd[k] + b0, nb);
     }
 }
 
@@ -263,9 +275,13 @@ static void kv_work(void *arg, int tid, int nt)
         r_linearcombination(j->nvec, j->c, xr, z, n);
         break;
     }
-    case KV_SCALEADDMULTI: /* Z_k = a_k x + Y_k: the linear sum a_k x + 1 Y_k per k */
-        for (int k = 0; k < j->nvec; k++) r_linearsum(j->c[k], x, 1.0, j->xs[k] + lo, j->zs[k] + lo, n);
+    case KV_SCALEADDMULTI: {
+        const double *yr[32];
+        double *zr[32];
+        for (int k = 0; k < j->nvec; k++) yr[k] = j->xs[k] + lo, zr[k] = j->zs[k] + lo;
+        r_scaleaddmulti(j->nvec, j->c, x, yr, zr, n);
         break;
+    }
     }
 }
 
