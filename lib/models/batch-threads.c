@@ -13,7 +13,6 @@
  * models, and small batches, are called once on the calling thread.
  */
 #include "models/models-impl.h"
-#include "core/pool.h"
 
 #define CB_MAXT 16 /* threads a batch is split over at most */
 

@@ -5,7 +5,6 @@
  */
 #include "sim/sim-cvode.h"
 #include "sim/kv.h"
-#include "core/pool.h"
 
 #include <math.h>
 #include <nvector/nvector_serial.h>

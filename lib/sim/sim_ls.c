@@ -4,7 +4,6 @@
  */
 #include "sim/sim-cvode.h"
 #include "sim/kv.h"
-#include "core/pool.h"
 
 #include <math.h>
 #include <string.h>

@@ -16,7 +16,6 @@
  */
 #include "mn-test.h"
 #include "models/models-private.h"
-#include "core/pool.h"
 #include "threshold-model.h"
 
 #include <stdlib.h>

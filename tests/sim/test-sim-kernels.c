@@ -16,7 +16,6 @@
  */
 #include "../mn-test.h"
 #include "sim/sim-cvode.h"
-#include "core/pool.h"
 
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
