@@ -30,12 +30,12 @@ typedef void (*mn__pool_fn)(void *arg, int tid, int nthreads);
 /* most threads a kernel uses (explicit settings above are capped) */
 #define MN__POOL_MAX 64
 /* automatic setting (mn_context_set_threads 0): kernels touching fewer bytes than this run on
- * the calling thread alone (docs/performance.md, "Threads in memnet's kernels"): on the shared
- * 2-core machine a second thread brought no measurable wall-clock gain at 1e5 junctions and
- * cost 15-50% more CPU in the products and solves there; at 1e6 the triangular solves (about
- * 1e8 bytes of the factor) split with 0-7% more CPU. 32 MiB: the solves from about 3e5
- * junctions on, the products with A and the vector loops from about 3e6. */
-#define MN__POOL_MIN_WORK ((size_t)1 << 25)
+ * the calling thread alone (docs/performance.md, "Threads in memnet's kernels"). On the shared
+ * 2-core machine a second thread brought no measurable wall-clock gain at 1e4-1e6 junctions
+ * and cost 6-19% more CPU per PCG solve at 1e5-1e6 (2.2x at 1e4), so 256 MiB: every kernel up
+ * to about 2e6 junctions is serial; the triangular solves at 1e7 (about 1.2 GB of the factor)
+ * get 2 threads, a choice still to be confirmed on a quiet machine. */
+#define MN__POOL_MIN_WORK ((size_t)1 << 28)
 /* automatic setting above MN__POOL_MIN_WORK: at most this many threads (and the cores) */
 #define MN__POOL_AUTO_MAX 2
 
