@@ -7,6 +7,7 @@
 
 #include "models/models-private.h"
 #include "sim/sim-private.h"
+#include "sim/sim-cvode.h"
 
 #include "mpi-private.h"
 #include "sensitivity.h"

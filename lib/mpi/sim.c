@@ -265,8 +265,9 @@ static mn_status make_vectors(mn_mpi_sim *s)
         MPI_Comm comm = s->k->comm;
         if (SUNContext_Create(&comm, &s->sun)) st = MN_ERR_SOLVER;
         if (st == MN_OK) {
-            s->yl = N_VNew_Serial((sunindextype)s->ns, s->sun);
-            if (s->yl) mn__sim_vector_kernels(s->yl);
+            /* memnet's vector (its kernels read the context and thread count from the
+               content; one thread per rank) */
+            s->yl = mn__sim_nv_detached(s->sun, s->ns, s->ctx, 1);
             s->y = s->yl ? N_VMake_MPIPlusX(s->k->comm, s->yl, s->sun) : NULL;
             if (!s->y) st = MN_ERR_NOMEM;
         }
