@@ -387,6 +387,100 @@ START_TEST(test_native_round_trip)
 }
 END_TEST
 
+/* mn_graph_load_parts against mn_graph_load (the reference): every combination of parts keeps
+ * exactly the asked-for parts, bit for bit, with the same structure and node sets; a part left
+ * out is still checked for numbers, accepting and rejecting the same tokens with the same
+ * message as the full load (tokens in an edge position, which has no range check) */
+START_TEST(test_native_load_parts)
+{
+    mn_graph *g = NULL, *full = NULL, *h = NULL;
+    mn_index u[] = { 0, 1, 2, 0, 4 }, v[] = { 1, 2, 3, 3, 2 };
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 6, 5, u, v));
+    double x[6] = { 0.1, 1.0 / 3.0, 2, 3, 1e-300, -7.25 }, y[6] = { -1, 2, 3e10, 4, 5, 6 };
+    double len[5] = { 0.25, 1.0 / 7.0, 2, 3, 4 }, ex[5] = { 1, 2, 3, 4, 5 };
+    double ey[5] = { 4, 3, 2, 1, 0.5 }, c2[5] = { -1e-20, 2.5, 1e300, 0, 9 };
+    MN_ASSERT_OK(ctx, mn_graph_set_node_coords(g, x, y));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_lengths(g, len));
+    MN_ASSERT_OK(ctx, mn_graph_set_edge_positions(g, ex, ey));
+    MN_ASSERT_OK(ctx, mn_graph_add_edge_column(g, ey));
+    MN_ASSERT_OK(ctx, mn_graph_add_edge_column(g, c2));
+    mn_index left[] = { 0, 5 };
+    MN_ASSERT_OK(ctx, mn_graph_set_node_set(g, "left", left, 2));
+    const char *path = mn_test_tmpfile("parts.mnet");
+    MN_ASSERT_OK(ctx, mn_graph_save(g, path));
+    MN_ASSERT_OK(ctx, mn_graph_load(&full, ctx, path));
+    for (unsigned parts = 0; parts <= MN_GRAPH_PART_ALL; parts++) {
+        MN_ASSERT_OK(ctx, mn_graph_load_parts(&h, ctx, path, parts));
+        ck_assert_uint_eq(mn_graph_node_count(h), mn_graph_node_count(full));
+        ck_assert_uint_eq(mn_graph_edge_count(h), mn_graph_edge_count(full));
+        for (size_t e = 0; e < 5; e++) {
+            ck_assert_int_eq(mn_graph_edge_u(h)[e], mn_graph_edge_u(full)[e]);
+            ck_assert_int_eq(mn_graph_edge_v(h)[e], mn_graph_edge_v(full)[e]);
+        }
+        const mn_index *a, *b;
+        size_t na, nb;
+        MN_ASSERT_OK(ctx, mn_graph_node_set(h, "left", &a, &na));
+        MN_ASSERT_OK(ctx, mn_graph_node_set(full, "left", &b, &nb));
+        ck_assert_uint_eq(na, nb);
+        ck_assert_mem_eq(a, b, na * sizeof *a);
+        const double *pairs[][2] = {
+            { mn_graph_node_x(h), mn_graph_node_x(full) }, { mn_graph_node_y(h), mn_graph_node_y(full) },
+            { mn_graph_edge_lengths(h), mn_graph_edge_lengths(full) },
+            { mn_graph_edge_x(h), mn_graph_edge_x(full) }, { mn_graph_edge_y(h), mn_graph_edge_y(full) },
+        };
+        const unsigned want[] = { MN_GRAPH_PART_COORDS, MN_GRAPH_PART_COORDS, MN_GRAPH_PART_LENGTHS,
+                                  MN_GRAPH_PART_POSITIONS, MN_GRAPH_PART_POSITIONS };
+        for (int k = 0; k < 5; k++) {
+            size_t cnt = k < 2 ? 6 : 5;
+            if (parts & want[k]) {
+                ck_assert_ptr_nonnull(pairs[k][0]);
+                ck_assert_mem_eq(pairs[k][0], pairs[k][1], cnt * sizeof(double));
+            } else {
+                ck_assert_ptr_null(pairs[k][0]);
+            }
+        }
+        size_t nc = (parts & MN_GRAPH_PART_COLUMNS) ? 2 : 0;
+        ck_assert_uint_eq(mn_graph_edge_column_count(h), nc);
+        for (size_t c = 0; c < nc; c++)
+            ck_assert_mem_eq(mn_graph_edge_column(h, c), mn_graph_edge_column(full, c),
+                             5 * sizeof(double));
+        mn_graph_free(h);
+        h = NULL;
+    }
+    /* one token of an edge position replaced: the same verdict and message as the full load */
+    static const char *tok[] = { "1.5", "-.5", "+3", "1e5", "1E-3", "7.", "00.0e+00", ".e5", "1e",
+                                 "1e+", "e5", ".", "+", "-", "--1", "1..2", "1.5x", "7,5", "inf",
+                                 "-nan", "0x1p3", "1e400", "12345678901234567890123.5e-3", "abc" };
+    char text[512], msg_full[256];
+    for (size_t i = 0; i < sizeof tok / sizeof tok[0]; i++) {
+        snprintf(text, sizeof text,
+                 "memnet-network 1\nnodes 3 xy\n0 0\n1 1\n2 2\nedges 2 length position columns 1\n"
+                 "0 1 0.5 1 2 3\n1 2 0.5 %s 2 3\nset left 1\n0\nend\n", tok[i]);
+        write_file(path, text);
+        mn_status a = mn_graph_load(&h, ctx, path);
+        snprintf(msg_full, sizeof msg_full, "%s", a == MN_OK ? "" : mn_context_last_error(ctx));
+        mn_graph_free(h);
+        h = NULL;
+        for (unsigned parts = 0; parts <= MN_GRAPH_PART_ALL; parts += 5) {
+            mn_status b = mn_graph_load_parts(&h, ctx, path, parts);
+            ck_assert_msg(a == b, "\"%s\", parts %u: %s vs %s", tok[i], parts, mn_status_name(a),
+                          mn_status_name(b));
+            if (b != MN_OK) ck_assert_str_eq(mn_context_last_error(ctx), msg_full);
+            mn_graph_free(h);
+            h = NULL;
+        }
+    }
+    /* a malformed coordinate is rejected even when the coordinates are left out */
+    write_file(path, "memnet-network 1\nnodes 2 xy\n0 0\n1 x1\nedges 1 columns 0\n0 1\nend\n");
+    MN_ASSERT_ERR(ctx, mn_graph_load_parts(&h, ctx, path, 0), MN_ERR_PARSE, "expected 'x y' of node 1");
+    MN_ASSERT_ERR(ctx, mn_graph_load_parts(&h, ctx, path, 16), MN_ERR_INVALID, "unknown bits");
+    ck_assert_ptr_null(h);
+    mn_graph_free(full);
+    mn_graph_free(g);
+    unlink(path);
+}
+END_TEST
+
 /* the reader's number parser against strtod, bit for bit: %.17g and shorter forms of random
  * doubles over many decades, near-halfway cases, and forms the fast path leaves to strtod */
 START_TEST(test_number_parser_vs_strtod)
@@ -454,6 +548,7 @@ int main(void)
     tcase_add_test(tc, test_native_round_trip);
     tcase_add_test(tc, test_native_large_blocks);
     tcase_add_test(tc, test_number_parser_vs_strtod);
+    tcase_add_test(tc, test_native_load_parts);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
 }

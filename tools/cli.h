@@ -78,6 +78,10 @@ int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, cons
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_stderr_is_tty(void);
 
+/* OpenMP regions the program ran directly instead of through libgomp (cli-omp.c): inactive
+ * regions, i.e. CHOLMOD's under memnet's serial setting */
+unsigned long cli_omp_direct_regions(void);
+
 /* cli-locale.c: pin the calling thread to the "C" locale (numbers with '.', whatever the
  * environment or a library's setlocale). Called first in main. Returns 0 or -1. */
 int cli_pin_c_locale(void);

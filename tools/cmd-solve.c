@@ -143,7 +143,11 @@ int mn_cli_solve(int argc, char **argv)
         mn_context_free(ctx);
         return 2;
     }
-    st = is_native(network) ? mn_graph_load(&g, ctx, network)
+    /* of a native file only what the solve uses: the coordinates for --node-out, the value
+     * columns for --conductance-column (lengths and positions are most of a generated file's
+     * numbers; they are still checked to be numbers) */
+    unsigned parts = (node_out ? MN_GRAPH_PART_COORDS : 0u) | (col > 0 ? MN_GRAPH_PART_COLUMNS : 0u);
+    st = is_native(network) ? mn_graph_load_parts(&g, ctx, network, parts)
                             : mn_graph_read_edgelist(&g, ctx, network, 0, 0);
     if (st != MN_OK) {
         rc = cli_fail(cmd, ctx, st);

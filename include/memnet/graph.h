@@ -273,6 +273,30 @@ MN_API mn_status mn_graph_save(const mn_graph *g, const char *path);
  */
 MN_API mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path);
 
+/** Optional parts of a native network file, for mn_graph_load_parts(). */
+typedef enum mn_graph_part {
+    MN_GRAPH_PART_COORDS = 1,    /**< node coordinates (mn_graph_node_x(), mn_graph_node_y()) */
+    MN_GRAPH_PART_LENGTHS = 2,   /**< edge lengths (mn_graph_edge_lengths()) */
+    MN_GRAPH_PART_POSITIONS = 4, /**< edge positions (mn_graph_edge_x(), mn_graph_edge_y()) */
+    MN_GRAPH_PART_COLUMNS = 8,   /**< value columns (mn_graph_edge_column()) */
+    MN_GRAPH_PART_ALL = 15       /**< everything: mn_graph_load() */
+} mn_graph_part;
+
+/**
+ * @brief Read a native network file keeping only some of its optional parts.
+ *
+ * The nodes, edges and node sets are read as by mn_graph_load(); of the node coordinates, edge
+ * lengths, edge positions and value columns only those in @p parts (an OR of mn_graph_part
+ * values) are kept, the others are left out of the graph as if the file had none. Values of a
+ * part left out are still checked to be numbers (a file that mn_graph_load() rejects for a
+ * malformed number is rejected here too, with the same message), but not converted, so their
+ * range checks (finite coordinates, positive lengths) do not apply. For a program that needs
+ * the topology only (a one-shot solve): the numbers of the coordinates and positions are most
+ * of a generated network's file. MN_GRAPH_PART_ALL gives mn_graph_load()'s result.
+ */
+MN_API mn_status mn_graph_load_parts(mn_graph **out, mn_context *ctx, const char *path,
+                                     unsigned parts);
+
 MN_END_DECLS
 
 #endif /* MEMNET_GRAPH_H */

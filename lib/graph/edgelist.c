@@ -128,6 +128,36 @@ static int parse_double_fast(char **s, double *out, int fast)
     return 0;
 }
 
+/* Check that the next token is a number as parse_double_fast reads it, without converting it
+ * (the values of a part mn_graph_load_parts leaves out): a plain decimal [-+]digits[.digits]
+ * [e[-+]digits] (or .digits) ending the token is one; anything else is decided by
+ * parse_double_fast itself, so the two accept exactly the same tokens. */
+static int skip_double(char **s, int fast)
+{
+    char *p = skip_ws(*s), *q = p;
+    if (*q == '-' || *q == '+') q++;
+    int nd = 0;
+    for (; *q >= '0' && *q <= '9'; q++) nd++;
+    if (*q == '.')
+        for (q++; *q >= '0' && *q <= '9'; q++) nd++;
+    if (nd > 0 && (*q == 'e' || *q == 'E')) {
+        char *e = q + 1;
+        if (*e == '-' || *e == '+') e++;
+        if (*e >= '0' && *e <= '9') {
+            while (*e >= '0' && *e <= '9') e++;
+            q = e;
+        } else {
+            nd = 0; /* "1e", "1e+": not a whole token for strtod either; let it decide */
+        }
+    }
+    if (nd > 0 && (!*q || *q == ' ' || *q == '\t')) {
+        *s = q;
+        return 0;
+    }
+    double unused;
+    return parse_double_fast(s, &unused, fast);
+}
+
 /* copy of the offending token for messages */
 static const char *token(const char *s, char *buf, size_t n)
 {
@@ -445,7 +475,7 @@ static int fit_arrays(mn_context *ctx, void **a, size_t na, size_t size, size_t 
  * to the graph at the end: no interleaved buffer and no copies (a 6e5-junction file touched
  * about twice its data in memory before). The checks and messages are those of the graph's
  * setters, in the same order. */
-static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
+static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path, unsigned parts)
 {
     FILE *f = fopen(path, "r");
     if (!f) return mn__error(ctx, MN_ERR_IO, "cannot open network %s: %s", path, strerror(errno));
@@ -458,7 +488,8 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
     double *nxy[2] = { NULL, NULL };                    /* node x, y */
     size_t ncap = 0;
     void *ends[2] = { NULL, NULL };                     /* mn_index u, v */
-    double **vcol = NULL;                               /* the nval value columns */
+    double **vcol = NULL;                               /* the nval value columns kept */
+    long *kcol = NULL;                                  /* file column -> vcol index, or -1 */
     size_t ecap = 0;
     mn_index *set = NULL;
     char word[64], name[64];
@@ -483,12 +514,18 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
         else PARSE_FAIL("%s line %zu: unexpected \"%s\" after the node count", path, lr.lineno,
                         word);
     }
+    int keep_xy = has_xy && (parts & MN_GRAPH_PART_COORDS);
     for (uint64_t i = 0; has_xy && i < nn; i++) {
         double x, y;
         MN__TRY(next_content_line(&lr, &line, &s, path));
-        if (parse_double_fast(&s, &x, fast) || parse_double_fast(&s, &y, fast) || *skip_ws(s))
+        if (keep_xy ? parse_double_fast(&s, &x, fast) || parse_double_fast(&s, &y, fast)
+                    : skip_double(&s, fast) || skip_double(&s, fast))
             PARSE_FAIL("%s line %zu: expected 'x y' of node %llu", path, lr.lineno,
                        (unsigned long long)i);
+        if (*skip_ws(s))
+            PARSE_FAIL("%s line %zu: expected 'x y' of node %llu", path, lr.lineno,
+                       (unsigned long long)i);
+        if (!keep_xy) continue;
         if (grow_arrays(ctx, (void **)nxy, 2, sizeof(double), &ncap, (size_t)i + 1, (size_t)nn))
             MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
         nxy[0][i] = x;
@@ -510,7 +547,19 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
         } else
             PARSE_FAIL("%s line %zu: unexpected \"%s\" in the edges line", path, lr.lineno, word);
     }
-    nval = (size_t)has_len + 2 * (size_t)has_pos + (size_t)ncols;
+    /* the values of an edge line, in file order: length, x, y, the columns; those of the parts
+     * asked for are stored (kcol[k] their index into vcol), the others only checked */
+    size_t nfile = (size_t)has_len + 2 * (size_t)has_pos + (size_t)ncols;
+    int keep_len = has_len && (parts & MN_GRAPH_PART_LENGTHS);
+    int keep_pos = has_pos && (parts & MN_GRAPH_PART_POSITIONS);
+    int keep_cols = ncols > 0 && (parts & MN_GRAPH_PART_COLUMNS);
+    kcol = mn__malloc_or_err(ctx, nfile + 1, sizeof *kcol, "edge columns");
+    if (!kcol) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t k = 0; k < nfile; k++) {
+        int keep = k < (size_t)has_len ? keep_len
+                   : k < (size_t)has_len + 2 * (size_t)has_pos ? keep_pos : keep_cols;
+        kcol[k] = keep ? (long)nval++ : -1;
+    }
     vcol = mn__calloc_or_err(ctx, nval + 1, sizeof *vcol, "edge columns");
     if (!vcol) MN__FAIL(MN_ERR_NOMEM);
     /* the edges: storage grows with the lines read, never by the declared count */
@@ -532,13 +581,14 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
                                          (size_t)e + 1, (size_t)ne)))
                 MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
         }
-        for (size_t k = 0; k < nval; k++)
-            if (parse_double_fast(&s, &vcol[k][e], fast))
+        for (size_t k = 0; k < nfile; k++)
+            if (kcol[k] >= 0 ? parse_double_fast(&s, &vcol[kcol[k]][e], fast)
+                             : skip_double(&s, fast))
                 PARSE_FAIL("%s line %zu: edge %llu needs %zu values after u v", path, lr.lineno,
-                           (unsigned long long)e, nval);
+                           (unsigned long long)e, nfile);
         if (*skip_ws(s))
             PARSE_FAIL("%s line %zu: edge %llu has more than %zu values after u v", path,
-                       lr.lineno, (unsigned long long)e, nval);
+                       lr.lineno, (unsigned long long)e, nfile);
         ((mn_index *)ends[0])[e] = (mn_index)a;
         ((mn_index *)ends[1])[e] = (mn_index)b;
     }
@@ -550,7 +600,7 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
                            "%u)", path, (unsigned long long)nn, (unsigned long long)ne,
                            MN__MAX_ISOLATED));
     MN__TRY(mn_graph_new(&g, ctx, (size_t)nn));
-    if (has_xy) { /* as mn_graph_set_node_coords */
+    if (keep_xy) { /* as mn_graph_set_node_coords */
         for (size_t i = 0; i < nn; i++)
             if (!mn__isfinite(nxy[0][i]) || !mn__isfinite(nxy[1][i]))
                 MN__FAIL(mn__error(ctx, MN_ERR_INVALID,
@@ -570,7 +620,7 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
                                "edge %zu: self-loop %lld -> %lld is not allowed", e, (long long)a,
                                (long long)b));
     }
-    if (has_len)
+    if (keep_len)
         for (size_t e = 0; e < ne; e++) {
             double x = vcol[0][e];
             if (!isnan(x) && !(isfinite(x) && x > 0))
@@ -582,7 +632,7 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
         MN__FAIL(mn__error(ctx, MN_ERR_NOMEM, "out of memory reading %s", path));
     /* every per-edge array of the graph holds cap_edges entries, NaN past the edges */
     for (size_t k = 0; ne == 0 && k < nval; k++) vcol[k][0] = NAN;
-    if (ncols) {
+    if (keep_cols) {
         g->cols = mn__malloc_or_err(ctx, ncols, sizeof *g->cols, "edge columns");
         if (!g->cols) MN__FAIL(MN_ERR_NOMEM);
     }
@@ -592,12 +642,12 @@ static mn_status load_native(mn_graph **out, mn_context *ctx, const char *path)
     g->n_edges = (size_t)ne;
     g->cap_edges = ne ? (size_t)ne : 1;
     size_t k = 0;
-    if (has_len) g->len = vcol[k++];
-    if (has_pos) {
+    if (keep_len) g->len = vcol[k++];
+    if (keep_pos) {
         g->ex = vcol[k++];
         g->ey = vcol[k++];
     }
-    for (size_t c = 0; c < ncols; c++) g->cols[g->n_cols++] = vcol[k++];
+    for (size_t c = 0; keep_cols && c < ncols; c++) g->cols[g->n_cols++] = vcol[k++];
     nval = 0; /* the columns are the graph's now */
     /* node sets until 'end'; the ids grow with the data, never by the declared count */
     for (;;) {
@@ -657,6 +707,7 @@ cleanup:
     mn__free(ctx, ends[1]);
     for (size_t c = 0; vcol && c < nval; c++) mn__free(ctx, vcol[c]);
     mn__free(ctx, vcol);
+    mn__free(ctx, kcol);
     mn__free(ctx, ids.p);
     mn__free(ctx, set);
     mn__lines_free(&lr);
@@ -666,13 +717,21 @@ cleanup:
 
 mn_status mn_graph_load(mn_graph **out, mn_context *ctx, const char *path)
 {
+    return mn_graph_load_parts(out, ctx, path, MN_GRAPH_PART_ALL);
+}
+
+mn_status mn_graph_load_parts(mn_graph **out, mn_context *ctx, const char *path, unsigned parts)
+{
     if (!out) return mn__error(ctx, MN_ERR_INVALID, "load network: out is NULL");
     *out = NULL;
     if (!ctx || !path) return mn__error(ctx, MN_ERR_INVALID, "load network: NULL argument");
+    if (parts & ~(unsigned)MN_GRAPH_PART_ALL)
+        return mn__error(ctx, MN_ERR_INVALID, "load network: parts 0x%x: unknown bits (0x%x)",
+                         parts, parts & ~(unsigned)MN_GRAPH_PART_ALL);
     mn__c_locale loc;
     if (mn__c_locale_begin(&loc))
         return mn__error(ctx, MN_ERR_NOMEM, "load network: cannot create the C locale");
-    mn_status st = load_native(out, ctx, path);
+    mn_status st = load_native(out, ctx, path, parts);
     mn__c_locale_end(&loc);
     return st;
 }

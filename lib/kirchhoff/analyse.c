@@ -30,19 +30,31 @@ static int find_in(const int *Ai, int lo, int hi, int r)
 static void edge_maps(mn_kirchhoff *k, int lower)
 {
     const mn_index *eu = k->g->u, *ev = k->g->v;
-    const int *Ap = k->A->p, *Ai = k->A->i;
+    const int *Ap = k->A->p, *Ai = k->A->i, *dpos = k->dpos;
+    int nf = (int)k->nf;
     for (size_t e = 0; e < k->m; e++) {
         int ru = k->role[eu[e]], rv = k->role[ev[e]];
-        k->eda[e] = ru >= 0 && ru != rv ? k->dpos[ru] : -1;
-        k->edb[e] = rv >= 0 && ru != rv ? k->dpos[rv] : -1;
+        k->eda[e] = ru >= 0 && ru != rv ? dpos[ru] : -1;
+        k->edb[e] = rv >= 0 && ru != rv ? dpos[rv] : -1;
         k->egr[e] = ru == rv ? -1 : ru >= 0 && rv < 0 ? ru : rv >= 0 && ru < 0 ? rv : -1;
         if (ru < 0 || rv < 0 || ru == rv) {
             k->emap[e] = -1;
             continue;
         }
         int hi = ru > rv ? ru : rv, lo = ru > rv ? rv : ru;
-        int c = lower ? lo : hi, r = lower ? hi : lo;
-        k->emap[e] = find_in(Ai, Ap[c], Ap[c + 1], r);
+        /* the off-diagonal part of the column from the diagonals (just read above, so no
+         * look-up of Ap for the start): lower, column lo holds its diagonal first and rows
+         * > lo up to the next column's diagonal; upper, column hi holds rows < hi after the
+         * previous column's diagonal and its own diagonal last */
+        int s = lower ? dpos[lo] + 1 : (hi > 0 ? dpos[hi - 1] + 1 : 0);
+        int t = lower ? (lo + 1 < nf ? dpos[lo + 1] : Ap[nf]) : dpos[hi];
+        int r = lower ? hi : lo;
+        if (t - s <= 16) { /* a node's few neighbours: the entry is there, scan to it */
+            while (Ai[s] != r) s++;
+            k->emap[e] = s;
+        } else {
+            k->emap[e] = find_in(Ai, s, t, r);
+        }
     }
 }
 
@@ -204,7 +216,11 @@ static mn_status local_order(mn_kirchhoff *k, int **Sp_io, int **Si_io)
         return MN_ERR_NOMEM;
     }
     for (size_t i = 0; i < nf; i++) lab[i] = -1;
-    int tail = 0;
+    /* rows leave the queue in the order of their new labels, and when a row leaves it every
+     * neighbour has a label (the scan just gave one to those without): its row of the
+     * renumbered graph is written then, while its entries and their labels are in cache */
+    int tail = 0, w = 0;
+    Tp[0] = 0;
     for (size_t s = 0; s < nf; s++) {
         if (lab[s] >= 0) continue;
         int head = tail;
@@ -217,14 +233,9 @@ static mn_status local_order(mn_kirchhoff *k, int **Sp_io, int **Si_io)
                     lab[Si[p]] = tail;
                     que[tail++] = Si[p];
                 }
+            for (int p = Sp[o]; p < Sp[o + 1]; p++) Ti[w++] = lab[Si[p]];
+            Tp[head] = w;
         }
-    }
-    int w = 0;
-    Tp[0] = 0;
-    for (size_t r = 0; r < nf; r++) {
-        int o = que[r];
-        for (int p = Sp[o]; p < Sp[o + 1]; p++) Ti[w++] = lab[Si[p]];
-        Tp[r + 1] = w;
     }
     for (size_t i = 0; i < n; i++)
         if (k->role[i] >= 0) k->role[i] = lab[k->role[i]];

@@ -42,13 +42,13 @@ typedef struct net {
 } net;
 
 /* A random network: nodes on a line with local random edges (a band of width w, so that the
- * orderings have something to do), some parallel edges, a cluster of nodes joined only among
+ * orderings have something to do), some parallel edges, a hub, a cluster of nodes joined only among
  * themselves (floating), and a few nodes hanging on zero conductances (floating too). */
 static void make_net(net *t, int n, int w, int with_emf)
 {
     memset(t, 0, sizeof *t);
     t->n = n;
-    int cap = 4 * n + 64;
+    int cap = 4 * n + 128;
     t->u = malloc((size_t)cap * sizeof *t->u);
     t->v = malloc((size_t)cap * sizeof *t->v);
     t->G = malloc((size_t)cap * sizeof *t->G);
@@ -69,6 +69,15 @@ static void make_net(net *t, int n, int w, int with_emf)
                 t->m++;
             }
         }
+    /* a hub joined to 40 random core nodes: matrix columns longer than the few entries of
+     * the others (the edge maps search those by bisection) */
+    for (int r = 0, hub = core / 3; r < 40; r++) {
+        int j = irand(core);
+        if (j == hub) continue;
+        t->u[t->m] = hub;
+        t->v[t->m] = j;
+        t->G[t->m++] = 0.5 + urand();
+    }
     for (int i = core; i < core + 9; i++) { /* the isolated cluster: a path */
         t->u[t->m] = i;
         t->v[t->m] = i + 1;
