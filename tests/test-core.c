@@ -2,8 +2,10 @@
 #include "mn-test.h"
 #include "core/core-private.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 START_TEST(test_status_strings)
 {
@@ -198,6 +200,101 @@ START_TEST(test_rng_distributions)
 }
 END_TEST
 
+/* ---- the context's thread pool (lib/core/pool.c) ---- */
+typedef struct pool_probe {
+    int calls[8];       /* calls per tid */
+    int nseen[8];       /* nthreads passed to each tid */
+    pthread_t who[8];   /* the thread that ran each tid */
+    const double *x;    /* data summed in blocks */
+    size_t n;
+    double part[8];
+} pool_probe;
+
+static void pool_probe_fn(void *arg, int tid, int nthreads)
+{
+    pool_probe *p = arg;
+    p->calls[tid]++;
+    p->nseen[tid] = nthreads;
+    p->who[tid] = pthread_self();
+    size_t lo, hi;
+    mn__pool_block(p->n, tid, nthreads, &lo, &hi);
+    double s = 0.0;
+    for (size_t i = lo; i < hi; i++) s += p->x[i];
+    p->part[tid] = s;
+}
+
+START_TEST(test_pool)
+{
+    mn_context *ctx;
+    ck_assert_int_eq(mn_context_new(&ctx), MN_OK);
+    /* the thread count: explicit settings are obeyed up to the pool's maximum, automatic is
+     * one thread for small kernels and at most MN__POOL_AUTO_MAX (and the cores) above */
+    ck_assert_int_eq(mn__pool_threads(NULL, (size_t)1 << 40), 1);
+    ck_assert_int_eq(mn__pool_threads(ctx, 1000), 1);
+    int cores = mn__pool_cores();
+    ck_assert_int_ge(cores, 1);
+    int autobig = mn__pool_threads(ctx, (size_t)1 << 40);
+    ck_assert_int_eq(autobig, cores < MN__POOL_AUTO_MAX ? cores : MN__POOL_AUTO_MAX);
+    ck_assert_int_eq(mn_context_set_threads(ctx, 3), MN_OK);
+    ck_assert_int_eq(mn__pool_threads(ctx, 10), 3);
+    ck_assert_int_eq(mn_context_set_threads(ctx, 1000), MN_OK);
+    ck_assert_int_eq(mn__pool_threads(ctx, 10), MN__POOL_MAX);
+    /* blocks: disjoint, cover [0, n), inner boundaries on multiples of 8 */
+    size_t sizes[] = {0, 1, 7, 8, 9, 100, 1001};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        for (int nt = 1; nt <= 5; nt++) {
+            size_t next = 0;
+            for (int t = 0; t < nt; t++) {
+                size_t lo, hi;
+                mn__pool_block(sizes[k], t, nt, &lo, &hi);
+                ck_assert_uint_eq(lo, next);
+                ck_assert_uint_le(lo, hi);
+                if (t + 1 < nt) ck_assert_uint_eq(hi % 8, 0);
+                next = hi;
+            }
+            ck_assert_uint_eq(next, sizes[k]);
+        }
+    /* every tid runs exactly once per kernel, tid 0 on the caller, the others on workers; a
+     * block sum of 0, 1, ..., n-1 is exact in doubles: n (n-1) / 2 */
+    size_t n = 100000;
+    double *x = malloc(n * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    for (size_t i = 0; i < n; i++) x[i] = (double)i;
+    for (int nt = 1; nt <= 5; nt++) {
+        for (int rep = 0; rep < 500; rep++) {
+            pool_probe p;
+            memset(&p, 0, sizeof p);
+            p.x = x;
+            p.n = n;
+            mn__pool_run(ctx, nt, pool_probe_fn, &p);
+            double s = 0.0;
+            for (int t = 0; t < nt; t++) {
+                ck_assert_int_eq(p.calls[t], 1);
+                ck_assert_int_eq(p.nseen[t], nt);
+                s += p.part[t];
+            }
+            for (int t = nt; t < 8; t++) ck_assert_int_eq(p.calls[t], 0);
+            ck_assert(pthread_equal(p.who[0], pthread_self()));
+            for (int t = 1; t < nt; t++) ck_assert(!pthread_equal(p.who[t], pthread_self()));
+            for (int t = 1; t < nt; t++)
+                for (int u = t + 1; u < nt; u++) ck_assert(!pthread_equal(p.who[t], p.who[u]));
+            ck_assert(s == 0.5 * (double)n * (double)(n - 1));
+        }
+    }
+    /* an idle pool: the workers sleep; a kernel after a pause still runs */
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    pool_probe p;
+    memset(&p, 0, sizeof p);
+    p.x = x;
+    p.n = n;
+    mn__pool_run(ctx, 2, pool_probe_fn, &p);
+    ck_assert_int_eq(p.calls[0] + p.calls[1], 2);
+    free(x);
+    mn_context_free(ctx); /* joins the workers; valgrind checks nothing leaks */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("core");
@@ -208,6 +305,7 @@ int main(void)
     tcase_add_test(tc, test_errors_and_log);
     tcase_add_test(tc, test_rng_reference_vectors);
     tcase_add_test(tc, test_rng_distributions);
+    tcase_add_test(tc, test_pool);
     suite_add_tcase(s, tc);
     return mn_test_run(s);
 }

@@ -3,6 +3,7 @@
  *
  *   bench-kirchhoff [--sizes 1e3,1e4,1e5,1e6] [--repeats R] [--scipy SCRIPT] [--big 1e7]
  *                   [--changed 50] [--seed S] [--threads-scan 1e4,1e5,1e6]
+ *                   [--pcg-threads-scan 1e4,1e5,1e6]
  *
  * For each size (number of junctions = edges), on the component connected to the electrodes:
  *   - memnet per step with all conductances changed: REFACTOR, PCG (1% drift per step), AUTO,
@@ -664,13 +665,69 @@ static void bench_threads(double target, int repeats)
     free_net(&net);
 }
 
+/* --pcg-threads-scan: PCG solves on a stale factor (every conductance drifts by up to 1% per
+ * step, the factor is never refreshed after the first solve: the simulator's common case)
+ * with the context's threads at 1 and 2 (memnet's pool: triangular solves, products with A,
+ * vector loops), in blocks of R solves alternating 1, 2, 1, 2; prints the per-solve medians
+ * of wall and process CPU time and the iterations of each count. */
+static void bench_pcg_threads(double target, int repeats)
+{
+    net_t net;
+    make_sticks(&net, target);
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_graph *g = NULL;
+    mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
+    double *G = malloc(net.m * sizeof(double)), *G0 = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G0[e] = G[e] = 0.01 + urand();
+    mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_PCG, MN_ORDERING_METIS, G);
+    if (!k) return;
+    mn__kirchhoff_info info;
+    mn__kirchhoff_info_get(k, &info);
+    double *w[2], *c[2];
+    uint64_t it[2] = {0, 0}, ns[2] = {0, 0};
+    for (int a = 0; a < 2; a++) {
+        w[a] = malloc(2 * (size_t)repeats * sizeof(double));
+        c[a] = malloc(2 * (size_t)repeats * sizeof(double));
+    }
+    for (int blk = 0; blk < 4; blk++) {
+        int a = blk % 2;
+        mn_context_set_threads(ctx, (size_t)a + 1);
+        for (int r = 0; r < repeats; r++) {
+            for (size_t e = 0; e < net.m; e++) G[e] = G0[e] * (1.0 + 0.01 * urand());
+            uint64_t i0 = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
+            double t0 = now(), c0 = cpu_now();
+            mn_kirchhoff_set_conductances(k, G);
+            if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+            w[a][(blk / 2) * repeats + r] = now() - t0;
+            c[a][(blk / 2) * repeats + r] = cpu_now() - c0;
+            it[a] += mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS) - i0;
+            ns[a]++;
+        }
+    }
+    double w1 = median(w[0], 2 * (size_t)repeats), w2 = median(w[1], 2 * (size_t)repeats);
+    double c1 = median(c[0], 2 * (size_t)repeats), c2 = median(c[1], 2 * (size_t)repeats);
+    printf("pcg_threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu iters_1=%.1f iters_2=%.1f "
+           "wall_1=%.4g cpu_1=%.4g wall_2=%.4g cpu_2=%.4g wall_1/wall_2=%.3f cpu_2/cpu_1=%.3f\n",
+           net.m, info.n_free, info.factor_nnz, (double)it[0] / (double)ns[0],
+           (double)it[1] / (double)ns[1], w1, c1, w2, c2, w1 / w2, c2 / c1);
+    fflush(stdout);
+    for (int a = 0; a < 2; a++) free(w[a]), free(c[a]);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free(G);
+    free(G0);
+    free_net(&net);
+}
+
 int main(int argc, char **argv)
 {
     const char *sizes = "1e3,1e4,1e5", *scipy = NULL;
     int only_changed = 0;
     int repeats = 7, changed = 50;
     double big = 0;
-    const char *threads_scan = NULL;
+    const char *threads_scan = NULL, *pcg_scan = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
             sizes = argv[++i];
@@ -682,6 +739,8 @@ int main(int argc, char **argv)
             big = atof(argv[++i]);
         else if (!strcmp(argv[i], "--threads-scan") && i + 1 < argc)
             threads_scan = argv[++i];
+        else if (!strcmp(argv[i], "--pcg-threads-scan") && i + 1 < argc)
+            pcg_scan = argv[++i];
         else if (!strcmp(argv[i], "--only-changed"))
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
@@ -696,6 +755,15 @@ int main(int argc, char **argv)
     }
     if (repeats < 1) repeats = 1;
     g_only_changed = only_changed;
+    if (pcg_scan) {
+        char *copy = strdup(pcg_scan);
+        printf("# memnet %s, bench-kirchhoff --pcg-threads-scan, repeats=%d x 2 per count, "
+               "medians\n", mn_version_string(), repeats);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+            bench_pcg_threads(atof(tok), repeats);
+        free(copy);
+        return 0;
+    }
     if (threads_scan) {
         char *copy = strdup(threads_scan);
         printf("# memnet %s, bench-kirchhoff --threads-scan, repeats=%d x 2 per count, medians\n",

@@ -15,6 +15,7 @@
  * jobs load the machine); run with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 so that both sides
  * use one core. Wall times are printed too.
  * --strategy takes a comma-separated list: each size is run once per strategy, in that order,
+ * (a suffix ":N" runs that one with mn_context_set_threads(ctx, N), e.g. default:1,default:2)
  * on the same network ("default" leaves the simulation's own, AUTO); the scipy baselines run
  * after the last one.
  */
@@ -144,6 +145,13 @@ int main(int argc, char **argv)
         snprintf(strategy, sizeof strategy, "%.*s", (int)(sl < 31 ? sl : 31), sp);
         sp += sl + (sp[sl] == ',');
         int last = !*sp;
+        /* "strategy:N": run with mn_context_set_threads(ctx, N) (memnet's pool and the BLAS);
+         * without a suffix the automatic setting */
+        char *colon = strchr(strategy, ':');
+        mn_context_set_threads(ctx, colon ? (size_t)strtoul(colon + 1, NULL, 10) : 0);
+        char label[32];
+        memcpy(label, strategy, sizeof label);
+        if (colon) *colon = '\0';
         mn_model *model;
         mn_network *net;
         mn_sim *sim;
@@ -196,7 +204,7 @@ int main(int argc, char **argv)
         uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
         printf("\n[size %zu, %s, run]\nmemnet_user_seconds=%.4g\nmemnet_sys_seconds=%.4g\ncpu_over_wall=%.3f\n"
                "refactorisations_per_step=%.4g\noutput_solves=%llu\n",
-               N, strategy, u1 - u0, s1 - s0, cpus / wall, (double)rf / (double)steps,
+               N, label, u1 - u0, s1 - s0, cpus / wall, (double)rf / (double)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
         static const struct { const char *key; mn_sim_stat which; } parts[] = {
             { "factorise", MN_SIM_STAT_NS_FACTORISE }, { "solve", MN_SIM_STAT_NS_SOLVE },
@@ -227,7 +235,7 @@ int main(int argc, char **argv)
                "refactorisations=%llu\nupdates=%llu\ncg_solves=%llu\ncg_iterations=%llu\n"
                "refactor_solve_cpu_seconds=%.4g\nrefactor_solve_wall_seconds=%.4g\ncpu_seconds_per_step=%.4g\n"
                "cost_per_step_in_refactor_solves=%.3g\nI_end=%.17g\n",
-               N, strategy, strategy, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
+               N, label, label, m, nn, ns, nd, tg, wall, cpus, (unsigned long long)steps,
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_RHS),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_JV),
                (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_LIN_ITERS),

@@ -37,6 +37,7 @@ mn_status mn_context_new_with_allocator(mn_context **out, const mn_allocator *al
 void mn_context_free(mn_context *ctx)
 {
     if (!ctx) return;
+    mn__pool_free(ctx);
     ctx->alloc.free_fn(ctx, ctx->alloc.user_data);
 }
 

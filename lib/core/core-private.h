@@ -6,6 +6,7 @@
 #define MEMNET_CORE_PRIVATE_H
 
 #include <memnet/core.h>
+#include "pool.h"
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ struct mn_context {
     mn_status last_status;
     char last_error[MN__ERRMSG_MAX];
     size_t threads;        /* mn_context_set_threads: 0 = automatic */
+    struct mn__pool *pool; /* worker threads, created lazily (pool.c) */
 };
 
 /* Allocation through the context's hooks. Sizes are checked for overflow. */

@@ -53,25 +53,88 @@ double mn__kh_ratio_est(const mn_kirchhoff *k)
     return k->gmax_est > 0.0 ? k->gmax_est / k->gmin_est : 1.0;
 }
 
-/* y = A x, A symmetric, one triangle stored (either) */
-void mn__kh_spmv(const mn_kirchhoff *k, const double *x, double *y)
+/* column j of A (lower triangle, or either when hi is past the end) into y: rows below hi
+ * to y, the others to out */
+static inline void spmv_col(const int *Ap, const int *Ai, const double *Ax, const double *x,
+                            double *y, double *out, size_t j, size_t hi)
+{
+    double xj = x[j], s = 0.0;
+    for (int p = Ap[j]; p < Ap[j + 1]; p++) {
+        int i = Ai[p];
+        double a = Ax[p];
+        if ((size_t)i == j) {
+            s += a * xj;
+        } else {
+            if ((size_t)i < hi)
+                y[i] += a * xj;
+            else
+                out[i] += a * xj;
+            s += a * x[i];
+        }
+    }
+    y[j] += s;
+}
+
+typedef struct spmv_job {
+    const mn_kirchhoff *k;
+    const mn__kh_split *sp;
+    const double *x;
+    double *y;
+} spmv_job;
+
+/* thread tid's subtrees: their columns, whose products reach only their own rows and the top
+ * part's (treesplit.c) */
+static void spmv_part(void *arg, int tid, int nthreads)
+{
+    const spmv_job *jb = arg;
+    const mn__kh_split *sp = jb->sp;
+    const int *Ap = jb->k->A->p, *Ai = jb->k->A->i, *super = jb->k->Lsym->super;
+    const double *Ax = jb->k->A->x;
+    double *y = jb->y, *out = tid == 0 ? y : sp->buf[tid];
+    (void)nthreads;
+    for (int r = sp->roff[tid]; r < sp->roff[tid + 1]; r++) {
+        size_t lo = (size_t)super[sp->rs0[r]], hi = (size_t)super[sp->rs1[r]];
+        memset(y + lo, 0, (hi - lo) * sizeof *y);
+        for (size_t j = lo; j < hi; j++) spmv_col(Ap, Ai, Ax, jb->x, y, out, j, hi);
+    }
+}
+
+/* y = A x, A symmetric, one triangle stored (either). In parallel (lower triangle, a split of
+ * the factor's tree, a product large enough) by the factor's subtrees: each thread's columns
+ * update its own rows and, through its buffer, the top rows, added in thread order. */
+void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y)
 {
     const int *Ap = k->A->p, *Ai = k->A->i;
     const double *Ax = k->A->x;
     size_t nf = k->nf;
-    memset(y, 0, nf * sizeof *y);
-    for (size_t j = 0; j < nf; j++) {
-        double xj = x[j], s = 0.0;
-        for (int p = Ap[j]; p < Ap[j + 1]; p++) {
-            int i = Ai[p];
-            double a = Ax[p];
-            if ((size_t)i == j) {
-                s += a * xj;
-            } else {
-                y[i] += a * xj;
-                s += a * x[i];
+    size_t work = (size_t)Ap[nf] * 12 + nf * 24;
+    const mn__kh_split *sp = NULL;
+    if (k->A->stype < 0 && mn__pool_threads(k->ctx, work) > 1) sp = mn__kh_split_get(k);
+    if (sp && sp->nsuper == (int)k->Lsym->nsuper && k->Lsym->n == nf) {
+        const int *super = k->Lsym->super;
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            memset(y + super[s], 0, (size_t)(super[s + 1] - super[s]) * sizeof *y);
+        }
+        spmv_job jb = {k, sp, x, y};
+        mn__pool_run(k->ctx, sp->nthreads, spmv_part, &jb);
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            for (int t = 1; t < sp->nthreads; t++) {
+                double *b = sp->buf[t];
+                for (int c = super[s]; c < super[s + 1]; c++) {
+                    y[c] += b[c];
+                    b[c] = 0.0;
+                }
             }
         }
-        y[j] += s;
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            for (int c = super[s]; c < super[s + 1]; c++)
+                spmv_col(Ap, Ai, Ax, x, y, y, (size_t)c, nf);
+        }
+        return;
     }
+    memset(y, 0, nf * sizeof *y);
+    for (size_t j = 0; j < nf; j++) spmv_col(Ap, Ai, Ax, x, y, y, j, nf);
 }

@@ -77,7 +77,11 @@ mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x)
         if (!w) return MN_ERR_NOMEM;
         double *xv = (*x)->x;
         if (xv != b->x) memcpy(xv, b->x, nf * sizeof *xv);
-        mn__kh_super_solve(k->L, xv, w);
+        const mn__kh_split *sp = mn__kh_split_get(k); /* NULL: serial */
+        if (sp && sp->nsuper == (int)k->L->nsuper)
+            mn__kh_super_solve_par(k->ctx, sp, k->L, xv, w);
+        else
+            mn__kh_super_solve(k->L, xv, w);
     } else {
         if (!cholmod_solve2(CHOLMOD_A, k->L, b, NULL, x, NULL, &k->Y, &k->E, &k->cm))
             return mn__kh_chol_err(k, "solve");

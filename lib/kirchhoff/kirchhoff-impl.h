@@ -34,6 +34,21 @@
 /* above this max/min conductance ratio the cancellation-free elimination is used */
 #define MN__GTH_RATIO MN__KH_CONTRAST_MAX
 
+/* the factor's elimination tree cut into subtrees per thread (treesplit.c) */
+typedef struct mn__kh_split {
+    uint64_t analysis;       /* n_analyse it was made for */
+    int want;                /* thread count asked for */
+    int nthreads;            /* partitions; 1: no split (serial kernels) */
+    int nsuper;              /* supernodes of the factor it cuts */
+    int *roff;               /* thread t owns ranges roff[t] .. roff[t+1]-1 */
+    int *rs0, *rs1;          /* range: supernodes [rs0, rs1), a subtree in postorder */
+    int *top;                /* the other supernodes (the top part), ascending */
+    int ntop;
+    double **buf;            /* per thread t >= 1: nf doubles, zero between kernels */
+    double **w;              /* per thread t >= 1: L->maxesize doubles of workspace */
+    double gain;             /* estimated speed-up of a solve (by entries of L) */
+} mn__kh_split;
+
 typedef struct mn__electrode {
     mn_index *nodes;
     size_t n;
@@ -158,6 +173,7 @@ struct mn_kirchhoff {
     double *wv;              /* electrode potentials of the history (n_el) */
     size_t wv_cap;
     double w_inj;            /* injected current of the history */
+    mn__kh_split split;      /* parallel solves and products (treesplit.c) */
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -196,7 +212,7 @@ int mn__kh_detect_floating(mn_kirchhoff *k);
 /* assemble.c */
 void mn__kh_ensure_A(mn_kirchhoff *k);
 double mn__kh_ratio_est(const mn_kirchhoff *k);
-void mn__kh_spmv(const mn_kirchhoff *k, const double *x, double *y);
+void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
 /* exact.c */
 mn_status mn__kh_gth_factor(mn_kirchhoff *k);
 /* factor.c */
@@ -204,6 +220,11 @@ mn_status mn__kh_refactor(mn_kirchhoff *k);
 mn_status mn__kh_fsolve(mn_kirchhoff *k, cholmod_dense *b, cholmod_dense **x);
 /* supersolve.c */
 void mn__kh_super_solve(const cholmod_factor *L, double *x, double *w);
+void mn__kh_super_solve_par(mn_context *ctx, const mn__kh_split *sp, const cholmod_factor *L,
+                            double *x, double *w);
+/* treesplit.c: the split for the present analysis and thread count, or NULL (serial) */
+const mn__kh_split *mn__kh_split_get(mn_kirchhoff *k);
+void mn__kh_split_free(mn_kirchhoff *k);
 /* update.c */
 mn_status mn__kh_update_factor(mn_kirchhoff *k);
 /* warmstart.c */
