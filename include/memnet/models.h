@@ -76,7 +76,13 @@ typedef struct mn_model_batch {
 /** @brief Flags of a model (mn_model_ops.flags). */
 enum {
     MN_MODEL_NEEDS_LENGTH = 1u << 0, /**< every edge must have a length (gap D or L) */
-    MN_MODEL_HAS_EVENTS = 1u << 1    /**< discrete switching through event functions */
+    MN_MODEL_HAS_EVENTS = 1u << 1,   /**< discrete switching through event functions */
+    /** The callbacks may run at the same time in several threads on disjoint parts of one batch
+     *  (they write only their outputs and keep no state of their own; model_data is only read).
+     *  memnet then splits large batches over the context's threads (mn_context_set_threads);
+     *  the results are those of one call, bit for bit, when each edge's outputs depend only on
+     *  that edge's inputs. Every built-in model has it. */
+    MN_MODEL_REENTRANT = 1u << 2
 };
 
 /**

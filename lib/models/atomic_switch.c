@@ -40,6 +40,7 @@ static const char *const lambda_names[] = { "lambda" };
 const mn_model_ops mn__atomic_switch_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "atomic_switch",
+    .flags = MN_MODEL_REENTRANT,
     .description = "Kuncic-group atomic switch: dlambda/dt = (|V|-V_set) sgn V above V_set, "
                    "-b (V_reset-|V|) sgn lambda below V_reset; G = G_on if |lambda| >= "
                    "lambda_crit else G_off (Zhu et al. 2021; Hochstetter et al. 2021)",

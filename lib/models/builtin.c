@@ -216,6 +216,7 @@ static const char *const g_names[] = { "g" };
 static const mn_model_ops miranda_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "miranda",
+    .flags = MN_MODEL_REENTRANT,
     .description = "rate-balance memristor, dg/dt = kP(V)(1-g) - kD(V) g, G = G_min + (G_max-G_min) g "
                    "(000 eqs 1-4; 003 eqs 7-10, Type C)",
     .n_states = 1,
@@ -351,7 +352,7 @@ static const mn_model_ops hillock_ops = {
     .state_names = z_names,
     .n_params = HI_NP,
     .params = hillock_params,
-    .flags = MN_MODEL_NEEDS_LENGTH,
+    .flags = MN_MODEL_NEEDS_LENGTH | MN_MODEL_REENTRANT,
     .conductance = hillock_G,
     .rate = hillock_rate,
     .rate_dx = hillock_rate_dx,
@@ -473,6 +474,7 @@ static const char *const x_names[] = { "x" };
 static const mn_model_ops strukov_hp_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "strukov_hp",
+    .flags = MN_MODEL_REENTRANT,
     .description = "HP linear ion drift, R = Ron x + Roff (1-x), dx/dt = k i f(x) - x/tau, "
                    "windows none/joglekar/biolek/prodromakis (Strukov et al., Nature 453, 80 (2008))",
     .n_states = 1,
@@ -563,6 +565,7 @@ static const char *const w_names[] = { "w" };
 static const mn_model_ops strukov_cb_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "strukov_cb",
+    .flags = MN_MODEL_REENTRANT,
     .description = "linear memristor with decay, R = Ron (1-w) + Roff w, dw/dt = alpha w - (Ron/gamma) i, "
                    "0 <= w <= 1 (002 eq 1, 004 eq 1)",
     .n_states = 1,
@@ -783,7 +786,7 @@ static const mn_model_ops filament_ops = {
     .state_names = fil_names,
     .n_params = FI_NP,
     .params = fil_params,
-    .flags = MN_MODEL_NEEDS_LENGTH | MN_MODEL_HAS_EVENTS,
+    .flags = MN_MODEL_NEEDS_LENGTH | MN_MODEL_HAS_EVENTS | MN_MODEL_REENTRANT,
     .conductance = fil_G,
     .rate = fil_rate,
     .rate_dx = fil_rate_dx,
@@ -813,6 +816,7 @@ static int res_G(const mn_model_batch *b, const double *x, double *G)
 static const mn_model_ops resistor_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "resistor",
+    .flags = MN_MODEL_REENTRANT,
     .description = "fixed conductance G, no state (wires, control resistors)",
     .n_states = 0,
     .n_params = 1,

@@ -61,7 +61,22 @@ struct mn_network {
     /* cached state bounds (state-count each) */
     int have_bounds;
     double *lo, *hi;
+    int batch_threads;      /* threads of a split batch: 0 the pool's choice, else forced */
 };
+
+/* The callbacks of a model's batch (batch-threads.c). */
+typedef enum mn__cb_kind {
+    MN__CB_CONDUCTANCE, MN__CB_CONDUCTANCE_DX, MN__CB_RATE, MN__CB_RATE_DX, MN__CB_RATE_DV,
+    MN__CB_RATE_DI, MN__CB_EXACT, MN__CB_EVENT
+} mn__cb_kind;
+/* Call callback `kind` of group nm on its whole batch: x (n_states values per edge), V, I (one
+ * per edge; NULL where the callback takes none), dt (exact step), out (the callback's output,
+ * n times its values per edge; the states themselves for the exact step). Split over the
+ * threads of the network's context for a model with MN_MODEL_REENTRANT and a large batch,
+ * with the same results bit for bit. Returns the callback's code (the first nonzero one of the
+ * ranges in order). */
+int mn__batch_call(mn_network *net, const mn__netmodel *nm, mn__cb_kind kind, const double *x,
+                   const double *V, const double *I, double dt, double *out);
 
 /* Validate `ops` and copy it (by struct_size) into `oc`. */
 mn_status mn__ops_copy_init(mn_context *ctx, mn__ops_copy *oc, const mn_model_ops *ops);

@@ -121,6 +121,10 @@ mn_status mn__network_event_apply(mn_network *net, const int *fired, double *x,
                                   mn_index *jumped, size_t *n_jumped, double *G_old,
                                   double *G_new);
 
+/* Threads over which the batches of reentrant models (MN_MODEL_REENTRANT) are split: 0 (the
+ * default) lets the context's thread pool choose by batch size, n > 0 forces n (tests). */
+void mn__network_set_batch_threads(mn_network *net, int n);
+
 /* Number of edges of model k of the network (0 for a bad k). */
 size_t mn__network_model_edge_count(const mn_network *net, size_t k);
 

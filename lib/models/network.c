@@ -692,7 +692,7 @@ mn_status mn__network_conductances(mn_network *net, const double *x, double *G)
         const double *xg;
         if ((st = group_inputs(net, nm, x, NULL, NULL, &xg, NULL, NULL)) != MN_OK) return st;
         double *out = nm->contiguous ? G + nm->edges[0] : net->go;
-        int rc = nm->oc.ops.conductance(&nm->batch, xg, out);
+        int rc = mn__batch_call(net, nm, MN__CB_CONDUCTANCE, xg, NULL, NULL, 0.0, out);
         if (rc) return cb_fail(net, nm, "conductance", rc);
         if (!nm->contiguous)
             for (size_t i = 0; i < nm->n; i++) G[nm->edges[i]] = out[i];
@@ -711,7 +711,7 @@ mn_status mn__network_rates(mn_network *net, const double *x, const double *V, c
         const double *xg, *Vg, *Ig;
         if ((st = group_inputs(net, nm, x, V, I, &xg, &Vg, &Ig)) != MN_OK) return st;
         double *out = nm->contiguous ? dxdt + nm->soff : net->go;
-        int rc = nm->oc.ops.rate(&nm->batch, xg, Vg, Ig, out);
+        int rc = mn__batch_call(net, nm, MN__CB_RATE, xg, Vg, Ig, 0.0, out);
         if (rc) return cb_fail(net, nm, "rate", rc);
         if (!nm->contiguous) scatter_states(net, nm, out, dxdt);
     }
@@ -813,7 +813,8 @@ static mn_status group_derivatives(mn_network *net, mn__netmodel *nm, const doub
     if (J) {
         double *out = nm->contiguous ? J + net->joff[nm->edges[0]] : net->go;
         if (o->rate_dx) {
-            if ((rc = o->rate_dx(b, xg, Vg, Ig, out))) return cb_fail(net, nm, "rate_dx", rc);
+            if ((rc = mn__batch_call(net, nm, MN__CB_RATE_DX, xg, Vg, Ig, 0.0, out)))
+                return cb_fail(net, nm, "rate_dx", rc);
         } else {
             for (size_t s = 0; s < ns; s++) {
                 memcpy(net->fx, xg, n * ns * sizeof(double));
@@ -842,7 +843,8 @@ static mn_status group_derivatives(mn_network *net, mn__netmodel *nm, const doub
             which ? o->rate_dI : o->rate_dV;
         double *out = nm->contiguous ? dst + nm->soff : net->go;
         if (fn) {
-            if ((rc = fn(b, xg, Vg, Ig, out))) return cb_fail(net, nm, which ? "rate_dI" : "rate_dV", rc);
+            if ((rc = mn__batch_call(net, nm, which ? MN__CB_RATE_DI : MN__CB_RATE_DV, xg, Vg, Ig, 0.0, out)))
+                return cb_fail(net, nm, which ? "rate_dI" : "rate_dV", rc);
         } else {
             const double *a = which ? Ig : Vg;
             /* step FD_REL (|a| + s): s is a tenth of the batch's largest |V| or |I| (at least
@@ -868,7 +870,8 @@ static mn_status group_derivatives(mn_network *net, mn__netmodel *nm, const doub
     if (dGdx) {
         double *out = nm->contiguous ? dGdx + nm->soff : net->go;
         if (o->conductance_dx) {
-            if ((rc = o->conductance_dx(b, xg, out))) return cb_fail(net, nm, "conductance_dx", rc);
+            if ((rc = mn__batch_call(net, nm, MN__CB_CONDUCTANCE_DX, xg, NULL, NULL, 0.0, out)))
+                return cb_fail(net, nm, "conductance_dx", rc);
         } else {
             for (size_t s = 0; s < ns; s++) {
                 memcpy(net->fx, xg, n * ns * sizeof(double));
@@ -956,7 +959,7 @@ mn_status mn__network_exact_step(mn_network *net, double *x, const double *V, do
         const double *xg, *Vg;
         if ((st = group_inputs(net, nm, x, V, NULL, &xg, &Vg, NULL)) != MN_OK) return st;
         double *xs = (double *)xg; /* our own copy or the caller's x */
-        int rc = o->exact_step(&nm->batch, xs, Vg, dt);
+        int rc = mn__batch_call(net, nm, MN__CB_EXACT, NULL, Vg, NULL, dt, xs);
         if (rc) return cb_fail(net, nm, "exact_step", rc);
         if (!nm->contiguous) scatter_states(net, nm, xs, x);
         size_t ns = o->n_states;
@@ -1007,7 +1010,7 @@ mn_status mn__network_event_fn(mn_network *net, const double *x, const double *V
         const double *xg, *Vg, *Ig;
         if ((st = group_inputs(net, nm, x, V, I, &xg, &Vg, &Ig)) != MN_OK) return st;
         double *out = nm->contiguous ? g + net->eoff[nm->edges[0]] : net->go;
-        int rc = o->event_fn(&nm->batch, xg, Vg, Ig, out);
+        int rc = mn__batch_call(net, nm, MN__CB_EVENT, xg, Vg, Ig, 0.0, out);
         if (rc) return cb_fail(net, nm, "event_fn", rc);
         if (!nm->contiguous) {
             size_t ne = o->n_events;

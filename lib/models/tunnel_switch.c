@@ -79,6 +79,7 @@ static const char *const lambda_names[] = { "lambda" };
 const mn_model_ops mn__tunnel_switch_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "tunnel_switch",
+    .flags = MN_MODEL_REENTRANT,
     .description = "Kuncic-group tunnelling junction: lambda as atomic_switch, gap s = s_max "
                    "(lambda_crit-|lambda|)/lambda_crit, G = 1/(R_t(s) + 1/G_on) + G_off with "
                    "Simmons' R_t (Hochstetter et al. 2021)",

@@ -224,6 +224,7 @@ static const char *const w_names[] = { "w" };
 const mn_model_ops mn__vteam_ops = {
     .struct_size = sizeof(mn_model_ops),
     .name = "vteam",
+    .flags = MN_MODEL_REENTRANT,
     .description = "VTEAM threshold memristor, dw/dt = k_off (v/v_off-1)^alpha_off f_off(w) "
                    "above v_off, k_on (v/v_on-1)^alpha_on f_on(w) below v_on (Kvatinsky et al. "
                    "2015); control=current gives TEAM (2013)",

@@ -14,10 +14,25 @@
 /* a CVODE return flag as a memnet status with the message of the error handler */
 mn_status mn__sim_cv_check(mn_sim *s, int flag, const char *call);
 
+/* The content of memnet's vectors (made in sim_vpool.c): the serial vector's content first,
+ * which SUNDIALS' serial operations read, then the pool the clones come from (NULL: none), the
+ * context whose thread pool memnet's kernels may use (nvector.c; NULL: the calling thread
+ * only) and their thread count (0: the pool's choice by size, mn__pool_threads; else this
+ * many, for tests). Clones inherit ctx and threads. */
+typedef struct mn__nv_content {
+    struct _N_VectorContent_Serial serial;
+    mn__sim_vpool *pool;
+    mn_context *ctx;
+    int threads;
+} mn__nv_content;
+
 /* sim_vpool.c: the integrator's vectors and SPGMR's work arrays, allocated by memnet before
  * SUNDIALS would (SUNDIALS 6.4 crashes on some of its own allocation failures) */
 /* a vector of n values whose clones come from s->vpool */
 N_Vector mn__sim_nv_new(mn_sim *s, size_t n);
+/* a vector of n values with memnet's kernels outside a simulation (tests), its content's ctx
+ * and threads as given; clones are new vectors of the same kind */
+N_Vector mn__sim_nv_detached(SUNContext sc, size_t n, mn_context *ctx, int threads);
 /* make every vector CVODE (BDF or Adams) and SPGMR (Krylov dimension maxl) will clone from
  * s->y; MN_ERR_NOMEM (nothing kept) if they do not fit */
 mn_status mn__sim_vpool_fill(mn_sim *s, int adams, int maxl);

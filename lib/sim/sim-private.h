@@ -22,8 +22,9 @@ mn_status mn__sim_rhs(mn_sim *s, double t, const double *x, double *f);
 mn_status mn__sim_jtimes(mn_sim *s, double t, const double *x, const double *v, double *Jv);
 /* Number of integrated values (states + 2 with energy tracking). */
 size_t mn__sim_value_count(const mn_sim *s);
-/* Give the SUNDIALS serial vector nv (an N_Vector) memnet's kernels for its operations (what
- * CVODE's vectors use); clones made afterwards inherit them. */
+/* Give the SUNDIALS serial vector nv (an N_Vector whose content is memnet's, mn__nv_content in
+ * lib/sim/sim-cvode.h) memnet's kernels for its operations (what CVODE's vectors use); clones
+ * made afterwards inherit them. */
 void mn__sim_vector_kernels(void *nv);
 
 /* An observer of a simulation's outputs inside the library (lib/h5's recorder). Called with

@@ -18,8 +18,8 @@
  *    SUNLinSolInitialize_SPGMR runs, which then allocates nothing; a partial allocation is
  *    freed by SUNLinSolFree_SPGMR correctly, since the rows not allocated are NULL.
  *
- * The vectors are SUNDIALS serial vectors whose content is memnet's (the serial content, then
- * the pool pointer), allocated with malloc because SUNDIALS frees them with free(). Vectors not
+ * The vectors are SUNDIALS serial vectors whose content is memnet's (mn__nv_content: the serial
+ * content, then the pool pointer and the kernels' threads), allocated with malloc because SUNDIALS frees them with free(). Vectors not
  * handed out are freed after the first step (vpool_trim) and with the integrator.
  */
 #include "sim/sim-cvode.h"
@@ -28,12 +28,8 @@
 #include <string.h>
 #include <sunlinsol/sunlinsol_spgmr.h>
 
-typedef struct mn__nv_content {
-    struct _N_VectorContent_Serial serial; /* first: the serial operations read it */
-    mn__sim_vpool *pool;
-} mn__nv_content;
-
-static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpool *pool);
+static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpool *pool,
+                        mn_context *ctx, int threads);
 
 /* the clone operation of memnet's vectors */
 static N_Vector nv_clone(N_Vector w)
@@ -48,12 +44,14 @@ static N_Vector nv_clone(N_Vector w)
     /* beyond the vectors made beforehand (a SUNDIALS version that clones more): a new one;
        SUNDIALS 6.4 cannot handle a NULL here (see above) */
     if (p) p->extra++;
-    return nv_make(w->sunctx, w, (size_t)c->serial.length, p);
+    return nv_make(w->sunctx, w, (size_t)c->serial.length, p, c->ctx, c->threads);
 }
 
-/* a serial vector of n values with memnet's content; ops copied from ops_from, or the serial
- * operations with memnet's kernels and clone when ops_from is NULL */
-static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpool *pool)
+/* a serial vector of n values with memnet's content (mn__nv_content, sim-cvode.h); ops copied
+ * from ops_from, or the serial operations with memnet's kernels and clone when ops_from is
+ * NULL */
+static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpool *pool,
+                        mn_context *ctx, int threads)
 {
     N_Vector v;
     if (ops_from) {
@@ -80,6 +78,8 @@ static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpoo
     c->serial.own_data = SUNTRUE;
     c->serial.data = NULL;
     c->pool = pool;
+    c->ctx = ctx;
+    c->threads = threads;
     v->content = c;
     if (n) {
         c->serial.data = malloc(n * sizeof(sunrealtype));
@@ -93,7 +93,12 @@ static N_Vector nv_make(SUNContext sc, N_Vector ops_from, size_t n, mn__sim_vpoo
 
 N_Vector mn__sim_nv_new(mn_sim *s, size_t n)
 {
-    return nv_make((SUNContext)s->sunctx, NULL, n, &s->vpool);
+    return nv_make((SUNContext)s->sunctx, NULL, n, &s->vpool, s->ctx, 0);
+}
+
+N_Vector mn__sim_nv_detached(SUNContext sc, size_t n, mn_context *ctx, int threads)
+{
+    return nv_make(sc, NULL, n, NULL, ctx, threads);
 }
 
 /* the clones CVODE 6.4 and SPGMR make from the template: CVodeInit 7 + (qmax + 1) history
@@ -115,7 +120,7 @@ mn_status mn__sim_vpool_fill(mn_sim *s, int adams, int maxl)
     p->next = 0;
     p->extra = 0;
     for (size_t i = 0; i < n; i++) {
-        p->v[i] = nv_make((SUNContext)s->sunctx, (N_Vector)s->y, s->nx, p);
+        p->v[i] = nv_make((SUNContext)s->sunctx, (N_Vector)s->y, s->nx, p, s->ctx, 0);
         if (!p->v[i]) {
             mn__sim_vpool_free(s);
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE work vectors: %zu vectors of %zu values "

@@ -714,6 +714,150 @@ START_TEST(test_filament_cycle)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ threads */
+
+/* A probe model whose outputs show the batch each edge was evaluated in: G = a + 1e-3 edge id,
+ * rate = x + V + 1e6 n (n: the size of the batch the edge was in), a per-edge parameter. */
+static const mn_param_info probe_params[1] = {
+    { sizeof(mn_param_info), "a", "S", "offset", MN_PARAM_REAL, 1.0, 0.0, 1e9, NULL },
+};
+static int probe_G(const mn_model_batch *b, const double *x, double *G)
+{
+    (void)x;
+    for (size_t i = 0; i < b->n; i++) G[i] = MN_PARAM(b, 0, i) + 1e-3 * (double)b->edge[i];
+    return 0;
+}
+static int probe_rate(const mn_model_batch *b, const double *x, const double *V, const double *I,
+                      double *r)
+{
+    (void)I;
+    for (size_t i = 0; i < b->n; i++) r[i] = x[i] + V[i] + 1e6 * (double)b->n;
+    return 0;
+}
+
+/* the batches are split into the pool's blocks (mn__pool_block) with the edges' own
+ * parameters and ids */
+START_TEST(test_threads_probe)
+{
+    mn_model_ops o = MN_MODEL_OPS_INIT;
+    o.name = "probe";
+    o.n_states = 1;
+    o.n_params = 1;
+    o.params = probe_params;
+    o.flags = MN_MODEL_REENTRANT;
+    o.conductance = probe_G;
+    o.rate = probe_rate;
+    mn_model *m;
+    MN_ASSERT_OK(ctx, mn_model_new_custom(&m, ctx, &o));
+    const size_t n = 1003;
+    mn_index *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v);
+    for (size_t e = 0; e < n; e++) u[e] = 0, v[e] = 1;
+    mn_graph *g;
+    mn_network *net;
+    MN_ASSERT_OK(ctx, mn_graph_new_from_edges(&g, ctx, 2, n, u, v));
+    MN_ASSERT_OK(ctx, mn_network_new(&net, g));
+    MN_ASSERT_OK(ctx, mn_network_assign(net, m, NULL, 0, NULL));
+    for (size_t e = 0; e < n; e++) MN_ASSERT_OK(ctx, mn_network_set_edge_param(net, (mn_index)e, "a", (double)e));
+    double *x = calloc(n, sizeof *x), *V = calloc(n, sizeof *V), *G = calloc(n, sizeof *G),
+           *r = calloc(n, sizeof *r);
+    for (size_t e = 0; e < n; e++) x[e] = 0.25 * (double)e, V[e] = -0.5 * (double)e;
+    for (int nt = 1; nt <= 3; nt++) {
+        mn__network_set_batch_threads(net, nt);
+        MN_ASSERT_OK(ctx, mn__network_conductances(net, x, G));
+        MN_ASSERT_OK(ctx, mn__network_rates(net, x, V, NULL, r));
+        for (size_t e = 0; e < n; e++) {
+            size_t batch = 0;
+            for (int t = 0; t < nt; t++) {
+                size_t lo, hi;
+                mn__pool_block(n, t, nt, &lo, &hi);
+                if (e >= lo && e < hi) batch = hi - lo;
+            }
+            ck_assert_msg(G[e] == (double)e + 1e-3 * (double)e, "%d threads: G[%zu] = %.17g", nt, e, G[e]);
+            ck_assert_msg(r[e] == x[e] + V[e] + 1e6 * (double)batch,
+                          "%d threads: edge %zu in a batch of %.0f, expected %zu", nt, e,
+                          (r[e] - x[e] - V[e]) / 1e6, batch);
+        }
+    }
+    free(x), free(V), free(G), free(r), free(u), free(v);
+    mn_network_free(net);
+    mn_graph_free(g);
+    mn_model_free(m);
+}
+END_TEST
+
+/* every evaluation of every model on 2 and 3 threads gives the bits of one thread (one call
+ * per model), on a one-model network (in place) and with every third edge a resistor (the
+ * gathered path), with per-edge parameters where the model has a real one */
+START_TEST(test_threads_bitwise)
+{
+    const cfg *c = &cfgs[_i];
+    const size_t n = 1003;
+    fix f = make_fix(c, n);
+    size_t ns = f.ns;
+    mn_rng *rng;
+    MN_ASSERT_OK(ctx, mn_rng_new(&rng, ctx, 99, (uint64_t)_i));
+    const mn_model_ops *mo = mn_network_model_ops(f.net, 0);
+    for (size_t p = 0; p < mo->n_params; p++)
+        if (mo->params[p].kind == MN_PARAM_REAL) {
+            MN_ASSERT_OK(ctx, mn_network_vary_param(f.net, 0, mo->params[p].name, 0.01, 5));
+            break;
+        }
+    double *xp = calloc(n * ns + 1, sizeof *xp), *Vp = calloc(n, sizeof *Vp), *Ip = calloc(n, sizeof *Ip);
+    if (ns) random_state(c, &f, rng, xp);
+    for (size_t e = 0; e < n; e++) {
+        Vp[e] = (2.0 * mn_rng_uniform(rng) - 1.0) * c->A;
+        Ip[e] = 0.1 * Vp[e];
+    }
+    mn_model *res;
+    MN_ASSERT_OK(ctx, mn_model_new(&res, ctx, "resistor"));
+    for (int mixed = 0; mixed < 2; mixed++) {
+        if (mixed) {
+            mn_index *third = malloc(n * sizeof *third);
+            size_t k = 0;
+            for (size_t e = 0; e < n; e += 3) third[k++] = (mn_index)e;
+            MN_ASSERT_OK(ctx, mn_network_assign(f.net, res, third, k, NULL));
+            free(third);
+            MN_ASSERT_OK(ctx, mn__network_prepare(f.net));
+        }
+        size_t N = mn_network_state_count(f.net), NJ = mn__network_jac_count(f.net);
+        size_t NE = mn__network_event_count(f.net);
+        const size_t *soff = mn_network_state_offsets(f.net);
+        const mn_index *em = mn_network_edge_models(f.net);
+        double *x = calloc(N + 1, sizeof *x);
+        for (size_t e = 0; e < n; e++)
+            if (mn_network_model_ops(f.net, (size_t)em[e])->n_states)
+                memcpy(x + soff[e], xp + e * ns, ns * sizeof *x);
+        /* outputs: G, rates, J, dV, dI, dG, exact step, events; [0] one thread, [1] more */
+        size_t len[8] = { n, N, NJ, N, N, N, N, NE };
+        double *out[2][8];
+        for (int t = 0; t < 2; t++)
+            for (int q = 0; q < 8; q++) out[t][q] = calloc(len[q] + 1, sizeof(double));
+        for (int nt = 1; nt <= 3; nt++) {
+            double **o = out[nt > 1];
+            mn__network_set_batch_threads(f.net, nt);
+            MN_ASSERT_OK(ctx, mn__network_conductances(f.net, x, o[0]));
+            MN_ASSERT_OK(ctx, mn__network_rates(f.net, x, Vp, Ip, o[1]));
+            MN_ASSERT_OK(ctx, mn__network_derivatives(f.net, x, Vp, Ip, o[2], o[3], o[4], o[5]));
+            memcpy(o[6], x, N * sizeof *x);
+            if (mn__network_all_exact(f.net)) MN_ASSERT_OK(ctx, mn__network_exact_step(f.net, o[6], Vp, 0.01, NULL));
+            if (NE) MN_ASSERT_OK(ctx, mn__network_event_fn(f.net, x, Vp, Ip, o[7]));
+            if (nt > 1)
+                for (int q = 0; q < 8; q++)
+                    ck_assert_msg(memcmp(out[0][q], out[1][q], len[q] * sizeof(double)) == 0,
+                                  "%s (%s): output %d on %d threads differs from one thread",
+                                  c->name, mixed ? "mixed" : "alone", q, nt);
+        }
+        for (int t = 0; t < 2; t++)
+            for (int q = 0; q < 8; q++) free(out[t][q]);
+        free(x);
+    }
+    free(xp), free(Vp), free(Ip);
+    mn_model_free(res);
+    mn_rng_free(rng);
+    free_fix(&f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("models-conformance");
@@ -725,6 +869,8 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, test_exact_step_vs_rk, 0, NCFG);
     tcase_add_loop_test(tc, test_pinched_hysteresis, 0, NCFG);
     tcase_add_loop_test(tc, test_bad_parameters, 0, NCFG);
+    tcase_add_loop_test(tc, test_threads_bitwise, 0, NCFG);
+    tcase_add_test(tc, test_threads_probe);
     suite_add_tcase(s, tc);
     TCase *eq = tcase_create("closed forms");
     tcase_add_checked_fixture(eq, setup, teardown);

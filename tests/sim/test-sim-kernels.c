@@ -6,9 +6,16 @@
  * vector treats apart (1, -1, a = b, a = -b), for in-place calls (z = x, z = y) and for lengths
  * that leave a tail after the two-element SSE2 steps; the two reductions (dot product, WRMS
  * norm) sum in another order and must agree to rounding.
+ *
+ * Every test runs with the kernels on one, two and three threads of the context's pool (the
+ * count forced in the vectors' content, whatever the pool's crossover): the elementwise results
+ * must be the serial vector's bits for every count; the reductions are checked against a
+ * long-double sum, two and three threads against one to 1e-14, and a split sum against the
+ * one-thread sums of the pool's blocks (mn__pool_block) added in block order (the documented
+ * combination, bit for bit).
  */
 #include "../mn-test.h"
-#include "sim/sim-private.h"
+#include "sim/sim-cvode.h"
 
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
@@ -16,11 +23,24 @@
 #include <sundials/sundials_context.h>
 
 static SUNContext sctx;
+static mn_context *ctx;
+static int nthreads = 1; /* threads of the kernel vectors made by pair_z */
 
-static void setup(void) { ck_assert_int_eq(SUNContext_Create(NULL, &sctx), 0); }
-static void teardown(void) { SUNContext_Free(&sctx); }
+static void setup(void)
+{
+    ck_assert_int_eq(SUNContext_Create(NULL, &sctx), 0);
+    ck_assert_int_eq(mn_context_new(&ctx), MN_OK);
+    ck_assert_int_eq(mn_context_set_threads(ctx, 3), MN_OK);
+}
+static void teardown(void)
+{
+    SUNContext_Free(&sctx);
+    mn_context_free(ctx);
+}
 
-static const size_t lengths[] = { 1, 2, 3, 4, 5, 7, 1001 };
+/* tails after the SSE2 steps, and with three threads blocks of 0, 8 and 9 values (n = 17;
+ * mn__pool_block rounds the boundaries down to multiples of 8), n = 24: exact thirds */
+static const size_t lengths[] = { 1, 2, 3, 4, 5, 7, 17, 24, 56, 1001, 4099 };
 #define NLEN (sizeof lengths / sizeof lengths[0])
 
 /* a plain serial vector and one with memnet's kernels, both filled with the same values
@@ -28,8 +48,8 @@ static const size_t lengths[] = { 1, 2, 3, 4, 5, 7, 1001 };
 static void pair_z(size_t n, unsigned seed, int zeros, N_Vector *ref, N_Vector *ker)
 {
     *ref = N_VNew_Serial((sunindextype)n, sctx);
-    N_Vector k = N_VNew_Serial((sunindextype)n, sctx);
-    mn__sim_vector_kernels(k);
+    N_Vector k = mn__sim_nv_detached(sctx, n, ctx, nthreads);
+    ck_assert_ptr_nonnull(k);
     *ker = N_VClone(k); /* a clone, as CVODE's vectors are */
     N_VDestroy(k);
     double *a = N_VGetArrayPointer(*ref), *b = N_VGetArrayPointer(*ker);
@@ -48,11 +68,13 @@ static void same_bits(N_Vector a, N_Vector b, const char *what)
 {
     size_t n = (size_t)N_VGetLength(a);
     ck_assert_msg(memcmp(N_VGetArrayPointer(a), N_VGetArrayPointer(b), n * sizeof(double)) == 0,
-                  "%s (n = %zu): results differ from the serial vector", what, n);
+                  "%s (n = %zu, %d threads): results differ from the serial vector", what, n,
+                  nthreads);
 }
 
 START_TEST(test_linearsum_scale_bitwise)
 {
+    nthreads = 1 + _i;
     const double co[][2] = { { 1, 1 },   { 1, -1 },   { -1, 1 }, { -1, -1 }, { 2.5, 2.5 },
                              { 2.5, -2.5 }, { 0.3, 1 }, { 1, 0.3 }, { -1, 0.3 }, { 0.3, -1 },
                              { 0.3, 0.7 }, { 0, 1 } };
@@ -83,6 +105,7 @@ END_TEST
 
 START_TEST(test_elementwise_bitwise)
 {
+    nthreads = 1 + _i;
     for (size_t l = 0; l < NLEN; l++) {
         N_Vector xr, xk, yr, yk, zr, zk;
         pair(lengths[l], 4, &xr, &xk);
@@ -117,6 +140,7 @@ END_TEST
 
 START_TEST(test_fused_bitwise)
 {
+    nthreads = 1 + _i;
     double c[6] = { 1, -1, 0.3, 1, -2.5, 0.7 };
     for (size_t l = 0; l < NLEN; l++)
         for (int nvec = 1; nvec <= 6; nvec++)
@@ -156,14 +180,89 @@ START_TEST(test_fused_bitwise)
 }
 END_TEST
 
+/* the dot product of n values in long double (64-bit mantissa: exact enough to judge rounding
+ * of ~1e-16 relative) */
+static long double ldot(const double *x, const double *y, size_t n)
+{
+    long double s = 0;
+    for (size_t i = 0; i < n; i++) s += (long double)x[i] * (long double)y[i];
+    return s;
+}
+
+/* dot product and WRMS norm with 2 and 3 threads: against long double, against one thread,
+ * twice the same bits, and equal to the one-thread sums of the ranges added in range order */
+START_TEST(test_reductions_threads)
+{
+    int nt = 2 + _i;
+    const size_t ns[] = { 56, 1001, 4099, 100003 };
+    for (size_t l = 0; l < sizeof ns / sizeof ns[0]; l++) {
+        size_t n = ns[l];
+        N_Vector xr, x1, yr, y1, xt, yt;
+        nthreads = 1;
+        pair(n, 31, &xr, &x1);
+        pair(n, 32, &yr, &y1);
+        N_VDestroy(xr), N_VDestroy(yr);
+        nthreads = nt;
+        pair(n, 31, &xr, &xt);
+        pair(n, 32, &yr, &yt);
+        const double *x = N_VGetArrayPointer(xr), *y = N_VGetArrayPointer(yr);
+        double d1 = N_VDotProd(x1, y1), dt = N_VDotProd(xt, yt);
+        long double ref = ldot(x, y, n), mag = 0;
+        for (size_t i = 0; i < n; i++) mag += fabsl((long double)x[i] * y[i]);
+        /* rounding of a sum of n terms in any order: at most ~n eps sum |x_i y_i| (generous) */
+        MN_ASSERT_ABS(dt, (double)ref, (double)n * 2.3e-16 * (double)mag);
+        MN_ASSERT_ABS(d1, (double)ref, (double)n * 2.3e-16 * (double)mag);
+        MN_ASSERT_REL(dt, d1, 1e-14);
+        ck_assert_msg(N_VDotProd(xt, yt) == dt, "dot product with %d threads not reproducible", nt);
+        /* the ranges: sums of one thread each, added in order */
+        double comb = 0;
+        for (int t = 0; t < nt; t++) {
+            size_t a, b;
+            mn__pool_block(n, t, nt, &a, &b);
+            N_Vector u = mn__sim_nv_detached(sctx, b - a, NULL, 0);
+            N_Vector w = mn__sim_nv_detached(sctx, b - a, NULL, 0);
+            memcpy(N_VGetArrayPointer(u), x + a, (b - a) * sizeof(double));
+            memcpy(N_VGetArrayPointer(w), y + a, (b - a) * sizeof(double));
+            double p = N_VDotProd(u, w);
+            comb = t ? comb + p : p;
+            N_VDestroy(u), N_VDestroy(w);
+        }
+        ck_assert_msg(comb == dt, "dot product with %d threads (n = %zu): %.17g, the ranges' "
+                      "sums in order %.17g", nt, n, dt, comb);
+        /* one thread: the kernel without a context (the calling thread only), bit for bit */
+        N_Vector u0 = mn__sim_nv_detached(sctx, n, NULL, 0), w0 = mn__sim_nv_detached(sctx, n, NULL, 0);
+        memcpy(N_VGetArrayPointer(u0), x, n * sizeof(double));
+        memcpy(N_VGetArrayPointer(w0), y, n * sizeof(double));
+        ck_assert(N_VDotProd(u0, w0) == d1);
+        N_VDestroy(u0), N_VDestroy(w0);
+        /* WRMS norm: weights |y| */
+        N_VAbs_Serial(yr, yr), N_VAbs(y1, y1), N_VAbs(yt, yt);
+        long double ws = 0;
+        for (size_t i = 0; i < n; i++) {
+            long double p = (long double)x[i] * (long double)N_VGetArrayPointer(yr)[i];
+            ws += p * p;
+        }
+        double wref = (double)sqrtl(ws / (long double)n);
+        double w1 = N_VWrmsNorm(x1, y1), wt = N_VWrmsNorm(xt, yt);
+        MN_ASSERT_REL(wt, wref, 1e-14);
+        MN_ASSERT_REL(w1, wref, 1e-14);
+        MN_ASSERT_REL(wt, w1, 1e-14);
+        ck_assert_msg(N_VWrmsNorm(xt, yt) == wt, "WRMS norm with %d threads not reproducible", nt);
+        N_Vector v[] = { xr, x1, yr, y1, xt, yt };
+        for (int i = 0; i < 6; i++) N_VDestroy(v[i]);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sim-kernels");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_linearsum_scale_bitwise);
-    tcase_add_test(tc, test_elementwise_bitwise);
-    tcase_add_test(tc, test_fused_bitwise);
+    tcase_add_loop_test(tc, test_linearsum_scale_bitwise, 0, 3);
+    tcase_add_loop_test(tc, test_elementwise_bitwise, 0, 3);
+    tcase_add_loop_test(tc, test_fused_bitwise, 0, 3);
+    tcase_add_loop_test(tc, test_reductions_threads, 0, 2);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
