@@ -5,6 +5,7 @@
 #include <check.h>
 #include <math.h>
 #include <memnet/memnet.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* |a - b| <= tol * max(|b|, floor): relative comparison with an absolute floor. */
@@ -41,6 +42,17 @@
                       "message \"%s\" does not mention \"%s\"", mn_context_last_error(ctx),    \
                       (needle));                                                                \
     } while (0)
+
+/* The next number in [0, 1) of the splitmix64 sequence whose state is *state: reproducible
+ * test inputs from a generator independent of memnet's own (lib/core/rng.c). */
+static inline double mn_test_urand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
 
 /* Run a suite (CK_NORMAL output); returns the process exit status. */
 int mn_test_run(Suite *s);

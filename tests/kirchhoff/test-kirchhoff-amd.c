@@ -21,14 +21,7 @@ static void teardown(void)
 }
 
 static uint64_t rs = 2026;
-static double urand(void) /* splitmix64 */
-{
-    uint64_t z = (rs += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) / 9007199254740992.0;
-}
+static double urand(void) { return mn_test_urand(&rs); }
 static int irand(int n) { return (int)(urand() * n) % n; }
 
 typedef struct net {
