@@ -616,61 +616,16 @@ static double cpu_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* --threads-scan: refactorise + solve (all conductances new, METIS as in the time stepper) with
- * the context's BLAS threads at 1 and 2, in blocks of R steps alternating 1, 2, 1, 2 (a
- * block's CPU time includes the idle spinning of OpenBLAS's threads after its calls); prints
- * the per-step medians of wall and process CPU time of each count. */
-static void bench_threads(double target, int repeats)
-{
-    net_t net;
-    make_sticks(&net, target);
-    mn_context *ctx;
-    mn_context_new(&ctx);
-    mn_graph *g = NULL;
-    mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
-    double *G = malloc(net.m * sizeof(double));
-    for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
-    mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_REFACTOR, MN_ORDERING_METIS, G);
-    if (!k) return;
-    mn__kirchhoff_info info;
-    mn__kirchhoff_info_get(k, &info);
-    double *w[2], *c[2];
-    for (int a = 0; a < 2; a++) {
-        w[a] = malloc(2 * (size_t)repeats * sizeof(double));
-        c[a] = malloc(2 * (size_t)repeats * sizeof(double));
-    }
-    for (int blk = 0; blk < 4; blk++) {
-        int a = blk % 2;
-        mn_context_set_threads(ctx, (size_t)a + 1);
-        for (int r = 0; r < repeats; r++) {
-            for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
-            double t0 = now(), c0 = cpu_now();
-            mn_kirchhoff_set_conductances(k, G);
-            if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
-            w[a][(blk / 2) * repeats + r] = now() - t0;
-            c[a][(blk / 2) * repeats + r] = cpu_now() - c0;
-        }
-    }
-    double w1 = median(w[0], 2 * (size_t)repeats), w2 = median(w[1], 2 * (size_t)repeats);
-    double c1 = median(c[0], 2 * (size_t)repeats), c2 = median(c[1], 2 * (size_t)repeats);
-    printf("threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu flops=%.3g "
-           "wall_1=%.4g cpu_1=%.4g wall_2=%.4g cpu_2=%.4g wall_1/wall_2=%.3f cpu_2/cpu_1=%.3f\n",
-           net.m, info.n_free, info.factor_nnz, info.factor_flops, w1, c1, w2, c2, w1 / w2, c2 / c1);
-    fflush(stdout);
-    for (int a = 0; a < 2; a++) free(w[a]), free(c[a]);
-    mn_kirchhoff_free(k);
-    mn_graph_free(g);
-    mn_context_free(ctx);
-    free(G);
-    free_net(&net);
-}
-
-/* --pcg-threads-scan: PCG solves on a stale factor (every conductance drifts by up to 1% per
- * step, the factor is never refreshed after the first solve: the simulator's common case)
- * with the context's threads at 1 and 2 (memnet's pool: triangular solves, products with A,
- * vector loops), in blocks of R solves alternating 1, 2, 1, 2; prints the per-solve medians
- * of wall and process CPU time and the iterations of each count. */
-static void bench_pcg_threads(double target, int repeats)
+/* --threads-scan (pcg = 0): refactorise + solve, all conductances new (METIS as in the time
+ * stepper), with the context's threads at 1 and 2 (a block's CPU time includes the idle
+ * spinning of OpenBLAS's threads after its calls).
+ * --pcg-threads-scan (pcg = 1): PCG solves on a stale factor (every conductance drifts by up to
+ * 1% per step, the factor is never refreshed after the first solve: the simulator's common
+ * case) with the context's threads at 1 and 2 (memnet's pool: triangular solves, products with
+ * A, vector loops).
+ * Both run blocks of R solves alternating 1, 2, 1, 2 threads and print the per-solve medians of
+ * wall and process CPU time of each count (and, for PCG, the mean iterations). */
+static void bench_threads(double target, int repeats, int pcg)
 {
     net_t net;
     make_sticks(&net, target);
@@ -680,7 +635,8 @@ static void bench_pcg_threads(double target, int repeats)
     mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
     double *G = malloc(net.m * sizeof(double)), *G0 = malloc(net.m * sizeof(double));
     for (size_t e = 0; e < net.m; e++) G0[e] = G[e] = 0.01 + urand();
-    mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_PCG, MN_ORDERING_METIS, G);
+    mn_kirchhoff *k = make_solver(g, &net, pcg ? MN_KIRCHHOFF_PCG : MN_KIRCHHOFF_REFACTOR,
+                                  MN_ORDERING_METIS, G);
     if (!k) return;
     mn__kirchhoff_info info;
     mn__kirchhoff_info_get(k, &info);
@@ -694,7 +650,8 @@ static void bench_pcg_threads(double target, int repeats)
         int a = blk % 2;
         mn_context_set_threads(ctx, (size_t)a + 1);
         for (int r = 0; r < repeats; r++) {
-            for (size_t e = 0; e < net.m; e++) G[e] = G0[e] * (1.0 + 0.01 * urand());
+            for (size_t e = 0; e < net.m; e++)
+                G[e] = pcg ? G0[e] * (1.0 + 0.01 * urand()) : 0.01 + urand();
             uint64_t i0 = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
             double t0 = now(), c0 = cpu_now();
             mn_kirchhoff_set_conductances(k, G);
@@ -707,10 +664,16 @@ static void bench_pcg_threads(double target, int repeats)
     }
     double w1 = median(w[0], 2 * (size_t)repeats), w2 = median(w[1], 2 * (size_t)repeats);
     double c1 = median(c[0], 2 * (size_t)repeats), c2 = median(c[1], 2 * (size_t)repeats);
-    printf("pcg_threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu iters_1=%.1f iters_2=%.1f "
-           "wall_1=%.4g cpu_1=%.4g wall_2=%.4g cpu_2=%.4g wall_1/wall_2=%.3f cpu_2/cpu_1=%.3f\n",
-           net.m, info.n_free, info.factor_nnz, (double)it[0] / (double)ns[0],
-           (double)it[1] / (double)ns[1], w1, c1, w2, c2, w1 / w2, c2 / c1);
+    if (pcg)
+        printf("pcg_threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu iters_1=%.1f "
+               "iters_2=%.1f ",
+               net.m, info.n_free, info.factor_nnz, (double)it[0] / (double)ns[0],
+               (double)it[1] / (double)ns[1]);
+    else
+        printf("threads_scan junctions=%zu free_nodes=%zu nnz_L=%zu flops=%.3g ", net.m,
+               info.n_free, info.factor_nnz, info.factor_flops);
+    printf("wall_1=%.4g cpu_1=%.4g wall_2=%.4g cpu_2=%.4g wall_1/wall_2=%.3f cpu_2/cpu_1=%.3f\n",
+           w1, c1, w2, c2, w1 / w2, c2 / c1);
     fflush(stdout);
     for (int a = 0; a < 2; a++) free(w[a]), free(c[a]);
     mn_kirchhoff_free(k);
@@ -760,7 +723,7 @@ int main(int argc, char **argv)
         printf("# memnet %s, bench-kirchhoff --pcg-threads-scan, repeats=%d x 2 per count, "
                "medians\n", mn_version_string(), repeats);
         for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
-            bench_pcg_threads(atof(tok), repeats);
+            bench_threads(atof(tok), repeats, 1);
         free(copy);
         return 0;
     }
@@ -768,7 +731,8 @@ int main(int argc, char **argv)
         char *copy = strdup(threads_scan);
         printf("# memnet %s, bench-kirchhoff --threads-scan, repeats=%d x 2 per count, medians\n",
                mn_version_string(), repeats);
-        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) bench_threads(atof(tok), repeats);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+            bench_threads(atof(tok), repeats, 0);
         free(copy);
         return 0;
     }
