@@ -319,28 +319,42 @@ static void sort_rows(const int *Sp, int *Si, size_t nf)
 }
 
 /* Postorder the elimination tree of the rows in the order perm (METIS's nested dissection is
- * not postordered; CHOLMOD's supernodes need it): perm is replaced by perm o post. Builds the
- * upper triangle in k->A on the way (replaced by the caller). */
+ * not postordered; CHOLMOD's supernodes need it): perm is replaced by perm o post. The tree is
+ * computed from the row graph directly (Liu's algorithm with path compression: column j of the
+ * permuted matrix holds the neighbours of row perm[j] placed before j), without building the
+ * permuted matrix first. */
 static mn_status postorder_perm(mn_kirchhoff *k, const int *Sp, const int *Si, int *perm)
 {
     mn_context *ctx = k->ctx;
     size_t nf = k->nf;
     mn_status st = MN_OK;
-    for (size_t i = 0; i < nf; i++) k->ipos[perm[i]] = (int)i;
-    if ((st = permuted_pattern(k, Sp, Si, perm, k->ipos, 0)) != MN_OK) return st;
+    int *ipos = k->ipos;
     int *parent = mn__malloc_or_err(ctx, nf, sizeof *parent, "elimination tree");
+    int *anc = mn__malloc_or_err(ctx, nf, sizeof *anc, "elimination tree");
     int *post = mn__malloc_or_err(ctx, nf, sizeof *post, "elimination tree");
-    int *tmp = mn__malloc_or_err(ctx, nf, sizeof *tmp, "elimination tree");
-    if (!parent || !post || !tmp) MN__FAIL(MN_ERR_NOMEM);
-    if (!cholmod_etree(k->A, parent, &k->cm)) MN__FAIL(mn__kh_chol_err(k, "elimination tree"));
+    if (!parent || !anc || !post) MN__FAIL(MN_ERR_NOMEM);
+    for (size_t i = 0; i < nf; i++) ipos[perm[i]] = (int)i;
+    for (size_t j = 0; j < nf; j++) {
+        int o = perm[j];
+        parent[j] = anc[j] = -1;
+        for (int p = Sp[o]; p < Sp[o + 1]; p++) {
+            int i = ipos[Si[p]];
+            while (i != -1 && i < (int)j) { /* from i up to its root, compressing to j */
+                int next = anc[i];
+                anc[i] = (int)j;
+                if (next == -1) parent[i] = (int)j;
+                i = next;
+            }
+        }
+    }
     if (cholmod_postorder(parent, nf, NULL, post, &k->cm) != (SuiteSparse_long)nf)
         MN__FAIL(mn__kh_chol_err(k, "postorder"));
-    for (size_t i = 0; i < nf; i++) tmp[i] = perm[post[i]];
-    memcpy(perm, tmp, nf * sizeof *perm);
+    for (size_t i = 0; i < nf; i++) anc[i] = perm[post[i]];
+    memcpy(perm, anc, nf * sizeof *perm);
 cleanup:
     mn__free(ctx, parent);
+    mn__free(ctx, anc);
     mn__free(ctx, post);
-    mn__free(ctx, tmp);
     return st;
 }
 
