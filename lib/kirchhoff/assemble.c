@@ -75,6 +75,46 @@ static inline void spmv_col(const int *Ap, const int *Ai, const double *Ax, cons
     y[j] += s;
 }
 
+/* the same for a column of the lower triangle whose diagonal is its first entry (the pattern
+ * of analyse.c): no test for the diagonal inside the loop; the same operations in the same
+ * order as spmv_col (s starts as 0 + a_jj x_j), so the same bits */
+static inline void spmv_col_low(const int *restrict Ap, const int *restrict Ai,
+                                const double *restrict Ax, const double *restrict x, double *y,
+                                double *out, size_t j, size_t hi)
+{
+    int p = Ap[j], end = Ap[j + 1];
+    double xj = x[j], s = 0.0 + Ax[p] * xj;
+    for (p++; p < end; p++) {
+        int i = Ai[p];
+        double a = Ax[p];
+        if ((size_t)i < hi)
+            y[i] += a * xj;
+        else
+            out[i] += a * xj;
+        s += a * x[i];
+    }
+    y[j] += s;
+}
+
+/* all of A's columns (lower triangle, diagonal first) into y, zeroed first */
+static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
+                            const double *restrict Ax, const double *restrict x,
+                            double *restrict y, size_t nf)
+{
+    memset(y, 0, nf * sizeof *y);
+    for (size_t j = 0; j < nf; j++) {
+        int p = Ap[j], end = Ap[j + 1];
+        double xj = x[j], s = 0.0 + Ax[p] * xj;
+        for (p++; p < end; p++) {
+            int i = Ai[p];
+            double a = Ax[p];
+            y[i] += a * xj;
+            s += a * x[i];
+        }
+        y[j] += s;
+    }
+}
+
 typedef struct spmv_job {
     const mn_kirchhoff *k;
     const mn__kh_split *sp;
@@ -95,7 +135,7 @@ static void spmv_part(void *arg, int tid, int nthreads)
     for (int r = sp->roff[tid]; r < sp->roff[tid + 1]; r++) {
         size_t lo = (size_t)super[sp->rs0[r]], hi = (size_t)super[sp->rs1[r]];
         memset(y + lo, 0, (hi - lo) * sizeof *y);
-        for (size_t j = lo; j < hi; j++) spmv_col(Ap, Ai, Ax, jb->x, y, out, j, hi);
+        for (size_t j = lo; j < hi; j++) spmv_col_low(Ap, Ai, Ax, jb->x, y, out, j, hi);
     }
 }
 
@@ -131,8 +171,12 @@ void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y)
         for (int q = 0; q < sp->ntop; q++) {
             int s = sp->top[q];
             for (int c = super[s]; c < super[s + 1]; c++)
-                spmv_col(Ap, Ai, Ax, x, y, y, (size_t)c, nf);
+                spmv_col_low(Ap, Ai, Ax, x, y, y, (size_t)c, nf);
         }
+        return;
+    }
+    if (k->A->stype < 0 && nf > 0) {
+        spmv_low_serial(Ap, Ai, Ax, x, y, nf);
         return;
     }
     memset(y, 0, nf * sizeof *y);

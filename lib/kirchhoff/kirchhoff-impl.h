@@ -231,8 +231,8 @@ mn_status mn__kh_update_factor(mn_kirchhoff *k);
 void mn__kh_warm_start(mn_kirchhoff *k, const double *volts);
 mn_status mn__kh_warm_record(mn_kirchhoff *k, const double *volts);
 /* pcg.c */
-mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int *iters,
-                     double *relres);
+mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, int maxit,
+                     int *iters, double *relres);
 void mn__kh_pcg_account(mn_kirchhoff *k, int kind, int it);
 /* costmodel.c */
 void mn__kh_cost_refresh(mn_kirchhoff *k);
