@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-/* The refill below fills A entry by entry: for each entry p, the sum of the conductances of
+/* With more than one thread the refill below fills A entry by entry: for each entry p, the sum of the conductances of
  * its edges (rf_ptr/rf_edge, built once per analysis), + for a diagonal and - for an
  * off-diagonal entry, in ascending edge order starting from 0: the same operations in the same
  * order as the edge-by-edge scatter (refill_edges), so the same bits, and every entry is
@@ -141,12 +141,15 @@ static void sens_part(void *arg, int tid, int nt)
     }
 }
 
+/* threads for the refill and the sensitivities' right-hand sides; the lists are made (and
+ * used) only for more than one: on one thread the edge-by-edge loops are as fast (at 1e5
+ * junctions, where A is in the cache, faster) and need no lists */
 static int rf_threads(const mn_kirchhoff *k)
 {
-    /* bytes touched: per reference its index and a conductance, per entry A's value, index
-     * and list pointer */
+    /* bytes touched: per edge three references (index and conductance), per entry A's value,
+     * index and list pointer */
     size_t nnz = (size_t)((const int *)k->A->p)[k->nf];
-    size_t bytes = (size_t)k->rf_ptr[nnz] * 12 + nnz * 16;
+    size_t bytes = k->m * 36 + nnz * 16;
     int nt = bytes < RF_MIN_BYTES ? 1 : mn__pool_threads(k->ctx, bytes);
     return k->nf >= 8 * (size_t)nt ? nt : 1;
 }
@@ -186,12 +189,12 @@ static void refill(mn_kirchhoff *k)
     const mn_index *eu = k->g->u, *ev = k->g->v;
     memset(k->ground, 0, (k->nf ? k->nf : 1) * sizeof *k->ground);
     double gmax = 0.0, gmin = INFINITY;
-    if (refill_lists(k)) {
+    int nt = rf_threads(k);
+    if (nt > 1 && refill_lists(k)) {
         rf_job j;
         j.k = k;
         j.dG = NULL;
         j.b = NULL;
-        int nt = rf_threads(k);
         mn__pool_run(k->ctx, nt, rf_part, &j);
         for (int t = 0; t < nt; t++) { /* max and min: exact in any order */
             gmax = j.gmax[t] > gmax ? j.gmax[t] : gmax;
@@ -218,12 +221,13 @@ static void refill(mn_kirchhoff *k)
 void mn__kh_sens_rhs(mn_kirchhoff *k, const double *dG, double *b)
 {
     size_t nf = k->nf;
-    if (nf > 0 && refill_lists(k)) {
+    int nt = nf > 0 ? rf_threads(k) : 1;
+    if (nt > 1 && refill_lists(k)) {
         rf_job j;
         j.k = k;
         j.dG = dG;
         j.b = b;
-        mn__pool_run(k->ctx, rf_threads(k), sens_part, &j);
+        mn__pool_run(k->ctx, nt, sens_part, &j);
         return;
     }
     const mn_index *eu = k->g->u, *ev = k->g->v;
