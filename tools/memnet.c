@@ -136,6 +136,11 @@ int main(int argc, char **argv)
         printf("memnet %s\n", mn_version_string());
         return 0;
     }
+    /* OpenBLAS's worker threads spin for ~0.1 s after start-up before they sleep; the program
+     * makes no BLAS calls of its own, and memnet's calls start the workers again when their
+     * thread setting asks for more than one (include/memnet/core.h). `memnet info` reports
+     * OpenBLAS's own configuration, so it leaves them. */
+    if (strcmp(argv[1], "info")) mn_blas_stop_workers();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name) && commands[i].fn) {
             int n;

@@ -18,6 +18,9 @@
  * (a suffix ":N" runs that one with mn_context_set_threads(ctx, N), e.g. default:1,default:2)
  * on the same network ("default" leaves the simulation's own, AUTO); the scipy baselines run
  * after the last one.
+ * --blas-workers stop|keep: stop (the default, as the memnet program does at start-up) ends
+ * OpenBLAS's idle worker threads first (mn_blas_stop_workers); keep leaves them spinning for
+ * their ~0.1 s after start-up (docs/performance.md, "The idle BLAS thread").
  */
 #include <memnet/memnet.h>
 
@@ -99,7 +102,7 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
-    const char *strategies = "default";
+    const char *strategies = "default", *workers = "stop";
     double budget = 600, t_pulse = 100, t_read = 10, gmin = NAN, dt_out = 0;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -114,16 +117,21 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else if (!strcmp(argv[i], "--gmin") && i + 1 < argc) gmin = atof(argv[++i]);
         else if (!strcmp(argv[i], "--dt-out") && i + 1 < argc) dt_out = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--blas-workers") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "stop") || !strcmp(argv[i + 1], "keep")))
+            workers = argv[++i];
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
                             "[--strategy default|refactor|auto|pcg[,..]] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR] "
-                            "[--gmin G] [--dt-out DT]\n");
+                            "[--gmin G] [--dt-out DT] [--blas-workers stop|keep]\n");
             return 2;
         }
     }
+    int stopped = !strcmp(workers, "stop") && mn_blas_stop_workers();
     printf("memnet_version=%s\nprotocol=2 V for %g s then 0.1 V for %g s (000 Fig. 2a), miranda "
            "(003 Table 1, Gmin %g S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9, samples every %g s\n",
            mn_version_string(), t_pulse, t_read, gmin == gmin ? gmin : 1e-2, dt_out);
+    printf("blas_workers=%s\n", stopped ? "stopped" : strcmp(workers, "stop") ? "kept" : "not OpenBLAS");
     const char *p = sizes;
     while (*p) {
         size_t N = (size_t)strtod(p, (char **)&p);

@@ -10,9 +10,20 @@ MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9; "dop853": solve
 (explicit Dormand-Prince 8(5,3)) at the same tolerances. GMIN: G_min in S (default 1e-2).
 MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, each junction
 advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
+
+The BLAS runs on one thread unless OPENBLAS_NUM_THREADS / OMP_NUM_THREADS are set by the caller:
+with OpenBLAS's default (one thread per core) its idle worker spins in sched_yield while the
+single-threaded integrator runs, which doubled this script's CPU time (user + sys) on 2 cores
+without changing its wall time. The figure to compare with is scipy's own work, so the default
+here is one thread; python_blas_threads says which setting ran, and the user and system seconds
+are printed apart.
 """
+import os
 import sys
 import time
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads its BLAS
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,6 +61,7 @@ def main():
     in_e = srcm[V] & ~srcm[U]
     t0 = time.perf_counter()
     c0 = time.process_time()
+    tm0 = os.times()
     state = {"t": 0.0, "nfev": 0}
 
     def potentials(g, vs):
@@ -102,6 +114,10 @@ def main():
     except OutOfTime:
         t_reached = state["t"]
     print("python_cpu_seconds=%.4g" % (time.process_time() - c0))
+    tm = os.times()
+    print("python_user_seconds=%.4g" % (tm.user - tm0.user))
+    print("python_sys_seconds=%.4g" % (tm.system - tm0.system))
+    print("python_blas_threads=%s" % os.environ["OPENBLAS_NUM_THREADS"])
     print("python_wall_seconds=%.4g" % (time.perf_counter() - t0))
     print("python_t_reached=%.6g" % t_reached)
     print("python_mode=%s" % mode)

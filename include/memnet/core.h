@@ -242,6 +242,11 @@ MN_API void mn_context_set_log(mn_context *ctx, mn_log_fn fn, mn_log_level max_l
  * calls keep their setting, except calls made by another thread while memnet is inside one of
  * its calls, which run with memnet's count. Several contexts in several threads: each call
  * uses its own context's count, and the value restored last wins.
+ *
+ * OpenBLAS's idle worker threads spin for about 0.1 s after start-up and after every threaded
+ * call before they sleep, one core's worth of CPU time for nothing when the program's BLAS
+ * calls are single-threaded: a program that makes no threaded BLAS calls of its own can end
+ * them with mn_blas_stop_workers() (the memnet program does so at start-up).
  * @param[in] ctx the context.
  * @param[in] n threads (0 = automatic, at most 1024).
  * @return #MN_OK, #MN_ERR_INVALID (ctx is NULL), #MN_ERR_RANGE (n > 1024).
@@ -252,6 +257,31 @@ MN_API mn_status mn_context_set_threads(mn_context *ctx, size_t n);
  * @brief The thread setting of mn_context_set_threads() (0 = automatic; 0 for a NULL context).
  */
 MN_API size_t mn_context_threads(const mn_context *ctx);
+
+/**
+ * @brief End the BLAS's idle worker threads and leave it single-threaded, process-wide
+ *        (OpenBLAS; with another BLAS nothing is done).
+ *
+ * OpenBLAS (pthreads build) starts one worker thread per further core when it is loaded; a
+ * worker without a job spins (sched_yield, about 0.1 s of a free core's time, mostly system
+ * time) after start-up and after every threaded call before it sleeps. A process that links
+ * memnet burns that at start-up even when all its BLAS calls run on one thread, as they do by
+ * default below the size where a second thread pays (mn_context_set_threads();
+ * docs/performance.md, "The idle BLAS thread").
+ *
+ * This sets OpenBLAS's process-wide thread count to 1 (openblas_set_num_threads) and ends its
+ * worker threads. memnet's calls that run on one thread then leave them ended; a memnet call
+ * whose context setting asks for more threads (including the automatic setting above its
+ * crossover, which keeps OpenBLAS's default from before this call) sets the count, which
+ * makes OpenBLAS start its workers again, and sets 1 again afterwards. The program's own BLAS
+ * calls run on one thread from here on, unless it sets OpenBLAS's count itself, which starts
+ * the workers again. Meant for programs whose own BLAS calls, if any, are single-threaded:
+ * the memnet program calls it at start-up. Call it while no other thread is inside a BLAS
+ * call (OpenBLAS joins its workers). Calling it again ends workers started since.
+ * @return 1 if OpenBLAS's workers were ended (also when none were running), 0 if the BLAS is
+ *         not OpenBLAS or cannot end its workers (nothing is changed).
+ */
+MN_API int mn_blas_stop_workers(void);
 
 /* ------------------------------------------------------------------------------------- */
 /* Random numbers                                                                        */

@@ -25,6 +25,20 @@
  * embedding program's own BLAS calls keep its setting, except those that run in another
  * thread while memnet is inside a factorisation (they see memnet's count). The functions are
  * looked up at run time, so any other BLAS still links (and is left alone).
+ *
+ * Idle workers. OpenBLAS (0.3.21, pthreads) starts its worker threads in its library
+ * constructor, and a worker with no job spins (sched_yield) for 2^28 time-stamp-counter ticks
+ * (about 0.1 s) before it sleeps on a condition variable: after start-up and after every
+ * threaded call. A process that links OpenBLAS therefore burns about 0.1 s of a free core at
+ * start-up even if it never makes a threaded BLAS call (docs/performance.md, "The idle BLAS
+ * thread"). OpenBLAS has no call that puts a worker to sleep, and the timeout is read from the
+ * environment only in the constructor; what it has is blas_thread_shutdown_ (also its own
+ * pthread_atfork handler), which ends the workers. openblas_set_num_threads starts them again
+ * when they are not running, whatever the count, so mn_blas_stop_workers sets the count to 1
+ * first and ends the workers after; memnet's own calls then never start them again while
+ * their count is 1 (begin does not call the setter when the count is already right), and a
+ * call that wants more threads starts them through the setter as usual. A program that makes
+ * threaded BLAS calls itself keeps OpenBLAS's behaviour unless it calls mn_blas_stop_workers.
  */
 #define _GNU_SOURCE /* RTLD_DEFAULT, RTLD_NOLOAD */
 #include "core-private.h"
@@ -60,22 +74,25 @@ void mn__serial_end(int prev)
 
 typedef void (*blas_set_fn)(int);
 typedef int (*blas_get_fn)(void);
+typedef int (*blas_stop_fn)(void);
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static blas_set_fn blas_set;
 static blas_get_fn blas_get;
-static int blas_default; /* OpenBLAS's count before memnet touched it */
+static blas_stop_fn blas_stop; /* blas_thread_shutdown_: ends the worker threads, or NULL */
+static int blas_default;       /* OpenBLAS's count before memnet touched it */
 
 static void blas_lookup(void)
 {
-    void *set = dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
-    void *get = dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
+    void *h = RTLD_DEFAULT;
+    void *set = dlsym(h, "openblas_set_num_threads");
+    void *get = dlsym(h, "openblas_get_num_threads");
     /* a libmemnet loaded with RTLD_LOCAL (Python's ctypes) does not see its dependencies
        through RTLD_DEFAULT: ask the libraries that may be OpenBLAS, if they are loaded */
     static const char *const names[] = { "libopenblas.so.0", "libopenblasp.so.0",
                                          "libopenblaso.so.0", "libblas.so.3" };
     for (size_t i = 0; (!set || !get) && i < sizeof names / sizeof names[0]; i++) {
-        void *h = dlopen(names[i], RTLD_LAZY | RTLD_NOLOAD);
+        h = dlopen(names[i], RTLD_LAZY | RTLD_NOLOAD);
         if (!h) continue;
         set = dlsym(h, "openblas_set_num_threads");
         get = dlsym(h, "openblas_get_num_threads");
@@ -85,6 +102,8 @@ static void blas_lookup(void)
     /* POSIX leaves object <-> function pointer conversion to the platform; dlsym needs it */
     blas_set = (blas_set_fn)set;
     blas_get = (blas_get_fn)get;
+    void *stop = dlsym(h, "blas_thread_shutdown_"); /* the pthreads build's (and OpenMP's) */
+    blas_stop = stop ? (blas_stop_fn)stop : NULL;
     blas_default = blas_get();
     if (blas_default < 1) blas_default = 1;
 }
@@ -116,6 +135,23 @@ int mn__blas_threads_begin(const mn_context *ctx, double flops)
 void mn__blas_threads_end(int prev)
 {
     if (prev > 0 && blas_set) blas_set(prev);
+}
+
+/* ---------------------------------------------------------------------------- idle workers */
+
+static pthread_mutex_t blas_stop_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+int mn_blas_stop_workers(void)
+{
+    /* the lookup records OpenBLAS's default before the count goes to 1: the automatic setting
+       still uses it above the crossover */
+    if (!mn__blas_threads_available() || !blas_stop) return 0;
+    pthread_mutex_lock(&blas_stop_mutex);
+    /* the setter starts the workers when they are not running: count first, then end them */
+    if (blas_get() != 1) blas_set(1);
+    blas_stop();
+    pthread_mutex_unlock(&blas_stop_mutex);
+    return 1;
 }
 
 /* ---------------------------------------------------------------------------------- METIS */
