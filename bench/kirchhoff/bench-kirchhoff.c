@@ -14,6 +14,8 @@
  *   - scipy.sparse.linalg.spsolve on the same matrix (SCRIPT run with /usr/bin/python3);
  *   - `--changed K` random junctions changed per step (update path), AUTO and forced UPDATE.
  * --big N: one network of N junctions: analyse, refactorise, solve, peak RSS (getrusage).
+ * --analyse N [--variants V;V..] [--rounds R] [--factor]: the symbolic analysis only, per
+ *   ordering variant (bench_analyse).
  * Medians over R repeats. The stick generator here is a simple grid-binned intersection
  * search used only until the generators module lands; it is not part of the library.
  */
@@ -21,7 +23,9 @@
 #include <memnet/memnet.h>
 
 #include "core/core-private.h"
+#include "kirchhoff/kirchhoff-impl.h"
 #include "kirchhoff/kirchhoff-private.h"
+#include "kirchhoff/ordering.h"
 
 #include <cholmod.h>
 #include <math.h>
@@ -684,12 +688,100 @@ static void bench_threads(double target, int repeats, int pcg)
     free_net(&net);
 }
 
+/* --analyse N: the symbolic analysis only (mn__kh_analyse: roles, row graph, ordering,
+ * elimination tree, CHOLMOD's symbolic factorisation, edge maps) of one stick network of N
+ * junctions, for each variant of --variants (';'-separated): "cholmod" (METIS through
+ * cholmod_analyze, the path before memnet called METIS itself), "amd" (memnet's AMD path),
+ * "default" (memnet's own METIS call with its options), or METIS options "name=value,..."
+ * (ordering_metis.c); "split:" or "split1:" before "default" or the options: the top level of
+ * the dissection split off at any size, its parts on 2 threads (automatic setting) or 1. Rounds alternate the variants; per run: wall and process CPU of the
+ * analysis, wall of the ordering call, nnz(L), flops, supernodes, a hash of the row order
+ * (equal hashes: the same permutation). --factor: one numeric factorisation + solve after
+ * each analysis (wall, CPU). */
+static void bench_analyse(double target, const char *variants, int rounds, int factor)
+{
+    net_t net;
+    double t0 = now();
+    make_sticks(&net, target);
+    printf("# analyse: target=%.0f junctions: nodes=%zu edges=%zu (generated in %.1f s)\n",
+           target, net.n, net.m, now() - t0);
+    fflush(stdout);
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_graph *g = NULL;
+    mn_graph_new_from_edges(&g, ctx, net.n, net.m, net.u, net.v);
+    double *G = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+    char *copy = strdup(variants);
+    char *list[32];
+    int nv = 0;
+    for (char *tok = strtok(copy, ";"); tok && nv < 32; tok = strtok(NULL, ";")) list[nv++] = tok;
+    for (int r = 0; r < rounds; r++)
+        for (int v = 0; v < nv; v++) {
+            const char *var = list[v];
+            /* "split:" / "split1:" before the options: the top level split off at any size,
+             * its parts ordered on 2 threads / 1 thread */
+            int split = !strncmp(var, "split:", 6) ? 2 : !strncmp(var, "split1:", 7) ? 1 : 0;
+            const char *opts = split == 2 ? var + 6 : split == 1 ? var + 7 : var;
+            mn__kh_metis_split_min_set(split ? 1000 : 0);
+            mn_context_set_threads(ctx, split == 1 ? 1 : 0);
+            int via_cholmod = !strcmp(opts, "cholmod"), amd = !strcmp(opts, "amd");
+            if (mn__kh_metis_options_set(via_cholmod || amd || !strcmp(opts, "default") ? NULL
+                                                                                        : opts)) {
+                fprintf(stderr, "bad METIS options: %s\n", var);
+                exit(2);
+            }
+            mn_kirchhoff *k = NULL;
+            mn_kirchhoff_new(&k, g);
+            mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR);
+            mn_kirchhoff_set_ordering(k, amd ? MN_ORDERING_AMD : MN_ORDERING_METIS);
+            k->metis_via_cholmod = via_cholmod;
+            mn_kirchhoff_add_electrode(k, net.src, net.nsrc, NULL);
+            mn_kirchhoff_add_electrode(k, net.drn, net.ndrn, NULL);
+            mn_kirchhoff_set_potential(k, 0, 1.0);
+            mn_kirchhoff_set_conductances(k, G);
+            double w0 = now(), c0 = cpu_now();
+            mn_status st = mn__kh_analyse(k);
+            double w = now() - w0, c = cpu_now() - c0;
+            if (st != MN_OK) {
+                fprintf(stderr, "analysis failed: %s\n", mn_context_last_error(ctx));
+                exit(1);
+            }
+            uint64_t h = 1469598103934665603ULL;
+            for (size_t i = 0; i < k->nf; i++) h = (h ^ (uint64_t)k->row_node[i]) * 1099511628211ULL;
+            printf("analyse round=%d variant=%s rows=%zu wall=%.3f cpu=%.3f order_wall=%.3f "
+                   "order_threads=%d nnz_L=%.6g flops=%.6g supernodes=%zu perm_hash=%016llx",
+                   r, var, k->nf, w, c, k->t_order, k->order_threads, k->cm.lnz, k->flops,
+                   k->Lsym->is_super ? (size_t)k->Lsym->nsuper : (size_t)0,
+                   (unsigned long long)h);
+            if (factor) {
+                k->need_analyse = 0;
+                w0 = now(), c0 = cpu_now();
+                st = mn_kirchhoff_solve(k);
+                printf(" factor_solve_wall=%.3f factor_solve_cpu=%.3f%s", now() - w0,
+                       cpu_now() - c0, st == MN_OK ? "" : " FAILED");
+            }
+            printf("\n");
+            fflush(stdout);
+            mn_kirchhoff_free(k);
+        }
+    mn__kh_metis_options_set(NULL);
+    mn__kh_metis_split_min_set(0);
+    free(copy);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free(G);
+    free_net(&net);
+}
+
 int main(int argc, char **argv)
 {
     const char *sizes = "1e3,1e4,1e5", *scipy = NULL;
     int only_changed = 0;
     int repeats = 7, changed = 50;
-    double big = 0;
+    double big = 0, analyse = 0;
+    const char *variants = "cholmod;default";
+    int rounds = 1, factor = 0;
     const char *threads_scan = NULL, *pcg_scan = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
@@ -708,16 +800,31 @@ int main(int argc, char **argv)
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
             changed = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--analyse") && i + 1 < argc)
+            analyse = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--variants") && i + 1 < argc)
+            variants = argv[++i];
+        else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
+            rounds = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--factor"))
+            factor = 1;
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             rng_s = strtoull(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: %s [--sizes 1e3,1e4,1e5] [--repeats R] [--scipy SCRIPT] "
-                            "[--changed K] [--big N] [--seed S]\n", argv[0]);
+                            "[--changed K] [--big N] [--seed S] [--analyse N [--variants "
+                            "V;V..] [--rounds R] [--factor]]\n", argv[0]);
             return 2;
         }
     }
     if (repeats < 1) repeats = 1;
     g_only_changed = only_changed;
+    if (analyse > 0) {
+        printf("# memnet %s, bench-kirchhoff --analyse, rounds=%d\n", mn_version_string(),
+               rounds);
+        bench_analyse(analyse, variants, rounds < 1 ? 1 : rounds, factor);
+        return 0;
+    }
     if (pcg_scan) {
         char *copy = strdup(pcg_scan);
         printf("# memnet %s, bench-kirchhoff --pcg-threads-scan, repeats=%d x 2 per count, "

@@ -1,6 +1,7 @@
 /* Kirchhoff solver: structure (node roles, matrix pattern, electrode incidence) and the
  * symbolic analysis with the fill-reducing ordering. */
 #include "kirchhoff-impl.h"
+#include "ordering.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -297,39 +298,102 @@ static mn_status permuted_pattern(mn_kirchhoff *k, const int *Sp, const int *Si,
     return MN_OK;
 }
 
-/* The analysis with AMD (one-shot solves: mn_kirchhoff_new's default). The ordering is
- * computed on the row graph built once from the edge list (cholmod_amd), the rows are renumbered
- * by it, and the matrix is built once, directly in the final numbering and the triangle the
- * factorisation reads; CHOLMOD then analyses it in its natural order (no postorder: AMD's order
- * is already postordered on its assembly tree, and a second one changed the supernodes by 0.4%
- * and the flops not at all on a 1.5e5-row stick network). Against cholmod_analyze with AMD this
- * saves building the matrix in the original numbering, CHOLMOD's permuted transposes, and the
- * rebuild afterwards. Takes the row graph (row_graph) and frees it. */
-static mn_status analyse_amd(mn_kirchhoff *k, int *Sp, int *Si)
+/* Sort each row of the row graph: then METIS sees the graph CHOLMOD's METIS path gives it (the
+ * rows in node order, sorted neighbours) and returns the same ordering. (A breadth-first
+ * renumbering, as for AMD, gave METIS an equally good but different ordering, and only 5-8% less
+ * ordering time at 1e6 junctions.) */
+static void sort_rows(const int *Sp, int *Si, size_t nf)
+{
+    for (size_t j = 0; j < nf; j++) {
+        int s = Sp[j], t = Sp[j + 1];
+        if (t - s <= 32) {
+            for (int p = s + 1; p < t; p++) {
+                int x = Si[p], q = p;
+                for (; q > s && Si[q - 1] > x; q--) Si[q] = Si[q - 1];
+                Si[q] = x;
+            }
+        } else {
+            qsort(Si + s, (size_t)(t - s), sizeof(int), cmp_int);
+        }
+    }
+}
+
+/* Postorder the elimination tree of the rows in the order perm (METIS's nested dissection is
+ * not postordered; CHOLMOD's supernodes need it): perm is replaced by perm o post. Builds the
+ * upper triangle in k->A on the way (replaced by the caller). */
+static mn_status postorder_perm(mn_kirchhoff *k, const int *Sp, const int *Si, int *perm)
+{
+    mn_context *ctx = k->ctx;
+    size_t nf = k->nf;
+    mn_status st = MN_OK;
+    for (size_t i = 0; i < nf; i++) k->ipos[perm[i]] = (int)i;
+    if ((st = permuted_pattern(k, Sp, Si, perm, k->ipos, 0)) != MN_OK) return st;
+    int *parent = mn__malloc_or_err(ctx, nf, sizeof *parent, "elimination tree");
+    int *post = mn__malloc_or_err(ctx, nf, sizeof *post, "elimination tree");
+    int *tmp = mn__malloc_or_err(ctx, nf, sizeof *tmp, "elimination tree");
+    if (!parent || !post || !tmp) MN__FAIL(MN_ERR_NOMEM);
+    if (!cholmod_etree(k->A, parent, &k->cm)) MN__FAIL(mn__kh_chol_err(k, "elimination tree"));
+    if (cholmod_postorder(parent, nf, NULL, post, &k->cm) != (SuiteSparse_long)nf)
+        MN__FAIL(mn__kh_chol_err(k, "postorder"));
+    for (size_t i = 0; i < nf; i++) tmp[i] = perm[post[i]];
+    memcpy(perm, tmp, nf * sizeof *perm);
+cleanup:
+    mn__free(ctx, parent);
+    mn__free(ctx, post);
+    mn__free(ctx, tmp);
+    return st;
+}
+
+/* The analysis on the row graph, with AMD (one-shot solves: mn_kirchhoff_new's default) or
+ * METIS (metis != 0: many refactorisations). The ordering is computed on the row graph built
+ * once from the edge list (cholmod_amd, or METIS_NodeND called directly: ordering_metis.c),
+ * the rows are renumbered by it, and the matrix is built once, directly in the final numbering
+ * and the triangle the factorisation reads; CHOLMOD then analyses it in its natural order (no
+ * postorder by CHOLMOD: AMD's order is already postordered on its assembly tree, and a second
+ * one changed the supernodes by 0.4% and the flops not at all on a 1.5e5-row stick network;
+ * METIS's order is postordered here, postorder_perm). Against cholmod_analyze with AMD or METIS
+ * this saves building the matrix in the original numbering, CHOLMOD's A + A' for METIS, its
+ * permuted transposes and second analysis of the ordering, and the rebuild afterwards. Takes
+ * the row graph (row_graph) and frees it. With METIS, MN_ERR_UNSUPPORTED (no message, nothing
+ * changed but the row numbering) when memnet was built without metis.h. */
+static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
 {
     mn_context *ctx = k->ctx;
     size_t nf = k->nf, n = k->n;
     int *perm = NULL;
-    mn_status st = local_order(k, &Sp, &Si);
-    if (st != MN_OK) goto cleanup;
+    mn_status st = MN_OK;
+    if (metis)
+        sort_rows(Sp, Si, nf);
+    else if ((st = local_order(k, &Sp, &Si)) != MN_OK)
+        goto cleanup;
     perm = mn__malloc_or_err(ctx, nf, sizeof *perm, "ordering");
     if (!perm) MN__FAIL(MN_ERR_NOMEM);
-    cholmod_sparse S;
-    memset(&S, 0, sizeof S);
-    S.nrow = S.ncol = nf;
-    S.nzmax = (size_t)Sp[nf] ? (size_t)Sp[nf] : 1;
-    S.p = Sp;
-    S.i = Si;
-    S.stype = 1; /* symmetric: cholmod_amd reads the upper half and mirrors it */
-    S.itype = CHOLMOD_INT;
-    S.xtype = CHOLMOD_PATTERN;
-    S.dtype = CHOLMOD_DOUBLE;
-    S.sorted = 0;
-    S.packed = 1;
-    k->cm.nmethods = 1;
-    k->cm.method[0].ordering = CHOLMOD_AMD;
-    k->cm.current = 0;
-    if (!cholmod_amd(&S, NULL, 0, perm, &k->cm)) MN__FAIL(mn__kh_chol_err(k, "AMD ordering"));
+    double t0 = mn__kh_now();
+    if (metis) {
+        st = mn__kh_order_metis(ctx, nf, Sp, Si, perm, &k->order_threads);
+        k->t_order = mn__kh_now() - t0;
+        if (st != MN_OK) goto cleanup;
+        if ((st = postorder_perm(k, Sp, Si, perm)) != MN_OK) goto cleanup;
+    } else {
+        cholmod_sparse S;
+        memset(&S, 0, sizeof S);
+        S.nrow = S.ncol = nf;
+        S.nzmax = (size_t)Sp[nf] ? (size_t)Sp[nf] : 1;
+        S.p = Sp;
+        S.i = Si;
+        S.stype = 1; /* symmetric: cholmod_amd reads the upper half and mirrors it */
+        S.itype = CHOLMOD_INT;
+        S.xtype = CHOLMOD_PATTERN;
+        S.dtype = CHOLMOD_DOUBLE;
+        S.sorted = 0;
+        S.packed = 1;
+        k->cm.nmethods = 1;
+        k->cm.method[0].ordering = CHOLMOD_AMD;
+        k->cm.current = 0;
+        if (!cholmod_amd(&S, NULL, 0, perm, &k->cm))
+            MN__FAIL(mn__kh_chol_err(k, "AMD ordering"));
+        k->t_order = mn__kh_now() - t0;
+    }
     for (size_t i = 0; i < nf; i++) k->ipos[perm[i]] = (int)i;
     for (size_t i = 0; i < n; i++)
         if (k->role[i] >= 0) k->role[i] = k->ipos[k->role[i]];
@@ -365,6 +429,8 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
     size_t n = k->n, m = k->m;
     int *cnt = NULL;
     mn__kh_free_structure(k);
+    k->t_order = 0.0;
+    k->order_threads = 0;
     /* roles */
     for (size_t i = 0; i < n; i++) k->role[i] = 0;
     for (size_t a = 0; a < k->n_el; a++)
@@ -429,21 +495,25 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
     MN__KH_ALLOC_RAW(k->egr, m ? m : 1, "edge map");
     int use_metis = k->ordering == MN_ORDERING_METIS ||
                     (k->ordering == MN_ORDERING_DEFAULT && k->expect_many);
-    int amd_done = 0;
-    if (nf > 0 && !use_metis) {
-        /* the one-shot path: AMD on the row graph, the matrix built once (analyse_amd); a row
-         * graph beyond int indices goes to CHOLMOD's own analysis below */
+    int rows_done = 0;
+    if (nf > 0 && (!use_metis || !k->metis_via_cholmod)) {
+        /* AMD or METIS on the row graph, the matrix built once (analyse_rows); a row graph
+         * beyond int indices, or METIS without metis.h at build time, goes to CHOLMOD's own
+         * analysis below */
         int *Sp = NULL, *Si = NULL;
         st = row_graph(k, &Sp, &Si);
         if (st == MN_OK) {
-            if ((st = analyse_amd(k, Sp, Si)) != MN_OK) goto cleanup;
-            amd_done = 1;
+            st = analyse_rows(k, Sp, Si, use_metis);
+            if (st == MN_OK)
+                rows_done = 1;
+            else if (st != MN_ERR_UNSUPPORTED)
+                goto cleanup;
         } else if (st != MN_ERR_RANGE) {
             goto cleanup;
         }
         st = MN_OK;
     }
-    if (!amd_done && (st = build_pattern(k, 0)) != MN_OK) goto cleanup;
+    if (!rows_done && (st = build_pattern(k, 0)) != MN_OK) goto cleanup;
     /* dense workspaces */
     k->B = cholmod_zeros(nfa, 1, CHOLMOD_REAL, &k->cm);
     k->X = cholmod_zeros(nfa, 1, CHOLMOD_REAL, &k->cm);
@@ -451,7 +521,7 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
     k->C = cholmod_allocate_sparse(nfa, MN__UPD_CHUNK, 2 * MN__UPD_CHUNK, 1, 1, 0, CHOLMOD_REAL,
                                    &k->cm);
     if (!k->B || !k->X || !k->Bs || !k->C) MN__FAIL(mn__kh_chol_err(k, "allocate"));
-    if (nf > 0 && !amd_done) {
+    if (nf > 0 && !rows_done) {
         /* symbolic analysis with the ordering set explicitly */
         k->cm.nmethods = 1;
         k->cm.method[0].ordering = use_metis ? CHOLMOD_METIS : CHOLMOD_AMD;

@@ -72,6 +72,11 @@ struct mn_kirchhoff {
     mn_kirchhoff_strategy strategy;
     mn_kirchhoff_ordering ordering;
     int ordering_used;
+    int metis_via_cholmod;   /* METIS through cholmod_analyze instead of memnet's own call
+                              * (analyse.c; tests of that path, and builds without metis.h) */
+    double t_order;          /* wall time of the last ordering call of analyse.c (AMD or METIS
+                              * on the row graph, s; 0 on CHOLMOD's path) */
+    int order_threads;       /* threads of the last METIS ordering of analyse.c (1 or 2) */
     int expect_many;         /* many refactorisations follow (mn__kirchhoff_expect_refactorisations):
                               * MN_ORDERING_DEFAULT is METIS, else AMD */
     double t_fac_total, t_solve_total; /* wall time in numeric factorisations and in solves
