@@ -169,6 +169,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "memnet-mpi: MPI or PETSc failed to start\n");
         return 1;
     }
+    /* one BLAS thread per rank: OpenBLAS's idle workers would spin ~0.1 s on every rank
+     * (include/memnet/core.h; a BLAS other than OpenBLAS is left alone) */
+    (void)mn_blas_stop_workers();
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &nranks);
     cli_set_invocation(argc, argv);

@@ -140,7 +140,7 @@ int main(int argc, char **argv)
      * makes no BLAS calls of its own, and memnet's calls start the workers again when their
      * thread setting asks for more than one (include/memnet/core.h). `memnet info` reports
      * OpenBLAS's own configuration, so it leaves them. */
-    if (strcmp(argv[1], "info")) mn_blas_stop_workers();
+    if (strcmp(argv[1], "info")) (void)mn_blas_stop_workers();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name) && commands[i].fn) {
             int n;

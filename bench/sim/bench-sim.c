@@ -127,7 +127,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    int stopped = !strcmp(workers, "stop") && mn_blas_stop_workers();
+    int stopped = !strcmp(workers, "stop") && mn_blas_stop_workers() == MN_OK;
     printf("memnet_version=%s\nprotocol=2 V for %g s then 0.1 V for %g s (000 Fig. 2a), miranda "
            "(003 Table 1, Gmin %g S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9, samples every %g s\n",
            mn_version_string(), t_pulse, t_read, gmin == gmin ? gmin : 1e-2, dt_out);

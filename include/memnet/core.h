@@ -278,10 +278,12 @@ MN_API size_t mn_context_threads(const mn_context *ctx);
  * the workers again. Meant for programs whose own BLAS calls, if any, are single-threaded:
  * the memnet program calls it at start-up. Call it while no other thread is inside a BLAS
  * call (OpenBLAS joins its workers). Calling it again ends workers started since.
- * @return 1 if OpenBLAS's workers were ended (also when none were running), 0 if the BLAS is
- *         not OpenBLAS or cannot end its workers (nothing is changed).
+ * Process-wide, so it takes no context (as mn_mpi_init()): the status is the whole answer.
+ * @return #MN_OK if OpenBLAS's workers were ended (also when none were running),
+ *         #MN_ERR_UNSUPPORTED if the BLAS is not OpenBLAS or cannot end its workers (nothing
+ *         is changed; the program may ignore it).
  */
-MN_API int mn_blas_stop_workers(void);
+MN_API mn_status mn_blas_stop_workers(void);
 
 /* ------------------------------------------------------------------------------------- */
 /* Random numbers                                                                        */

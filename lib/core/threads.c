@@ -141,17 +141,17 @@ void mn__blas_threads_end(int prev)
 
 static pthread_mutex_t blas_stop_mutex = PTHREAD_MUTEX_INITIALIZER;
 
-int mn_blas_stop_workers(void)
+mn_status mn_blas_stop_workers(void)
 {
     /* the lookup records OpenBLAS's default before the count goes to 1: the automatic setting
        still uses it above the crossover */
-    if (!mn__blas_threads_available() || !blas_stop) return 0;
+    if (!mn__blas_threads_available() || !blas_stop) return MN_ERR_UNSUPPORTED;
     pthread_mutex_lock(&blas_stop_mutex);
     /* the setter starts the workers when they are not running: count first, then end them */
     if (blas_get() != 1) blas_set(1);
     blas_stop();
     pthread_mutex_unlock(&blas_stop_mutex);
-    return 1;
+    return MN_OK;
 }
 
 /* ---------------------------------------------------------------------------------- METIS */

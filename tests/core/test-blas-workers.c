@@ -124,13 +124,13 @@ START_TEST(test_stop_ends_spinning_workers)
 {
     threaded_dgemm(); /* the worker has just finished a job: it spins now */
     ck_assert_int_ge(task_count(), 2);
-    ck_assert_int_eq(mn_blas_stop_workers(), 1);
+    ck_assert_int_eq(mn_blas_stop_workers(), MN_OK);
     ck_assert_int_eq(ob_get(), 1);
     ck_assert_int_eq(task_count(), 1);
     double cpu = idle_cpu();
     ck_assert_msg(cpu < IDLE_CPU_MAX, "%.3f s of CPU time while idle (bound %.3f s)", cpu,
                   IDLE_CPU_MAX);
-    ck_assert_int_eq(mn_blas_stop_workers(), 1); /* again: nothing left to end */
+    ck_assert_int_eq(mn_blas_stop_workers(), MN_OK); /* again: nothing left to end */
     ck_assert_int_eq(task_count(), 1);
 }
 END_TEST
@@ -140,7 +140,7 @@ START_TEST(test_single_thread_factorisations_leave_them_ended)
     mn_context *ctx = NULL;
     ck_assert_int_eq(mn_context_new(&ctx), MN_OK);
     threaded_dgemm();
-    ck_assert_int_eq(mn_blas_stop_workers(), 1);
+    ck_assert_int_eq(mn_blas_stop_workers(), MN_OK);
     /* explicit one thread, then automatic (one thread at this size) */
     for (size_t threads = 1, pass = 0; pass < 2; pass++, threads = 0) {
         grid_solve(ctx, threads);
@@ -162,13 +162,13 @@ START_TEST(test_two_threads_start_them_again)
     ob_set(2);
     /* automatic above the crossover: OpenBLAS's default, kept across the stop */
     int before = mn__blas_threads_for(ctx, 1e300);
-    ck_assert_int_eq(mn_blas_stop_workers(), 1);
+    ck_assert_int_eq(mn_blas_stop_workers(), MN_OK);
     ck_assert_int_eq(mn__blas_threads_for(ctx, 1e300), before);
     grid_solve(ctx, 2); /* memnet sets 2, which starts the workers, and 1 again after */
     ck_assert_int_eq(ob_get(), 1);
     ck_assert_int_ge(task_count(), 2);
     threaded_dgemm(); /* and the program's own threaded calls still work */
-    ck_assert_int_eq(mn_blas_stop_workers(), 1);
+    ck_assert_int_eq(mn_blas_stop_workers(), MN_OK);
     ck_assert_int_eq(task_count(), 1);
     mn_context_free(ctx);
 }
