@@ -22,7 +22,7 @@ static mn_status cholmod_reuse_op(void *self, int maxit, int *iters, double *rel
 {
     mn_kirchhoff *k = self;
     if (!k->have_x) memset(k->X->x, 0, k->nf * sizeof(double));
-    return mn__kh_pcg(k, k->B->x, k->X->x, maxit, iters, relres);
+    return mn__kh_pcg(k, k->B->x, k->X->x, !k->have_x, maxit, iters, relres);
 }
 
 const mn__kh_ops mn__kh_cholmod_ops = {

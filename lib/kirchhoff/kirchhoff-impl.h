@@ -179,6 +179,13 @@ struct mn_kirchhoff {
     size_t wv_cap;
     double w_inj;            /* injected current of the history */
     mn__kh_split split;      /* parallel solves and products (treesplit.c) */
+    /* the edges of each entry of A (assemble.c: the refill and the sensitivities' right-hand
+     * sides by entries, in parallel): entry p of A receives the conductances of the edges
+     * rf_edge[rf_ptr[p] .. rf_ptr[p+1]-1] >> 1, ascending (bit 0: the row is the edge's v end) */
+    uint64_t rf_analysis;    /* n_analyse the lists belong to (0: none) */
+    int *rf_ptr, *rf_edge;
+    int *rf_gnd;             /* edges grounding a row through a held node, ascending */
+    size_t rf_ngnd;
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -218,6 +225,10 @@ int mn__kh_detect_floating(mn_kirchhoff *k);
 void mn__kh_ensure_A(mn_kirchhoff *k);
 double mn__kh_ratio_est(const mn_kirchhoff *k);
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
+void mn__kh_refill_free(mn_kirchhoff *k);
+/* b = the right-hand side of the sensitivity to dG (b_r = sum over the edges at row r of
+ * -+ dG_e (V_e + S_e), u end minus, v end plus, edges at a floating node left out), nf values */
+void mn__kh_sens_rhs(mn_kirchhoff *k, const double *dG, double *b);
 /* exact.c */
 mn_status mn__kh_gth_factor(mn_kirchhoff *k);
 /* factor.c */
@@ -236,8 +247,8 @@ mn_status mn__kh_update_factor(mn_kirchhoff *k);
 void mn__kh_warm_start(mn_kirchhoff *k, const double *volts);
 mn_status mn__kh_warm_record(mn_kirchhoff *k, const double *volts);
 /* pcg.c */
-mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int *iters,
-                     double *relres);
+mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, int maxit,
+                     int *iters, double *relres);
 void mn__kh_pcg_account(mn_kirchhoff *k, int kind, int it);
 /* costmodel.c */
 void mn__kh_cost_refresh(mn_kirchhoff *k);

@@ -43,6 +43,7 @@ void mn__kh_free_structure(mn_kirchhoff *k)
         cholmod_free_dense(&k->Bs, &k->cm);
     }
     mn__kh_split_free(k);
+    mn__kh_refill_free(k);
     mn__free(c, k->row_node);
     mn__free(c, k->emap);
     mn__free(c, k->dpos);

@@ -68,10 +68,11 @@ static double vrun(mn_context *ctx, int nt, vjob *j, int op)
     return s;
 }
 
-/* PCG on A x = b preconditioned by the factor, warm-started from x.
+/* PCG on A x = b preconditioned by the factor, warm-started from x (x_zero: x is all zeros, so
+ * the first residual is b itself and the product A x is left out; the same iterates).
  * Returns MN_OK, or MN_ERR_CONVERGENCE if maxit was reached. */
-mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int *iters,
-                     double *relres)
+mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, int maxit,
+                     int *iters, double *relres)
 {
     size_t nf = k->nf;
     double *r = k->r, *z = k->z, *p = k->p, *q = k->q;
@@ -96,10 +97,18 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int maxit, int
         *relres = 0.0;
         return MN_OK;
     }
-    double t0 = mn__kh_now();
-    mn__kh_spmv(k, x, q);
-    k->t_spmv = mn__kh_now() - t0;
-    double rn = sqrt(vrun(k->ctx, nt, &j, V_RESID)); /* also r -> Bs */
+    double rn;
+    if (x_zero) {
+        /* r = b: its norm is b's (the same sums in the same blocks) */
+        memcpy(r, b, nf * sizeof *r);
+        memcpy(j.bs, b, nf * sizeof *r);
+        rn = bn;
+    } else {
+        double t0 = mn__kh_now();
+        mn__kh_spmv(k, x, q);
+        k->t_spmv = mn__kh_now() - t0;
+        rn = sqrt(vrun(k->ctx, nt, &j, V_RESID)); /* also r -> Bs */
+    }
     if (rn <= k->cg_rtol * bn) {
         *relres = rn / bn;
         return MN_OK;

@@ -5,17 +5,59 @@
 #include <limits.h>
 #include <string.h>
 
+/* The two passes below run on the context's pool above its crossover (mn__pool_threads, never
+ * below PP_MIN_BYTES), each thread on a fixed block of nodes, then of edges: every value is
+ * computed by the same operations whatever the block, so the results are the same bits for
+ * every thread count. */
+#define PP_MIN_BYTES ((size_t)256 << 10)
+
+typedef struct pp_job {
+    const mn_kirchhoff *k;
+    const double *x, *el_volts;
+    double *phi, *V, *I;
+    int with_emf;
+} pp_job;
+
+/* phi of nodes [lo, hi) from x and the electrode potentials */
+static void pp_nodes(void *arg, int tid, int nt)
+{
+    const pp_job *j = arg;
+    const mn_kirchhoff *k = j->k;
+    size_t lo, hi;
+    mn__pool_block(k->n, tid, nt, &lo, &hi);
+    const int *role = k->role;
+    const unsigned char *fl = k->floating;
+    for (size_t i = lo; i < hi; i++) {
+        int r = role[i];
+        j->phi[i] = r >= 0 ? (fl[i] ? 0.0 : j->x[r])
+                           : (r == INT_MIN ? 0.0 : j->el_volts[-1 - r]);
+    }
+}
+
+/* V and I of edges [lo, hi) */
+static void pp_edges(void *arg, int tid, int nt)
+{
+    const pp_job *j = arg;
+    const mn_kirchhoff *k = j->k;
+    size_t lo, hi;
+    mn__pool_block(k->m, tid, nt, &lo, &hi);
+    const double *emf = j->with_emf && k->emf ? k->emf + lo : NULL;
+    mn__kh_edge_results(hi - lo, k->g->u + lo, k->g->v + lo, j->phi, k->G + lo, emf,
+                        k->n_floating ? k->floating : NULL, j->V + lo, j->I + lo);
+}
+
 /* potentials from x into phi, then V, I, electrode currents */
 void mn__kh_postprocess(mn_kirchhoff *k, const double *x, const double *el_volts, double *phi,
                         double *V, double *I, double *elc, int with_emf)
 {
-    const mn_index *eu = k->g->u, *ev = k->g->v;
-    for (size_t i = 0; i < k->n; i++) {
-        int r = k->role[i];
-        phi[i] = r >= 0 ? (k->floating[i] ? 0.0 : x[r]) : (r == INT_MIN ? 0.0 : el_volts[-1 - r]);
-    }
-    mn__kh_edge_results(k->m, eu, ev, phi, k->G, with_emf ? k->emf : NULL,
-                        k->n_floating ? k->floating : NULL, V, I);
+    pp_job j = {k, x, el_volts, phi, V, I, with_emf};
+    /* bytes touched: per node its role, flag and potential; per edge its ends, G, V, I and
+     * two potentials */
+    size_t nb = k->n * 13, eb = k->m * (2 * sizeof(mn_index) + 40);
+    int ntn = nb < PP_MIN_BYTES ? 1 : mn__pool_threads(k->ctx, nb);
+    int nte = eb < PP_MIN_BYTES ? 1 : mn__pool_threads(k->ctx, eb);
+    mn__pool_run(k->ctx, k->n >= 8 * (size_t)ntn ? ntn : 1, pp_nodes, &j);
+    mn__pool_run(k->ctx, k->m >= 8 * (size_t)nte ? nte : 1, pp_edges, &j);
     mn__kh_incidence inc = mn__kh_inc(k);
     mn__kh_electrode_currents(&inc, I, elc);
 }

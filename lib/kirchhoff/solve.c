@@ -151,7 +151,7 @@ mn_status mn__kh_aux_solve(mn_kirchhoff *k, double *x, double rtol)
     memset(x, 0, nf * sizeof *x);
     double tol = k->cg_rtol;
     if (rtol > tol) k->cg_rtol = rtol;
-    st = mn__kh_pcg(k, k->B->x, x, 1000, &it, &rr);
+    st = mn__kh_pcg(k, k->B->x, x, 1, 1000, &it, &rr);
     k->cg_rtol = tol;
     k->n_cg++;
     k->n_cg_it += (uint64_t)it;

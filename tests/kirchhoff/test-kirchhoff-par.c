@@ -1,6 +1,8 @@
-/* The parallel Kirchhoff kernels (lib/kirchhoff/treesplit.c, supersolve.c, assemble.c, pcg.c)
- * with 1, 2 and 3 threads against dense references: the triangular solves against the serial
- * kernel and A x = b, the product with A against a dense product, whole solves (refactorised
+/* The parallel Kirchhoff kernels (lib/kirchhoff/treesplit.c, supersolve.c, assemble.c, pcg.c,
+ * sensitivity.c) with 1, 2 and 3 threads against dense references: the triangular solves against
+ * the serial kernel and A x = b, the product with A against a dense product, the refill of A
+ * against the test's own assembly (equal bits), the sensitivities against the linearised current
+ * law, whole solves (refactorised
  * and PCG) against a dense solve of the Kirchhoff equations; on a square lattice, a random
  * geometric (stick-like) network, a path, a complete graph (one dense supernode: no split,
  * the serial fallback) and a network with a floating component and isolated nodes. The same
@@ -292,6 +294,79 @@ static void check_kernels(mn_kirchhoff *k, const net *t, int threads)
     free(w);
 }
 
+/* A's stored values against the test's own assembly from the edge list: for every edge in
+ * ascending order, + G at the diagonals of its row ends and - G at the entry joining two rows
+ * (found by scanning the column), then the identity rows of floating nodes. The refill
+ * (assemble.c, by entries, on the pool) makes the same sums in the same order: equal bits. */
+static void check_refill(mn_kirchhoff *k, const net *t, int threads)
+{
+    mn__kh_ensure_A(k);
+    const int *Ap = k->A->p, *Ai = k->A->i;
+    const double *Ax = k->A->x;
+    int lower = k->A->stype < 0;
+    size_t nf = k->nf, nnz = (size_t)Ap[nf];
+    double *ref = calloc(nnz + 1, sizeof *ref);
+    for (int e = 0; e < t->m; e++) {
+        int ra = k->role[t->u[e]], rb = k->role[t->v[e]];
+        if (ra == rb) continue;
+        int r[2] = {ra, rb};
+        for (int q = 0; q < 2; q++) {
+            if (r[q] < 0) continue;
+            int p = Ap[r[q]];
+            while (Ai[p] != r[q]) p++;
+            ref[p] += t->G[e];
+        }
+        if (ra >= 0 && rb >= 0) {
+            int lo = ra < rb ? ra : rb, hi = ra < rb ? rb : ra;
+            int col = lower ? lo : hi, row = lower ? hi : lo;
+            int p = Ap[col];
+            while (Ai[p] != row) p++;
+            ref[p] -= t->G[e];
+        }
+    }
+    for (size_t c = 0; c < nf; c++)
+        for (int p = Ap[c]; p < Ap[c + 1]; p++) {
+            int fc = k->floating[k->row_node[c]], fr = k->floating[k->row_node[Ai[p]]];
+            if ((size_t)Ai[p] == c && fc) ref[p] = 1.0;
+            else if ((size_t)Ai[p] != c && (fc || fr)) ref[p] = 0.0;
+        }
+    for (size_t p = 0; p < nnz; p++)
+        ck_assert_msg(ref[p] == Ax[p], "%s, %d threads: A entry %zu %.17g, assembled %.17g",
+                      t->name, threads, p, Ax[p], ref[p]);
+    free(ref);
+}
+
+/* The sensitivity dV to a random dG (on the pool: right-hand side by rows, dV by edges; the
+ * solve with the factor or PCG from zero) against the linearised current law: at every free
+ * node that does not float, sum over its edges of dG (V) + G dV = 0, to tol relative to the
+ * sum of the magnitudes of the terms */
+static void check_sensitivity(mn_kirchhoff *k, const net *t, int threads, double tol)
+{
+    size_t m = (size_t)t->m;
+    double *dG = calloc(m + 1, sizeof *dG), *dV = calloc(m + 1, sizeof *dV);
+    for (size_t e = 0; e < m; e++) dG[e] = (urand() - 0.5) * t->G[e];
+    MN_ASSERT_OK(k->ctx, mn__kirchhoff_sensitivity(k, dG, dV));
+    const double *V = mn_kirchhoff_edge_voltages(k), *G = k->G;
+    double *bal = calloc((size_t)t->n, sizeof *bal), *sc = calloc((size_t)t->n, sizeof *sc);
+    for (size_t e = 0; e < m; e++) {
+        int a = t->u[e], c = t->v[e];
+        if (k->floating[a] || k->floating[c]) continue;
+        double f = dG[e] * V[e] + G[e] * dV[e];
+        double s = fabs(dG[e] * V[e]) + fabs(G[e] * dV[e]);
+        bal[a] += f, bal[c] -= f;
+        sc[a] += s, sc[c] += s;
+    }
+    for (int i = 0; i < t->n; i++)
+        if (k->role[i] >= 0 && !k->floating[i])
+            ck_assert_msg(fabs(bal[i]) <= tol * sc[i] + 1e-300,
+                          "%s, %d threads: sensitivity balance at node %d: %g of %g", t->name,
+                          threads, i, bal[i], sc[i]);
+    free(bal);
+    free(sc);
+    free(dG);
+    free(dV);
+}
+
 START_TEST(test_parallel_kernels)
 {
     int kind = _i;
@@ -310,6 +385,8 @@ START_TEST(test_parallel_kernels)
             const double *phi = mn_kirchhoff_potentials(k);
             if (rep == 0) check_ref(&tt, phi, 1e-12, threads);
             check_kernels(k, &t, threads);
+            check_refill(k, &tt, threads);
+            check_sensitivity(k, &tt, threads, 1e-9); /* with the factor */
             /* PCG on the stale factor after a 1% perturbation, against a dense solve; the
              * tolerance is the residual's (1e-13) times a bound of the condition number */
             for (int e = 0; e < t.m; e++) tt.G[e] *= 1.0 + 0.01 * sin(0.37 * e);
@@ -320,6 +397,9 @@ START_TEST(test_parallel_kernels)
             ck_assert_uint_gt(mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS), 0);
             phi = mn_kirchhoff_potentials(k);
             if (rep == 0) check_ref(&tt, phi, 1e-9, threads);
+            check_refill(k, &tt, threads);
+            /* PCG from zero on the stale factor, to the tolerance 1e-13 */
+            check_sensitivity(k, &tt, threads, 1e-8);
             /* determinism: the same thread count gives the same bits */
             if (rep == 0) {
                 first[threads] = malloc((size_t)t.n * sizeof *first[threads]);
