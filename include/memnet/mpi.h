@@ -15,7 +15,8 @@
  * never move: edge-count arrays (conductances, EMF, V, I) are per rank, in the order the rank
  * added its edges. Nodes (the rows of the Laplacian) are partitioned by
  * mn_mpi_graph_partition(): in blocks of node ids, along a space-filling curve through the
- * node coordinates, or by PT-Scotch through PETSc. A rank sees its owned nodes and the ghost
+ * node coordinates, or by PT-Scotch; each a function of the graph and the rank count only (the
+ * same owners in every call and process). A rank sees its owned nodes and the ghost
  * nodes its edges touch ("local nodes", mn_mpi_graph_local_nodes()); node-count arrays are over
  * the local nodes. For little communication, add each edge on a rank that owns one of its ends
  * (the distributed generators do).
@@ -71,8 +72,9 @@ typedef enum mn_mpi_partition {
     MN_MPI_PARTITION_BLOCK = 0,   /**< contiguous blocks of node ids, equal counts */
     MN_MPI_PARTITION_SFC = 1,     /**< Morton (Z-order) curve through the node coordinates,
                                        equal counts; needs the coordinates of every node */
-    MN_MPI_PARTITION_PTSCOTCH = 2 /**< PT-Scotch graph partitioning through PETSc (fewest cut
-                                       edges); #MN_ERR_UNSUPPORTED if PETSc lacks it */
+    MN_MPI_PARTITION_PTSCOTCH = 2 /**< PT-Scotch graph partitioning (fewest cut edges), a
+                                       function of the graph and the rank count only;
+                                       #MN_ERR_UNSUPPORTED if built without PT-Scotch */
 } mn_mpi_partition;
 
 /**
@@ -139,8 +141,9 @@ MN_API mn_status mn_mpi_graph_add_node_set(mn_mpi_graph *g, const char *name,
  * @param[in,out] g the graph.
  * @param[in] method the partition method.
  * @return #MN_OK, #MN_ERR_RANGE (unknown method), #MN_ERR_STATE (called twice; SFC with a node
- *         lacking coordinates, naming it), #MN_ERR_UNSUPPORTED (PT-Scotch missing),
- *         #MN_ERR_SOLVER (PETSc), #MN_ERR_NOMEM.
+ *         lacking coordinates, naming it), #MN_ERR_UNSUPPORTED (PT-Scotch missing, or a
+ *         graph beyond its index range, naming the sizes), #MN_ERR_SOLVER (PETSc or
+ *         PT-Scotch), #MN_ERR_NOMEM.
  */
 MN_API mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method);
 

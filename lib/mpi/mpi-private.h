@@ -122,6 +122,10 @@ mn_status mn__mpi_graph_to_rows(mn_mpi_graph *g, PetscInt *ids, size_t n);
         }                                                                                      \
     } while (0)
 
+/* ptscotch.c: PT-Scotch's part (0 .. size - 1) for each of this rank's nb block-distributed
+ * node ids; a function of the graph and the rank count only. Collective. */
+mn_status mn__mpi_ptscotch_targets(mn_mpi_graph *g, PetscInt nb, PetscInt *target);
+
 /* the PETSc backend behind the seam of kirchhoff-private.h (backend.c); self is the solver */
 extern const mn__kh_ops mn__mpi_petsc_ops;
 

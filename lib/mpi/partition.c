@@ -8,12 +8,11 @@
  * to 21 bits per axis in the global bounding box and interleaved to a Morton key; the P - 1
  * split keys that give equal counts are found by a bisection on the key range in which every
  * step is one MPI_Allreduce of P - 1 counts (64 steps), so no global sort is needed.
- * PT-Scotch: the adjacency (edges routed to the rows of both ends by a PETSc matrix
- * assembly) goes to MatPartitioning.
+ * PT-Scotch: ptscotch.c computes the targets (called directly, in a deterministic Scotch
+ * context, so that the partition depends only on the graph and the rank count).
  */
 #include "mpi-private.h"
 
-#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,100 +162,6 @@ cleanup:
     return st;
 }
 
-/* PETSc hands its PetscInt adjacency arrays to SCOTCH_dgraphBuild as SCOTCH_Num arrays, so the
- * two must have one size. Debian's 64-bit PETSc (libpetsc64-real 3.18) is built against the
- * default PT-Scotch headers and library, whose SCOTCH_Num is a 32-bit int: PT-Scotch then reads
- * a garbled graph and fails, or returns a partition PETSc rejects. The size of the PT-Scotch
- * loaded in this process comes from SCOTCH_numSizeof(); if the symbol is not visible (a library
- * loaded with RTLD_LOCAL), PETSc's build is trusted. */
-static mn_status check_scotch_index_size(mn_mpi_graph *g)
-{
-    void *self = dlopen(NULL, RTLD_LAZY);
-    void *sym = self ? dlsym(self, "SCOTCH_numSizeof") : NULL;
-    int (*num_sizeof)(void) = NULL;
-    int n = 0;
-    if (sym) {
-        memcpy(&num_sizeof, &sym, sizeof num_sizeof); /* object to function pointer (POSIX) */
-        n = num_sizeof();
-    }
-    if (self) dlclose(self);
-    if (!sym || n == (int)sizeof(PetscInt)) return MN_OK;
-    return mn__error(g->ctx, MN_ERR_UNSUPPORTED,
-                     "PT-Scotch partition: this PETSc has %d-byte indices but the PT-Scotch "
-                     "library it loaded has %d-byte ones (SCOTCH_Num), so PETSc would pass it a "
-                     "garbled graph (Debian's libpetsc64-real 3.18 is built and linked with the "
-                     "32-bit PT-Scotch); use "
-                     "MN_MPI_PARTITION_SFC or MN_MPI_PARTITION_BLOCK, or a PETSc built against a "
-                     "PT-Scotch with %d-byte SCOTCH_Num",
-                     (int)sizeof(PetscInt), n, (int)sizeof(PetscInt));
-}
-
-/* PT-Scotch draws from one random generator per process, seeded once: a second partition of
- * the same graph in the same process continues its sequence and can differ from the first, so
- * two runs in one process would sum their matrices in different orders (not bitwise equal, as
- * a restarted run must be). Resetting the generator before every partition makes the partition
- * a function of the graph and the rank count, as in a fresh process. Found like
- * SCOTCH_numSizeof above; without the symbol nothing changes. */
-static void scotch_random_reset(void)
-{
-    void *self = dlopen(NULL, RTLD_LAZY);
-    void *sym = self ? dlsym(self, "SCOTCH_randomReset") : NULL;
-    void (*reset)(void) = NULL;
-    if (sym) {
-        memcpy(&reset, &sym, sizeof reset); /* object to function pointer (POSIX) */
-        reset();
-    }
-    if (self) dlclose(self);
-}
-
-static mn_status ptscotch_targets(mn_mpi_graph *g, PetscInt nb, PetscInt *target)
-{
-    mn_status st = MN_OK;
-    mn_context *ctx = g->ctx;
-    Mat pre = NULL, A = NULL, adj = NULL;
-    MatPartitioning part = NULL;
-    IS is = NULL;
-    PetscScalar one[4] = {1, 1, 1, 1};
-    for (int pass = 0; pass < 2; pass++) {
-        Mat M;
-        MN__PETSC(MatCreate(g->comm, pass ? &A : &pre));
-        M = pass ? A : pre;
-        MN__PETSC(MatSetSizes(M, nb, nb, g->N, g->N));
-        MN__PETSC(MatSetType(M, pass ? MATAIJ : MATPREALLOCATOR));
-        if (pass) {
-            MN__PETSC(MatPreallocatorPreallocate(pre, PETSC_TRUE, A));
-        } else {
-            MN__PETSC(MatSetUp(M));
-        }
-        for (size_t e = 0; e < g->m; e++) {
-            if (g->eu[e] == g->ev[e]) continue;
-            PetscInt rc[2] = {g->eu[e], g->ev[e]};
-            MN__PETSC(MatSetValues(M, 2, rc, 2, rc, one, INSERT_VALUES));
-        }
-        MN__PETSC(MatAssemblyBegin(M, MAT_FINAL_ASSEMBLY));
-        MN__PETSC(MatAssemblyEnd(M, MAT_FINAL_ASSEMBLY));
-    }
-    MN__PETSC(MatConvert(A, MATMPIADJ, MAT_INITIAL_MATRIX, &adj));
-    MN__PETSC(MatPartitioningCreate(g->comm, &part));
-    MN__PETSC(MatPartitioningSetAdjacency(part, adj));
-    if (MatPartitioningSetType(part, MATPARTITIONINGPTSCOTCH))
-        MN__FAIL(mn__error(ctx, MN_ERR_UNSUPPORTED, "this PETSc build has no PT-Scotch"));
-    MN__PETSC(MatPartitioningSetNParts(part, g->size));
-    scotch_random_reset();
-    MN__PETSC(MatPartitioningApply(part, &is));
-    const PetscInt *t;
-    MN__PETSC(ISGetIndices(is, &t));
-    for (PetscInt i = 0; i < nb; i++) target[i] = t[i];
-    MN__PETSC(ISRestoreIndices(is, &t));
-cleanup:
-    if (is) ISDestroy(&is);
-    if (part) MatPartitioningDestroy(&part);
-    if (adj) MatDestroy(&adj);
-    if (A) MatDestroy(&A);
-    if (pre) MatDestroy(&pre);
-    return st;
-}
-
 /* rows of the edge ends, local node lists (owned rows, then sorted ghost rows) */
 static mn_status local_lists(mn_mpi_graph *g)
 {
@@ -349,8 +254,8 @@ mn_status mn_mpi_graph_partition(mn_mpi_graph *g, mn_mpi_partition method)
         if (st != MN_OK) goto cleanup;
         if (method == MN_MPI_PARTITION_SFC)
             st = sfc_targets(g, bs, nb, target);
-        else if ((st = mn__mpi_agree(ctx, g->comm, check_scotch_index_size(g))) == MN_OK)
-            st = ptscotch_targets(g, nb, target);
+        else
+            st = mn__mpi_ptscotch_targets(g, nb, target);
         if ((st = mn__mpi_agree(ctx, g->comm, st)) != MN_OK) goto cleanup;
         counts = mn__calloc_or_err(ctx, (size_t)g->size, sizeof *counts, "partition");
         app = mn__malloc_or_err(ctx, (size_t)nb + 1, sizeof *app, "partition");
