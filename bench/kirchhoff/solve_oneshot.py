@@ -5,9 +5,18 @@ read the network (plain edge list FILE, node sets "left"/"right" from FILE.mnet)
 scipy.sparse.linalg.spsolve (SuperLU, COLAMD), prints G_eff. The whole process is timed by the
 caller, as for memnet solve.
 
+The BLAS runs on one thread unless OPENBLAS_NUM_THREADS / OMP_NUM_THREADS are set by the caller,
+as in bench/sim/scipy_baseline.py: OpenBLAS's idle worker otherwise spins beside the
+single-threaded solve and adds system time that is not scipy's work (the `memnet` program stops
+its own idle BLAS workers the same way, docs/performance.md "The idle BLAS thread").
+
 usage: solve_oneshot.py EDGES NATIVE
 """
+import os
 import sys
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy loads its BLAS
 
 import numpy as np
 import scipy.sparse as sp
