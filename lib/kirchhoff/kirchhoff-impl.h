@@ -186,6 +186,17 @@ struct mn_kirchhoff {
     int *rf_ptr, *rf_edge;
     int *rf_gnd;             /* edges grounding a row through a held node, ascending */
     size_t rf_ngnd;
+    /* A by rows in chunks of four, padded (assemble.c: the product with A): the layout of
+     * an analysis, its values copied from A->x when a refill has changed them */
+    uint64_t a_version;      /* refills of A->x so far */
+    uint64_t tr_analysis;    /* n_analyse of the layout (0: none) */
+    uint64_t tr_version;     /* a_version of the values in tr_val */
+    size_t *tr_off;          /* chunk c's slots from tr_off[c] */
+    int *tr_wt, *tr_wu;      /* chunk c's widths: entries left of / from the diagonal */
+    int *tr_col;             /* per slot: column */
+    double *tr_val;          /* per slot: value (0 in the padding) */
+    int *tr_slot;            /* per entry p of A: its slot in its column's row, then (-1 on
+                              * the diagonal) its slot in its row's part left of the diagonal */
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -225,6 +236,15 @@ int mn__kh_detect_floating(mn_kirchhoff *k);
 void mn__kh_ensure_A(mn_kirchhoff *k);
 double mn__kh_ratio_est(const mn_kirchhoff *k);
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
+/* PCG's products with A fused with the vector work that follows them, on nt threads with the
+ * pool's blocks (mn__pool_block), the partial sums added in thread order:
+ * MN__KH_MV_DOT: y = A x, returns x'y; MN__KH_MV_RESID: y = b - A x, bs = y, returns y'y.
+ * The results (bits) of mn__kh_spmv followed by the same loops in pcg.c. Returns NAN, having
+ * computed nothing, when A is not stored as its lower triangle or the row lists cannot be
+ * made (no memory). */
+enum { MN__KH_MV_DOT = 1, MN__KH_MV_RESID = 2 };
+double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
+                         double *y, double *bs);
 void mn__kh_refill_free(mn_kirchhoff *k);
 /* b = the right-hand side of the sensitivity to dG (b_r = sum over the edges at row r of
  * -+ dG_e (V_e + S_e), u end minus, v end plus, edges at a floating node left out), nf values */
