@@ -738,15 +738,12 @@ static void bench_kernels(double target, int repeats, int threads)
     mn__kh_ensure_A(k);
     const cholmod_factor *L = k->L;
     size_t nf = k->nf;
-    if (!L->is_super) {
-        printf("kernels: factor not supernodal\n");
-        return;
-    }
+    int super_ok = L->is_super;
     /* the supernodes by columns: 1, 2, 3, 4, 5-8, 9-16, 17+ */
     static const char *cls[] = {"1", "2", "3", "4", "5-8", "9-16", "17+"};
     size_t cnt[7] = {0}, ent[7] = {0}, tot = 0, rows[7] = {0};
     const int *super = L->super, *pi = L->pi;
-    for (size_t s = 0; s < L->nsuper; s++) {
+    for (size_t s = 0; super_ok && s < L->nsuper; s++) {
         int nc = super[s + 1] - super[s], nr = pi[s + 1] - pi[s];
         int c = nc <= 4 ? nc - 1 : nc <= 8 ? 4 : nc <= 16 ? 5 : 6;
         cnt[c]++;
@@ -754,9 +751,10 @@ static void bench_kernels(double target, int repeats, int threads)
         rows[c] += (size_t)(nr - nc);
         tot += (size_t)nc * (size_t)nr;
     }
-    printf("kernels junctions=%zu free_nodes=%zu supernodes=%zu nnz_A=%d entries_L=%zu "
-           "threads=%d\n", net.m, nf, L->nsuper, ((const int *)k->A->p)[nf], tot, threads);
-    for (int c = 0; c < 7; c++)
+    printf("kernels junctions=%zu free_nodes=%zu %s supernodes=%zu nnz_A=%d entries_L=%zu "
+           "threads=%d\n", net.m, nf, super_ok ? "supernodal" : "simplicial (CHOLMOD's solve)",
+           super_ok ? L->nsuper : 0, ((const int *)k->A->p)[nf], tot, threads);
+    for (int c = 0; super_ok && c < 7; c++)
         printf("  supernodes of %s columns: %zu (%.1f%%), entries of L %.1f%%, rows below "
                "per supernode %.1f\n", cls[c], cnt[c], 100.0 * (double)cnt[c] / (double)L->nsuper,
                100.0 * (double)ent[c] / (double)tot, cnt[c] ? (double)rows[c] / (double)cnt[c] : 0.0);
@@ -772,7 +770,10 @@ static void bench_kernels(double target, int repeats, int threads)
         double c0 = cpu_now();
         for (int r = 0; r < repeats; r++) {
             memcpy(x, b, nf * sizeof(double));
-            mn__kh_super_solve(L, x, w);
+            if (super_ok)
+                mn__kh_super_solve(L, x, w);
+            else
+                mn__kh_fsolve(k, k->B, &k->Xs);
         }
         ts[blk] = (cpu_now() - c0) / repeats;
         c0 = cpu_now();
@@ -787,7 +788,13 @@ static void bench_kernels(double target, int repeats, int threads)
     }
     /* checksums */
     memcpy(x, b, nf * sizeof(double));
-    mn__kh_super_solve(L, x, w);
+    if (super_ok) {
+        mn__kh_super_solve(L, x, w);
+    } else {
+        memcpy(k->B->x, b, nf * sizeof(double));
+        mn__kh_fsolve(k, k->B, &k->Xs);
+        memcpy(x, k->Xs->x, nf * sizeof(double));
+    }
     for (size_t i = 0; i < nf; i++) sum_s += x[i] * (double)(i % 7 + 1);
     mn__kh_spmv(k, b, y);
     for (size_t i = 0; i < nf; i++) sum_m += y[i] * (double)(i % 7 + 1);

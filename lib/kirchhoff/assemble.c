@@ -312,15 +312,17 @@ static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
 }
 
 /*
- * The product by rows, four rows at a time. The column loop above scatters a_ij x_j into y_i
- * for every column j < i and then adds column i's own sum; its inner loops are a few entries
- * long (a stick network's node has about 8 neighbours), so the exit of nearly every one is a
+ * The product by rows, four rows at a time. The column loops above scatter a_ij x_j into y_i
+ * for every column j != i and add column i's own sum; their inner loops are a few entries long
+ * (a stick network's node has about 8 neighbours), so the exit of nearly every one is a
  * mispredicted branch, and each entry is a read-modify-write of y. Here A is laid out by rows
- * in chunks of four consecutive rows, each row's entries in two parts padded with zeros to
- * the longest of the chunk's four: the part left of the diagonal (the entries (i, j), j < i,
- * ascending j: the scatter's order) and column i's entries from the diagonal on (its order).
- * Per chunk the two sums t and u of the four rows are taken together, two rows per vector
- * operation, and y_i = t + u: the same operations in the same order as the column loop, plus
+ * in chunks of four consecutive rows, each row's entries in two parts padded with zeros to the
+ * longest of the chunk's four: the entries (i, j) that column j scatters into row i (ascending
+ * j: the scatter's order) and column i's own entries (its stored order). Per chunk the sums of
+ * the four rows are taken together, two rows per vector operation, in the column loop's
+ * order: stored as the lower triangle (supernodal factors) the scatters reach row i before its
+ * own column, y_i = t + u with both sums from 0; stored as the upper one (simplicial factors)
+ * after it, y_i = ((0 + u) + a_ij1 x_j1) + .... The same operations in the same order, plus
  * additions of zero products (which change nothing but the sign of a zero sum), so the same
  * values. One loop exit per part and four rows, no stores but y. Every row is computed by one
  * thread, so on the pool the result does not depend on the thread count either.
@@ -329,12 +331,12 @@ static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
  * each refill of A, when a product needs them. Memory: about 2.5x A's values and indices.
  */
 
-/* the layout of the present analysis with the present values; 0 if it cannot be made (A
- * stored as its upper triangle, no memory, more than INT_MAX slots) */
+/* the layout of the present analysis with the present values; 0 if it cannot be made (no
+ * memory, more than INT_MAX slots) */
 static int tr_layout(mn_kirchhoff *k)
 {
     size_t nf = k->nf;
-    if (k->A->stype >= 0 || nf == 0) return 0;
+    if (k->A->stype == 0 || nf == 0) return 0;
     const int *Ap = k->A->p, *Ai = k->A->i;
     size_t nnz = (size_t)Ap[nf];
     if (k->tr_analysis != k->n_analyse || !k->tr_off) {
@@ -348,7 +350,8 @@ static int tr_layout(mn_kirchhoff *k)
         double *val = NULL;
         if (!cnt || !off || !wt || !wu || !slot) goto fail;
         for (size_t j = 0; j < nf; j++) {
-            for (int p = Ap[j] + 1; p < Ap[j + 1]; p++) cnt[Ai[p]]++;
+            for (int p = Ap[j]; p < Ap[j + 1]; p++)
+                if (Ai[p] != (int)j) cnt[Ai[p]]++;
             int nu = Ap[j + 1] - Ap[j];
             wu[j / 4] = nu > wu[j / 4] ? nu : wu[j / 4];
         }
@@ -368,7 +371,7 @@ static int tr_layout(mn_kirchhoff *k)
                 col[su] = Ai[p];
                 slot[2 * (size_t)p] = (int)su;
                 slot[2 * (size_t)p + 1] = -1;
-                if (p == Ap[j]) continue;
+                if (Ai[p] == (int)j) continue;
                 size_t i = (size_t)Ai[p], ci = i / 4;
                 size_t st = off[ci] + 4 * (size_t)cnt[i]++ + i % 4;
                 col[st] = (int)j;
@@ -424,12 +427,12 @@ typedef double tr_v2 __attribute__((vector_size(16)));
 #define TR_VEC 0
 #endif
 
-/* the sums of four rows over w slots of four from q (their values v, columns c) */
+/* the sums of four rows over w slots of four (their values v, columns c), from s0 */
 static inline void tr_sum4(const double *restrict v, const int *restrict c,
-                           const double *restrict x, int w, double s[4])
+                           const double *restrict x, int w, const double s0[4], double s[4])
 {
 #if TR_VEC
-    tr_v2 a = {0.0, 0.0}, b = {0.0, 0.0};
+    tr_v2 a = {s0[0], s0[1]}, b = {s0[2], s0[3]};
     for (int l = 0; l < w; l++, v += 4, c += 4) {
         tr_v2 va, vb, xa = {x[c[0]], x[c[1]]}, xb = {x[c[2]], x[c[3]]};
         memcpy(&va, v, sizeof va);
@@ -439,7 +442,7 @@ static inline void tr_sum4(const double *restrict v, const int *restrict c,
     }
     s[0] = a[0], s[1] = a[1], s[2] = b[0], s[3] = b[1];
 #else
-    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    double a0 = s0[0], a1 = s0[1], a2 = s0[2], a3 = s0[3];
     for (int l = 0; l < w; l++, v += 4, c += 4) {
         a0 += v[0] * x[c[0]];
         a1 += v[1] * x[c[1]];
@@ -461,17 +464,24 @@ static void tr_part(void *arg, int tid, int nt)
     const int *wt = k->tr_wt, *wu = k->tr_wu, *col = k->tr_col;
     const double *val = k->tr_val, *x = jb->x, *b = jb->b;
     double *y = jb->y, *bs = jb->bs;
-    int mode = jb->mode;
+    int mode = jb->mode, lower = k->A->stype < 0;
+    static const double zero[4] = {0.0, 0.0, 0.0, 0.0};
     double s = 0.0;
     for (size_t c = lo / 4; 4 * c < hi; c++) {
-        double t[4], u[4];
+        double t[4], u[4], y4[4];
         size_t q = off[c], qu = q + 4 * (size_t)wt[c];
-        tr_sum4(val + q, col + q, x, wt[c], t);
-        tr_sum4(val + qu, col + qu, x, wu[c], u);
+        tr_sum4(val + qu, col + qu, x, wu[c], zero, u);
+        if (lower) { /* y_i = t + u */
+            tr_sum4(val + q, col + q, x, wt[c], zero, t);
+            for (int r = 0; r < 4; r++) y4[r] = t[r] + u[r];
+        } else { /* y_i = (0 + u) + the entries right of the diagonal, one by one */
+            for (int r = 0; r < 4; r++) t[r] = 0.0 + u[r];
+            tr_sum4(val + q, col + q, x, wt[c], t, y4);
+        }
         size_t n4 = hi - 4 * c < 4 ? hi - 4 * c : 4;
         for (size_t r = 0; r < n4; r++) {
             size_t i = 4 * c + r;
-            double v = t[r] + u[r];
+            double v = y4[r];
             if (mode == MN__KH_MV_RESID) {
                 v = b[i] - v;
                 bs[i] = v;
@@ -510,15 +520,14 @@ double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, con
     return tr_run(k, nt, &jb);
 }
 
-/* y = A x, A symmetric, one triangle stored (either): by rows (above) when A is stored as
- * its lower triangle, on the pool's threads when the product is large enough; else by
- * columns. */
+/* y = A x, A symmetric, one triangle stored (either): by rows (above), on the pool's threads
+ * when the product is large enough; by columns if the layout cannot be made. */
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y)
 {
     const int *Ap = k->A->p, *Ai = k->A->i;
     const double *Ax = k->A->x;
     size_t nf = k->nf;
-    if (k->A->stype < 0 && nf > 0 && tr_layout(k)) {
+    if (nf > 0 && tr_layout(k)) {
         size_t work = (size_t)Ap[nf] * 30 + nf * 24;
         tr_job jb;
         jb.k = k;

@@ -192,11 +192,11 @@ struct mn_kirchhoff {
     uint64_t tr_analysis;    /* n_analyse of the layout (0: none) */
     uint64_t tr_version;     /* a_version of the values in tr_val */
     size_t *tr_off;          /* chunk c's slots from tr_off[c] */
-    int *tr_wt, *tr_wu;      /* chunk c's widths: entries left of / from the diagonal */
+    int *tr_wt, *tr_wu;      /* chunk c's widths: scattered entries / own column's */
     int *tr_col;             /* per slot: column */
     double *tr_val;          /* per slot: value (0 in the padding) */
-    int *tr_slot;            /* per entry p of A: its slot in its column's row, then (-1 on
-                              * the diagonal) its slot in its row's part left of the diagonal */
+    int *tr_slot;            /* per entry p of A: its slot in its column's own part, then
+                              * (-1 on the diagonal) its slot in its row's scattered part */
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -240,8 +240,7 @@ void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
  * pool's blocks (mn__pool_block), the partial sums added in thread order:
  * MN__KH_MV_DOT: y = A x, returns x'y; MN__KH_MV_RESID: y = b - A x, bs = y, returns y'y.
  * The results (bits) of mn__kh_spmv followed by the same loops in pcg.c. Returns NAN, having
- * computed nothing, when A is not stored as its lower triangle or the row lists cannot be
- * made (no memory). */
+ * computed nothing, when the row layout cannot be made (no memory). */
 enum { MN__KH_MV_DOT = 1, MN__KH_MV_RESID = 2 };
 double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
                          double *y, double *bs);
