@@ -377,9 +377,7 @@ static void restart_check(mn_mpi_strategy strat, const char *name, const char *c
 
 int main(void)
 {
-    if (mn_mpi_init() != MN_OK) return 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (mpi_check_start()) return 1;
     /* a random tree plus extra edges, gaps 0.1 .. 0.14 pd */
     for (int i = 1; i < NNODE; i++) eu[m] = (mn_index)(urand() * i), ev[m++] = i;
     while (m < 5 * NNODE / 2) {
@@ -472,9 +470,5 @@ int main(void)
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
         if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     }
-    int all = 0;
-    MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0) printf("mpi-events on %d ranks: %d failures\n", size, all);
-    mn_mpi_finalize();
-    return all ? 1 : 0;
+    return mpi_check_finish("mpi-events");
 }

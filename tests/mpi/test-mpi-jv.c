@@ -165,9 +165,7 @@ static void run_method(mn_mpi_jv_method method, double *cur, double *rhs, double
 
 int main(void)
 {
-    if (mn_mpi_init() != MN_OK) return 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (mpi_check_start()) return 1;
     uint64_t r = 1;
     for (int i = 1; i < NNODE; i++) eu[m] = (mn_index)(hash01(r++) * i), ev[m++] = i;
     while (m < 5 * NNODE / 2) {
@@ -188,8 +186,5 @@ int main(void)
     if (rank == 0)
         printf("I(T) analytic %.12g, difference quotient %.12g (rel %.2g); right-hand sides %g "
                "and %g, products %g and %g\n", Ia, Id, fabs(Ia - Id) / fabs(Id), ra, rd, ja, jd);
-    int all = 0;
-    MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    mn_mpi_finalize();
-    return all ? 1 : 0;
+    return mpi_check_finish("mpi-jv");
 }

@@ -628,12 +628,7 @@ static void test_sticks(void)
 
 int main(void)
 {
-    if (mn_mpi_init() != MN_OK) {
-        fprintf(stderr, "mn_mpi_init failed\n");
-        return 1;
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (mpi_check_start()) return 1;
     test_partition(MN_MPI_PARTITION_BLOCK, 0, 11, "block");
     test_partition(MN_MPI_PARTITION_SFC, 1, 12, "sfc+sets");
     if (ptscotch_usable()) test_partition(MN_MPI_PARTITION_PTSCOTCH, 0, 13, "ptscotch");
@@ -644,9 +639,5 @@ int main(void)
     test_options();
     test_reproducible();
     test_sticks();
-    int all = 0;
-    MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0) printf("mpi-kirchhoff on %d ranks: %d failures\n", size, all);
-    mn_mpi_finalize();
-    return all ? 1 : 0;
+    return mpi_check_finish("mpi-kirchhoff");
 }

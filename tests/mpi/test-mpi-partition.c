@@ -187,21 +187,12 @@ static void test_sparse(void)
 
 int main(void)
 {
-    if (mn_mpi_init() != MN_OK) {
-        fprintf(stderr, "mn_mpi_init failed\n");
-        return 1;
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (mpi_check_start()) return 1;
     if (size > 3) {
         if (rank == 0) printf("mpi-partition: written for at most 3 ranks\n");
     } else {
         test_grid();
         test_sparse();
     }
-    int all = 0;
-    MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0) printf("mpi-partition on %d ranks: %d failures\n", size, all);
-    mn_mpi_finalize();
-    return all ? 1 : 0;
+    return mpi_check_finish("mpi-partition");
 }

@@ -125,9 +125,7 @@ static void restart_check(int m, const mn_model *model, const mn_waveform *w, do
 
 int main(void)
 {
-    if (mn_mpi_init() != MN_OK) return 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (mpi_check_start()) return 1;
     /* network: random tree + extra edges, about 3 junctions per node */
     int m = 0;
     for (int i = 1; i < NNODE; i++) {
@@ -202,9 +200,5 @@ int main(void)
     mn_model_free(model);
     mn_graph_free(sg);
     mn_context_free(sc);
-    int all = 0;
-    MPI_Allreduce(&fails, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0) printf("mpi-sim on %d ranks: %d failures\n", size, all);
-    mn_mpi_finalize();
-    return all ? 1 : 0;
+    return mpi_check_finish("mpi-sim");
 }
