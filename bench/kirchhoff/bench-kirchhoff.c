@@ -3,7 +3,7 @@
  *
  *   bench-kirchhoff [--sizes 1e3,1e4,1e5,1e6] [--repeats R] [--scipy SCRIPT] [--big 1e7]
  *                   [--changed 50] [--seed S] [--threads-scan 1e4,1e5,1e6]
- *                   [--pcg-threads-scan 1e4,1e5,1e6]
+ *                   [--pcg-threads-scan 1e4,1e5,1e6] [--kernels 1e4,1e5 [--threads T]]
  *
  * For each size (number of junctions = edges), on the component connected to the electrodes:
  *   - memnet per step with all conductances changed: REFACTOR, PCG (1% drift per step), AUTO,
@@ -688,6 +688,133 @@ static void bench_threads(double target, int repeats, int pcg)
     free_net(&net);
 }
 
+/* --kernels 1e4,1e5: the per-iteration kernels of PCG on one stick network with a factor of
+ * the first conductances and conductances drifted by up to 1% (the simulator's stale factor),
+ * on the context's threads (--threads T, default 1): the distribution of the factor's
+ * supernodes (columns per supernode, and the share of L's entries in each class), then per
+ * call the median process CPU time of a triangular solve pair (mn__kh_super_solve), a product
+ * with A (mn__kh_spmv) and a PCG solve from zero to 1e-12 (mn__kh_pcg), and a checksum of each
+ * result (equal checksums: the same bits). Blocks of --repeats calls, 15 blocks. */
+static void bench_kernels(double target, int repeats, int threads)
+{
+    mn_context *ctx;
+    mn_context_new(&ctx);
+    mn_context_set_threads(ctx, (size_t)threads);
+    /* bench-sim's network (bench/sim/bench-sim.c make_network): N/4 + 8 wires of unit length
+     * in a square box of side sqrt(wires / 12.6), electrodes on the left and right sides */
+    size_t nw = (size_t)target / 4 + 8;
+    double box = sqrt((double)nw / 12.6);
+    mn_gen *gen = NULL;
+    mn_graph *g = NULL;
+    mn_gen_new(&gen, ctx);
+    mn_gen_set_int(gen, MN_GEN_SEED, 1);
+    mn_gen_set_int(gen, MN_GEN_WIRES, (int64_t)nw);
+    mn_gen_set_real(gen, MN_GEN_WIDTH, box);
+    mn_gen_set_real(gen, MN_GEN_HEIGHT, box);
+    mn_gen_set_real(gen, MN_GEN_LENGTH, 1.0);
+    if (mn_gen_nanowires(&g, gen) != MN_OK) {
+        printf("kernels: generation failed: %s\n", mn_context_last_error(ctx));
+        return;
+    }
+    mn_gen_free(gen);
+    net_t net;
+    memset(&net, 0, sizeof net);
+    const mn_index *el_l, *el_r;
+    mn_graph_node_set(g, "left", &el_l, &net.nsrc);
+    mn_graph_node_set(g, "right", &el_r, &net.ndrn);
+    net.src = malloc(net.nsrc * sizeof(mn_index));
+    net.drn = malloc(net.ndrn * sizeof(mn_index));
+    memcpy(net.src, el_l, net.nsrc * sizeof(mn_index));
+    memcpy(net.drn, el_r, net.ndrn * sizeof(mn_index));
+    net.n = mn_graph_node_count(g);
+    net.m = mn_graph_edge_count(g);
+    double *G = malloc(net.m * sizeof(double));
+    for (size_t e = 0; e < net.m; e++) G[e] = 0.01 + urand();
+    mn_kirchhoff *k = make_solver(g, &net, MN_KIRCHHOFF_PCG, MN_ORDERING_METIS, G);
+    if (!k) return;
+    for (size_t e = 0; e < net.m; e++) G[e] *= 1.0 + 0.01 * urand();
+    mn_kirchhoff_set_conductances(k, G);
+    if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
+    mn__kh_ensure_A(k);
+    const cholmod_factor *L = k->L;
+    size_t nf = k->nf;
+    if (!L->is_super) {
+        printf("kernels: factor not supernodal\n");
+        return;
+    }
+    /* the supernodes by columns: 1, 2, 3, 4, 5-8, 9-16, 17+ */
+    static const char *cls[] = {"1", "2", "3", "4", "5-8", "9-16", "17+"};
+    size_t cnt[7] = {0}, ent[7] = {0}, tot = 0, rows[7] = {0};
+    const int *super = L->super, *pi = L->pi;
+    for (size_t s = 0; s < L->nsuper; s++) {
+        int nc = super[s + 1] - super[s], nr = pi[s + 1] - pi[s];
+        int c = nc <= 4 ? nc - 1 : nc <= 8 ? 4 : nc <= 16 ? 5 : 6;
+        cnt[c]++;
+        ent[c] += (size_t)nc * (size_t)nr;
+        rows[c] += (size_t)(nr - nc);
+        tot += (size_t)nc * (size_t)nr;
+    }
+    printf("kernels junctions=%zu free_nodes=%zu supernodes=%zu nnz_A=%d entries_L=%zu "
+           "threads=%d\n", net.m, nf, L->nsuper, ((const int *)k->A->p)[nf], tot, threads);
+    for (int c = 0; c < 7; c++)
+        printf("  supernodes of %s columns: %zu (%.1f%%), entries of L %.1f%%, rows below "
+               "per supernode %.1f\n", cls[c], cnt[c], 100.0 * (double)cnt[c] / (double)L->nsuper,
+               100.0 * (double)ent[c] / (double)tot, cnt[c] ? (double)rows[c] / (double)cnt[c] : 0.0);
+    double *b = malloc(nf * sizeof(double)), *x = malloc(nf * sizeof(double));
+    double *y = malloc(nf * sizeof(double));
+    double *w = malloc((L->maxesize ? L->maxesize : 1) * sizeof(double));
+    for (size_t i = 0; i < nf; i++) b[i] = urand() - 0.5;
+    enum { NB = 15 };
+    double ts[NB], tm[NB], tp[NB], sum_s = 0, sum_m = 0, sum_p = 0;
+    int iters = 0;
+    double relres = 0;
+    for (int blk = 0; blk < NB; blk++) {
+        double c0 = cpu_now();
+        for (int r = 0; r < repeats; r++) {
+            memcpy(x, b, nf * sizeof(double));
+            mn__kh_super_solve(L, x, w);
+        }
+        ts[blk] = (cpu_now() - c0) / repeats;
+        c0 = cpu_now();
+        for (int r = 0; r < repeats; r++) mn__kh_spmv(k, b, y);
+        tm[blk] = (cpu_now() - c0) / repeats;
+        c0 = cpu_now();
+        for (int r = 0; r < repeats; r++) {
+            memset(x, 0, nf * sizeof(double));
+            mn__kh_pcg(k, b, x, 1, 1000, &iters, &relres);
+        }
+        tp[blk] = (cpu_now() - c0) / repeats;
+    }
+    /* checksums */
+    memcpy(x, b, nf * sizeof(double));
+    mn__kh_super_solve(L, x, w);
+    for (size_t i = 0; i < nf; i++) sum_s += x[i] * (double)(i % 7 + 1);
+    mn__kh_spmv(k, b, y);
+    for (size_t i = 0; i < nf; i++) sum_m += y[i] * (double)(i % 7 + 1);
+    memset(x, 0, nf * sizeof(double));
+    mn__kh_pcg(k, b, x, 1, 1000, &iters, &relres);
+    for (size_t i = 0; i < nf; i++) sum_p += x[i] * (double)(i % 7 + 1);
+    printf("  median: solve_pair_cpu_us=%.2f spmv_cpu_us=%.2f pcg_cpu_us=%.2f pcg_iters=%d "
+           "relres=%.3g\n",
+           1e6 * median(ts, NB), 1e6 * median(tm, NB), 1e6 * median(tp, NB), iters, relres);
+    double mins = ts[0], minm = tm[0], minp = tp[0];
+    for (int q = 1; q < NB; q++) {
+        mins = ts[q] < mins ? ts[q] : mins;
+        minm = tm[q] < minm ? tm[q] : minm;
+        minp = tp[q] < minp ? tp[q] : minp;
+    }
+    printf("  min:    solve_pair_cpu_us=%.2f spmv_cpu_us=%.2f pcg_cpu_us=%.2f\n", 1e6 * mins,
+           1e6 * minm, 1e6 * minp);
+    printf("  checksums: solve %.17g spmv %.17g pcg %.17g\n", sum_s, sum_m, sum_p);
+    fflush(stdout);
+    free(b), free(x), free(y), free(w);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    free(G);
+    free_net(&net);
+}
+
 /* --analyse N: the symbolic analysis only (mn__kh_analyse: roles, row graph, ordering,
  * elimination tree, CHOLMOD's symbolic factorisation, edge maps) of one stick network of N
  * junctions, for each variant of --variants (';'-separated): "cholmod" (METIS through
@@ -782,7 +909,8 @@ int main(int argc, char **argv)
     double big = 0, analyse = 0;
     const char *variants = "cholmod;default";
     int rounds = 1, factor = 0;
-    const char *threads_scan = NULL, *pcg_scan = NULL;
+    const char *threads_scan = NULL, *pcg_scan = NULL, *kernels = NULL;
+    int kthreads = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
             sizes = argv[++i];
@@ -796,6 +924,10 @@ int main(int argc, char **argv)
             threads_scan = argv[++i];
         else if (!strcmp(argv[i], "--pcg-threads-scan") && i + 1 < argc)
             pcg_scan = argv[++i];
+        else if (!strcmp(argv[i], "--kernels") && i + 1 < argc)
+            kernels = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            kthreads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--only-changed"))
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
@@ -813,7 +945,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: %s [--sizes 1e3,1e4,1e5] [--repeats R] [--scipy SCRIPT] "
                             "[--changed K] [--big N] [--seed S] [--analyse N [--variants "
-                            "V;V..] [--rounds R] [--factor]]\n", argv[0]);
+                            "V;V..] [--rounds R] [--factor]] [--kernels N,.. [--threads T]]\n", argv[0]);
             return 2;
         }
     }
@@ -823,6 +955,15 @@ int main(int argc, char **argv)
         printf("# memnet %s, bench-kirchhoff --analyse, rounds=%d\n", mn_version_string(),
                rounds);
         bench_analyse(analyse, variants, rounds < 1 ? 1 : rounds, factor);
+        return 0;
+    }
+    if (kernels) {
+        char *copy = strdup(kernels);
+        printf("# memnet %s, bench-kirchhoff --kernels, repeats=%d x 15 blocks, medians and minima\n",
+               mn_version_string(), repeats);
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ","))
+            bench_kernels(atof(tok), repeats, kthreads < 1 ? 1 : kthreads);
+        free(copy);
         return 0;
     }
     if (pcg_scan) {
