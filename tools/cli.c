@@ -753,9 +753,16 @@ static size_t default_threads;
 void cli_set_default_threads(size_t n) { default_threads = n; }
 size_t cli_default_threads(void) { return default_threads; }
 
+static const mn_allocator *cli_allocator; /* NULL: the C library's */
+
+void cli_set_allocator(const mn_allocator *a)
+{
+    cli_allocator = a;
+}
+
 mn_status cli_context_new(mn_context **out)
 {
-    mn_status st = mn_context_new(out);
+    mn_status st = mn_context_new_with_allocator(out, cli_allocator);
     if (st == MN_OK && (st = mn_context_set_threads(*out, default_threads)) != MN_OK) {
         mn_context_free(*out);
         *out = NULL;

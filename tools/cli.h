@@ -81,6 +81,10 @@ int cli_stderr_is_tty(void);
 /* OpenMP regions the program ran directly instead of through libgomp (cli-omp.c): inactive
  * regions, i.e. CHOLMOD's under memnet's serial setting */
 unsigned long cli_omp_direct_regions(void);
+/* Blocks of 2 MiB and more (CHOLMOD's and those of cli_context_new's contexts) on transparent
+ * huge pages (cli-hugepages.c): called first in main; 0 when MEMNET_NO_HUGEPAGES turned it
+ * off, else 1 */
+int cli_hugepages_install(void);
 
 /* cli-locale.c: pin the calling thread to the "C" locale (numbers with '.', whatever the
  * environment or a library's setlocale). Called first in main. Returns 0 or -1. */
@@ -188,7 +192,9 @@ void cli_progress_done(void);
  */
 void cli_set_default_threads(size_t n);
 size_t cli_default_threads(void);
-/* mn_context_new() with the default thread setting applied. */
+/* the allocator of the contexts cli_context_new makes from now on (NULL: the C library's) */
+void cli_set_allocator(const mn_allocator *a);
+/* mn_context_new() with the default thread setting (and cli_set_allocator's allocator) applied. */
 mn_status cli_context_new(mn_context **out);
 
 /* ------------------------------------------------------------------ restart (cli-restart.c) */

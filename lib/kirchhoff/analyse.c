@@ -133,8 +133,10 @@ static mn_status build_pattern(mn_kirchhoff *k, int lower)
 /* ------------------------------------------------------------------ the AMD analysis */
 
 /* The adjacency of the rows (both triangles, no diagonal, each neighbour once), built from the
- * edge list in two passes and compacted by a marker, in the present row numbering. Fails with
- * MN_ERR_RANGE (the caller then takes CHOLMOD's own path) if it would not fit int indices. */
+ * edge list in two passes and compacted by a marker, in the present row numbering. Si has room
+ * for AMD's copy of the graph (mn__kh_amd_iwlen entries: only the graph's are touched), which
+ * local_order hands on. Fails with MN_ERR_RANGE (the caller then takes CHOLMOD's own path) if it
+ * would not fit int indices. */
 static mn_status row_graph(mn_kirchhoff *k, int **Sp_out, int **Si_out)
 {
     mn_context *ctx = k->ctx;
@@ -158,7 +160,7 @@ static mn_status row_graph(mn_kirchhoff *k, int **Sp_out, int **Si_out)
         return MN_ERR_RANGE;
     }
     for (size_t j = 0; j < nf; j++) Sp[j + 1] += Sp[j];
-    Si = mn__malloc_or_err(ctx, nz ? nz : 1, sizeof *Si, "row graph");
+    Si = mn__malloc_or_err(ctx, mn__kh_amd_iwlen(nf, nz) + 1, sizeof *Si, "row graph");
     mark = mn__malloc_or_err(ctx, nf ? nf : 1, sizeof *mark, "row graph");
     if (!Si || !mark) {
         mn__free(ctx, Sp);
@@ -200,7 +202,7 @@ static mn_status row_graph(mn_kirchhoff *k, int **Sp_out, int **Si_out)
  * graph traversals of the analysis (AMD's quotient graph, the matrix build) jumped through
  * memory; in breadth-first order neighbours have close numbers. On a 1.5e5-row stick network
  * AMD took about 25% less time after it, more than the renumbering costs. */
-static mn_status local_order(mn_kirchhoff *k, int **Sp_io, int **Si_io)
+static mn_status local_order(mn_kirchhoff *k, int **Sp_io, int **Si_io, int **spare)
 {
     mn_context *ctx = k->ctx;
     size_t nf = k->nf, n = k->n;
@@ -243,7 +245,7 @@ static mn_status local_order(mn_kirchhoff *k, int **Sp_io, int **Si_io)
     mn__free(ctx, lab);
     mn__free(ctx, que);
     mn__free(ctx, *Sp_io);
-    mn__free(ctx, *Si_io);
+    *spare = *Si_io; /* the old entries' pages, already touched: AMD's copy goes there */
     *Sp_io = Tp;
     *Si_io = Ti;
     return MN_OK;
@@ -358,11 +360,23 @@ cleanup:
     return st;
 }
 
+/* AMD on the row graph (ordering_amd.c) in CHOLMOD's integer workspace, which CHOLMOD's
+ * symbolic analysis reuses next (cholmod_amd, the way before, used it too; memnet's own
+ * workspace would be pages touched for nothing) */
+static mn_status order_amd(mn_kirchhoff *k, const int *Sp, const int *Si, int *iw, int *perm)
+{
+    size_t nf = k->nf;
+    if (nf > (size_t)INT_MAX / 8 || !cholmod_allocate_work(nf, 8 * nf, 0, &k->cm))
+        return mn__kh_order_amd(k->ctx, nf, Sp, Si, iw, NULL, perm);
+    /* Iwork carries nothing between CHOLMOD's calls (unlike Flag and Head) */
+    return mn__kh_order_amd(k->ctx, nf, Sp, Si, iw, k->cm.Iwork, perm);
+}
+
 /* The analysis on the row graph, with AMD (one-shot solves: mn_kirchhoff_new's default) or
  * METIS (metis != 0: many refactorisations). The ordering is computed on the row graph built
- * once from the edge list (cholmod_amd, or METIS_NodeND called directly: ordering_metis.c),
- * the rows are renumbered by it, and the matrix is built once, directly in the final numbering
- * and the triangle the factorisation reads; CHOLMOD then analyses it in its natural order (no
+ * once from the edge list (AMD's amd_2 or METIS_NodeND called directly: ordering_amd.c,
+ * ordering_metis.c), the rows are renumbered by it, and the matrix is built once, directly in
+ * the final numbering and the triangle the factorisation reads; CHOLMOD then analyses it in its natural order (no
  * postorder by CHOLMOD: AMD's order is already postordered on its assembly tree, and a second
  * one changed the supernodes by 0.4% and the flops not at all on a 1.5e5-row stick network;
  * METIS's order is postordered here, postorder_perm). Against cholmod_analyze with AMD or METIS
@@ -374,11 +388,11 @@ static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
 {
     mn_context *ctx = k->ctx;
     size_t nf = k->nf, n = k->n;
-    int *perm = NULL;
+    int *perm = NULL, *spare = NULL;
     mn_status st = MN_OK;
     if (metis)
         sort_rows(Sp, Si, nf);
-    else if ((st = local_order(k, &Sp, &Si)) != MN_OK)
+    else if ((st = local_order(k, &Sp, &Si, &spare)) != MN_OK)
         goto cleanup;
     perm = mn__malloc_or_err(ctx, nf, sizeof *perm, "ordering");
     if (!perm) MN__FAIL(MN_ERR_NOMEM);
@@ -388,7 +402,11 @@ static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
         k->t_order = mn__kh_now() - t0;
         if (st != MN_OK) goto cleanup;
         if ((st = postorder_perm(k, Sp, Si, perm)) != MN_OK) goto cleanup;
-    } else {
+    } else if ((st = order_amd(k, Sp, Si, spare, perm)) != MN_ERR_UNSUPPORTED) {
+        k->t_order = mn__kh_now() - t0;
+        if (st != MN_OK) goto cleanup;
+    } else { /* memnet built without amd.h */
+        st = MN_OK;
         cholmod_sparse S;
         memset(&S, 0, sizeof S);
         S.nrow = S.ncol = nf;
@@ -408,6 +426,8 @@ static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
             MN__FAIL(mn__kh_chol_err(k, "AMD ordering"));
         k->t_order = mn__kh_now() - t0;
     }
+    mn__free(ctx, spare);
+    spare = NULL;
     for (size_t i = 0; i < nf; i++) k->ipos[perm[i]] = (int)i;
     for (size_t i = 0; i < n; i++)
         if (k->role[i] >= 0) k->role[i] = k->ipos[k->role[i]];
@@ -431,6 +451,7 @@ static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
 cleanup:
     mn__free(ctx, Sp);
     mn__free(ctx, Si);
+    mn__free(ctx, spare);
     mn__free(ctx, perm);
     return st;
 }
