@@ -813,6 +813,12 @@ static void bench_kernels(double target, int repeats, int threads)
     printf("  min:    solve_pair_cpu_us=%.2f spmv_cpu_us=%.2f pcg_cpu_us=%.2f\n", 1e6 * mins,
            1e6 * minm, 1e6 * minp);
     printf("  checksums: solve %.17g spmv %.17g pcg %.17g\n", sum_s, sum_m, sum_p);
+    if (k->tr_off) { /* the product's row layout (assemble.c) against A's entries */
+        size_t nnz = (size_t)((const int *)k->A->p)[nf];
+        printf("  product layout: %zu slots for %zu products per row sweep (padding %.0f%%)\n",
+               k->tr_off[(nf + 3) / 4], 2 * nnz - nf,
+               100.0 * ((double)k->tr_off[(nf + 3) / 4] / (double)(2 * nnz - nf) - 1.0));
+    }
     fflush(stdout);
     free(b), free(x), free(y), free(w);
     mn_kirchhoff_free(k);
