@@ -461,8 +461,11 @@ MN_API mn_status mn_sim_event(const mn_sim *sim, size_t i, double *t, mn_index *
 typedef enum mn_sim_stat {
     MN_SIM_STAT_STEPS = 0,          /**< integrator steps */
     MN_SIM_STAT_RHS = 1,            /**< right-hand-side evaluations (each one Kirchhoff solve) */
-    MN_SIM_STAT_JV = 2,             /**< Jacobian-vector products (each one sensitivity solve) */
-    MN_SIM_STAT_LIN_ITERS = 3,      /**< GMRES iterations */
+    MN_SIM_STAT_JV = 2,             /**< Jacobian-vector products (each one sensitivity solve;
+                                         none with the default Newton iteration, which solves
+                                         with the per-junction blocks alone) */
+    MN_SIM_STAT_LIN_ITERS = 3,      /**< linear iterations of the Newton systems: block solves
+                                         (the default) or GMRES iterations */
     MN_SIM_STAT_NEWTON_ITERS = 4,   /**< Newton iterations */
     MN_SIM_STAT_PREC_SETUPS = 5,    /**< preconditioner setups */
     MN_SIM_STAT_ERR_FAILS = 6,      /**< error-test failures */

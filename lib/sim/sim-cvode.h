@@ -33,8 +33,8 @@ N_Vector mn__sim_nv_new(mn_sim *s, size_t n);
 /* a vector of n values with memnet's kernels outside a simulation (tests), its content's ctx
  * and threads as given; clones are new vectors of the same kind */
 N_Vector mn__sim_nv_detached(SUNContext sc, size_t n, mn_context *ctx, int threads);
-/* make every vector CVODE (BDF or Adams) and SPGMR (Krylov dimension maxl) will clone from
- * s->y; MN_ERR_NOMEM (nothing kept) if they do not fit */
+/* make every vector CVODE (BDF or Adams) and SPGMR (Krylov dimension maxl; maxl < 0: no SPGMR)
+ * will clone from s->y; MN_ERR_NOMEM (nothing kept) if they do not fit */
 mn_status mn__sim_vpool_fill(mn_sim *s, int adams, int maxl);
 /* free the vectors not handed out (after the first step), or all of them with the pool */
 void mn__sim_vpool_trim(mn_sim *s);
@@ -50,5 +50,9 @@ int mn__sim_cv_psetup(sunrealtype t, N_Vector y, N_Vector fy, sunbooleantype jok
                       sunbooleantype *jcur, sunrealtype gamma, void *user);
 int mn__sim_cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vector z,
                       sunrealtype gamma, sunrealtype delta, int lr, void *user);
+
+/* sim_blockls.c: the SUNLinearSolver that applies the preconditioner's blocks alone (CVODE's
+ * default Newton solver; SPGMR with s->newton_gmres); NULL: out of memory */
+void *mn__sim_blockls_new(void *sunctx);
 
 #endif

@@ -302,6 +302,14 @@ void mn__sim_solve_tolerances(mn_sim *s)
     mn__kirchhoff_set_sensitivity_tolerance(s->kir, MN__SIM_JV_SOLVE_RTOL);
 }
 
+void mn__sim_set_newton_gmres(mn_sim *s, int on)
+{
+    if (!s || s->newton_gmres == !!on) return;
+    s->newton_gmres = !!on;
+    mn__sim_cv_free(s); /* the next step makes the integrator with the other solver */
+    s->need_restart = 1;
+}
+
 mn_status mn_sim_set_tolerances(mn_sim *s, double rtol, double atol)
 {
     if (!s) return MN_ERR_INVALID;

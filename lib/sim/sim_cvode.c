@@ -188,7 +188,8 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
             return mn__error(s->ctx, MN_ERR_NOMEM, "CVODE vectors of %zu values", s->nx);
         }
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
-        if ((st = mn__sim_vpool_fill(s, s->integrator == MN_SIM_ADAMS, MN__SIM_GMRES_MAXL))) {
+        if ((st = mn__sim_vpool_fill(s, s->integrator == MN_SIM_ADAMS,
+                                      s->newton_gmres ? MN__SIM_GMRES_MAXL : -1))) {
             mn__sim_cv_free(s);
             return st;
         }
@@ -208,13 +209,20 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
             goto fail;
         }
         if ((st = mn__sim_cv_check(s, CVodeSetUserData(s->cvode, s), "CVodeSetUserData"))) goto fail;
-        s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, MN__SIM_GMRES_MAXL, sc);
+        /* Newton's linear solver: the preconditioner's blocks alone (sim_blockls.c), or SPGMR
+           with Jacobian-vector products (mn__sim_set_newton_gmres) */
+        if (s->newton_gmres)
+            s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, MN__SIM_GMRES_MAXL, sc);
+        else
+            s->LS = mn__sim_blockls_new(sc);
         if (!s->LS) {
-            st = mn__error(s->ctx, MN_ERR_NOMEM, "SUNLinSol_SPGMR failed");
+            st = mn__error(s->ctx, MN_ERR_NOMEM, "CVODE's linear solver: out of memory");
             goto fail;
         }
-        if ((st = mn__sim_spgmr_prepare(s, s->LS))) goto fail;
-        SUNLinSol_SPGMRSetMaxRestarts((SUNLinearSolver)s->LS, 2);
+        if (s->newton_gmres) {
+            if ((st = mn__sim_spgmr_prepare(s, s->LS))) goto fail;
+            SUNLinSol_SPGMRSetMaxRestarts((SUNLinearSolver)s->LS, 2);
+        }
         if ((st = mn__sim_cv_check(s, CVodeSetLinearSolver(s->cvode, (SUNLinearSolver)s->LS, NULL),
                            "CVodeSetLinearSolver")))
             goto fail;

@@ -103,10 +103,11 @@ N_Vector mn__sim_nv_detached(SUNContext sc, size_t n, mn_context *ctx, int threa
 
 /* the clones CVODE 6.4 and SPGMR make from the template: CVodeInit 7 + (qmax + 1) history
  * vectors + 1 (Newton), CVodeSetLinearSolver 2, SUNLinSol_SPGMR 2, SPGMR's initialisation
- * maxl + 1 (Krylov basis) */
+ * maxl + 1 (Krylov basis); maxl < 0: no SPGMR (the block solver, sim_blockls.c, clones none) */
 static size_t cvode_vpool_count(int adams, int maxl)
 {
-    return 7 + (size_t)(adams ? 12 : 5) + 1 + 1 + 2 + 2 + (size_t)maxl + 1;
+    size_t n = 7 + (size_t)(adams ? 12 : 5) + 1 + 1 + 2;
+    return maxl < 0 ? n : n + 2 + (size_t)maxl + 1;
 }
 
 mn_status mn__sim_vpool_fill(mn_sim *s, int adams, int maxl)
