@@ -81,10 +81,10 @@ int cli_stderr_is_tty(void);
 /* OpenMP regions the program ran directly instead of through libgomp (cli-omp.c): inactive
  * regions, i.e. CHOLMOD's under memnet's serial setting */
 unsigned long cli_omp_direct_regions(void);
-/* Blocks of 2 MiB and more (CHOLMOD's and those of cli_context_new's contexts) on transparent
- * huge pages (cli-hugepages.c): called first in main; 0 when MEMNET_NO_HUGEPAGES turned it
- * off, else 1 */
-int cli_hugepages_install(void);
+/* Blocks of 2 MiB and more (CHOLMOD's and those of cli_context_new's contexts) populated when
+ * allocated (cli-populate.c): called first in main; 0 when MEMNET_NO_POPULATE turned it off,
+ * else 1 */
+int cli_populate_install(void);
 
 /* cli-locale.c: pin the calling thread to the "C" locale (numbers with '.', whatever the
  * environment or a library's setlocale). Called first in main. Returns 0 or -1. */

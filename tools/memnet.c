@@ -106,7 +106,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    cli_hugepages_install();
+    cli_populate_install();
     if (cli_pin_c_locale()) {
         fprintf(stderr, "memnet: cannot create the C locale\n");
         return 1;
