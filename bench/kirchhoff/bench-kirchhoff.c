@@ -695,6 +695,8 @@ static void bench_threads(double target, int repeats, int pcg)
  * call the median process CPU time of a triangular solve pair (mn__kh_super_solve), a product
  * with A (mn__kh_spmv) and a PCG solve from zero to 1e-12 (mn__kh_pcg), and a checksum of each
  * result (equal checksums: the same bits). Blocks of --repeats calls, 15 blocks. */
+static int g_kernels_cold = 0;
+
 static void bench_kernels(double target, int repeats, int threads)
 {
     mn_context *ctx;
@@ -766,6 +768,11 @@ static void bench_kernels(double target, int repeats, int threads)
     double ts[NB], tm[NB], tp[NB], sum_s = 0, sum_m = 0, sum_p = 0;
     int iters = 0;
     double relres = 0;
+    /* --cold: before every timed call of the solve pair, 64 MB are read (the caches hold
+     * none of the factor: the simulation's solves come between other work) */
+    size_t ncold = g_kernels_cold ? ((size_t)64 << 20) / sizeof(double) : 0;
+    double *cold = ncold ? calloc(ncold, sizeof(double)) : NULL, sink = 0.0;
+    double tc[NB];
     for (int blk = 0; blk < NB; blk++) {
         double c0 = cpu_now();
         for (int r = 0; r < repeats; r++) {
@@ -776,6 +783,17 @@ static void bench_kernels(double target, int repeats, int threads)
                 mn__kh_fsolve(k, k->B, &k->Xs);
         }
         ts[blk] = (cpu_now() - c0) / repeats;
+        tc[blk] = 0.0;
+        for (int r = 0; cold && r < repeats; r++) {
+            for (size_t q = 0; q < ncold; q += 8) sink += cold[q];
+            memcpy(x, b, nf * sizeof(double));
+            double c1 = cpu_now();
+            if (super_ok)
+                mn__kh_super_solve(L, x, w);
+            else
+                mn__kh_fsolve(k, k->B, &k->Xs);
+            tc[blk] += (cpu_now() - c1) / repeats;
+        }
         c0 = cpu_now();
         for (int r = 0; r < repeats; r++) mn__kh_spmv(k, b, y);
         tm[blk] = (cpu_now() - c0) / repeats;
@@ -812,13 +830,14 @@ static void bench_kernels(double target, int repeats, int threads)
     }
     printf("  min:    solve_pair_cpu_us=%.2f spmv_cpu_us=%.2f pcg_cpu_us=%.2f\n", 1e6 * mins,
            1e6 * minm, 1e6 * minp);
-    printf("  checksums: solve %.17g spmv %.17g pcg %.17g\n", sum_s, sum_m, sum_p);
-    if (k->tr_off) { /* the product's row layout (assemble.c) against A's entries */
-        size_t nnz = (size_t)((const int *)k->A->p)[nf];
-        printf("  product layout: %zu slots for %zu products per row sweep (padding %.0f%%)\n",
-               k->tr_off[(nf + 3) / 4], 2 * nnz - nf,
-               100.0 * ((double)k->tr_off[(nf + 3) / 4] / (double)(2 * nnz - nf) - 1.0));
+    if (cold) {
+        double minc = tc[0];
+        for (int q = 1; q < NB; q++) minc = tc[q] < minc ? tc[q] : minc;
+        printf("  cold caches: solve_pair_cpu_us median=%.2f min=%.2f%s\n", 1e6 * median(tc, NB),
+               1e6 * minc, sink == 1.0 ? " " : "");
+        free(cold);
     }
+    printf("  checksums: solve %.17g spmv %.17g pcg %.17g\n", sum_s, sum_m, sum_p);
     fflush(stdout);
     free(b), free(x), free(y), free(w);
     mn_kirchhoff_free(k);
@@ -941,6 +960,8 @@ int main(int argc, char **argv)
             kernels = argv[++i];
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             kthreads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--cold"))
+            g_kernels_cold = 1;
         else if (!strcmp(argv[i], "--only-changed"))
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
@@ -958,7 +979,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: %s [--sizes 1e3,1e4,1e5] [--repeats R] [--scipy SCRIPT] "
                             "[--changed K] [--big N] [--seed S] [--analyse N [--variants "
-                            "V;V..] [--rounds R] [--factor]] [--kernels N,.. [--threads T]]\n", argv[0]);
+                            "V;V..] [--rounds R] [--factor]] [--kernels N,.. [--threads T] [--cold]]\n", argv[0]);
             return 2;
         }
     }

@@ -16,22 +16,6 @@
  * row (mn__kh_sens_rhs). */
 #define RF_MIN_BYTES ((size_t)256 << 10)
 
-/* the product's layout (below) */
-static void tr_free(mn_kirchhoff *k)
-{
-    mn__free(k->ctx, k->tr_off);
-    mn__free(k->ctx, k->tr_wt);
-    mn__free(k->ctx, k->tr_wu);
-    mn__free(k->ctx, k->tr_col);
-    mn__free(k->ctx, k->tr_val);
-    mn__free(k->ctx, k->tr_slot);
-    k->tr_off = NULL;
-    k->tr_wt = k->tr_wu = k->tr_col = k->tr_slot = NULL;
-    k->tr_val = NULL;
-    k->tr_analysis = 0;
-}
-
-/* the refill's lists and the product's layout */
 void mn__kh_refill_free(mn_kirchhoff *k)
 {
     mn__free(k->ctx, k->rf_ptr);
@@ -40,7 +24,6 @@ void mn__kh_refill_free(mn_kirchhoff *k)
     k->rf_ptr = k->rf_edge = k->rf_gnd = NULL;
     k->rf_ngnd = 0;
     k->rf_analysis = 0;
-    tr_free(k);
 }
 
 /* the lists of the present analysis; 0 if they cannot be made (no memory, more than INT_MAX
@@ -233,7 +216,6 @@ static void refill(mn_kirchhoff *k)
         for (size_t e = 0; e < k->m; e++)
             if (k->emap[e] >= 0 && (k->floating[eu[e]] || k->floating[ev[e]])) Ax[k->emap[e]] = 0.0;
     k->values_dirty = 0;
-    k->a_version++;
 }
 
 void mn__kh_sens_rhs(mn_kirchhoff *k, const double *dG, double *b)
@@ -292,6 +274,27 @@ static inline void spmv_col(const int *Ap, const int *Ai, const double *Ax, cons
     y[j] += s;
 }
 
+/* the same for a column of the lower triangle whose diagonal is its first entry (the pattern
+ * of analyse.c): no test for the diagonal inside the loop; the same operations in the same
+ * order as spmv_col (s starts as 0 + a_jj x_j), so the same bits */
+static inline void spmv_col_low(const int *restrict Ap, const int *restrict Ai,
+                                const double *restrict Ax, const double *restrict x, double *y,
+                                double *out, size_t j, size_t hi)
+{
+    int p = Ap[j], end = Ap[j + 1];
+    double xj = x[j], s = 0.0 + Ax[p] * xj;
+    for (p++; p < end; p++) {
+        int i = Ai[p];
+        double a = Ax[p];
+        if ((size_t)i < hi)
+            y[i] += a * xj;
+        else
+            out[i] += a * xj;
+        s += a * x[i];
+    }
+    y[j] += s;
+}
+
 /* all of A's columns (lower triangle, diagonal first) into y, zeroed first */
 static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
                             const double *restrict Ax, const double *restrict x,
@@ -311,232 +314,107 @@ static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
     }
 }
 
-/*
- * The product by rows, four rows at a time. The column loops above scatter a_ij x_j into y_i
- * for every column j != i and add column i's own sum; their inner loops are a few entries long
- * (a stick network's node has about 8 neighbours), so the exit of nearly every one is a
- * mispredicted branch, and each entry is a read-modify-write of y. Here A is laid out by rows
- * in chunks of four consecutive rows, each row's entries in two parts padded with zeros to the
- * longest of the chunk's four: the entries (i, j) that column j scatters into row i (ascending
- * j: the scatter's order) and column i's own entries (its stored order). Per chunk the sums of
- * the four rows are taken together, two rows per vector operation, in the column loop's
- * order: stored as the lower triangle (supernodal factors) the scatters reach row i before its
- * own column, y_i = t + u with both sums from 0; stored as the upper one (simplicial factors)
- * after it, y_i = ((0 + u) + a_ij1 x_j1) + .... The same operations in the same order, plus
- * additions of zero products (which change nothing but the sign of a zero sum), so the same
- * values. One loop exit per part and four rows, no stores but y. Every row is computed by one
- * thread, so on the pool the result does not depend on the thread count either.
- *
- * The layout is made once per analysis; the values are copied into it (through tr_slot) after
- * each refill of A, when a product needs them. Memory: about 2.5x A's values and indices.
- */
-
-/* the layout of the present analysis with the present values; 0 if it cannot be made (no
- * memory, more than INT_MAX slots) */
-static int tr_layout(mn_kirchhoff *k)
+/* spmv_low_serial fused with the loop that follows it in PCG: y_j is complete once column j is
+ * done (the later columns reach only the rows below them), so x_j y_j (MN__KH_MV_DOT) or
+ * r_j = b_j - y_j and r_j^2 (MN__KH_MV_RESID) are taken right then, while y_j is in a register:
+ * the same sums in the same order as the separate pass, one pass over the vectors less. */
+static double spmv_low_fused(const int *restrict Ap, const int *restrict Ai,
+                             const double *restrict Ax, const double *restrict x,
+                             const double *restrict b, double *restrict y, double *restrict bs,
+                             size_t nf, int mode)
 {
-    size_t nf = k->nf;
-    if (k->A->stype == 0 || nf == 0) return 0;
-    const int *Ap = k->A->p, *Ai = k->A->i;
-    size_t nnz = (size_t)Ap[nf];
-    if (k->tr_analysis != k->n_analyse || !k->tr_off) {
-        tr_free(k);
-        size_t nch = (nf + 3) / 4;
-        int *cnt = mn__calloc(k->ctx, nf, sizeof *cnt);
-        size_t *off = mn__calloc(k->ctx, nch + 1, sizeof *off);
-        int *wt = mn__calloc(k->ctx, nch, sizeof *wt), *wu = mn__calloc(k->ctx, nch, sizeof *wu);
-        int *slot = mn__calloc(k->ctx, 2 * nnz, sizeof *slot);
-        int *col = NULL;
-        double *val = NULL;
-        if (!cnt || !off || !wt || !wu || !slot) goto fail;
-        for (size_t j = 0; j < nf; j++) {
-            for (int p = Ap[j]; p < Ap[j + 1]; p++)
-                if (Ai[p] != (int)j) cnt[Ai[p]]++;
-            int nu = Ap[j + 1] - Ap[j];
-            wu[j / 4] = nu > wu[j / 4] ? nu : wu[j / 4];
+    memset(y, 0, nf * sizeof *y);
+    double s2 = 0.0;
+    for (size_t j = 0; j < nf; j++) {
+        int p = Ap[j], end = Ap[j + 1];
+        double xj = x[j], s = 0.0 + Ax[p] * xj;
+        for (p++; p < end; p++) {
+            int i = Ai[p];
+            double a = Ax[p];
+            y[i] += a * xj;
+            s += a * x[i];
         }
-        for (size_t i = 0; i < nf; i++) wt[i / 4] = cnt[i] > wt[i / 4] ? cnt[i] : wt[i / 4];
-        for (size_t c = 0; c < nch; c++) off[c + 1] = off[c] + 4 * (size_t)(wt[c] + wu[c]);
-        if (off[nch] >= (size_t)INT_MAX) goto fail;
-        col = mn__calloc(k->ctx, off[nch] ? off[nch] : 1, sizeof *col);
-        val = mn__calloc(k->ctx, off[nch] ? off[nch] : 1, sizeof *val);
-        if (!col || !val) goto fail;
-        for (size_t c = 0; c < nch; c++) /* the padding reads x at the chunk's first row */
-            for (size_t q = off[c]; q < off[c + 1]; q++) col[q] = (int)(4 * c);
-        memset(cnt, 0, nf * sizeof *cnt);
-        for (size_t j = 0; j < nf; j++) {
-            size_t c = j / 4, r = j % 4;
-            for (int p = Ap[j]; p < Ap[j + 1]; p++) {
-                size_t su = off[c] + 4 * (size_t)wt[c] + 4 * (size_t)(p - Ap[j]) + r;
-                col[su] = Ai[p];
-                slot[2 * (size_t)p] = (int)su;
-                slot[2 * (size_t)p + 1] = -1;
-                if (Ai[p] == (int)j) continue;
-                size_t i = (size_t)Ai[p], ci = i / 4;
-                size_t st = off[ci] + 4 * (size_t)cnt[i]++ + i % 4;
-                col[st] = (int)j;
-                slot[2 * (size_t)p + 1] = (int)st;
-            }
+        double v = y[j] + s;
+        if (mode == MN__KH_MV_RESID) {
+            v = b[j] - v;
+            bs[j] = v;
+            s2 += v * v;
+        } else {
+            s2 += xj * v;
         }
-        mn__free(k->ctx, cnt);
-        k->tr_off = off;
-        k->tr_wt = wt;
-        k->tr_wu = wu;
-        k->tr_col = col;
-        k->tr_val = val;
-        k->tr_slot = slot;
-        k->tr_analysis = k->n_analyse;
-        k->tr_version = k->a_version - 1;
-        goto done;
-    fail:
-        mn__free(k->ctx, cnt);
-        mn__free(k->ctx, off);
-        mn__free(k->ctx, wt);
-        mn__free(k->ctx, wu);
-        mn__free(k->ctx, slot);
-        mn__free(k->ctx, col);
-        mn__free(k->ctx, val);
-        return 0;
+        y[j] = v;
     }
-done:
-    if (k->tr_version != k->a_version) {
-        const double *Ax = k->A->x;
-        const int *slot = k->tr_slot;
-        double *val = k->tr_val;
-        for (size_t p = 0; p < nnz; p++) {
-            val[slot[2 * p]] = Ax[p];
-            if (slot[2 * p + 1] >= 0) val[slot[2 * p + 1]] = Ax[p];
-        }
-        k->tr_version = k->a_version;
-    }
-    return 1;
-}
-
-typedef struct tr_job {
-    const mn_kirchhoff *k;
-    int mode; /* 0: y = A x; MN__KH_MV_DOT, MN__KH_MV_RESID: mn__kh_spmv_fused */
-    const double *x, *b;
-    double *y, *bs;
-    double part[MN__POOL_MAX];
-} tr_job;
-
-#if defined(__GNUC__) || defined(__clang__)
-typedef double tr_v2 __attribute__((vector_size(16)));
-#define TR_VEC 1
-#else
-#define TR_VEC 0
-#endif
-
-/* the sums of four rows over w slots of four (their values v, columns c), from s0 */
-static inline void tr_sum4(const double *restrict v, const int *restrict c,
-                           const double *restrict x, int w, const double s0[4], double s[4])
-{
-#if TR_VEC
-    tr_v2 a = {s0[0], s0[1]}, b = {s0[2], s0[3]};
-    for (int l = 0; l < w; l++, v += 4, c += 4) {
-        tr_v2 va, vb, xa = {x[c[0]], x[c[1]]}, xb = {x[c[2]], x[c[3]]};
-        memcpy(&va, v, sizeof va);
-        memcpy(&vb, v + 2, sizeof vb);
-        a += va * xa;
-        b += vb * xb;
-    }
-    s[0] = a[0], s[1] = a[1], s[2] = b[0], s[3] = b[1];
-#else
-    double a0 = s0[0], a1 = s0[1], a2 = s0[2], a3 = s0[3];
-    for (int l = 0; l < w; l++, v += 4, c += 4) {
-        a0 += v[0] * x[c[0]];
-        a1 += v[1] * x[c[1]];
-        a2 += v[2] * x[c[2]];
-        a3 += v[3] * x[c[3]];
-    }
-    s[0] = a0, s[1] = a1, s[2] = a2, s[3] = a3;
-#endif
-}
-
-/* rows [lo, hi) of the product (the pool's block tid: lo is a multiple of 8) */
-static void tr_part(void *arg, int tid, int nt)
-{
-    tr_job *jb = arg;
-    const mn_kirchhoff *k = jb->k;
-    size_t nf = k->nf, lo, hi;
-    mn__pool_block(nf, tid, nt, &lo, &hi);
-    const size_t *off = k->tr_off;
-    const int *wt = k->tr_wt, *wu = k->tr_wu, *col = k->tr_col;
-    const double *val = k->tr_val, *x = jb->x, *b = jb->b;
-    double *y = jb->y, *bs = jb->bs;
-    int mode = jb->mode, lower = k->A->stype < 0;
-    static const double zero[4] = {0.0, 0.0, 0.0, 0.0};
-    double s = 0.0;
-    for (size_t c = lo / 4; 4 * c < hi; c++) {
-        double t[4], u[4], y4[4];
-        size_t q = off[c], qu = q + 4 * (size_t)wt[c];
-        tr_sum4(val + qu, col + qu, x, wu[c], zero, u);
-        if (lower) { /* y_i = t + u */
-            tr_sum4(val + q, col + q, x, wt[c], zero, t);
-            for (int r = 0; r < 4; r++) y4[r] = t[r] + u[r];
-        } else { /* y_i = (0 + u) + the entries right of the diagonal, one by one */
-            for (int r = 0; r < 4; r++) t[r] = 0.0 + u[r];
-            tr_sum4(val + q, col + q, x, wt[c], t, y4);
-        }
-        size_t n4 = hi - 4 * c < 4 ? hi - 4 * c : 4;
-        for (size_t r = 0; r < n4; r++) {
-            size_t i = 4 * c + r;
-            double v = y4[r];
-            if (mode == MN__KH_MV_RESID) {
-                v = b[i] - v;
-                bs[i] = v;
-                s += v * v;
-            } else if (mode == MN__KH_MV_DOT) {
-                s += x[i] * v;
-            }
-            y[i] = v;
-        }
-    }
-    jb->part[tid] = s;
-}
-
-static double tr_run(mn_kirchhoff *k, int nt, tr_job *jb)
-{
-    if (nt > 1)
-        mn__pool_run(k->ctx, nt, tr_part, jb);
-    else
-        tr_part(jb, 0, 1);
-    double s = jb->part[0];
-    for (int t = 1; t < nt; t++) s += jb->part[t];
-    return s;
+    return s2;
 }
 
 double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
                          double *y, double *bs)
 {
-    if (!tr_layout(k)) return NAN;
-    tr_job jb;
-    jb.k = k;
-    jb.mode = mode;
-    jb.x = x;
-    jb.b = b;
-    jb.y = y;
-    jb.bs = bs;
-    return tr_run(k, nt, &jb);
+    size_t nf = k->nf;
+    if (nt != 1 || k->A->stype >= 0 || nf == 0) return NAN;
+    const int *Ap = k->A->p;
+    if (mn__pool_threads(k->ctx, (size_t)Ap[nf] * 12 + nf * 24) > 1) return NAN; /* as below */
+    return spmv_low_fused(Ap, k->A->i, k->A->x, x, b, y, bs, nf, mode);
 }
 
-/* y = A x, A symmetric, one triangle stored (either): by rows (above), on the pool's threads
- * when the product is large enough; by columns if the layout cannot be made. */
+typedef struct spmv_job {
+    const mn_kirchhoff *k;
+    const mn__kh_split *sp;
+    const double *x;
+    double *y;
+} spmv_job;
+
+/* thread tid's subtrees: their columns, whose products reach only their own rows and the top
+ * part's (treesplit.c) */
+static void spmv_part(void *arg, int tid, int nthreads)
+{
+    const spmv_job *jb = arg;
+    const mn__kh_split *sp = jb->sp;
+    const int *Ap = jb->k->A->p, *Ai = jb->k->A->i, *super = jb->k->Lsym->super;
+    const double *Ax = jb->k->A->x;
+    double *y = jb->y, *out = tid == 0 ? y : sp->buf[tid];
+    (void)nthreads;
+    for (int r = sp->roff[tid]; r < sp->roff[tid + 1]; r++) {
+        size_t lo = (size_t)super[sp->rs0[r]], hi = (size_t)super[sp->rs1[r]];
+        memset(y + lo, 0, (hi - lo) * sizeof *y);
+        for (size_t j = lo; j < hi; j++) spmv_col_low(Ap, Ai, Ax, jb->x, y, out, j, hi);
+    }
+}
+
+/* y = A x, A symmetric, one triangle stored (either). In parallel (lower triangle, a split of
+ * the factor's tree, a product large enough) by the factor's subtrees: each thread's columns
+ * update its own rows and, through its buffer, the top rows, added in thread order. */
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y)
 {
     const int *Ap = k->A->p, *Ai = k->A->i;
     const double *Ax = k->A->x;
     size_t nf = k->nf;
-    if (nf > 0 && tr_layout(k)) {
-        size_t work = (size_t)Ap[nf] * 30 + nf * 24;
-        tr_job jb;
-        jb.k = k;
-        jb.mode = 0;
-        jb.x = x;
-        jb.b = NULL;
-        jb.y = y;
-        jb.bs = NULL;
-        (void)tr_run(k, mn__pool_threads(k->ctx, work), &jb);
+    size_t work = (size_t)Ap[nf] * 12 + nf * 24;
+    const mn__kh_split *sp = NULL;
+    if (k->A->stype < 0 && mn__pool_threads(k->ctx, work) > 1) sp = mn__kh_split_get(k);
+    if (sp && sp->nsuper == (int)k->Lsym->nsuper && k->Lsym->n == nf) {
+        const int *super = k->Lsym->super;
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            memset(y + super[s], 0, (size_t)(super[s + 1] - super[s]) * sizeof *y);
+        }
+        spmv_job jb = {k, sp, x, y};
+        mn__pool_run(k->ctx, sp->nthreads, spmv_part, &jb);
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            for (int t = 1; t < sp->nthreads; t++) {
+                double *b = sp->buf[t];
+                for (int c = super[s]; c < super[s + 1]; c++) {
+                    y[c] += b[c];
+                    b[c] = 0.0;
+                }
+            }
+        }
+        for (int q = 0; q < sp->ntop; q++) {
+            int s = sp->top[q];
+            for (int c = super[s]; c < super[s + 1]; c++)
+                spmv_col_low(Ap, Ai, Ax, x, y, y, (size_t)c, nf);
+        }
         return;
     }
     if (k->A->stype < 0 && nf > 0) {

@@ -186,17 +186,6 @@ struct mn_kirchhoff {
     int *rf_ptr, *rf_edge;
     int *rf_gnd;             /* edges grounding a row through a held node, ascending */
     size_t rf_ngnd;
-    /* A by rows in chunks of four, padded (assemble.c: the product with A): the layout of
-     * an analysis, its values copied from A->x when a refill has changed them */
-    uint64_t a_version;      /* refills of A->x so far */
-    uint64_t tr_analysis;    /* n_analyse of the layout (0: none) */
-    uint64_t tr_version;     /* a_version of the values in tr_val */
-    size_t *tr_off;          /* chunk c's slots from tr_off[c] */
-    int *tr_wt, *tr_wu;      /* chunk c's widths: scattered entries / own column's */
-    int *tr_col;             /* per slot: column */
-    double *tr_val;          /* per slot: value (0 in the padding) */
-    int *tr_slot;            /* per entry p of A: its slot in its column's own part, then
-                              * (-1 on the diagonal) its slot in its row's scattered part */
     /* the backend behind the seam (the serial CHOLMOD one: backend.c) */
     const mn__kh_ops *ops;
 };
@@ -236,11 +225,10 @@ int mn__kh_detect_floating(mn_kirchhoff *k);
 void mn__kh_ensure_A(mn_kirchhoff *k);
 double mn__kh_ratio_est(const mn_kirchhoff *k);
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
-/* PCG's products with A fused with the vector work that follows them, on nt threads with the
- * pool's blocks (mn__pool_block), the partial sums added in thread order:
- * MN__KH_MV_DOT: y = A x, returns x'y; MN__KH_MV_RESID: y = b - A x, bs = y, returns y'y.
- * The results (bits) of mn__kh_spmv followed by the same loops in pcg.c. Returns NAN, having
- * computed nothing, when the row layout cannot be made (no memory). */
+/* PCG's products with A fused with the vector work that follows them, on one thread (nt = 1)
+ * with A stored as its lower triangle: MN__KH_MV_DOT: y = A x, returns x'y; MN__KH_MV_RESID:
+ * y = b - A x, bs = y, returns y'y. The results (bits) of mn__kh_spmv followed by the same
+ * loops in pcg.c. Returns NAN, having computed nothing, in the other cases. */
 enum { MN__KH_MV_DOT = 1, MN__KH_MV_RESID = 2 };
 double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
                          double *y, double *bs);
