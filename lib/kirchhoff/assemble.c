@@ -314,49 +314,6 @@ static void spmv_low_serial(const int *restrict Ap, const int *restrict Ai,
     }
 }
 
-/* spmv_low_serial fused with the loop that follows it in PCG: y_j is complete once column j is
- * done (the later columns reach only the rows below them), so x_j y_j (MN__KH_MV_DOT) or
- * r_j = b_j - y_j and r_j^2 (MN__KH_MV_RESID) are taken right then, while y_j is in a register:
- * the same sums in the same order as the separate pass, one pass over the vectors less. */
-static double spmv_low_fused(const int *restrict Ap, const int *restrict Ai,
-                             const double *restrict Ax, const double *restrict x,
-                             const double *restrict b, double *restrict y, double *restrict bs,
-                             size_t nf, int mode)
-{
-    memset(y, 0, nf * sizeof *y);
-    double s2 = 0.0;
-    for (size_t j = 0; j < nf; j++) {
-        int p = Ap[j], end = Ap[j + 1];
-        double xj = x[j], s = 0.0 + Ax[p] * xj;
-        for (p++; p < end; p++) {
-            int i = Ai[p];
-            double a = Ax[p];
-            y[i] += a * xj;
-            s += a * x[i];
-        }
-        double v = y[j] + s;
-        if (mode == MN__KH_MV_RESID) {
-            v = b[j] - v;
-            bs[j] = v;
-            s2 += v * v;
-        } else {
-            s2 += xj * v;
-        }
-        y[j] = v;
-    }
-    return s2;
-}
-
-double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
-                         double *y, double *bs)
-{
-    size_t nf = k->nf;
-    if (nt != 1 || k->A->stype >= 0 || nf == 0) return NAN;
-    const int *Ap = k->A->p;
-    if (mn__pool_threads(k->ctx, (size_t)Ap[nf] * 12 + nf * 24) > 1) return NAN; /* as below */
-    return spmv_low_fused(Ap, k->A->i, k->A->x, x, b, y, bs, nf, mode);
-}
-
 typedef struct spmv_job {
     const mn_kirchhoff *k;
     const mn__kh_split *sp;

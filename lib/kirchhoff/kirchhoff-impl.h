@@ -225,13 +225,6 @@ int mn__kh_detect_floating(mn_kirchhoff *k);
 void mn__kh_ensure_A(mn_kirchhoff *k);
 double mn__kh_ratio_est(const mn_kirchhoff *k);
 void mn__kh_spmv(mn_kirchhoff *k, const double *x, double *y);
-/* PCG's products with A fused with the vector work that follows them, on one thread (nt = 1)
- * with A stored as its lower triangle: MN__KH_MV_DOT: y = A x, returns x'y; MN__KH_MV_RESID:
- * y = b - A x, bs = y, returns y'y. The results (bits) of mn__kh_spmv followed by the same
- * loops in pcg.c. Returns NAN, having computed nothing, in the other cases. */
-enum { MN__KH_MV_DOT = 1, MN__KH_MV_RESID = 2 };
-double mn__kh_spmv_fused(mn_kirchhoff *k, int nt, int mode, const double *x, const double *b,
-                         double *y, double *bs);
 void mn__kh_refill_free(mn_kirchhoff *k);
 /* b = the right-hand side of the sensitivity to dG (b_r = sum over the edges at row r of
  * -+ dG_e (V_e + S_e), u end minus, v end plus, edges at a floating node left out), nf values */

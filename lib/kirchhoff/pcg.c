@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-enum { V_NORM, V_RESID, V_DOT, V_STEP, V_DIR };
+enum { V_NORM, V_RESID, V_DOT, V_STEP, V_COPYDOT, V_DIR };
 
 typedef struct vjob {
     int op;
@@ -45,6 +45,10 @@ static void vpart(void *arg, int tid, int nthreads)
         for (size_t i = lo; i < hi; i++) s += j->r[i] * j->r[i];
         memcpy(j->bs + lo, j->r + lo, (hi - lo) * sizeof *j->bs);
         break;
+    case V_COPYDOT: /* z = u, s = r'z */
+        memcpy(j->z + lo, j->u + lo, (hi - lo) * sizeof *j->z);
+        for (size_t i = lo; i < hi; i++) s += j->r[i] * j->z[i];
+        break;
     case V_DIR: /* p = z + beta p */
         for (size_t i = lo; i < hi; i++) j->p[i] = j->z[i] + j->beta * j->p[i];
         break;
@@ -64,15 +68,6 @@ static double vrun(mn_context *ctx, int nt, vjob *j, int op)
     return s;
 }
 
-/* r = b - A x, Bs = r, returns r'r: the product fused with the loop when it can be */
-static double resid(mn_kirchhoff *k, int nt, vjob *j)
-{
-    double rr = mn__kh_spmv_fused(k, nt, MN__KH_MV_RESID, j->x, j->b, j->r, j->bs);
-    if (!isnan(rr)) return rr;
-    mn__kh_spmv(k, j->x, j->q);
-    return vrun(k->ctx, nt, j, V_RESID);
-}
-
 /* PCG on A x = b preconditioned by the factor, warm-started from x (x_zero: x is all zeros, so
  * the first residual is b itself and the product A x is left out; the same iterates).
  * Returns MN_OK, or MN_ERR_CONVERGENCE if maxit was reached. */
@@ -80,7 +75,7 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
                      int *iters, double *relres)
 {
     size_t nf = k->nf;
-    double *r = k->r, *p = k->p, *q = k->q;
+    double *r = k->r, *z = k->z, *p = k->p, *q = k->q;
     /* threads for the vector loops: a loop touches 3-5 vectors */
     int nt = mn__pool_threads(k->ctx, nf * 4 * sizeof(double));
     vjob j;
@@ -91,6 +86,7 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
     j.r = r;
     j.p = p;
     j.q = q;
+    j.z = z;
     j.bs = k->Bs->x;
     j.u = b;
     double bn = sqrt(vrun(k->ctx, nt, &j, V_NORM));
@@ -109,8 +105,9 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
         rn = bn;
     } else {
         double t0 = mn__kh_now();
-        rn = sqrt(resid(k, nt, &j)); /* also r -> Bs */
+        mn__kh_spmv(k, x, q);
         k->t_spmv = mn__kh_now() - t0;
+        rn = sqrt(vrun(k->ctx, nt, &j, V_RESID)); /* also r -> Bs */
     }
     if (rn <= k->cg_rtol * bn) {
         *relres = rn / bn;
@@ -118,35 +115,30 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
     }
     mn_status st;
     if ((st = mn__kh_fsolve(k, k->Bs, &k->Xs)) != MN_OK) return st;
-    /* z is the preconditioner's output itself (read before the next solve overwrites it) */
-    j.u = r;
-    j.v = j.z = k->Xs->x;
-    double rz = vrun(k->ctx, nt, &j, V_DOT);
-    memcpy(p, j.z, nf * sizeof *p);
+    j.u = k->Xs->x;
+    double rz = vrun(k->ctx, nt, &j, V_COPYDOT);
+    memcpy(p, z, nf * sizeof *p);
     for (int it = 1; it <= maxit; it++) {
-        double pq = mn__kh_spmv_fused(k, nt, MN__KH_MV_DOT, p, NULL, q, NULL);
-        if (isnan(pq)) {
-            mn__kh_spmv(k, p, q);
-            j.u = p;
-            j.v = q;
-            pq = vrun(k->ctx, nt, &j, V_DOT);
-        }
+        mn__kh_spmv(k, p, q);
+        j.u = p;
+        j.v = q;
+        double pq = vrun(k->ctx, nt, &j, V_DOT);
         if (!(pq > 0.0)) break;
         j.alpha = rz / pq;
         rn = sqrt(vrun(k->ctx, nt, &j, V_STEP)); /* also r -> Bs */
         *iters = it;
         if (rn <= k->cg_rtol * bn) {
             /* confirm with the true residual */
-            rn = sqrt(resid(k, nt, &j));
+            mn__kh_spmv(k, x, q);
+            rn = sqrt(vrun(k->ctx, nt, &j, V_RESID));
             if (rn <= k->cg_rtol * bn) {
                 *relres = rn / bn;
                 return MN_OK;
             }
         }
         if ((st = mn__kh_fsolve(k, k->Bs, &k->Xs)) != MN_OK) return st;
-        j.u = r;
-        j.v = j.z = k->Xs->x;
-        double rz1 = vrun(k->ctx, nt, &j, V_DOT);
+        j.u = k->Xs->x;
+        double rz1 = vrun(k->ctx, nt, &j, V_COPYDOT);
         j.beta = rz1 / rz;
         rz = rz1;
         vrun(k->ctx, nt, &j, V_DIR);
