@@ -602,6 +602,45 @@ START_TEST(test_tolerance_and_exact_step_convergence)
 }
 END_TEST
 
+/* mn_sim_set_newton: both Newton iterations of BDF and Adams agree with the independent RK4
+ * of the ladder at the accuracy of rtol 1e-8; the block iteration makes no Jacobian-vector
+ * product, the Krylov one does; an unknown value is refused by name and changes nothing */
+START_TEST(test_newton_choices)
+{
+    series ref = { .ns = 2 };
+    built b = ladder(MN_SIM_BDF, 1, 1e-8);
+    double x_init[9];
+    memcpy(x_init, mn_sim_states(b.sim), sizeof x_init);
+    MN_ASSERT_ERR(ctx, mn_sim_set_newton(b.sim, (mn_sim_newton)7), MN_ERR_RANGE, "Newton iteration 7");
+    unbuild(&b);
+    static const int integ[2] = { MN_SIM_BDF, MN_SIM_ADAMS };
+    static const mn_sim_newton newton[2] = { MN_SIM_NEWTON_BLOCKS, MN_SIM_NEWTON_KRYLOV };
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 2; k++) {
+            series r = { .ns = 2 };
+            b = ladder(integ[i], 1, 1e-8);
+            MN_ASSERT_OK(ctx, mn_sim_set_newton(b.sim, newton[k]));
+            run_series(&b, 20.0, 0.5, &r);
+            if (!ref.n) ladder_rk4(x_init, &r, &ref);
+            double d = max_rel_diff(&r, &ref);
+            uint64_t jv = mn_sim_stat_get(b.sim, MN_SIM_STAT_JV);
+            uint64_t nit = mn_sim_stat_get(b.sim, MN_SIM_STAT_NEWTON_ITERS);
+            uint64_t nf = mn_sim_stat_get(b.sim, MN_SIM_STAT_NEWTON_FAILS);
+            printf("ladder vs RK4, %s, Newton %s: %g (%llu Newton iterations, %llu failed, %llu Jv)\n",
+                   i ? "Adams" : "BDF", k ? "krylov" : "blocks", d, (unsigned long long)nit,
+                   (unsigned long long)nf, (unsigned long long)jv);
+            ck_assert_msg(d < 1e-6, "rtol 1e-8 vs RK4: max relative difference %g", d);
+            ck_assert_uint_gt(nit, 0);
+            ck_assert_uint_le(nf, nit);
+            if (k) ck_assert_uint_gt(jv, 0);
+            else ck_assert_uint_eq(jv, 0);
+            unbuild(&b);
+            series_free(&r);
+        }
+    series_free(&ref);
+}
+END_TEST
+
 /* Tellegen: the energy delivered by the source equals the energy dissipated in the edges;
  * and it equals the quadrature of the sampled source power */
 typedef struct pw { double t0, p0, sum; int have; } pw;
@@ -1488,6 +1527,7 @@ Suite *sim_suite(void)
     tcase_add_test(tc, test_series_parallel);
     tcase_add_test(tc, test_series_unequal_rk4);
     tcase_add_test(tc, test_tolerance_and_exact_step_convergence);
+    tcase_add_test(tc, test_newton_choices);
     tcase_add_test(tc, test_energy_tellegen);
     tcase_add_test(tc, test_checkpoint_bitwise);
     tcase_add_test(tc, test_filament_events);

@@ -54,6 +54,9 @@ void simulate_usage(FILE *f)
         "                        (one value per state, edge order)\n"
         "  --seed S              seed of random initial states (default 1)\n"
         "  --integrator NAME     bdf (default) | adams | euler | exact\n"
+        "  --newton NAME         Newton iteration of bdf/adams: blocks (default: each junction's\n"
+        "                        own Jacobian, no sensitivity solve) | krylov (exact: GMRES with\n"
+        "                        Jacobian-vector products, for strongly coupled networks)\n"
         "  --rtol R, --atol A    CVODE tolerances (default 1e-6, 1e-9)\n"
         "  --dt DT               step of euler/exact (default 1e-3)\n"
         "  --max-step H          largest CVODE step (s)\n"
@@ -152,6 +155,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     o->mix_seed = 1;
     o->init = "default";
     o->integ = "bdf";
+    o->newton_name = "blocks";
     o->snap_prefix = "snapshot-";
     o->t_end = NAN;
     o->dt_out = NAN;
@@ -197,6 +201,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--init")) o->init = v;
         else if (OPT("--seed")) { if (cli_parse_u64(CMD, "--seed", v, &o->seed)) goto usage_fail; }
         else if (OPT("--integrator")) o->integ = v;
+        else if (OPT("--newton")) o->newton_name = v;
         else if (OPT("--rtol")) { if (cli_parse_double(CMD, "--rtol", v, &o->rtol)) goto usage_fail; }
         else if (OPT("--atol")) { if (cli_parse_double(CMD, "--atol", v, &o->atol)) goto usage_fail; }
         else if (OPT("--dt")) { if (cli_parse_double(CMD, "--dt", v, &o->dt)) goto usage_fail; }
@@ -235,7 +240,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
             if (a[0] == '-' && a[1] == '-' && strchr(a, '=') == NULL && i + 1 >= argc &&
                 strstr("--network--length-column--model--mix-seed--mix--set--source--drain--waveform--t-end--dt-out"
                        "--electrode--probe"
-                       "--init--seed--integrator--rtol--atol--dt--max-steps--max-step--out--events-out"
+                       "--init--seed--integrator--newton--rtol--atol--dt--max-steps--max-step--out--events-out"
                        "--record-edges--snapshots--snapshot-prefix--checkpoint-every--checkpoint--restart--threads"
                        "--format--record--flush-every",
                        a))
@@ -285,6 +290,12 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     else if (!strcmp(o->integ, "exact")) o->integrator = MN_SIM_EXACT;
     else {
         cli_error(CMD, "--integrator: unknown \"%s\" (bdf, adams, euler, exact)", o->integ);
+        goto usage_fail;
+    }
+    if (!strcmp(o->newton_name, "blocks")) o->newton = MN_SIM_NEWTON_BLOCKS;
+    else if (!strcmp(o->newton_name, "krylov")) o->newton = MN_SIM_NEWTON_KRYLOV;
+    else {
+        cli_error(CMD, "--newton: unknown \"%s\" (blocks, krylov)", o->newton_name);
         goto usage_fail;
     }
     return 0;

@@ -20,7 +20,8 @@ int simulate_interrupt_signal(void) { return interrupted; }
 int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o)
 {
     mn_status st;
-    if ((st = mn_sim_set_integrator(c->sim, o->integrator)) || (st = mn_sim_set_tolerances(c->sim, o->rtol, o->atol)) ||
+    if ((st = mn_sim_set_integrator(c->sim, o->integrator)) || (st = mn_sim_set_newton(c->sim, o->newton)) ||
+        (st = mn_sim_set_tolerances(c->sim, o->rtol, o->atol)) ||
         (st = mn_sim_set_fixed_step(c->sim, o->dt)) || (st = mn_sim_set_max_step(c->sim, o->hmax)) ||
         (st = mn_sim_set_energy_tracking(c->sim, o->energy)) ||
         (o->max_steps > 0 && (st = mn_sim_set_max_steps(c->sim, o->max_steps))))

@@ -49,6 +49,7 @@ static void report(const simulate_cmd *c, const simulate_opts *o, int cancelled,
     uint64_t steps = mn_sim_stat_get(sim, MN_SIM_STAT_STEPS);
     cli_out("output_solves=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_OUTPUT_SOLVES));
     cli_out("unstable_steps=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_UNSTABLE_STEPS));
+    cli_out("newton_fails=%llu\n", (unsigned long long)mn_sim_stat_get(sim, MN_SIM_STAT_NEWTON_FAILS));
     if (isfinite(mn_sim_stable_step(sim))) cli_out("stable_step_estimate=%.6g\n", mn_sim_stable_step(sim));
     cli_out("refactorisations_per_step=%.4g\n", steps ? (double)rf / (double)steps : 0.0);
     static const struct { const char *key; mn_sim_stat which; } parts[] = {

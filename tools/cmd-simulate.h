@@ -34,7 +34,7 @@ typedef struct simulate_opts {
     const char *mix_text;
     unsigned long long mix_seed;
     const char *network, *model_name, *source, *drain, *spec;
-    const char *out_path, *init, *integ, *events_out;
+    const char *out_path, *init, *integ, *events_out, *newton_name;
     const char *cp_path, *restart_path, *rec_list, *snaps;
     const char *snap_prefix;
     int snap_prefix_set;   /* --snapshot-prefix given (with HDF5 output: files as well) */
@@ -49,6 +49,7 @@ typedef struct simulate_opts {
     unsigned long long threads; /* --threads: BLAS threads (0 = automatic) */
     int quiet, current_mode, energy;
     mn_sim_integrator integrator;
+    mn_sim_newton newton;
     const char **sets; /* --set values, malloc'ed array */
     size_t nsets;
     const char **electrodes, **probes; /* --electrode, --probe values, malloc'ed arrays */

@@ -166,12 +166,23 @@ typedef struct mn_sim mn_sim;
 
 /** @brief Integrators (mn_sim_set_integrator()). */
 typedef enum mn_sim_integrator {
-    MN_SIM_BDF = 0,   /**< CVODE BDF, matrix-free Newton-Krylov (GMRES), analytic Jv (default) */
-    MN_SIM_ADAMS = 1, /**< CVODE Adams-Moulton (non-stiff), same linear solver */
+    MN_SIM_BDF = 0,   /**< CVODE BDF orders 1-5 with the Newton iteration of mn_sim_set_newton()
+                           (default) */
+    MN_SIM_ADAMS = 1, /**< CVODE Adams-Moulton (non-stiff), same Newton iteration */
     MN_SIM_EULER = 2, /**< fixed-step explicit Euler x += dt f(x, V(t)) */
     MN_SIM_EXACT = 3  /**< fixed-step exact update at constant V over the step (model exact_step,
                            e.g. 003 eq 9 for miranda; Euler for models without one) */
 } mn_sim_integrator;
+
+/** @brief Newton iterations of the implicit integrators (mn_sim_set_newton()). */
+typedef enum mn_sim_newton {
+    MN_SIM_NEWTON_BLOCKS = 0, /**< modified Newton on the per-junction blocks of the Jacobian
+                                   (each junction's own dynamics at fixed edge voltage): no
+                                   Kirchhoff solve beyond the right-hand sides (default) */
+    MN_SIM_NEWTON_KRYLOV = 1  /**< exact Newton: GMRES preconditioned by the same blocks, with
+                                   analytic Jacobian-vector products (each one Kirchhoff
+                                   sensitivity solve) */
+} mn_sim_newton;
 
 /** @brief Kind of an event in the event log. */
 typedef enum mn_sim_event_kind {
@@ -269,6 +280,22 @@ MN_API size_t mn_sim_electrode_count(const mn_sim *sim);
 
 /** @brief Choose the integrator (default #MN_SIM_BDF). Takes effect at the next run call. */
 MN_API mn_status mn_sim_set_integrator(mn_sim *sim, mn_sim_integrator integrator);
+
+/**
+ * @brief Choose the Newton iteration of the BDF and Adams integrators (default
+ *        #MN_SIM_NEWTON_BLOCKS). Takes effect at the next run call.
+ *
+ * Both converge to the same corrector and leave CVODE's error test unchanged; they differ in
+ * the iterates and the cost. The block iteration leaves out the coupling of the junctions
+ * through the network in the Newton systems and needs no sensitivity solve; the Krylov
+ * iteration includes it, at one Kirchhoff sensitivity solve per GMRES iteration. Choose
+ * #MN_SIM_NEWTON_KRYLOV when the statistics show many Newton convergence failures
+ * (#MN_SIM_STAT_NEWTON_FAILS) on a strongly coupled network (docs/simulation.md, "The Newton
+ * iteration").
+ * @return #MN_OK, #MN_ERR_RANGE (not one of the values of #mn_sim_newton: the message names
+ *         it), #MN_ERR_INVALID (NULL).
+ */
+MN_API mn_status mn_sim_set_newton(mn_sim *sim, mn_sim_newton newton);
 
 /**
  * @brief Tolerances of CVODE: relative rtol in (0, 1) (default 1e-6) and absolute atol > 0 on
@@ -491,7 +518,7 @@ typedef enum mn_sim_stat {
     MN_SIM_STAT_NS_RUN = 19,        /**< wall time in mn_sim_run() and mn_sim_step() (ns); the
                                          rest of it beside the parts above is the Kirchhoff
                                          refill, V and I, and the stepper's own work */
-    MN_SIM_STAT_UNSTABLE_STEPS = 20 /**< explicit Euler steps (#MN_SIM_EULER, and the states
+    MN_SIM_STAT_UNSTABLE_STEPS = 20, /**< explicit Euler steps (#MN_SIM_EULER, and the states
                                          without an exact update under #MN_SIM_EXACT) that were
                                          above the stability limit 2/|lambda| estimated from
                                          the junction rates, or carried a state past a bound at
@@ -499,6 +526,9 @@ typedef enum mn_sim_stat {
                                          state bounds hides such an instability, so a nonzero
                                          count means the result is not to be trusted: use a
                                          smaller step (mn_sim_stable_step()) or #MN_SIM_BDF */
+    MN_SIM_STAT_NEWTON_FAILS = 21   /**< Newton iterations that did not converge (CVODE then
+                                         retries the step with a smaller one); many of them with
+                                         #MN_SIM_NEWTON_BLOCKS suggest #MN_SIM_NEWTON_KRYLOV */
 } mn_sim_stat;
 /** @brief One statistic accumulated since creation (0 for an unknown one). */
 MN_API uint64_t mn_sim_stat_get(const mn_sim *sim, mn_sim_stat which);

@@ -174,7 +174,7 @@ struct mn_sim {
 
     /* statistics */
     uint64_t st_steps, st_rhs, st_jv, st_lin, st_newton, st_psetup, st_errfail, st_root,
-        st_restarts, st_solves, st_output_solves;
+        st_restarts, st_solves, st_output_solves, st_convfail;
     uint64_t ns_model, ns_cvode, ns_callbacks, ns_output, ns_run; /* wall nanoseconds */
     long cv_base[6]; /* CVODE counters at the last (re)creation, accumulated on recreation */
 };

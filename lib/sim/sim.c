@@ -302,6 +302,18 @@ void mn__sim_solve_tolerances(mn_sim *s)
     mn__kirchhoff_set_sensitivity_tolerance(s->kir, MN__SIM_JV_SOLVE_RTOL);
 }
 
+mn_status mn_sim_set_newton(mn_sim *s, mn_sim_newton newton)
+{
+    if (!s) return MN_ERR_INVALID;
+    if ((int)newton != MN_SIM_NEWTON_BLOCKS && (int)newton != MN_SIM_NEWTON_KRYLOV)
+        return mn__error(s->ctx, MN_ERR_RANGE,
+                         "simulation: unknown Newton iteration %d (MN_SIM_NEWTON_BLOCKS 0, "
+                         "MN_SIM_NEWTON_KRYLOV 1)",
+                         (int)newton);
+    mn__sim_set_newton_gmres(s, newton == MN_SIM_NEWTON_KRYLOV);
+    return MN_OK;
+}
+
 void mn__sim_set_newton_gmres(mn_sim *s, int on)
 {
     if (!s || s->newton_gmres == !!on) return;

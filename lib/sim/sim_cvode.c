@@ -85,11 +85,13 @@ void mn__sim_cv_accumulate(mn_sim *s)
     CVodeGetNumLinIters(s->cvode, &v[1]);
     CVodeGetNumNonlinSolvIters(s->cvode, &v[2]);
     CVodeGetNumErrTestFails(s->cvode, &v[3]);
+    CVodeGetNumNonlinSolvConvFails(s->cvode, &v[4]);
     s->st_steps += (uint64_t)(v[0] - s->cv_base[0]);
     s->st_lin += (uint64_t)(v[1] - s->cv_base[1]);
     s->st_newton += (uint64_t)(v[2] - s->cv_base[2]);
     s->st_errfail += (uint64_t)(v[3] - s->cv_base[3]);
-    for (int i = 0; i < 4; i++) s->cv_base[i] = v[i];
+    s->st_convfail += (uint64_t)(v[4] - s->cv_base[4]);
+    for (int i = 0; i < 5; i++) s->cv_base[i] = v[i];
 }
 
 void mn__sim_cv_free(mn_sim *s)

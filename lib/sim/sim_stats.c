@@ -39,6 +39,7 @@ uint64_t mn_sim_stat_get(const mn_sim *cs, mn_sim_stat which)
     case MN_SIM_STAT_NS_OUTPUT: return s->ns_output;
     case MN_SIM_STAT_NS_RUN: return s->ns_run;
     case MN_SIM_STAT_UNSTABLE_STEPS: return s->st_unstable;
+    case MN_SIM_STAT_NEWTON_FAILS: return s->st_convfail;
     }
     return 0;
 }

@@ -42,6 +42,21 @@ grep -v '^#' "$tmp/b.csv" > "$tmp/b.rows"
 cmp -s "$tmp/a.rows" "$tmp/b.rows" || { diff "$tmp/a.rows" "$tmp/b.rows" | head -5; fail "restart differs from the uninterrupted run"; }
 [ "$(wc -l < "$tmp/a.rows")" -eq 42 ] || fail "expected 41 samples + header"
 
+# --newton krylov: the exact Newton iteration (Jacobian-vector products) gives the samples of
+# the default block iteration to the tolerance; the header says which one ran
+"$memnet" simulate $common --t-end 20 --rtol 1e-8 --atol 1e-11 --out "$tmp/nb.csv" > "$tmp/nb.out" ||
+    fail "blocks run failed"
+"$memnet" simulate $common --t-end 20 --rtol 1e-8 --atol 1e-11 --newton krylov --out "$tmp/nk.csv" > "$tmp/nk.out" ||
+    fail "--newton krylov run failed"
+grep -q '^jv_evals=0$' "$tmp/nb.out" || fail "the block iteration made Jacobian-vector products"
+grep -q '^jv_evals=[1-9]' "$tmp/nk.out" || fail "--newton krylov made no Jacobian-vector product"
+grep -q '^newton_fails=' "$tmp/nk.out" || fail "no newton_fails statistic"
+grep -q '^# newton=krylov$' "$tmp/nk.csv" || fail "the header does not name the Newton iteration"
+paste -d, "$tmp/nb.csv" "$tmp/nk.csv" | awk -F, '!/^#/ && $1 != "t" {
+    n++; if ($1 != $6) { print "times differ " $1 " " $6; bad = 1 }
+    d = ($3 - $8) / $8; if (d < 0) d = -d; if (d > 1e-5) { print "t=" $1 " I " $3 " against " $8; bad = 1 } }
+    END { if (n != 41) { print n " rows"; bad = 1 } exit bad }' || fail "--newton krylov and blocks disagree"
+
 # filament gaps from a length column; the event log: formation at the closed-form time
 # T = (1/rd) (-L/ET - V/ET^2 ln(1 - ET L / V)) = 19.315 s (003 eq 2 at constant V = 1, L = 0.05,
 # default rd = 1e-4)
@@ -77,6 +92,9 @@ grep -q "node 9" "$tmp/err" || fail "message does not name node 9: $(cat "$tmp/e
 if "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
     --set kP0=nan --t-end 1 --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null; then fail "NaN parameter accepted"; fi
 grep -q "kP0" "$tmp/err" || fail "message does not name kP0: $(cat "$tmp/err")"
+if "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
+    --newton gmres --t-end 1 --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null; then fail "bad --newton accepted"; fi
+grep -q '"gmres"' "$tmp/err" || fail "message does not name the Newton iteration: $(cat "$tmp/err")"
 rc=0
 "$memnet" simulate --network "$tmp/one.txt" --model miranda --source 0 --drain 1 --waveform dc:1 \
     --dt-out 0.1 --out "$tmp/x.csv" 2> "$tmp/err" > /dev/null || rc=$?

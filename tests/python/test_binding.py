@@ -323,6 +323,23 @@ def simulation_one_junction_closed_form():
     close(rec.I[:, 0], Gref * 0.4, 1e-7, what="I(t)")
     close(rec.V[:, 0], 0.4, 0, what="applied V")
 
+    # the exact Newton iteration: the same closed form, now with Jacobian-vector products
+    simk = memnet.Simulation(net, rtol=1e-10, atol=1e-12)
+    simk.set_newton("krylov")
+    simk.add_electrode([0], "dc:0.4")
+    simk.add_electrode([1])
+    simk.init(0.0)
+    reck = simk.run(20.0, dt=0.5)
+    close(reck.mean_g, gref, 1e-7, 1e-10, what="g(t) vs 003 eq 9, Newton krylov")
+    check(simk.stats["jv"] > 0 and sim.stats["jv"] == 0, "Jv: krylov %d, blocks %d"
+          % (simk.stats["jv"], sim.stats["jv"]))
+    check(sim.stats["newton_fails"] <= sim.stats["newton_iters"], sim.stats)
+    try:
+        simk.set_newton("gmres")
+        raise AssertionError("unknown Newton iteration accepted")
+    except ValueError as e:
+        check("gmres" in str(e), str(e))
+
     # Ctrl-C (KeyboardInterrupt) in a callback stops the run and keeps the samples so far
     sim2 = memnet.Simulation(memnet.Network(g, m))
     sim2.add_electrode([0], 0.4)

@@ -36,6 +36,7 @@ _decl("mn_sim_set_electrode_current", cint, vp, sz, vp)
 _decl("mn_sim_set_electrode_floating", cint, vp, sz, c_double_p, sz)
 _decl("mn_sim_electrode_count", sz, vp)
 _decl("mn_sim_set_integrator", cint, vp, cint)
+_decl("mn_sim_set_newton", cint, vp, cint)
 _decl("mn_sim_set_tolerances", cint, vp, dbl, dbl)
 _decl("mn_sim_set_fixed_step", cint, vp, dbl)
 _decl("mn_sim_set_max_step", cint, vp, dbl)
@@ -152,6 +153,7 @@ class Recording(dict):
 
 
 _INTEGRATORS = {"bdf": 0, "adams": 1, "euler": 2, "exact": 3}
+_NEWTONS = {"blocks": 0, "krylov": 1}
 
 
 class Simulation:
@@ -266,6 +268,14 @@ class Simulation:
         self._ctx.check(_c.mn_sim_set_integrator(self._p, _INTEGRATORS[name]))
         if dt is not None:
             self._ctx.check(_c.mn_sim_set_fixed_step(self._p, float(dt)))
+
+    def set_newton(self, name):
+        """Newton iteration of "bdf" and "adams": "blocks" (default; each junction's own
+        Jacobian, no sensitivity solve) or "krylov" (exact Newton: GMRES with Jacobian-vector
+        products, for strongly coupled networks)."""
+        if name not in _NEWTONS:
+            raise ValueError("unknown Newton iteration %r (blocks, krylov)" % (name,))
+        self._ctx.check(_c.mn_sim_set_newton(self._p, _NEWTONS[name]))
 
     def set_tolerances(self, rtol, atol):
         """Relative and absolute tolerances of the adaptive integrators (defaults 1e-6, 1e-9;
@@ -464,10 +474,13 @@ class Simulation:
     @property
     def stats(self):
         """Integrator statistics since the start: dict of steps, rhs, jv, lin_iters, newton_iters,
-        prec_setups, err_fails, root_evals, events, restarts, solves (Kirchhoff solves)."""
+        prec_setups, err_fails, root_evals, events, restarts, solves (Kirchhoff solves),
+        newton_fails (Newton iterations that did not converge)."""
         names = ["steps", "rhs", "jv", "lin_iters", "newton_iters", "prec_setups", "err_fails",
                  "root_evals", "events", "restarts", "solves"]
-        return {n: int(_c.mn_sim_stat_get(self._p, i)) for i, n in enumerate(names)}
+        d = {n: int(_c.mn_sim_stat_get(self._p, i)) for i, n in enumerate(names)}
+        d["newton_fails"] = int(_c.mn_sim_stat_get(self._p, 21))  # MN_SIM_STAT_NEWTON_FAILS
+        return d
 
     @property
     def event_count(self):
