@@ -302,10 +302,11 @@ void mn__sim_solve_tolerances(mn_sim *s)
     mn__kirchhoff_set_sensitivity_tolerance(s->kir, MN__SIM_JV_SOLVE_RTOL);
 }
 
-void mn__sim_set_newton_gmres(mn_sim *s, int on)
+void mn__sim_set_newton(mn_sim *s, int mode)
 {
-    if (!s || s->newton_gmres == !!on) return;
-    s->newton_gmres = !!on;
+    if (!s || s->newton_mode == mode || mode < MN__SIM_NEWTON_AUTO || mode > MN__SIM_NEWTON_GMRES)
+        return;
+    s->newton_mode = mode;
     mn__sim_cv_free(s); /* the next step makes the integrator with the other solver */
     s->need_restart = 1;
 }
