@@ -695,6 +695,8 @@ static void bench_threads(double target, int repeats, int pcg)
  * call the median process CPU time of a triangular solve pair (mn__kh_super_solve), a product
  * with A (mn__kh_spmv) and a PCG solve from zero to 1e-12 (mn__kh_pcg), and a checksum of each
  * result (equal checksums: the same bits). Blocks of --repeats calls, 15 blocks. */
+static int g_kernels_cold = 0;
+
 static void bench_kernels(double target, int repeats, int threads)
 {
     mn_context *ctx;
@@ -738,15 +740,12 @@ static void bench_kernels(double target, int repeats, int threads)
     mn__kh_ensure_A(k);
     const cholmod_factor *L = k->L;
     size_t nf = k->nf;
-    if (!L->is_super) {
-        printf("kernels: factor not supernodal\n");
-        return;
-    }
+    int super_ok = L->is_super;
     /* the supernodes by columns: 1, 2, 3, 4, 5-8, 9-16, 17+ */
     static const char *cls[] = {"1", "2", "3", "4", "5-8", "9-16", "17+"};
     size_t cnt[7] = {0}, ent[7] = {0}, tot = 0, rows[7] = {0};
     const int *super = L->super, *pi = L->pi;
-    for (size_t s = 0; s < L->nsuper; s++) {
+    for (size_t s = 0; super_ok && s < L->nsuper; s++) {
         int nc = super[s + 1] - super[s], nr = pi[s + 1] - pi[s];
         int c = nc <= 4 ? nc - 1 : nc <= 8 ? 4 : nc <= 16 ? 5 : 6;
         cnt[c]++;
@@ -754,9 +753,10 @@ static void bench_kernels(double target, int repeats, int threads)
         rows[c] += (size_t)(nr - nc);
         tot += (size_t)nc * (size_t)nr;
     }
-    printf("kernels junctions=%zu free_nodes=%zu supernodes=%zu nnz_A=%d entries_L=%zu "
-           "threads=%d\n", net.m, nf, L->nsuper, ((const int *)k->A->p)[nf], tot, threads);
-    for (int c = 0; c < 7; c++)
+    printf("kernels junctions=%zu free_nodes=%zu %s supernodes=%zu nnz_A=%d entries_L=%zu "
+           "threads=%d\n", net.m, nf, super_ok ? "supernodal" : "simplicial (CHOLMOD's solve)",
+           super_ok ? L->nsuper : 0, ((const int *)k->A->p)[nf], tot, threads);
+    for (int c = 0; super_ok && c < 7; c++)
         printf("  supernodes of %s columns: %zu (%.1f%%), entries of L %.1f%%, rows below "
                "per supernode %.1f\n", cls[c], cnt[c], 100.0 * (double)cnt[c] / (double)L->nsuper,
                100.0 * (double)ent[c] / (double)tot, cnt[c] ? (double)rows[c] / (double)cnt[c] : 0.0);
@@ -768,13 +768,32 @@ static void bench_kernels(double target, int repeats, int threads)
     double ts[NB], tm[NB], tp[NB], sum_s = 0, sum_m = 0, sum_p = 0;
     int iters = 0;
     double relres = 0;
+    /* --cold: before every timed call of the solve pair, 64 MB are read (the caches hold
+     * none of the factor: the simulation's solves come between other work) */
+    size_t ncold = g_kernels_cold ? ((size_t)64 << 20) / sizeof(double) : 0;
+    double *cold = ncold ? calloc(ncold, sizeof(double)) : NULL, sink = 0.0;
+    double tc[NB];
     for (int blk = 0; blk < NB; blk++) {
         double c0 = cpu_now();
         for (int r = 0; r < repeats; r++) {
             memcpy(x, b, nf * sizeof(double));
-            mn__kh_super_solve(L, x, w);
+            if (super_ok)
+                mn__kh_super_solve(L, x, w);
+            else
+                mn__kh_fsolve(k, k->B, &k->Xs);
         }
         ts[blk] = (cpu_now() - c0) / repeats;
+        tc[blk] = 0.0;
+        for (int r = 0; cold && r < repeats; r++) {
+            for (size_t q = 0; q < ncold; q += 8) sink += cold[q];
+            memcpy(x, b, nf * sizeof(double));
+            double c1 = cpu_now();
+            if (super_ok)
+                mn__kh_super_solve(L, x, w);
+            else
+                mn__kh_fsolve(k, k->B, &k->Xs);
+            tc[blk] += (cpu_now() - c1) / repeats;
+        }
         c0 = cpu_now();
         for (int r = 0; r < repeats; r++) mn__kh_spmv(k, b, y);
         tm[blk] = (cpu_now() - c0) / repeats;
@@ -787,7 +806,13 @@ static void bench_kernels(double target, int repeats, int threads)
     }
     /* checksums */
     memcpy(x, b, nf * sizeof(double));
-    mn__kh_super_solve(L, x, w);
+    if (super_ok) {
+        mn__kh_super_solve(L, x, w);
+    } else {
+        memcpy(k->B->x, b, nf * sizeof(double));
+        mn__kh_fsolve(k, k->B, &k->Xs);
+        memcpy(x, k->Xs->x, nf * sizeof(double));
+    }
     for (size_t i = 0; i < nf; i++) sum_s += x[i] * (double)(i % 7 + 1);
     mn__kh_spmv(k, b, y);
     for (size_t i = 0; i < nf; i++) sum_m += y[i] * (double)(i % 7 + 1);
@@ -805,6 +830,13 @@ static void bench_kernels(double target, int repeats, int threads)
     }
     printf("  min:    solve_pair_cpu_us=%.2f spmv_cpu_us=%.2f pcg_cpu_us=%.2f\n", 1e6 * mins,
            1e6 * minm, 1e6 * minp);
+    if (cold) {
+        double minc = tc[0];
+        for (int q = 1; q < NB; q++) minc = tc[q] < minc ? tc[q] : minc;
+        printf("  cold caches: solve_pair_cpu_us median=%.2f min=%.2f%s\n", 1e6 * median(tc, NB),
+               1e6 * minc, sink == 1.0 ? " " : "");
+        free(cold);
+    }
     printf("  checksums: solve %.17g spmv %.17g pcg %.17g\n", sum_s, sum_m, sum_p);
     fflush(stdout);
     free(b), free(x), free(y), free(w);
@@ -928,6 +960,8 @@ int main(int argc, char **argv)
             kernels = argv[++i];
         else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
             kthreads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--cold"))
+            g_kernels_cold = 1;
         else if (!strcmp(argv[i], "--only-changed"))
             only_changed = 1;
         else if (!strcmp(argv[i], "--changed") && i + 1 < argc)
@@ -945,7 +979,7 @@ int main(int argc, char **argv)
         else {
             fprintf(stderr, "usage: %s [--sizes 1e3,1e4,1e5] [--repeats R] [--scipy SCRIPT] "
                             "[--changed K] [--big N] [--seed S] [--analyse N [--variants "
-                            "V;V..] [--rounds R] [--factor]] [--kernels N,.. [--threads T]]\n", argv[0]);
+                            "V;V..] [--rounds R] [--factor]] [--kernels N,.. [--threads T] [--cold]]\n", argv[0]);
             return 2;
         }
     }

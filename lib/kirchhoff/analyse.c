@@ -133,11 +133,12 @@ static mn_status build_pattern(mn_kirchhoff *k, int lower)
 /* ------------------------------------------------------------------ the AMD analysis */
 
 /* The adjacency of the rows (both triangles, no diagonal, each neighbour once), built from the
- * edge list in two passes and compacted by a marker, in the present row numbering. Si has room
- * for AMD's copy of the graph (mn__kh_amd_iwlen entries: only the graph's are touched), which
- * local_order hands on. Fails with MN_ERR_RANGE (the caller then takes CHOLMOD's own path) if it
- * would not fit int indices. */
-static mn_status row_graph(mn_kirchhoff *k, int **Sp_out, int **Si_out)
+ * edge list in two passes and compacted by a marker, in the present row numbering. With
+ * amd_room, Si has room for AMD's copy of the graph (mn__kh_amd_iwlen entries), which
+ * local_order hands on (only for AMD: the memnet program populates large blocks when they are
+ * allocated, tools/cli-populate.c, and METIS would never use the room). Fails with MN_ERR_RANGE
+ * (the caller then takes CHOLMOD's own path) if it would not fit int indices. */
+static mn_status row_graph(mn_kirchhoff *k, int amd_room, int **Sp_out, int **Si_out)
 {
     mn_context *ctx = k->ctx;
     const mn_index *eu = k->g->u, *ev = k->g->v;
@@ -160,7 +161,8 @@ static mn_status row_graph(mn_kirchhoff *k, int **Sp_out, int **Si_out)
         return MN_ERR_RANGE;
     }
     for (size_t j = 0; j < nf; j++) Sp[j + 1] += Sp[j];
-    Si = mn__malloc_or_err(ctx, mn__kh_amd_iwlen(nf, nz) + 1, sizeof *Si, "row graph");
+    Si = mn__malloc_or_err(ctx, (amd_room ? mn__kh_amd_iwlen(nf, nz) : nz) + 1, sizeof *Si,
+                           "row graph");
     mark = mn__malloc_or_err(ctx, nf ? nf : 1, sizeof *mark, "row graph");
     if (!Si || !mark) {
         mn__free(ctx, Sp);
@@ -536,7 +538,7 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
          * beyond int indices, or METIS without metis.h at build time, goes to CHOLMOD's own
          * analysis below */
         int *Sp = NULL, *Si = NULL;
-        st = row_graph(k, &Sp, &Si);
+        st = row_graph(k, !use_metis, &Sp, &Si);
         if (st == MN_OK) {
             st = analyse_rows(k, Sp, Si, use_metis);
             if (st == MN_OK)
