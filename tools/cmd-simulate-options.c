@@ -54,9 +54,10 @@ void simulate_usage(FILE *f)
         "                        (one value per state, edge order)\n"
         "  --seed S              seed of random initial states (default 1)\n"
         "  --integrator NAME     bdf (default) | adams | euler | exact\n"
-        "  --newton NAME         Newton iteration of bdf/adams: blocks (default: each junction's\n"
-        "                        own Jacobian, no sensitivity solve) | krylov (exact: GMRES with\n"
-        "                        Jacobian-vector products, for strongly coupled networks)\n"
+        "  --newton NAME         Newton iteration of bdf/adams: auto (default: blocks, krylov\n"
+        "                        for models with events) | blocks (each junction's own Jacobian,\n"
+        "                        no sensitivity solve) | krylov (exact: GMRES with Jacobian-\n"
+        "                        vector products, for strongly coupled networks)\n"
         "  --rtol R, --atol A    CVODE tolerances (default 1e-6, 1e-9)\n"
         "  --dt DT               step of euler/exact (default 1e-3)\n"
         "  --max-step H          largest CVODE step (s)\n"
@@ -155,7 +156,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
     o->mix_seed = 1;
     o->init = "default";
     o->integ = "bdf";
-    o->newton_name = "blocks";
+    o->newton_name = "auto";
     o->snap_prefix = "snapshot-";
     o->t_end = NAN;
     o->dt_out = NAN;
@@ -292,10 +293,11 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         cli_error(CMD, "--integrator: unknown \"%s\" (bdf, adams, euler, exact)", o->integ);
         goto usage_fail;
     }
-    if (!strcmp(o->newton_name, "blocks")) o->newton = MN_SIM_NEWTON_BLOCKS;
+    if (!strcmp(o->newton_name, "auto")) o->newton = MN_SIM_NEWTON_AUTO;
+    else if (!strcmp(o->newton_name, "blocks")) o->newton = MN_SIM_NEWTON_BLOCKS;
     else if (!strcmp(o->newton_name, "krylov")) o->newton = MN_SIM_NEWTON_KRYLOV;
     else {
-        cli_error(CMD, "--newton: unknown \"%s\" (blocks, krylov)", o->newton_name);
+        cli_error(CMD, "--newton: unknown \"%s\" (auto, blocks, krylov)", o->newton_name);
         goto usage_fail;
     }
     return 0;

@@ -176,10 +176,13 @@ typedef enum mn_sim_integrator {
 
 /** @brief Newton iterations of the implicit integrators (mn_sim_set_newton()). */
 typedef enum mn_sim_newton {
-    MN_SIM_NEWTON_BLOCKS = 0, /**< modified Newton on the per-junction blocks of the Jacobian
+    MN_SIM_NEWTON_AUTO = 0,   /**< #MN_SIM_NEWTON_BLOCKS, or #MN_SIM_NEWTON_KRYLOV for a network
+                                   with event functions (the filament model), whose events'
+                                   timing follows the Newton iterates (default) */
+    MN_SIM_NEWTON_BLOCKS = 1, /**< modified Newton on the per-junction blocks of the Jacobian
                                    (each junction's own dynamics at fixed edge voltage): no
-                                   Kirchhoff solve beyond the right-hand sides (default) */
-    MN_SIM_NEWTON_KRYLOV = 1  /**< exact Newton: GMRES preconditioned by the same blocks, with
+                                   Kirchhoff solve beyond the right-hand sides */
+    MN_SIM_NEWTON_KRYLOV = 2  /**< exact Newton: GMRES preconditioned by the same blocks, with
                                    analytic Jacobian-vector products (each one Kirchhoff
                                    sensitivity solve) */
 } mn_sim_newton;
@@ -283,7 +286,7 @@ MN_API mn_status mn_sim_set_integrator(mn_sim *sim, mn_sim_integrator integrator
 
 /**
  * @brief Choose the Newton iteration of the BDF and Adams integrators (default
- *        #MN_SIM_NEWTON_BLOCKS). Takes effect at the next run call.
+ *        #MN_SIM_NEWTON_AUTO). Takes effect at the next run call.
  *
  * Both converge to the same corrector and leave CVODE's error test unchanged; they differ in
  * the iterates and the cost. The block iteration leaves out the coupling of the junctions

@@ -52,7 +52,7 @@ int mn__sim_cv_psolve(sunrealtype t, N_Vector y, N_Vector fy, N_Vector r, N_Vect
                       sunrealtype gamma, sunrealtype delta, int lr, void *user);
 
 /* sim_blockls.c: the SUNLinearSolver that applies the preconditioner's blocks alone (CVODE's
- * default Newton solver; SPGMR with s->newton_gmres); NULL: out of memory */
+ * default Newton solver; SPGMR by s->newton_mode); NULL: out of memory */
 void *mn__sim_blockls_new(void *sunctx);
 
 #endif

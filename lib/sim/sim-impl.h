@@ -97,8 +97,7 @@ struct mn_sim {
     double rtol, atol, dt_fixed, hmax;
     int64_t max_steps;
     int energy;
-    int newton_gmres;     /* Newton's linear solver: 0 the preconditioner's blocks alone
-                             (sim_blockls.c), 1 SPGMR with Jacobian-vector products */
+    int newton_mode;      /* Newton's linear solver, MN__SIM_NEWTON_* (sim-private.h) */
 
     /* CVODE */
     void *sunctx;         /* SUNContext */

@@ -49,11 +49,15 @@ mn_network *mn__sim_network(const mn_sim *s);
 /* Solver settings (for provenance): integrator, rtol, atol, fixed step, largest step. */
 void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, double *rtol,
                              double *atol, double *dt_fixed, double *hmax);
-/* Newton's linear solver in CVODE runs: 0 (default) the per-junction blocks of the
- * preconditioner alone, a modified Newton iteration without Jacobian-vector products; 1 SPGMR
- * preconditioned by the same blocks, with exact Jacobian-vector products (one sensitivity
- * solve each). Takes effect at the next step (the integrator is made anew). */
-void mn__sim_set_newton_gmres(mn_sim *s, int on);
+/* Newton's linear solver in CVODE runs: MN__SIM_NEWTON_BLOCKS the per-junction blocks of the
+ * preconditioner alone, a modified Newton iteration without Jacobian-vector products;
+ * MN__SIM_NEWTON_GMRES SPGMR preconditioned by the same blocks, with exact Jacobian-vector
+ * products (one sensitivity solve each); MN__SIM_NEWTON_AUTO (the default) the blocks, SPGMR
+ * for a network with event functions (the filament model: its events' timing followed the
+ * Newton iterates, docs/simulation.md "The Newton iteration"). Takes effect at the next step
+ * (the integrator is made anew). */
+enum { MN__SIM_NEWTON_AUTO = 0, MN__SIM_NEWTON_BLOCKS = 1, MN__SIM_NEWTON_GMRES = 2 };
+void mn__sim_set_newton(mn_sim *s, int mode);
 /* Whether energy tracking is on. */
 int mn__sim_energy_tracking(const mn_sim *s);
 /* The current source's injected current (A) and mean potential difference from - to (V) at the

@@ -305,19 +305,21 @@ void mn__sim_solve_tolerances(mn_sim *s)
 mn_status mn_sim_set_newton(mn_sim *s, mn_sim_newton newton)
 {
     if (!s) return MN_ERR_INVALID;
-    if ((int)newton != MN_SIM_NEWTON_BLOCKS && (int)newton != MN_SIM_NEWTON_KRYLOV)
+    if ((int)newton < MN_SIM_NEWTON_AUTO || (int)newton > MN_SIM_NEWTON_KRYLOV)
         return mn__error(s->ctx, MN_ERR_RANGE,
-                         "simulation: unknown Newton iteration %d (MN_SIM_NEWTON_BLOCKS 0, "
-                         "MN_SIM_NEWTON_KRYLOV 1)",
+                         "simulation: unknown Newton iteration %d (MN_SIM_NEWTON_AUTO 0, "
+                         "MN_SIM_NEWTON_BLOCKS 1, MN_SIM_NEWTON_KRYLOV 2)",
                          (int)newton);
-    mn__sim_set_newton_gmres(s, newton == MN_SIM_NEWTON_KRYLOV);
+    /* the public values are the internal modes (sim-private.h) */
+    mn__sim_set_newton(s, (int)newton);
     return MN_OK;
 }
 
-void mn__sim_set_newton_gmres(mn_sim *s, int on)
+void mn__sim_set_newton(mn_sim *s, int mode)
 {
-    if (!s || s->newton_gmres == !!on) return;
-    s->newton_gmres = !!on;
+    if (!s || s->newton_mode == mode || mode < MN__SIM_NEWTON_AUTO || mode > MN__SIM_NEWTON_GMRES)
+        return;
+    s->newton_mode = mode;
     mn__sim_cv_free(s); /* the next step makes the integrator with the other solver */
     s->need_restart = 1;
 }

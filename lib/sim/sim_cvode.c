@@ -136,6 +136,12 @@ double mn__sim_next_breakpoint(const mn_sim *s, double t)
     return b;
 }
 
+/* whether Newton's linear solver is SPGMR (else the blocks alone, sim_blockls.c) */
+static int newton_gmres(const mn_sim *s)
+{
+    return s->newton_mode == MN__SIM_NEWTON_GMRES || (s->newton_mode == MN__SIM_NEWTON_AUTO && s->nev);
+}
+
 /* (re)start the integrator at (s->t, s->x): new segment up to the next breakpoint */
 mn_status mn__sim_integrator_restart(mn_sim *s)
 {
@@ -191,7 +197,7 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
         }
         memcpy(NV_DATA(s->y), s->x, s->nx * sizeof(double));
         if ((st = mn__sim_vpool_fill(s, s->integrator == MN_SIM_ADAMS,
-                                      s->newton_gmres ? MN__SIM_GMRES_MAXL : -1))) {
+                                      newton_gmres(s) ? MN__SIM_GMRES_MAXL : -1))) {
             mn__sim_cv_free(s);
             return st;
         }
@@ -212,8 +218,9 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
         }
         if ((st = mn__sim_cv_check(s, CVodeSetUserData(s->cvode, s), "CVodeSetUserData"))) goto fail;
         /* Newton's linear solver: the preconditioner's blocks alone (sim_blockls.c), or SPGMR
-           with Jacobian-vector products (mn__sim_set_newton_gmres) */
-        if (s->newton_gmres)
+           with Jacobian-vector products (mn__sim_set_newton) */
+        int gmres = newton_gmres(s);
+        if (gmres)
             s->LS = SUNLinSol_SPGMR((N_Vector)s->y, SUN_PREC_LEFT, MN__SIM_GMRES_MAXL, sc);
         else
             s->LS = mn__sim_blockls_new(sc);
@@ -221,7 +228,7 @@ mn_status mn__sim_integrator_restart(mn_sim *s)
             st = mn__error(s->ctx, MN_ERR_NOMEM, "CVODE's linear solver: out of memory");
             goto fail;
         }
-        if (s->newton_gmres) {
+        if (gmres) {
             if ((st = mn__sim_spgmr_prepare(s, s->LS))) goto fail;
             SUNLinSol_SPGMRSetMaxRestarts((SUNLinearSolver)s->LS, 2);
         }

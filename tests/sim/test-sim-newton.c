@@ -2,7 +2,7 @@
  * CVODE's Newton iteration with the preconditioner's per-junction blocks alone (the default,
  * lib/sim/sim_blockls.c: a modified Newton iteration without Jacobian-vector products) against
  * the exact Newton iteration (SPGMR with analytic Jacobian-vector products,
- * mn__sim_set_newton_gmres), on the 000 pulse protocol and the stiffer cases of
+ * mn__sim_set_newton), on the 000 pulse protocol and the stiffer cases of
  * test-sim-solves (miranda at a contrast of 1e6, the hillock tunnel gap, the tunnel switch) and
  * on a small dense random network, where the coupling through the network that the blocks leave
  * out is strongest:
@@ -13,6 +13,8 @@
  * - no Jacobian-vector product, at most one block solve per Newton iteration (CVODE skips the
  *   solve for a negligible residual), fewer Kirchhoff solves, and at most 20 % more steps and
  *   error-test failures (plus 3) than the exact Newton run at the same rtol.
+ * The default (MN__SIM_NEWTON_AUTO) is the blocks for these networks (no event functions):
+ * test-sim.c's one-junction closed form checks that it makes no Jacobian-vector product.
  */
 #include "../mn-test.h"
 #include "sim/sim-private.h"
@@ -122,7 +124,7 @@ static void run(net *n, const char *wave, double t_end, int gmres, double rtol, 
     MN_ASSERT_OK(ctx, mn_sim_add_electrode(s, n->r, n->nr, NULL, NULL));
     MN_ASSERT_OK(ctx, mn_sim_init_uniform(s, 0.0, 0.0));
     MN_ASSERT_OK(ctx, mn_sim_set_tolerances(s, rtol, 1e-9));
-    mn__sim_set_newton_gmres(s, gmres);
+    mn__sim_set_newton(s, gmres ? MN__SIM_NEWTON_GMRES : MN__SIM_NEWTON_BLOCKS);
     MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
     MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, tr));
     MN_ASSERT_OK(ctx, mn_sim_run(s, t_end));

@@ -153,7 +153,7 @@ class Recording(dict):
 
 
 _INTEGRATORS = {"bdf": 0, "adams": 1, "euler": 2, "exact": 3}
-_NEWTONS = {"blocks": 0, "krylov": 1}
+_NEWTONS = {"auto": 0, "blocks": 1, "krylov": 2}
 
 
 class Simulation:
@@ -270,11 +270,12 @@ class Simulation:
             self._ctx.check(_c.mn_sim_set_fixed_step(self._p, float(dt)))
 
     def set_newton(self, name):
-        """Newton iteration of "bdf" and "adams": "blocks" (default; each junction's own
-        Jacobian, no sensitivity solve) or "krylov" (exact Newton: GMRES with Jacobian-vector
-        products, for strongly coupled networks)."""
+        """Newton iteration of "bdf" and "adams": "auto" (default: "blocks", or "krylov" for
+        models with events), "blocks" (each junction's own Jacobian, no sensitivity solve) or
+        "krylov" (exact Newton: GMRES with Jacobian-vector products, for strongly coupled
+        networks)."""
         if name not in _NEWTONS:
-            raise ValueError("unknown Newton iteration %r (blocks, krylov)" % (name,))
+            raise ValueError("unknown Newton iteration %r (auto, blocks, krylov)" % (name,))
         self._ctx.check(_c.mn_sim_set_newton(self._p, _NEWTONS[name]))
 
     def set_tolerances(self, rtol, atol):
