@@ -45,6 +45,41 @@ int mn_test_dense_solve(double *A, double *b, int n)
     return 0;
 }
 
+mn_graph *mn_test_grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, mn_index **right)
+{
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, nx * ny));
+    for (size_t y = 0; y < ny; y++)
+        for (size_t x = 0; x < nx; x++) {
+            mn_index i = (mn_index)(y * nx + x);
+            if (x + 1 < nx) MN_ASSERT_OK(ctx, mn_graph_add_edge(g, i, i + 1, NULL));
+            if (y + 1 < ny) MN_ASSERT_OK(ctx, mn_graph_add_edge(g, i, i + (mn_index)nx, NULL));
+        }
+    *left = malloc(ny * sizeof **left);
+    *right = malloc(ny * sizeof **right);
+    ck_assert_ptr_nonnull(*left);
+    ck_assert_ptr_nonnull(*right);
+    for (size_t y = 0; y < ny; y++) {
+        (*left)[y] = (mn_index)(y * nx);
+        (*right)[y] = (mn_index)(y * nx + nx - 1);
+    }
+    return g;
+}
+
+mn_graph *mn_test_sticks(mn_context *ctx, int wires, double side, uint64_t seed)
+{
+    mn_gen *gen;
+    mn_graph *g = NULL;
+    MN_ASSERT_OK(ctx, mn_gen_new(&gen, ctx));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_SEED, (int64_t)seed));
+    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_WIRES, wires));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_WIDTH, side));
+    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_HEIGHT, side));
+    MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
+    mn_gen_free(gen);
+    return g;
+}
+
 const char *mn_test_tmpfile(const char *name)
 {
     static char bufs[8][4096];

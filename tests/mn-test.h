@@ -54,6 +54,14 @@ static inline double mn_test_urand(uint64_t *state)
     return (double)(z >> 11) / 9007199254740992.0;
 }
 
+/* An nx x ny grid (node y nx + x; per node its edge to the right, then the one up, in node
+ * order) and its left and right columns as node lists of ny each (malloc'ed: free them). */
+mn_graph *mn_test_grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, mn_index **right);
+
+/* A random stick network (mn_gen_nanowires: `wires` sticks in a side x side square, seed) with
+ * its "left" and "right" node sets. */
+mn_graph *mn_test_sticks(mn_context *ctx, int wires, double side, uint64_t seed);
+
 /* Run a suite (CK_NORMAL output); returns the process exit status. */
 int mn_test_run(Suite *s);
 

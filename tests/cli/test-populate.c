@@ -113,20 +113,8 @@ START_TEST(test_solve_on_populated_blocks)
     mn_graph *g = NULL;
     mn_kirchhoff *k = NULL;
     ck_assert_int_eq(mn_context_new_with_allocator(&ctx, given), MN_OK);
-    MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, nx * ny));
-    for (size_t y = 0; y < ny; y++)
-        for (size_t x = 0; x < nx; x++) {
-            mn_index i = (mn_index)(y * nx + x);
-            if (x + 1 < nx) MN_ASSERT_OK(ctx, mn_graph_add_edge(g, i, i + 1, NULL));
-            if (y + 1 < ny) MN_ASSERT_OK(ctx, mn_graph_add_edge(g, i, i + (mn_index)nx, NULL));
-        }
-    mn_index *left = malloc(ny * sizeof *left), *right = malloc(ny * sizeof *right);
-    ck_assert_ptr_nonnull(left);
-    ck_assert_ptr_nonnull(right);
-    for (size_t y = 0; y < ny; y++) {
-        left[y] = (mn_index)(y * nx);
-        right[y] = (mn_index)(y * nx + nx - 1);
-    }
+    mn_index *left, *right;
+    g = mn_test_grid(ctx, nx, ny, &left, &right);
     size_t m = mn_graph_edge_count(g);
     double *G = malloc(m * sizeof *G);
     ck_assert_ptr_nonnull(G);

@@ -36,14 +36,7 @@ typedef struct net {
 /* a random stick network (wires sticks in a 6.3 x 6.3 square), `model` with one parameter set */
 static void make_net(net *n, int wires, const char *model, const char *par, double val)
 {
-    mn_gen *gen;
-    MN_ASSERT_OK(ctx, mn_gen_new(&gen, ctx));
-    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_SEED, 3));
-    MN_ASSERT_OK(ctx, mn_gen_set_int(gen, MN_GEN_WIRES, wires));
-    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_WIDTH, 6.3));
-    MN_ASSERT_OK(ctx, mn_gen_set_real(gen, MN_GEN_HEIGHT, 6.3));
-    MN_ASSERT_OK(ctx, mn_gen_nanowires(&n->g, gen));
-    mn_gen_free(gen);
+    n->g = mn_test_sticks(ctx, wires, 6.3, 3);
     MN_ASSERT_OK(ctx, mn_graph_node_set(n->g, "left", &n->l, &n->nl));
     MN_ASSERT_OK(ctx, mn_graph_node_set(n->g, "right", &n->r, &n->nr));
     MN_ASSERT_OK(ctx, mn_model_new(&n->model, ctx, model));
