@@ -45,7 +45,9 @@ int mn_test_dense_solve(double *A, double *b, int n)
     return 0;
 }
 
-mn_graph *mn_test_grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, mn_index **right)
+/* the lattice of mn_test_grid_geff: node y nx + x, per node its edge to the right, then the one
+ * up; its left and right columns as node lists of ny each (malloc'ed) */
+static mn_graph *grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, mn_index **right)
 {
     mn_graph *g = NULL;
     MN_ASSERT_OK(ctx, mn_graph_new(&g, ctx, nx * ny));
@@ -66,6 +68,31 @@ mn_graph *mn_test_grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, m
     return g;
 }
 
+void mn_test_grid_geff(mn_context *ctx, size_t nx, size_t ny)
+{
+    mn_index *left, *right;
+    mn_graph *g = grid(ctx, nx, ny, &left, &right);
+    size_t m = mn_graph_edge_count(g);
+    double *G = malloc(m * sizeof *G);
+    ck_assert_ptr_nonnull(G);
+    for (size_t e = 0; e < m; e++) G[e] = 1.0;
+    mn_kirchhoff *k = NULL;
+    double geff = 0;
+    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, left, ny, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, right, ny, NULL));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 1.0));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
+    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, 0, 1, &geff));
+    MN_ASSERT_REL(geff, (double)ny / (double)(nx - 1), 1e-12);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    free(left);
+    free(right);
+    free(G);
+}
+
 mn_graph *mn_test_sticks(mn_context *ctx, int wires, double side, uint64_t seed)
 {
     mn_gen *gen;
@@ -78,6 +105,31 @@ mn_graph *mn_test_sticks(mn_context *ctx, int wires, double side, uint64_t seed)
     MN_ASSERT_OK(ctx, mn_gen_nanowires(&g, gen));
     mn_gen_free(gen);
     return g;
+}
+
+int mn_test_trace_cb(const mn_sim *s, void *u)
+{
+    mn_test_trace *r = u;
+    if (r->n < 256) {
+        r->t[r->n] = mn_sim_time(s);
+        r->I[r->n] = mn_sim_electrode_current(s, 0);
+        r->n++;
+    }
+    return 0;
+}
+
+double mn_test_trace_diff(const mn_test_trace *a, const mn_test_trace *b, double *range)
+{
+    ck_assert_uint_eq(a->n, b->n);
+    double sc = 0.0, lo = INFINITY, d = 0.0;
+    for (size_t i = 0; i < b->n; i++) {
+        ck_assert(a->t[i] == b->t[i]);
+        sc = fmax(sc, fabs(b->I[i]));
+        lo = fmin(lo, fabs(b->I[i]));
+        d = fmax(d, fabs(a->I[i] - b->I[i]));
+    }
+    if (range) *range = lo > 0 ? sc / lo : INFINITY;
+    return d / sc;
 }
 
 const char *mn_test_tmpfile(const char *name)

@@ -54,13 +54,26 @@ static inline double mn_test_urand(uint64_t *state)
     return (double)(z >> 11) / 9007199254740992.0;
 }
 
-/* An nx x ny grid (node y nx + x; per node its edge to the right, then the one up, in node
- * order) and its left and right columns as node lists of ny each (malloc'ed: free them). */
-mn_graph *mn_test_grid(mn_context *ctx, size_t nx, size_t ny, mn_index **left, mn_index **right);
+/* An nx x ny square lattice of 1 S edges solved between its first and last column (electrodes
+ * at 1 V and 0 V) on a solver of ctx, its G_eff checked against the closed form ny / (nx - 1)
+ * to 1e-12; everything made is freed again. */
+void mn_test_grid_geff(mn_context *ctx, size_t nx, size_t ny);
 
 /* A random stick network (mn_gen_nanowires: `wires` sticks in a side x side square, seed) with
  * its "left" and "right" node sets. */
 mn_graph *mn_test_sticks(mn_context *ctx, int wires, double side, uint64_t seed);
+
+/* The first electrode's current at the samples of a run (at most 256): mn_test_trace_cb as the
+ * sample callback, its user data an mn_test_trace. */
+typedef struct mn_test_trace {
+    size_t n;
+    double t[256], I[256];
+} mn_test_trace;
+int mn_test_trace_cb(const mn_sim *s, void *u);
+
+/* max |a - b| / max |b| over the samples of two traces (the same sample times asserted); with
+ * range, *range = max |I| / min |I| of b (the dynamics the difference is measured over) */
+double mn_test_trace_diff(const mn_test_trace *a, const mn_test_trace *b, double *range);
 
 /* Run a suite (CK_NORMAL output); returns the process exit status. */
 int mn_test_run(Suite *s);

@@ -83,33 +83,12 @@ START_TEST(test_cholmod_supernodal_direct)
 {
     const size_t nx = 120, ny = 90;
     mn_context *ctx = NULL;
-    mn_graph *g = NULL;
-    mn_kirchhoff *k = NULL;
     ck_assert_int_eq(mn_context_new(&ctx), MN_OK);
-    mn_index *left, *right;
-    g = mn_test_grid(ctx, nx, ny, &left, &right);
-    size_t m = mn_graph_edge_count(g);
-    double *G = malloc(m * sizeof *G);
-    ck_assert_ptr_nonnull(G);
-    for (size_t e = 0; e < m; e++) G[e] = 1.0;
     unsigned long before = cli_omp_direct_regions();
-    double geff = 0;
-    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, left, ny, NULL));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, right, ny, NULL));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 1.0));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, 0, 1, &geff));
-    MN_ASSERT_REL(geff, (double)ny / (double)(nx - 1), 1e-12);
+    mn_test_grid_geff(ctx, nx, ny);
     /* CHOLMOD's supernodal factorisation opened its regions through the direct path */
     ck_assert_uint_gt(cli_omp_direct_regions() - before, 100);
-    mn_kirchhoff_free(k);
-    mn_graph_free(g);
     mn_context_free(ctx);
-    free(left);
-    free(right);
-    free(G);
 }
 END_TEST
 

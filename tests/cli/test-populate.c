@@ -110,30 +110,9 @@ START_TEST(test_solve_on_populated_blocks)
     unsetenv("MEMNET_NO_POPULATE");
     ck_assert_int_eq(cli_populate_install(), 1);
     mn_context *ctx = NULL;
-    mn_graph *g = NULL;
-    mn_kirchhoff *k = NULL;
     ck_assert_int_eq(mn_context_new_with_allocator(&ctx, given), MN_OK);
-    mn_index *left, *right;
-    g = mn_test_grid(ctx, nx, ny, &left, &right);
-    size_t m = mn_graph_edge_count(g);
-    double *G = malloc(m * sizeof *G);
-    ck_assert_ptr_nonnull(G);
-    for (size_t e = 0; e < m; e++) G[e] = 1.0;
-    double geff = 0;
-    MN_ASSERT_OK(ctx, mn_kirchhoff_new(&k, g));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, left, ny, NULL));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_add_electrode(k, right, ny, NULL));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_set_potential(k, 0, 1.0));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_set_conductances(k, G));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_solve(k));
-    MN_ASSERT_OK(ctx, mn_kirchhoff_effective_conductance(k, 0, 1, &geff));
-    MN_ASSERT_REL(geff, (double)ny / (double)(nx - 1), 1e-12);
-    mn_kirchhoff_free(k);
-    mn_graph_free(g);
+    mn_test_grid_geff(ctx, nx, ny);
     mn_context_free(ctx);
-    free(left);
-    free(right);
-    free(G);
 }
 END_TEST
 

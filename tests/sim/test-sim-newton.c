@@ -89,21 +89,9 @@ static void free_net(net *n)
 }
 
 typedef struct trace {
-    size_t n;
-    double t[256], I[256];
+    mn_test_trace s; /* the samples */
     uint64_t steps, jv, lin, newton, errfails, solves;
 } trace;
-
-static int trace_cb(const mn_sim *s, void *u)
-{
-    trace *r = u;
-    if (r->n < 256) {
-        r->t[r->n] = mn_sim_time(s);
-        r->I[r->n] = mn_sim_electrode_current(s, 0);
-        r->n++;
-    }
-    return 0;
-}
 
 /* the protocol to t_end, samples every 0.5 s; gmres: the exact Newton iteration */
 static void run(net *n, const char *wave, double t_end, int gmres, double rtol, trace *tr)
@@ -119,7 +107,7 @@ static void run(net *n, const char *wave, double t_end, int gmres, double rtol, 
     MN_ASSERT_OK(ctx, mn_sim_set_tolerances(s, rtol, 1e-9));
     mn__sim_set_newton(s, gmres ? MN__SIM_NEWTON_GMRES : MN__SIM_NEWTON_BLOCKS);
     MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
-    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, tr));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, mn_test_trace_cb, &tr->s));
     MN_ASSERT_OK(ctx, mn_sim_run(s, t_end));
     tr->steps = mn_sim_stat_get(s, MN_SIM_STAT_STEPS);
     tr->jv = mn_sim_stat_get(s, MN_SIM_STAT_JV);
@@ -129,19 +117,6 @@ static void run(net *n, const char *wave, double t_end, int gmres, double rtol, 
     tr->solves = mn_sim_stat_get(s, MN_SIM_STAT_SOLVES);
     mn_sim_free(s);
     mn_waveform_free(w);
-}
-
-/* max |a - b| / max |b| over the samples */
-static double trace_diff(const trace *a, const trace *b)
-{
-    ck_assert_uint_eq(a->n, b->n);
-    double sc = 0.0, d = 0.0;
-    for (size_t i = 0; i < b->n; i++) {
-        ck_assert(a->t[i] == b->t[i]);
-        sc = fmax(sc, fabs(b->I[i]));
-        d = fmax(d, fabs(a->I[i] - b->I[i]));
-    }
-    return d / sc;
 }
 
 static const struct {
@@ -169,7 +144,8 @@ START_TEST(test_blocks_against_exact_newton)
     run(&n, wave, 30.0, 1, 1e-6, &g);
     run(&n, wave, 30.0, 0, 1e-2, &loose);
     run(&n, wave, 30.0, 1, 1e-9, &ref);
-    double d = trace_diff(&b, &ref), dg = trace_diff(&g, &ref), dl = trace_diff(&loose, &ref);
+    double d = mn_test_trace_diff(&b.s, &ref.s, NULL), dg = mn_test_trace_diff(&g.s, &ref.s, NULL),
+           dl = mn_test_trace_diff(&loose.s, &ref.s, NULL);
     printf("%s: against exact Newton at rtol 1e-9, blocks within %.2g, exact Newton %.2g, blocks "
            "at rtol 1e-2 %.2g; blocks / exact Newton at rtol 1e-6: steps %llu / %llu, Newton "
            "%llu / %llu, error-test failures %llu / %llu, Jv %llu / %llu, Kirchhoff solves %llu / "
@@ -180,7 +156,7 @@ START_TEST(test_blocks_against_exact_newton)
            (unsigned long long)b.jv, (unsigned long long)g.jv, (unsigned long long)b.solves,
            (unsigned long long)g.solves);
     fflush(stdout);
-    ck_assert_uint_eq(g.n, 61);
+    ck_assert_uint_eq(g.s.n, 61);
     ck_assert_msg(d < 1e-5, "%s: blocks off the reference by %g", cases[c].what, d);
     ck_assert_msg(dl > 1e-5, "%s: rtol 1e-2 passes (%g)", cases[c].what, dl);
     ck_assert_uint_eq(b.jv, 0);

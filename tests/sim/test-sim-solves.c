@@ -193,21 +193,7 @@ END_TEST
 
 /* ------------------------------------------------------------------ the step tolerance */
 
-typedef struct trace {
-    size_t n;
-    double t[256], I[256];
-} trace;
-
-static int trace_cb(const mn_sim *s, void *u)
-{
-    trace *r = u;
-    if (r->n < 256) {
-        r->t[r->n] = mn_sim_time(s);
-        r->I[r->n] = mn_sim_electrode_current(s, 0);
-        r->n++;
-    }
-    return 0;
-}
+typedef mn_test_trace trace;
 
 /* the protocol `wave` to t_end, samples every 0.5 s; mode 0: default, 1: REFACTOR, 2: the
  * integrator's solves to the relative residual `tol` */
@@ -226,26 +212,11 @@ static void run(net *n, const char *wave, double t_end, int mode, double tol, tr
     if (mode == 1) MN_ASSERT_OK(ctx, mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR));
     if (mode == 2) mn__kirchhoff_set_step_tolerance(k, tol);
     MN_ASSERT_OK(ctx, mn_sim_set_sample_interval(s, 0.0, 0.5));
-    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, trace_cb, tr));
+    MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, mn_test_trace_cb, tr));
     MN_ASSERT_OK(ctx, mn_sim_run(s, t_end));
     *cgi = cg_its(k);
     mn_sim_free(s);
     mn_waveform_free(w);
-}
-
-/* max |a - b| / max |b| over the samples, and max |I| / min |I| of b (the dynamics) */
-static double trace_diff(const trace *a, const trace *b, double *range)
-{
-    ck_assert_uint_eq(a->n, b->n);
-    double sc = 0.0, lo = INFINITY, d = 0.0;
-    for (size_t i = 0; i < b->n; i++) {
-        ck_assert(a->t[i] == b->t[i]);
-        sc = fmax(sc, fabs(b->I[i]));
-        lo = fmin(lo, fabs(b->I[i]));
-        d = fmax(d, fabs(a->I[i] - b->I[i]));
-    }
-    *range = lo > 0 ? sc / lo : INFINITY;
-    return d / sc;
 }
 
 static const struct {
@@ -271,7 +242,7 @@ START_TEST(test_step_tolerance_against_refactor)
     run(&n, cases[c].wave, cases[c].t_end, 0, 0, &d, &id);
     run(&n, cases[c].wave, cases[c].t_end, 1, 0, &r, &ir);
     run(&n, cases[c].wave, cases[c].t_end, 2, 1e-2, &l, &il);
-    double range, dd = trace_diff(&d, &r, &range), dl = trace_diff(&l, &r, &range);
+    double range, dd = mn_test_trace_diff(&d, &r, &range), dl = mn_test_trace_diff(&l, &r, &range);
     printf("%s: %zu samples, max/min |I| %.3g; default solves within %.2g of REFACTOR (%llu PCG "
            "iterations), step tolerance 1e-2: %.2g (%llu)\n",
            cases[c].what, r.n, range, dd, (unsigned long long)id, dl, (unsigned long long)il);
