@@ -6,15 +6,16 @@
 #include <limits.h>
 #include <string.h>
 
-#ifdef MN_HAVE_AMD
-#include <amd.h>
-
+/* the same size with or without AMD: callers size the workspace before choosing an ordering */
 size_t mn__kh_amd_iwlen(size_t nf, size_t nz)
 {
     /* amd_2 needs iwlen >= nz + nf; 20% of the entries more as elbow room (as cholmod_amd),
      * else it compacts its quotient graph more often */
     return nz + nz / 5 + 2 * nf;
 }
+
+#ifdef MN_HAVE_AMD
+#include <amd.h>
 
 mn_status mn__kh_order_amd(mn_context *ctx, size_t nf, const int *Sp, const int *Si, int *iw,
                            int *work, int *perm)
@@ -43,11 +44,6 @@ mn_status mn__kh_order_amd(mn_context *ctx, size_t nf, const int *Sp, const int 
     return MN_OK;
 }
 #else
-size_t mn__kh_amd_iwlen(size_t nf, size_t nz)
-{
-    return nz + nz / 5 + 2 * nf;
-}
-
 mn_status mn__kh_order_amd(mn_context *ctx, size_t nf, const int *Sp, const int *Si, int *iw,
                            int *work, int *perm)
 {
