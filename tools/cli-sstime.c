@@ -8,8 +8,8 @@
  * about 2% of the process's samples (perf: the vDSO's clock_gettime and its wrapper).
  *
  * The program therefore defines SuiteSparse_time itself, returning 0: the dynamic linker binds
- * libcholmod's calls to this definition (the executable is searched first, as for
- * GOMP_parallel in cli-omp.c), and CHOLMOD's timing statistics stay at zero. Nothing else changes:
+ * libcholmod's calls to this definition (the executable is searched first), and CHOLMOD's
+ * timing statistics stay at zero. Nothing else changes:
  * no result of CHOLMOD depends on these times. The library does not do this (a program that
  * embeds memnet may want CHOLMOD's statistics); only the memnet program, which does not, takes
  * the shortcut.

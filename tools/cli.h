@@ -78,9 +78,6 @@ int cli_meanfield_model(const char *cmd, mn_context *ctx, const char *name, cons
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_stderr_is_tty(void);
 
-/* OpenMP regions the program ran directly instead of through libgomp (cli-omp.c): inactive
- * regions, i.e. CHOLMOD's under memnet's serial setting */
-unsigned long cli_omp_direct_regions(void);
 /* Blocks of 2 MiB and more (CHOLMOD's and those of cli_context_new's contexts) populated when
  * allocated (cli-populate.c): called first in main; 0 when MEMNET_NO_POPULATE turned it off,
  * else 1 */

@@ -113,10 +113,12 @@ int mn__isfinite(double x);
  * models ("kP0" <-> "k_p", lib/core/param-names.c), or NULL. */
 const char *mn__param_alias(const char *name);
 
-/* Run CHOLMOD's OpenMP regions on the calling thread between begin and end (lib/core/threads.c
- * says why); begin returns the state that end restores. */
+/* Run CHOLMOD's OpenMP regions on the calling thread between begin and end, without libgomp's
+ * team (lib/core/omp_regions.c says why); begin returns the state that end restores. Sections
+ * nest. mn__omp_direct_regions: the regions run directly so far, process-wide (tests). */
 int mn__serial_begin(void);
 void mn__serial_end(int prev);
+unsigned long mn__omp_direct_regions(void);
 
 /* BLAS threads (lib/core/threads.c): the count memnet's BLAS calls use for a factorisation of
  * `flops` floating-point operations under the context's setting (0 if the BLAS's count cannot
