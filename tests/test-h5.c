@@ -3,7 +3,8 @@
  * by the sample, snapshot and event callbacks); a recorded run equals an unrecorded one; a
  * checkpoint restart appending to the file equals an uninterrupted run; a process killed by
  * SIGKILL leaves a valid file with exactly the flushed samples; bad paths and files give
- * messages. Without HDF5 in the build: the calls fail with MN_ERR_UNSUPPORTED naming it. */
+ * messages; the attribute "newton" names the Newton iteration set, or on append the resumed
+ * run's. Without HDF5 in the build: the calls fail with MN_ERR_UNSUPPORTED naming it. */
 #include "mn-test.h"
 
 #include <stdlib.h>
@@ -365,6 +366,8 @@ START_TEST(test_roundtrip)
     ck_assert_str_eq(buf, "filament,miranda");
     attr_string(f, "integrator", buf, sizeof buf);
     ck_assert_str_eq(buf, "bdf");
+    attr_string(f, "newton", buf, sizeof buf);
+    ck_assert_str_eq(buf, "auto"); /* the default: mn_sim_set_newton was not called */
     ck_assert(attr_double(f, "rtol") == 1e-6 && attr_double(f, "atol") == 1e-9);
     ck_assert(attr_double(f, "edges") == (double)m && attr_double(f, "states") == (double)ns);
     ck_assert(attr_double(f, "param.miranda.G_min") == 1e-2 && attr_double(f, "param.filament.rd") == 1e-3);
@@ -439,6 +442,60 @@ START_TEST(test_append_restart)
     mn_sim_free(sim);
     mn_network_free(net);
     unlink(ref), unlink(res), unlink(cp);
+}
+END_TEST
+
+/* the attribute "newton" names the Newton iteration the user set (a non-default one), at
+ * creation; on append it names the one the resumed run uses: the checkpoint's when the
+ * resuming simulation sets none, else its own */
+static void expect_newton(const char *path, const char *want)
+{
+    char buf[64];
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    attr_string(f, "newton", buf, sizeof buf);
+    H5Fclose(f);
+    ck_assert_msg(!strcmp(buf, want), "%s: newton = \"%s\", want \"%s\"", path, buf, want);
+}
+
+START_TEST(test_newton_attribute)
+{
+    mn_network *net = make_net();
+    char path[4096], cp[4096];
+    snprintf(path, sizeof path, "%s", mn_test_tmpfile("newton.h5"));
+    snprintf(cp, sizeof cp, "%s", mn_test_tmpfile("newton.cp"));
+    const struct { mn_sim_newton mode; const char *name; } modes[] = {
+        { MN_SIM_NEWTON_KRYLOV, "krylov" }, { MN_SIM_NEWTON_BLOCKS, "blocks" } };
+    for (int k = 0; k < 2; k++) {
+        mn_h5_recorder *rec;
+        mn_sim *sim = make_sim(net);
+        MN_ASSERT_OK(ctx, mn_sim_set_newton(sim, modes[k].mode));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_open(&rec, sim, path, MN_H5_DEFAULT, MN_H5_CREATE));
+        MN_ASSERT_OK(ctx, mn_sim_run(sim, 0.3));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_save(sim, cp));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_close(rec));
+        mn_sim_free(sim);
+        expect_newton(path, modes[k].name);
+        /* resumed without a choice: the checkpoint's */
+        sim = make_sim(net);
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(sim, cp));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_open(&rec, sim, path, MN_H5_DEFAULT, MN_H5_APPEND));
+        MN_ASSERT_OK(ctx, mn_sim_run(sim, 0.4));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_close(rec));
+        mn_sim_free(sim);
+        expect_newton(path, modes[k].name);
+        /* resumed with the other one set: that one */
+        sim = make_sim(net);
+        MN_ASSERT_OK(ctx, mn_sim_set_newton(sim, modes[1 - k].mode));
+        MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(sim, cp));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_open(&rec, sim, path, MN_H5_DEFAULT, MN_H5_APPEND));
+        MN_ASSERT_OK(ctx, mn_sim_run(sim, 0.4));
+        MN_ASSERT_OK(ctx, mn_h5_recorder_close(rec));
+        mn_sim_free(sim);
+        expect_newton(path, modes[1 - k].name);
+    }
+    mn_network_free(net);
+    unlink(path), unlink(cp);
 }
 END_TEST
 
@@ -589,6 +646,7 @@ int main(void)
 #ifdef MN_HAVE_HDF5
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_append_restart);
+    tcase_add_test(tc, test_newton_attribute);
     tcase_add_test(tc, test_sigkill);
     tcase_add_test(tc, test_errors);
 #else

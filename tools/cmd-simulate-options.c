@@ -57,7 +57,9 @@ void simulate_usage(FILE *f)
         "  --newton NAME         Newton iteration of bdf/adams: auto (default: blocks, krylov\n"
         "                        for models with events) | blocks (each junction's own Jacobian,\n"
         "                        no sensitivity solve) | krylov (exact: GMRES with Jacobian-\n"
-        "                        vector products, for strongly coupled networks)\n"
+        "                        vector products, for strongly coupled networks); with\n"
+        "                        --restart, default the checkpoint's (a different one given\n"
+        "                        here is used, with a note)\n"
         "  --rtol R, --atol A    CVODE tolerances (default 1e-6, 1e-9)\n"
         "  --dt DT               step of euler/exact (default 1e-3)\n"
         "  --max-step H          largest CVODE step (s)\n"
@@ -202,7 +204,7 @@ int simulate_parse(simulate_opts *o, mix_spec *mix, int argc, char **argv)
         else if (OPT("--init")) o->init = v;
         else if (OPT("--seed")) { if (cli_parse_u64(CMD, "--seed", v, &o->seed)) goto usage_fail; }
         else if (OPT("--integrator")) o->integ = v;
-        else if (OPT("--newton")) o->newton_name = v;
+        else if (OPT("--newton")) o->newton_name = v, o->newton_set = 1;
         else if (OPT("--rtol")) { if (cli_parse_double(CMD, "--rtol", v, &o->rtol)) goto usage_fail; }
         else if (OPT("--atol")) { if (cli_parse_double(CMD, "--atol", v, &o->atol)) goto usage_fail; }
         else if (OPT("--dt")) { if (cli_parse_double(CMD, "--dt", v, &o->dt)) goto usage_fail; }

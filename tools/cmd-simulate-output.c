@@ -124,7 +124,9 @@ char *simulate_provenance(simulate_cmd *c, const simulate_opts *o, int argc, cha
     fprintf(hf, "init=%s\nseed=%llu\nintegrator=%s\nrtol=%g\natol=%g\n", o->init, o->seed, o->integ, o->rtol,
             o->atol);
     if (o->integrator >= MN_SIM_EULER) fprintf(hf, "dt=%g\n", o->dt);
-    else fprintf(hf, "newton=%s\n", o->newton_name);
+    /* on --restart without --newton the mode is the checkpoint's: not written here, so the
+       HDF5 file keeps the "newton" its first run wrote (the CSV header is not rewritten) */
+    else if (!o->restart_path || o->newton_set) fprintf(hf, "newton=%s\n", o->newton_name);
     if (o->restart_path) fprintf(hf, "restart=%s\nrestart_time=%.17g\n", o->restart_path, mn_sim_time(c->sim));
     if (fclose(hf) != 0) {
         free(header);

@@ -20,13 +20,21 @@ int simulate_interrupt_signal(void) { return interrupted; }
 int simulate_solver_setup(simulate_cmd *c, const simulate_opts *o)
 {
     mn_status st;
-    if ((st = mn_sim_set_integrator(c->sim, o->integrator)) || (st = mn_sim_set_newton(c->sim, o->newton)) ||
+    /* --newton only when given: otherwise a --restart takes the checkpoint's */
+    if ((st = mn_sim_set_integrator(c->sim, o->integrator)) ||
+        (o->newton_set && (st = mn_sim_set_newton(c->sim, o->newton))) ||
         (st = mn_sim_set_tolerances(c->sim, o->rtol, o->atol)) ||
         (st = mn_sim_set_fixed_step(c->sim, o->dt)) || (st = mn_sim_set_max_step(c->sim, o->hmax)) ||
         (st = mn_sim_set_energy_tracking(c->sim, o->energy)) ||
         (o->max_steps > 0 && (st = mn_sim_set_max_steps(c->sim, o->max_steps))))
         return cli_fail(CMD, c->ctx, st);
     return 0;
+}
+
+static void restart_note(mn_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if (level == MN_LOG_WARNING) fprintf(stderr, "memnet simulate: note: %s\n", msg);
 }
 
 int simulate_restart(simulate_cmd *c, const simulate_opts *o)
@@ -37,7 +45,12 @@ int simulate_restart(simulate_cmd *c, const simulate_opts *o)
     if (o->cp_path && lstat(o->cp_path, &sb) == 0 && !S_ISREG(sb.st_mode))
         return cli_error(CMD, "--checkpoint \"%s\" exists and is not a regular file (a "
                               "checkpoint replaces only a regular file)", o->cp_path);
-    if (o->restart_path && (st = mn_sim_checkpoint_load(c->sim, o->restart_path))) return cli_fail(CMD, c->ctx, st);
+    if (!o->restart_path) return 0;
+    /* the library's warnings while loading (a --newton other than the checkpoint's) as notes */
+    mn_context_set_log(c->ctx, restart_note, MN_LOG_WARNING, NULL);
+    st = mn_sim_checkpoint_load(c->sim, o->restart_path);
+    mn_context_set_log(c->ctx, NULL, MN_LOG_ERROR, NULL);
+    if (st) return cli_fail(CMD, c->ctx, st);
     return 0;
 }
 

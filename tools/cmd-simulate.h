@@ -50,6 +50,8 @@ typedef struct simulate_opts {
     int quiet, current_mode, energy;
     mn_sim_integrator integrator;
     mn_sim_newton newton;
+    int newton_set; /* --newton given: set on the simulation, so a --restart keeps it instead of
+                       the checkpoint's (docs/simulation.md, "Checkpoints") */
     const char **sets; /* --set values, malloc'ed array */
     size_t nsets;
     const char **electrodes, **probes; /* --electrode, --probe values, malloc'ed arrays */

@@ -82,7 +82,8 @@ MN_API int mn_h5_available(void);
  *
  * The file gets the provenance as attributes of its root group: memnet_version, created (UTC,
  * ISO 8601), host, nodes, edges, states, electrodes, models, param.<model>.<name> (the values
- * at the model's first edge), integrator, rtol, atol, dt, max_step; add the caller's own with
+ * at the model's first edge), integrator, newton (the Newton iteration: auto, blocks, krylov;
+ * rewritten on #MN_H5_APPEND), rtol, atol, dt, max_step; add the caller's own with
  * mn_h5_recorder_set_attribute(). The datasets are created at the first sample, event or
  * snapshot (options set before that apply). docs/file-formats.md lists every dataset.
  * @param[out] out the recorder (close with mn_h5_recorder_close()); NULL on failure.

@@ -295,6 +295,10 @@ MN_API mn_status mn_sim_set_integrator(mn_sim *sim, mn_sim_integrator integrator
  * #MN_SIM_NEWTON_KRYLOV when the statistics show many Newton convergence failures
  * (#MN_SIM_STAT_NEWTON_FAILS) on a strongly coupled network (docs/simulation.md, "The Newton
  * iteration").
+ *
+ * Checkpoints save the mode (mn_sim_checkpoint_save()) and a resumed run takes it from the file
+ * unless this function was called on the resuming simulation: an explicit choice is kept (and
+ * a different saved mode is reported as a #MN_LOG_WARNING to the context's log).
  * @return #MN_OK, #MN_ERR_RANGE (not one of the values of #mn_sim_newton: the message names
  *         it), #MN_ERR_INVALID (NULL).
  */
@@ -551,7 +555,8 @@ MN_API double mn_sim_stable_step(const mn_sim *sim);
 
 /**
  * @brief Write the complete simulation state to a file: time, states, energies, event count,
- *        the position in the sample/snapshot schedules, options; and restart the integrator
+ *        the position in the sample/snapshot schedules, options (integrator, Newton
+ *        iteration); and restart the integrator
  *        here (mn_sim_restart()), so the run that continues after saving and a run resumed
  *        from the file are the same, bit for bit (with the default Kirchhoff strategy, AUTO, or
  *        REFACTOR; both runs refactorise at the saved time).
@@ -563,9 +568,15 @@ MN_API mn_status mn_sim_checkpoint_save(mn_sim *sim, const char *path);
  * @brief Resume from a checkpoint: `sim` must be set up like the saved one (same network
  *        size, electrodes, waveforms, tolerances; sample times and outputs as desired). Checks
  *        the network's edge/state counts and the electrode count; the integrator and energy
- *        tracking are taken from the file. Samples and snapshots at times up to the saved time
- *        are skipped (the saving run wrote them).
- * @return #MN_OK, #MN_ERR_IO, #MN_ERR_PARSE (not a memnet checkpoint, or corrupt),
+ *        tracking are taken from the file, and so is the Newton iteration unless
+ *        mn_sim_set_newton() was called on `sim` (then that choice is kept; if the file's
+ *        differs, a #MN_LOG_WARNING naming both goes to the context's log and the run is not
+ *        the saved run's bit-for-bit continuation). A file without a Newton field (written
+ *        before it existed, or by a run with #MN_SIM_NEWTON_AUTO) means #MN_SIM_NEWTON_AUTO.
+ *        Samples and snapshots at times up to the saved time are skipped (the saving run
+ *        wrote them).
+ * @return #MN_OK, #MN_ERR_IO, #MN_ERR_PARSE (not a memnet checkpoint, or corrupt, or an
+ *         unknown Newton iteration id: the message names it),
  *         #MN_ERR_INVALID (does not match this simulation; the message says what).
  */
 MN_API mn_status mn_sim_checkpoint_load(mn_sim *sim, const char *path);

@@ -174,6 +174,13 @@ static char *join_names(mn_h5_recorder *r, int states)
     return s;
 }
 
+/* the Newton iteration of bdf/adams, as --newton and the CSV header's newton= spell it: at
+ * creation, and again on append (a resumed run takes the checkpoint's, or the one its user set) */
+static mn_status write_newton(mn_h5_recorder *r)
+{
+    return mn__h5_attr_string(r->ctx, r->file, "newton", mn__sim_newton_name(mn__sim_newton(r->sim)));
+}
+
 /* the provenance the library knows (docs/file-formats.md lists every attribute) */
 static mn_status write_provenance(mn_h5_recorder *r)
 {
@@ -189,6 +196,7 @@ static mn_status write_provenance(mn_h5_recorder *r)
         (st = mn__h5_attr_int(r->ctx, root, "states", (int64_t)mn_network_state_count(net))) ||
         (st = mn__h5_attr_int(r->ctx, root, "electrodes", (int64_t)mn_sim_electrode_count(r->sim))) ||
         (st = mn__h5_attr_string(r->ctx, root, "integrator", integrator_name(integ))) ||
+        (st = write_newton(r)) ||
         (st = mn__h5_attr_double(r->ctx, root, "rtol", rtol)) ||
         (st = mn__h5_attr_double(r->ctx, root, "atol", atol)) ||
         (st = mn__h5_attr_double(r->ctx, root, "dt", dt)) ||
@@ -365,7 +373,8 @@ static mn_status start(mn_h5_recorder *r)
         (st = mn__h5_snapshots_setup(r->ctx, r->file, &r->sn, r->sim, r->append, now)))
         return st;
     if (r->append) {
-        if ((st = mn__h5_attr_double(r->ctx, r->file, "resumed_time", now))) return st;
+        if ((st = mn__h5_attr_double(r->ctx, r->file, "resumed_time", now)) || (st = write_newton(r)))
+            return st;
     } else {
         if ((st = write_provenance(r)) || (st = write_edge_index(r))) return st;
         if ((r->what & MN_H5_NETWORK) && (st = write_network(r))) return st;

@@ -3,7 +3,7 @@
  * floating point (%a), so values round-trip exactly on every platform:
  *
  *   memnet-checkpoint 1
- *   edges M states NS values NX electrodes NE current_source 0|1 integrator K
+ *   edges M states NS values NX electrodes NE current_source 0|1 integrator K [newton N]
  *   t <hex>
  *   events N
  *   gprev V N_EVENT_FUNCTIONS           (V = 1 if the fixed-step event memory is valid)
@@ -18,6 +18,14 @@
  * integrator id, the time and the states (inside the model's bounds) are validated, and the
  * file must end at its "end" line. CRLF line endings are accepted. Numbers are written and
  * read in the C locale (lib/core/locale.c).
+ *
+ * The Newton iteration (mn_sim_set_newton): "newton N" with N the mn_sim_newton value, written
+ * only when it is not AUTO, so a default run's checkpoint is the format older versions read and
+ * wrote; a file without it (every checkpoint before the field existed) means AUTO. Loading
+ * takes the saved mode, as it takes the integrator, unless this simulation's user chose one
+ * with mn_sim_set_newton: that choice is kept (a deliberate switch, e.g. to the Krylov
+ * iteration for a run with many Newton failures) and, if it differs from the saved one, a
+ * warning goes to the context's log (docs/simulation.md, "Checkpoints").
  *
  * Exactness: saving restarts the integrator at the saved time (mn_sim_restart), and a resumed
  * run starts the integrator at that time from the same values, so both continue identically.
@@ -62,8 +70,10 @@ static mn_status check_target(mn_context *ctx, const char *path, const char *wha
 static void write_checkpoint(const mn_sim *s, FILE *f)
 {
     fprintf(f, "memnet-checkpoint 1\n");
-    fprintf(f, "edges %zu states %zu values %zu electrodes %zu current_source %d integrator %d\n",
+    fprintf(f, "edges %zu states %zu values %zu electrodes %zu current_source %d integrator %d",
             s->m, s->ns, s->nx, s->n_el, s->isrc_wf ? 1 : 0, s->integrator);
+    if (s->newton_mode != MN__SIM_NEWTON_AUTO) fprintf(f, " newton %d", s->newton_mode);
+    fprintf(f, "\n");
     fprintf(f, "t %a\n", s->t);
     fprintf(f, "events %llu\n", (unsigned long long)s->n_events);
     fprintf(f, "gprev %d %zu\n", s->gprev_valid, s->nev);
@@ -216,7 +226,7 @@ static mn_status checkpoint_load(mn_sim *s, const char *path)
     mn_status st = MN_OK;
     ckreader r = { s->ctx, f, path, { 0 }, 0 };
     double *x = NULL, *gp = NULL, *xc = NULL;
-    uint64_t m, ns, nx, nel, isrc, integ, nevents, gvalid, nev;
+    uint64_t m, ns, nx, nel, isrc, integ, nevents, gvalid, nev, newton = MN__SIM_NEWTON_AUTO;
     double t;
     const char *p;
     struct stat sb;
@@ -231,8 +241,14 @@ static mn_status checkpoint_load(mn_sim *s, const char *path)
     p = r.line;
     if (ck_count(&p, "edges", &m) || ck_count(&p, "states", &ns) || ck_count(&p, "values", &nx) ||
         ck_count(&p, "electrodes", &nel) || ck_count(&p, "current_source", &isrc) ||
-        ck_count(&p, "integrator", &integ) || *p)
+        ck_count(&p, "integrator", &integ))
         CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line 2: bad size line \"%.80s\"", path, r.line);
+    if (*p) { /* the optional Newton field: nothing else may follow the integrator */
+        const char *field = p;
+        if (ck_count(&p, "newton", &newton) || *p)
+            CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line 2: bad Newton iteration field \"%.40s\" "
+                    "(expected \"newton N\", N = 0 auto, 1 blocks, 2 krylov)", path, field);
+    }
     if (m != s->m || ns != s->ns)
         CK_FAIL(MN_ERR_INVALID,
                 "checkpoint \"%s\": saved network has %llu edges and %llu states, this one %zu and %zu",
@@ -251,6 +267,9 @@ static mn_status checkpoint_load(mn_sim *s, const char *path)
     if (integ > MN_SIM_EXACT)
         CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": unknown integrator id %llu (0..%d)", path,
                 (unsigned long long)integ, (int)MN_SIM_EXACT);
+    if (newton > MN__SIM_NEWTON_GMRES)
+        CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\": unknown Newton iteration id %llu (0 auto, 1 "
+                "blocks, 2 krylov)", path, (unsigned long long)newton);
     MN__TRY(ck_line(&r, "the time"));
     if (strncmp(r.line, "t ", 2) != 0 || ck_value(r.line + 2, &t))
         CK_FAIL(MN_ERR_PARSE, "checkpoint \"%s\" line %zu: bad time \"%.40s\"", path, r.lineno,
@@ -329,6 +348,14 @@ static mn_status checkpoint_load(mn_sim *s, const char *path)
         }
 
     /* apply */
+    if (!s->newton_explicit) {
+        mn__sim_set_newton(s, (int)newton);
+    } else if (s->newton_mode != (int)newton) {
+        mn__log(s->ctx, MN_LOG_WARNING,
+                "checkpoint \"%s\": saved with the Newton iteration %s; continuing with %s, as "
+                "set by mn_sim_set_newton (the run is not the saved run's bit-for-bit continuation)",
+                path, mn__sim_newton_name((int)newton), mn__sim_newton_name(s->newton_mode));
+    }
     MN__TRY(mn_sim_set_energy_tracking(s, nx == s->ns + 2));
     MN__TRY(mn_sim_init_states(s, t, x));
     if (nx == s->ns + 2) {

@@ -98,6 +98,7 @@ struct mn_sim {
     int64_t max_steps;
     int energy;
     int newton_mode;      /* Newton's linear solver, MN__SIM_NEWTON_* (sim-private.h) */
+    int newton_explicit;  /* mn_sim_set_newton was called: a checkpoint's mode does not replace it */
 
     /* CVODE */
     void *sunctx;         /* SUNContext */

@@ -58,6 +58,11 @@ void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, dou
  * (the integrator is made anew). */
 enum { MN__SIM_NEWTON_AUTO = 0, MN__SIM_NEWTON_BLOCKS = 1, MN__SIM_NEWTON_GMRES = 2 };
 void mn__sim_set_newton(mn_sim *s, int mode);
+/* The Newton mode in use, MN__SIM_NEWTON_* (the value of mn_sim_set_newton's enum). */
+int mn__sim_newton(const mn_sim *s);
+/* The name of a Newton mode ("auto", "blocks", "krylov"; "unknown" for another value), as the
+ * command line's --newton, the CSV header's newton= and the HDF5 attribute "newton" spell it. */
+const char *mn__sim_newton_name(int mode);
 /* Whether energy tracking is on. */
 int mn__sim_energy_tracking(const mn_sim *s);
 /* The current source's injected current (A) and mean potential difference from - to (V) at the

@@ -312,6 +312,7 @@ mn_status mn_sim_set_newton(mn_sim *s, mn_sim_newton newton)
                          (int)newton);
     /* the public values are the internal modes (sim-private.h) */
     mn__sim_set_newton(s, (int)newton);
+    s->newton_explicit = 1; /* a checkpoint loaded later keeps it (checkpoint.c) */
     return MN_OK;
 }
 

@@ -33,6 +33,16 @@ void mn__sim_solver_settings(const mn_sim *s, mn_sim_integrator *integrator, dou
     if (hmax) *hmax = s->hmax;
 }
 
+int mn__sim_newton(const mn_sim *s) { return s->newton_mode; }
+
+const char *mn__sim_newton_name(int mode)
+{
+    return mode == MN__SIM_NEWTON_AUTO     ? "auto"
+           : mode == MN__SIM_NEWTON_BLOCKS ? "blocks"
+           : mode == MN__SIM_NEWTON_GMRES  ? "krylov"
+                                           : "unknown";
+}
+
 int mn__sim_energy_tracking(const mn_sim *s) { return s->energy; }
 
 int mn__sim_current_source_values(const mn_sim *s, double *amps, double *volts)

@@ -1,6 +1,7 @@
 /* libFuzzer target: the checkpoint loader (mn_sim_checkpoint_load) on a small simulation (a
  * chain of 3 miranda junctions, 2 electrodes, samples every 0.1 s). A checkpoint accepted must
- * leave the states inside the model's bounds, the time finite, and a short run possible. */
+ * leave the states inside the model's bounds, the time finite, and a short run possible (with
+ * the file's Newton iteration: the target never sets one, so a "newton N" field applies). */
 #define _GNU_SOURCE
 #include "fuzz-common.h"
 

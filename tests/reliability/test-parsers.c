@@ -5,6 +5,7 @@
  * validation of checkpoints. Every case here was a crash, hang, blow-up or wrong value before.
  */
 #include "mn-test.h"
+#include "sim/sim-private.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -282,6 +283,28 @@ START_TEST(test_checkpoint_strict)
     /* an unknown integrator id (it was ignored) */
     MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 9", "rel-cp2")),
                   MN_ERR_PARSE, "unknown integrator id 9");
+    /* the Newton iteration field: an unknown id is named, so is a malformed field;
+       a valid one is taken (the run set none) */
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 7", "rel-cp2n")),
+                  MN_ERR_PARSE, "unknown Newton iteration id 7");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 3", "rel-cp2n")),
+                  MN_ERR_PARSE, "unknown Newton iteration id 3");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 99999999999999999999", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newton 99999999999999999999\"");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton -1", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newton -1\"");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton krylov", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newton krylov\"");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newton\"");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 1 newton 2", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newton 1 newton 2\"");
+    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newtons 1", "rel-cp2n")),
+                  MN_ERR_PARSE, "bad Newton iteration field \"newtons 1\"");
+    MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 2", "rel-cp2n")));
+    ck_assert_int_eq(mn__sim_newton(r.sim), MN_SIM_NEWTON_KRYLOV);
+    MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(r.sim, path));
+    ck_assert_int_eq(mn__sim_newton(r.sim), MN_SIM_NEWTON_AUTO);
     /* negative counts (they wrapped) */
     MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "events 0", "events -1", "rel-cp3")),
                   MN_ERR_PARSE, "bad event count");

@@ -273,7 +273,8 @@ class Simulation:
         """Newton iteration of "bdf" and "adams": "auto" (default: "blocks", or "krylov" for
         models with events), "blocks" (each junction's own Jacobian, no sensitivity solve) or
         "krylov" (exact Newton: GMRES with Jacobian-vector products, for strongly coupled
-        networks)."""
+        networks). Saved with checkpoints; set here before checkpoint_load() it overrides the
+        checkpoint's."""
         if name not in _NEWTONS:
             raise ValueError("unknown Newton iteration %r (auto, blocks, krylov)" % (name,))
         self._ctx.check(_c.mn_sim_set_newton(self._p, _NEWTONS[name]))
@@ -523,5 +524,8 @@ class Simulation:
         self._ctx.check(_c.mn_sim_checkpoint_save(self._p, _b(str(path))))
 
     def checkpoint_load(self, path):
-        """Resume from a checkpoint of a simulation set up the same way."""
+        """Resume from a checkpoint of a simulation set up the same way. The integrator and the
+        Newton iteration are the checkpoint's; a Newton iteration chosen with set_newton() on
+        this simulation before is kept (the run is then not the saved run's bit-for-bit
+        continuation; docs/simulation.md, "Checkpoints")."""
         self._ctx.check(_c.mn_sim_checkpoint_load(self._p, _b(str(path))))
