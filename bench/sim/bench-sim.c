@@ -6,7 +6,8 @@
  *
  * usage: bench-sim [--sizes N1,N2,...] [--python SCRIPT] [--python-mode lsoda|fixed:DT]
  *                  [--strategy default|refactor|auto|pcg[,...]] [--budget S] [--t-pulse T]
- *                  [--t-read T] [--seed S] [--workdir DIR]
+ *                  [--t-read T] [--seed S] [--workdir DIR] [--gmin G] [--dt-out DT]
+ *                  [--integrator bdf|adams] [--blas-workers stop|keep]
  *
  * Prints one block of key=value lines per size: junctions, nodes, wall time, integrator and
  * Kirchhoff statistics, the median cost of one refactorisation + solve on the same network and
@@ -22,6 +23,8 @@
  * solve each), as 000's protocol records the current; the scipy reference then takes the same
  * samples (the current at each from its dense output, one spsolve each), and
  * samples_max_relative_difference compares the two sets of samples.
+ * --integrator bdf|adams: CVODE's BDF (the default, as memnet's) or Adams-Moulton, both with
+ * memnet's default Newton iteration.
  * --blas-workers stop|keep: stop (the default, as the memnet program does at start-up) ends
  * OpenBLAS's idle worker threads first (mn_blas_stop_workers); keep leaves them spinning for
  * their ~0.1 s after start-up (docs/performance.md, "The idle BLAS thread").
@@ -131,7 +134,7 @@ static int write_files(const char *dir, mn_graph *g, const mn_index *src, size_t
 int main(int argc, char **argv)
 {
     const char *sizes = "1000,10000", *python = NULL, *workdir = "/tmp", *pymode = "lsoda";
-    const char *strategies = "default", *workers = "stop";
+    const char *strategies = "default", *workers = "stop", *integrator = "bdf";
     double budget = 600, t_pulse = 100, t_read = 10, gmin = NAN, dt_out = 0;
     unsigned long long seed = 1;
     for (int i = 1; i < argc; i++) {
@@ -146,20 +149,24 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--workdir") && i + 1 < argc) workdir = argv[++i];
         else if (!strcmp(argv[i], "--gmin") && i + 1 < argc) gmin = atof(argv[++i]);
         else if (!strcmp(argv[i], "--dt-out") && i + 1 < argc) dt_out = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--integrator") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "bdf") || !strcmp(argv[i + 1], "adams")))
+            integrator = argv[++i];
         else if (!strcmp(argv[i], "--blas-workers") && i + 1 < argc &&
                  (!strcmp(argv[i + 1], "stop") || !strcmp(argv[i + 1], "keep")))
             workers = argv[++i];
         else {
             fprintf(stderr, "usage: bench-sim [--sizes N,..] [--python SCRIPT] [--python-mode M] [--budget S] "
                             "[--strategy default|refactor|auto|pcg[,..]] [--t-pulse T] [--t-read T] [--seed S] [--workdir DIR] "
-                            "[--gmin G] [--dt-out DT] [--blas-workers stop|keep]\n");
+                            "[--gmin G] [--dt-out DT] [--integrator bdf|adams] [--blas-workers stop|keep]\n");
             return 2;
         }
     }
     int stopped = !strcmp(workers, "stop") && mn_blas_stop_workers() == MN_OK;
     printf("memnet_version=%s\nprotocol=2 V for %g s then 0.1 V for %g s (000 Fig. 2a), miranda "
-           "(003 Table 1, Gmin %g S), g(0) = 0, CVODE BDF rtol 1e-6 atol 1e-9, samples every %g s\n",
-           mn_version_string(), t_pulse, t_read, gmin == gmin ? gmin : 1e-2, dt_out);
+           "(003 Table 1, Gmin %g S), g(0) = 0, CVODE %s rtol 1e-6 atol 1e-9, samples every %g s\n",
+           mn_version_string(), t_pulse, t_read, gmin == gmin ? gmin : 1e-2,
+           strcmp(integrator, "bdf") ? "Adams-Moulton" : "BDF", dt_out);
     printf("blas_workers=%s\n", stopped ? "stopped" : strcmp(workers, "stop") ? "kept" : "not OpenBLAS");
     const char *p = sizes;
     while (*p) {
@@ -214,6 +221,7 @@ int main(int argc, char **argv)
         mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
+        if (strcmp(integrator, "bdf")) mn_sim_set_integrator(sim, MN_SIM_ADAMS);
         samples sm = { NULL, NULL, 0, 0 };
         if (dt_out > 0) {
             mn_sim_set_sample_interval(sim, 0.0, dt_out);
