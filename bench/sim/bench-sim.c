@@ -18,6 +18,10 @@
  * (a suffix ":N" runs that one with mn_context_set_threads(ctx, N), e.g. default:1,default:2)
  * on the same network ("default" leaves the simulation's own, AUTO); the scipy baselines run
  * after the last one.
+ * --dt-out DT: samples every DT seconds (t = 0, DT, 2 DT, ...: the source current, a Kirchhoff
+ * solve each), as 000's protocol records the current; the scipy reference then takes the same
+ * samples (the current at each from its dense output, one spsolve each), and
+ * samples_max_relative_difference compares the two sets of samples.
  * --blas-workers stop|keep: stop (the default, as the memnet program does at start-up) ends
  * OpenBLAS's idle worker threads first (mn_blas_stop_workers); keep leaves them spinning for
  * their ~0.1 s after start-up (docs/performance.md, "The idle BLAS thread").
@@ -53,6 +57,31 @@ static double cpu(void)
  * of side sqrt(N / (4 * 12.6)) (mean crossing degree ~8, about 2.2x the percolation threshold),
  * nodes = wires, edges = junctions, electrodes "left"/"right" = the wires touching the sides,
  * only the components touching an electrode kept. */
+/* memnet's samples (time, source current), compared with the scipy reference's */
+typedef struct samples {
+    double *t, *I;
+    size_t n, cap;
+} samples;
+
+static int collect_sample(const mn_sim *sim, void *user)
+{
+    samples *sm = user;
+    if (sm->n == sm->cap) {
+        size_t cap = sm->cap ? 2 * sm->cap : 64;
+        double *t = realloc(sm->t, cap * sizeof *t);
+        if (!t) return 1;
+        sm->t = t;
+        double *I = realloc(sm->I, cap * sizeof *I);
+        if (!I) return 1;
+        sm->I = I;
+        sm->cap = cap;
+    }
+    sm->t[sm->n] = mn_sim_time(sim);
+    sm->I[sm->n] = mn_sim_electrode_current(sim, 0);
+    sm->n++;
+    return 0;
+}
+
 static mn_status make_network(mn_context *ctx, size_t junctions, uint64_t seed, mn_graph **out,
                               mn_index **src, size_t *nsrc, mn_index **drn, size_t *ndrn)
 {
@@ -185,7 +214,11 @@ int main(int argc, char **argv)
         mn_sim_add_electrode(sim, drn, nd, NULL, NULL);
         mn_sim_init_uniform(sim, 0.0, 0.0);
         mn_sim_set_tolerances(sim, 1e-6, 1e-9);
-        if (dt_out > 0) mn_sim_set_sample_interval(sim, 0.0, dt_out);
+        samples sm = { NULL, NULL, 0, 0 };
+        if (dt_out > 0) {
+            mn_sim_set_sample_interval(sim, 0.0, dt_out);
+            mn_sim_set_sample_callback(sim, collect_sample, &sm);
+        }
         if (strcmp(strategy, "default"))
             mn_kirchhoff_set_strategy(mn_sim_kirchhoff(sim), !strcmp(strategy, "auto") ? MN_KIRCHHOFF_AUTO
                                                              : !strcmp(strategy, "pcg") ? MN_KIRCHHOFF_PCG
@@ -266,18 +299,37 @@ int main(int argc, char **argv)
             snprintf(mode, sizeof mode, "%.*s", (int)(ml < 63 ? ml : 63), pm);
             pm += ml + (pm[ml] == ',');
             char cmd[8192];
-            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s %.17g",
-                     python, workdir, workdir, t_pulse, t_read, budget, mode, gmin == gmin ? gmin : 1e-2);
+            /* the reference takes the same samples (dt_out > 0): the current at each sample
+             * time from its dense output, one spsolve each, as memnet solves at each */
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s/bench-net.txt %s/bench-electrodes.txt %.17g %.17g %g %s %.17g %.17g",
+                     python, workdir, workdir, t_pulse, t_read, budget, mode, gmin == gmin ? gmin : 1e-2, dt_out);
             FILE *f = popen(cmd, "r");
             char line[512];
-            double py_wall = NAN, py_I = NAN, py_t = NAN;
+            double py_wall = NAN, py_I = NAN, py_t = NAN, dmax = 0.0;
+            size_t py_n = 0, matched = 0;
             while (f && fgets(line, sizeof line, f)) {
+                double ts, Is;
+                if (sscanf(line, "python_sample=%lf,%lf", &ts, &Is) == 2) {
+                    /* the sample of memnet's at the same time (both take t = k dt_out) */
+                    py_n++;
+                    for (size_t q = 0; q < sm.n; q++)
+                        if (fabs(sm.t[q] - ts) <= 1e-9 * (1.0 + fabs(ts))) {
+                            double d = fabs(sm.I[q] - Is) / fmax(fabs(Is), 1e-300);
+                            dmax = d > dmax ? d : dmax;
+                            matched++;
+                            break;
+                        }
+                    continue; /* not echoed: one line per sample */
+                }
                 sscanf(line, "python_cpu_seconds=%lf", &py_wall);
                 sscanf(line, "python_I_end=%lf", &py_I);
                 sscanf(line, "python_t_reached=%lf", &py_t);
                 fputs(line, stdout);
             }
             if (f) pclose(f);
+            if (dt_out > 0)
+                printf("python_samples=%zu\nmemnet_samples=%zu\nsamples_compared=%zu\n"
+                       "samples_max_relative_difference=%.3g\n", py_n, sm.n, matched, dmax);
             if (py_t >= t_pulse + t_read) {
                 printf("speedup_cpu=%.3g\nI_end_relative_difference=%.3g\n", py_wall / cpus,
                        fabs(py_I - I_end) / fabs(I_end));
@@ -288,6 +340,8 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
         free(Gc);
+        free(sm.t);
+        free(sm.I);
         mn_waveform_free(w);
         mn_sim_free(sim);
         mn_network_free(net);

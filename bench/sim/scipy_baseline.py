@@ -4,12 +4,18 @@ numpy/scipy as the peer codes write it: nodal analysis with scipy.sparse.linalg.
 right-hand side, integrated by solve_ivp (LSODA, rtol 1e-6, atol 1e-9), 2 V for T_pulse then
 0.1 V for T_read. Stops after BUDGET seconds of CPU time and reports how far it got.
 
-usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE [GMIN]]
+usage: scipy_baseline.py EDGES ELECTRODES T_PULSE T_READ BUDGET [MODE [GMIN [DT_OUT]]]
 
 MODE "lsoda" (default): solve_ivp LSODA at rtol 1e-6, atol 1e-9; "dop853": solve_ivp DOP853
 (explicit Dormand-Prince 8(5,3)) at the same tolerances. GMIN: G_min in S (default 1e-2).
 MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, each junction
 advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
+DT_OUT > 0 (default 0: none): samples of the source current at t = 0, DT_OUT, 2 DT_OUT, ... up
+to T_PULSE + T_READ, as the protocol records them (000 Fig. 2a): solve_ivp's dense output gives
+the state at each sample time (t_eval; no extra right-hand side), and one spsolve the current
+there, printed as python_sample=t,I. A sample at the pulse's end (t = T_PULSE) is taken at the
+read voltage, as the waveform is there. The fixed-step mode samples at its own steps that fall on
+the sample times.
 
 The BLAS runs on one thread unless OPENBLAS_NUM_THREADS / OMP_NUM_THREADS are set by the caller:
 with OpenBLAS's default (one thread per core) its idle worker spins in sched_yield while the
@@ -42,6 +48,7 @@ def main():
     t_pulse, t_read, budget = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
     mode = sys.argv[6] if len(sys.argv) > 6 else "lsoda"
     GMIN = float(sys.argv[7]) if len(sys.argv) > 7 else 1e-2
+    dt_out = float(sys.argv[8]) if len(sys.argv) > 8 else 0.0
     E = np.loadtxt(edges_path, comments="#", ndmin=2)[:, :2].astype(int)
     with open(el_path) as f:
         src = np.array(f.readline().split(), int)
@@ -82,13 +89,32 @@ def main():
         a = np.abs(Ve)
         return KP0 * np.exp(ETAP * a) * (1 - g) - KD0 * np.exp(-ETAD * a) * g
 
+    def current(g, vs):
+        G, Ve = potentials(g, vs)
+        I = G * Ve
+        return I[out_e].sum() - I[in_e].sum()
+
+    t_end = t_pulse + t_read
+    nsamp = int(np.floor(t_end / dt_out + 1e-9)) + 1 if dt_out > 0 else 0
+    t_samp = dt_out * np.arange(nsamp)
+    out = []
+
     g = np.zeros(m)
     t_reached = 0.0
     try:
-        for (a, b, vs) in ((0.0, t_pulse, 2.0), (t_pulse, t_pulse + t_read, 0.1)):
+        for (a, b, vs) in ((0.0, t_pulse, 2.0), (t_pulse, t_end, 0.1)):
+            # this segment's samples: [a, b), and the end of the run in the last one
+            last = b == t_end
+            ts = t_samp[(t_samp >= a) & ((t_samp < b) | (last & (t_samp <= b)))]
+
+            def is_sample(t):
+                return len(ts) > 0 and np.min(np.abs(ts - t)) <= 1e-9 * (1 + abs(t))
+
             if mode.startswith("fixed:"):
                 dt = float(mode[6:])
                 nstep = int(round((b - a) / dt))
+                if is_sample(a):
+                    out.append((a, current(g, vs)))
                 for k in range(nstep):
                     if time.process_time() - c0 > budget:
                         raise OutOfTime()
@@ -99,18 +125,23 @@ def main():
                     kP, kD = KP0 * np.exp(ETAP * u), KD0 * np.exp(-ETAD * u)
                     ginf = kP / (kP + kD)
                     g = ginf + (g - ginf) * np.exp(-(kP + kD) * dt)  # 003 eq 9
+                    if k + 1 < nstep or last:
+                        if is_sample(a + (k + 1) * dt):
+                            out.append((a + (k + 1) * dt, current(g, vs)))
             else:
+                # the samples from the dense output (t_eval), and the segment's end state
+                te = np.append(ts, b) if len(ts) and ts[-1] < b else (ts if len(ts) else None)
                 sol = solve_ivp(f, (a, b), g, method="DOP853" if mode == "dop853" else "LSODA",
-                                rtol=1e-6, atol=1e-9, args=(vs,))
+                                rtol=1e-6, atol=1e-9, args=(vs,), t_eval=te)
                 if not sol.success:
                     print("python_error=%s" % sol.message)
                     break
+                for q in range(len(ts)):
+                    out.append((sol.t[q], current(sol.y[:, q], vs)))
                 g = sol.y[:, -1]
             t_reached = b
             vlast = vs
-        G, Ve = potentials(g, vlast)
-        I = G * Ve
-        print("python_I_end=%.10g" % (I[out_e].sum() - I[in_e].sum()))
+        print("python_I_end=%.10g" % current(g, vlast))
     except OutOfTime:
         t_reached = state["t"]
     print("python_cpu_seconds=%.4g" % (time.process_time() - c0))
@@ -122,6 +153,8 @@ def main():
     print("python_t_reached=%.6g" % t_reached)
     print("python_mode=%s" % mode)
     print("python_rhs_evals=%d" % state["nfev"])
+    for (ts_, I_) in out:
+        print("python_sample=%.17g,%.17g" % (ts_, I_))
     return 0
 
 

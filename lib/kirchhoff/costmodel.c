@@ -30,27 +30,31 @@
 /* Rates in factorisation flops per counted operation. The memory-bound operations (solves,
  * products, vector work, conversion) cost more per entry once the factor and the matrix no
  * longer fit in the cache, and more again at 1e7 junctions, where the factorisation's large
- * supernodes run its BLAS-3 flops 2.3x faster than at 1e6: measured at 1e4 and 1e5 junctions
- * (factor + matrix below 8 MB), at 1e6 (92 MB) and at 1e7 junctions (1.1 GB); between 8 MB,
- * 64 MB and 1.1 GB the rates are interpolated linearly in the size, constant beyond (no libm
- * call: the same numbers on every platform). */
+ * supernodes run its BLAS-3 flops faster: measured by bench-costrates at 1e4 junctions (a
+ * simplicial factor), at 1e5 (supernodal, factor + matrix 7.6 MB), at 1e6 (92 MB) and at 1e7
+ * junctions (1.1 GB). A simplicial factor takes the first set; a supernodal one the second up
+ * to 8 MB, then the rates are interpolated linearly in the size between 8 MB, 64 MB and
+ * 1.1 GB, constant beyond (no libm call: the same numbers on every platform). The supernodal
+ * rates are about twice those measured before CHOLMOD's OpenMP regions ran without libgomp's
+ * team (lib/core/omp_regions.c), which halved the factorisation's CPU time per flop at 1e5 and
+ * 1e7 junctions while the solves, products and vector work cost what they did
+ * (docs/performance.md, ninth pass). */
 typedef struct rates {
     double solve; /* one nonzero of L in a forward + backward solve */
     double spmv;  /* one stored nonzero of A in a symmetric product y = A x */
     double vec;   /* one unknown in PCG's vector work of an iteration (3 axpy, 2 dots, 2 copies) */
     double conv;  /* one nonzero of L in the conversion of a supernodal factor to LDL' */
+    double upd;   /* one nonzero of L per rank-1 column of an update/downdate (the column's path
+                   * in the elimination tree: the upper end of the measurements, so that an
+                   * update is chosen only when it surely pays) */
 } rates;
-static const rates MN__KH_RATES_CACHED = {2.0, 2.0, 4.0, 2.0};
-static const rates MN__KH_RATES_MEMORY = {6.0, 5.7, 12.0, 4.5};
-static const rates MN__KH_RATES_LARGE = {17.0, 18.0, 37.0, 31.0};
+static const rates MN__KH_RATES_SIMPLICIAL = {2.0, 2.0, 4.0, 2.0, 0.12};
+static const rates MN__KH_RATES_CACHED = {4.8, 3.9, 9.0, 4.7, 0.14};
+static const rates MN__KH_RATES_MEMORY = {12.0, 9.5, 20.0, 21.7, 0.2};
+static const rates MN__KH_RATES_LARGE = {37.6, 32.5, 82.8, 60.0, 0.43};
 #define MN__KH_CACHED_BYTES 8e6
 #define MN__KH_MEMORY_BYTES 64e6
 #define MN__KH_LARGE_BYTES 1.1e9
-/* one nonzero of L per rank-1 column of an update/downdate (0.05-0.12 measured at 1e4-1e6:
- * the column's path in the elimination tree; the upper end, so that an update is chosen only
- * when it surely pays) */
-#define MN__KH_RATE_UPD 0.12
-
 /* Costs of the present analysis (computed once per analysis). */
 void mn__kh_cost_refresh(mn_kirchhoff *k)
 {
@@ -62,7 +66,10 @@ void mn__kh_cost_refresh(mn_kirchhoff *k)
     /* 8-byte values and 4-byte indices of L and A */
     double bytes = 12.0 * (lnz + nnz_a), w;
     const rates *c = &MN__KH_RATES_CACHED, *mm = &MN__KH_RATES_MEMORY;
-    if (bytes <= MN__KH_CACHED_BYTES) {
+    if (k->Lsym && !k->Lsym->is_super) {
+        c = &MN__KH_RATES_SIMPLICIAL;
+        w = 0.0;
+    } else if (bytes <= MN__KH_CACHED_BYTES) {
         w = 0.0;
     } else if (bytes <= MN__KH_MEMORY_BYTES) {
         w = (bytes - MN__KH_CACHED_BYTES) / (MN__KH_MEMORY_BYTES - MN__KH_CACHED_BYTES);
@@ -76,9 +83,10 @@ void mn__kh_cost_refresh(mn_kirchhoff *k)
     double r_spmv = c->spmv + w * (mm->spmv - c->spmv);
     double r_vec = c->vec + w * (mm->vec - c->vec);
     double r_conv = c->conv + w * (mm->conv - c->conv);
+    double r_upd = c->upd + w * (mm->upd - c->upd);
     k->c_fac = k->flops > lnz ? k->flops : lnz;
     k->c_iter = r_solve * lnz + r_spmv * nnz_a + r_vec * nf;
-    k->c_upd = MN__KH_RATE_UPD * lnz;
+    k->c_upd = r_upd * lnz;
     k->c_conv = r_conv * lnz;
     k->cost_analysis = k->n_analyse;
 }

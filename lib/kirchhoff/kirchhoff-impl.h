@@ -165,8 +165,9 @@ struct mn_kirchhoff {
     int aside;               /* solves are output solves (mn__kirchhoff_set_output_solves) */
     double *xa_buf;          /* the warm start kept across an output solve (nf) */
     size_t xa_cap;
-    double step_rtol;        /* PCG tolerance of the integrator's (non-output) solves when
-                              * looser than cg_rtol (0: cg_rtol; mn__kirchhoff_set_step_tolerance) */
+    double step_rtol;        /* PCG tolerance of a simulation's solves (its right-hand sides
+                              * and outputs) when looser than cg_rtol (0: cg_rtol;
+                              * mn__kirchhoff_set_step_tolerance) */
     /* warm starts extrapolated in time (warmstart.c): the solutions of the last three distinct
      * times of the integrator's solves, and the sources they were solved for */
     int have_t;              /* t_next holds the time of the next solve (mn__kirchhoff_set_time) */

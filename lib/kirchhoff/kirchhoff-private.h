@@ -112,9 +112,10 @@ void mn__kirchhoff_forget(mn_kirchhoff *k);
  * to a few digits, and an inexact Jacobian changes the Newton iterates, not the solution. */
 void mn__kirchhoff_set_sensitivity_tolerance(mn_kirchhoff *k, double rtol);
 
-/* Relative residual to which the integrator's solves (all but output solves) iterate on a
- * stale factor, when looser than the CG tolerance (0, the default: the CG tolerance). The
- * simulation derives it from its integration tolerance (docs/simulation.md). */
+/* Relative residual to which a simulation's solves (the integrator's right-hand sides and the
+ * output solves) iterate on a stale factor, when looser than the CG tolerance (0, the default:
+ * the CG tolerance). The simulation derives it from its integration tolerance
+ * (docs/simulation.md). */
 void mn__kirchhoff_set_step_tolerance(mn_kirchhoff *k, double rtol);
 
 /* The time of the next solve (the simulation's t). A solver told the times of its solves keeps

@@ -118,9 +118,10 @@ mn_status mn_kirchhoff_solve(mn_kirchhoff *k)
     }
     /* PCG starts from the solutions of earlier times extrapolated to this one (warmstart.c) */
     if (s == MN_KIRCHHOFF_PCG && k->have_x) mn__kh_warm_start(k, volts);
-    /* the integrator's solves iterate to the step tolerance when that is looser */
+    /* the simulation's solves (the integrator's and its outputs') iterate to the step tolerance
+     * when that is looser */
     double tol = k->cg_rtol;
-    if (!k->aside && k->step_rtol > tol) k->cg_rtol = k->step_rtol;
+    if (k->step_rtol > tol) k->cg_rtol = k->step_rtol;
     st = mn__kh_solve_system(k, s, &used);
     k->cg_rtol = tol;
     if (st != MN_OK) return st;

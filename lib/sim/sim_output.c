@@ -144,7 +144,8 @@ static mn_status write_snapshot_files(mn_sim *s, size_t k)
  * that of its last right-hand side. The solve there is an output solve
  * (mn__kirchhoff_set_output_solves): PCG preconditioned by the present factor (the last
  * right-hand side's, or the one AUTO reuses), warm-started from the last solution, to the
- * solver's CG tolerance (relative residual 1e-12 by default), instead of a refactorisation: a
+ * right-hand sides' tolerance (relative residual 1e-5 rtol, or the CG tolerance if looser:
+ * mn__kirchhoff_set_step_tolerance), instead of a refactorisation: a
  * few triangular solves against one numeric factorisation (at 1e5 junctions about 10 ms
  * against 35 ms, at 1e7 junctions about 1-2 s against 8 s). Under the default AUTO strategy the
  * output solve leaves the refactorisation rule and the integrator's warm start as they were,
