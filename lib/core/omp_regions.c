@@ -10,7 +10,8 @@
  * (the team size is explicit). memnet's serial sections (mn__serial_begin .. mn__serial_end,
  * around every CHOLMOD call that opens such regions) set OpenMP's max-active-levels to 0, which
  * makes every region inactive, i.e. executed by the calling thread alone; the previous value is
- * restored afterwards, so the caller's own OpenMP code is unchanged outside memnet's calls.
+ * restored afterwards. libgomp keeps that setting process-wide: a region that another thread of
+ * the program opens while memnet is inside such a call also runs on one thread.
  *
  * The team of one. libgomp still builds and tears down a team for each inactive region and ends
  * it with a barrier whose release is an unconditional futex wake system call. At 1e5 junctions a
@@ -23,26 +24,33 @@
  * program that links it (libgomp is a dependency of libcholmod, itself a dependency of
  * libmemnet), and in the local scope of a libmemnet loaded by dlopen (Python), so CHOLMOD's
  * regions come here. A region opened inside one of memnet's serial sections on this thread, and
- * outside any enclosing region (omp_get_level() == 0), would be run by this thread alone anyway:
- * its body is called directly. Outside any region omp_get_num_threads() is 1 and
+ * outside any enclosing region (omp_get_level() == 0), is CHOLMOD's (memnet has no regions of its
+ * own) and would be run by this thread alone anyway: its body is called directly. (The test is
+ * not on max-active-levels, which another thread's section may have restored meanwhile.) Outside any region omp_get_num_threads() is 1 and
  * omp_get_thread_num() 0, so a worksharing loop in the body runs all its iterations in this
  * thread as in a team of one (libgomp runs orphaned worksharing constructs, barriers and
  * reductions outside a team); the same arithmetic in the same order, bit for bit. Every other
  * region (the embedding program's own, or one opened by CHOLMOD inside a region of the program)
  * goes to libgomp's GOMP_parallel unchanged, found once with dlvsym(RTLD_NEXT).
  *
- * A program that defines GOMP_parallel itself (or links libgomp statically) keeps its own: its
- * definition comes first, and CHOLMOD's regions then run as that program's libgomp runs them.
- * Without OpenMP at build time all of this is absent and the serial sections are no-ops.
+ * A program that defines GOMP_parallel itself keeps its own: its definition comes first, and
+ * CHOLMOD's regions then run as that program's libgomp runs them; so does a program that links a
+ * static libmemnet into a shared object of its own with its symbols hidden (--exclude-libs):
+ * the regions are then libgomp's (slower, the same results). A fully static link with libgomp.a
+ * is not supported (libgomp.a defines GOMP_parallel in the object that defines omp_get_level).
+ * The symbol is defined in every build, so that every libmemnet.so.1 exports the same set; in a
+ * build without OpenMP it only passes each region on, and the serial sections are no-ops.
  */
 #define _GNU_SOURCE /* RTLD_NEXT, dlvsym */
 #include "core-private.h"
 
-#ifdef MN_HAVE_OPENMP
 #include <dlfcn.h>
-#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
+
+#ifdef MN_HAVE_OPENMP
+#include <omp.h>
+#endif
 
 /* memnet's serial sections open on this thread */
 static _Thread_local int serial_depth;
@@ -52,14 +60,22 @@ static unsigned long direct_regions;
 int mn__serial_begin(void)
 {
     serial_depth++;
+#ifdef MN_HAVE_OPENMP
     int prev = omp_get_max_active_levels();
     if (prev != 0) omp_set_max_active_levels(0);
     return prev;
+#else
+    return 0;
+#endif
 }
 
 void mn__serial_end(int prev)
 {
+#ifdef MN_HAVE_OPENMP
     if (prev != 0) omp_set_max_active_levels(prev);
+#else
+    (void)prev;
+#endif
     serial_depth--;
 }
 
@@ -90,31 +106,14 @@ __attribute__((visibility("default"))) void GOMP_parallel(void (*fn)(void *), vo
 __attribute__((visibility("default"))) void GOMP_parallel(void (*fn)(void *), void *data,
                                                           unsigned num_threads, unsigned flags)
 {
-    if (serial_depth > 0 && omp_get_level() == 0 && omp_get_max_active_levels() == 0) {
+#ifdef MN_HAVE_OPENMP
+    if (serial_depth > 0 && omp_get_level() == 0) {
         __atomic_fetch_add(&direct_regions, 1, __ATOMIC_RELAXED);
         fn(data);
         return;
     }
+#endif
     pthread_once(&next_once, find_next);
     if (!next_parallel) abort(); /* no libgomp in the process: nothing could have called this */
     next_parallel(fn, data, num_threads, flags);
 }
-
-#else
-
-int mn__serial_begin(void)
-{
-    return 0;
-}
-
-void mn__serial_end(int prev)
-{
-    (void)prev;
-}
-
-unsigned long mn__omp_direct_regions(void)
-{
-    return 0;
-}
-
-#endif
