@@ -12,10 +12,11 @@ MODE "fixed:DT": the discrete-time update of the literature (003: fixed steps, e
 advanced exactly at the voltage of the step start, 003 eq 9), one spsolve per step.
 DT_OUT > 0 (default 0: none): samples of the source current at t = 0, DT_OUT, 2 DT_OUT, ... up
 to T_PULSE + T_READ, as the protocol records them (000 Fig. 2a): solve_ivp's dense output gives
-the state at each sample time (t_eval; no extra right-hand side), and one spsolve the current
-there, printed as python_sample=t,I. A sample at the pulse's end (t = T_PULSE) is taken at the
-read voltage, as the waveform is there. The fixed-step mode samples at its own steps that fall on
-the sample times.
+the state at each sample time (t_eval), and one spsolve the current there, printed as
+python_sample=t,I. A sample at the pulse's end (t = T_PULSE) is taken at the read voltage, as the
+waveform is there; one whose time k DT_OUT rounds below T_PULSE at the pulse voltage, as memnet
+takes it. The fixed-step mode samples at its own steps that fall on (or within 1e-9 of) a
+sample time of the segment.
 
 The BLAS runs on one thread unless OPENBLAS_NUM_THREADS / OMP_NUM_THREADS are set by the caller:
 with OpenBLAS's default (one thread per core) its idle worker spins in sched_yield while the
@@ -103,9 +104,13 @@ def main():
     t_reached = 0.0
     try:
         for (a, b, vs) in ((0.0, t_pulse, 2.0), (t_pulse, t_end, 0.1)):
-            # this segment's samples: [a, b), and the end of the run in the last one
+            # this segment's samples: [a, b) as the waveform switches (a sample time k DT_OUT
+            # that rounds just below T_PULSE is still in the pulse, as in memnet), and the end of
+            # the run in the last one (with a tolerance, clipped to b for solve_ivp's t_eval)
             last = b == t_end
-            ts = t_samp[(t_samp >= a) & ((t_samp < b) | (last & (t_samp <= b)))]
+            eps = 1e-9 * (1.0 + t_end)
+            ts = t_samp[(t_samp >= a) & ((t_samp < b) | (last & (t_samp <= b + eps)))]
+            ts = np.minimum(ts, b)
 
             def is_sample(t):
                 return len(ts) > 0 and np.min(np.abs(ts - t)) <= 1e-9 * (1 + abs(t))
@@ -125,9 +130,9 @@ def main():
                     kP, kD = KP0 * np.exp(ETAP * u), KD0 * np.exp(-ETAD * u)
                     ginf = kP / (kP + kD)
                     g = ginf + (g - ginf) * np.exp(-(kP + kD) * dt)  # 003 eq 9
-                    if k + 1 < nstep or last:
-                        if is_sample(a + (k + 1) * dt):
-                            out.append((a + (k + 1) * dt, current(g, vs)))
+                    tk = a + (k + 1) * dt
+                    if is_sample(tk):  # a step on (or next to) one of this segment's samples
+                        out.append((tk, current(g, vs)))
             else:
                 # the samples from the dense output (t_eval), and the segment's end state
                 te = np.append(ts, b) if len(ts) and ts[-1] < b else (ts if len(ts) else None)
