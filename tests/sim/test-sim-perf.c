@@ -154,7 +154,8 @@ START_TEST(test_samples_without_refactorisation)
     MN_ASSERT_OK(ctx, mn_sim_set_sample_callback(s, sample_cb, &c));
     MN_ASSERT_OK(ctx, mn_sim_run(s, 30.0));
     ck_assert_uint_eq(c.samples, 61);
-    /* each sample within the CG tolerance's reach of the refactorised solution */
+    /* each sample within reach of the refactorised solution: outputs iterate to the
+       right-hand sides' relative residual, 1e-5 rtol = 1e-11 */
     printf("samples: current within %.3g, potentials within %.3g of the refactorised solve\n",
            c.max_rel_I, c.max_rel_phi);
     ck_assert_msg(c.max_rel_I < 1e-9, "sample current off by %g", c.max_rel_I);
@@ -280,8 +281,9 @@ static double trace_max_rel(const trace *a, const trace *b)
     return d;
 }
 
-/* AUTO reuses factors (PCG to the CG tolerance) and gives the answer of a run that
- * refactorises at every right-hand side to within the integration tolerance (rtol 1e-6);
+/* AUTO reuses factors (PCG to 1e-5 rtol, or the CG tolerance if looser) and gives the answer
+ * of a run that refactorises at every right-hand side to within the integration tolerance
+ * (rtol 1e-6);
  * every sample is within 1e-9 of a fresh refactorised solve at the sampled state. A PCG that
  * stopped early fails both: with a CG tolerance of 1e-3 instead of 1e-12 the same comparison
  * is two orders of magnitude off. */
