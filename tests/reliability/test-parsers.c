@@ -285,22 +285,22 @@ START_TEST(test_checkpoint_strict)
                   MN_ERR_PARSE, "unknown integrator id 9");
     /* the Newton iteration field: an unknown id is named, so is a malformed field;
        a valid one is taken (the run set none) */
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 7", "rel-cp2n")),
-                  MN_ERR_PARSE, "unknown Newton iteration id 7");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 3", "rel-cp2n")),
-                  MN_ERR_PARSE, "unknown Newton iteration id 3");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 99999999999999999999", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newton 99999999999999999999\"");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton -1", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newton -1\"");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton krylov", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newton krylov\"");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newton\"");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 1 newton 2", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newton 1 newton 2\"");
-    MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newtons 1", "rel-cp2n")),
-                  MN_ERR_PARSE, "bad Newton iteration field \"newtons 1\"");
+    static const struct { const char *field, *message; } bad_newton[] = {
+        { "newton 7", "unknown Newton iteration id 7" },
+        { "newton 3", "unknown Newton iteration id 3" },
+        { "newton 99999999999999999999", "bad Newton iteration field \"newton 99999999999999999999\"" },
+        { "newton -1", "bad Newton iteration field \"newton -1\"" },
+        { "newton krylov", "bad Newton iteration field \"newton krylov\"" },
+        { "newton", "bad Newton iteration field \"newton\"" },
+        { "newton 1 newton 2", "bad Newton iteration field \"newton 1 newton 2\"" },
+        { "newtons 1", "bad Newton iteration field \"newtons 1\"" },
+    };
+    for (size_t q = 0; q < sizeof bad_newton / sizeof bad_newton[0]; q++) {
+        char line[96];
+        snprintf(line, sizeof line, "integrator 0 %s", bad_newton[q].field);
+        MN_ASSERT_ERR(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", line, "rel-cp2n")),
+                      MN_ERR_PARSE, bad_newton[q].message);
+    }
     MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(r.sim, variant(text, "integrator 0", "integrator 0 newton 2", "rel-cp2n")));
     ck_assert_int_eq(mn__sim_newton(r.sim), MN_SIM_NEWTON_KRYLOV);
     MN_ASSERT_OK(ctx, mn_sim_checkpoint_load(r.sim, path));
