@@ -495,7 +495,6 @@ mn_status mn__kh_analyse(mn_kirchhoff *k)
     MN__KH_ALLOC_RAW(k->ipos, nfa, "inverse permutation");
     MN__KH_ALLOC(k->ground, nfa, "grounding");
     MN__KH_ALLOC_RAW(k->r, nfa, "CG work");
-    MN__KH_ALLOC_RAW(k->z, nfa, "CG work");
     MN__KH_ALLOC_RAW(k->p, nfa, "CG work");
     MN__KH_ALLOC_RAW(k->q, nfa, "CG work");
     /* electrode incidence lists */

@@ -132,7 +132,7 @@ struct mn_kirchhoff {
     int fac_valid;           /* L is a factor of some SPD matrix of this pattern */
     int fac_current;         /* ... of the present A */
     int have_x;              /* X holds a previous solution (warm start) */
-    double *r, *z, *p, *q;   /* PCG work (nf) */
+    double *r, *p, *q;       /* PCG work (nf; z is the preconditioner's output, Xs) */
     /* results */
     double *phi, *V, *I, *el_cur;
     int solved;              /* results valid for the present conductances */

@@ -69,14 +69,13 @@ void mn__kh_free_structure(mn_kirchhoff *k)
     k->pap = k->pai = k->pamap = k->gw_head = k->gw_link = k->gw_pos = NULL;
     k->gth = k->gth_forced = 0;
     mn__free(c, k->r);
-    mn__free(c, k->z);
     mn__free(c, k->p);
     mn__free(c, k->q);
     k->row_node = NULL;
     k->emap = k->dpos = k->ipos = NULL;
     k->inc_off = k->inc_edge = NULL;
     k->inc_sign = NULL;
-    k->r = k->z = k->p = k->q = NULL;
+    k->r = k->p = k->q = NULL;
     k->nf = 0;
     k->fac_valid = k->fac_current = k->have_x = 0;
     k->wn = 0; /* no warm-start history of another structure */

@@ -8,13 +8,14 @@
 #include <math.h>
 #include <string.h>
 
-enum { V_NORM, V_RESID, V_DOT, V_STEP, V_COPYDOT, V_DIR };
+enum { V_NORM, V_RESID, V_DOT, V_STEP, V_DIR };
 
 typedef struct vjob {
     int op;
     size_t n;
     const double *b, *u, *v;
-    double *x, *r, *p, *q, *z, *bs;
+    double *x, *r, *p, *q, *bs;
+    const double *z;
     double alpha, beta;
     double part[MN__POOL_MAX];
 } vjob;
@@ -45,10 +46,6 @@ static void vpart(void *arg, int tid, int nthreads)
         for (size_t i = lo; i < hi; i++) s += j->r[i] * j->r[i];
         memcpy(j->bs + lo, j->r + lo, (hi - lo) * sizeof *j->bs);
         break;
-    case V_COPYDOT: /* z = u, s = r'z */
-        memcpy(j->z + lo, j->u + lo, (hi - lo) * sizeof *j->z);
-        for (size_t i = lo; i < hi; i++) s += j->r[i] * j->z[i];
-        break;
     case V_DIR: /* p = z + beta p */
         for (size_t i = lo; i < hi; i++) j->p[i] = j->z[i] + j->beta * j->p[i];
         break;
@@ -75,7 +72,7 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
                      int *iters, double *relres)
 {
     size_t nf = k->nf;
-    double *r = k->r, *z = k->z, *p = k->p, *q = k->q;
+    double *r = k->r, *p = k->p, *q = k->q;
     /* threads for the vector loops: a loop touches 3-5 vectors */
     int nt = mn__pool_threads(k->ctx, nf * 4 * sizeof(double));
     vjob j;
@@ -86,7 +83,6 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
     j.r = r;
     j.p = p;
     j.q = q;
-    j.z = z;
     j.bs = k->Bs->x;
     j.u = b;
     double bn = sqrt(vrun(k->ctx, nt, &j, V_NORM));
@@ -115,9 +111,11 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
     }
     mn_status st;
     if ((st = mn__kh_fsolve(k, k->Bs, &k->Xs)) != MN_OK) return st;
-    j.u = k->Xs->x;
-    double rz = vrun(k->ctx, nt, &j, V_COPYDOT);
-    memcpy(p, z, nf * sizeof *p);
+    /* z is the preconditioner's output itself, read before the next solve overwrites it */
+    j.u = r;
+    j.v = j.z = k->Xs->x;
+    double rz = vrun(k->ctx, nt, &j, V_DOT);
+    memcpy(p, j.z, nf * sizeof *p);
     for (int it = 1; it <= maxit; it++) {
         mn__kh_spmv(k, p, q);
         j.u = p;
@@ -137,8 +135,9 @@ mn_status mn__kh_pcg(mn_kirchhoff *k, const double *b, double *x, int x_zero, in
             }
         }
         if ((st = mn__kh_fsolve(k, k->Bs, &k->Xs)) != MN_OK) return st;
-        j.u = k->Xs->x;
-        double rz1 = vrun(k->ctx, nt, &j, V_COPYDOT);
+        j.u = r;
+        j.v = j.z = k->Xs->x;
+        double rz1 = vrun(k->ctx, nt, &j, V_DOT);
         j.beta = rz1 / rz;
         rz = rz1;
         vrun(k->ctx, nt, &j, V_DIR);
