@@ -7,6 +7,10 @@
 # rounds interleave the processes, so each ratio compares runs under the same machine load).
 # usage: bench/kirchhoff/oneshot.sh BUILD_DIR [WIRES [BOX [REPEATS]]]
 # MEMNET_OTHER=path/to/another/memnet adds a fourth process per round (e.g. an older build).
+# MEMNET_FLOOR=path/to/bench-oneshot-floor adds one more: the CPU of the dependencies' own work
+# in a one-shot solve (AMD, CHOLMOD's analysis, factorisation and solve, measured alone on
+# memnet's matrix: bench/kirchhoff/bench-oneshot-floor.c), and the ratio scipy / that floor,
+# i.e. the most any program calling these libraries could reach against scipy in that round.
 set -eu
 build=$1
 wires=${2:-150000}
@@ -32,6 +36,12 @@ while [ "$i" -lt "$repeats" ]; do
         run memnet_other "$MEMNET_OTHER" solve --network "$work/net.txt.mnet" --source left --drain right
     fi
     run scipy /usr/bin/python3 "$here/solve_oneshot.py" "$work/net.txt" "$work/net.txt.mnet"
+    if [ -n "${MEMNET_FLOOR:-}" ]; then
+        "$MEMNET_FLOOR" "$work/net.txt.mnet" left right > "$work/floor"
+        grep -E '^(floor_|load_cpu|memnet_)' "$work/floor" | tr '\n' ' ' | sed 's/^/floor_parts /; s/ $/\n/'
+        # in the times file as a process line: user = the floor's CPU, sys = 0
+        sed -n 's/^floor_cpu=\(.*\)$/floor user=\1 sys=0/p' "$work/floor" >> "$work/times"
+    fi
     i=$((i + 1))
 done
 # CPU (user + sys) per process and round; ratios of the same round; medians
@@ -49,13 +59,19 @@ function median(a, n,   i, j, t) {
 END {
     for (r = 1; r <= n["scipy"]; r++) {
         ratio[r] = c["scipy", r] / c["memnet_default", r]
-        printf "round %d: memnet_default %.2f s, scipy %.2f s CPU: %.1fx\n", r, c["memnet_default", r], c["scipy", r], ratio[r]
+        printf "round %d: memnet_default %.2f s, scipy %.2f s CPU: %.1fx", r, c["memnet_default", r], c["scipy", r], ratio[r]
+        if (n["floor"]) {
+            fratio[r] = c["scipy", r] / c["floor", r]
+            printf "; dependencies alone %.3f s: %.1fx", c["floor", r], fratio[r]
+        }
+        printf "\n"
     }
-    split("memnet_default memnet_metis memnet_other scipy", names, " ")
-    for (k = 1; k <= 4; k++) {
+    split("memnet_default memnet_metis memnet_other scipy floor", names, " ")
+    for (k = 1; k <= 5; k++) {
         if (!n[names[k]]) continue
         for (r = 1; r <= n[names[k]]; r++) v[r] = c[names[k], r]
         printf "median_cpu_%s=%.2f\n", names[k], median(v, n[names[k]])
     }
     printf "median_ratio_scipy_over_memnet_default=%.1f\n", median(ratio, n["scipy"])
+    if (n["floor"]) printf "median_ratio_scipy_over_floor=%.1f\n", median(fratio, n["scipy"])
 }' "$work/times"

@@ -1,0 +1,384 @@
+/*
+ * The floor of a one-shot solve: how much of `memnet solve`'s CPU time is the dependencies' own
+ * work (AMD's ordering, CHOLMOD's symbolic and numeric factorisation and the triangular solves),
+ * which no change to memnet's code can remove, and how much is memnet's (reading the file,
+ * building the structure, the results, page faults).
+ *
+ *   bench-oneshot-floor FILE SOURCE_SET DRAIN_SET [--orderings]
+ *
+ * One process is one round (bench/kirchhoff/oneshot.sh runs it beside `memnet solve` and scipy
+ * when MEMNET_FLOOR is set). FILE is a native network file with the two node sets; every edge is
+ * 1 S, the source held at 1 V, the drain at 0 V, as in `memnet solve`. The program
+ *   1. loads FILE as `memnet solve` does (no coordinates, lengths or positions) and solves once
+ *      (mn_kirchhoff_solve, AMD: the one-shot default), timing both (process CPU time);
+ *   2. then repeats the dependencies' part on memnet's own matrix of that solve, alone: AMD on
+ *      its row graph (amd_2, as memnet calls it), cholmod_analyze in the natural order,
+ *      cholmod_factorize, cholmod_solve, each timed, and checks the solve's residual.
+ * The repeat runs in memory the process has already touched (no page faults) and on a matrix
+ * that is already in a good order for the caches, so floor_cpu is a lower bound of what these
+ * calls cost in a fresh process: a one-shot solve cannot take less CPU than load_cpu's reading
+ * plus floor_cpu, whatever memnet does around the calls.
+ * --orderings: then the alternatives to AMD on the same matrix, each as ordering + CHOLMOD's
+ * analysis in that order + factorisation (+ the solve and its residual), one line each:
+ *   amd             memnet's AMD again (the reference of the lines below);
+ *   amd-coarse1/2   AMD on the graph coarsened by one / two levels of matching (each row paired
+ *                   with its unmatched neighbour of least degree, the pairs' neighbourhoods
+ *                   merged), each coarse row's rows placed together in the coarse order: AMD on
+ *                   about half / a quarter of the rows;
+ *   metis           METIS's nested dissection as memnet calls it for many factorisations;
+ *   metis-cheap     the same with the cheapest coarsening and refinement (random matching, one
+ *                   refinement pass).
+ * Prints key=value lines; exit status 0 when the solve and the checks pass.
+ */
+#define _GNU_SOURCE
+#include <memnet/memnet.h>
+
+#include "core/core-private.h"
+#include "kirchhoff/kirchhoff-impl.h"
+#include "kirchhoff/ordering.h"
+
+#include <cholmod.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bench-util.h"
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(const char *what, mn_context *ctx)
+{
+    fprintf(stderr, "bench-oneshot-floor: %s%s%s\n", what, ctx ? ": " : "",
+            ctx ? mn_context_last_error(ctx) : "");
+    return 1;
+}
+
+/* the row graph of the lower triangle A (both triangles, no diagonal), as analyse.c gives AMD */
+static int row_graph(const cholmod_sparse *A, int **Sp_out, int **Si_out)
+{
+    size_t n = A->ncol;
+    const int *Ap = A->p, *Ai = A->i;
+    int *Sp = calloc(n + 1, sizeof *Sp), *Si = NULL;
+    if (!Sp) return -1;
+    for (size_t j = 0; j < n; j++)
+        for (int p = Ap[j]; p < Ap[j + 1]; p++)
+            if ((size_t)Ai[p] != j) {
+                Sp[j + 1]++;
+                Sp[Ai[p] + 1]++;
+            }
+    for (size_t j = 0; j < n; j++) Sp[j + 1] += Sp[j];
+    Si = malloc(((size_t)Sp[n] ? (size_t)Sp[n] : 1) * sizeof *Si);
+    int *next = malloc((n ? n : 1) * sizeof *next);
+    if (!Si || !next) {
+        free(Sp);
+        free(Si);
+        free(next);
+        return -1;
+    }
+    memcpy(next, Sp, n * sizeof *next);
+    for (size_t j = 0; j < n; j++)
+        for (int p = Ap[j]; p < Ap[j + 1]; p++)
+            if ((size_t)Ai[p] != j) {
+                Si[next[j]++] = Ai[p];
+                Si[next[Ai[p]]++] = (int)j;
+            }
+    free(next);
+    *Sp_out = Sp;
+    *Si_out = Si;
+    return 0;
+}
+
+/* One level of matching: cmap[i] = the coarse row of row i; the coarse graph (no diagonal, each
+ * neighbour once) in *Cp_out, *Ci_out; returns the number of coarse rows, or 0 when out of memory. */
+static size_t coarsen(size_t n, const int *Sp, const int *Si, int *cmap, int **Cp_out,
+                      int **Ci_out)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) cmap[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (cmap[i] >= 0) continue;
+        int best = -1, bd = 0;
+        for (int p = Sp[i]; p < Sp[i + 1]; p++) {
+            int r = Si[p], d = Sp[r + 1] - Sp[r];
+            if (cmap[r] < 0 && (best < 0 || d < bd)) {
+                best = r;
+                bd = d;
+            }
+        }
+        cmap[i] = (int)nc;
+        if (best >= 0) cmap[best] = (int)nc;
+        nc++;
+    }
+    int *Cp = calloc(nc + 1, sizeof *Cp);
+    int *Ci = malloc(((size_t)Sp[n] ? (size_t)Sp[n] : 1) * sizeof *Ci);
+    int *mark = malloc((nc ? nc : 1) * sizeof *mark);
+    int *first = malloc((nc ? nc : 1) * sizeof *first);
+    int *nxt = malloc((n ? n : 1) * sizeof *nxt);
+    if (!Cp || !Ci || !mark || !first || !nxt) {
+        free(Cp);
+        free(Ci);
+        free(mark);
+        free(first);
+        free(nxt);
+        return 0;
+    }
+    /* the rows of each coarse row as a list, then the coarse rows' merged neighbourhoods */
+    for (size_t c = 0; c < nc; c++) first[c] = mark[c] = -1;
+    for (size_t i = n; i-- > 0;) {
+        nxt[i] = first[cmap[i]];
+        first[cmap[i]] = (int)i;
+    }
+    int w = 0;
+    for (size_t c = 0; c < nc; c++) {
+        Cp[c] = w;
+        mark[c] = (int)c;
+        for (int i = first[c]; i >= 0; i = nxt[i])
+            for (int p = Sp[i]; p < Sp[i + 1]; p++) {
+                int d = cmap[Si[p]];
+                if (mark[d] != (int)c) {
+                    mark[d] = (int)c;
+                    Ci[w++] = d;
+                }
+            }
+    }
+    Cp[nc] = w;
+    free(mark);
+    free(first);
+    free(nxt);
+    *Cp_out = Cp;
+    *Ci_out = Ci;
+    return nc;
+}
+
+/* AMD on the graph coarsened by `levels` levels, expanded: rows in the order of their coarse rows
+ * (stable within one). 0, or -1 when out of memory or AMD fails. */
+static int order_coarse(mn_context *ctx, size_t n, const int *Sp, const int *Si, int levels,
+                        int *perm)
+{
+    int *map = malloc((n ? n : 1) * sizeof *map), *cmap = malloc((n ? n : 1) * sizeof *cmap);
+    int *Gp = (int *)Sp, *Gi = (int *)Si, rc = -1;
+    size_t gn = n;
+    if (!map || !cmap) goto out;
+    for (size_t i = 0; i < n; i++) map[i] = (int)i;
+    for (int l = 0; l < levels; l++) {
+        int *Cp, *Ci;
+        size_t nc = coarsen(gn, Gp, Gi, cmap, &Cp, &Ci);
+        if (!nc) goto out;
+        for (size_t i = 0; i < n; i++) map[i] = cmap[map[i]];
+        if (Gp != Sp) {
+            free(Gp);
+            free(Gi);
+        }
+        Gp = Cp;
+        Gi = Ci;
+        gn = nc;
+    }
+    int *iw = malloc(mn__kh_amd_iwlen(gn, (size_t)Gp[gn]) * sizeof *iw);
+    int *cperm = malloc((gn ? gn : 1) * sizeof *cperm), *start = calloc(gn + 1, sizeof *start);
+    if (iw && cperm && start && mn__kh_order_amd(ctx, gn, Gp, Gi, iw, NULL, cperm) == MN_OK) {
+        int *rank = iw; /* the graph copy is no longer needed */
+        for (size_t c = 0; c < gn; c++) rank[cperm[c]] = (int)c;
+        for (size_t i = 0; i < n; i++) start[rank[map[i]] + 1]++;
+        for (size_t c = 0; c < gn; c++) start[c + 1] += start[c];
+        for (size_t i = 0; i < n; i++) perm[start[rank[map[i]]]++] = (int)i;
+        rc = 0;
+    }
+    free(iw);
+    free(cperm);
+    free(start);
+out:
+    if (Gp != Sp) {
+        free(Gp);
+        free(Gi);
+    }
+    free(map);
+    free(cmap);
+    return rc;
+}
+
+/* --orderings: one line per alternative (see the head of this file) */
+static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, const int *Si)
+{
+    static const char *names[] = {"amd", "amd-coarse1", "amd-coarse2", "metis", "metis-cheap"};
+    size_t nf = A->ncol;
+    int *perm = malloc((nf ? nf : 1) * sizeof *perm);
+    int *iw = malloc(mn__kh_amd_iwlen(nf, (size_t)Sp[nf]) * sizeof *iw);
+    if (!perm || !iw) return fail("out of memory", NULL);
+    int bad = 0;
+    for (size_t v = 0; v < sizeof names / sizeof *names; v++) {
+        int threads = 0;
+        mn_status st = MN_OK;
+        double c0 = cpu_now();
+        if (v == 0) {
+            st = mn__kh_order_amd(ctx, nf, Sp, Si, iw, NULL, perm);
+        } else if (v <= 2) {
+            st = order_coarse(ctx, nf, Sp, Si, (int)v, perm) ? MN_ERR_NOMEM : MN_OK;
+        } else {
+            mn__kh_metis_options_set(v == 4 ? "ctype=0,niter=1" : NULL);
+            st = mn__kh_order_metis(ctx, nf, Sp, Si, perm, &threads);
+            mn__kh_metis_options_set(NULL);
+        }
+        double order_cpu = cpu_now() - c0;
+        if (st == MN_ERR_UNSUPPORTED) {
+            printf("ordering=%s unsupported=1\n", names[v]);
+            continue;
+        }
+        if (st != MN_OK) return fail(names[v], ctx);
+        cholmod_common cm;
+        cholmod_start(&cm);
+        cm.nmethods = 1;
+        cm.method[0].ordering = CHOLMOD_GIVEN;
+        cm.postorder = 1;
+        cm.supernodal = CHOLMOD_AUTO;
+        int omp = mn__serial_begin();
+        c0 = cpu_now();
+        cholmod_factor *L = cholmod_analyze_p(A, perm, NULL, 0, &cm);
+        double sym_cpu = cpu_now() - c0;
+        double lnz = cm.lnz, fl = cm.fl;
+        int blas = mn__blas_threads_begin(ctx, fl);
+        c0 = cpu_now();
+        int ok = L && cholmod_factorize(A, L, &cm) && cm.status == CHOLMOD_OK;
+        double num_cpu = cpu_now() - c0;
+        cholmod_dense *B = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm), *X = NULL, *R = NULL;
+        if (ok && B) X = cholmod_solve(CHOLMOD_A, L, B, &cm);
+        mn__blas_threads_end(blas);
+        mn__serial_end(omp);
+        double one[2] = {1, 0}, mone[2] = {-1, 0}, res = INFINITY;
+        if (X && (R = cholmod_copy_dense(B, &cm)) && cholmod_sdmult(A, 0, mone, one, X, R, &cm))
+            res = cholmod_norm_dense(R, 0, &cm) /
+                  (cholmod_norm_sparse(A, 0, &cm) * cholmod_norm_dense(X, 0, &cm) + 1.0);
+        printf("ordering=%s order_cpu=%.4f symbolic_cpu=%.4f numeric_cpu=%.4f total_cpu=%.4f "
+               "nnz_L=%.6g flops=%.6g residual=%.3g\n",
+               names[v], order_cpu, sym_cpu, num_cpu, order_cpu + sym_cpu + num_cpu, lnz, fl, res);
+        bad |= !(res < 1e-12);
+        cholmod_free_dense(&R, &cm);
+        cholmod_free_dense(&X, &cm);
+        cholmod_free_dense(&B, &cm);
+        cholmod_free_factor(&L, &cm);
+        cholmod_finish(&cm);
+    }
+    free(perm);
+    free(iw);
+    return bad;
+}
+
+int main(int argc, char **argv)
+{
+    int orderings = argc == 5 && !strcmp(argv[4], "--orderings");
+    if (argc != 4 && !orderings) {
+        fprintf(stderr, "usage: bench-oneshot-floor FILE SOURCE_SET DRAIN_SET [--orderings]\n");
+        return 2;
+    }
+    mn_context *ctx = NULL;
+    mn_graph *g = NULL;
+    mn_kirchhoff *k = NULL;
+    const mn_index *src, *drn;
+    size_t nsrc, ndrn;
+    if (mn_context_new(&ctx) != MN_OK) return fail("cannot create a context", NULL);
+    double c0 = cpu_now();
+    if (mn_graph_load_parts(&g, ctx, argv[1], 0) != MN_OK) return fail(argv[1], ctx);
+    double load_cpu = cpu_now() - c0;
+    if (mn_graph_node_set(g, argv[2], &src, &nsrc) != MN_OK) return fail(argv[2], ctx);
+    if (mn_graph_node_set(g, argv[3], &drn, &ndrn) != MN_OK) return fail(argv[3], ctx);
+    size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
+    double *G = malloc((m ? m : 1) * sizeof *G);
+    if (!G) return fail("out of memory", NULL);
+    for (size_t e = 0; e < m; e++) G[e] = 1.0;
+    c0 = cpu_now();
+    if (mn_kirchhoff_new(&k, g) != MN_OK || mn_kirchhoff_add_electrode(k, src, nsrc, NULL) ||
+        mn_kirchhoff_add_electrode(k, drn, ndrn, NULL) || mn_kirchhoff_set_potential(k, 0, 1.0) ||
+        mn_kirchhoff_set_conductances(k, G) || mn_kirchhoff_solve(k) != MN_OK)
+        return fail("solve", ctx);
+    double geff;
+    if (mn_kirchhoff_effective_conductance(k, 0, 1, &geff) != MN_OK) return fail("G_eff", ctx);
+    double solve_cpu = cpu_now() - c0;
+    if (k->ordering_used != MN_ORDERING_AMD || !k->A || k->A->stype >= 0)
+        return fail("the solve did not use AMD and a lower-triangle matrix", NULL);
+    printf("nodes=%zu\nedges=%zu\nrows=%zu\nG_eff=%.15g\n", n, m, k->nf, geff);
+    printf("load_cpu=%.4f\nmemnet_solve_cpu=%.4f\nmemnet_order_wall=%.4f\n", load_cpu, solve_cpu,
+           k->t_order);
+
+    /* the dependencies' part again, alone, on memnet's matrix */
+    cholmod_sparse *A = k->A;
+    size_t nf = A->ncol;
+    int *Sp, *Si;
+    if (row_graph(A, &Sp, &Si)) return fail("out of memory", NULL);
+    int *iw = malloc(mn__kh_amd_iwlen(nf, (size_t)Sp[nf]) * sizeof *iw);
+    int *work = malloc(8 * nf * sizeof *work), *perm = malloc(nf * sizeof *perm);
+    unsigned char *seen = calloc(nf, 1);
+    if (!iw || !work || !perm || !seen) return fail("out of memory", NULL);
+    c0 = cpu_now();
+    mn_status st = mn__kh_order_amd(ctx, nf, Sp, Si, iw, work, perm);
+    double amd_cpu = cpu_now() - c0;
+    if (st == MN_ERR_UNSUPPORTED) return fail("memnet was built without amd.h", NULL);
+    if (st != MN_OK) return fail("AMD", ctx);
+    for (size_t i = 0; i < nf; i++) {
+        if (perm[i] < 0 || (size_t)perm[i] >= nf || seen[perm[i]])
+            return fail("AMD did not return a permutation", NULL);
+        seen[perm[i]] = 1;
+    }
+    cholmod_common cm;
+    cholmod_start(&cm);
+    cm.nmethods = 1;
+    cm.method[0].ordering = CHOLMOD_NATURAL;
+    cm.postorder = 0;
+    cm.supernodal = CHOLMOD_AUTO;
+    /* as in memnet's calls (lib/kirchhoff/factor.c): CHOLMOD's OpenMP regions run directly and
+     * the BLAS gets the context's threads for this factor's flops */
+    int omp = mn__serial_begin();
+    int blas = mn__blas_threads_begin(ctx, k->flops);
+    c0 = cpu_now();
+    cholmod_factor *L = cholmod_analyze(A, &cm);
+    double sym_cpu = cpu_now() - c0;
+    c0 = cpu_now();
+    int ok = L && cholmod_factorize(A, L, &cm) && cm.status == CHOLMOD_OK;
+    double num_cpu = cpu_now() - c0;
+    cholmod_dense *B = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm), *X = NULL;
+    c0 = cpu_now();
+    if (ok && B) X = cholmod_solve(CHOLMOD_A, L, B, &cm);
+    double solv_cpu = cpu_now() - c0;
+    mn__blas_threads_end(blas);
+    mn__serial_end(omp);
+    if (!X) return fail("CHOLMOD's factorisation or solve failed", NULL);
+    /* residual of the repeated solve: |B - A X| / (|A| |X| + |B|), A symmetric from one triangle */
+    cholmod_dense *R = cholmod_copy_dense(B, &cm);
+    double one[2] = {1, 0}, mone[2] = {-1, 0};
+    if (!R || !cholmod_sdmult(A, 0, mone, one, X, R, &cm)) return fail("residual", NULL);
+    double res = cholmod_norm_dense(R, 0, &cm);
+    double scale = cholmod_norm_sparse(A, 0, &cm) * cholmod_norm_dense(X, 0, &cm) + 1.0;
+    double floor_cpu = amd_cpu + sym_cpu + num_cpu + solv_cpu;
+    printf("floor_amd_cpu=%.4f\nfloor_symbolic_cpu=%.4f\nfloor_numeric_cpu=%.4f\n"
+           "floor_solve_cpu=%.4f\nfloor_cpu=%.4f\nfloor_nnz_L=%.6g\nfloor_flops=%.6g\n"
+           "floor_residual=%.3g\n",
+           amd_cpu, sym_cpu, num_cpu, solv_cpu, floor_cpu, cm.lnz, cm.fl, res / scale);
+    /* what is memnet's: the rest of the load and solve (reading, structure, results, faults) */
+    printf("memnet_own_cpu=%.4f\n", load_cpu + solve_cpu - floor_cpu);
+    int bad = !(res / scale < 1e-12);
+    if (bad) fprintf(stderr, "bench-oneshot-floor: residual %.3g above 1e-12\n", res / scale);
+    if (orderings && compare_orderings(ctx, A, Sp, Si)) {
+        fprintf(stderr, "bench-oneshot-floor: an ordering's solve failed its residual check\n");
+        bad = 1;
+    }
+    cholmod_free_dense(&R, &cm);
+    cholmod_free_dense(&X, &cm);
+    cholmod_free_dense(&B, &cm);
+    cholmod_free_factor(&L, &cm);
+    cholmod_finish(&cm);
+    free(Sp);
+    free(Si);
+    free(iw);
+    free(work);
+    free(perm);
+    free(seen);
+    free(G);
+    mn_kirchhoff_free(k);
+    mn_graph_free(g);
+    mn_context_free(ctx);
+    return bad;
+}
