@@ -8,9 +8,9 @@
 # usage: bench/kirchhoff/oneshot.sh BUILD_DIR [WIRES [BOX [REPEATS]]]
 # MEMNET_OTHER=path/to/another/memnet adds a fourth process per round (e.g. an older build).
 # MEMNET_FLOOR=path/to/bench-oneshot-floor adds one more: the CPU of the dependencies' own work
-# in a one-shot solve (AMD, CHOLMOD's analysis, factorisation and solve, measured alone on
-# memnet's matrix: bench/kirchhoff/bench-oneshot-floor.c), and the ratio scipy / that floor,
-# i.e. the most any program calling these libraries could reach against scipy in that round.
+# in a one-shot solve (AMD, CHOLMOD's analysis and factorisation, the triangular solves, on
+# memnet's matrix: bench/kirchhoff/bench-oneshot-floor.c), alone and with memnet's reading of
+# the file, and the ratios of scipy's CPU to these floors in the same round.
 set -eu
 build=$1
 wires=${2:-150000}
@@ -37,10 +37,14 @@ while [ "$i" -lt "$repeats" ]; do
     fi
     run scipy /usr/bin/python3 "$here/solve_oneshot.py" "$work/net.txt" "$work/net.txt.mnet"
     if [ -n "${MEMNET_FLOOR:-}" ]; then
-        "$MEMNET_FLOOR" "$work/net.txt.mnet" left right > "$work/floor"
-        grep -E '^(floor_|load_cpu|memnet_)' "$work/floor" | tr '\n' ' ' | sed 's/^/floor_parts /; s/ $/\n/'
-        # in the times file as a process line: user = the floor's CPU, sys = 0
-        sed -n 's/^floor_cpu=\(.*\)$/floor user=\1 sys=0/p' "$work/floor" >> "$work/times"
+        if ! "$MEMNET_FLOOR" "$work/net.txt.mnet" left right > "$work/floor"; then
+            echo "oneshot.sh: $MEMNET_FLOOR failed" >&2
+            exit 1
+        fi
+        printf 'floor_parts %s\n' "$(grep -E '^(floor_|load_cpu|memnet_)' "$work/floor" | tr '\n' ' ')"
+        # in the times file as process lines: user = the floor's CPU, sys = 0
+        sed -n 's/^floor_cpu=\(.*\)$/floor user=\1 sys=0/p
+                s/^floor_with_read_cpu=\(.*\)$/floorread user=\1 sys=0/p' "$work/floor" >> "$work/times"
     fi
     i=$((i + 1))
 done
@@ -62,16 +66,20 @@ END {
         printf "round %d: memnet_default %.2f s, scipy %.2f s CPU: %.1fx", r, c["memnet_default", r], c["scipy", r], ratio[r]
         if (n["floor"]) {
             fratio[r] = c["scipy", r] / c["floor", r]
-            printf "; dependencies alone %.3f s: %.1fx", c["floor", r], fratio[r]
+            rratio[r] = c["scipy", r] / c["floorread", r]
+            printf "; dependencies alone %.3f s: %.1fx; with the reading %.3f s: %.1fx", c["floor", r], fratio[r], c["floorread", r], rratio[r]
         }
         printf "\n"
     }
-    split("memnet_default memnet_metis memnet_other scipy floor", names, " ")
-    for (k = 1; k <= 5; k++) {
+    split("memnet_default memnet_metis memnet_other scipy floor floorread", names, " ")
+    for (k = 1; k <= 6; k++) {
         if (!n[names[k]]) continue
         for (r = 1; r <= n[names[k]]; r++) v[r] = c[names[k], r]
         printf "median_cpu_%s=%.2f\n", names[k], median(v, n[names[k]])
     }
     printf "median_ratio_scipy_over_memnet_default=%.1f\n", median(ratio, n["scipy"])
-    if (n["floor"]) printf "median_ratio_scipy_over_floor=%.1f\n", median(fratio, n["scipy"])
+    if (n["floor"]) {
+        printf "median_ratio_scipy_over_floor=%.1f\n", median(fratio, n["scipy"])
+        printf "median_ratio_scipy_over_floor_with_read=%.1f\n", median(rratio, n["scipy"])
+    }
 }' "$work/times"
