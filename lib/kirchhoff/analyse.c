@@ -374,6 +374,22 @@ static mn_status order_amd(mn_kirchhoff *k, const int *Sp, const int *Si, int *i
     return mn__kh_order_amd(k->ctx, nf, Sp, Si, iw, k->cm.Iwork, perm);
 }
 
+/* k->keep_order_input: copies of AMD's input graph (Sp, Si) and its result (perm), for the
+ * benchmark that times AMD apart (bench/kirchhoff/bench-oneshot-floor.c) */
+static mn_status keep_order_input(mn_kirchhoff *k, const int *Sp, const int *Si, const int *perm)
+{
+    mn_context *ctx = k->ctx;
+    size_t nf = k->nf, nz = (size_t)Sp[nf];
+    k->order_in_p = mn__malloc_or_err(ctx, nf + 1, sizeof *k->order_in_p, "ordering input");
+    k->order_in_i = mn__malloc_or_err(ctx, nz ? nz : 1, sizeof *k->order_in_i, "ordering input");
+    k->order_out = mn__malloc_or_err(ctx, nf, sizeof *k->order_out, "ordering input");
+    if (!k->order_in_p || !k->order_in_i || !k->order_out) return MN_ERR_NOMEM;
+    memcpy(k->order_in_p, Sp, (nf + 1) * sizeof *Sp);
+    memcpy(k->order_in_i, Si, nz * sizeof *Si);
+    memcpy(k->order_out, perm, nf * sizeof *perm);
+    return MN_OK;
+}
+
 /* The analysis on the row graph, with AMD (one-shot solves: mn_kirchhoff_new's default) or
  * METIS (metis != 0: many refactorisations). The ordering is computed on the row graph built
  * once from the edge list (AMD's amd_2 or METIS_NodeND called directly: ordering_amd.c,
@@ -407,6 +423,8 @@ static mn_status analyse_rows(mn_kirchhoff *k, int *Sp, int *Si, int metis)
     } else if ((st = order_amd(k, Sp, Si, spare, perm)) != MN_ERR_UNSUPPORTED) {
         k->t_order = mn__kh_now() - t0;
         if (st != MN_OK) goto cleanup;
+        if (k->keep_order_input && (st = keep_order_input(k, Sp, Si, perm)) != MN_OK)
+            goto cleanup;
     } else { /* memnet built without amd.h */
         st = MN_OK;
         cholmod_sparse S;

@@ -77,6 +77,11 @@ struct mn_kirchhoff {
     double t_order;          /* wall time of the last ordering call of analyse.c (AMD or METIS
                               * on the row graph, s; 0 on CHOLMOD's path) */
     int order_threads;       /* threads of the last METIS ordering of analyse.c (1 or 2) */
+    int keep_order_input;    /* for bench/kirchhoff/bench-oneshot-floor: the AMD analysis keeps
+                              * a copy of the row graph it orders (order_in_p, order_in_i, in the
+                              * breadth-first numbering AMD is given) and of AMD's permutation
+                              * (order_out); freed with the structure */
+    int *order_in_p, *order_in_i, *order_out;
     int expect_many;         /* many refactorisations follow (mn__kirchhoff_expect_refactorisations):
                               * MN_ORDERING_DEFAULT is METIS, else AMD */
     double t_fac_total, t_solve_total; /* wall time in numeric factorisations and in solves

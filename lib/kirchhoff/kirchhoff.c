@@ -45,6 +45,10 @@ void mn__kh_free_structure(mn_kirchhoff *k)
     mn__kh_split_free(k);
     mn__kh_refill_free(k);
     mn__free(c, k->row_node);
+    mn__free(c, k->order_in_p);
+    mn__free(c, k->order_in_i);
+    mn__free(c, k->order_out);
+    k->order_in_p = k->order_in_i = k->order_out = NULL;
     mn__free(c, k->emap);
     mn__free(c, k->dpos);
     mn__free(c, k->eda);
