@@ -11,20 +11,23 @@
  *   1. stops OpenBLAS's idle workers and loads FILE as the memnet program does (no coordinates,
  *      lengths or positions), then solves once (mn_kirchhoff_solve, AMD: the one-shot default),
  *      timing both (process CPU time);
- *   2. takes the AMD call's time from that solve (memnet's own call on its breadth-first row
- *      graph, wall time of one thread), then repeats the rest of the dependencies' part on
- *      memnet's matrix: cholmod_analyze in the natural order, cholmod_factorize and memnet's
- *      supernodal triangular solves (supersolve.c; cholmod_solve for a simplicial factor), each
- *      three times, keeping the least CPU time, with the solve's residual checked.
- * The repeats run with glibc keeping freed memory (no page faults after the first), CHOLMOD's
- * clock reads left out (SuiteSparse_time below, as the memnet program does) and the calls set up
- * as memnet's (OpenMP regions direct, the BLAS threads for the factor's flops), so floor_cpu
- * estimates from below what these calls cost in `memnet solve`, before reading the file or
- * building anything around them.
+ *   2. repeats the dependencies' part of that solve three times each, keeping the least CPU
+ *      time: AMD on the very graph memnet gave it (the analysis keeps a copy when
+ *      k->keep_order_input is set; the repeat must return memnet's ordering), and on memnet's
+ *      matrix cholmod_analyze in the natural order, cholmod_factorize and memnet's supernodal
+ *      triangular solves (supersolve.c; cholmod_solve for a simplicial factor), with the
+ *      solve's residual checked.
+ * The repeats run with glibc keeping freed memory (no page faults after the first: the program
+ * prints the faults of the last, and the first time's CPU as floor_first_cpu), CHOLMOD's clock reads left out (SuiteSparse_time below, as
+ * the memnet program does) and the calls set up as memnet's (OpenMP regions direct, the BLAS
+ * threads for the factor's flops), so floor_cpu estimates from below what these calls cost in
+ * `memnet solve`, before reading the file or building anything around them.
  * --orderings: then the alternatives to AMD, each as ordering + CHOLMOD's analysis in that order
- * + factorisation (least of three) + solve, one line each. They all start from the row graph of
- * memnet's matrix in its final numbering (AMD's order), not memnet's breadth-first numbering, so
- * the amd line's ordering differs a little from memnet's own:
+ * + factorisation + solve (the last three least of three), one line each. They all start from the
+ * row graph of memnet's matrix in its final numbering (AMD's order), not memnet's breadth-first
+ * numbering, so the amd line's ordering differs a little from memnet's own; and the matrix is
+ * not renumbered by the ordering, so each factorisation also permutes it (memnet's does not):
+ * the lines compare with each other, not with the floor above.
  *   amd             AMD (amd_2 as memnet calls it);
  *   amd-coarse1/2   AMD on the graph coarsened by one / two levels of matching (each row paired
  *                   with its unmatched neighbour of least degree, the pairs' neighbourhoods
@@ -223,12 +226,22 @@ out:
 /* CHOLMOD's part of a solve on A in the order perm (NULL: the natural order without a
  * postorder, as memnet analyses its renumbered matrix), set up as memnet's calls are
  * (lib/kirchhoff/factor.c: OpenMP regions direct, the BLAS threads for the factor's flops):
- * the analysis, the numeric factorisation (least CPU of three) and the triangular solves with
- * a right-hand side of ones (least of three), and the solve's residual
+ * the analysis, the numeric factorisation and the triangular solves with a right-hand side of
+ * ones, three times over, the least CPU time of each kept; the page faults of the third time
+ * (none once glibc reuses the memory the first two freed) and the solve's residual
  * |b - A x| / (|A| |x| + |b|). -1 when CHOLMOD fails or memory runs out. */
 typedef struct {
     double sym, num, solve, lnz, flops, residual;
+    double first;        /* the first time's analysis + factorisation + solve: fresh pages */
+    long faults;
 } chol_parts;
+
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
 
 static int chol_run(mn_context *ctx, cholmod_sparse *A, int *perm, chol_parts *r)
 {
@@ -243,41 +256,50 @@ static int chol_run(mn_context *ctx, cholmod_sparse *A, int *perm, chol_parts *r
     cholmod_factor *L = NULL;
     cholmod_dense *B = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm), *X = NULL, *R = NULL;
     double *y = malloc((nf ? nf : 1) * sizeof *y), *w = malloc((nf ? nf : 1) * sizeof *w);
+    r->sym = r->num = r->solve = INFINITY;
+    r->faults = -1;
     int omp = mn__serial_begin();
-    double c0 = cpu_now();
-    L = cholmod_analyze_p(A, perm, NULL, 0, &cm);
-    r->sym = cpu_now() - c0;
-    r->lnz = cm.lnz;
-    r->flops = cm.fl;
-    int blas = mn__blas_threads_begin(ctx, cm.fl);
-    r->num = r->solve = INFINITY;
-    for (int rep = 0; rep < 3 && L && B && y && w; rep++) {
+    for (int rep = 0; rep < 3 && B && y && w; rep++) {
+        long f0 = minor_faults();
+        cholmod_free_factor(&L, &cm);
+        cholmod_free_dense(&X, &cm);
+        double c0 = cpu_now();
+        L = cholmod_analyze_p(A, perm, NULL, 0, &cm);
+        double t = cpu_now() - c0;
+        if (!L) break;
+        if (t < r->sym) r->sym = t;
+        r->lnz = cm.lnz;
+        r->flops = cm.fl;
+        int blas = mn__blas_threads_begin(ctx, cm.fl);
         c0 = cpu_now();
         int ok = cholmod_factorize(A, L, &cm) && cm.status == CHOLMOD_OK;
-        double t = cpu_now() - c0;
-        if (!ok) break;
-        if (t < r->num) r->num = t;
-        cholmod_free_dense(&X, &cm);
-        if (L->is_super) {
+        t = cpu_now() - c0;
+        if (ok && t < r->num) r->num = t;
+        if (ok && L->is_super) {
             /* memnet's solve of a supernodal factor (supersolve.c), in the factor's order */
-            if (!(X = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm))) break;
-            double *x = X->x;
-            const int *Perm = L->Perm;
-            c0 = cpu_now();
-            for (size_t i = 0; i < nf; i++) y[i] = 1.0; /* P b, b = ones */
-            mn__kh_super_solve(L, y, w);                 /* y = (P A P')^-1 P b */
-            for (size_t i = 0; i < nf; i++) x[Perm[i]] = y[i]; /* x = P' y */
-            t = cpu_now() - c0;
-        } else {
+            if ((X = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm))) {
+                double *x = X->x;
+                const int *Perm = L->Perm;
+                c0 = cpu_now();
+                for (size_t i = 0; i < nf; i++) y[i] = 1.0;         /* P b, b = ones */
+                mn__kh_super_solve(L, y, w);                         /* y = (P A P')^-1 P b */
+                for (size_t i = 0; i < nf; i++) x[Perm[i]] = y[i]; /* x = P' y */
+                t = cpu_now() - c0;
+            }
+        } else if (ok) {
             c0 = cpu_now();
             X = cholmod_solve(CHOLMOD_A, L, B, &cm);
             t = cpu_now() - c0;
-            if (!X) break;
         }
+        mn__blas_threads_end(blas);
+        if (!X) break;
         if (t < r->solve) r->solve = t;
-        if (rep == 2) rc = 0;
+        if (rep == 0) r->first = r->sym + r->num + r->solve;
+        if (rep == 2) {
+            r->faults = minor_faults() - f0;
+            rc = 0;
+        }
     }
-    mn__blas_threads_end(blas);
     mn__serial_end(omp);
     double one[2] = {1, 0}, mone[2] = {-1, 0};
     r->residual = INFINITY;
@@ -325,9 +347,9 @@ static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, 
         chol_parts r;
         if (chol_run(ctx, A, perm, &r)) return fail("CHOLMOD's factorisation or solve", NULL);
         printf("ordering=%s order_cpu=%.4f symbolic_cpu=%.4f numeric_cpu=%.4f solve_cpu=%.4f "
-               "total_cpu=%.4f nnz_L=%.6g flops=%.6g residual=%.3g\n",
+               "total_cpu=%.4f nnz_L=%.6g flops=%.6g residual=%.3g faults_last_repeat=%ld\n",
                names[v], order_cpu, r.sym, r.num, r.solve, order_cpu + r.sym + r.num + r.solve,
-               r.lnz, r.flops, r.residual);
+               r.lnz, r.flops, r.residual, r.faults);
         bad |= !(r.residual < 1e-12);
     }
     free(perm);
@@ -359,7 +381,9 @@ int main(int argc, char **argv)
     if (!G) return fail("out of memory", NULL);
     for (size_t e = 0; e < m; e++) G[e] = 1.0;
     c0 = cpu_now();
-    if (mn_kirchhoff_new(&k, g) != MN_OK || mn_kirchhoff_add_electrode(k, src, nsrc, NULL) ||
+    if (mn_kirchhoff_new(&k, g) != MN_OK) return fail("solver", ctx);
+    k->keep_order_input = 1; /* AMD's input and result, kept for the repeats below */
+    if (mn_kirchhoff_add_electrode(k, src, nsrc, NULL) ||
         mn_kirchhoff_add_electrode(k, drn, ndrn, NULL) || mn_kirchhoff_set_potential(k, 0, 1.0) ||
         mn_kirchhoff_set_conductances(k, G) || mn_kirchhoff_solve(k) != MN_OK)
         return fail("solve", ctx);
@@ -367,23 +391,47 @@ int main(int argc, char **argv)
     if (mn_kirchhoff_effective_conductance(k, 0, 1, &geff) != MN_OK) return fail("G_eff", ctx);
     double solve_cpu = cpu_now() - c0;
     /* memnet's matrix: one triangle (lower for a supernodal factor, upper for a simplicial one) */
-    if (k->ordering_used != MN_ORDERING_AMD || !k->A || k->A->stype == 0)
-        return fail("the solve did not use AMD on a symmetric matrix", NULL);
+    if (k->ordering_used != MN_ORDERING_AMD || !k->A || k->A->stype == 0 || !k->order_out)
+        return fail("the solve did not use memnet's AMD on a symmetric matrix", NULL);
     printf("nodes=%zu\nedges=%zu\nrows=%zu\nG_eff=%.15g\n", n, m, k->nf, geff);
     printf("load_cpu=%.4f\nmemnet_solve_cpu=%.4f\nmemnet_order_wall=%.4f\n"
            "memnet_factorise_wall=%.4f\nmemnet_solves_wall=%.4f\n",
            load_cpu, solve_cpu, k->t_order, k->t_fac_total, k->t_solve_total);
 
-    /* from here on glibc keeps what is freed, so the repeats below reuse touched pages */
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    /* from here on glibc serves every block from its heap (no mmap, whose blocks return to the
+     * system when freed: M_MMAP_THRESHOLD cannot exceed 32 MiB, the factor's values are more)
+     * and keeps what is freed, so the repeats below reuse touched pages */
+    if (!mallopt(M_MMAP_MAX, 0) || !mallopt(M_TRIM_THRESHOLD, INT_MAX))
+        return fail("mallopt refused to keep freed memory", NULL);
+    /* AMD on the graph memnet gave it, three times, the least CPU time kept; the result must
+     * be memnet's ordering */
+    size_t nf = k->nf;
+    const int *Op = k->order_in_p, *Oi = k->order_in_i;
+    int *iw = malloc(mn__kh_amd_iwlen(nf, (size_t)Op[nf]) * sizeof *iw);
+    int *work = malloc(8 * (nf ? nf : 1) * sizeof *work), *perm = malloc((nf ? nf : 1) * sizeof *perm);
+    if (!iw || !work || !perm) return fail("out of memory", NULL);
+    double amd_cpu = INFINITY, amd_first = 0.0;
+    for (int rep = 0; rep < 3; rep++) {
+        c0 = cpu_now();
+        if (mn__kh_order_amd(ctx, nf, Op, Oi, iw, work, perm) != MN_OK) return fail("AMD", ctx);
+        double t = cpu_now() - c0;
+        if (t < amd_cpu) amd_cpu = t;
+        if (rep == 0) amd_first = t;
+        if (memcmp(perm, k->order_out, nf * sizeof *perm))
+            return fail("AMD's repeat gave another ordering than memnet's", NULL);
+    }
+    free(iw);
+    free(work);
+    free(perm);
     chol_parts r;
     if (chol_run(ctx, k->A, NULL, &r)) return fail("CHOLMOD's factorisation or solve", NULL);
-    double floor_cpu = k->t_order + r.sym + r.num + r.solve;
+    double floor_cpu = amd_cpu + r.sym + r.num + r.solve;
     printf("floor_amd_cpu=%.4f\nfloor_symbolic_cpu=%.4f\nfloor_numeric_cpu=%.4f\n"
            "floor_solve_cpu=%.4f\nfloor_cpu=%.4f\nfloor_nnz_L=%.6g\nfloor_flops=%.6g\n"
-           "floor_residual=%.3g\n",
-           k->t_order, r.sym, r.num, r.solve, floor_cpu, r.lnz, r.flops, r.residual);
+           "floor_residual=%.3g\nfloor_page_faults_last_repeat=%ld\n",
+           amd_cpu, r.sym, r.num, r.solve, floor_cpu, r.lnz, r.flops, r.residual, r.faults);
+    /* the first time of each call, in pages not touched before (what a process pays once) */
+    printf("floor_first_cpu=%.4f\n", amd_first + r.first);
     /* a program that reads the file as memnet does and then only calls the libraries */
     printf("floor_with_read_cpu=%.4f\n", load_cpu + floor_cpu);
     /* the rest of the load and solve: reading, structure, results, page faults */

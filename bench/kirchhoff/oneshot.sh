@@ -41,7 +41,7 @@ while [ "$i" -lt "$repeats" ]; do
             echo "oneshot.sh: $MEMNET_FLOOR failed" >&2
             exit 1
         fi
-        printf 'floor_parts %s\n' "$(grep -E '^(floor_|load_cpu|memnet_)' "$work/floor" | tr '\n' ' ')"
+        printf 'floor_parts %s\n' "$(grep -E '^(floor_|load_cpu|memnet_)' "$work/floor" | paste -s -d ' ' -)"
         # in the times file as process lines: user = the floor's CPU, sys = 0
         sed -n 's/^floor_cpu=\(.*\)$/floor user=\1 sys=0/p
                 s/^floor_with_read_cpu=\(.*\)$/floorread user=\1 sys=0/p' "$work/floor" >> "$work/times"
