@@ -18,16 +18,17 @@
  *      triangular solves (supersolve.c; cholmod_solve for a simplicial factor), with the
  *      solve's residual checked.
  * The repeats run with glibc keeping freed memory (no page faults after the first: the program
- * prints the faults of the last, and the first time's CPU as floor_first_cpu), CHOLMOD's clock reads left out (SuiteSparse_time below, as
- * the memnet program does) and the calls set up as memnet's (OpenMP regions direct, the BLAS
- * threads for the factor's flops), so floor_cpu estimates from below what these calls cost in
- * `memnet solve`, before reading the file or building anything around them.
+ * prints the faults of the last, and the first time's CPU as floor_first_cpu), CHOLMOD's clock
+ * reads left out (SuiteSparse_time below, as the memnet program does) and the calls set up as
+ * memnet's (OpenMP regions direct, the BLAS threads for the factor's flops), so floor_cpu
+ * estimates from below what these calls cost in `memnet solve`, before reading the file or
+ * building anything around them.
  * --orderings: then the alternatives to AMD, each as ordering + CHOLMOD's analysis in that order
- * + factorisation + solve (the last three least of three), one line each. They all start from the
- * row graph of memnet's matrix in its final numbering (AMD's order), not memnet's breadth-first
- * numbering, so the amd line's ordering differs a little from memnet's own; and the matrix is
- * not renumbered by the ordering, so each factorisation also permutes it (memnet's does not):
- * the lines compare with each other, not with the floor above.
+ * + factorisation + solve (the last three least of three), one line each. Every ordering works
+ * on the graph memnet gave AMD (its breadth-first numbering), so the amd line is memnet's own
+ * ordering; CHOLMOD gets each ordering as a permutation of memnet's matrix, which it therefore
+ * permutes in each factorisation (memnet's does not): the lines compare with each other, not
+ * with the floor above.
  *   amd             AMD (amd_2 as memnet calls it);
  *   amd-coarse1/2   AMD on the graph coarsened by one / two levels of matching (each row paired
  *                   with its unmatched neighbour of least degree, the pairs' neighbourhoods
@@ -76,42 +77,6 @@ static int fail(const char *what, mn_context *ctx)
     fprintf(stderr, "bench-oneshot-floor: %s%s%s\n", what, ctx ? ": " : "",
             ctx ? mn_context_last_error(ctx) : "");
     return 1;
-}
-
-/* the row graph of memnet's one-triangle matrix A (both triangles, no diagonal), as analyse.c
- * gives it to AMD */
-static int row_graph(const cholmod_sparse *A, int **Sp_out, int **Si_out)
-{
-    size_t n = A->ncol;
-    const int *Ap = A->p, *Ai = A->i;
-    int *Sp = calloc(n + 1, sizeof *Sp), *Si = NULL;
-    if (!Sp) return -1;
-    for (size_t j = 0; j < n; j++)
-        for (int p = Ap[j]; p < Ap[j + 1]; p++)
-            if ((size_t)Ai[p] != j) {
-                Sp[j + 1]++;
-                Sp[Ai[p] + 1]++;
-            }
-    for (size_t j = 0; j < n; j++) Sp[j + 1] += Sp[j];
-    Si = malloc(((size_t)Sp[n] ? (size_t)Sp[n] : 1) * sizeof *Si);
-    int *next = malloc((n ? n : 1) * sizeof *next);
-    if (!Si || !next) {
-        free(Sp);
-        free(Si);
-        free(next);
-        return -1;
-    }
-    memcpy(next, Sp, n * sizeof *next);
-    for (size_t j = 0; j < n; j++)
-        for (int p = Ap[j]; p < Ap[j + 1]; p++)
-            if ((size_t)Ai[p] != j) {
-                Si[next[j]++] = Ai[p];
-                Si[next[Ai[p]]++] = (int)j;
-            }
-    free(next);
-    *Sp_out = Sp;
-    *Si_out = Si;
-    return 0;
 }
 
 /* One level of matching: cmap[i] = the coarse row of row i; the coarse graph (no diagonal, each
@@ -183,21 +148,20 @@ static int order_coarse(mn_context *ctx, size_t n, const int *Sp, const int *Si,
                         int *perm)
 {
     int *map = malloc((n ? n : 1) * sizeof *map), *cmap = malloc((n ? n : 1) * sizeof *cmap);
-    int *Gp = (int *)Sp, *Gi = (int *)Si, rc = -1;
+    int *Cp = NULL, *Ci = NULL, rc = -1; /* the coarse graph (owned) */
+    const int *Gp = Sp, *Gi = Si;        /* the graph of the present level */
     size_t gn = n;
     if (!map || !cmap) goto out;
     for (size_t i = 0; i < n; i++) map[i] = (int)i;
     for (int l = 0; l < levels; l++) {
-        int *Cp, *Ci;
-        size_t nc = coarsen(gn, Gp, Gi, cmap, &Cp, &Ci);
+        int *Np, *Ni;
+        size_t nc = coarsen(gn, Gp, Gi, cmap, &Np, &Ni);
         if (!nc) goto out;
         for (size_t i = 0; i < n; i++) map[i] = cmap[map[i]];
-        if (Gp != Sp) {
-            free(Gp);
-            free(Gi);
-        }
-        Gp = Cp;
-        Gi = Ci;
+        free(Cp);
+        free(Ci);
+        Gp = Cp = Np;
+        Gi = Ci = Ni;
         gn = nc;
     }
     int *iw = malloc(mn__kh_amd_iwlen(gn, (size_t)Gp[gn]) * sizeof *iw);
@@ -214,10 +178,8 @@ static int order_coarse(mn_context *ctx, size_t n, const int *Sp, const int *Si,
     free(cperm);
     free(start);
 out:
-    if (Gp != Sp) {
-        free(Gp);
-        free(Gi);
-    }
+    free(Cp);
+    free(Ci);
     free(map);
     free(cmap);
     return rc;
@@ -316,14 +278,18 @@ static int chol_run(mn_context *ctx, cholmod_sparse *A, int *perm, chol_parts *r
     return rc;
 }
 
-/* --orderings: one line per alternative (see the head of this file) */
-static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, const int *Si)
+/* --orderings: one line per alternative (see the head of this file). Sp, Si: the graph memnet
+ * gave AMD, whose row b is row `at` of A when amd_out[at] == b. */
+static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, const int *Si,
+                             const int *amd_out)
 {
     static const char *names[] = {"amd", "amd-coarse1", "amd-coarse2", "metis", "metis-cheap"};
     size_t nf = A->ncol;
     int *perm = malloc((nf ? nf : 1) * sizeof *perm);
+    int *row_of = malloc((nf ? nf : 1) * sizeof *row_of);
     int *iw = malloc(mn__kh_amd_iwlen(nf, (size_t)Sp[nf]) * sizeof *iw);
-    if (!perm || !iw) return fail("out of memory", NULL);
+    if (!perm || !row_of || !iw) return fail("out of memory", NULL);
+    for (size_t at = 0; at < nf; at++) row_of[amd_out[at]] = (int)at;
     int bad = 0;
     for (size_t v = 0; v < sizeof names / sizeof *names; v++) {
         int threads = 0;
@@ -344,6 +310,7 @@ static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, 
             continue;
         }
         if (st != MN_OK) return fail(names[v], ctx);
+        for (size_t i = 0; i < nf; i++) perm[i] = row_of[perm[i]]; /* in A's rows */
         chol_parts r;
         if (chol_run(ctx, A, perm, &r)) return fail("CHOLMOD's factorisation or solve", NULL);
         printf("ordering=%s order_cpu=%.4f symbolic_cpu=%.4f numeric_cpu=%.4f solve_cpu=%.4f "
@@ -353,6 +320,7 @@ static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, 
         bad |= !(r.residual < 1e-12);
     }
     free(perm);
+    free(row_of);
     free(iw);
     return bad;
 }
@@ -408,7 +376,8 @@ int main(int argc, char **argv)
     size_t nf = k->nf;
     const int *Op = k->order_in_p, *Oi = k->order_in_i;
     int *iw = malloc(mn__kh_amd_iwlen(nf, (size_t)Op[nf]) * sizeof *iw);
-    int *work = malloc(8 * (nf ? nf : 1) * sizeof *work), *perm = malloc((nf ? nf : 1) * sizeof *perm);
+    int *work = malloc(8 * (nf ? nf : 1) * sizeof *work);
+    int *perm = malloc((nf ? nf : 1) * sizeof *perm);
     if (!iw || !work || !perm) return fail("out of memory", NULL);
     double amd_cpu = INFINITY, amd_first = 0.0;
     for (int rep = 0; rep < 3; rep++) {
@@ -438,15 +407,9 @@ int main(int argc, char **argv)
     printf("memnet_own_cpu=%.4f\n", load_cpu + solve_cpu - floor_cpu);
     int bad = !(r.residual < 1e-12);
     if (bad) fprintf(stderr, "bench-oneshot-floor: residual %.3g above 1e-12\n", r.residual);
-    if (orderings) {
-        int *Sp, *Si;
-        if (row_graph(k->A, &Sp, &Si)) return fail("out of memory", NULL);
-        if (compare_orderings(ctx, k->A, Sp, Si)) {
-            fprintf(stderr, "bench-oneshot-floor: an ordering's solve failed its residual check\n");
-            bad = 1;
-        }
-        free(Sp);
-        free(Si);
+    if (orderings && compare_orderings(ctx, k->A, Op, Oi, k->order_out)) {
+        fprintf(stderr, "bench-oneshot-floor: an ordering's solve failed its residual check\n");
+        bad = 1;
     }
     free(G);
     mn_kirchhoff_free(k);
