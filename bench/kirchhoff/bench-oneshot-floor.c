@@ -23,6 +23,11 @@
  * memnet's (OpenMP regions direct, the BLAS threads for the factor's flops), so floor_cpu
  * estimates from below what these calls cost in `memnet solve`, before reading the file or
  * building anything around them.
+ *   3. builds the graph an ordering needs from the edge list in the least way (a counting pass
+ *      and a fill pass, least of three) and prints floor_fresh_process_cpu: the reading, that
+ *      build and the libraries' first calls (fresh pages, as a one-shot process has only
+ *      those), a lower bound for any one-shot process on AMD and CHOLMOD that reads the file as
+ *      memnet does (it leaves out the matrix CHOLMOD reads, the results, start-up and exit).
  * --orderings: then the alternatives to AMD, each as ordering + CHOLMOD's analysis in that order
  * + factorisation + solve (the last three least of three), one line each. Every ordering works
  * on the graph memnet gave AMD (its breadth-first numbering), so the amd line is memnet's own
@@ -278,6 +283,63 @@ static int chol_run(mn_context *ctx, cholmod_sparse *A, int *perm, chol_parts *r
     return rc;
 }
 
+/* The least any program does before an ordering can start: the graph of the free rows (every
+ * node but the electrodes' gets a row, in node order) from the edge list, by a counting pass
+ * and a fill pass into compressed columns, both triangles. It neither merges parallel edges
+ * nor drops floating rows nor builds the matrix the factorisation reads afterwards, so it
+ * estimates memnet's structure work (lib/kirchhoff/analyse.c) from below. Three times, the
+ * least CPU time returned; *entries: the graph's entries (at least memnet's AMD input, which
+ * merges parallel edges), *rows its rows. -1 when memory runs out. */
+static double graph_build_cpu(mn_graph *g, const mn_index *src, size_t nsrc, const mn_index *drn,
+                              size_t ndrn, size_t *rows, size_t *entries)
+{
+    size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
+    const mn_index *eu = mn_graph_edge_u(g), *ev = mn_graph_edge_v(g);
+    int *row = malloc((n ? n : 1) * sizeof *row);
+    if (!row) return -1.0;
+    double best = INFINITY;
+    for (int rep = 0; rep < 3; rep++) {
+        double c0 = cpu_now();
+        for (size_t i = 0; i < n; i++) row[i] = 0;
+        for (size_t i = 0; i < nsrc; i++) row[src[i]] = -1;
+        for (size_t i = 0; i < ndrn; i++) row[drn[i]] = -1;
+        size_t nf = 0;
+        for (size_t i = 0; i < n; i++)
+            if (row[i] == 0) row[i] = (int)nf++;
+            else row[i] = -1;
+        int *Sp = calloc(nf + 1, sizeof *Sp);
+        size_t nz = 0;
+        for (size_t e = 0; Sp && e < m; e++) {
+            int ru = row[eu[e]], rv = row[ev[e]];
+            if (ru < 0 || rv < 0 || ru == rv) continue;
+            Sp[ru + 1]++;
+            Sp[rv + 1]++;
+            nz += 2;
+        }
+        int *Si = Sp ? malloc((nz ? nz : 1) * sizeof *Si) : NULL;
+        if (!Si) {
+            free(Sp);
+            free(row);
+            return -1.0;
+        }
+        for (size_t j = 0; j < nf; j++) Sp[j + 1] += Sp[j];
+        for (size_t e = 0; e < m; e++) {
+            int ru = row[eu[e]], rv = row[ev[e]];
+            if (ru < 0 || rv < 0 || ru == rv) continue;
+            Si[Sp[ru]++] = rv;
+            Si[Sp[rv]++] = ru;
+        }
+        double t = cpu_now() - c0;
+        if (t < best) best = t;
+        *rows = nf;
+        *entries = nz;
+        free(Sp);
+        free(Si);
+    }
+    free(row);
+    return best;
+}
+
 /* --orderings: one line per alternative (see the head of this file). Sp, Si: the graph memnet
  * gave AMD, whose row b is row `at` of A when amd_out[at] == b. */
 static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, const int *Si,
@@ -403,6 +465,17 @@ int main(int argc, char **argv)
     printf("floor_first_cpu=%.4f\n", amd_first + r.first);
     /* a program that reads the file as memnet does and then only calls the libraries */
     printf("floor_with_read_cpu=%.4f\n", load_cpu + floor_cpu);
+    /* a one-shot process also builds the graph before AMD: the least of that, with the reading
+     * and the libraries' first time (fresh pages), bounds any such process from below (the
+     * matrix CHOLMOD reads, the results, start-up and exit left out) */
+    size_t g_rows = 0, g_entries = 0;
+    double build_cpu = graph_build_cpu(g, src, nsrc, drn, ndrn, &g_rows, &g_entries);
+    if (build_cpu < 0) return fail("out of memory", NULL);
+    if (g_rows < nf || g_entries < (size_t)Op[nf])
+        return fail("the graph build found fewer rows or entries than memnet's analysis", NULL);
+    printf("floor_graph_build_cpu=%.4f\nfloor_graph_rows=%zu\nfloor_graph_entries=%zu\n",
+           build_cpu, g_rows, g_entries);
+    printf("floor_fresh_process_cpu=%.4f\n", load_cpu + build_cpu + amd_first + r.first);
     /* the rest of the load and solve: reading, structure, results, page faults */
     printf("memnet_own_cpu=%.4f\n", load_cpu + solve_cpu - floor_cpu);
     int bad = !(r.residual < 1e-12);

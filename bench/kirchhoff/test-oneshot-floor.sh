@@ -1,0 +1,65 @@
+#!/bin/sh
+# bench-oneshot-floor on a small stick network: the program's own checks (the solve's residual,
+# AMD's repeats giving memnet's ordering, every ordering's solve) must pass, every figure
+# oneshot.sh reads must be printed, the graph build must count the rows and entries of the
+# network's reduced Laplacian, and G_eff must match a dense numpy solve of the same network.
+# usage: test-oneshot-floor.sh MEMNET BENCH_ONESHOT_FLOOR
+set -eu
+memnet=$1
+floor=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+"$memnet" generate nanowire --wires 1500 --width 11 --height 11 --seed 2 --out "$tmp/n.txt" \
+    > /dev/null || fail "generate"
+"$floor" "$tmp/n.txt.mnet" left right --orderings > "$tmp/out" || fail "bench-oneshot-floor: $(cat "$tmp/out")"
+for key in G_eff load_cpu floor_cpu floor_first_cpu floor_with_read_cpu floor_graph_build_cpu \
+    floor_fresh_process_cpu memnet_own_cpu floor_residual floor_graph_rows floor_graph_entries; do
+    grep -q "^$key=" "$tmp/out" || fail "no $key in the output"
+done
+[ "$(grep -c '^ordering=' "$tmp/out")" -ge 3 ] || fail "--orderings printed too few lines"
+/usr/bin/python3 - "$tmp/n.txt" "$tmp/n.txt.mnet" "$tmp/out" <<'PY' || fail "against the dense reference"
+import sys
+import numpy as np
+
+edges = np.loadtxt(sys.argv[1], comments="#", usecols=(0, 1), ndmin=2).astype(int)
+sets, name, need, ids = {}, None, 0, []
+for line in open(sys.argv[2]):
+    if name is None:
+        if line.startswith("set "):
+            _, name, count = line.split()
+            need, ids = int(count), []
+        continue
+    ids.extend(int(x) for x in line.split())
+    if len(ids) >= need:
+        sets[name] = ids[:need]
+        name = None
+out = dict(line.strip().split("=", 1) for line in open(sys.argv[3]) if "=" in line)
+n = int(out["nodes"])
+L = np.zeros((n, n))
+for u, v in edges:
+    if u != v:
+        L[u, u] += 1; L[v, v] += 1; L[u, v] -= 1; L[v, u] -= 1
+held = np.zeros(n, bool)
+held[sets["left"]] = held[sets["right"]] = True
+phi = np.zeros(n)
+phi[sets["left"]] = 1.0
+free = np.where(~held)[0]
+# rows with no path to an electrode are left out, as memnet drops floating rows
+A = L[np.ix_(free, free)]
+keep = np.abs(A).sum(axis=1) > 0
+b = -L[np.ix_(free, np.where(held)[0])] @ phi[held]
+x = np.zeros(len(free))
+x[keep] = np.linalg.lstsq(A[np.ix_(keep, keep)], b[keep], rcond=None)[0]
+phi[free] = x
+geff = -(L[sets["right"]] @ phi).sum()  # current into the drain at 1 V
+rel = abs(geff - float(out["G_eff"])) / geff
+rows = int(out["rows"])
+entries = 2 * sum(1 for u, v in edges if u != v and not held[u] and not held[v])
+print(f"G_eff {out['G_eff']} dense {geff:.15g} rel {rel:.2e}; rows {rows} graph rows "
+      f"{out['floor_graph_rows']} entries {out['floor_graph_entries']} expected {entries}")
+assert rel < 1e-9, rel
+assert int(out["floor_graph_entries"]) == entries
+assert int(out["floor_graph_rows"]) == n - int(held.sum())
+assert float(out["floor_residual"]) < 1e-12
+PY
