@@ -18,22 +18,16 @@ for key in G_eff load_cpu floor_cpu floor_first_cpu floor_with_read_cpu floor_gr
     grep -q "^$key=" "$tmp/out" || fail "no $key in the output"
 done
 [ "$(grep -c '^ordering=' "$tmp/out")" -ge 3 ] || fail "--orderings printed too few lines"
-/usr/bin/python3 - "$tmp/n.txt" "$tmp/n.txt.mnet" "$tmp/out" <<'PY' || fail "against the dense reference"
+/usr/bin/python3 - "$tmp/n.txt" "$tmp/n.txt.mnet" "$tmp/out" "$(dirname "$0")" <<'PY' || fail "against the dense reference"
 import sys
 import numpy as np
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[4])
+from solve_oneshot import node_sets  # the node-set reader of the scipy side of oneshot.sh
+
 edges = np.loadtxt(sys.argv[1], comments="#", usecols=(0, 1), ndmin=2).astype(int)
-sets, name, need, ids = {}, None, 0, []
-for line in open(sys.argv[2]):
-    if name is None:
-        if line.startswith("set "):
-            _, name, count = line.split()
-            need, ids = int(count), []
-        continue
-    ids.extend(int(x) for x in line.split())
-    if len(ids) >= need:
-        sets[name] = ids[:need]
-        name = None
+sets = node_sets(sys.argv[2])
 out = dict(line.strip().split("=", 1) for line in open(sys.argv[3]) if "=" in line)
 n = int(out["nodes"])
 L = np.zeros((n, n))
