@@ -25,9 +25,11 @@
  * building anything around them.
  *   3. builds the graph an ordering needs from the edge list in the least way (a counting pass
  *      and a fill pass, least of three) and prints floor_fresh_process_cpu: the reading, that
- *      build and the libraries' first calls (fresh pages, as a one-shot process has only
- *      those), a lower bound for any one-shot process on AMD and CHOLMOD that reads the file as
- *      memnet does (it leaves out the matrix CHOLMOD reads, the results, start-up and exit).
+ *      build and the libraries' first calls (pages not touched before: a one-shot process
+ *      pays for each page of its peak once), an estimate from below of a one-shot process on
+ *      AMD and CHOLMOD that reads the file as memnet does (it leaves out the matrix CHOLMOD
+ *      reads, the results, start-up and exit; the first calls are single samples, so one
+ *      round's figure can exceed a whole process's cost).
  * --orderings: then the alternatives to AMD, each as ordering + CHOLMOD's analysis in that order
  * + factorisation + solve (the last three least of three), one line each. Every ordering works
  * on the graph memnet gave AMD (its breadth-first numbering), so the amd line is memnet's own
@@ -466,7 +468,7 @@ int main(int argc, char **argv)
     /* a program that reads the file as memnet does and then only calls the libraries */
     printf("floor_with_read_cpu=%.4f\n", load_cpu + floor_cpu);
     /* a one-shot process also builds the graph before AMD: the least of that, with the reading
-     * and the libraries' first time (fresh pages), bounds any such process from below (the
+     * and the libraries' first time (fresh pages), estimates such a process from below (the
      * matrix CHOLMOD reads, the results, start-up and exit left out) */
     size_t g_rows = 0, g_entries = 0;
     double build_cpu = graph_build_cpu(g, src, nsrc, drn, ndrn, &g_rows, &g_entries);

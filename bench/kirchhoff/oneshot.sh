@@ -7,15 +7,15 @@
 # rounds interleave the processes, so each ratio compares runs under the same machine load).
 # usage: bench/kirchhoff/oneshot.sh BUILD_DIR [WIRES [BOX [REPEATS]]]
 # MEMNET_OTHER=path/to/another/memnet adds a fourth process per round (e.g. an older build).
-# SCIPY_DEFAULT_THREADS=1 adds scipy with OpenBLAS's default threads (one per core, as a user's
-# script runs unless it pins them; the issue's 6.9 s was measured so), printed beside the ratio
-# against the pinned scipy, which stays the reference.
+# SCIPY_DEFAULT_THREADS=1 adds scipy with OpenBLAS's default threads (one per core, as a
+# user's script runs unless it pins them; probably how the issue's 6.9 s was measured), printed
+# beside the ratio against the pinned scipy, which stays the reference.
 # MEMNET_FLOOR=path/to/bench-oneshot-floor adds one more: the CPU of the dependencies' own work
 # in a one-shot solve (AMD, CHOLMOD's analysis and factorisation, the triangular solves, on
-# memnet's matrix: bench/kirchhoff/bench-oneshot-floor.c), alone, with memnet's reading of
-# the file, and as a fresh process's lower bound (the reading, the least graph build and the
-# libraries' first calls in fresh pages), and the ratios of scipy's CPU to these floors in the
-# same round.
+# memnet's matrix: bench/kirchhoff/bench-oneshot-floor.c), alone, with memnet's reading of the
+# file, and as a fresh process's least cost (an estimate from below: the reading, the least
+# graph build and the libraries' first calls in fresh pages), and the ratios of scipy's CPU to
+# these figures in the same round.
 set -eu
 build=$1
 wires=${2:-150000}
@@ -82,8 +82,11 @@ END {
         if (n["floor"]) {
             fratio[r] = c["scipy", r] / c["floor", r]
             rratio[r] = c["scipy", r] / c["floorread", r]
-            pratio[r] = c["scipy", r] / c["floorfresh", r]
-            printf "; dependencies alone %.3f s: %.1fx; with the reading %.3f s: %.1fx; fresh process %.3f s: %.1fx", c["floor", r], fratio[r], c["floorread", r], rratio[r], c["floorfresh", r], pratio[r]
+            printf "; dependencies alone %.3f s: %.1fx; with the reading %.3f s: %.1fx", c["floor", r], fratio[r], c["floorread", r], rratio[r]
+            if (n["floorfresh"]) { # an older bench-oneshot-floor does not print it
+                pratio[r] = c["scipy", r] / c["floorfresh", r]
+                printf "; fresh process %.3f s: %.1fx", c["floorfresh", r], pratio[r]
+            }
         }
         printf "\n"
     }
@@ -99,6 +102,7 @@ END {
     if (n["floor"]) {
         printf "median_ratio_scipy_over_floor=%.1f\n", median(fratio, n["scipy"])
         printf "median_ratio_scipy_over_floor_with_read=%.1f\n", median(rratio, n["scipy"])
-        printf "median_ratio_scipy_over_fresh_process_floor=%.1f\n", median(pratio, n["scipy"])
+        if (n["floorfresh"])
+            printf "median_ratio_scipy_over_fresh_process_floor=%.1f\n", median(pratio, n["scipy"])
     }
 }' "$work/times"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench-oneshot-floor on a small stick network: the program's own checks (the solve's residual,
 # AMD's repeats giving memnet's ordering, every ordering's solve) must pass, every figure
-# oneshot.sh reads must be printed, the graph build must count the rows and entries of the
-# network's reduced Laplacian, and G_eff must match a dense numpy solve of the same network.
+# oneshot.sh reads must be printed, the graph build must count one row per free node and two
+# entries per edge between free nodes (parallel edges kept), the fresh-process estimate must be
+# the sum of its parts, and G_eff must match a dense numpy solve of the same network.
 # usage: test-oneshot-floor.sh MEMNET BENCH_ONESHOT_FLOOR
 set -eu
 memnet=$1
@@ -39,21 +40,22 @@ held[sets["left"]] = held[sets["right"]] = True
 phi = np.zeros(n)
 phi[sets["left"]] = 1.0
 free = np.where(~held)[0]
-# rows with no path to an electrode are left out, as memnet drops floating rows
+# the generator keeps only sticks joined to an electrode: no floating rows, memnet's rows are
+# all free nodes, and the reduced Laplacian is nonsingular
+assert int(out["rows"]) == len(free), (out["rows"], len(free))
 A = L[np.ix_(free, free)]
-keep = np.abs(A).sum(axis=1) > 0
 b = -L[np.ix_(free, np.where(held)[0])] @ phi[held]
-x = np.zeros(len(free))
-x[keep] = np.linalg.lstsq(A[np.ix_(keep, keep)], b[keep], rcond=None)[0]
-phi[free] = x
+phi[free] = np.linalg.solve(A, b)
 geff = -(L[sets["right"]] @ phi).sum()  # current into the drain at 1 V
 rel = abs(geff - float(out["G_eff"])) / geff
-rows = int(out["rows"])
 entries = 2 * sum(1 for u, v in edges if u != v and not held[u] and not held[v])
-print(f"G_eff {out['G_eff']} dense {geff:.15g} rel {rel:.2e}; rows {rows} graph rows "
+print(f"G_eff {out['G_eff']} dense {geff:.15g} rel {rel:.2e}; rows {out['rows']} graph rows "
       f"{out['floor_graph_rows']} entries {out['floor_graph_entries']} expected {entries}")
 assert rel < 1e-9, rel
 assert int(out["floor_graph_entries"]) == entries
 assert int(out["floor_graph_rows"]) == n - int(held.sum())
 assert float(out["floor_residual"]) < 1e-12
+# the estimate is the sum of its printed parts (each printed to 1e-4)
+parts = sum(float(out[k]) for k in ("load_cpu", "floor_graph_build_cpu", "floor_first_cpu"))
+assert abs(float(out["floor_fresh_process_cpu"]) - parts) <= 2e-4, (out["floor_fresh_process_cpu"], parts)
 PY
