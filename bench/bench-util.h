@@ -4,7 +4,6 @@
 #define MEMNET_BENCH_UTIL_H
 
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <time.h>
 
 /* Monotonic wall-clock time in seconds. */
@@ -15,13 +14,12 @@ static inline double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* CPU time of this process so far (user + system), seconds. */
+/* CPU time of this process so far (user + system, all threads), seconds. */
 static inline double cpu_seconds(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
-           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* qsort comparator for doubles (ascending). */

@@ -613,13 +613,6 @@ static void bench_big(double target)
     free_net(&net);
 }
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* --threads-scan (pcg = 0): refactorise + solve, all conductances new (METIS as in the time
  * stepper), with the context's threads at 1 and 2 (a block's CPU time includes the idle
  * spinning of OpenBLAS's threads after its calls).
@@ -657,11 +650,11 @@ static void bench_threads(double target, int repeats, int pcg)
             for (size_t e = 0; e < net.m; e++)
                 G[e] = pcg ? G0[e] * (1.0 + 0.01 * urand()) : 0.01 + urand();
             uint64_t i0 = mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS);
-            double t0 = now(), c0 = cpu_now();
+            double t0 = now(), c0 = cpu_seconds();
             mn_kirchhoff_set_conductances(k, G);
             if (mn_kirchhoff_solve(k) != MN_OK) fprintf(stderr, "solve failed\n");
             w[a][(blk / 2) * repeats + r] = now() - t0;
-            c[a][(blk / 2) * repeats + r] = cpu_now() - c0;
+            c[a][(blk / 2) * repeats + r] = cpu_seconds() - c0;
             it[a] += mn_kirchhoff_stat_get(k, MN_KIRCHHOFF_STAT_CG_ITERATIONS) - i0;
             ns[a]++;
         }
@@ -774,7 +767,7 @@ static void bench_kernels(double target, int repeats, int threads)
     double *cold = ncold ? calloc(ncold, sizeof(double)) : NULL, sink = 0.0;
     double tc[NB];
     for (int blk = 0; blk < NB; blk++) {
-        double c0 = cpu_now();
+        double c0 = cpu_seconds();
         for (int r = 0; r < repeats; r++) {
             memcpy(x, b, nf * sizeof(double));
             if (super_ok)
@@ -782,27 +775,27 @@ static void bench_kernels(double target, int repeats, int threads)
             else
                 mn__kh_fsolve(k, k->B, &k->Xs);
         }
-        ts[blk] = (cpu_now() - c0) / repeats;
+        ts[blk] = (cpu_seconds() - c0) / repeats;
         tc[blk] = 0.0;
         for (int r = 0; cold && r < repeats; r++) {
             for (size_t q = 0; q < ncold; q += 8) sink += cold[q];
             memcpy(x, b, nf * sizeof(double));
-            double c1 = cpu_now();
+            double c1 = cpu_seconds();
             if (super_ok)
                 mn__kh_super_solve(L, x, w);
             else
                 mn__kh_fsolve(k, k->B, &k->Xs);
-            tc[blk] += (cpu_now() - c1) / repeats;
+            tc[blk] += (cpu_seconds() - c1) / repeats;
         }
-        c0 = cpu_now();
+        c0 = cpu_seconds();
         for (int r = 0; r < repeats; r++) mn__kh_spmv(k, b, y);
-        tm[blk] = (cpu_now() - c0) / repeats;
-        c0 = cpu_now();
+        tm[blk] = (cpu_seconds() - c0) / repeats;
+        c0 = cpu_seconds();
         for (int r = 0; r < repeats; r++) {
             memset(x, 0, nf * sizeof(double));
             mn__kh_pcg(k, b, x, 1, 1000, &iters, &relres);
         }
-        tp[blk] = (cpu_now() - c0) / repeats;
+        tp[blk] = (cpu_seconds() - c0) / repeats;
     }
     /* checksums */
     memcpy(x, b, nf * sizeof(double));
@@ -899,9 +892,9 @@ static void bench_analyse(double target, const char *variants, int rounds, int f
             mn_kirchhoff_add_electrode(k, net.drn, net.ndrn, NULL);
             mn_kirchhoff_set_potential(k, 0, 1.0);
             mn_kirchhoff_set_conductances(k, G);
-            double w0 = now(), c0 = cpu_now();
+            double w0 = now(), c0 = cpu_seconds();
             mn_status st = mn__kh_analyse(k);
-            double w = now() - w0, c = cpu_now() - c0;
+            double w = now() - w0, c = cpu_seconds() - c0;
             if (st != MN_OK) {
                 fprintf(stderr, "analysis failed: %s\n", mn_context_last_error(ctx));
                 exit(1);
@@ -915,10 +908,10 @@ static void bench_analyse(double target, const char *variants, int rounds, int f
                    (unsigned long long)h);
             if (factor) {
                 k->need_analyse = 0;
-                w0 = now(), c0 = cpu_now();
+                w0 = now(), c0 = cpu_seconds();
                 st = mn_kirchhoff_solve(k);
                 printf(" factor_solve_wall=%.3f factor_solve_cpu=%.3f%s", now() - w0,
-                       cpu_now() - c0, st == MN_OK ? "" : " FAILED");
+                       cpu_seconds() - c0, st == MN_OK ? "" : " FAILED");
             }
             printf("\n");
             fflush(stdout);

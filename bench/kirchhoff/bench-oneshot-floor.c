@@ -19,10 +19,10 @@
  *      solve's residual checked.
  * The repeats run with glibc keeping freed memory (no page faults after the first: the program
  * prints the faults of the last, and the first time's CPU as floor_first_cpu), CHOLMOD's clock
- * reads left out (SuiteSparse_time below, as the memnet program does) and the calls set up as
- * memnet's (OpenMP regions direct, the BLAS threads for the factor's flops), so floor_cpu
- * estimates from below what these calls cost in `memnet solve`, before reading the file or
- * building anything around them.
+ * reads left out (the memnet program's SuiteSparse_time, tools/cli-sstime.c, is linked in) and
+ * the calls set up as memnet's (OpenMP regions direct, the BLAS threads for the factor's
+ * flops), so floor_cpu estimates from below what these calls cost in `memnet solve`, before
+ * reading the file or building anything around them.
  *   3. builds the graph an ordering needs from the edge list in the least way (a counting pass
  *      and a fill pass, least of three) and prints floor_fresh_process_cpu: the reading, that
  *      build and the libraries' first calls (pages not touched before: a one-shot process
@@ -60,24 +60,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "../bench-util.h"
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CHOLMOD's supernodal factorisation reads the clock around every BLAS call for statistics
- * nobody reads here; the memnet program leaves these reads out the same way
- * (tools/cli-sstime.c) */
-double SuiteSparse_time(void);
-double SuiteSparse_time(void)
-{
-    return 0.0;
-}
 
 static int fail(const char *what, mn_context *ctx)
 {
@@ -232,33 +217,33 @@ static int chol_run(mn_context *ctx, cholmod_sparse *A, int *perm, chol_parts *r
         long f0 = minor_faults();
         cholmod_free_factor(&L, &cm);
         cholmod_free_dense(&X, &cm);
-        double c0 = cpu_now();
+        double c0 = cpu_seconds();
         L = cholmod_analyze_p(A, perm, NULL, 0, &cm);
-        double t = cpu_now() - c0;
+        double t = cpu_seconds() - c0;
         if (!L) break;
         if (t < r->sym) r->sym = t;
         r->lnz = cm.lnz;
         r->flops = cm.fl;
         int blas = mn__blas_threads_begin(ctx, cm.fl);
-        c0 = cpu_now();
+        c0 = cpu_seconds();
         int ok = cholmod_factorize(A, L, &cm) && cm.status == CHOLMOD_OK;
-        t = cpu_now() - c0;
+        t = cpu_seconds() - c0;
         if (ok && t < r->num) r->num = t;
         if (ok && L->is_super) {
             /* memnet's solve of a supernodal factor (supersolve.c), in the factor's order */
             if ((X = cholmod_ones(nf, 1, CHOLMOD_REAL, &cm))) {
                 double *x = X->x;
                 const int *Perm = L->Perm;
-                c0 = cpu_now();
+                c0 = cpu_seconds();
                 for (size_t i = 0; i < nf; i++) y[i] = 1.0;         /* P b, b = ones */
                 mn__kh_super_solve(L, y, w);                         /* y = (P A P')^-1 P b */
                 for (size_t i = 0; i < nf; i++) x[Perm[i]] = y[i]; /* x = P' y */
-                t = cpu_now() - c0;
+                t = cpu_seconds() - c0;
             }
         } else if (ok) {
-            c0 = cpu_now();
+            c0 = cpu_seconds();
             X = cholmod_solve(CHOLMOD_A, L, B, &cm);
-            t = cpu_now() - c0;
+            t = cpu_seconds() - c0;
         }
         mn__blas_threads_end(blas);
         if (!X) break;
@@ -301,7 +286,7 @@ static double graph_build_cpu(mn_graph *g, const mn_index *src, size_t nsrc, con
     if (!row) return -1.0;
     double best = INFINITY;
     for (int rep = 0; rep < 3; rep++) {
-        double c0 = cpu_now();
+        double c0 = cpu_seconds();
         for (size_t i = 0; i < n; i++) row[i] = 0;
         for (size_t i = 0; i < nsrc; i++) row[src[i]] = -1;
         for (size_t i = 0; i < ndrn; i++) row[drn[i]] = -1;
@@ -331,7 +316,7 @@ static double graph_build_cpu(mn_graph *g, const mn_index *src, size_t nsrc, con
             Si[Sp[ru]++] = rv;
             Si[Sp[rv]++] = ru;
         }
-        double t = cpu_now() - c0;
+        double t = cpu_seconds() - c0;
         if (t < best) best = t;
         *rows = nf;
         *entries = nz;
@@ -358,7 +343,7 @@ static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, 
     for (size_t v = 0; v < sizeof names / sizeof *names; v++) {
         int threads = 0;
         mn_status st = MN_OK;
-        double c0 = cpu_now();
+        double c0 = cpu_seconds();
         if (v == 0) {
             st = mn__kh_order_amd(ctx, nf, Sp, Si, iw, NULL, perm);
         } else if (v <= 2) {
@@ -368,7 +353,7 @@ static int compare_orderings(mn_context *ctx, cholmod_sparse *A, const int *Sp, 
             st = mn__kh_order_metis(ctx, nf, Sp, Si, perm, &threads);
             mn__kh_metis_options_set(NULL);
         }
-        double order_cpu = cpu_now() - c0;
+        double order_cpu = cpu_seconds() - c0;
         if (st == MN_ERR_UNSUPPORTED) {
             printf("ordering=%s unsupported=1\n", names[v]);
             continue;
@@ -403,16 +388,16 @@ int main(int argc, char **argv)
     const mn_index *src, *drn;
     size_t nsrc, ndrn;
     if (mn_context_new(&ctx) != MN_OK) return fail("cannot create a context", NULL);
-    double c0 = cpu_now();
+    double c0 = cpu_seconds();
     if (mn_graph_load_parts(&g, ctx, argv[1], 0) != MN_OK) return fail(argv[1], ctx);
-    double load_cpu = cpu_now() - c0;
+    double load_cpu = cpu_seconds() - c0;
     if (mn_graph_node_set(g, argv[2], &src, &nsrc) != MN_OK) return fail(argv[2], ctx);
     if (mn_graph_node_set(g, argv[3], &drn, &ndrn) != MN_OK) return fail(argv[3], ctx);
     size_t n = mn_graph_node_count(g), m = mn_graph_edge_count(g);
     double *G = malloc((m ? m : 1) * sizeof *G);
     if (!G) return fail("out of memory", NULL);
     for (size_t e = 0; e < m; e++) G[e] = 1.0;
-    c0 = cpu_now();
+    c0 = cpu_seconds();
     if (mn_kirchhoff_new(&k, g) != MN_OK) return fail("solver", ctx);
     k->keep_order_input = 1; /* AMD's input and result, kept for the repeats below */
     if (mn_kirchhoff_add_electrode(k, src, nsrc, NULL) ||
@@ -421,7 +406,7 @@ int main(int argc, char **argv)
         return fail("solve", ctx);
     double geff;
     if (mn_kirchhoff_effective_conductance(k, 0, 1, &geff) != MN_OK) return fail("G_eff", ctx);
-    double solve_cpu = cpu_now() - c0;
+    double solve_cpu = cpu_seconds() - c0;
     /* memnet's matrix: one triangle (lower for a supernodal factor, upper for a simplicial one) */
     if (k->ordering_used != MN_ORDERING_AMD || !k->A || k->A->stype == 0 || !k->order_out)
         return fail("the solve did not use memnet's AMD on a symmetric matrix", NULL);
@@ -445,9 +430,9 @@ int main(int argc, char **argv)
     if (!iw || !work || !perm) return fail("out of memory", NULL);
     double amd_cpu = INFINITY, amd_first = 0.0;
     for (int rep = 0; rep < 3; rep++) {
-        c0 = cpu_now();
+        c0 = cpu_seconds();
         if (mn__kh_order_amd(ctx, nf, Op, Oi, iw, work, perm) != MN_OK) return fail("AMD", ctx);
-        double t = cpu_now() - c0;
+        double t = cpu_seconds() - c0;
         if (t < amd_cpu) amd_cpu = t;
         if (rep == 0) amd_first = t;
         if (memcmp(perm, k->order_out, nf * sizeof *perm))

@@ -49,13 +49,6 @@ static void usage_split(double *user, double *sys)
     *sys = (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Random nanowire network from the generators module: N/4 sticks of unit length in a square box
  * of side sqrt(N / (4 * 12.6)) (mean crossing degree ~8, about 2.2x the percolation threshold),
  * nodes = wires, edges = junctions, electrodes "left"/"right" = the wires touching the sides,
@@ -233,9 +226,9 @@ int main(int argc, char **argv)
                                                                                         : MN_KIRCHHOFF_REFACTOR);
         double u0, s0, u1, s1;
         usage_split(&u0, &s0);
-        double t0 = now(), c0 = cpu();
+        double t0 = now(), c0 = cpu_seconds();
         mn_status st = mn_sim_run(sim, t_pulse + t_read);
-        double wall = now() - t0, cpus = cpu() - c0;
+        double wall = now() - t0, cpus = cpu_seconds() - c0;
         usage_split(&u1, &s1);
         if (st) {
             printf("run failed: %s\n", mn_context_last_error(ctx));
@@ -268,10 +261,10 @@ int main(int argc, char **argv)
         mn_kirchhoff_set_strategy(k, MN_KIRCHHOFF_REFACTOR);
         for (int r = 0; r < 7; r++) {
             Gc[r % m] *= 1.0 + 1e-9; /* a new matrix each time */
-            double a = now(), ac = cpu();
+            double a = now(), ac = cpu_seconds();
             mn_kirchhoff_set_conductances(k, Gc);
             mn_kirchhoff_solve(k);
-            tt[r] = cpu() - ac;
+            tt[r] = cpu_seconds() - ac;
             tw[r] = now() - a;
         }
         qsort(tt, 7, sizeof *tt, cmp_double);
