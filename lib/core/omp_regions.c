@@ -26,12 +26,13 @@
  * regions come here. A region opened inside one of memnet's serial sections on this thread, and
  * outside any enclosing region (omp_get_level() == 0), is CHOLMOD's (memnet has no regions of its
  * own) and would be run by this thread alone anyway: its body is called directly. (The test is
- * not on max-active-levels, which another thread's section may have restored meanwhile.) Outside any region omp_get_num_threads() is 1 and
- * omp_get_thread_num() 0, so a worksharing loop in the body runs all its iterations in this
- * thread as in a team of one (libgomp runs orphaned worksharing constructs, barriers and
- * reductions outside a team); the same arithmetic in the same order, bit for bit. Every other
- * region (the embedding program's own, or one opened by CHOLMOD inside a region of the program)
- * goes to libgomp's GOMP_parallel unchanged, found once with dlvsym(RTLD_NEXT).
+ * not on max-active-levels, which another thread's section may have restored meanwhile.)
+ * Outside any region omp_get_num_threads() is 1 and omp_get_thread_num() 0, so a worksharing
+ * loop in the body runs all its iterations in this thread as in a team of one (libgomp runs
+ * orphaned worksharing constructs, barriers and reductions outside a team); the same arithmetic
+ * in the same order, bit for bit. Every other region (the embedding program's own, or one
+ * opened by CHOLMOD inside a region of the program) goes to libgomp's GOMP_parallel unchanged,
+ * found once with dlvsym(RTLD_NEXT).
  *
  * A program that defines GOMP_parallel itself keeps its own: its definition comes first, and
  * CHOLMOD's regions then run as that program's libgomp runs them; so does a program that links a
